@@ -1,0 +1,34 @@
+# GridClear — two commands do everything on a fresh Debian machine:
+#   make run    install missing system packages, build, clear the sample cycle,
+#               append it to a local ledger, audit it, print the result
+#   make test   install missing system packages, build, run every test
+SWIFT      ?= swift
+BUILD_DIR  ?= .build
+GRIDCLEAR  := $(BUILD_DIR)/debug/gridclear
+SAMPLE     ?= Inputs/20261120T1000Z
+LEDGER     ?= Ledger
+OUT        ?= Outputs
+
+.PHONY: run test deps build bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --scratch-path $(BUILD_DIR) --product gridclear
+
+run: build
+	@scripts/run-sample.sh "$(GRIDCLEAR)" "$(SAMPLE)" "$(OUT)" "$(LEDGER)"
+
+test: deps
+	@scripts/install-deps.sh --test
+	$(SWIFT) build --scratch-path $(BUILD_DIR) --build-tests
+	$(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build
+	@scripts/run-test-extras.sh "$(GRIDCLEAR)"
+
+bench: deps
+	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product gridclear
+	@scripts/run-benchmarks.sh "$(BUILD_DIR)/release/gridclear"
+
+clean:
+	rm -rf $(BUILD_DIR) $(OUT) $(LEDGER)

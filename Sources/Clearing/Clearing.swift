@@ -1,0 +1,2 @@
+/// Clearing: market model, input parsing and the clearing mechanisms (SPEC §2–3).
+public enum ClearingModule {}

@@ -1,0 +1,10 @@
+/// Mechanisms other than CMAP, by command-line name (`kproto`, `cda`, `uniform`).
+/// Returns nil for an unknown name. (Owned by the mechanisms work.)
+func extraMechanism(named name: String) -> ClearingMechanism? {
+    switch name {
+    default: return nil
+    }
+}
+
+/// Command-line names of the mechanisms registered here, in display order.
+let extraMechanismNames: [String] = []

@@ -1,0 +1,2 @@
+/// ConsensusFactor: RCI distributed clearing with encrypted consensus-factor exchange (SPEC §5).
+public enum ConsensusFactorModule {}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ConsensusFactor
+
+@Test func ConsensusFactorModuleLinks() {
+    #expect(String(describing: ConsensusFactorModule.self) == "ConsensusFactorModule")
+}

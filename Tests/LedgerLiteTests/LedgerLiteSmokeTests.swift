@@ -1,0 +1,6 @@
+import Testing
+@testable import LedgerLite
+
+@Test func LedgerLiteModuleLinks() {
+    #expect(String(describing: LedgerLiteModule.self) == "LedgerLiteModule")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import MeterIngest
+
+@Test func MeterIngestModuleLinks() {
+    #expect(String(describing: MeterIngestModule.self) == "MeterIngestModule")
+}

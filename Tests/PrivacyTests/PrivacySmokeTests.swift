@@ -1,0 +1,6 @@
+import Testing
+@testable import Privacy
+
+@Test func PrivacyModuleLinks() {
+    #expect(String(describing: PrivacyModule.self) == "PrivacyModule")
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every benchmark script in Benchmarks/ with the release gridclear binary.
+set -uo pipefail
+bin="$1"
+for s in Benchmarks/*.sh; do
+  [ -x "$s" ] || continue
+  echo "== benchmark: $s"
+  "$s" "$bin" || echo "benchmark failed: $s"
+done
