@@ -1,0 +1,216 @@
+/// Parses and validates one cycle's files into `CycleInputs` (SPEC §2). All-or-nothing:
+/// the first malformed value anywhere stops parsing with an `InputError` naming file,
+/// line, column and what was expected, so a cycle with any invalid row is never cleared.
+public enum CycleParser {
+    static let offerColumns: Set<String> = ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type", "lat", "lon",
+                                            "node", "reputation", "preferences", "submitted_at"]
+    static let bidColumns: Set<String> = ["bid_id", "buyer_id", "price", "quantity_kwh", "energy_type", "lat", "lon", "node",
+                                          "reputation", "preferences", "submitted_at", "green_index", "max_loss_pct"]
+    /// Default criteria when a row's `preferences` is empty (SPEC §3.1: three criteria, 0.5/0.3/0.2).
+    public static let defaultBuyerPreferences = Preferences<BuyerCriterion>([(.price, 0.5), (.loss, 0.3), (.green, 0.2)])
+    public static let defaultSellerPreferences = Preferences<SellerCriterion>([(.price, 0.5), (.demand, 0.3), (.loss, 0.2)])
+
+    /// Parses every file of the cycle. Throws the first `InputError`.
+    public static func parse(_ files: CycleFiles) throws -> CycleInputs {
+        guard Timestamps.cycleStartSeconds(files.cycleID) != nil else {
+            throw InputError(file: files.cycleID, line: 0, column: 0,
+                             "cycle folder name must be the UTC start in ISO 8601 basic form on a 15-minute boundary, e.g. 20261120T1000Z")
+        }
+        var market = MarketConfig()
+        if let m = files.marketJSON { market = try market.applying(json: m, file: files.marketName) }
+        if let m = files.cycleMarketJSON { market = try market.applying(json: m, file: files.cycleMarketName) }
+        let grid = try files.gridJSON.map { try GridTopology.parse(json: $0, file: files.gridName) }
+
+        var ids = [String: (file: String, line: Int)]()
+        var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids)
+        var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids)
+        assignArrival(&offers, &bids)
+        return CycleInputs(cycleID: files.cycleID, market: market, offers: offers, bids: bids, grid: grid)
+    }
+
+    /// Arrival rank over both sides: rows with `submitted_at` first by time, then rows without
+    /// it; ties (and untimed rows) by file (offers before bids) and line — deterministic.
+    static func assignArrival(_ offers: inout [Offer], _ bids: inout [Bid]) {
+        struct Key: Comparable {
+            var timed: Int, t: Int64, side: Int, line: Int
+            static func < (a: Key, b: Key) -> Bool { (a.timed, a.t, a.side, a.line) < (b.timed, b.t, b.side, b.line) }
+        }
+        var keys: [(Key, Bool, Int)] = []
+        for (k, o) in offers.enumerated() { keys.append((Key(timed: o.submittedAtMillis == nil ? 1 : 0, t: o.submittedAtMillis ?? 0, side: 0, line: o.line), true, k)) }
+        for (k, b) in bids.enumerated() { keys.append((Key(timed: b.submittedAtMillis == nil ? 1 : 0, t: b.submittedAtMillis ?? 0, side: 1, line: b.line), false, k)) }
+        keys.sort { $0.0 < $1.0 }
+        for (rank, e) in keys.enumerated() {
+            if e.1 { offers[e.2].arrival = rank } else { bids[e.2].arrival = rank }
+        }
+    }
+
+    /// One row with its header map, producing located errors.
+    struct Row {
+        let file: String
+        let line: Int
+        let fields: [String]
+        let index: [String: Int]
+
+        func has(_ c: String) -> Bool { index[c] != nil }
+        func raw(_ c: String) -> String? { index[c].map { fields[$0].trimmingSpaces } }
+        func fail(_ c: String, _ msg: String) -> InputError {
+            InputError(file: file, line: line, column: (index[c] ?? 0) + 1, field: c, msg)
+        }
+        func required(_ c: String) throws -> String {
+            guard let v = raw(c), !v.isEmpty else { throw fail(c, "a value is required") }
+            return v
+        }
+        func exact(_ c: String, decimals: Int, what: String) throws -> Int64 {
+            let v = try required(c)
+            switch ExactDecimal.parse(v, decimals: decimals) {
+            case .success(let x): return x
+            case .failure(.tooManyDecimals(let n)): throw fail(c, "'\(v)' has \(n) decimals; \(what) allows at most \(decimals)")
+            case .failure(.outOfRange): throw fail(c, "'\(v)' is out of range")
+            case .failure: throw fail(c, "expected \(what) as a plain decimal like 12.5, found '\(v)'")
+            }
+        }
+        func positive(_ c: String, decimals: Int, what: String) throws -> Int64 {
+            let x = try exact(c, decimals: decimals, what: what)
+            guard x > 0 else { throw fail(c, "\(what) must be positive, found '\(raw(c)!)'") }
+            return x
+        }
+        func decimal(_ c: String, min: Double, max: Double, what: String) throws -> Double {
+            let x = Double(try exact(c, decimals: 6, what: what)) / 1e6
+            guard x >= min, x <= max else { throw fail(c, "\(what) must be between \(min) and \(max), found '\(raw(c)!)'") }
+            return x
+        }
+        func optionalDecimal(_ c: String, min: Double, max: Double, what: String) throws -> Double? {
+            guard let v = raw(c), !v.isEmpty else { return nil }
+            return try decimal(c, min: min, max: max, what: what)
+        }
+        func energyType(_ c: String, required req: Bool) throws -> EnergyType? {
+            guard let v = raw(c), !v.isEmpty else {
+                if req { throw fail(c, "a value is required (thermal, wind, hydro, solar, biomass)") }
+                return nil
+            }
+            guard let t = EnergyType(rawValue: v) else { throw fail(c, "unknown energy type '\(v)'; expected thermal, wind, hydro, solar or biomass") }
+            return t
+        }
+        func location(grid: GridTopology?) throws -> Location {
+            if let g = grid {
+                guard has("node") else { throw fail("node", "grid.json is given, so a 'node' column is required") }
+                let n = try required("node")
+                guard g.nodes.contains(where: { $0.id == n }) else { throw fail("node", "node '\(n)' is not in grid.json") }
+                return .node(n)
+            }
+            if has("node"), let n = raw("node"), !n.isEmpty { throw fail("node", "a node is given but there is no grid.json; use lat/lon") }
+            let lat = try decimal("lat", min: -90, max: 90, what: "latitude")
+            let lon = try decimal("lon", min: -180, max: 180, what: "longitude")
+            return .coordinates(lat: lat, lon: lon)
+        }
+        func submittedAt() throws -> Int64? {
+            guard let v = raw("submitted_at"), !v.isEmpty else { return nil }
+            guard let t = Timestamps.rfc3339Millis(v) else { throw fail("submitted_at", "expected an RFC 3339 time like 2026-11-20T09:41:00Z, found '\(v)'") }
+            return t
+        }
+        func preferences<C: RawRepresentable & CaseIterable & Hashable & Sendable>(_ type: C.Type, side: String, default d: Preferences<C>) throws -> Preferences<C> where C.RawValue == String {
+            guard let v = raw("preferences"), !v.isEmpty else { return d }
+            var out: [(criterion: C, weight: Double)] = []
+            var sum: Int64 = 0
+            let allowed = C.allCases.map(\.rawValue).joined(separator: ", ")
+            for part in v.split(separator: ";", omittingEmptySubsequences: false) {
+                let kv = part.split(separator: ":", omittingEmptySubsequences: false)
+                guard kv.count == 2 else { throw fail("preferences", "expected criterion:weight pairs separated by ';', found '\(part)'") }
+                let name = kv[0].trimmingSpaces, wt = kv[1].trimmingSpaces
+                guard let c = C(rawValue: name) else { throw fail("preferences", "criterion '\(name)' is not allowed for \(side)s; allowed: \(allowed)") }
+                guard !out.contains(where: { $0.criterion == c }) else { throw fail("preferences", "criterion '\(name)' appears twice") }
+                guard case .success(let w) = ExactDecimal.parse(wt, decimals: 6), w > 0 else {
+                    throw fail("preferences", "weight of '\(name)' must be a positive decimal with at most 6 decimals, found '\(wt)'")
+                }
+                sum += w
+                out.append((c, Double(w) / 1e6))
+            }
+            guard sum == 1_000_000 else { throw fail("preferences", "weights must sum to exactly 1, they sum to \(Units.fixed(sum, decimals: 6))") }
+            return Preferences(out)
+        }
+    }
+
+    static func rows(_ bytes: [UInt8], file: String, allowed: Set<String>, required: [String]) throws -> [Row] {
+        let records = try CSVReader.read(bytes, file: file)
+        guard let header = records.first else { throw InputError(file: file, line: 1, column: 1, "empty file: a header row is required") }
+        var index: [String: Int] = [:]
+        for (k, name) in header.fields.enumerated() {
+            let n = name.trimmingSpaces
+            guard allowed.contains(n) else {
+                throw InputError(file: file, line: header.line, column: k + 1, "unknown column '\(n)'; expected \(allowed.sorted().joined(separator: ", "))")
+            }
+            guard index[n] == nil else { throw InputError(file: file, line: header.line, column: k + 1, "column '\(n)' appears twice") }
+            index[n] = k
+        }
+        for r in required where index[r] == nil {
+            throw InputError(file: file, line: header.line, column: header.fields.count + 1, "missing required column '\(r)'")
+        }
+        if (index["lat"] == nil) != (index["lon"] == nil) {
+            throw InputError(file: file, line: header.line, column: 1, "'lat' and 'lon' must be given together")
+        }
+        if index["lat"] == nil && index["node"] == nil {
+            throw InputError(file: file, line: header.line, column: 1, "a location is required: columns 'lat' and 'lon', or 'node' with grid.json")
+        }
+        return try records.dropFirst().map { rec in
+            guard rec.fields.count == header.fields.count else {
+                throw InputError(file: file, line: rec.line, column: min(rec.fields.count, header.fields.count) + 1,
+                                 "expected \(header.fields.count) fields as in the header, found \(rec.fields.count)")
+            }
+            return Row(file: file, line: rec.line, fields: rec.fields, index: index)
+        }
+    }
+
+    static func uniqueID(_ row: Row, _ col: String, _ ids: inout [String: (file: String, line: Int)]) throws -> String {
+        let id = try row.required(col)
+        guard id != Trade.gridID else { throw row.fail(col, "'grid' is reserved for the upstream grid") }
+        if let prev = ids[id] { throw row.fail(col, "duplicate id '\(id)' (first used at \(prev.file):\(prev.line))") }
+        ids[id] = (row.file, row.line)
+        return id
+    }
+
+    static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Offer] {
+        let rs = try rows(bytes, file: file, allowed: offerColumns, required: ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type", "reputation"])
+        return try rs.map { r in
+            let id = try uniqueID(r, "offer_id", &ids)
+            let seller = try r.required("seller_id")
+            guard seller != Trade.gridID else { throw r.fail("seller_id", "'grid' is reserved for the upstream grid") }
+            return Offer(id: id, sellerID: seller,
+                         price: try r.positive("price", decimals: 4, what: "a price in CNY/kWh"),
+                         quantity: try r.positive("quantity_kwh", decimals: 3, what: "an energy in kWh"),
+                         energyType: try r.energyType("energy_type", required: true)!,
+                         location: try r.location(grid: grid),
+                         reputation: try r.decimal("reputation", min: 0, max: 100, what: "reputation"),
+                         preferences: try r.preferences(SellerCriterion.self, side: "seller", default: defaultSellerPreferences),
+                         submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
+        }
+    }
+
+    static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Bid] {
+        let rs = try rows(bytes, file: file, allowed: bidColumns, required: ["bid_id", "buyer_id", "price", "quantity_kwh", "reputation"])
+        return try rs.map { r in
+            let id = try uniqueID(r, "bid_id", &ids)
+            let buyer = try r.required("buyer_id")
+            guard buyer != Trade.gridID else { throw r.fail("buyer_id", "'grid' is reserved for the upstream grid") }
+            return Bid(id: id, buyerID: buyer,
+                       price: try r.positive("price", decimals: 4, what: "a price in CNY/kWh"),
+                       quantity: try r.positive("quantity_kwh", decimals: 3, what: "an energy in kWh"),
+                       energyType: try r.energyType("energy_type", required: false),
+                       greenIndex: try r.optionalDecimal("green_index", min: 0, max: 1, what: "green index"),
+                       maxLossPct: try r.optionalDecimal("max_loss_pct", min: 0, max: 100, what: "maximum loss percent"),
+                       location: try r.location(grid: grid),
+                       reputation: try r.decimal("reputation", min: 0, max: 100, what: "reputation"),
+                       preferences: try r.preferences(BuyerCriterion.self, side: "buyer", default: defaultBuyerPreferences),
+                       submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
+        }
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading/trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

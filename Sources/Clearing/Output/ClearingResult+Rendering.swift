@@ -1,0 +1,74 @@
+extension ClearingResult {
+    /// The `trades.csv` columns (SPEC §2), in order.
+    public static let tradeColumns = ["bid_id", "offer_id", "buyer_id", "seller_id", "energy_kwh", "price", "amount_cny",
+                                      "loss_pct", "distance_km", "buyer_satisfaction", "seller_satisfaction", "status"]
+
+    /// `trades.csv`: energy with 3 decimals (exact Wh), price with 4 (exact ticks), amount in
+    /// CNY with 7 decimals (exact: Wh × ticks), loss and distance with 6 decimals, satisfaction
+    /// with 6 decimals or empty when the mechanism defines none. LF line endings.
+    public func tradesCSV() -> String {
+        var out = Self.tradeColumns.joined(separator: ",") + "\n"
+        for t in trades {
+            let f: [String] = [
+                t.bidID, t.offerID, t.buyerID, t.sellerID,
+                Units.kWhString(t.energy), Units.priceString(t.price), Units.moneyString(t.amount),
+                t.status == .grid ? "" : CanonicalText.number(t.lossPct, decimals: 6),
+                t.status == .grid ? "" : CanonicalText.number(t.distanceKm, decimals: 6),
+                t.buyerSatisfaction.map { CanonicalText.number($0, decimals: 6) } ?? "",
+                t.sellerSatisfaction.map { CanonicalText.number($0, decimals: 6) } ?? "",
+                t.status.rawValue,
+            ]
+            out += f.map(CanonicalText.csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// `summary.json`. With `includeTimings: false` it is canonical (identical bytes on every
+    /// machine for the same inputs), which is what the ledger records.
+    public func summaryJSON(inputs: CycleInputs, includeTimings: Bool) -> String {
+        let mx = CycleMetrics.compute(inputs: inputs, result: self)
+        var w = JSONWriter()
+        w.add("cycle", inputs.cycleID)
+        w.add("mechanism", mechanism)
+        w.add("offers", inputs.offers.count)
+        w.add("bids", inputs.bids.count)
+        w.add("demand_kwh", raw: Units.kWhString(inputs.bids.reduce(0) { $0 + $1.quantity }))
+        w.add("supply_kwh", raw: Units.kWhString(inputs.offers.reduce(0) { $0 + $1.quantity }))
+        var rounds: [String] = []
+        for r in self.rounds {
+            var rw = JSONWriter()
+            rw.add("round", r.round)
+            rw.add("z1", r.z1, decimals: 9); rw.add("z2", r.z2, decimals: 9)
+            rw.add("z1_max", r.z1Max, decimals: 9); rw.add("z1_min", r.z1Min, decimals: 9)
+            rw.add("z2_max", r.z2Max, decimals: 9); rw.add("z2_min", r.z2Min, decimals: 9)
+            rw.add("objective", r.objective, decimals: 9)
+            rw.add("solver", r.solver)
+            if includeTimings { rw.add("solve_seconds", r.solveSeconds, decimals: 6) }
+            rw.add("matched_kwh", raw: Units.kWhString(r.matchedWh))
+            rw.add("rejected_kwh", raw: Units.kWhString(r.rejectedWh))
+            rw.add("rejected_pairs", r.rejectedPairs)
+            rounds.append(rw.render(indent: 2))
+        }
+        w.add("rounds", raw: rounds.isEmpty ? "[]" : "[\n    " + rounds.joined(separator: ",\n    ") + "\n  ]")
+        w.add("matched_kwh", raw: Units.kWhString(mx.matchedWh))
+        w.add("matches", mx.matches)
+        w.add("grid_kwh", raw: Units.kWhString(mx.gridBuyWh))
+        w.add("grid_sold_kwh", raw: Units.kWhString(mx.gridSellWh))
+        w.add("rejected_kwh", raw: Units.kWhString(mx.rejectedWh))
+        w.add("clean_share", mx.cleanShare, decimals: 6)
+        w.add("apet", mx.apet, decimals: 6)
+        w.add("paid_cny", raw: Units.moneyString(mx.paidMoney))
+        w.add("lost_kwh", mx.lostWh / 1000, decimals: 6)
+        w.add("mean_loss_pct", mx.meanLossPct, decimals: 6)
+        w.add("mean_distance_km", mx.meanDistanceKm, decimals: 6)
+        w.add("mean_buyer_satisfaction", optional: mx.meanBuyerSatisfaction, decimals: 6)
+        w.add("mean_seller_satisfaction", optional: mx.meanSellerSatisfaction, decimals: 6)
+        w.add("low10_buyer_satisfaction", optional: mx.low10BuyerSatisfaction, decimals: 6)
+        w.add("rejected_share", mx.rejectedShare, decimals: 6)
+        w.add("unmatched_buyers", mx.unmatchedBuyers)
+        w.add("unmatched_sellers", mx.unmatchedSellers)
+        for k in extra.keys.sorted() { w.add(k, extra[k]!) }
+        if includeTimings { w.add("solve_seconds", self.rounds.reduce(0) { $0 + $1.solveSeconds }, decimals: 6) }
+        return w.render() + "\n"
+    }
+}
