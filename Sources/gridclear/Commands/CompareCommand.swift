@@ -1,12 +1,65 @@
 import ArgumentParser
+import Clearing
 
-/// `gridclear compare` — Run every mechanism on one cycle and compare the metrics.
-/// (Stub: implemented by the mechanisms work.)
+/// `gridclear compare <cycle-dir>` — runs every mechanism on the same parsed inputs and
+/// writes `<out>/<cycle>/compare.md` (SPEC §3.8 metrics side by side) and `compare.svg`.
+/// Both files are written atomically; on any error nothing is written.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Run every mechanism on one cycle and compare the metrics. (not implemented yet)")
+        abstract: "Run every mechanism on one cycle and compare the metrics.",
+        discussion: """
+        Parses the cycle once (offers.csv, bids.csv, market.json, grid.json as for
+        'gridclear clear'), clears it with each mechanism, and writes
+        <out>/<cycle>/compare.md and <out>/<cycle>/compare.svg.
+
+        Examples:
+          gridclear compare Inputs/20261120T1000Z --solver simplex --out /tmp/gridclear-compare
+          gridclear compare Inputs/20261120T1000Z --mechanisms kproto,cda,uniform --out /tmp/gridclear-compare
+        """)
+
+    @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
+    var cycleDir: String
+
+    @Option(help: "Market-wide market.json (default: the cycle folder's parent's market.json).")
+    var market: String?
+
+    @Option(help: "Output root; results go to <out>/<cycle>/.")
+    var out: String = "Outputs"
+
+    @Option(help: "Comma-separated mechanisms to compare (default: all, i.e. cmap,kproto,cda,uniform).")
+    var mechanisms: String?
+
+    @Option(help: "CMAP solver path (default: as for gridclear clear).")
+    var solver: String = ClearOptions().solver
+
+    @Option(help: "Seed for any randomised step.")
+    var seed: UInt64 = 0
+
     func run() throws {
-        try reportingErrors { throw CLIFailure("'gridclear compare' is not implemented yet") }
+        try reportingErrors {
+            let names = mechanisms.map { $0.split(separator: ",").map { String($0) } } ?? CyclePipeline.mechanismNames
+            guard !names.isEmpty else { throw CLIFailure("--mechanisms: give at least one mechanism") }
+            for n in names where !CyclePipeline.mechanismNames.contains(n) {
+                throw CLIFailure("--mechanisms: unknown mechanism '\(n)'; expected some of \(CyclePipeline.mechanismNames.joined(separator: ", "))")
+            }
+            let files = try CycleFiles.load(cycleDirectory: cycleDir, marketFile: market)
+            let inputs = try CyclePipeline.parse(files)
+            var cmp = MechanismComparison(inputs: inputs)
+            for name in names {
+                let t0 = SystemClock.monotonicNanos()
+                let c = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: name, solver: solver, seed: seed),
+                                                context: ClearingContext(seed: seed, monotonicNanos: SystemClock.monotonicNanos))
+                cmp.add(c.result, seconds: Double(SystemClock.monotonicNanos() - t0) / 1e9)
+                printError("compare: \(name) done")
+            }
+            let dir = out + "/" + inputs.cycleID
+            try AtomicFile.makeDirectories(dir)
+            let md = cmp.markdown()
+            try AtomicFile.write(Array(cmp.svg().utf8), to: dir + "/compare.svg")
+            try AtomicFile.write(Array(md.utf8), to: dir + "/compare.md")
+            print(md)
+            print("wrote \(dir)/compare.md and compare.svg")
+        }
     }
 }

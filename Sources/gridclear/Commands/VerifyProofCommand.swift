@@ -1,12 +1,38 @@
 import ArgumentParser
+import LedgerLite
 
-/// `gridclear verify-proof` — Verify an inclusion proof without the ledger.
-/// (Stub: implemented by the ledger work.)
+/// `gridclear verify-proof <file> --keys FILE` — checks a trade inclusion proof without
+/// the ledger: trade row → cycle trades root → block entries root → signed block header.
 struct VerifyProofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-proof",
-        abstract: "Verify an inclusion proof without the ledger. (not implemented yet)")
+        abstract: "Verify an inclusion proof without the ledger.",
+        discussion: """
+        Needs only the proof file and the trusted signer keys. Exit 0 and the proved trade
+        on success; one line naming the broken link and exit 1 otherwise.
+
+        Examples:
+          gridclear verify-proof trade-proof.json --keys Ledger/node.key
+        """)
+
+    @Argument(help: "The proof file written by 'gridclear proof'.")
+    var file: String
+
+    @Option(help: "Trusted Ed25519 public keys ('ed25519-public: <hex>' lines; a node key file works).")
+    var keys: String
+
     func run() throws {
-        try reportingErrors { throw CLIFailure("'gridclear verify-proof' is not implemented yet") }
+        try reportingErrors {
+            let trusted = try LedgerGlue.trustedKeys(keys)
+            guard FileBytes.exists(file) else { throw CLIFailure("proof file \(file) not found") }
+            let proof = try TradeProof.parse(try FileBytes.read(file))
+            do {
+                let v = try proof.verify(trusted: trusted)
+                print("proof OK: trade row \(v.row) of cycle \(v.cycle) is in block \(v.blockHeight) (\(LedgerGlue.isoTime(v.blockTimeMillis))), signed by \(Hex.encode(v.signer).prefix(16))…")
+                print("  " + v.fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+            } catch let e as ProofError {
+                throw CLIFailure("proof \(file) does not verify: \(e.description)")
+            }
+        }
     }
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# CMAP round solver benchmark: the five LPs of one 500×500 round on every GLPK path
+# the linked library provides (relax4 / okalg / simplex), and — when python3 with scipy
+# is present — the same five LPs in scipy's HiGHS, measured in the same run.
+# Usage: Benchmarks/clearing.sh path/to/release/gridclear [buyers] [sellers] [seed]
+set -euo pipefail
+bin="$1"; m="${2:-500}"; n="${3:-500}"; seed="${4:-1}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+
+cycle_args=()
+if [ -d "$here/Inputs/samples/500x500" ] && [ "$m" = 500 ] && [ "$n" = 500 ]; then
+  cycle_args=(--cycle "$here/Inputs/samples/500x500")
+fi
+echo "== gridclear bench clearing ($m×$n, seed $seed)"
+"$bin" bench clearing --buyers "$m" --sellers "$n" --seed "$seed" --dump "$tmp/problem.json" "${cycle_args[@]}" | tee "$tmp/swift.txt"
+
+if command -v python3 >/dev/null && python3 -c 'import scipy' 2>/dev/null; then
+  echo "== scipy HiGHS (linprog method=highs), same problem"
+  python3 "$here/scripts/cmap_reference.py" solve "$tmp/problem.json" > "$tmp/highs.json"
+  python3 - "$tmp/swift.txt" "$tmp/highs.json" <<'PY'
+import json, re, sys
+h = json.load(open(sys.argv[2]))
+print("highs five_lps_seconds=%.4f end_to_end_seconds=%.4f objective=%.12f z1Max=%.9f z1Min=%.9f z2Max=%.9f z2Min=%.9f"
+      % (h["highsSeconds"], h["totalSeconds"], h["objective"], h["z1Max"], h["z1Min"], h["z2Max"], h["z2Min"]))
+for line in open(sys.argv[1]):
+    m = re.match(r"path=(\S+) seconds=(\S+) objective=(\S+) z1Max=(\S+) z1Min=(\S+) z2Max=(\S+) z2Min=(\S+)", line)
+    if not m:
+        continue
+    path, secs = m.group(1), float(m.group(2))
+    vals = dict(zip(["objective", "z1Max", "z1Min", "z2Max", "z2Min"], map(float, m.groups()[2:])))
+    worst = max(abs(vals[k] - h[k]) / max(1.0, abs(h[k])) for k in vals)
+    print("ratio highs/%s = %.1f (HiGHS five LPs %.3f s vs %s end to end %.3f s); max relative difference %.1e"
+          % (path, h["highsSeconds"] / max(secs, 1e-9), h["highsSeconds"], path, secs, worst))
+PY
+else
+  echo "== python3 with scipy not found: HiGHS comparison skipped"
+fi

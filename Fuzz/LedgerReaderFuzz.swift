@@ -1,0 +1,30 @@
+// libFuzzer entry point for the ledger record and block reader (Sources/LedgerLite/Codec and
+// Format, compiled directly with swiftc -sanitize=fuzzer; see build.sh and docs/ledger-format.md).
+//
+// Properties checked on every input:
+// - the scanner, block decoder and entry decoder never trap (bounds, caps, overflow);
+// - records found by the scanner are contiguous from offset 0 and their frames re-encode to
+//   exactly the scanned bytes;
+// - whatever decodes is canonical: re-encoding gives back the same bytes.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func ledgerReaderFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
+    let (records, end) = RecordScanner.scan(bytes)
+    var at = 0
+    for r in records {
+        precondition(r.offset == at, "records not contiguous")
+        let frame = RecordFrame.encode(kind: r.kind, payload: r.payload)
+        precondition(Array(bytes[r.offset..<r.end]) == frame, "frame does not re-encode")
+        at = r.end
+        if let b = try? Block.decode(r.payload) { precondition(b.encoded() == r.payload, "block not canonical") }
+    }
+    switch end {
+    case .clean: precondition(at == bytes.count)
+    case .tornTail(let o): precondition(o == at && o < bytes.count)
+    case .corrupt(let o, _): precondition(o >= at && o < bytes.count)
+    }
+    if let b = try? Block.decode(bytes) { precondition(b.encoded() == bytes, "block not canonical") }
+    if let e = try? LedgerEntry.decode(bytes) { precondition(e.encoded() == bytes, "entry not canonical") }
+    return 0
+}

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a party listens: `unix:/path/to.sock` or `tcp:HOST:PORT` (IPv4 literal, port 0 = any).
+public enum RCIAddress: Equatable, Sendable, CustomStringConvertible {
+    case unix(String)
+    case tcp(host: String, port: UInt16)
+
+    public init(parsing s: String) throws {
+        if s.hasPrefix("unix:") {
+            let path = String(s.dropFirst(5))
+            guard !path.isEmpty, path.utf8.count < 100 else { throw RCIError.io("unix socket path '\(path)' must be 1–99 bytes") }
+            self = .unix(path)
+        } else if s.hasPrefix("tcp:"), let colon = s.lastIndex(of: ":"), colon > s.index(s.startIndex, offsetBy: 3),
+                  let port = UInt16(s[s.index(after: colon)...]) {
+            self = .tcp(host: String(s[s.index(s.startIndex, offsetBy: 4)..<colon]), port: port)
+        } else {
+            throw RCIError.io("address '\(s)' must be unix:/path or tcp:HOST:PORT")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unix(let p): return "unix:\(p)"
+        case .tcp(let h, let p): return "tcp:\(h):\(p)"
+        }
+    }
+}
+
+/// Calls a syscall, retrying on EINTR; throws `RCIError.io` naming `what` on failure.
+@discardableResult
+func retryingEINTR(_ what: @autoclosure () -> String, _ call: () -> Int) throws -> Int {
+    while true {
+        let r = call()
+        if r >= 0 { return r }
+        if errno == EINTR { continue }
+        throw RCIError.io("\(what()): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// One connected or listening socket; owns its file descriptor (closed on deinit).
+/// All reads wait with `poll` up to `timeoutMilliseconds`, so a silent peer fails the run.
+public final class RCISocket {
+    public let fd: Int32
+    public let peer: String
+    public var timeoutMilliseconds: Int32
+
+    init(fd: Int32, peer: String, timeoutMilliseconds: Int32) {
+        self.fd = fd; self.peer = peer; self.timeoutMilliseconds = timeoutMilliseconds
+        var one: Int32 = 1  // no-op on unix sockets; sends use MSG_NOSIGNAL (no SIGPIPE)
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+    deinit { close(fd) }
+
+    // MARK: listening
+
+    /// Binds and listens; returns the socket and the actual address (port filled in for tcp:…:0).
+    public static func listen(_ address: RCIAddress, timeoutMilliseconds: Int32) throws -> (RCISocket, RCIAddress) {
+        switch address {
+        case .unix(let path):
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw RCIError.io("socket(AF_UNIX): \(String(cString: strerror(errno)))") }
+            let s = RCISocket(fd: fd, peer: address.description, timeoutMilliseconds: timeoutMilliseconds)
+            unlink(path)
+            try withUnixAddress(path) { sa, len in try retryingEINTR("bind \(address)") { Int(bind(fd, sa, len)) } }
+            try retryingEINTR("listen \(address)") { Int(Glibc.listen(fd, 128)) }
+            return (s, address)
+        case .tcp(let host, let port):
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw RCIError.io("socket(AF_INET): \(String(cString: strerror(errno)))") }
+            let s = RCISocket(fd: fd, peer: address.description, timeoutMilliseconds: timeoutMilliseconds)
+            var one: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            try withInetAddress(host, port) { sa, len in try retryingEINTR("bind \(address)") { Int(bind(fd, sa, len)) } }
+            try retryingEINTR("listen \(address)") { Int(Glibc.listen(fd, 128)) }
+            var sin = sockaddr_in(), len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &sin) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+            return (s, .tcp(host: host, port: UInt16(bigEndian: sin.sin_port)))
+        }
+    }
+
+    /// Accepts one connection, waiting at most the timeout.
+    public func accept() throws -> RCISocket {
+        try waitReadable("accepting on \(peer)")
+        let c = try retryingEINTR("accept on \(peer)") { Int(Glibc.accept(fd, nil, nil)) }
+        return RCISocket(fd: Int32(c), peer: "\(peer) (accepted)", timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Connects, retrying refused/missing endpoints every 20 ms up to `attempts` times.
+    public static func connect(_ address: RCIAddress, timeoutMilliseconds: Int32, attempts: Int = 500) throws -> RCISocket {
+        var lastError = ""
+        for _ in 0..<attempts {
+            let family = { if case .unix = address { return AF_UNIX } else { return AF_INET } }()
+            let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw RCIError.io("socket: \(String(cString: strerror(errno)))") }
+            let s = RCISocket(fd: fd, peer: address.description, timeoutMilliseconds: timeoutMilliseconds)
+            do {
+                switch address {
+                case .unix(let path):
+                    try withUnixAddress(path) { sa, len in try retryingEINTR("connect \(address)") { Int(Glibc.connect(fd, sa, len)) } }
+                case .tcp(let host, let port):
+                    try withInetAddress(host, port) { sa, len in try retryingEINTR("connect \(address)") { Int(Glibc.connect(fd, sa, len)) } }
+                }
+                return s
+            } catch {
+                lastError = "\(error)"
+                usleep(20_000)
+            }
+        }
+        throw RCIError.io("could not connect to \(address): \(lastError)")
+    }
+
+    // MARK: framed I/O
+
+    public func send(_ m: RCIMessage) throws {
+        let bytes = try RCIFrame.encode(m)
+        var sent = 0
+        while sent < bytes.count {
+            let n = try bytes.withUnsafeBytes { buf in
+                try retryingEINTR("sending to \(peer)") { Glibc.send(fd, buf.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            }
+            sent += n
+        }
+    }
+
+    public func receive() throws -> RCIMessage {
+        let header = try readExactly(4)
+        let length = header.reduce(0) { $0 << 8 | Int($1) }
+        guard length >= 6, length <= RCIFrame.maxLength else {
+            throw RCIError.protocolViolation("frame length \(length) from \(peer) outside [6, \(RCIFrame.maxLength)]")
+        }
+        return try RCIFrame.decode(try readExactly(length))
+    }
+
+    private func readExactly(_ n: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: n)
+        var got = 0
+        while got < n {
+            try waitReadable("reading from \(peer)")
+            let r = try out.withUnsafeMutableBytes { buf in
+                try retryingEINTR("reading from \(peer)") { Glibc.recv(fd, buf.baseAddress! + got, n - got, 0) }
+            }
+            if r == 0 { throw RCIError.peerFailed("connection closed by \(peer) (the process exited or crashed)") }
+            got += r
+        }
+        return out
+    }
+
+    private func waitReadable(_ what: String) throws {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let r = try retryingEINTR(what) { Int(poll(&p, 1, timeoutMilliseconds)) }
+        if r == 0 { throw RCIError.timeout("\(what) after \(timeoutMilliseconds) ms") }
+    }
+}
+
+@discardableResult
+private func withUnixAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> T) throws -> T {
+    var sun = sockaddr_un()
+    sun.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: sun.sun_path) else { throw RCIError.io("unix socket path too long: \(path)") }
+    withUnsafeMutableBytes(of: &sun.sun_path) { raw in
+        raw.copyBytes(from: bytes)
+        raw[bytes.count] = 0
+    }
+    return try withUnsafePointer(to: &sun) {
+        try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+}
+
+@discardableResult
+private func withInetAddress<T>(_ host: String, _ port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> T) throws -> T {
+    var sin = sockaddr_in()
+    sin.sin_family = sa_family_t(AF_INET)
+    sin.sin_port = port.bigEndian
+    guard inet_pton(AF_INET, host, &sin.sin_addr) == 1 else { throw RCIError.io("'\(host)' is not an IPv4 address") }
+    return try withUnsafePointer(to: &sin) {
+        try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+}

@@ -1,0 +1,67 @@
+/// What a successful audit found.
+public struct AuditReport: Sendable {
+    public var blocks: Int
+    public var entries: Int
+    /// Cleared cycles in ledger order.
+    public var cycles: [String]
+    public var firstTimeMillis: Int64?
+    public var lastTimeMillis: Int64?
+    public var bytes: Int
+    /// True when signatures were checked against the genesis block's own keys (no
+    /// independent trust anchor was given).
+    public var keysFromGenesis: Bool
+    public var headHash: [UInt8]
+    public var treeSize: UInt64
+    public var treeRoot: [UInt8]
+}
+
+/// Offline verification of a whole ledger file (SPEC §6): framing, checksums, block
+/// decoding, chain, Merkle roots, signatures, heights and times. Read-only and pure over
+/// the bytes. Guarantees: either a report, or the *first* fault with its byte offset.
+public enum LedgerAuditor {
+    /// Audits `bytes` (the content of `blocks.gcl`). `visit` sees every verified block.
+    public static func audit(_ bytes: [UInt8], trusted: TrustedKeys?,
+                             visit: (Block, Int) -> Void = { _, _ in }) -> Result<AuditReport, LedgerFault> {
+        let (records, end) = RecordScanner.scan(bytes)
+        var v = ChainVerifier(trusted: trusted)
+        var cycles: [String] = []
+        for rec in records {
+            let block: Block
+            do { block = try Block.decode(rec.payload) } catch let e as DecodeError {
+                return .failure(LedgerFault(offset: rec.offset + RecordFrame.headerSize + e.offset, height: v.state.nextHeight, "undecodable block: \(e)"))
+            } catch { return .failure(LedgerFault(offset: rec.offset, height: nil, "\(error)")) }
+            do { try v.apply(block, recordOffset: rec.offset, recordEnd: rec.end) } catch let f as LedgerFault {
+                return .failure(f)
+            } catch { return .failure(LedgerFault(offset: rec.offset, height: nil, "\(error)")) }
+            for e in block.entries { if case .clearedCycle(let c) = e { cycles.append(c.cycleID) } }
+            visit(block, rec.offset)
+        }
+        switch end {
+        case .clean: break
+        case .tornTail(let off):
+            return .failure(LedgerFault(offset: off, height: v.state.nextHeight,
+                                        "the file ends inside a record (\(bytes.count - off) bytes of a torn append; the next writer cuts it back to offset \(off))"))
+        case .corrupt(let off, let reason):
+            return .failure(LedgerFault(offset: off, height: v.state.nextHeight, reason))
+        }
+        guard v.state.genesis != nil else {
+            return .failure(LedgerFault(offset: 0, height: nil, "the ledger is empty (no genesis block)"))
+        }
+        let s = v.state
+        return .success(AuditReport(blocks: s.blockCount, entries: s.entryCount, cycles: cycles,
+                                    firstTimeMillis: s.firstTimeMillis, lastTimeMillis: s.blockCount > 0 ? s.lastTimeMillis : nil,
+                                    bytes: bytes.count, keysFromGenesis: trusted == nil, headHash: s.lastHash,
+                                    treeSize: s.frontier.size, treeRoot: s.frontier.root))
+    }
+
+    /// Reads and audits the ledger in `directory` (no lock taken: safe beside a writer,
+    /// which only ever appends).
+    public static func audit(directory: String, trusted: TrustedKeys?,
+                             visit: (Block, Int) -> Void = { _, _ in }) throws -> Result<AuditReport, LedgerFault> {
+        let path = directory + "/" + LedgerStore.fileName
+        guard Sys.exists(path) else { throw LedgerError.notALedger(directory) }
+        let bytes: [UInt8]
+        do { bytes = try Sys.readAll(path) } catch let e as SystemError { throw LedgerError.system(e) }
+        return audit(bytes, trusted: trusted, visit: visit)
+    }
+}

@@ -1,0 +1,68 @@
+/// Canonical encoding of entries (stored form). See `LedgerEntry`.
+extension LedgerEntry {
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.u8(tag.rawValue)
+        switch self {
+        case .genesis(let g):
+            w.text(g.ledgerID); w.i64(g.createdMillis)
+            w.u32(UInt32(g.signerKeys.count)); for k in g.signerKeys { w.raw(k) }
+            w.u32(g.maxEntriesPerBlock); w.u64(g.maxBatchMillis)
+        case .clearedCycle(let c):
+            w.text(c.cycleID); w.text(c.mechanism); w.text(c.solver); w.u64(c.seed)
+            w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
+            w.blob(c.tradesCSV); w.blob(c.summaryJSON)
+        case .settlement(let s):
+            w.text(s.cycleID); w.text(s.participantID); w.i64(s.energyWh); w.i64(s.amount); w.text(s.reason)
+        case .reputationChange(let r):
+            w.text(r.cycleID); w.text(r.participantID); w.i64(r.before); w.i64(r.after); w.text(r.reason)
+        case .meterDigest(let m):
+            w.text(m.cycleID); w.text(m.meterID); w.text(m.participantID); w.u32(m.readings); w.raw(m.digest)
+        }
+        return w.bytes
+    }
+
+    /// Decodes one entry; rejects unknown tags, trailing bytes and non-canonical orderings.
+    public static func decode(_ bytes: [UInt8]) throws -> LedgerEntry {
+        var r = ByteReader(bytes)
+        let tagAt = r.position
+        let raw = try r.u8()
+        guard let tag = Tag(rawValue: raw) else { throw DecodeError.badTag(at: tagAt, tag: raw, what: "entry") }
+        let e: LedgerEntry
+        switch tag {
+        case .genesis:
+            let id = try r.text(); let created = try r.i64()
+            let n = Int(try r.u32())
+            guard n <= 1024 else { throw DecodeError.lengthOverCap(at: r.position - 4, length: n, cap: 1024) }
+            var keys: [[UInt8]] = []
+            for _ in 0..<n { keys.append(try r.raw(32)) }
+            let sorted = keys.sorted { $0.lexicographicallyPrecedes($1) }
+            guard sorted == keys else { throw DecodeError.nonCanonical(at: tagAt, what: "signer key order") }
+            e = .genesis(GenesisEntry(ledgerID: id, createdMillis: created, signerKeys: keys,
+                                      maxEntriesPerBlock: try r.u32(), maxBatchMillis: try r.u64()))
+        case .clearedCycle:
+            let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
+            let nAt = r.position
+            let n = Int(try r.u32())
+            guard n <= 64 else { throw DecodeError.lengthOverCap(at: nAt, length: n, cap: 64) }
+            var files: [InputFile] = []
+            for _ in 0..<n { files.append(InputFile(name: try r.text(), bytes: try r.blob())) }
+            for i in files.indices.dropFirst() where !(files[i - 1].name < files[i].name) {
+                throw DecodeError.nonCanonical(at: nAt, what: "input file order")
+            }
+            e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
+                                                tradesCSV: try r.blob(), summaryJSON: try r.blob()))
+        case .settlement:
+            e = .settlement(SettlementEntry(cycleID: try r.text(), participantID: try r.text(), energyWh: try r.i64(),
+                                            amount: try r.i64(), reason: try r.text()))
+        case .reputationChange:
+            e = .reputationChange(ReputationChangeEntry(cycleID: try r.text(), participantID: try r.text(), before: try r.i64(),
+                                                        after: try r.i64(), reason: try r.text()))
+        case .meterDigest:
+            e = .meterDigest(MeterDigestEntry(cycleID: try r.text(), meterID: try r.text(), participantID: try r.text(),
+                                              readings: try r.u32(), digest: try r.raw(32)))
+        }
+        try r.finish()
+        return e
+    }
+}

@@ -1,0 +1,128 @@
+/// One entry of the ledger: a typed, canonically encoded record of something the market
+/// decided. Guarantees: `LedgerEntry.decode(e.encoded()) == e`, and equal entries have equal
+/// bytes on every machine (fields in fixed order, big-endian, no maps, inputs sorted by name).
+public enum LedgerEntry: Sendable, Hashable {
+    case genesis(GenesisEntry)
+    case clearedCycle(ClearedCycleEntry)
+    case settlement(SettlementEntry)
+    case reputationChange(ReputationChangeEntry)
+    case meterDigest(MeterDigestEntry)
+
+    /// Tag byte of each kind in the canonical encoding.
+    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5 }
+
+    public var tag: Tag {
+        switch self {
+        case .genesis: return .genesis
+        case .clearedCycle: return .clearedCycle
+        case .settlement: return .settlement
+        case .reputationChange: return .reputationChange
+        case .meterDigest: return .meterDigest
+        }
+    }
+
+    /// The cycle this entry belongs to, if any.
+    public var cycleID: String? {
+        switch self {
+        case .genesis: return nil
+        case .clearedCycle(let c): return c.cycleID
+        case .settlement(let s): return s.cycleID
+        case .reputationChange(let r): return r.cycleID
+        case .meterDigest(let m): return m.cycleID
+        }
+    }
+}
+
+/// The first entry of every ledger: who may sign blocks and how blocks are cut.
+public struct GenesisEntry: Sendable, Hashable {
+    public var ledgerID: String
+    public var createdMillis: Int64
+    /// Ed25519 public keys (32 bytes each) trusted to sign blocks, sorted.
+    public var signerKeys: [[UInt8]]
+    /// Block cutting: maximum entries per block (MMC) and maximum batch time in ms (MBT).
+    public var maxEntriesPerBlock: UInt32
+    public var maxBatchMillis: UInt64
+    public init(ledgerID: String, createdMillis: Int64, signerKeys: [[UInt8]], maxEntriesPerBlock: UInt32, maxBatchMillis: UInt64) {
+        self.ledgerID = ledgerID; self.createdMillis = createdMillis
+        self.signerKeys = signerKeys.sorted { $0.lexicographicallyPrecedes($1) }
+        self.maxEntriesPerBlock = maxEntriesPerBlock; self.maxBatchMillis = maxBatchMillis
+    }
+}
+
+/// A named raw input file of a cycle (e.g. `offers.csv`, `cycle/market.json`).
+public struct InputFile: Sendable, Hashable {
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) { self.name = name; self.bytes = bytes }
+}
+
+/// A cleared cycle with everything needed to re-clear it: the raw inputs, the mechanism and
+/// its parameters, the canonical trades and summary. In the Merkle tree it is represented by
+/// its commitment (`CycleCommitment`), which binds the large parts by digests so that a
+/// proof for one trade stays small.
+public struct ClearedCycleEntry: Sendable, Hashable {
+    public var cycleID: String
+    public var mechanism: String
+    public var solver: String
+    public var seed: UInt64
+    /// Raw input files, sorted by name.
+    public var inputs: [InputFile]
+    /// Canonical `trades.csv` bytes.
+    public var tradesCSV: [UInt8]
+    /// Canonical `summary.json` bytes (no timings).
+    public var summaryJSON: [UInt8]
+
+    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], tradesCSV: [UInt8], summaryJSON: [UInt8]) {
+        self.cycleID = cycleID; self.mechanism = mechanism; self.solver = solver; self.seed = seed
+        self.inputs = inputs.sorted { $0.name < $1.name }
+        self.tradesCSV = tradesCSV; self.summaryJSON = summaryJSON
+    }
+
+    /// The header line and the data rows of `trades.csv` (split on `\n`, a final empty
+    /// piece dropped). Row numbers in proofs are 1-based indices into `rows`.
+    public var tradeTable: (header: [UInt8], rows: [[UInt8]]) {
+        var lines = tradesCSV.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        guard let header = lines.first else { return ([], []) }
+        return (header, Array(lines.dropFirst()))
+    }
+}
+
+/// Money moved in settlement of one participant for one cycle.
+public struct SettlementEntry: Sendable, Hashable {
+    public var cycleID: String
+    public var participantID: String
+    /// Signed energy deviation settled, Wh.
+    public var energyWh: Int64
+    /// Signed amount in units of 1e-7 CNY.
+    public var amount: Int64
+    public var reason: String
+    public init(cycleID: String, participantID: String, energyWh: Int64, amount: Int64, reason: String) {
+        self.cycleID = cycleID; self.participantID = participantID; self.energyWh = energyWh; self.amount = amount; self.reason = reason
+    }
+}
+
+/// A participant's reputation moved from `before` to `after` (units of 0.001 points).
+public struct ReputationChangeEntry: Sendable, Hashable {
+    public var cycleID: String
+    public var participantID: String
+    public var before: Int64
+    public var after: Int64
+    public var reason: String
+    public init(cycleID: String, participantID: String, before: Int64, after: Int64, reason: String) {
+        self.cycleID = cycleID; self.participantID = participantID; self.before = before; self.after = after; self.reason = reason
+    }
+}
+
+/// The digest of one meter's readings for one cycle (the readings themselves stay off-ledger).
+public struct MeterDigestEntry: Sendable, Hashable {
+    public var cycleID: String
+    public var meterID: String
+    public var participantID: String
+    public var readings: UInt32
+    /// SHA-256 of the canonical readings file (32 bytes).
+    public var digest: [UInt8]
+    public init(cycleID: String, meterID: String, participantID: String, readings: UInt32, digest: [UInt8]) {
+        self.cycleID = cycleID; self.meterID = meterID; self.participantID = participantID; self.readings = readings; self.digest = digest
+    }
+}

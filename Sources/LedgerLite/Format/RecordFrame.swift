@@ -1,0 +1,103 @@
+/// One framed record of a ledger file:
+///
+///     magic "GCLB" | version u8 | kind u8 | length u32 | header CRC-32C u32 | payload | payload CRC-32C u32
+///
+/// All integers big-endian. The header has its own checksum so that a damaged length can
+/// never be mistaken for a torn tail (which would cut acknowledged data). Guarantees:
+/// `encode` output is accepted by `RecordScanner`; the scanner accepts nothing else.
+public enum RecordFrame {
+    public static let magic: [UInt8] = Array("GCLB".utf8)
+    public static let version: UInt8 = 1
+    public static let headerSize = 14
+    public static let trailerSize = 4
+    /// Largest payload accepted (a block with a few cycles' raw inputs fits easily).
+    public static let maxPayload = 64 << 20
+
+    /// Kinds of record. Only blocks exist in version 1.
+    public enum Kind: UInt8, Sendable { case block = 1 }
+
+    public static func encode(kind: Kind, payload: [UInt8]) -> [UInt8] {
+        precondition(payload.count <= maxPayload, "record payload over the \(maxPayload)-byte cap")
+        var w = ByteWriter()
+        w.raw(magic); w.u8(version); w.u8(kind.rawValue); w.u32(UInt32(payload.count))
+        w.u32(CRC32C.checksum(w.bytes))
+        w.raw(payload)
+        w.u32(CRC32C.checksum(payload))
+        return w.bytes
+    }
+}
+
+/// A whole record found in a file.
+public struct ScannedRecord: Sendable, Equatable {
+    public var offset: Int
+    public var kind: RecordFrame.Kind
+    public var payload: [UInt8]
+    /// Offset just past the record.
+    public var end: Int { offset + RecordFrame.headerSize + payload.count + RecordFrame.trailerSize }
+}
+
+/// How a scan of a file ended.
+public enum ScanEnd: Sendable, Equatable {
+    /// Every byte belongs to a whole record.
+    case clean
+    /// The file ends inside a record that starts at `offset` and whose header (as far as
+    /// present) is intact: the signature of an interrupted append.
+    case tornTail(offset: Int)
+    /// A record at `offset` is damaged: `reason` says how.
+    case corrupt(offset: Int, reason: String)
+}
+
+/// Splits file bytes into records. Pure; never traps on any input.
+public enum RecordScanner {
+    public static func scan(_ bytes: [UInt8]) -> (records: [ScannedRecord], end: ScanEnd) {
+        var records: [ScannedRecord] = []
+        var at = 0
+        let n = bytes.count
+        let H = RecordFrame.headerSize
+        while at < n {
+            let avail = n - at
+            if avail < H {
+                // Only a prefix of a header: torn if what is there is consistent.
+                let m = min(avail, 4)
+                if Array(bytes[at..<at + m]) != Array(RecordFrame.magic[0..<m]) {
+                    return (records, .corrupt(offset: at, reason: "bad magic"))
+                }
+                if avail > 4 && bytes[at + 4] != RecordFrame.version {
+                    return (records, .corrupt(offset: at + 4, reason: "unsupported record version \(bytes[at + 4])"))
+                }
+                return (records, .tornTail(offset: at))
+            }
+            if Array(bytes[at..<at + 4]) != RecordFrame.magic {
+                return (records, .corrupt(offset: at, reason: "bad magic"))
+            }
+            let hcrc = CRC32C.checksum(bytes[at..<at + 10])
+            let stored = be32(bytes, at + 10)
+            guard hcrc == stored else {
+                return (records, .corrupt(offset: at, reason: "record header checksum mismatch"))
+            }
+            guard bytes[at + 4] == RecordFrame.version else {
+                return (records, .corrupt(offset: at + 4, reason: "unsupported record version \(bytes[at + 4])"))
+            }
+            guard let kind = RecordFrame.Kind(rawValue: bytes[at + 5]) else {
+                return (records, .corrupt(offset: at + 5, reason: "unknown record kind \(bytes[at + 5])"))
+            }
+            let len = Int(be32(bytes, at + 6))
+            guard len <= RecordFrame.maxPayload else {
+                return (records, .corrupt(offset: at + 6, reason: "record length \(len) over the cap \(RecordFrame.maxPayload)"))
+            }
+            let total = H + len + RecordFrame.trailerSize
+            if avail < total { return (records, .tornTail(offset: at)) }
+            let payload = Array(bytes[at + H..<at + H + len])
+            guard CRC32C.checksum(payload) == be32(bytes, at + H + len) else {
+                return (records, .corrupt(offset: at, reason: "record payload checksum mismatch"))
+            }
+            records.append(ScannedRecord(offset: at, kind: kind, payload: payload))
+            at += total
+        }
+        return (records, .clean)
+    }
+
+    static func be32(_ b: [UInt8], _ i: Int) -> UInt32 {
+        UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// A self-contained proof that one trade row is part of a cleared cycle recorded in a
+/// signed ledger block. It carries the row, its audit path to the cycle's trades root, the
+/// cycle's commitment, the commitment's audit path to the block's entries root, the block
+/// header and the signature — nothing else is needed to check it, only a trusted key.
+public struct TradeProof: Codable, Sendable, Equatable {
+    public static let formatName = "gridclear-trade-proof/1"
+    public var format: String
+    public var cycle: String
+    /// 1-based row number in `trades.csv` (header excluded).
+    public var row: Int
+    public var tradeHeader: String
+    public var tradeRow: String
+    public var tradeCount: UInt32
+    public var tradePath: [String]
+    /// Hex of the `CycleCommitment` encoding.
+    public var commitment: String
+    public var entryIndex: UInt32
+    public var entryPath: [String]
+    /// Hex of the block header encoding, and of the Ed25519 signature.
+    public var blockHeader: String
+    public var signature: String
+    /// Informational (recomputed by the verifier).
+    public var blockHeight: UInt64
+    public var blockHash: String
+
+    enum CodingKeys: String, CodingKey {
+        case format, cycle, row, tradeHeader = "trade_header", tradeRow = "trade_row", tradeCount = "trade_count",
+             tradePath = "trade_path", commitment, entryIndex = "entry_index", entryPath = "entry_path",
+             blockHeader = "block_header", signature, blockHeight = "block_height", blockHash = "block_hash"
+    }
+
+    /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
+    public static func make(block: Block, entryIndex: Int, row: Int) throws -> TradeProof {
+        guard case .clearedCycle(let c) = block.entries[entryIndex] else { throw ProofError("entry \(entryIndex) is not a cleared cycle") }
+        let table = c.tradeTable
+        guard row >= 1 && row <= table.rows.count else { throw ProofError("cycle \(c.cycleID) has \(table.rows.count) trades; row \(row) does not exist") }
+        let rowLeaves = table.rows.map { Merkle.leafHash($0) }
+        let entryLeaves = block.entries.map(\.leafHash)
+        return TradeProof(format: formatName, cycle: c.cycleID, row: row,
+                          tradeHeader: String(decoding: table.header, as: UTF8.self),
+                          tradeRow: String(decoding: table.rows[row - 1], as: UTF8.self),
+                          tradeCount: UInt32(table.rows.count),
+                          tradePath: Merkle.inclusionProof(index: row - 1, leaves: rowLeaves).map(Hex.encode),
+                          commitment: Hex.encode(CycleCommitment(c).encoded()),
+                          entryIndex: UInt32(entryIndex),
+                          entryPath: Merkle.inclusionProof(index: entryIndex, leaves: entryLeaves).map(Hex.encode),
+                          blockHeader: Hex.encode(block.header.encoded()), signature: Hex.encode(block.signature),
+                          blockHeight: block.header.height, blockHash: Hex.encode(LedgerHash.blockHash(block.header)))
+    }
+
+    public func jsonBytes() throws -> [UInt8] {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try enc.encode(self)) + [0x0A]
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws -> TradeProof {
+        do { return try JSONDecoder().decode(TradeProof.self, from: Data(bytes)) } catch {
+            throw ProofError("not a trade proof file (\(error.localizedDescription))")
+        }
+    }
+
+    /// What a verified proof establishes.
+    public struct Verified: Sendable {
+        public var cycle: String
+        public var row: Int
+        /// Column name → value of the proved trade.
+        public var fields: [(String, String)]
+        public var blockHeight: UInt64
+        public var blockTimeMillis: Int64
+        public var signer: [UInt8]
+        public var blockHash: [UInt8]
+    }
+
+    /// Checks every link of the proof against `trusted` keys; throws the first broken link.
+    public func verify(trusted: TrustedKeys) throws -> Verified {
+        guard format == TradeProof.formatName else { throw ProofError("unknown proof format '\(format)'") }
+        func hex(_ s: String, _ what: String) throws -> [UInt8] {
+            guard let b = Hex.decode(s) else { throw ProofError("\(what) is not hex") }
+            return b
+        }
+        var hr = ByteReader(try hex(blockHeader, "block_header"))
+        let header: BlockHeader
+        do { header = try BlockHeader.decode(from: &hr); try hr.finish() } catch { throw ProofError("block_header: \(error)") }
+        let commitmentBytes = try hex(commitment, "commitment")
+        let c: CycleCommitment
+        do { c = try CycleCommitment.decode(commitmentBytes) } catch { throw ProofError("commitment: \(error)") }
+        guard c.cycleID == cycle else { throw ProofError("the commitment is for cycle \(c.cycleID), not \(cycle)") }
+        guard Array(tradeHeader.utf8) == c.tradesHeader else { throw ProofError("the trade header does not match the commitment") }
+        guard tradeCount == c.tradeCount, row >= 1, UInt64(row) <= UInt64(c.tradeCount) else { throw ProofError("row \(row) is outside the cycle's \(c.tradeCount) trades") }
+        let tp = try tradePath.map { try hex($0, "trade_path") }
+        guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(Array(tradeRow.utf8)), index: UInt64(row - 1), size: UInt64(c.tradeCount),
+                                     proof: tp, root: c.tradesRoot) else {
+            throw ProofError("the trade row is not in the cycle's trades tree (row or path altered)")
+        }
+        let ep = try entryPath.map { try hex($0, "entry_path") }
+        guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(commitmentBytes), index: UInt64(entryIndex), size: UInt64(header.entryCount),
+                                     proof: ep, root: header.entriesRoot) else {
+            throw ProofError("the cycle commitment is not in the block's entries tree")
+        }
+        guard trusted.keys.contains(header.signer) else {
+            throw ProofError("the block is signed by \(Hex.encode(header.signer).prefix(16))…, which is not among the trusted keys")
+        }
+        let hash = LedgerHash.blockHash(header)
+        guard NodeKey.verify(signature: try hex(signature, "signature"), message: LedgerHash.signingMessage(blockHash: hash), publicKey: header.signer) else {
+            throw ProofError("the block signature does not verify")
+        }
+        let names = CSVLine.split(tradeHeader), values = CSVLine.split(tradeRow)
+        return Verified(cycle: cycle, row: row, fields: Array(zip(names, values)), blockHeight: header.height,
+                        blockTimeMillis: header.timeMillis, signer: header.signer, blockHash: hash)
+    }
+}
+
+/// A proof that does not hold, with the link that broke.
+public struct ProofError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Minimal RFC 4180 field splitting for one line (quotes and doubled quotes).
+public enum CSVLine {
+    public static func split(_ line: String) -> [String] {
+        var out: [String] = [], cur = "", quoted = false
+        var it = Array(line).makeIterator()
+        var pending: Character? = nil
+        while let ch = pending ?? it.next() {
+            pending = nil
+            if quoted {
+                if ch == "\"" {
+                    if let n = it.next() { if n == "\"" { cur.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
+                } else { cur.append(ch) }
+            } else if ch == "\"" { quoted = true }
+            else if ch == "," { out.append(cur); cur = "" }
+            else if ch != "\r" { cur.append(ch) }
+        }
+        out.append(cur)
+        return out
+    }
+}

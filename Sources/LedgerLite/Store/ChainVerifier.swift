@@ -1,0 +1,112 @@
+/// A problem found in a ledger: where (absolute byte offset in `blocks.gcl`, and the block
+/// height when known) and what. This is what `audit` prints for the first bad record.
+public struct LedgerFault: Error, CustomStringConvertible, Sendable, Equatable {
+    public var offset: Int
+    public var height: UInt64?
+    public var message: String
+    public init(offset: Int, height: UInt64?, _ message: String) { self.offset = offset; self.height = height; self.message = message }
+    public var description: String {
+        "offset \(offset)\(height.map { " (block \($0))" } ?? ""): \(message)"
+    }
+}
+
+/// Everything known about a chain after applying its blocks in order.
+public struct ChainState: Sendable {
+    public var lastHeight: UInt64?
+    public var lastHash: [UInt8] = Array(repeating: 0, count: 32)
+    public var firstTimeMillis: Int64?
+    public var lastTimeMillis: Int64 = Int64.min
+    public var frontier = MerkleFrontier()
+    public var genesis: GenesisEntry?
+    /// Cycle id → height of the block that records it.
+    public var cycles: [String: UInt64] = [:]
+    public var blockCount = 0
+    public var entryCount = 0
+    /// Byte offset just past the last applied block.
+    public var endOffset = 0
+    public init() {}
+    public var nextHeight: UInt64 { lastHeight.map { $0 + 1 } ?? 0 }
+}
+
+/// Field offsets inside a block payload, for precise fault reports.
+enum BlockField {
+    static let height = 2, previousHash = 10, time = 42, entryCount = 50, entriesRoot = 54,
+               treeSize = 86, treeRoot = 94, signer = 126, entries = 158
+}
+
+/// Applies blocks one at a time and checks every rule of SPEC §6: heights, the hash chain,
+/// times, Merkle roots (block and cumulative), signatures against the trusted keys (the
+/// genesis block's keys unless `trusted` is given) and that no cycle is recorded twice.
+/// Pure: no I/O. Guarantees: `state` only changes when a block passes every check.
+public struct ChainVerifier: Sendable {
+    public private(set) var state = ChainState()
+    public let trusted: TrustedKeys?
+
+    public init(trusted: TrustedKeys? = nil) { self.trusted = trusted }
+
+    /// Checks `block` (found at record `offset`, `payloadOffset` bytes into which its payload
+    /// starts) and, if valid, extends the state.
+    public mutating func apply(_ block: Block, recordOffset offset: Int, recordEnd: Int) throws {
+        let p = offset + RecordFrame.headerSize
+        let h = block.header
+        func fault(_ field: Int, _ m: String) -> LedgerFault { LedgerFault(offset: p + field, height: h.height, m) }
+        guard h.height == state.nextHeight else {
+            throw fault(BlockField.height, "height \(h.height), expected \(state.nextHeight)")
+        }
+        guard h.previousHash == state.lastHash else {
+            throw fault(BlockField.previousHash, "previous-block hash does not match block \(state.lastHeight.map(String.init) ?? "-")")
+        }
+        guard h.timeMillis >= state.lastTimeMillis else {
+            throw fault(BlockField.time, "time \(h.timeMillis) ms is before the previous block's \(state.lastTimeMillis) ms")
+        }
+        guard h.entryCount > 0 else { throw fault(BlockField.entryCount, "block has no entries") }
+        var genesis = state.genesis
+        if h.height == 0 {
+            guard block.entries.count == 1, case .genesis(let g) = block.entries[0] else {
+                throw fault(BlockField.entries, "the genesis block must hold exactly one genesis entry")
+            }
+            guard !g.signerKeys.isEmpty else { throw fault(BlockField.entries, "the genesis entry names no signer keys") }
+            genesis = g
+        } else if block.entries.contains(where: { $0.tag == .genesis }) {
+            throw fault(BlockField.entries, "a genesis entry outside block 0")
+        }
+        let leaves = block.entries.map(\.leafHash)
+        guard Merkle.root(leaves) == h.entriesRoot else {
+            throw fault(BlockField.entriesRoot, "Merkle root of the block's entries does not match")
+        }
+        var frontier = state.frontier
+        for l in leaves { frontier.append(leafHash: l) }
+        guard h.treeSize == frontier.size else {
+            throw fault(BlockField.treeSize, "cumulative tree size \(h.treeSize), expected \(frontier.size)")
+        }
+        guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") }
+        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? [])
+        guard keys.contains(h.signer) else {
+            throw fault(BlockField.signer, "signer \(Hex.encode(h.signer).prefix(16))… is not a trusted key")
+        }
+        let hash = LedgerHash.blockHash(h)
+        let sigAt = recordEnd - RecordFrame.trailerSize - 64 - p
+        guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
+            throw fault(sigAt, "Ed25519 signature does not verify")
+        }
+        var cycles = state.cycles
+        for e in block.entries {
+            if case .clearedCycle(let c) = e {
+                if let prior = cycles[c.cycleID] {
+                    throw fault(BlockField.entries, "cycle \(c.cycleID) is recorded again (first at block \(prior))")
+                }
+                cycles[c.cycleID] = h.height
+            }
+        }
+        state.lastHeight = h.height
+        state.lastHash = hash
+        if state.firstTimeMillis == nil { state.firstTimeMillis = h.timeMillis }
+        state.lastTimeMillis = h.timeMillis
+        state.frontier = frontier
+        state.genesis = genesis
+        state.cycles = cycles
+        state.blockCount += 1
+        state.entryCount += block.entries.count
+        state.endOffset = recordEnd
+    }
+}

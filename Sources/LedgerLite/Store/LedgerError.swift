@@ -1,0 +1,22 @@
+/// Errors of the ledger store, each saying what to do about it.
+public enum LedgerError: Error, CustomStringConvertible, Sendable {
+    /// The directory holds no ledger (and creation was not asked for).
+    case notALedger(String)
+    /// Damage that is not a torn tail: the operator must restore from a replica or backup.
+    case corrupt(path: String, LedgerFault)
+    /// Another process holds the ledger's write lock.
+    case inUse(String)
+    /// A block offered for append breaks a chain rule (a bug in the caller or orderer).
+    case rejected(LedgerFault)
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .notALedger(let d): return "\(d) holds no ledger (no blocks.gcl); create one with 'gridclear clear … --ledger \(d)'"
+        case .corrupt(let p, let f): return "\(p) is damaged at \(f); run 'gridclear audit' and restore the ledger from a backup or replica"
+        case .inUse(let p): return "\(p) is locked by another gridclear process (a scheduler?); stop it or wait"
+        case .rejected(let f): return "block rejected before writing: \(f)"
+        case .system(let e): return e.description
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Privacy: Paillier over GMP, Pedersen commitments and ZK proofs over Ristretto255, blind-signature pseudonyms, threshold sharing (SPEC §4).
-public enum PrivacyModule {}

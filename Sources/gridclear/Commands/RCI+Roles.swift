@@ -1,0 +1,99 @@
+import ArgumentParser
+import ConsensusFactor
+import Foundation
+import Privacy
+
+/// `gridclear rci platform` — the trading platform role.
+struct RCIPlatformCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "platform",
+        abstract: "Run the trading platform: gather N agents, decrypt their consensus factors, stop the run.",
+        discussion: """
+        Prints `ready <address>` once listening, then one JSON summary line at the end.
+        Example:
+          gridclear rci platform --listen unix:/tmp/gridclear-rci.sock --agents 5
+        """)
+
+    @Option(help: "Listen address: unix:/path or tcp:HOST:PORT (port 0 = any).") var listen: String
+    @Option(help: "Number of agents to wait for.") var agents: Int
+    @Flag(help: "Encrypted exchange (Paillier).") var encrypted = false
+    @Option(help: "Paillier modulus size when generating a key.") var keyBits = 2048
+    @Flag(help: "Agents mask Enc(λ) before decryption (hides λ from the platform).") var mask = false
+    @OptionGroup var params: RCIParameterOptions
+    @Option(help: "Seconds to wait for any message before failing.") var timeout = 60.0
+    @Option(help: "Write the actual listen address to this file once ready.") var readyFile: String?
+    @Option(help: "Record every received message (JSON lines).") var transcript: String?
+
+    func run() throws {
+        try reportingErrors {
+            let address: RCIAddress
+            do { address = try RCIAddress(parsing: listen) } catch { throw CLIFailure("--listen: \(error)") }
+            let key: PaillierPrivateKey?
+            do { key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil } catch { throw CLIFailure("key generation (\(keyBits) bits): \(error)") }
+            let node: RCIPlatformNode
+            do {
+                node = try RCIPlatformNode(listen: address, agentCount: agents, parameters: try params.parameters(), privateKey: key,
+                                           masking: mask, timeoutMilliseconds: Int32(timeout * 1000))
+            } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
+            print("ready \(node.address)")
+            fflush(stdout)
+            if let readyFile { try RCIFiles.writeAtomically("\(node.address)\n", to: readyFile) }
+            let sink = try RCIFiles.transcript(transcript)
+            let s: RCIPlatformSummary
+            do { s = try node.run(transcript: sink) } catch { throw CLIFailure("platform: \(error)") }
+            print(RCIFiles.json(RCIPlatformReport(converged: s.converged, iterations: s.iterations, decryptions: s.decryptions,
+                                                  verified: s.verified, failed: s.failed)))
+        }
+    }
+}
+
+/// `gridclear rci agent` — one generator or consumer.
+struct RCIAgentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run one generator or consumer agent against a platform.",
+        discussion: """
+        Reads only its own row of the case file. Prints one JSON line with its outcome at the end.
+        Example:
+          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --platform unix:/tmp/gridclear-rci.sock
+        """)
+
+    @Option(help: "Case file holding this agent's row.") var `case`: String
+    @Option(help: "This agent's id.") var id: String
+    @Option(help: "Platform address (unix:/path or tcp:HOST:PORT).") var platform: String
+    @Option(help: "Where partners reach this agent (default tcp:127.0.0.1:0 or a unix path for unix platforms).") var listen: String?
+    @Option(help: "Private step-size perturbation spread in [0, 1) (privacy mitigation).") var perturb = 0.0
+    @Option(help: "Seed for masks, blinding and perturbation (default: system CSPRNG).") var seed: UInt64?
+    @Option(help: "Seconds to wait for any message before failing.") var timeout = 60.0
+    @Option(help: "Record every received message (JSON lines).") var transcript: String?
+
+    func run() throws {
+        try reportingErrors {
+            let spec: RCIAgentSpec
+            do { spec = try RCIFiles.readCase(`case`).agent(id) } catch let e as CLIFailure { throw e } catch { throw CLIFailure("case file \(`case`): \(error)") }
+            let platformAddress: RCIAddress
+            do { platformAddress = try RCIAddress(parsing: platform) } catch { throw CLIFailure("--platform: \(error)") }
+            let listenAddress: RCIAddress
+            do {
+                if let listen { listenAddress = try RCIAddress(parsing: listen) }
+                else if case .unix(let p) = platformAddress { listenAddress = .unix(p + ".\(id)") }
+                else { listenAddress = .tcp(host: "127.0.0.1", port: 0) }
+            } catch { throw CLIFailure("--listen: \(error)") }
+            var system = SystemCSPRNG()
+            let master = seed ?? system.next()
+            let rng = RCISeededRandom.derived(seed: master, label: "agent/" + id)
+            let perturbation: RCIStepPerturbation?
+            do {
+                perturbation = perturb > 0 ? try RCIStepPerturbation(spread: perturb, rng: .derived(seed: master, label: id)) : nil
+            } catch { throw CLIFailure("--perturb: \(error)") }
+            let result: RCIAgentNodeResult
+            do {
+                let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
+                                            timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng)
+                result = try node.run(transcript: try RCIFiles.transcript(transcript))
+            } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }
+            print(RCIFiles.json(RCIAgentReport(outcome: result.outcome, converged: result.converged, settled_kw: result.settledKW,
+                                               verified: result.verified, failed: result.failed)))
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// End-to-end `gridclear rci` runs: real platform and agent processes over sockets.
+@Suite(.serialized) struct RCICLITests {
+    func tempDir(_ name: String) throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("rci-cli-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: d)
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func reference(_ name: String) throws -> [String: Any] {
+        let url = packageRoot.appendingPathComponent("Tests/ConsensusFactorTests/Fixtures/rci_reference_\(name).json")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    func result(_ dir: URL) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("result.json"))) as! [String: Any]
+    }
+
+    /// `--help` example 1: plaintext over unix sockets, checked against the central optimum.
+    @Test func plaintextRunMatchesReference() throws {
+        let dir = try tempDir("plain")
+        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("converged after"))
+        let res = try result(dir)
+        let ref = try reference("case_2x3")
+        #expect(res["converged"] as? Bool == true)
+        let agents = res["agents"] as! [String: Double]
+        for (id, p) in ref["net_power"] as! [String: Double] { #expect(abs(agents[id]! - p) < 0.05) }
+        #expect(abs((res["total_cost"] as! Double) - (ref["total_cost"] as! Double)) < 1)
+        let trades = res["trades"] as! [[String: Any]]
+        #expect(!trades.isEmpty)
+        for t in trades { #expect(abs((t["price"] as! Double) - (ref["price"] as! Double)) < 0.01) }
+        #expect((res["proofs"] as! [String: Any])["verified_pairs"] as? Int == 12)
+    }
+
+    /// `--help` example 2 (with a 512-bit test key and loose thresholds to stay fast): the
+    /// encrypted tcp run gives exactly the plaintext run's numbers, and the transcripts show
+    /// what each party received.
+    @Test func encryptedRunEqualsPlaintextAndTranscriptsKeepSecrets() throws {
+        let loose = ["--alpha", "0.1", "--price-tol", "0.05", "--trade-tol", "0.05", "--reciprocity-tol", "0.1", "--seed", "5"]
+        let plain = try tempDir("p2"), enc = try tempDir("e2"), tr = try tempDir("tr")
+        let a = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--out", plain.path] + loose)
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--transport", "tcp",
+                                  "--mask", "--out", enc.path, "--transcripts", tr.path] + loose)
+        #expect(b.status == 0, "\(b.stderr)")
+        let ra = try result(plain), rb = try result(enc)
+        #expect(ra["agents"] as! [String: Double] == rb["agents"] as! [String: Double])
+        #expect(ra["iterations"] as? Int == rb["iterations"] as? Int)
+
+        // The platform received only hellos, requests (ciphertexts of its key's size) and verification reports.
+        func lines(_ f: String) throws -> [[String: Any]] {
+            try String(contentsOf: tr.appendingPathComponent(f), encoding: .utf8).split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+            }
+        }
+        let platform = try lines("platform.jsonl")
+        let kinds = Set(platform.map { $0["kind"] as! String })
+        #expect(kinds.isSubset(of: ["hello", "request", "verification", "reply"]))
+        #expect(!kinds.contains("share") && !kinds.contains("encryptedShare") && !kinds.contains("resultProof"))
+        var ciphertextSizes = Set<Int>()
+        for m in platform where m["kind"] as? String == "request" {
+            let f = m["fields"] as! [String: Any]
+            for c in (f["lambdas"] as! [[String: Any]]) + (f["tests"] as! [[String: Any]]) { ciphertextSizes.insert(c["bytes"] as! Int) }
+        }
+        #expect(ciphertextSizes == [128])  // 512-bit N → 1024-bit ciphertexts
+        // Masked: what the platform decrypts is far from any consensus factor (|λ| < 1e5 €/MWh → < 1e18 at result scale).
+        let decrypted = platform.filter { $0["sender"] as? String == "decryption" }
+            .flatMap { (($0["fields"] as! [String: Any])["values"] as! [String]) }
+        #expect(!decrypted.isEmpty)
+        #expect(decrypted.filter { $0.count <= 18 }.count * 100 < decrypted.count)  // masks in [0, 2^100)
+
+        // Agents: from partners only ciphertext shares, partner hellos and result proofs; from the platform setup and replies.
+        for id in ["G1", "G2", "C1", "C2", "C3"] {
+            for m in try lines("agent-\(id).jsonl") {
+                let sender = m["sender"] as! String, kind = m["kind"] as! String
+                if sender == "platform" { #expect(["setup", "reply"].contains(kind)) }
+                else { #expect(["encryptedShare", "partnerHello", "resultProof"].contains(kind), "\(id) got \(kind) from \(sender)") }
+                if kind == "encryptedShare" {
+                    let f = m["fields"] as! [String: Any]
+                    #expect((f["lambda"] as! [String: Any])["bytes"] as? Int == 128)
+                    #expect((f["power"] as! [String: Any])["bytes"] as? Int == 128)
+                }
+            }
+        }
+    }
+
+    /// The `platform` and `agent` --help examples: one platform and five agent processes started separately.
+    @Test func separateRolesExample() throws {
+        let sock = "unix:/tmp/gridclear-rci.sock"
+        let platform = Process()
+        platform.executableURL = try gridclearBinary()
+        platform.arguments = ["rci", "platform", "--listen", sock, "--agents", "5"]
+        platform.currentDirectoryURL = packageRoot
+        let pout = Pipe()
+        platform.standardOutput = pout
+        try platform.run()
+        var agents: [Process] = []
+        for id in ["G1", "G2", "C1", "C2", "C3"] {
+            let a = Process()
+            a.executableURL = try gridclearBinary()
+            a.arguments = ["rci", "agent", "--case", "Inputs/rci/case_2x3.csv", "--id", id, "--platform", sock]
+            a.currentDirectoryURL = packageRoot
+            a.standardOutput = FileHandle.nullDevice
+            try a.run()
+            agents.append(a)
+        }
+        let out = String(decoding: pout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        platform.waitUntilExit()
+        agents.forEach { $0.waitUntilExit() }
+        #expect(platform.terminationStatus == 0)
+        #expect(agents.allSatisfy { $0.terminationStatus == 0 })
+        #expect(out.hasPrefix("ready unix:/tmp/gridclear-rci.sock"))
+        #expect(out.contains("\"converged\":true"))
+    }
+
+    @Test func killedAgentFailsTheRunWithAClearError() throws {
+        let p = Process()
+        p.executableURL = try gridclearBinary()
+        p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--timeout", "20"]
+        p.currentDirectoryURL = packageRoot
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // Find an agent child ("rci agent ... --id 7") and kill it with SIGKILL.
+        var victim: Int32? = nil
+        for _ in 0..<300 where victim == nil {
+            usleep(100_000)
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+                guard let pid = Int32(entry),
+                      let cmd = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { continue }
+                let argv = cmd.split(separator: "\0").map(String.init)
+                if argv.contains("agent"), let i = argv.firstIndex(of: "--id"), argv[i + 1] == "7",
+                   let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                   stat.split(separator: " ")[3] == "\(p.processIdentifier)" {
+                    victim = pid
+                }
+            }
+        }
+        let v = try #require(victim)
+        usleep(500_000)
+        kill(v, SIGKILL)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus != 0)
+        #expect(stderr.contains("agent 7") && stderr.contains("crashed with signal 9"), "\(stderr)")
+        #expect(stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func badCaseFileIsOneClearLine() throws {
+        let dir = try tempDir("bad")
+        let f = dir.appendingPathComponent("bad.csv")
+        try "agent,role,a,b,p_min_mw,p_max_mw\nG1,generator,-1,2,0,10\nC1,consumer,1,2,-5,0\n".write(to: f, atomically: true, encoding: .utf8)
+        let r = try runGridclear(["rci", "run", f.path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("agent G1") && r.stderr.contains("a = -1.0"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// `rci solve` example from its --help.
+    @Test func solveExampleRuns() throws {
+        let r = try runGridclear(["rci", "solve", "Inputs/rci/case_5x5.csv", "--alpha", "0.05", "--beta", "0.2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("converged after"))
+    }
+
+    /// `bench rci` example from its --help.
+    @Test func benchExampleRuns() throws {
+        let r = try runGridclear(["bench", "rci", "--key-bits", "512", "--encrypted-iterations", "20", "--skip-new-england"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("case_2x3: plaintext 967 iterations"))
+        #expect(r.stdout.contains("overhead ×"))
+    }
+}

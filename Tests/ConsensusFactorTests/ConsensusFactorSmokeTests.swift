@@ -1,6 +1,0 @@
-import Testing
-@testable import ConsensusFactor
-
-@Test func ConsensusFactorModuleLinks() {
-    #expect(String(describing: ConsensusFactorModule.self) == "ConsensusFactorModule")
-}

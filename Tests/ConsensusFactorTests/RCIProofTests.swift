@@ -1,0 +1,30 @@
+import Foundation
+import Privacy
+import Testing
+@testable import ConsensusFactor
+
+@Suite struct RCIProofTests {
+    @Test func bundlesVerifyAndCancelPairwise() throws {
+        var rng = RCISeededRandom(seed: 9)
+        let g = RCIAgentSpec(id: "G", role: .generator, a: 0.1, b: 20, pMin: 0, pMax: 300)
+        let c = RCIAgentSpec(id: "C", role: .consumer, a: 0.1, b: 70, pMin: -400, pMax: -10)
+        let r = Scalar.random(using: &rng)
+        let og = PedersenOpening(value: RCIResultProof.kW(250.0004), blinding: r)
+        let oc = PedersenOpening(value: -og.value, blinding: -r)
+        let bg = try RCIResultProof.Bundle.make(agent: g, settled: [("C", og)], using: &rng)
+        let bc = try RCIResultProof.Bundle.make(agent: c, settled: [("G", oc)], using: &rng)
+        let decoded = try RCIResultProof.Bundle(bytes: bg.bytes)
+        try decoded.verify(verifier: "C", mine: bc.commitments[0].commitment)
+        try bc.verify(verifier: "G", mine: bg.commitments[0].commitment)
+        // a consumer committing to a different amount is caught by the pairwise check
+        let wrong = try RCIResultProof.Bundle.make(agent: c, settled: [("G", PedersenOpening(value: -og.value + 1, blinding: -r))], using: &rng)
+        #expect(throws: (any Error).self) { try bg.verify(verifier: "C", mine: wrong.commitments[0].commitment) }
+    }
+
+    @Test func outOfBoundsResultCannotBeProven() throws {
+        var rng = RCISeededRandom(seed: 10)
+        let g = RCIAgentSpec(id: "G", role: .generator, a: 0.1, b: 20, pMin: 0, pMax: 300)
+        let over = PedersenOpening(value: RCIResultProof.kW(300) + RCIResultProof.boundSlackKW + 1, blinding: .random(using: &rng))
+        #expect(throws: (any Error).self) { _ = try RCIResultProof.Bundle.make(agent: g, settled: [("C", over)], using: &rng) }
+    }
+}

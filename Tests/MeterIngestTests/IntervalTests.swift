@@ -1,0 +1,103 @@
+import Testing
+@testable import MeterIngest
+
+/// Seeded SplitMix64 for reproducible property tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct IntervalTests {
+    let t0 = CycleTime.parse("20261120T1000Z")!
+    let q = CycleTime.cycleMillis
+
+    @Test func cycleIDsRoundTrip() {
+        #expect(t0 == 1_795_168_800_000)
+        #expect(CycleTime.id(t0) == "20261120T1000Z")
+        #expect(CycleTime.id(t0 + q - 1) == "20261120T1000Z")
+        #expect(CycleTime.parse("20240229T2345Z").map(CycleTime.id) == "20240229T2345Z")
+        #expect(CycleTime.parse("20230229T0000Z") == nil)
+        #expect(CycleTime.parse("20261120T1010Z") == nil)
+        #expect(CycleTime.rfc3339(t0 + 1234) == "2026-11-20T10:00:01.234Z")
+    }
+
+    @Test func readingsAtBoundariesAreMeasured() {
+        let r = [CounterReading(utcMillis: t0, wh: 1000), CounterReading(utcMillis: t0 + q, wh: 1500), CounterReading(utcMillis: t0 + 2 * q + 5000, wh: 2500)]
+        let iv = IntervalApportioner().apportion(r, fromCycle: t0, toCycle: t0 + 3 * q)
+        // 1000 Wh over 905 s: 900/905 in cycle 1 (994.47 → 994), 5/905 in cycle 2 (5.52 → 6).
+        #expect(iv.map(\.wh) == [500, 994, 6])
+        #expect(iv.map(\.quality) == [.measured, .measured, .missing])
+    }
+
+    @Test func splitByTimeIsInterpolatedAndExact() {
+        // 300 Wh over [10:10, 10:25]: 5 minutes in the first cycle, 10 in the second → 100 / 200.
+        let r = [CounterReading(utcMillis: t0 - q, wh: 0), CounterReading(utcMillis: t0 + 600_000, wh: 0),
+                 CounterReading(utcMillis: t0 + 1_500_000, wh: 300), CounterReading(utcMillis: t0 + 3 * q, wh: 300)]
+        let iv = IntervalApportioner().apportion(r, fromCycle: t0, toCycle: t0 + 2 * q)
+        #expect(iv.map(\.wh) == [100, 200])
+        #expect(iv.map(\.quality) == [.interpolated, .interpolated])
+    }
+
+    @Test func rolloverAndResetAndReplacement() {
+        let a = IntervalApportioner()
+        #expect(a.delta(CounterReading(utcMillis: 0, wh: 999_999_900), CounterReading(utcMillis: 1, wh: 100)) == (200, false))
+        #expect(a.delta(CounterReading(utcMillis: 0, wh: 5_000), CounterReading(utcMillis: 1, wh: 100)) == (100, true))
+        #expect(a.delta(CounterReading(utcMillis: 0, wh: 5_000, serial: "A"), CounterReading(utcMillis: 1, wh: 7_000, serial: "B")) == (7_000, true))
+        let explicit = IntervalApportioner(rolloverWh: 65_536)
+        #expect(explicit.delta(CounterReading(utcMillis: 0, wh: 65_000), CounterReading(utcMillis: 1, wh: 36)) == (572, false))
+        let r = [CounterReading(utcMillis: t0, wh: 5_000), CounterReading(utcMillis: t0 + q / 2, wh: 100), CounterReading(utcMillis: t0 + q, wh: 400)]
+        let iv = a.apportion(r, fromCycle: t0, toCycle: t0 + q)
+        #expect(iv == [IntervalEnergy(cycleStart: t0, wh: 400, quality: .reset)])
+    }
+
+    @Test func longGapIsMissingButEnergyIsKept() {
+        let r = [CounterReading(utcMillis: t0, wh: 0), CounterReading(utcMillis: t0 + 8 * q, wh: 8_000)]
+        let iv = IntervalApportioner().apportion(r, fromCycle: t0, toCycle: t0 + 8 * q)
+        #expect(iv.allSatisfy { $0.quality == .missing && $0.wh == 1_000 })
+    }
+
+    /// Property: over many random reading series, the interval energies sum exactly to the
+    /// counter increments (with resets counted from 0), and each interval lies between the
+    /// floor and ceiling of its proportional share bound by the overlapping deltas.
+    @Test func sumOfIntervalsEqualsCounterDelta() {
+        var rng = SplitMix64(state: 42)
+        let a = IntervalApportioner()
+        for _ in 0..<300 {
+            var t = t0 + Int64.random(in: 0..<q, using: &rng)
+            var wh = Int64.random(in: 0..<500_000, using: &rng)
+            var readings: [CounterReading] = []
+            var expected: Int64 = 0
+            for k in 0..<Int.random(in: 2..<30, using: &rng) {
+                if k > 0 {
+                    t += Int64.random(in: 1..<(2 * q), using: &rng)
+                    if wh >= 100 && Int.random(in: 0..<20, using: &rng) == 0 { wh = Int64.random(in: 0..<50, using: &rng); expected += wh }
+                    else { let d = Int64.random(in: 0..<5_000, using: &rng); wh += d; expected += d }
+                }
+                readings.append(CounterReading(utcMillis: t, wh: wh))
+            }
+            let from = CycleTime.cycleStart(containing: readings.first!.utcMillis)
+            let to = CycleTime.cycleStart(containing: readings.last!.utcMillis) + q
+            let iv = a.apportion(readings.shuffled(using: &rng), fromCycle: from, toCycle: to)
+            #expect(iv.reduce(0) { $0 + $1.wh } == expected)
+            #expect(iv.allSatisfy { $0.wh >= 0 })
+        }
+    }
+
+    @Test func aggregatesPerParticipantAcrossMeters() {
+        let recs = [
+            MeterRecord(utcMillis: t0, meterID: "m1", participantID: "S1", serial: "x", importWh: 0, exportWh: 10_000),
+            MeterRecord(utcMillis: t0 + q, meterID: "m1", participantID: "S1", serial: "x", importWh: 5, exportWh: 14_000),
+            MeterRecord(utcMillis: t0 + 10_000, meterID: "m2", participantID: "S1", serial: "y", importWh: 0, exportWh: 0),
+            MeterRecord(utcMillis: t0 + q - 10_000, meterID: "m2", participantID: "S1", serial: "y", importWh: 0, exportWh: 1_000),
+        ]
+        let e = MeteredEnergyAggregator.perParticipant(recs, cycleStart: t0)
+        #expect(e == [MeteredEnergy(participantID: "S1", channel: .exportEnergy, wh: 5_000, quality: .interpolated),
+                      MeteredEnergy(participantID: "S1", channel: .importEnergy, wh: 5, quality: .interpolated)])
+    }
+}
