@@ -8,12 +8,13 @@ bin="$1"; m="${2:-500}"; n="${3:-500}"; seed="${4:-1}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
-cycle_args=()
-if [ -d "$here/Inputs/samples/500x500" ] && [ "$m" = 500 ] && [ "$n" = 500 ]; then
-  cycle_args=(--cycle "$here/Inputs/samples/500x500")
-fi
 echo "== gridclear bench clearing ($m×$n, seed $seed)"
-"$bin" bench clearing --buyers "$m" --sellers "$n" --seed "$seed" --dump "$tmp/problem.json" "${cycle_args[@]}" | tee "$tmp/swift.txt"
+"$bin" bench clearing --buyers "$m" --sellers "$n" --seed "$seed" --dump "$tmp/problem.json" | tee "$tmp/swift.txt"
+# The lead's 500×500 sample cycle, cleared end to end (all CMAP rounds) with each path.
+for c in "$here"/Inputs/samples/500x500/*/; do
+  [ -f "$c/offers.csv" ] && [ "$m" = 500 ] && [ "$n" = 500 ] || continue
+  "$bin" bench clearing --buyers 1 --sellers 1 --cycle "${c%/}" | grep '^cycle=' || echo "cycle benchmark failed: $c"
+done
 
 if command -v python3 >/dev/null && python3 -c 'import scipy' 2>/dev/null; then
   echo "== scipy HiGHS (linprog method=highs), same problem"

@@ -28,6 +28,8 @@ ap.add_argument("--out", default="Inputs/experiments/kproto-seed003")
 ap.add_argument("--runs", type=int, default=10)
 ap.add_argument("--buyers", type=int, default=1000)
 ap.add_argument("--sellers", type=int, default=1000)
+ap.add_argument("--omit-max-loss", action="store_true",
+                help="sensitivity run: leave max_loss_pct out (hard filter = market L_max = 10 %%, expected loss 0)")
 a = ap.parse_args()
 
 CENTRE = (39.915119, 116.403963)
@@ -77,8 +79,9 @@ for run in range(1, a.runs + 1):
         f.write("offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation,preferences,submitted_at\n")
         for t, r in offers: f.write(",".join(r + [t]) + "\n")
     with open(os.path.join(d, "bids.csv"), "w") as f:
-        f.write("bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation,preferences,energy_type,green_index,max_loss_pct,submitted_at\n")
-        for t, r in bids: f.write(",".join(r + [t]) + "\n")
+        f.write("bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation,preferences,energy_type,green_index,"
+                + ("" if a.omit_max_loss else "max_loss_pct,") + "submitted_at\n")
+        for t, r in bids: f.write(",".join((r[:-1] if a.omit_max_loss else r) + [t]) + "\n")
     w = {k: f"{rng.random():.3f}" for k in ["price", "quantity", "green", "reputation", "loss"]}
     with open(os.path.join(d, "market.json"), "w") as f:
         json.dump({"kproto": {"numeric_weights": w, "categorical_weights": {"energy_type": f"{rng.random():.3f}"}}}, f, indent=2)

@@ -38,6 +38,6 @@ for metric, per in values.items():
         xs = per.get(m, [])
         if not xs: cells.append("—"); continue
         mu = statistics.fmean(xs); sd = statistics.pstdev(xs) if len(xs) > 1 else 0.0
-        d = 0 if all(x == int(x) for x in xs) and abs(mu) >= 10 else (4 if abs(mu) < 10 else (2 if abs(mu) < 1000 else 1))
+        d = 0 if all(x == int(x) for x in xs) else (4 if abs(mu) < 10 else (2 if abs(mu) < 1000 else 1))
         cells.append(f"{mu:.{d}f} ± {sd:.{d}f}")
     print(f"| {metric} | " + " | ".join(cells) + " |")

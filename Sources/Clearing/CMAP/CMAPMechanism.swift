@@ -16,7 +16,7 @@ public struct CMAPMechanism: ClearingMechanism {
     public let name = "cmap"
     public var solver: CMAPSolverPath
 
-    public init(solver: CMAPSolverPath = .relax4) { self.solver = solver }
+    public init(solver: CMAPSolverPath = .fastestAvailable) { self.solver = solver }
 
     public func clear(_ inputs: CycleInputs, context: ClearingContext) throws -> ClearingResult {
         let market = inputs.market

@@ -82,7 +82,8 @@ public struct CMAPRoundProblem: Sendable {
 public enum CMAPSolverPath: String, Sendable, CaseIterable {
     /// `glp_mincost_relax4` (Bertsekas–Tseng RELAX-IV) on integer-scaled costs, then an exact polish.
     case relax4
-    /// `glp_simplex` on one problem object, warm-started across the five solves.
+    /// `glp_simplex` on one problem object with sparse pricing (column generation over
+    /// the row duals), warm-started across the five solves.
     case simplex
     /// `glp_mincost_okalg` (out-of-kilter) on integer-scaled costs, then the same exact polish.
     case okalg
@@ -90,8 +91,9 @@ public enum CMAPSolverPath: String, Sendable, CaseIterable {
     /// Whether the linked GLPK provides this path (see `CMAPGLPK.relax4Available`).
     public var isAvailable: Bool { self != .relax4 || CMAPGLPK.relax4Available }
 
-    /// The fastest available path: `.relax4` where GLPK ships it, else `.okalg`.
-    public static var fastestAvailable: CMAPSolverPath { CMAPSolverPath.relax4.isAvailable ? .relax4 : .okalg }
+    /// The fastest available path: `.relax4` where GLPK ships it, else `.simplex` (with sparse
+    /// pricing it clears 500×500 in ~2 s; `.okalg` is two orders of magnitude slower).
+    public static var fastestAvailable: CMAPSolverPath { CMAPSolverPath.relax4.isAvailable ? .relax4 : .simplex }
 
     /// The paths the linked GLPK provides.
     public static var available: [CMAPSolverPath] { allCases.filter(\.isAvailable) }

@@ -28,10 +28,11 @@ public struct CycleFiles: Sendable, Hashable {
 /// How to clear: mechanism (nil = the market's default), CMAP solver path, seed.
 public struct ClearOptions: Sendable, Hashable {
     public var mechanism: String?
-    /// CMAP solver path: `relax4` (default) or `simplex`.
+    /// CMAP solver path: `relax4`, `simplex`, `okalg`, or `auto` (default): relax4 where the
+    /// linked GLPK provides it, else simplex (Debian's GLPK 5.0 ships relax4 disabled).
     public var solver: String
     public var seed: UInt64
-    public init(mechanism: String? = nil, solver: String = "relax4", seed: UInt64 = 0) {
+    public init(mechanism: String? = nil, solver: String = "auto", seed: UInt64 = 0) {
         self.mechanism = mechanism; self.solver = solver; self.seed = seed
     }
 }

@@ -166,14 +166,25 @@ public final class RCIAgentNode {
                 openings.append(PedersenOpening(value: -o.value, blinding: -o.blinding))
             }
         }
-        let bundle = try RCIResultProof.Bundle.make(agent: spec, settled: zip(partners, openings).map { ($0, $1) }, using: &rng)
-        for p in partners { try peers[p]!.send(.resultProof(RCIResultProofMessage(from: spec.id, payload: [1] + bundle.bytes))) }
+        // A result outside the agent's own bounds (e.g. after max iterations) cannot be proven:
+        // the agent says so (tag 2) instead of aborting, and its partners record the failure.
+        let bundle: RCIResultProof.Bundle?
+        let payload: [UInt8]
+        do {
+            let b = try RCIResultProof.Bundle.make(agent: spec, settled: zip(partners, openings).map { ($0, $1) }, using: &rng)
+            bundle = b; payload = [1] + b.bytes
+        } catch {
+            bundle = nil; payload = [2] + Array("cannot prove its result: \(error)".utf8)
+        }
+        for p in partners { try peers[p]!.send(.resultProof(RCIResultProofMessage(from: spec.id, payload: payload))) }
         var verified: [String] = [], failed: [String: String] = [:]
         for (i, p) in partners.enumerated() {
-            guard case .resultProof(let m) = try receive(from: p, peers[p]!, t), m.payload.first == 1 else {
+            guard case .resultProof(let m) = try receive(from: p, peers[p]!, t), m.payload.first == 1 || m.payload.first == 2 else {
                 throw RCIError.protocolViolation("\(p) sent no result proof")
             }
             do {
+                guard m.payload.first == 1 else { throw RCIError.protocolViolation(String(decoding: m.payload.dropFirst(), as: UTF8.self)) }
+                guard let bundle else { throw RCIError.protocolViolation("own result unproven; pairwise check skipped") }
                 let b = try RCIResultProof.Bundle(bytes: Array(m.payload.dropFirst()))
                 guard b.agent == p else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
                 try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment)

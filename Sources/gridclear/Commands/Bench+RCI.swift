@@ -52,6 +52,7 @@ struct BenchRCICommand: ParsableCommand {
             print(String(format: "%@: plaintext %d iterations in %.3f s (converged: %@); encrypted+masked %d iterations in %.3f s vs plaintext %.4f s → overhead ×%.0f; projected encrypted full run %.1f s",
                          name, out.iterations, tPlain, out.converged ? "yes" : "no", encryptedIterations, te, tp, ratio,
                          te / Double(encryptedIterations) * Double(out.iterations)))
+            try admm(c, name, rciIterations: out.iterations, rciSeconds: tPlain)
             var pert = try RCIInProcessRun(case: c, parameters: RCIParameters(), perturbation: RCIPerturbationOption(spread: 0.3, seed: 1))
             let po = try pert.run()
             print(String(format: "%@: private step perturbation ±30%%: %d iterations vs %d (×%.2f)", name, po.iterations, out.iterations,
@@ -67,7 +68,17 @@ struct BenchRCICommand: ParsableCommand {
                 let price = trades.reduce(0) { $0 + $1.price * $1.power } / trades.reduce(0) { $0 + $1.power }
                 print(String(format: "new_england_31 (α=%.2f): plaintext %d iterations in %.2f s (converged: %@), price %.4f €/MWh, total cost %.3f €",
                              alpha, out.iterations, t, out.converged ? "yes" : "no", price, out.totalCost(c)))
+                if alpha == 0.05 { try admm(c, "new_england_31", rciIterations: out.iterations, rciSeconds: t) }
             }
         }
+    }
+
+    private func admm(_ c: RCICase, _ name: String, rciIterations: Int, rciSeconds: Double) throws {
+        var run = try ADMMInProcessRun(case: c)
+        var out: RCIOutcome!
+        let t = seconds { out = run.run() }
+        print(String(format: "%@: consensus-ADMM (ρ=1) %d iterations in %.3f s (converged: %@) vs RCI %d iterations → ×%.1f fewer iterations, time ratio RCI/ADMM %.1f",
+                     name, out.iterations, t, out.converged ? "yes" : "no", rciIterations,
+                     Double(rciIterations) / Double(out.iterations), rciSeconds / max(t, 1e-9)))
     }
 }

@@ -15,8 +15,8 @@ struct ClearCommand: ParsableCommand {
 
         Examples:
           gridclear clear Inputs/20261120T1000Z
-          gridclear clear Inputs/20261120T1000Z --solver simplex --out /tmp/gridclear-out
-          gridclear clear Inputs/20261120T1000Z --mechanism cmap --market Inputs/market.json --out /tmp/gridclear-out
+          gridclear clear Inputs/20261120T1000Z --solver okalg --out /tmp/gridclear-out
+          gridclear clear Inputs/20261120T1000Z --market Inputs/market.json --seed 7
         """)
 
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
@@ -31,8 +31,8 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Output root; results go to <out>/<cycle>/.")
     var out: String = "Outputs"
 
-    @Option(help: "CMAP solver path: relax4 (GLPK network routine) or simplex (GLPK simplex).")
-    var solver: String = "relax4"
+    @Option(help: "CMAP solver path: auto (relax4 where GLPK provides it, else simplex), relax4, simplex (GLPK simplex with sparse pricing) or okalg (GLPK out-of-kilter).")
+    var solver: String = "auto"
 
     @Option(help: "Seed for any randomised step (results are reproducible from inputs and seed).")
     var seed: UInt64 = 0

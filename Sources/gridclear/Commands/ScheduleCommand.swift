@@ -96,6 +96,9 @@ struct ScheduleCommand: ParsableCommand {
                     }
                     fflush(stdout)
                 }
+                if plan.due.isEmpty && once {
+                    print("nothing due: \(orderer.state.cycles.count) cycle(s) already in the ledger, \(max(0, cycles.count - orderer.state.cycles.count)) not yet at gate closure or skipped")
+                }
                 if once { break }
                 // Sleep until the next gate closure, looking for new cycle folders each minute.
                 let wake = min(plan.nextWakeSeconds ?? Int64.max, nowSeconds() + 60)

@@ -67,7 +67,7 @@ enum LedgerGlue {
         if let m = files.marketJSON { inputs.append(InputFile(name: "market.json", bytes: m)) }
         if let m = files.cycleMarketJSON { inputs.append(InputFile(name: "cycle-market.json", bytes: m)) }
         if let g = files.gridJSON { inputs.append(InputFile(name: "grid.json", bytes: g)) }
-        return ClearedCycleEntry(cycleID: cleared.cycleID, mechanism: cleared.result.mechanism, solver: options.solver,
+        return ClearedCycleEntry(cycleID: cleared.cycleID, mechanism: cleared.result.mechanism, solver: cleared.result.rounds.first?.solver ?? options.solver,
                                  seed: options.seed, inputs: inputs, tradesCSV: cleared.tradesCSV,
                                  summaryJSON: cleared.canonicalSummaryJSON)
     }

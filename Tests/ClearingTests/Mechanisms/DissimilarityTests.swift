@@ -28,6 +28,17 @@ import Foundation
         expectClose(a, b, g: gm, ref: ref)
     }
 
+    @Test(arguments: [1, 3, 7, 64])
+    func blockedGemmEqualsOneCall(_ rows: Int) {
+        var g = MechRNG(seed: UInt64(rows))
+        var a = DenseMatrix(rows: 37, cols: 9), b = DenseMatrix(rows: 53, cols: 9)
+        for i in 0..<a.values.count { a.values[i] = Double.random(in: 0...1, using: &g) }
+        for i in 0..<b.values.count { b.values[i] = Double.random(in: 0...1, using: &g) }
+        let blocked = SquaredDistances.gemm(a, b, blockRows: rows)
+        expectClose(a, b, g: blocked, ref: SquaredDistances.naive(a, b))
+        expectClose(a, b, g: blocked, ref: SquaredDistances.gemm(a, b, blockRows: 0))
+    }
+
     @Test func gemmEqualsTripleLoopOnKProtoFeatures() {
         for seed in UInt64(1)...8 {
             let inp = randomInstance(seed: seed, bids: 30, offers: 45)

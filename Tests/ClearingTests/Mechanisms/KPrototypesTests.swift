@@ -15,7 +15,8 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
     let sQ = range(bids.map { Double($0.quantity) } + offers.map { Double($0.quantity) })
     let sG = range(bids.map(green) + offers.map { $0.energyType.isClean ? 1 : 0 })
     let sR = range(bids.map(\.reputation) + offers.map(\.reputation))
-    let expLoss = bids.map { $0.maxLossPct ?? inp.market.maxLossPct }
+    let expLoss = bids.map { $0.maxLossPct ?? 0 }
+    let maxLoss = bids.map { $0.maxLossPct ?? inp.market.maxLossPct }
     let loss = bids.map { b in offers.map { lm.pair(b, $0).lossPct } }
     let sL = range(expLoss + loss.flatMap { $0 })
     let a = cfg.numericWeights, beta = cfg.categoricalWeights["energy_type"]!
@@ -26,7 +27,7 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
         var need = b.quantity
         while need > 0 {
             var best = -1, bestKey = Double.infinity
-            for (i, o) in offers.enumerated() where avail[i] > 0 && loss[j][i] <= expLoss[j] {
+            for (i, o) in offers.enumerated() where avail[i] > 0 && loss[j][i] <= maxLoss[j] {
                 func sq(_ x: Double) -> Double { x * x }
                 var d = a["price"]! * sq(sP(Double(b.price)) - sP(Double(o.price)))
                 d += a["quantity"]! * sq(sQ(Double(b.quantity)) - sQ(Double(avail[i])))

@@ -18,6 +18,8 @@ extension MechanismComparison {
             ("matches (accepted trades)", { String($0.metrics.matches) }),
             ("matches per matched buyer", { n($0.metrics.matchesPerBuyer, 2) }),
             ("clean-energy share of matched energy (%)", { n(100 * $0.metrics.cleanShare, 2) }),
+            ("mean trade price (CNY/kWh) = paid / matched energy", {
+                $0.metrics.matchedWh > 0 ? n(Double($0.metrics.paidMoney) / Double($0.metrics.matchedWh) / 10_000, 4) : "—" }),
             ("APET (CNY/kWh)", { n($0.metrics.apet, 4) }),
             ("transmission loss (kWh)", { n($0.metrics.lostWh / 1000, 3) }),
             ("mean loss (%, energy-weighted)", { n($0.metrics.meanLossPct, 3) }),

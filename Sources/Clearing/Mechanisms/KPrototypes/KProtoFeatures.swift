@@ -43,8 +43,14 @@ public struct KProtoFeatures: Sendable {
         return 0.5
     }
 
-    /// The buyer's acceptable loss in percent (`max_loss_pct`, else the market's L_max).
-    public static func expectedLoss(_ b: Bid, market: MarketConfig) -> Double { b.maxLossPct ?? market.maxLossPct }
+    /// The buyer's acceptable loss in percent, the hard filter: `max_loss_pct`, else the market's L_max.
+    public static func acceptableLoss(_ b: Bid, market: MarketConfig) -> Double { b.maxLossPct ?? market.maxLossPct }
+
+    /// The buyer's expected loss, the numeric attribute compared with the pair's actual
+    /// loss: `max_loss_pct` as the seed's "estimated transmission loss" (Table 3.3), else 0
+    /// (no tolerance stated: no loss is the ideal). Defaulting to L_max instead would make
+    /// (expected − actual)² pull buyers towards the farthest sellers.
+    public static func expectedLoss(_ b: Bid) -> Double { b.maxLossPct ?? 0 }
 
     /// Builds the features. `pairLoss` is row-major `[bid][offer]` loss percent (∞ = unreachable).
     public init(bids: [Bid], offers: [Offer], pairLoss: [Double], config: KProtoConfig, market: MarketConfig) {
@@ -54,7 +60,7 @@ public struct KProtoFeatures: Sendable {
         let qtyS = MinMaxScale(over: bids.map { Double($0.quantity) } + offers.map { Double($0.quantity) })
         let greenS = MinMaxScale(over: bids.map(Self.greenIndex) + offers.map { $0.energyType.isClean ? 1.0 : 0.0 })
         let repS = MinMaxScale(over: bids.map(\.reputation) + offers.map(\.reputation))
-        let expected = bids.map { Self.expectedLoss($0, market: market) }
+        let expected = bids.map(Self.expectedLoss)
         let lossS = MinMaxScale(over: expected + pairLoss)
         let sp = w("price").squareRoot(), sq = w("quantity").squareRoot()
         let sg = w("green").squareRoot(), sr = w("reputation").squareRoot()

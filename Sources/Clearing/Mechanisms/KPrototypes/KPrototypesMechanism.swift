@@ -32,7 +32,7 @@ public struct KPrototypesMechanism: ClearingMechanism {
         var remaining = bids.map(\.quantity)
         var refusals = 0
         for j in 0..<m {
-            let maxLoss = KProtoFeatures.expectedLoss(bids[j], market: inputs.market)
+            let maxLoss = KProtoFeatures.acceptableLoss(bids[j], market: inputs.market)
             var excluded = Set<Int>()
             while remaining[j] > 0 {
                 var best = -1, bestKey = Double.infinity
