@@ -88,6 +88,15 @@ final class SimulatorProcess {
             let e = try runGridclear(["settle", "20261120T1000Z", "--meters", data, "--trades", trades, "--out", o, "--now", now])
             #expect(e.status == 0, "\(e.stderr)")
         }
+        // The --ledger example: settlement, reputation changes and meter digests become ledger
+        // entries in one signed block, and the ledger audits clean.
+        let lo = "/tmp/gridclear-settle-ledger"
+        try? FileManager.default.removeItem(atPath: lo)
+        let l = try runGridclear(["settle", "20261120T1000Z", "--meters", data, "--trades", trades, "--out", lo,
+                                  "--now", "20261120T1200Z", "--ledger", lo + "/Ledger"])
+        #expect(l.status == 0 && l.stdout.contains("settlement entries"), "\(l.stderr)")
+        let audit = try runGridclear(["audit", lo + "/Ledger"])
+        #expect(audit.status == 0 && audit.stdout.contains("OK"), "\(audit.stdout) \(audit.stderr)")
     }
 
     @Test func benchExamplesRun() throws {

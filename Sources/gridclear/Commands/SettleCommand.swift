@@ -21,6 +21,7 @@ struct SettleCommand: ParsableCommand {
         Examples:
           gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --trades scripts/meter_example/trades.csv --out /tmp/gridclear-settle --now 20261120T1200Z
           gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --trades scripts/meter_example/trades.csv --out /tmp/gridclear-settle-pending --now 20261120T1015Z
+          gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --trades scripts/meter_example/trades.csv --out /tmp/gridclear-settle-ledger --now 20261120T1200Z --ledger /tmp/gridclear-settle-ledger/Ledger
         """)
 
     @Argument(help: "Cycle id, e.g. 20261120T1000Z.") var cycle: String
@@ -31,6 +32,8 @@ struct SettleCommand: ParsableCommand {
     @Option(help: "Reputation state file to read and update (created if absent).") var reputation: String?
     @Option(help: "Output root; results go to <out>/<cycle>/.") var out: String = "Settlements"
     @Option(help: "Current time as a cycle id or RFC 3339 UTC (default: the system clock).") var now: String?
+    @Option(help: "Also append the settlement, reputation changes and meter digests to this ledger.") var ledger: String?
+    @Option(help: "Node signing key for the ledger (default: the key kept in the ledger directory).") var key: String?
 
     func run() throws {
         try reportingErrors {
@@ -67,6 +70,12 @@ struct SettleCommand: ParsableCommand {
                 try AtomicFile.makeDirectories(dir)
                 try AtomicFile.write(SettlementFiles.gridCSV(grid), to: dir + "/grid.csv")
                 try AtomicFile.write(SettlementFiles.reputationJSON(cycle: cycle, changes: changes, complete: complete, missing: missing), to: dir + "/reputation.json")
+                if let ledger {
+                    let entries = LedgerGlue.settlementEntries(cycle: cycle, rows: rows, grid: grid, changes: changes,
+                                                               meterRecords: data.records, cycleStartMillis: start)
+                    let h = try LedgerGlue.appendEntries(entries, ledgerDir: ledger, keyFile: key)
+                    print("ledger \(ledger): appended \(entries.count) settlement entries" + (h.map { " (block \($0))" } ?? ""))
+                }
                 // settlement.csv last: its presence marks the cycle as settled.
                 try AtomicFile.write(SettlementFiles.settlementCSV(rows), to: dir + "/settlement.csv")
                 if let reputation { try AtomicFile.write(book.canonicalJSON(), to: reputation) }
