@@ -50,10 +50,12 @@ public enum CMAPRoundSolver {
                 try CMAPRounding.verify(net, flows)
                 return flows
             }
-            let z1Max = value(aPair, try solveFor(arcCosts(aPair, maximise: true)))
+            // Order: the two minima, then the two maxima, then the combined LP, which lies near
+            // the maxima. Each solve warm-starts from the previous optimal basis.
             let z1Min = value(aPair, try solveFor(arcCosts(aPair, maximise: false)))
-            let z2Max = value(bPair, try solveFor(arcCosts(bPair, maximise: true)))
             let z2Min = value(bPair, try solveFor(arcCosts(bPair, maximise: false)))
+            let z1Max = value(aPair, try solveFor(arcCosts(aPair, maximise: true)))
+            let z2Max = value(bPair, try solveFor(arcCosts(bPair, maximise: true)))
             let (w1, w2) = p.weights
             let d1 = spread(z1Max, z1Min), d2 = spread(z2Max, z2Min)
             var combined = [Double](repeating: 0, count: pc)
