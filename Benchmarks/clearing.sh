@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# CMAP round solver benchmark: the five LPs of one 500×500 round on every GLPK path
-# the linked library provides (relax4 / okalg / simplex), and — when python3 with scipy
-# is present — the same five LPs in scipy's HiGHS, measured in the same run.
+# CMAP round solver benchmark: the five LPs of one 500×500 round on GridClear's RELAX-IV
+# (relax4) and GLPK's simplex (and okalg / glpk-relax4 on request), and — when python3 with
+# scipy is present — the same five LPs in scipy's HiGHS, measured in the same run.
 # Usage: Benchmarks/clearing.sh path/to/release/gridclear [buyers] [sellers] [seed]
 set -euo pipefail
 bin="$1"; m="${2:-500}"; n="${3:-500}"; seed="${4:-1}"
 # Paths to time (comma-separated). okalg takes minutes at 500×500, so it is opt-in:
-# CMAP_PATHS=simplex,okalg Benchmarks/clearing.sh BIN; add relax4 where GLPK provides it.
-paths="${CMAP_PATHS:-simplex}"
+# CMAP_PATHS=relax4,simplex,okalg Benchmarks/clearing.sh BIN; add glpk-relax4 where GLPK ships it.
+paths="${CMAP_PATHS:-relax4,simplex}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 

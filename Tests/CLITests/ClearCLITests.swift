@@ -16,7 +16,7 @@ import Foundation
         for ex in examples {
             var args = ex.split(separator: " ").dropFirst().map(String.init)
             // Examples without --out would write to ./Outputs; keep the checkout clean.
-            if let k = args.firstIndex(of: "--out") { args[k + 1] = tmp.path } else { args += ["--out", tmp.path] }
+            if let k = args.firstIndex(of: "--out"), k + 1 < args.count { args[k + 1] = tmp.path } else { args += ["--out", tmp.path] }
             let r = try runGridclear(args)
             #expect(r.status == 0, "\(ex): \(r.stderr)")
             #expect(r.stdout.contains("Cycle 20261120T1000Z"))

@@ -37,10 +37,14 @@ struct CMAPFlowPolisher {
     }
 
     /// Cancels negative cycles until none is left. Returns how many were cancelled.
+    /// `labels` (optional) are starting node labels, e.g. a solver's node potentials: any
+    /// finite labels are valid starts, and labels under which no residual arc has a
+    /// negative reduced cost end the search after one pass.
     /// - Throws: `CMAPSolverError.solverFailed` if it does not converge.
-    func polish(flows: inout [Wh], cost: [Double]) throws -> Int {
+    func polish(flows: inout [Wh], cost: [Double], labels: [Double]? = nil) throws -> Int {
         let n = nodeCount
-        var d = [Double](repeating: 0, count: n)
+        var d = labels ?? [Double](repeating: 0, count: n)
+        precondition(d.count == n)
         var pred = [Int32](repeating: -1, count: n)
         var inQueue = [Bool](repeating: true, count: n)
         var queue = [Int32](repeating: 0, count: n + 1)

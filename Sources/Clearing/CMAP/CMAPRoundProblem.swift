@@ -77,25 +77,30 @@ public struct CMAPRoundProblem: Sendable {
     }
 }
 
-/// Which GLPK routine solves the five LPs of a round. All paths return the same
-/// optimum values (to 1e-9 relative); flows may differ where optima tie.
+/// Which solver solves the five LPs of a round. All paths return the same optimum
+/// values (to 1e-9 relative; each result is certified by the exact polish); flows may
+/// differ where optima tie.
 public enum CMAPSolverPath: String, Sendable, CaseIterable {
-    /// `glp_mincost_relax4` (Bertsekas–Tseng RELAX-IV) on integer-scaled costs, then an exact polish.
+    /// RELAX-IV (Bertsekas–Tseng relaxation method), GridClear's own implementation
+    /// (`RelaxIV`), on integer-scaled costs, then the exact polish. Always available.
     case relax4
     /// `glp_simplex` on one problem object with sparse pricing (column generation over
     /// the row duals), warm-started across the five solves.
     case simplex
     /// `glp_mincost_okalg` (out-of-kilter) on integer-scaled costs, then the same exact polish.
     case okalg
+    /// GLPK's own `glp_mincost_relax4` (the original RELAX-IV code), where the linked GLPK
+    /// provides it: Debian's and Ubuntu's GLPK 5.0 ship it disabled (its licence forbids
+    /// commercial use), so this path is a cross-check for builds against GLPK ≤ 4.65.
+    case glpkRelax4 = "glpk-relax4"
 
-    /// Whether the linked GLPK provides this path (see `CMAPGLPK.relax4Available`).
-    public var isAvailable: Bool { self != .relax4 || CMAPGLPK.relax4Available }
+    /// Whether this build can run the path (see `CMAPGLPK.relax4Available`).
+    public var isAvailable: Bool { self != .glpkRelax4 || CMAPGLPK.relax4Available }
 
-    /// The fastest available path: `.relax4` where GLPK ships it, else `.simplex` (with sparse
-    /// pricing it clears 500×500 in ~2 s; `.okalg` is two orders of magnitude slower).
-    public static var fastestAvailable: CMAPSolverPath { CMAPSolverPath.relax4.isAvailable ? .relax4 : .simplex }
+    /// The fastest path: `.relax4` (500×500 rounds in well under a second).
+    public static var fastestAvailable: CMAPSolverPath { .relax4 }
 
-    /// The paths the linked GLPK provides.
+    /// The paths this build can run.
     public static var available: [CMAPSolverPath] { allCases.filter(\.isAvailable) }
 }
 
@@ -137,7 +142,7 @@ public struct CMAPRoundSolution: Sendable {
 public enum CMAPSolverError: Error, Equatable, CustomStringConvertible {
     /// Validation failed; GLPK was never called. Fix the input.
     case invalidModel(String)
-    /// GLPK returned an error code (a solver bug or numerical trouble). Try another path.
+    /// The solver (GLPK or RELAX-IV) returned an error (a solver bug or numerical trouble). Try another path.
     case solverFailed(String)
     /// The model is infeasible (cannot happen with the grid column; indicates a bug).
     case infeasible(String)
@@ -145,7 +150,7 @@ public enum CMAPSolverError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidModel(let s): return "invalid CMAP model: \(s)"
-        case .solverFailed(let s): return "GLPK failed: \(s)"
+        case .solverFailed(let s): return "solver failed: \(s)"
         case .infeasible(let s): return "CMAP model infeasible: \(s)"
         }
     }

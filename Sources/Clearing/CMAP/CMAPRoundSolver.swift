@@ -1,3 +1,4 @@
+import Dispatch
 /// Solves one CMAP round (SPEC §3.1): the four single-objective LPs (Z1max,
 /// Z1min, Z2max, Z2min) and the combined LP max w1·μ(Z1) + w2·μ(Z2), as a
 /// transportation problem with the upstream grid as one more seller column.
@@ -43,19 +44,16 @@ public enum CMAPRoundSolver {
         let polisher = CMAPFlowPolisher(nodeCount: net.nodeCount, tails: arcs.tails, heads: arcs.heads, caps: arcs.caps)
         let polish = path != .simplex || options.polishSimplex
 
-        func run(_ minimise: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
-            func solveFor(_ cost: [Double]) throws -> [Wh] {
-                var flows = try minimise(cost)
-                if polish { _ = try polisher.polish(flows: &flows, cost: cost) }
-                try CMAPRounding.verify(net, flows)
-                return flows
-            }
+        /// Runs the five solves; `solveFor` returns polished, verified flows for one cost
+        /// vector. With `concurrent`, the four independent extreme LPs run in parallel.
+        func run(concurrent: Bool, _ solveFor: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
             // Order: the two minima, then the two maxima, then the combined LP, which lies near
-            // the maxima. Each solve warm-starts from the previous optimal basis.
-            let z1Min = value(aPair, try solveFor(arcCosts(aPair, maximise: false)))
-            let z2Min = value(bPair, try solveFor(arcCosts(bPair, maximise: false)))
-            let z1Max = value(aPair, try solveFor(arcCosts(aPair, maximise: true)))
-            let z2Max = value(bPair, try solveFor(arcCosts(bPair, maximise: true)))
+            // the maxima (the simplex path warm-starts each solve from the previous basis).
+            let extremeCosts = [arcCosts(aPair, maximise: false), arcCosts(bPair, maximise: false),
+                                arcCosts(aPair, maximise: true), arcCosts(bPair, maximise: true)]
+            let extremes = concurrent ? try concurrentMap(extremeCosts, solveFor) : try extremeCosts.map(solveFor)
+            let z1Min = value(aPair, extremes[0]), z2Min = value(bPair, extremes[1])
+            let z1Max = value(aPair, extremes[2]), z2Max = value(bPair, extremes[3])
             let (w1, w2) = p.weights
             let d1 = spread(z1Max, z1Min), d2 = spread(z2Max, z2Min)
             var combined = [Double](repeating: 0, count: pc)
@@ -73,14 +71,44 @@ public enum CMAPRoundSolver {
                                      objective: objective, solveSeconds: 0, path: path)
         }
 
+        /// A GLPK path's raw solve, then the polish and the exact check.
+        func glpk(_ minimise: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
+            try run(concurrent: false) { cost in
+                var flows = try minimise(cost)
+                if polish { _ = try polisher.polish(flows: &flows, cost: cost) }
+                try CMAPRounding.verify(net, flows)
+                return flows
+            }
+        }
         var solution: CMAPRoundSolution
         switch path {
-        case .simplex: solution = try CMAPSimplexPath.withSession(net, run)
-        case .relax4: solution = try CMAPNetworkPath.withSession(net, algorithm: .relax4, run)
-        case .okalg: solution = try CMAPNetworkPath.withSession(net, algorithm: .okalg, run)
+        case .simplex: solution = try CMAPSimplexPath.withSession(net, glpk)
+        case .glpkRelax4: solution = try CMAPNetworkPath.withSession(net, algorithm: .relax4, glpk)
+        case .okalg: solution = try CMAPNetworkPath.withSession(net, algorithm: .okalg, glpk)
+        case .relax4:
+            // RELAX-IV's prices seed the polish's labels: it then only has to confirm them.
+            let relax = CMAPRelaxPath(net)
+            solution = try run(concurrent: true) { cost in
+                var (flows, labels) = try relax.minimise(cost)
+                _ = try polisher.polish(flows: &flows, cost: cost, labels: labels)
+                try CMAPRounding.verify(net, flows)
+                return flows
+            }
         }
         solution.solveSeconds = Double(clock() &- t0) / 1e9
         return solution
+    }
+
+    /// `transform` applied to every element on the available cores; results in order.
+    /// The first error (in element order) is rethrown.
+    static func concurrentMap<T>(_ items: [[Double]], _ transform: ([Double]) throws -> T) throws -> [T] {
+        let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
+        slots.initialize(repeating: nil)
+        defer { _ = slots.deinitialize(); slots.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: items.count) { k in
+            slots[k] = Result { try transform(items[k]) }
+        }
+        return try slots.map { try $0!.get() }
     }
 
     /// Σ c·x over the pair arcs, x converted from Wh to kWh (compensated summation).

@@ -46,7 +46,7 @@ public enum CyclePipeline {
                 throw UsageError("unknown solver '\(solver)'; expected auto or one of \(CMAPSolverPath.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard path.isAvailable else {
-                throw UsageError("solver '\(solver)' is not available: the linked GLPK ships glp_mincost_relax4 disabled (RELAX-IV licence); use auto, simplex or okalg")
+                throw UsageError("solver '\(solver)' is not available: the linked GLPK ships glp_mincost_relax4 disabled (RELAX-IV licence); use auto or relax4 (GridClear's RELAX-IV), simplex or okalg")
             }
             return CMAPMechanism(solver: path)
         }

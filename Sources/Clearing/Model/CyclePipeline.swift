@@ -28,8 +28,8 @@ public struct CycleFiles: Sendable, Hashable {
 /// How to clear: mechanism (nil = the market's default), CMAP solver path, seed.
 public struct ClearOptions: Sendable, Hashable {
     public var mechanism: String?
-    /// CMAP solver path: `relax4`, `simplex`, `okalg`, or `auto` (default): relax4 where the
-    /// linked GLPK provides it, else simplex (Debian's GLPK 5.0 ships relax4 disabled).
+    /// CMAP solver path: `relax4` (GridClear's RELAX-IV), `simplex`, `okalg`, `glpk-relax4`
+    /// (GLPK's own, where linked), or `auto` (default) = the fastest, relax4.
     public var solver: String
     public var seed: UInt64
     public init(mechanism: String? = nil, solver: String = "auto", seed: UInt64 = 0) {

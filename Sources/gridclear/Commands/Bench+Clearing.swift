@@ -3,12 +3,12 @@ import Clearing
 import Foundation
 
 /// `gridclear bench clearing` — times the CMAP round solver on every available GLPK
-/// path (relax4, okalg, simplex) on the same round problem, checks that they agree,
+/// path (relax4, simplex, okalg, glpk-relax4 where linked) on the same round problem, checks that they agree,
 /// and prints seconds and ratios. `Benchmarks/clearing.sh` adds scipy/HiGHS.
 struct BenchClearingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clearing",
-        abstract: "Benchmark the CMAP LP solver paths (relax4 / okalg / simplex) on one round.",
+        abstract: "Benchmark the CMAP LP solver paths (relax4 / simplex / okalg) on one round.",
         discussion: """
         Without --problem or --cycle, a seeded random round-1 problem is generated
         (every pair allowed, satisfactions uniform in [0,1], quantities 1..100 kWh).
@@ -65,7 +65,7 @@ struct BenchClearingCommand: ParsableCommand {
             guard let p = CMAPSolverPath(rawValue: String(name)) else {
                 throw CLIFailure("--paths: unknown path '\(name)'; expected \(CMAPSolverPath.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard p.isAvailable else { throw CLIFailure("--paths: \(name) is not provided by the linked GLPK (Debian disables relax4)") }
+            guard p.isAvailable else { throw CLIFailure("--paths: \(name) is not provided by the linked GLPK (Debian disables glp_mincost_relax4; relax4 is GridClear's own)") }
             return p
         }
     }

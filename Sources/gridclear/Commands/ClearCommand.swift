@@ -15,7 +15,7 @@ struct ClearCommand: ParsableCommand {
 
         Examples:
           gridclear clear Inputs/20261120T1000Z
-          gridclear clear Inputs/20261120T1000Z --solver okalg --out /tmp/gridclear-out
+          gridclear clear Inputs/20261120T1000Z --solver simplex --out /tmp/gc-out
           gridclear clear Inputs/20261120T1000Z --market Inputs/market.json --seed 7
         """)
 
@@ -31,7 +31,7 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Output root; results go to <out>/<cycle>/.")
     var out: String = "Outputs"
 
-    @Option(help: "CMAP solver path: auto (relax4 where GLPK provides it, else simplex), relax4, simplex (GLPK simplex with sparse pricing) or okalg (GLPK out-of-kilter).")
+    @Option(help: "CMAP solver path: auto (= relax4), relax4 (GridClear's RELAX-IV), simplex (GLPK simplex with sparse pricing), okalg (GLPK out-of-kilter) or glpk-relax4 (GLPK's own RELAX-IV, where the linked GLPK ships it).")
     var solver: String = "auto"
 
     @Option(help: "Seed for any randomised step (results are reproducible from inputs and seed).")

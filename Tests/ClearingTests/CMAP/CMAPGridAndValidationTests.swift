@@ -38,15 +38,16 @@ import Testing
         }
     }
 
-    @Test func relax4PathNeverAborts() throws {
+    /// `relax4` (GridClear's RELAX-IV) is always there and is the default; GLPK's own
+    /// routine is a typed error where Debian stubs it out, never a process abort.
+    @Test func relax4IsTheDefaultAndGLPKsStubNeverAborts() throws {
         let p = CMAPRoundProblem(demands: [5], supplies: [7], a: [0.5], b: [0.5])
-        if CMAPSolverPath.relax4.isAvailable {
-            let s = try CMAPRoundSolver.solve(p, path: .relax4, clock: cmapTestClock)
-            #expect(s.flows == [5])
+        #expect(CMAPSolverPath.fastestAvailable == .relax4 && CMAPSolverPath.relax4.isAvailable)
+        #expect(try CMAPRoundSolver.solve(p, path: .relax4, clock: cmapTestClock).flows == [5])
+        if CMAPSolverPath.glpkRelax4.isAvailable {
+            #expect(try CMAPRoundSolver.solve(p, path: .glpkRelax4, clock: cmapTestClock).flows == [5])
         } else {
-            // Debian's GLPK stubs RELAX-IV out: a typed error, not a process abort.
-            #expect(throws: CMAPSolverError.self) { try CMAPRoundSolver.solve(p, path: .relax4, clock: cmapTestClock) }
-            #expect(CMAPSolverPath.fastestAvailable == .simplex)
+            #expect(throws: CMAPSolverError.self) { try CMAPRoundSolver.solve(p, path: .glpkRelax4, clock: cmapTestClock) }
         }
     }
 
