@@ -25,7 +25,7 @@ struct CMAPRelaxPath: Sendable {
         for k in 0..<cost.count { problem.cost[k] = Int64((cost[k] * Self.costScale).rounded()) }
         let solution: MinCostFlowSolution
         do {
-            solution = try RelaxIV.solve(problem)
+            solution = try RelaxIV.solveByPricing(problem)
         } catch MinCostFlowError.infeasible(let why) {
             throw CMAPSolverError.infeasible("RELAX-IV: \(why)")
         } catch let error as MinCostFlowError {

@@ -8,7 +8,8 @@ import Dispatch
 /// negative, excluded pairs carry 0 (all checked in integers before returning);
 /// every path's optimum values agree to ~1e-12 relative (each result is
 /// certified by the negative-cycle polish); the same input gives the same flows.
-/// Calls are serialised by a global lock (GLPK is not thread-safe).
+/// GLPK paths are serialised by a global lock (GLPK is not thread-safe); the relax4 path
+/// (pure Swift) takes no lock and runs the four extreme LPs concurrently.
 public enum CMAPRoundSolver {
     public static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath,
                              clock: @Sendable () -> UInt64) throws -> CMAPRoundSolution {
@@ -90,7 +91,7 @@ public enum CMAPRoundSolver {
             let relax = CMAPRelaxPath(net)
             solution = try run(concurrent: true) { cost in
                 var (flows, labels) = try relax.minimise(cost)
-                _ = try polisher.polish(flows: &flows, cost: cost, labels: labels)
+                _ = try polisher.polishPruned(flows: &flows, cost: cost, labels: labels)
                 try CMAPRounding.verify(net, flows)
                 return flows
             }

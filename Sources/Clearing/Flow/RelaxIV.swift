@@ -32,11 +32,29 @@ public enum RelaxIV {
     ///   when no flow meets the supplies.
     public static func solve(_ problem: MinCostFlowProblem) throws -> MinCostFlowSolution {
         try problem.validate()
+        return try solveValidated(problem, warmStart: nil, scalingCost: problem.cost.reduce(0) { max($0, abs($1)) })
+    }
+
+    /// Solves a validated problem through the scaling phases planned for costs of magnitude
+    /// `scalingCost`. With `warmStart` (prices and flows of a previous solve of a related
+    /// problem) the first phase starts from those prices, shifted down to its scale, and those
+    /// flows: a hint that saves work when it is close, while the phases still move prices
+    /// that are far off in large steps (an exact-cost-only restart can take a step of 1 per
+    /// iteration across a wide price range).
+    static func solveValidated(_ problem: MinCostFlowProblem, warmStart: (prices: [Int64], flows: [Int64])?,
+                               scalingCost: Int64) throws -> MinCostFlowSolution {
         let state = RelaxIVState(problem)
-        let phases = scalingShifts(maxCost: problem.cost.reduce(0) { max($0, abs($1)) })
+        let phases = scalingShifts(maxCost: scalingCost)
         for (index, shift) in phases.enumerated() {
             state.setCosts(shift: shift)
-            if index == 0 { state.initialise() } else { state.refine(priceShift: phases[index - 1] - shift) }
+            if index > 0 {
+                state.refine(priceShift: phases[index - 1] - shift)
+            } else if let warmStart {
+                state.load(prices: warmStart.prices.map { $0 >> Int64(shift) }, flows: warmStart.flows)
+                state.refine(priceShift: 0)
+            } else {
+                state.initialise()
+            }
             try state.run()
         }
         let solution = state.solution()

@@ -21,6 +21,7 @@ final class RelaxIVState {
     let original: Buffer<Int32>
 
     let x: Buffer<Int64>
+    let supply: Buffer<Int64>
     let price: Buffer<Int64>
     /// Surplus g = supply − outflow + inflow.
     let surplus: Buffer<Int64>
@@ -78,7 +79,8 @@ final class RelaxIVState {
         for k in 0..<m { let h = Int(head[k]); inArc[fill[h]] = Int32(k); fill[h] += 1 }
 
         x = make(m, 0); price = make(n, 0); surplus = make(n, 0)
-        for v in 0..<n { surplus[v] = p.supply[v] }
+        supply = make(n, 0)
+        for v in 0..<n { surplus[v] = p.supply[v]; supply[v] = p.supply[v] }
         queue = make(n, 0); queued = make(n, false)
         outFirst = make(n, -1); inFirst = make(n, -1)
         outNext = make(m, -1); inNext = make(m, -1); onOut = make(m, false); onIn = make(m, false)
@@ -97,7 +99,7 @@ final class RelaxIVState {
     deinit {
         for b in [outStart, inStart] { b.deallocate() }
         for b in [head, tail, inArc, original, queue, outFirst, outNext, inFirst, inNext, mark, pred, members, tied] { b.deallocate() }
-        for b in [cap, cost, x, price, surplus, problemCost] { b.deallocate() }
+        for b in [cap, cost, x, supply, price, surplus, problemCost] { b.deallocate() }
         for b in [queued, onOut, onIn] { b.deallocate() }
         breakpoints.deallocate()
     }
@@ -183,6 +185,19 @@ final class RelaxIVState {
         }
         rebuildLists()
         for v in 0..<nodeCount where surplus[v] > 0 { enqueue(v) }
+    }
+
+    /// Starts from given prices and flows (problem arc order; flows clamped to capacity);
+    /// `refine(priceShift: 0)` then restores complementary slackness.
+    func load(prices: [Int64], flows: [Int64]) {
+        for v in 0..<nodeCount { price[v] = prices[v] }
+        for v in 0..<nodeCount { surplus[v] = supply[v] }
+        for k in 0..<arcCount {
+            let f = min(max(flows[Int(original[k])], 0), cap[k])
+            x[k] = f
+            surplus[Int(tail[k])] -= f
+            surplus[Int(head[k])] += f
+        }
     }
 
     /// Next phase: prices × 2^priceShift, and the flow moved to the bound complementary

@@ -174,3 +174,59 @@ enum FlowReference {
         return total
     }
 }
+
+/// The pricing driver (restricted arc set + artificial arcs + warm-started re-solves)
+/// against the plain solve and the reference.
+@Suite struct RelaxIVPricingTests {
+    /// Dense bipartite instances with a dump node, exclusions and negative costs.
+    static func transportation(seed: UInt64, m: Int, n: Int) -> MinCostFlowProblem {
+        var rng = CMAPSplitMix(seed: 0x7A5 &+ seed)
+        let nodes = m + n + 1, dump = m + n
+        var supply = [Int64](repeating: 0, count: nodes)
+        var tails = [Int32](), heads = [Int32](), caps = [Int64](), costs = [Int64]()
+        let demand = (0..<n).map { _ in Int64.random(in: 1...500, using: &rng) }
+        let offer = (0..<m).map { _ in Int64.random(in: 0...600, using: &rng) }
+        for s in 0..<m {
+            for b in 0..<n where Int.random(in: 0..<10, using: &rng) > 1 {
+                tails.append(Int32(s)); heads.append(Int32(m + b))
+                caps.append(min(offer[s], demand[b])); costs.append(Int64.random(in: -1000...1000, using: &rng))
+            }
+            tails.append(Int32(s)); heads.append(Int32(dump)); caps.append(offer[s]); costs.append(0)
+            supply[s] = offer[s]
+        }
+        for b in 0..<n { supply[m + b] = -demand[b] }
+        supply[dump] = -(offer.reduce(0, +) - demand.reduce(0, +))
+        return MinCostFlowProblem(nodeCount: nodes, supply: supply, tails: tails, heads: heads, capacity: caps, cost: costs)
+    }
+
+    @Test(arguments: 0..<40)
+    func pricingMatchesPlainSolve(seed: UInt64) throws {
+        let p = Self.transportation(seed: seed, m: 12 + Int(seed % 7), n: 9 + Int(seed % 5))
+        let plain: MinCostFlowSolution
+        do { plain = try RelaxIV.solve(p) } catch MinCostFlowError.infeasible {
+            #expect(throws: MinCostFlowError.self) { try RelaxIV.solveByPricing(p, evenIfSparse: true) }
+            #expect(FlowReference.minimumCost(p) == nil)
+            return
+        }
+        let priced = try RelaxIV.solveByPricing(p, evenIfSparse: true)
+        #expect(RelaxIV.certificateViolation(p, priced) == nil, "seed \(seed)")
+        #expect(objective(p, priced.flows) == objective(p, plain.flows), "seed \(seed)")
+        if seed < 8 { #expect(objective(p, priced.flows) == FlowReference.minimumCost(p)) }
+    }
+
+    /// A dense CMAP-sized instance takes the pricing route by itself.
+    @Test func denseInstanceAgreesWithPlainSolve() throws {
+        let p = Self.transportation(seed: 99, m: 120, n: 110)
+        let priced = try RelaxIV.solveByPricing(p)
+        #expect(RelaxIV.certificateViolation(p, priced) == nil)
+        #expect(objective(p, priced.flows) == objective(p, try RelaxIV.solve(p).flows))
+    }
+
+    @Test func infeasibleThroughArtificialArcs() {
+        // Seller 0 can only reach buyer 0; buyer 1 has no supplier.
+        let p = MinCostFlowProblem(nodeCount: 3, supply: [5, -2, -3], tails: [0], heads: [1], capacity: [5], cost: [1])
+        do { _ = try RelaxIV.solveByPricing(p, evenIfSparse: true); Issue.record("expected infeasible") } catch let e as MinCostFlowError {
+            guard case .infeasible = e else { Issue.record("\(e)"); return }
+        } catch { Issue.record("\(error)") }
+    }
+}
