@@ -84,13 +84,19 @@ public struct MinCostFlowSolution: Sendable, Equatable {
     public var stats: RelaxIVStats
 }
 
-/// Counters of one `RelaxIV.solve` call.
+/// Counters of one `RelaxIV.solve` call (summed over the passes of `solveByPricing`).
 public struct RelaxIVStats: Sendable, Equatable {
     public var singleNodeRises = 0
     public var multiNodeRises = 0
     public var augmentations = 0
-    public var initialAugmentations = 0
-    public var auctionBids = 0
+    /// Restricted problems solved (1 without pricing).
+    public var passes = 1
+
+    mutating func add(_ other: RelaxIVStats) {
+        singleNodeRises += other.singleNodeRises
+        multiNodeRises += other.multiNodeRises
+        augmentations += other.augmentations
+    }
 }
 
 /// Why a min-cost flow solve did not return a flow.

@@ -45,6 +45,8 @@ extension RelaxIV {
         var flows = [Int64](repeating: 0, count: m)   // full-problem flows of the latest solve
         var artificialFlows = [Int64](repeating: 0, count: artificialTails.count)
         var prices = [Int64](repeating: 0, count: n + 1)
+        var stats = RelaxIVStats()
+        stats.passes = 0
         while true {
             let arcs = (0..<m).filter { selected[$0] }
             let sub = MinCostFlowProblem(
@@ -58,6 +60,8 @@ extension RelaxIV {
             }
             let s = try solveValidated(sub, warmStart: warm, scalingCost: maxCost)
             prices = s.prices
+            stats.add(s.stats)
+            stats.passes += 1
             for (q, a) in arcs.enumerated() { flows[a] = s.flows[q] }
             artificialFlows = Array(s.flows[arcs.count...])
             // Price every left-out arc; each node admits its most negative few, which keeps
@@ -76,7 +80,7 @@ extension RelaxIV {
             let v = artificialTails[k] == Int32(n) ? artificialHeads[k] : artificialTails[k]
             throw MinCostFlowError.infeasible("node \(v) can only be balanced through an artificial arc (\(artificialFlows[k]) units)")
         }
-        let solution = MinCostFlowSolution(flows: flows, prices: Array(prices.prefix(n)), stats: RelaxIVStats())
+        let solution = MinCostFlowSolution(flows: flows, prices: Array(prices.prefix(n)), stats: stats)
         #if DEBUG
         if let violation = certificateViolation(problem, solution) {
             preconditionFailure("RelaxIV.solveByPricing returned an uncertified flow: \(violation)")

@@ -218,6 +218,7 @@ enum FlowReference {
     @Test func denseInstanceAgreesWithPlainSolve() throws {
         let p = Self.transportation(seed: 99, m: 120, n: 110)
         let priced = try RelaxIV.solveByPricing(p)
+        #expect(priced.stats.passes >= 1 && priced.stats.augmentations > 0)
         #expect(RelaxIV.certificateViolation(p, priced) == nil)
         #expect(objective(p, priced.flows) == objective(p, try RelaxIV.solve(p).flows))
     }
