@@ -54,7 +54,7 @@ extension Replica {
             }
             let proposal = slots[cb.height].flatMap { $0.digest == cb.hash ? $0.proposal : nil }
             execute(cb, proposal: proposal)
-            if let cp = checkpointVotes[cb.height]?.values.first, case .checkpoint(let c) = cp.message { recordCheckpoint(cp, c) }
+            if let votes = checkpointVotes[cb.height], let r = votes.keys.sorted().first, let cp = votes[r], case .checkpoint(let c) = cp.message { recordCheckpoint(cp, c) }
         }
         if let lag = lagHint, lag.height <= tip.height { lagHint = nil; fetchAttempts = 0 }
     }

@@ -15,8 +15,9 @@ extension Replica {
         ownViewChange = send(.viewChange(vc))
         if let m = ownViewChange { viewChanges[newView, default: [:]][id] = m }
         event(.viewChangeStarted(view: newView))
-        timerDeadline = now + config.viewChangeTimeoutMillis * backoff
         backoff = min(backoff * 2, config.maxBackoff)
+        timerDeadline = nil
+        armTimerIfNeeded()
         tryNewView()
     }
 
@@ -33,6 +34,7 @@ extension Replica {
             return
         }
         viewChanges[vc.newView, default: [:]][m.sender] = m
+        if vc.newView == view && !isActive { armTimerIfNeeded() }
         senderViews[m.sender] = max(senderViews[m.sender] ?? 0, vc.newView)
         noteProgress(of: m.sender, height: vc.checkpoint.seq)
         // f + 1 rule: when f + 1 members want a higher view, join the smallest such view.

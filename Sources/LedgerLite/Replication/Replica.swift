@@ -162,11 +162,18 @@ public struct Replica: Sendable {
         proposeIfPrimary()
     }
 
-    /// Starts the view-change timer when there is outstanding work and no timer runs.
+    /// Starts the view-change timer when there is outstanding work and no timer runs. During
+    /// a view change the timer starts only once a quorum of VIEW-CHANGEs for the target view is
+    /// in (PBFT's liveness rule): a replica alone in a view change waits for the others
+    /// instead of running ahead into views nobody else will join.
     mutating func armTimerIfNeeded() {
         guard timerDeadline == nil else { return }
-        let work = !pending.isEmpty || slots.values.contains { $0.prePrepare != nil }
-        if work || !isActive { timerDeadline = now + config.viewChangeTimeoutMillis * backoff }
+        if isActive {
+            let work = !pending.isEmpty || slots.values.contains { $0.prePrepare != nil }
+            if work { timerDeadline = now + config.viewChangeTimeoutMillis * backoff }
+        } else if (viewChanges[view]?.count ?? 0) >= committee.quorum {
+            timerDeadline = now + config.viewChangeTimeoutMillis * backoff
+        }
     }
 
     mutating func onTick(_ t: Int64) {
