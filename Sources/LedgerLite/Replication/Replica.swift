@@ -202,7 +202,7 @@ public struct Replica: Sendable {
         } else {
             resend(ownViewChange)
         }
-        resend(ownCheckpoint)
+        if let c = ownCheckpoint, case .checkpoint(let x) = c.message, x.seq > lowWatermark { resend(c) }
         if let lag = lagHint {
             if lag.height > tip.height {
                 // Ask the member that showed progress first, then rotate (it may be silent).

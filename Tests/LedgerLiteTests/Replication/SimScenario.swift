@@ -37,7 +37,7 @@ struct SimScenario: CustomStringConvertible {
     var deadline: Int64 = 90_000
     var realCrypto = false
     var checkpointInterval: UInt64 = 4
-    var tickMillis: Int64 = 50
+    var tickMillis: Int64 = 100
 
     var f: Int { (n - 1) / 3 }
     var honest: [Int] { (0..<n).filter { byzantine[$0] == nil } }
@@ -62,7 +62,7 @@ struct SimScenario: CustomStringConvertible {
         s.loss = rng.chance(0.7) ? Double(rng.below(30)) / 100 : 0
         s.duplicate = rng.chance(0.5) ? Double(rng.below(20)) / 100 : 0
         s.maxDelay = [5, 20, 80, 400][Int(rng.below(4))]
-        s.healAt = 2_000 + Int64(rng.below(8_000))
+        s.healAt = 1_000 + Int64(rng.below(4_000))
         for _ in 0..<Int(rng.below(3)) {
             let from = Int64(rng.below(UInt64(s.healAt)))
             let len = Int64(rng.below(UInt64(s.healAt - from) + 1))

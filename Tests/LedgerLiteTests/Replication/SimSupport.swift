@@ -17,9 +17,14 @@ struct SimSigner: MessageSigner {
         var h = SHA256(); h.update(data: Array("sim-key-\(i)-\(salt)".utf8))
         publicKey = Array(h.finalize())
     }
+    /// Two FNV-1a-64 lanes over key and message, then zero padding: cheap in debug builds.
     static func signature(_ pk: [UInt8], _ m: [UInt8]) -> [UInt8] {
-        var h = SHA256(); h.update(data: Array("sim-secret".utf8)); h.update(data: pk); h.update(data: m)
-        return Array(h.finalize()) + [UInt8](repeating: 0, count: 32)
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        pk.withUnsafeBufferPointer { p in for x in p { a = (a ^ UInt64(x)) &* 0x100_0000_01b3; b = (b ^ UInt64(x)) &* 0x100_0000_01b5 } }
+        m.withUnsafeBufferPointer { p in for x in p { a = (a ^ UInt64(x)) &* 0x100_0000_01b3; b = (b ^ UInt64(x)) &* 0x100_0000_01b5 } }
+        var out = [UInt8](repeating: 0, count: 64)
+        for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i))); out[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i))) }
+        return out
     }
     func sign(_ message: [UInt8]) throws -> [UInt8] { SimSigner.signature(publicKey, message) }
 }
@@ -40,35 +45,38 @@ struct SimRNG {
     mutating func range(_ lo: Int64, _ hi: Int64) -> Int64 { lo + Int64(below(UInt64(hi - lo + 1))) }
 }
 
-/// Min-heap of timed events; ties broken by insertion order (deterministic).
+/// Min-heap of timed events; ties broken by insertion order (deterministic). The key packs
+/// (time, insertion counter) into one integer.
 struct EventQueue<T> {
-    private var items: [(time: Int64, order: UInt64, value: T)] = []
-    private var counter: UInt64 = 0
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
-    private func less(_ a: Int, _ b: Int) -> Bool {
-        (items[a].time, items[a].order) < (items[b].time, items[b].order)
-    }
+    private var keys: [Int64] = []
+    private var values: [T] = []
+    private var counter: Int64 = 0
+    var isEmpty: Bool { keys.isEmpty }
+    var count: Int { keys.count }
     mutating func push(_ time: Int64, _ v: T) {
         counter += 1
-        items.append((time, counter, v))
-        var i = items.count - 1
-        while i > 0 { let p = (i - 1) / 2; if less(i, p) { items.swapAt(i, p); i = p } else { break } }
+        keys.append(time << 24 | (counter & 0xFF_FFFF)); values.append(v)
+        var i = keys.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if keys[i] < keys[p] { keys.swapAt(i, p); values.swapAt(i, p); i = p } else { break }
+        }
     }
     mutating func pop() -> (Int64, T)? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
+        guard !keys.isEmpty else { return nil }
+        keys.swapAt(0, keys.count - 1); values.swapAt(0, values.count - 1)
+        let k = keys.removeLast(), v = values.removeLast()
         var i = 0
+        let n = keys.count
         while true {
             let l = 2 * i + 1, r = l + 1
             var m = i
-            if l < items.count && less(l, m) { m = l }
-            if r < items.count && less(r, m) { m = r }
+            if l < n && keys[l] < keys[m] { m = l }
+            if r < n && keys[r] < keys[m] { m = r }
             if m == i { break }
-            items.swapAt(i, m); i = m
+            keys.swapAt(i, m); values.swapAt(i, m); i = m
         }
-        return (top.time, top.value)
+        return (k >> 24, v)
     }
 }
 

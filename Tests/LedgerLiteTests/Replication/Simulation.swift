@@ -7,7 +7,9 @@
 /// scenario seed, so a failing seed replays exactly.
 final class Simulation {
     enum Event {
+        /// Raw bytes (exercises the decoder) or an already decoded message (cheaper).
         case deliver(to: Int, from: Int, bytes: [UInt8])
+        case deliverMessage(to: Int, from: Int, message: SignedMessage)
         case tick(Int)
         case request(replica: Int, k: Int)
         case endorse(replica: Int, incarnation: Int, hash: [UInt8], agrees: Bool, reason: String)
@@ -76,7 +78,7 @@ final class Simulation {
         cfg.window = sc.checkpointInterval * 4
         cfg.maxBlockEntries = 4
         cfg.viewChangeTimeoutMillis = 1_000
-        cfg.retransmitMillis = 200
+        cfg.retransmitMillis = 300
         let tip = ledgers[i].last.map { _ in ledgers[i].reduce(genesisTip) { $0.extended(by: $1.block) } } ?? genesisTip
         let durable = durableBytes[i].map { try! DurableState.decode($0) }
         let ids = Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) })
@@ -119,6 +121,12 @@ final class Simulation {
             if sc.byzantine[to] == .replayer, let m = try? SignedMessage.decode(bytes), replayBuffer.count < 512 { replayBuffer.append(m) }
             log("deliver r\(to)<-r\(from) \(bytes.count)B")
             step(to, .received(bytes))
+        case .deliverMessage(let to, let from, let m):
+            guard replicas[to] != nil else { return }
+            stats.delivered += 1
+            if sc.byzantine[to] == .replayer, replayBuffer.count < 512 { replayBuffer.append(m) }
+            log("deliver r\(to)<-r\(from) \(m.kind)")
+            step(to, .message(m))
         case .request(let i, let k):
             injected[k, default: []].insert(i)
             guard replicas[i] != nil else { return }
@@ -165,8 +173,9 @@ final class Simulation {
             case .all: targets = (0..<sc.n).filter { $0 != i }
             case .replica(let r): targets = Int(r) < sc.n ? [Int(r)] : []
             }
-            let bytes = o.message.encoded()
-            for t in targets { transmit(from: i, to: t, bytes) }
+            // One delivery in eight goes through the wire encoding and the decoder.
+            let bytes = rng.below(8) == 0 ? o.message.encoded() : nil
+            for t in targets { transmit(from: i, to: t, o.message, bytes) }
         }
         for q in ready.requests {
             switch q {
@@ -190,7 +199,7 @@ final class Simulation {
     }
 
     /// The network: partitions and loss (before the heal time), duplication, random delay.
-    func transmit(from: Int, to: Int, _ bytes: [UInt8]) {
+    func transmit(from: Int, to: Int, _ m: SignedMessage, _ bytes: [UInt8]?) {
         if now < sc.healAt {
             for p in sc.partitions where now >= p.from && now < p.until && p.group.contains(from) != p.group.contains(to) {
                 stats.dropped += 1; return
@@ -198,7 +207,10 @@ final class Simulation {
             if rng.chance(sc.loss) { stats.dropped += 1; return }
         }
         let copies = now < sc.healAt && rng.chance(sc.duplicate) ? 2 : 1
-        for _ in 0..<copies { queue.push(now + rng.range(sc.minDelay, sc.maxDelay), .deliver(to: to, from: from, bytes: bytes)) }
+        for _ in 0..<copies {
+            let at = now + rng.range(sc.minDelay, sc.maxDelay)
+            if let bytes { queue.push(at, .deliver(to: to, from: from, bytes: bytes)) } else { queue.push(at, .deliverMessage(to: to, from: from, message: m)) }
+        }
     }
 
     /// Endorsement by re-execution: every request slice of the block must equal what this
