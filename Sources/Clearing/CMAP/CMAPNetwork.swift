@@ -1,3 +1,4 @@
+import GridClearCore
 import CGLPK
 
 /// The integer transportation network of one validated round.

@@ -1,3 +1,4 @@
+import GridClearCore
 import CGLPK
 
 /// GLPK's network routines (`glp_mincost_relax4`, `glp_mincost_okalg`) on one

@@ -1,3 +1,4 @@
+import GridClearCore
 import Foundation
 @testable import Clearing
 
