@@ -34,7 +34,7 @@ var targets: [Target] = [
                            .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: swift6),
     .target(name: "Privacy",
-            dependencies: ["GridClearCore", "CGMP", "CSodium",
+            dependencies: ["GridClearCore", "GridClearSystem", "CGMP", "CSodium",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: swift6),

@@ -4,9 +4,12 @@ import GridClearSystem
 /// `AppendFile`: appends are whole lines, synced before they count as stored (a failed sync
 /// stops the process, the one fsync policy); loading detects corruption anywhere but a torn
 /// final line, which is reported and ignored (and cut back when the file is next opened).
-public final class MeterDataFile {
+/// Appends from several threads (one poller per bus) are serialised: each batch of lines
+/// lands whole.
+public final class MeterDataFile: Sendable {
     public let path: String
     private let file: AppendFile
+    private let appending = Mutex()
 
     /// Opens (creating with the header if absent) for appending. A torn tail is cut back first.
     public init(appendingTo path: String) throws {
@@ -24,7 +27,8 @@ public final class MeterDataFile {
     /// Appends records; returns after the data is durable.
     public func append(_ records: [MeterRecord]) throws {
         guard !records.isEmpty else { return }
-        try file.append(Array(records.map { $0.line + "\n" }.joined().utf8))
+        let bytes = Array(records.map { $0.line + "\n" }.joined().utf8)
+        try appending.withLock { try file.append(bytes) }
     }
 
     /// Everything a file holds.

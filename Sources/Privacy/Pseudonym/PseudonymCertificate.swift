@@ -1,7 +1,7 @@
 import GridClearCore
 import Crypto
 import _CryptoExtras
-import Foundation
+import GridClearSystem
 
 /// A registration authority that issues blind-signed pseudonym certificates
 /// (RFC 9474, RSABSSA-SHA384-PSS-Randomized) for ONE round (SPEC §4.3, seed 001).
@@ -14,7 +14,7 @@ public final class RegistrationAuthority: @unchecked Sendable {
     public let round: UInt64
     private let key: _RSA.BlindSigning.PrivateKey<SHA384>
     private var served: Set<String> = []
-    private let lock = NSLock()
+    private let lock = Mutex()
 
     /// A fresh authority key of `keyBits` (2048, 3072 or 4096) for `round`.
     public init(round: UInt64, keyBits: Int = 2048) throws {

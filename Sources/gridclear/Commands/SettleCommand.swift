@@ -2,6 +2,7 @@ import GridClearCore
 import ArgumentParser
 import Clearing
 import MeterIngest
+import GridClearSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,13 +41,13 @@ struct SettleCommand: ParsableCommand {
         try reportingErrors {
             guard let start = CycleID(cycle)?.startMillis else { throw CLIFailure("cycle '\(cycle)' is not a cycle id like 20261120T1000Z") }
             let dir = out + "/" + cycle
-            if AtomicFile.exists(dir + "/settlement.csv") { print("\(cycle) already settled in \(dir); nothing to do"); return }
+            if FileSystem.exists(dir + "/settlement.csv") { print("\(cycle) already settled in \(dir); nothing to do"); return }
             var marketConfig = MarketConfig()
-            let marketPath = market ?? (AtomicFile.exists("Inputs/market.json") ? "Inputs/market.json" : nil)
-            if let marketPath { marketConfig = try marketConfig.applying(json: try AtomicFile.read(marketPath), file: marketPath) }
+            let marketPath = market ?? (FileSystem.exists("Inputs/market.json") ? "Inputs/market.json" : nil)
+            if let marketPath { marketConfig = try marketConfig.applying(json: try FileSystem.read(marketPath), file: marketPath) }
             let tradesPath = trades ?? "\(outputs)/\(cycle)/trades.csv"
-            guard AtomicFile.exists(tradesPath) else { throw CLIFailure("\(tradesPath): no trades for cycle \(cycle) (clear it first or pass --trades)") }
-            let tradeRows = try SettlementFiles.parseTrades(try AtomicFile.read(tradesPath), file: tradesPath)
+            guard FileSystem.exists(tradesPath) else { throw CLIFailure("\(tradesPath): no trades for cycle \(cycle) (clear it first or pass --trades)") }
+            let tradeRows = try SettlementFiles.parseTrades(try FileSystem.read(tradesPath), file: tradesPath)
             let data: MeterDataFile.Contents
             do { data = try MeterDataFile.load(meters) } catch { throw CLIFailure("\(error)") }
             let nowMillis = try parseNow()
@@ -66,9 +67,9 @@ struct SettleCommand: ParsableCommand {
                 print("pending: meter data for \(cycle) incomplete for \(missing.joined(separator: ", ")); settles normally if it arrives within \(left) more cycle(s)")
             case let .settled(rows, grid, events, complete, missing):
                 var book = ReputationBook()
-                if let reputation, AtomicFile.exists(reputation) { book = try ReputationBook(canonicalJSON: try AtomicFile.read(reputation), file: reputation) }
+                if let reputation, FileSystem.exists(reputation) { book = try ReputationBook(canonicalJSON: try FileSystem.read(reputation), file: reputation) }
                 let changes = book.apply(events)
-                try AtomicFile.makeDirectories(dir)
+                try FileSystem.makeDirectories(dir)
                 try AtomicFile.write(SettlementFiles.gridCSV(grid), to: dir + "/grid.csv")
                 try AtomicFile.write(SettlementFiles.reputationJSON(cycle: cycle, changes: changes, complete: complete, missing: missing), to: dir + "/reputation.json")
                 if let ledger {
