@@ -206,13 +206,3 @@ public enum CycleParser {
         }
     }
 }
-
-extension StringProtocol {
-    /// The text without leading/trailing spaces and tabs.
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -73,12 +73,3 @@ public enum SettlementFiles {
         return Array(s.utf8)
     }
 }
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
-}
