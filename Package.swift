@@ -7,7 +7,8 @@
 import PackageDescription
 import Foundation
 
-let cSettings: [SwiftSetting] = []
+/// Targets already moved to the Swift 6 language mode (strict concurrency).
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 var targets: [Target] = [
     // One system-library target per C library, each with a small shim header.
@@ -20,32 +21,45 @@ var targets: [Target] = [
     .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
                    providers: [.apt(["libsodium-dev"])]),
 
+    // The pure core every module shares (no Foundation, no Glibc): ids, time, units, PRNG,
+    // codecs. The system layer: the only target that talks to the OS for files, clocks,
+    // locks and signals.
+    .target(name: "GridClearCore", swiftSettings: swift6),
+    .target(name: "GridClearSystem", dependencies: ["GridClearCore"], swiftSettings: swift6),
+
     // Library modules (SPEC module map).
     .target(name: "Clearing",
-            dependencies: ["CGLPK", "CBLAS",
-                           .product(name: "HeapModule", package: "swift-collections")]),
+            dependencies: ["GridClearCore", "GridClearSystem", "CGLPK", "CBLAS",
+                           .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: swift6),
     .target(name: "Privacy",
-            dependencies: ["CGMP", "CSodium",
+            dependencies: ["GridClearCore", "GridClearSystem", "CGMP", "CSodium",
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]),
-    .target(name: "ConsensusFactor", dependencies: ["Privacy"]),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swift6),
+    .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"]),
     .target(name: "LedgerLite",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "MeterIngest", dependencies: []),
+            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
 
     // The thin command-line front end.
     .executableTarget(name: "gridclear",
-                      dependencies: ["Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                      dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 ]
 
 let testTargets: [Target] = [
-    .testTarget(name: "ClearingTests", dependencies: ["Clearing"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConsensusFactorTests", dependencies: ["ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LedgerLiteTests", dependencies: ["LedgerLite"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "MeterIngestTests", dependencies: ["MeterIngest"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CLITests", dependencies: ["Clearing", "LedgerLite"]),
+    .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
+    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "Clearing", "LedgerLite"]),
 ]
 
 if let only = ProcessInfo.processInfo.environment["GRIDCLEAR_TESTS"], !only.isEmpty {
@@ -70,6 +84,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v5]

@@ -1,4 +1,5 @@
-import CGLPK
+import GridClearCore
+internal import CGLPK
 
 /// The integer transportation network of one validated round.
 ///

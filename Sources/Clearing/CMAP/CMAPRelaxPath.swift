@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The `relax4` path: GridClear's RELAX-IV (`RelaxIV`, pure Swift, `Int64`) on the round's
 /// transportation network, one independent solve per objective.
 ///

@@ -1,3 +1,4 @@
+import GridClearCore
 import Dispatch
 /// Solves one CMAP round (SPEC §3.1): the four single-objective LPs (Z1max,
 /// Z1min, Z2max, Z2min) and the combined LP max w1·μ(Z1) + w2·μ(Z2), as a
@@ -103,7 +104,10 @@ public enum CMAPRoundSolver {
     /// `transform` applied to every element on the available cores; results in order.
     /// The first error (in element order) is rethrown.
     static func concurrentMap<T>(_ items: [[Double]], _ transform: ([Double]) throws -> T) throws -> [T] {
-        let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
+        // Each iteration writes only its own slot, and `transform` is called concurrently by
+        // contract (its captures are read-only), hence the unchecked captures.
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
+        nonisolated(unsafe) let transform = transform
         slots.initialize(repeating: nil)
         defer { _ = slots.deinitialize(); slots.deallocate() }
         DispatchQueue.concurrentPerform(iterations: items.count) { k in

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Continuous double auction (SPEC §3.3, seeds 001 and 002).
 ///
 /// Orders are processed in arrival order against a price-time priority book. An
@@ -60,6 +62,8 @@ public struct ContinuousDoubleAuction: ClearingMechanism {
             }
         }
         let trades = book.finish(bids: bids, bidRemainder: bidLeft, offers: offers, offerRemainder: askLeft)
-        return ClearingResult(mechanism: name, trades: trades)
+        let result = ClearingResult(mechanism: name, trades: trades)
+        result._checkInvariants(against: inputs)
+        return result
     }
 }

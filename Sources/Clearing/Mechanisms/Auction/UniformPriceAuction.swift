@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Where the aggregate demand and supply step curves cross (SPEC §3.4).
 ///
 /// Bids are sorted by price descending, offers ascending (ties by arrival), and matched
@@ -85,6 +87,8 @@ public struct UniformPriceAuction: ClearingMechanism {
             extra["clearing_price"] = Units.priceString(p)
             extra["price_interval"] = Units.priceString(lo) + ".." + Units.priceString(hi)
         }
-        return ClearingResult(mechanism: name, trades: trades, extra: extra)
+        let result = ClearingResult(mechanism: name, trades: trades, extra: extra)
+        result._checkInvariants(against: inputs)
+        return result
     }
 }

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One bilateral agreement of the price matrix (seed 003 Table 2.1): `seller`
 /// serves `buyer` with `priority` (1 = served first) at `price`.
 public struct PriceAgreement: Sendable, Hashable {
@@ -98,13 +100,4 @@ public struct PriceMatrixError: Error, CustomStringConvertible, Sendable {
     public let message: String
     init(_ m: String) { message = m }
     public var description: String { "price matrix: \(message)" }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
-    }
 }
