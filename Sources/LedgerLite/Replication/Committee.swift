@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Index of a replica in its committee (0 ..< n). Position in `Committee.keys`.
 public typealias ReplicaID = UInt16
 

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Canonical bodies of protocol messages (what `SignedMessage.body` holds and signatures
 /// cover). Fixed field order, big-endian, u32-prefixed lists; nested messages as complete
 /// envelopes. Guarantees: `decodeBody(kind, m.encodedBody()) == m`; trailing bytes,

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// A client request: a batch of ledger entries that must land whole in one block, exactly
 /// once. `id` names it (for a cleared cycle: the cycle id); a committed id is never ordered again.
 public struct Request: Sendable, Hashable {

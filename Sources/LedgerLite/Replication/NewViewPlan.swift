@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// What a NEW-VIEW must re-propose, computed the same way by the new primary and by every
 /// replica that checks it (PBFT's O set). Pure and deterministic.
 ///

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One commit signature inside a certificate.
 public struct CertificateVote: Sendable, Hashable {
     public var replica: ReplicaID

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Who an outgoing message is for.
 public enum Destination: Sendable, Hashable {
     /// Every other member of the committee.

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Checkpoints, watermarks, log truncation and state transfer.
 extension Replica {
     mutating func onCheckpoint(_ m: SignedMessage, _ c: Checkpoint) {

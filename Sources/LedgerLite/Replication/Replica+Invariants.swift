@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Internal consistency of one replica, checked after every `step` in debug and test builds
 /// (swift-collections `_checkInvariants` style). A violation is a bug in this file's
 /// neighbours, never a consequence of hostile input, so it traps.

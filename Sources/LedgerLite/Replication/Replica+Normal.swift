@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The normal case: PRE-PREPARE → endorsement → PREPARE → COMMIT → execute.
 extension Replica {
     /// Checks what a proposal must satisfy independently of the chain: block height = seq,

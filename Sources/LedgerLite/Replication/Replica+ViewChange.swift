@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// View change: VIEW-CHANGE, NEW-VIEW, the f + 1 join rule and NEW-VIEW validation.
 extension Replica {
     /// Leaves the current view for `newView`: persists the view (inactive), then sends a

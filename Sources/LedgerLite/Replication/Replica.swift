@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One PBFT replica as a pure state machine (Castro & Liskov, OSDI '99 / TOCS '02, with
 /// signatures): no I/O, no clock, no randomness. Inputs go in through `step`; everything the
 /// driver must do comes out as a `Ready` (persist, append, send, ask the application).

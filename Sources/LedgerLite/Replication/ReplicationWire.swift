@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The one place the replication layer touches byte encoding: domain labels, the message
 /// version, caps, and small helpers over the ledger's canonical `ByteWriter`/`ByteReader`
 /// (big-endian, u32 length prefixes). Swapping the codec means editing this file only.

@@ -1,3 +1,5 @@
+import GridClearCore
+
 import Crypto
 
 /// Reputation parameters of the committee (SPEC §7, seed 003 §5.4), in thousandths of a point.

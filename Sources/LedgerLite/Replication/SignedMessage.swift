@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// A protocol message as it travels: committee id, sender, kind, the canonical body and the
 /// sender's Ed25519 signature over `ReplicationWire.signingBytes`. Equality is byte equality.
 ///

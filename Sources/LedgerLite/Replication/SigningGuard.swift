@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The double-sign guard (CometBFT privval discipline, adapted to PBFT's (view, sequence)
 /// slots): a replica never signs two different block hashes for one (view, seq) — neither as
 /// primary (PRE-PREPARE, block signature) nor as voter (PREPARE, COMMIT) — and never signs a
