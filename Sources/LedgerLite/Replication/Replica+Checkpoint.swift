@@ -39,6 +39,8 @@ extension Replica {
         slots = slots.filter { $0.key > p.seq }
         checkpointVotes = checkpointVotes.filter { $0.key > p.seq }
         executedHashes = executedHashes.filter { $0.key >= min(p.seq, tip.height) }
+        let live = Set(slots.values.compactMap(\.digest))
+        endorsements = endorsements.filter { live.contains($0.key) }
         event(.checkpointStable(seq: p.seq))
         proposeIfPrimary()
     }

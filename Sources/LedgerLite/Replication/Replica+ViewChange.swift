@@ -12,15 +12,20 @@ extension Replica {
         slots = [:]
         installedNewView = nil
         viewChanges = viewChanges.filter { $0.key >= newView }
-        let vc = ViewChange(newView: newView, checkpoint: durable.stableCheckpoint,
-                            prepared: durable.prepared.keys.sorted().compactMap { durable.prepared[$0] })
-        ownViewChange = send(.viewChange(vc))
-        if let m = ownViewChange { viewChanges[newView, default: [:]][id] = m }
+        sendViewChange()
         event(.viewChangeStarted(view: newView))
         backoff = min(backoff * 2, config.maxBackoff)
         timerDeadline = nil
         armTimerIfNeeded()
         tryNewView()
+    }
+
+    /// Sends (again, after a restart) this replica's VIEW-CHANGE for the view it is changing to.
+    mutating func sendViewChange() {
+        let vc = ViewChange(newView: view, checkpoint: durable.stableCheckpoint,
+                            prepared: durable.prepared.keys.sorted().compactMap { durable.prepared[$0] })
+        ownViewChange = send(.viewChange(vc))
+        if let m = ownViewChange { viewChanges[view, default: [:]][id] = m }
     }
 
     mutating func onViewChange(_ m: SignedMessage, _ vc: ViewChange) {

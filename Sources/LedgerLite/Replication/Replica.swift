@@ -180,6 +180,11 @@ public struct Replica: Sendable {
 
     mutating func onTick(_ t: Int64) {
         now = max(now, t)
+        if !isActive && ownViewChange == nil {
+            // Restarted in the middle of a view change: announce it again.
+            sendViewChange()
+            tryNewView()
+        }
         if let d = timerDeadline, now >= d {
             timerDeadline = nil
             startViewChange(to: view + 1)

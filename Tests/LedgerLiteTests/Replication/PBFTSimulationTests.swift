@@ -38,7 +38,7 @@ import Testing
             #expect(f.isEmpty)
             return
         }
-        let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 1_500
+        let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 800
         let base = UInt64(Self.env["GRIDCLEAR_SIM_BASE"] ?? "") ?? 1
         var totals = (commits: 0, viewChanges: 0, disagreements: 0, steps: 0, failed: 0)
         for seed in base..<(base + UInt64(runs)) {
