@@ -74,7 +74,7 @@ import Testing
 
     @Test(arguments: Byzantine.allCases)
     func byzantinePrimary(_ b: Byzantine) {
-        for seed in UInt64(1)...20 {
+        for seed in UInt64(1)...12 {
             var sc = SimScenario(seed: 10_000 + seed)
             sc.byzantine = [0: b]
             sc.requests = 5
@@ -99,7 +99,7 @@ import Testing
 
     /// n = 7 (f = 2) with two Byzantine members of different kinds and a partition.
     @Test func sevenReplicasTwoByzantine() {
-        for seed in UInt64(1)...15 {
+        for seed in UInt64(1)...6 {
             var sc = SimScenario(seed: 30_000 + seed)
             sc.n = 7
             sc.byzantine = [Int(seed % 7): Byzantine.allCases[Int(seed) % 5], Int((seed + 3) % 7): Byzantine.allCases[Int(seed + 2) % 5]]
