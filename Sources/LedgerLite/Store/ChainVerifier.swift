@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// A problem found in a ledger: where (absolute byte offset in `blocks.gcl`, and the block
 /// height when known) and what. This is what `audit` prints for the first bad record.
 public struct LedgerFault: Error, CustomStringConvertible, Sendable, Equatable {
@@ -26,6 +28,22 @@ public struct ChainState: Sendable {
     public var endOffset = 0
     public init() {}
     public var nextHeight: UInt64 { lastHeight.map { $0 + 1 } ?? 0 }
+
+    /// Test builds: checks that the fields agree with each other (swift-collections'
+    /// `_checkInvariants` style); release builds compile this to nothing.
+    @inline(__always)
+    public func _checkInvariants() {
+        #if DEBUG
+        precondition(UInt64(blockCount) == nextHeight, "chain state: \(blockCount) blocks but next height \(nextHeight)")
+        precondition((genesis != nil) == (blockCount > 0), "chain state: genesis present iff a block was applied")
+        precondition(lastHeight != nil || lastHash == Array(repeating: 0, count: 32), "chain state: an empty chain has the zero head hash")
+        precondition(lastHash.count == 32, "chain state: head hash is \(lastHash.count) bytes")
+        precondition(frontier.size == UInt64(entryCount), "chain state: tree size \(frontier.size) != \(entryCount) entries")
+        precondition((endOffset == 0) == (blockCount == 0), "chain state: end offset \(endOffset) with \(blockCount) blocks")
+        precondition(blockCount == 0 || (firstTimeMillis ?? .max) <= lastTimeMillis, "chain state: block times go backwards")
+        precondition(cycles.values.allSatisfy { $0 <= (lastHeight ?? 0) && $0 > 0 }, "chain state: a cycle recorded above the head")
+        #endif
+    }
 }
 
 /// Field offsets inside a block payload, for precise fault reports.
@@ -108,5 +126,6 @@ public struct ChainVerifier: Sendable {
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
+        state._checkInvariants()
     }
 }
