@@ -22,7 +22,7 @@ struct KeygenCommand: ParsableCommand {
           gridclear keygen --blind-rsa --out keys/registration
         """)
 
-    @Flag(name: .customLong("paillier"), help: "Paillier key pair (SPEC §4.1) for the RCI platform.")
+    @Flag(name: .customLong("paillier"), help: "Paillier key pair for the RCI platform (docs/privacy.md).")
     var paillier = false
     @Flag(name: .customLong("ed25519"), help: "Ed25519 node signing key (ledger nodes, replicas).")
     var ed25519 = false
