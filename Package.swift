@@ -57,7 +57,7 @@ var targets: [Target] = [
     .executableTarget(name: "gridclear-bench",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                      path: "Benchmarks/gridclear-bench"),
+                      path: "Benchmarks/gridclear-bench", swiftSettings: swift6),
 ]
 
 let testTargets: [Target] = [

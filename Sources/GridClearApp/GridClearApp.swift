@@ -26,6 +26,8 @@ public enum AppEvent: Sendable, Equatable {
     case cycleCleared(cycle: String, trades: Int, height: UInt64)
     /// The cycle was already in the ledger (same inputs); nothing appended.
     case cycleAlreadyRecorded(cycle: String, height: UInt64)
+    /// A recorded cycle's missing outputs were published again from its ledger entry.
+    case outputsRepublished(cycle: String)
     /// The scheduler skipped a cycle (invalid inputs or clearing failed); later cycles go on.
     case cycleSkipped(cycle: String, reason: String)
     /// `--once` found nothing due.
@@ -42,6 +44,7 @@ public enum AppEvent: Sendable, Equatable {
         case let .nodeKeyCreated(p, fp): return "created node key \(p) (\(fp))"
         case let .cycleCleared(c, n, h): return "cleared \(c): \(n) trades, ledger height \(h)"
         case let .cycleAlreadyRecorded(c, h): return "cycle \(c) already in the ledger at height \(h)"
+        case let .outputsRepublished(c): return "cycle \(c): outputs published again from the ledger (a run stopped between the ledger and the outputs)"
         case let .cycleSkipped(c, r): return "cycle \(c) skipped: \(r)"
         case let .nothingDue(rec, wait): return "nothing due: \(rec) cycle(s) already in the ledger, \(wait) not yet at gate closure or skipped"
         case let .sleeping(t): return "next gate closure check at \(t)"

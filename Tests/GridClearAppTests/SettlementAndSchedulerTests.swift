@@ -69,8 +69,12 @@ import LedgerLite
         #expect(first.cleared == [ids[0], ids[1], ids[3]] && Array(first.skipped.keys) == [ids[2]] && !first.stopped)
         #expect(ledger.recordedCycles == Set([ids[0], ids[1], ids[3]]))
         #expect(FileSystem.exists(ws + "/Outputs/\(ids[3])/summary.json") && !FileSystem.exists(ws + "/Outputs/20261120T1007Z"))
+        // A crash between the ledger append and the publication: the next run publishes again.
+        try FileManager.default.removeItem(atPath: ws + "/Outputs/\(ids[1])")
         let second = try Scheduler(config: config, ledger: ledger, clock: sim.clock, service: CycleService(), events: events.add).run()
         #expect(second.cleared.isEmpty && Array(second.skipped.keys) == [ids[2]])
+        #expect(events.all.contains(.outputsRepublished(cycle: ids[1])))
+        #expect(try FileSystem.read(ws + "/Outputs/\(ids[1])/trades.csv") == ledger.recordedEntry(ofCycle: ids[1])?.tradesCSV)
         #expect(sim.sleepCount == 0)
     }
 

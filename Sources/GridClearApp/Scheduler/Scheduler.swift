@@ -66,8 +66,10 @@ public struct Scheduler {
     /// Runs until stopped (or, with `once`, until what is due now is done).
     public func run() throws(AppError) -> SchedulerSummary {
         var summary = SchedulerSummary()
+        var repaired = false
         while !clock.stopRequested() {
             let cycles = try CycleFolderScanner.scan(inputs: config.inputs)
+            if !repaired { try republishMissingOutputs(cycles); repaired = true }
             let plan = SchedulePlanner.plan(cycles: cycles, recorded: ledger.recordedCycles, skipped: Set(summary.skipped.keys), now: clock.now())
             for c in plan.due {
                 if clock.stopRequested() { break }
@@ -90,6 +92,17 @@ public struct Scheduler {
             events(.stopping)
         }
         return summary
+    }
+
+    /// Recorded cycles whose outputs are missing (a crash between the ledger append and the
+    /// publication) are published again from their ledger entries.
+    func republishMissingOutputs(_ cycles: [ScheduledCycle]) throws(AppError) {
+        guard let root = config.outputRoot else { return }
+        for c in cycles where ledger.recordedHeight(ofCycle: c.id) != nil && !OutputPublisher.isPublished(cycle: c.id, root: root) {
+            guard let e = try ledger.recordedEntry(ofCycle: c.id) else { continue }
+            try OutputPublisher.publish(recorded: e, root: root)
+            events(.outputsRepublished(cycle: c.id))
+        }
     }
 
     /// Clears and records one due cycle; input and clearing failures skip it.
