@@ -37,6 +37,14 @@ import LedgerLite
         guard case .alreadySettled = try SettlementService.settle(request, openLedger: opener, now: UTCTime(commandLine: "20261120T1200Z")!) else {
             Issue.record("expected already settled"); return
         }
+        // A run stopped after the ledger append but before settlement.csv: publish, no second append.
+        try FileManager.default.removeItem(atPath: request.directory + "/settlement.csv")
+        guard case .settled(let again) = try SettlementService.settle(request, openLedger: opener, now: UTCTime(commandLine: "20261120T1200Z")!) else {
+            Issue.record("expected settled again"); return
+        }
+        #expect(again.ledgerEntries == 0 && again.ledgerHeight == 1 && FileSystem.exists(request.directory + "/settlement.csv"))
+        guard case .success(let r2) = try LedgerAuditor.audit(directory: ws + "/Ledger", trusted: nil) else { Issue.record("audit"); return }
+        #expect(r2.entries == r.entries)
     }
 }
 

@@ -18,4 +18,6 @@ public protocol CycleLedger: AnyObject {
     func commit(_ entries: [LedgerEntry], now: UTCTime) throws(AppError) -> UInt64?
     /// Every cycle recorded so far.
     var recordedCycles: Set<String> { get }
+    /// The height of the first block holding settlement entries of `cycle`, or nil.
+    func settlementHeight(ofCycle cycle: String) -> UInt64?
 }

@@ -52,7 +52,8 @@ public struct SettledCycle: Sendable {
 /// Settling a cycle: meters → deviation settlement (SPEC §3.5) → reputation → ledger →
 /// outputs. Order: everything is computed first; then the ledger entries are made durable;
 /// then `grid.csv`, `reputation.json` and last `settlement.csv` are published atomically;
-/// then the reputation state file is replaced.
+/// then the reputation state file is replaced. A cycle whose settlement the ledger already
+/// holds (a run stopped before its files) is published without a second append.
 public enum SettlementService {
     /// Settles `r`. `openLedger` (when given) is called only once there is something to
     /// record, so a pending cycle never creates or touches a ledger.
@@ -92,8 +93,14 @@ public enum SettlementService {
             var height: UInt64?
             var entries: [LedgerEntry] = []
             if let openLedger {
-                entries = SettlementEntries.entries(cycle: r.cycle, rows: rows, grid: grid, changes: changes, meterRecords: data.records)
-                height = try CycleService.open(openLedger).commit(entries, now: now)
+                let ledger = try CycleService.open(openLedger)
+                if let h = ledger.settlementHeight(ofCycle: r.cycle.description) {
+                    // Recorded by a run that stopped before its files: publish, never append twice.
+                    height = h
+                } else {
+                    entries = SettlementEntries.entries(cycle: r.cycle, rows: rows, grid: grid, changes: changes, meterRecords: data.records)
+                    height = try ledger.commit(entries, now: now)
+                }
             }
             var written: [String] = []
             do {

@@ -22,6 +22,9 @@ public struct ChainState: Sendable {
     public var genesis: GenesisEntry?
     /// Cycle id → height of the block that records it.
     public var cycles: [String: UInt64] = [:]
+    /// Cycle id → height of the first block holding a settlement entry of that cycle (what a
+    /// settlement re-run checks, so a cycle's settlement is recorded once).
+    public var settledCycles: [String: UInt64] = [:]
     public var blockCount = 0
     public var entryCount = 0
     /// Byte offset just past the last applied block.
@@ -42,6 +45,7 @@ public struct ChainState: Sendable {
         precondition((endOffset == 0) == (blockCount == 0), "chain state: end offset \(endOffset) with \(blockCount) blocks")
         precondition(blockCount == 0 || (firstTimeMillis ?? .max) <= lastTimeMillis, "chain state: block times go backwards")
         precondition(cycles.values.allSatisfy { $0 <= (lastHeight ?? 0) && $0 > 0 }, "chain state: a cycle recorded above the head")
+        precondition(settledCycles.values.allSatisfy { $0 <= (lastHeight ?? 0) && $0 > 0 }, "chain state: a settlement recorded above the head")
         #endif
     }
 }
@@ -107,13 +111,15 @@ public struct ChainVerifier: Sendable {
         guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
             throw fault(sigAt, "Ed25519 signature does not verify")
         }
-        var cycles = state.cycles
+        var cycles = state.cycles, settled = state.settledCycles
         for e in block.entries {
             if case .clearedCycle(let c) = e {
                 if let prior = cycles[c.cycleID] {
                     throw fault(BlockField.entries, "cycle \(c.cycleID) is recorded again (first at block \(prior))")
                 }
                 cycles[c.cycleID] = h.height
+            } else if case .settlement(let s) = e, settled[s.cycleID] == nil {
+                settled[s.cycleID] = h.height
             }
         }
         state.lastHeight = h.height
@@ -123,6 +129,7 @@ public struct ChainVerifier: Sendable {
         state.frontier = frontier
         state.genesis = genesis
         state.cycles = cycles
+        state.settledCycles = settled
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd

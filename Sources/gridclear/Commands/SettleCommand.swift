@@ -47,7 +47,10 @@ struct SettleCommand: ParsableCommand {
             case let .pending(missing, left):
                 say("pending: meter data for \(cycle) incomplete for \(missing.joined(separator: ", ")); settles normally if it arrives within \(left) more cycle(s)")
             case .settled(let s):
-                if let ledger { say("ledger \(ledger): appended \(s.ledgerEntries) settlement entries" + (s.ledgerHeight.map { " (block \($0))" } ?? "")) }
+                if let ledger, let h = s.ledgerHeight {
+                    say(s.ledgerEntries > 0 ? "ledger \(ledger): appended \(s.ledgerEntries) settlement entries (block \(h))"
+                                            : "ledger \(ledger): settlement of \(cycle) already recorded (block \(h)); nothing appended")
+                }
                 let by = Dictionary(grouping: s.rows, by: \.outcome).mapValues(\.count)
                 say("\(cycle): \(s.rows.count) trades settled (matched \(by[.matched] ?? 0), actual \(by[.actual] ?? 0), incomplete \(by[.incomplete] ?? 0))" +
                     (s.complete ? "" : "; incomplete data from \(s.missing.joined(separator: ", ")) settled with the grid"))
