@@ -1,3 +1,4 @@
+import GridClearCore
 @testable import LedgerLite
 
 /// The cluster-wide safety invariants, checked by the simulation after every step:

@@ -1,3 +1,4 @@
+import GridClearCore
 @testable import LedgerLite
 
 /// A deterministic discrete-event simulation of one PBFT committee: injected clock and
@@ -48,7 +49,7 @@ final class Simulation {
             if sc.realCrypto {
                 var secret = [UInt8](repeating: 0, count: 32)
                 secret[0] = UInt8(i + 1); secret[31] = UInt8(truncatingIfNeeded: sc.seed)
-                signers.append(try! NodeKey(secret: secret))
+                signers.append(NodeKey(secret: secret)!)
             } else {
                 signers.append(SimSigner(i, salt: sc.seed))
             }
