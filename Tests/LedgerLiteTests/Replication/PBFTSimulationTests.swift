@@ -38,7 +38,7 @@ import Testing
             #expect(f.isEmpty)
             return
         }
-        let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 800
+        let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 500
         let base = UInt64(Self.env["GRIDCLEAR_SIM_BASE"] ?? "") ?? 1
         var totals = (commits: 0, viewChanges: 0, disagreements: 0, steps: 0, failed: 0)
         for seed in base..<(base + UInt64(runs)) {
@@ -54,11 +54,30 @@ import Testing
 
     /// The same seeds with real Ed25519 signatures (slower, fewer).
     @Test func ed25519Runs() {
-        let runs = Int(Self.env["GRIDCLEAR_SIM_ED25519_RUNS"] ?? "") ?? 40
+        let runs = Int(Self.env["GRIDCLEAR_SIM_ED25519_RUNS"] ?? "") ?? 8
         for seed in UInt64(900_000)..<UInt64(900_000 + runs) {
             var sc = SimScenario.random(seed: seed)
             sc.realCrypto = true
             Self.check(sc)
+        }
+    }
+
+    /// Checkpoints become stable and truncate the log: after a run that committed more than
+    /// two checkpoint intervals, every honest replica's low watermark has moved, and nothing at
+    /// or below it is kept.
+    @Test func checkpointsTruncateTheLog() {
+        for seed in UInt64(1)...5 {
+            var sc = SimScenario(seed: 40_000 + seed)
+            sc.requests = 24
+            sc.checkpointInterval = 2
+            sc.loss = 0.05
+            let sim = Self.check(sc)
+            for i in sc.honest {
+                guard let r = sim.replicas[i] else { continue }
+                #expect(r.lowWatermark + 2 * sc.checkpointInterval >= UInt64(sim.ledgers[i].count))
+                #expect(r.durable.prepared.keys.allSatisfy { $0 > r.lowWatermark })
+                #expect(r.durable.signingGuard.signed.keys.allSatisfy { $0 > r.lowWatermark })
+            }
         }
     }
 
