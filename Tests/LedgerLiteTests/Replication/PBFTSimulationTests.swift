@@ -40,16 +40,19 @@ import Testing
         }
         let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 500
         let base = UInt64(Self.env["GRIDCLEAR_SIM_BASE"] ?? "") ?? 1
-        var totals = (commits: 0, viewChanges: 0, disagreements: 0, steps: 0, failed: 0)
+        var totals = (commits: 0, viewChanges: 0, disagreements: 0, steps: 0, failed: 0, rejected: 0, equivocations: 0, transfers: 0)
         for seed in base..<(base + UInt64(runs)) {
             let sim = Self.check(SimScenario.random(seed: seed))
             totals.commits += sim.ledgers.map(\.count).max() ?? 0
             totals.viewChanges += sim.stats.viewChanges
             totals.disagreements += sim.stats.disagreements
             totals.steps += sim.stats.steps
+            totals.rejected += sim.stats.rejected
+            totals.equivocations += sim.stats.equivocations
+            totals.transfers += sim.stats.transfers
             if !sim.failures.isEmpty { totals.failed += 1; if totals.failed >= 5 { break } }
         }
-        print("PBFT simulation: \(runs) runs, \(totals.steps) steps, \(totals.commits) blocks, \(totals.viewChanges) view changes, \(totals.disagreements) disagreements, \(totals.failed) failed")
+        print("PBFT simulation: \(runs) runs, \(totals.steps) steps, \(totals.commits) blocks, \(totals.viewChanges) view changes, \(totals.disagreements) disagreements, \(totals.rejected) messages rejected, \(totals.equivocations) equivocations detected, \(totals.transfers) state transfers served, \(totals.failed) failed")
     }
 
     /// The same seeds with real Ed25519 signatures (slower, fewer).

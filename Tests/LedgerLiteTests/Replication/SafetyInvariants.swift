@@ -38,13 +38,20 @@ final class SafetyInvariants {
         return nil
     }
 
-    /// Checks a message an honest replica sends.
-    func sent(_ m: SignedMessage) -> String? {
+    /// Checks a message an honest replica sends, given the state it has persisted by then
+    /// (`Ready.persist` is written before `Ready.messages` go out): every vote must already be
+    /// covered by the persisted signing guard — persist before send.
+    func sent(_ m: SignedMessage, persisted: DurableState?) -> String? {
         let v: (UInt64, UInt64, [UInt8])
         switch m.message {
         case .prePrepare(let p): v = (p.view, p.seq, p.proposal.digest)
         case .prepare(let x), .commit(let x): v = (x.view, x.seq, x.digest)
         default: return nil
+        }
+        guard let d = persisted else { return "replica \(m.sender) sent a vote before persisting any state" }
+        let g = d.signingGuard
+        if g.view < v.0 || (g.view == v.0 && v.1 > d.stableCheckpoint.seq && g.signed[v.1] != v.2) {
+            return "replica \(m.sender) sent a vote for view \(v.0) seq \(v.1) its persisted guard does not cover"
         }
         let key = "\(m.sender)/\(v.0)/\(v.1)"
         if let d = votes[key], d != v.2 { return "honest replica \(m.sender) signed two blocks at view \(v.0) seq \(v.1)" }

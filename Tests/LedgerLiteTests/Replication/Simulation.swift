@@ -27,6 +27,8 @@ final class Simulation {
     var replicas: [Replica?]
     var incarnation: [Int]
     var durableBytes: [[UInt8]?]
+    /// The last state each replica persisted (decoded form of `durableBytes`).
+    var persisted: [DurableState?]
     var ledgers: [[CertifiedBlock]]
     var queue = EventQueue<Event>()
     var now: Int64 = 0
@@ -37,7 +39,7 @@ final class Simulation {
     let invariants: SafetyInvariants
     /// Messages a replaying Byzantine member has seen.
     var replayBuffer: [SignedMessage] = []
-    var stats = (delivered: 0, dropped: 0, viewChanges: 0, disagreements: 0, steps: 0)
+    var stats = (delivered: 0, dropped: 0, viewChanges: 0, disagreements: 0, steps: 0, rejected: 0, equivocations: 0, transfers: 0)
 
     var scheme: SignatureScheme { sc.realCrypto ? Ed25519Scheme() : SimScheme() }
 
@@ -60,6 +62,7 @@ final class Simulation {
         replicas = Array(repeating: nil, count: sc.n)
         incarnation = Array(repeating: 0, count: sc.n)
         durableBytes = Array(repeating: nil, count: sc.n)
+        persisted = Array(repeating: nil, count: sc.n)
         ledgers = Array(repeating: [], count: sc.n)
         invariants = SafetyInvariants(committee: committee, scheme: sc.realCrypto ? Ed25519Scheme() : SimScheme(), honest: Set(sc.honest))
         for i in 0..<sc.n {
@@ -159,7 +162,7 @@ final class Simulation {
 
     /// The driver contract: persist, append, send, serve the application requests, record.
     func apply(_ i: Int, _ ready: Ready) {
-        if let d = ready.persist { durableBytes[i] = d.encoded() }
+        if let d = ready.persist { durableBytes[i] = d.encoded(); persisted[i] = d }
         for cb in ready.committed {
             if let why = invariants.commit(replica: i, block: cb, ledger: ledgers[i]) { failures.append("safety: \(why)") }
             ledgers[i].append(cb)
@@ -168,7 +171,7 @@ final class Simulation {
         var out = ready.messages
         if let b = sc.byzantine[i] { out = corrupt(i, b, out) }
         for o in out {
-            if sc.byzantine[i] == nil, let why = invariants.sent(o.message) { failures.append("safety: \(why)") }
+            if sc.byzantine[i] == nil, let why = invariants.sent(o.message, persisted: persisted[i]) { failures.append("safety: \(why)") }
             let targets: [Int]
             switch o.to {
             case .all: targets = (0..<sc.n).filter { $0 != i }
@@ -184,6 +187,7 @@ final class Simulation {
                 let (ok, why) = sc.byzantine[i] == .wrongVoter ? (true, "") : simEndorse(p)
                 queue.push(now + rng.range(0, 30), .endorse(replica: i, incarnation: incarnation[i], hash: p.digest, agrees: ok, reason: why))
             case .serveBlocks(let to, let from):
+                stats.transfers += 1
                 let lo = Int(from) - 1
                 guard lo >= 0, lo < ledgers[i].count else { continue }
                 step(i, .serveBlocks(to: to, blocks: Array(ledgers[i][lo..<min(ledgers[i].count, lo + 16)])))
@@ -193,6 +197,8 @@ final class Simulation {
             switch e {
             case .viewChangeStarted: stats.viewChanges += 1
             case .disagreement: stats.disagreements += 1
+            case .dropped: stats.rejected += 1
+            case .equivocation: stats.equivocations += 1
             default: break
             }
             log("r\(i) \(e)")
