@@ -150,3 +150,31 @@ import Testing
         }
     }
 }
+
+@Suite struct ClientReplyTests {
+    @Test func acceptsAfterFPlusOneMatchingReplies() throws {
+        let keys = PBFTUnitTests.keys, c = PBFTUnitTests.committee
+        let digest = [UInt8](repeating: 5, count: 32)
+        let req = simRequest(1)
+        let block = Block(header: BlockHeader(height: 1, previousHash: digest, timeMillis: 0, entryCount: 1, entriesRoot: digest,
+                                              treeSize: 2, treeRoot: digest, signer: keys[0].publicKey),
+                          entries: req.entries, signature: [UInt8](repeating: 0, count: 64))
+        let hash = LedgerHash.blockHash(block.header)
+        let commits = (0..<3).map { try! SignedMessage.sign(.commit(Vote(view: 0, seq: 1, digest: hash)), committee: c.id, sender: ReplicaID($0), signer: keys[$0]) }
+        let cb = CertifiedBlock(block: block, certificate: try #require(QuorumCertificate.assemble(from: commits, committee: c)))
+        var q = ReplyQuorum(committee: c, requestID: req.id)
+        let good = try ClientReply.sign(committee: c.id, replica: 1, requestID: req.id, block: cb, signer: keys[1])
+        #expect(q.add(good) == nil)
+        #expect(q.add(good) == nil)                              // the same member twice counts once
+        var forged = try ClientReply.sign(committee: c.id, replica: 2, requestID: req.id, block: cb, signer: keys[3])
+        #expect(q.add(forged) == nil)                            // signed with another member's key
+        forged = try ClientReply.sign(committee: c.id, replica: 3, requestID: req.id, block: cb, signer: keys[3])
+        let accepted = q.add(forged)
+        #expect(accepted?.height == 1 && accepted?.blockHash == cb.hash)
+        #expect(q.accept(cb))
+        var tampered = cb
+        tampered.block.header.timeMillis += 1
+        #expect(!q.accept(tampered))                             // the certificate is for another block
+        #expect(!ReplyQuorum(committee: c, requestID: "other").accept(cb))
+    }
+}
