@@ -20,6 +20,9 @@ extension EtcdNode {
             .range(RangeRequest.prefix(L.failedPrefix)),
         ]))
         let head = t.kvs(0).first.flatMap { EtcdLayout.height($0.value) }
+        if from > 0, head.map({ $0 + 1 < from }) ?? true {
+            throw ReplicationError.diverged(height: from - 1, reason: "etcd's head is \(head.map(String.init) ?? "absent") but this ledger already holds block \(from - 1) (another etcd cluster or prefix, or etcd was reset)")
+        }
         var blocks: [FetchedBlock] = []
         var expect = from
         for kv in t.kvs(1) {

@@ -116,8 +116,11 @@ public struct ReplicationMachine: Sendable {
         return r
     }
 
+    /// Forgets the lease and leadership. The lease is also revoked (best effort): if etcd
+    /// still had it, the election key goes at once instead of one TTL later.
     private mutating func loseLease(_ why: String, _ r: inout Ready) {
         if state.electionRevision != nil { r.note("stepping down: \(why)") }
+        if let l = state.lease { r.commands.append(.revokeLease(l.id)) }
         state.lease = nil
         state.electionRevision = nil
     }

@@ -20,6 +20,8 @@ final class TestNode: @unchecked Sendable {
     let genesisNodes: Int
     let clearDelayMicros: UInt32
     let onClear: @Sendable (String, String) -> Void
+    /// Cycle folders that "exist" now (defaults to every cycle).
+    var available: Locked<[String]>?
     var thread: Thread?
     let done = Locked(false)
     let error = Locked<String?>(nil)
@@ -44,7 +46,7 @@ final class TestNode: @unchecked Sendable {
                     key = try NodeKey.parse(String(decoding: b, as: UTF8.self), name: keyPath)
                 } else {
                     key = NodeKey.generate()
-                    FileManager.default.createFile(atPath: keyPath, contents: Data(key.fileText.utf8))
+                    _ = FileManager.default.createFile(atPath: keyPath, contents: Data(key.fileText.utf8))
                 }
                 var o = EtcdNode.Options(nodeID: id)
                 o.layout = EtcdLayout(prefix: "test/")
@@ -58,8 +60,8 @@ final class TestNode: @unchecked Sendable {
                                                             tradesCSV: Array("seller,buyer\n".utf8), summaryJSON: Array("{\"cycle\":\"\(c)\"}".utf8)))]
                 }
                 node.log = { [self] line in logLines.withValue { $0.append(line) } }
-                let all = cycles
-                try node.run(once: false, due: { st in all.filter { st.cycles[$0] == nil } }, shouldStop: { [self] in
+                let all = cycles, avail = available
+                try node.run(once: false, due: { st in (avail?.withValue { $0 } ?? all).filter { st.cycles[$0] == nil } }, shouldStop: { [self] in
                     while flags.withValue({ $0.pausedUntil > Date() && !$0.crash }) { usleep(10_000) }
                     return flags.withValue { $0.stop }
                 }, crashed: { [self] in flags.withValue { $0.crash } })
@@ -176,6 +178,36 @@ struct EtcdNodeIntegrationTests {
         #expect(Set(try nodes[0].ledgerCycles().values).count == 3)
     }
 
+    /// A node cut off from etcd (all its connections dropped, new ones refused) stops
+    /// clearing; the other node takes over; reconnected, the cut node catches up.
+    @Test func aPartitionedLeaderStopsAndCatchesUp() throws {
+        let cluster = try EtcdTestCluster(members: 1)
+        let dir = tempDir()
+        let proxy = try TestProxy(target: cluster.endpoints[0].port)
+        defer { proxy.cut(); cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let first = (1...3).map { String(format: "C%02d", $0) }, all = (1...6).map { String(format: "C%02d", $0) }
+        let available = Locked(first)
+        let cut = TestNode(id: "1", ledgerDir: "\(dir)/node1", endpoints: [EtcdEndpoint(host: "127.0.0.1", port: proxy.port)],
+                           cycles: all, ttl: 2, genesisNodes: 1, clearDelayMicros: 50_000)
+        cut.available = available
+        cut.start()
+        try waitUntil(20, "node 1 to lead and clear 3 cycles") { try cut.ledgerCycles().count == 3 }
+        let other = TestNode(id: "2", ledgerDir: "\(dir)/node2", endpoints: cluster.endpoints, cycles: all, ttl: 2, genesisNodes: 1,
+                             clearDelayMicros: 50_000)
+        other.available = available
+        other.start()
+        try waitUntil(20, "node 2 to catch up") { try other.ledgerCycles().count == 3 }
+        proxy.cut()
+        available.withValue { $0 = all }
+        try waitUntil(30, "node 2 to take over and clear the rest") { try other.ledgerCycles().count == 6 }
+        #expect(try cut.ledgerCycles().count == 3)  // cut off: it cleared nothing more
+        try proxy.heal()
+        try waitUntil(30, "node 1 to catch up after the partition heals") { try cut.ledgerCycles().count == 6 }
+        cut.stop(); other.stop()
+        #expect(cut.ledgerBytes() == other.ledgerBytes())
+        #expect(cut.error.withValue { $0 } == nil)
+    }
+
     /// The etcd fence itself: a commit naming a stale election revision is refused.
     @Test func aCommitWithAStaleElectionRevisionIsRefused() throws {
         let cluster = try EtcdTestCluster(members: 1)
@@ -203,5 +235,50 @@ struct EtcdNodeIntegrationTests {
         #expect(head == 1)
         #expect(blocks.map(\.height) == [1])
         #expect(blocks.first?.payload == big)
+    }
+}
+
+/// Commit latency and cycles/s of the etcd mode (3-member etcd on loopback, one node,
+/// synthetic blocks of `payloadBytes`) beside the embedded ledger's append on the same disk.
+@Suite(.serialized, .enabled(if: EtcdTestCluster.available, "etcd not installed: scripts/install-deps.sh --test"))
+struct EtcdModeBenchmark {
+    @Test func commitLatencyAgainstTheEmbeddedLedger() throws {
+        let cluster = try EtcdTestCluster()
+        var t = Array((NSTemporaryDirectory() + "gridclear-bench-XXXXXX").utf8CString)
+        let dir = String(cString: mkdtemp(&t)!)
+        defer { cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let n = 40
+        let cycles = (1...n).map { String(format: "B%03d", $0) }
+        for payloadBytes in [2_000, 650_000] {
+            let filler = [UInt8](repeating: 0x41, count: payloadBytes)
+            @Sendable func entry(_ c: String) -> LedgerEntry {
+                .clearedCycle(ClearedCycleEntry(cycleID: c, mechanism: "bench", solver: "none", seed: 0, inputs: [InputFile(name: "offers.csv", bytes: filler)],
+                                                tradesCSV: Array("s,b\n".utf8), summaryJSON: Array("{}".utf8)))
+            }
+            // etcd mode.
+            let store = try LedgerStore(directory: "\(dir)/etcd-\(payloadBytes)", create: true)
+            var o = EtcdNode.Options(nodeID: "1")
+            o.layout = EtcdLayout(prefix: "bench\(payloadBytes)/")
+            let node = EtcdNode(options: o, client: EtcdClient(endpoints: cluster.endpoints), store: store, key: NodeKey.generate()) { c in [entry(c)] }
+            node.log = { _ in }
+            let t0 = Date()
+            try node.run(once: true, due: { st in cycles.filter { st.cycles[$0] == nil } }, shouldStop: { false })
+            let etcdSeconds = Date().timeIntervalSince(t0)
+            #expect(store.state.cycles.count == n)
+            // Embedded mode: the same blocks signed and appended locally.
+            let estore = try LedgerStore(directory: "\(dir)/embedded-\(payloadBytes)", create: true)
+            let eo = try EmbeddedOrderer(store: estore, key: NodeKey.generate(), nowMillis: 0, ledgerID: "bench")
+            var emb: [Double] = []
+            for c in cycles {
+                let s = Date()
+                _ = try eo.submit([entry(c)], nowMillis: 1)
+                _ = try eo.flush(nowMillis: 1)
+                emb.append(Date().timeIntervalSince(s) * 1000)
+            }
+            func pct(_ xs: [Double], _ p: Double) -> String {
+                let s = xs.sorted(); return String(format: "%.1f", s[min(s.count - 1, Int(Double(s.count) * p))])
+            }
+            print("etcd-mode bench, \(payloadBytes)-byte blocks, 3-member etcd on loopback: \(n) cycles in \(String(format: "%.2f", etcdSeconds)) s (\(String(format: "%.1f", Double(n) / etcdSeconds)) cycles/s incl. genesis and leader election); commit txn p50 \(pct(node.commitMillis, 0.5)) ms, p90 \(pct(node.commitMillis, 0.9)) ms, max \(pct(node.commitMillis, 1.0)) ms; embedded append p50 \(pct(emb, 0.5)) ms, p90 \(pct(emb, 0.9)) ms")
+        }
     }
 }

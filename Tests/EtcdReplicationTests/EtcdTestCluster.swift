@@ -47,7 +47,7 @@ final class EtcdTestCluster: @unchecked Sendable {
                        "--listen-client-urls", "http://127.0.0.1:\(m.clientPort)", "--advertise-client-urls", "http://127.0.0.1:\(m.clientPort)",
                        "--listen-peer-urls", "http://127.0.0.1:\(m.peerPort)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(m.peerPort)",
                        "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token", "gridclear-test",
-                       "--heartbeat-interval", "50", "--election-timeout", "500", "--log-outputs", "\(dir)/\(m.name).log"]
+                       "--heartbeat-interval", "50", "--election-timeout", "500"]
         p.standardOutput = FileHandle.nullDevice
         let log = FileManager.default.createFile(atPath: "\(dir)/\(m.name).stderr", contents: nil)
         _ = log
@@ -66,12 +66,18 @@ final class EtcdTestCluster: @unchecked Sendable {
 
     func waitHealthy(timeoutSeconds: Double = 20) throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var last = ""
         while Date() < deadline {
             let c = EtcdClient(endpoints: endpoints, timeoutMillis: 500)
-            if let s = try? c.status(), !s.leader.isEmpty, s.leader != "0", (try? c.put(Array("probe".utf8), [1])) != nil { return }
+            do {
+                let s = try c.status()
+                if !s.leader.isEmpty, s.leader != "0" { _ = try c.put(Array("probe".utf8), [1]); return }
+                last = "no raft leader yet"
+            } catch { last = "\(error)" }
             usleep(100_000)
         }
-        throw TestFailure("etcd cluster in \(dir) did not become healthy")
+        let logs = members.map { (try? String(contentsOfFile: "\(dir)/\($0.name).stderr", encoding: .utf8)).map { String($0.suffix(600)) } ?? "" }
+        throw TestFailure("etcd cluster in \(dir) did not become healthy: \(last); \(logs.joined(separator: " | "))")
     }
 
     func stop() {

@@ -74,6 +74,7 @@ import Testing
         r = m.step(.tick(nowMillis: 6_500, due: ["C1"], canLead: true))
         #expect(!m.state.isLeader)
         #expect(r.notes.contains { $0.contains("stepping down") })
+        #expect(r.commands.contains(.revokeLease(77)))
         #expect(r.commands.contains(.grantLease(ttlSeconds: 6, sentAtMillis: 6_500)))
         r = m.step(.produced(height: 1, payload: [1], cycle: "C1"))
         #expect(r.commands.isEmpty)
@@ -142,7 +143,9 @@ import Testing
         let r2 = m.step(.tick(nowMillis: 600, due: ["C1", "C2"], canLead: true))
         #expect(r2.commands.contains(.produce(height: 1, cycle: "C2")))
         #expect(!m.isIdle(due: ["C1", "C2"]))
-        #expect(m.isIdle(due: ["C1"]))
+        _ = m.step(.productionFailed(cycle: "C2", reason: "no bids"))
+        #expect(m.isIdle(due: ["C1", "C2"]))
+        #expect(!m.isIdle(due: ["C1", "C2", "C3"]))
     }
 
     @Test func stopRevokesTheLease() {

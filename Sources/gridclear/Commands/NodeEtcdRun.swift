@@ -20,13 +20,13 @@ struct NodeEtcdRun {
         guard FileBytes.exists(c.key) else { throw CLIFailure("key file \(c.key) not found (make one with `gridclear keygen --ed25519`)") }
         let key = try NodeKey.parse(String(decoding: try FileBytes.read(c.key), as: UTF8.self), name: c.key)
         guard FileBytes.exists(c.inputs) else { throw CLIFailure("inputs folder \(c.inputs) not found") }
-        var base = SystemClock().now().seconds
+        var base = GridClearSystem.SystemClock().now().seconds
         if let now = c.now {
             guard let t = LedgerTime.parseSeconds(now) else { throw CLIFailure("--now '\(now)': expected YYYY-MM-DDTHH:MM[:SS]Z or a cycle id like 20261120T1000Z") }
             base = t
         }
-        let startMono = SystemClock().monotonicNanos()
-        func nowSeconds() -> Int64 { base + Int64((SystemClock().monotonicNanos() - startMono) / 1_000_000_000) }
+        let startMono = GridClearSystem.SystemClock().monotonicNanos()
+        func nowSeconds() -> Int64 { base + Int64((GridClearSystem.SystemClock().monotonicNanos() - startMono) / 1_000_000_000) }
 
         let store: LedgerStore
         do { store = try LedgerStore(directory: c.ledger, create: true) } catch { throw CLIFailure("ledger \(c.ledger): \(error)") }
@@ -45,7 +45,7 @@ struct NodeEtcdRun {
         let node = EtcdNode(options: opts, client: EtcdClient(endpoints: eps, timeoutMillis: 2_000), store: store, key: key) { cycle in
             let files = try CycleFiles.load(cycleDirectory: inputs + "/" + cycle)
             let cleared = try CyclePipeline.clear(files, options: options,
-                                                  context: ClearingContext(seed: seed, monotonicNanos: { SystemClock().monotonicNanos() }))
+                                                  context: ClearingContext(seed: seed, monotonicNanos: { GridClearSystem.SystemClock().monotonicNanos() }))
             return [.clearedCycle(LedgerGlue.cycleEntry(cleared, files: files, options: options))]
         }
         let out = c.out
