@@ -183,27 +183,26 @@ struct EtcdNodeIntegrationTests {
     @Test func aPartitionedLeaderStopsAndCatchesUp() throws {
         let cluster = try EtcdTestCluster(members: 1)
         let dir = tempDir()
-        let proxy = try TestProxy(target: cluster.endpoints[0].port)
-        defer { proxy.cut(); cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let proxies = try (0..<2).map { _ in try TestProxy(target: cluster.endpoints[0].port) }
+        defer { proxies.forEach { $0.cut() }; cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
         let first = (1...3).map { String(format: "C%02d", $0) }, all = (1...6).map { String(format: "C%02d", $0) }
         let available = Locked(first)
-        let cut = TestNode(id: "1", ledgerDir: "\(dir)/node1", endpoints: [EtcdEndpoint(host: "127.0.0.1", port: proxy.port)],
-                           cycles: all, ttl: 2, genesisNodes: 1, clearDelayMicros: 50_000)
-        cut.available = available
-        cut.start()
-        try waitUntil(20, "node 1 to lead and clear 3 cycles") { try cut.ledgerCycles().count == 3 }
-        let other = TestNode(id: "2", ledgerDir: "\(dir)/node2", endpoints: cluster.endpoints, cycles: all, ttl: 2, genesisNodes: 1,
-                             clearDelayMicros: 50_000)
-        other.available = available
-        other.start()
-        try waitUntil(20, "node 2 to catch up") { try other.ledgerCycles().count == 3 }
-        proxy.cut()
+        let nodes = (0..<2).map { i in
+            TestNode(id: "\(i + 1)", ledgerDir: "\(dir)/node\(i + 1)", endpoints: [EtcdEndpoint(host: "127.0.0.1", port: proxies[i].port)],
+                     cycles: all, ttl: 2, genesisNodes: 2, clearDelayMicros: 50_000)
+        }
+        for n in nodes { n.available = available; n.start() }
+        try waitUntil(20, "3 cycles on both nodes") { try nodes.allSatisfy { try $0.ledgerCycles().count == 3 } }
+        let li = try #require(nodes.firstIndex { $0.isLeader })
+        let cut = nodes[li], other = nodes[1 - li]
+        proxies[li].cut()
         available.withValue { $0 = all }
-        try waitUntil(30, "node 2 to take over and clear the rest") { try other.ledgerCycles().count == 6 }
+        try waitUntil(30, "the other node to take over and clear the rest") { try other.ledgerCycles().count == 6 }
         #expect(try cut.ledgerCycles().count == 3)  // cut off: it cleared nothing more
-        try proxy.heal()
-        try waitUntil(30, "node 1 to catch up after the partition heals") { try cut.ledgerCycles().count == 6 }
-        cut.stop(); other.stop()
+        #expect(cut.log.contains { $0.contains("stepping down") })
+        try proxies[li].heal()
+        try waitUntil(30, "the cut node to catch up after the partition heals") { try cut.ledgerCycles().count == 6 }
+        nodes.forEach { $0.stop() }
         #expect(cut.ledgerBytes() == other.ledgerBytes())
         #expect(cut.error.withValue { $0 } == nil)
     }
