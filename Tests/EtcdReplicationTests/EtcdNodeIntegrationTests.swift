@@ -276,6 +276,11 @@ struct EtcdModeBenchmark {
                 _ = try eo.flush(nowMillis: 1)
                 emb.append(Date().timeIntervalSince(s) * 1000)
             }
+            // etcd's size after the leader pruned what every node applied (one node here).
+            try node.prune()
+            let st = try EtcdClusterStatus.read(client: EtcdClient(endpoints: cluster.endpoints), layout: o.layout)
+            let db = st.members.map(\.dbSize).max() ?? 0, inUse = st.members.map(\.dbSizeInUse).max() ?? 0
+            print("etcd-mode size, \(payloadBytes)-byte blocks after \(n) cycles and pruning: \(st.heldBlocks) block record(s), \(st.heldBytes) bytes held; etcd db \(db) bytes (\(inUse) in use)")
             func pct(_ xs: [Double], _ p: Double) -> String {
                 let s = xs.sorted(); return String(format: "%.1f", s[min(s.count - 1, Int(Double(s.count) * p))])
             }
