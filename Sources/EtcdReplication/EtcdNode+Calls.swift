@@ -5,9 +5,9 @@ import LedgerLite
 import EtcdClient
 
 extension EtcdNode {
-    /// Blocks read per fetch: bounded so that one answer stays small (inline payloads are
-    /// at most one chunk each).
-    static let fetchBatch: Int64 = 8
+    /// Blocks read per fetch: an inline record is at most 1 MiB, and the gateway's own gRPC
+    /// client takes answers up to 4 MiB (grpc-go's default), so 3 records per read.
+    static let fetchBatch: Int64 = 3
 
     /// One consistent read (a txn without compares runs at one revision): the head, up to
     /// `fetchBatch` block records from `from`, and the failed cycles; then the chunks of

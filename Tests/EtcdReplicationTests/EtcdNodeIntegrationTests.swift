@@ -23,6 +23,8 @@ final class TestNode: @unchecked Sendable {
     /// Cycle folders that "exist" now (defaults to every cycle).
     var available: Locked<[String]>?
     var thread: Thread?
+    /// The node's key, kept across restarts (the key file's role).
+    let nodeKey = NodeKey.generate()
     let done = Locked(false)
     let error = Locked<String?>(nil)
 
@@ -40,20 +42,12 @@ final class TestNode: @unchecked Sendable {
         let t = Thread { [self] in
             do {
                 let store = try LedgerStore(directory: ledgerDir, create: true)
-                let keyPath = ledgerDir + ".key"
-                let key: NodeKey
-                if let b = FileManager.default.contents(atPath: keyPath) {
-                    key = try NodeKey.parse(String(decoding: b, as: UTF8.self), name: keyPath)
-                } else {
-                    key = NodeKey.generate()
-                    _ = FileManager.default.createFile(atPath: keyPath, contents: Data(key.fileText.utf8))
-                }
                 var o = EtcdNode.Options(nodeID: id)
                 o.layout = EtcdLayout(prefix: "test/")
                 o.leaseTTLSeconds = ttl
                 o.genesisNodes = genesisNodes
                 let delay = clearDelayMicros, id = self.id, onClear = self.onClear
-                let node = EtcdNode(options: o, client: EtcdClient(endpoints: endpoints, timeoutMillis: 1_000), store: store, key: key) { c in
+                let node = EtcdNode(options: o, client: EtcdClient(endpoints: endpoints, timeoutMillis: 1_000), store: store, key: nodeKey) { c in
                     onClear(id, c)
                     usleep(delay)
                     return [.clearedCycle(ClearedCycleEntry(cycleID: c, mechanism: "test", solver: "none", seed: 0, inputs: [],
@@ -234,6 +228,12 @@ struct EtcdNodeIntegrationTests {
         #expect(head == 1)
         #expect(blocks.map(\.height) == [1])
         #expect(blocks.first?.payload == big)
+        // Full 1 MiB inline records: a fetch batch stays under the gateway's answer limit.
+        let mib = (0..<BlockRecord.chunkBytes).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        for h in 2...6 { #expect(node.commit(UInt64(h), mib, t2.header.revision) == .committed) }
+        guard case .fetched(let more, _, _) = try node.fetch(from: 2) else { Issue.record("not fetched"); return }
+        #expect(more.map(\.height) == [2, 3, 4])
+        #expect(more.allSatisfy { $0.payload == mib })
     }
 }
 
