@@ -209,8 +209,13 @@ struct EtcdNodeIntegrationTests {
         let store = try LedgerStore(directory: dir + "/l", create: true)
         var o = EtcdNode.Options(nodeID: "1")
         o.layout = EtcdLayout(prefix: "fence/")
+        o.quotaBytes = 16 << 10  // far below etcd's file: the size alarm must fire
         let client = EtcdClient(endpoints: cluster.endpoints)
         let node = EtcdNode(options: o, client: client, store: store, key: NodeKey.generate()) { _ in [] }
+        let lines = Locked<[String]>([])
+        node.log = { l in lines.withValue { $0.append(l) } }
+        _ = try node.execute(.checkStatus)
+        #expect(lines.withValue { $0 }.contains { $0.hasPrefix("ALARM") && $0.contains("over 80 %") })
         let lease = try client.grantLease(ttlSeconds: 10)
         let t = try client.txn(TxnRequest(compare: [.absent(o.layout.election)], success: [.put(key: o.layout.election, value: Array("1".utf8), lease: lease.id)]))
         #expect(node.commit(0, [1, 2, 3], t.header.revision - 1) == .fenced)
