@@ -67,8 +67,11 @@ public final class EtcdNode {
         while true {
             if crashed() { return }
             if shouldStop() { try feed(.stop); return }
-            pumpWatch()
+            // Clear results first, then what the watch saw: a leader resumed after a pause
+            // (SIGSTOP) sends its pending commit before it learns of the newer head, and etcd's
+            // fence is what refuses it (the machine's own checks are the second line).
             for i in inbox.withValue({ v in defer { v = [] }; return v }) { try feed(i) }
+            pumpWatch()
             let d = due(store.state)
             try feed(.tick(nowMillis: clock(), due: d, canLead: canLead))
             if once && machine.isIdle(due: due(store.state)) && machine.state.appliedRecorded == machine.state.next {
