@@ -4,9 +4,9 @@
 #   1. the 3 nodes clear 10 cycles; an etcd member is killed (kill -9) after 3 cycles, the
 #      leader node is killed (kill -9) after 5; the others finish;
 #   2. the leader is frozen (SIGSTOP) past its lease, resumed, and does not commit;
-#   3. the killed node restarts and catches up (--once);
+#   3. the killed etcd member and the killed node restart; the node catches up (--once);
 #   4. every ledger is byte-identical, holds each cycle exactly once, and `audit` passes.
-# Prints commit latency and cycles/s. Skipped (exit 0) when etcd is not installed.
+# Skipped (exit 0) when etcd is not installed.
 set -uo pipefail
 bin="$(realpath "$1")"
 ETCD=$(command -v etcd || true)
@@ -99,6 +99,12 @@ kill -CONT "${pid[node$L2]}"; sleep 3
 tail -n +"$((before + 1))" "$work/node$L2.log" | grep -q "stepping down\|fenced\|dropping block" || fail "the resumed leader did not step down"
 tail -n +"$((before + 1))" "$work/node$L2.log" | grep -q "committed block" && fail "the resumed leader committed a block"
 echo "etcd-mode: SIGSTOP leader $L2 resumed and stepped down; $extra committed once by another node"
+
+# The killed etcd member restarts from its data folder and rejoins.
+start_member 3
+member3_healthy() { ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:${ports[4]}" endpoint health >/dev/null 2>&1; }
+wait_for 30 member3_healthy || fail "etcd member m3 did not rejoin"
+echo "etcd-mode: etcd member m3 restarted and healthy"
 
 # The killed node restarts and catches up; the others finish with --once.
 for i in 1 2 3; do [ -n "${pid[node$i]:-}" ] && { kill -TERM "${pid[node$i]}"; wait "${pid[node$i]}" 2>/dev/null; unset "pid[node$i]"; }; done
