@@ -152,9 +152,8 @@ public struct ReplicationMachine: Sendable {
             state.lastCampaignMillis = now
             r.commands.append(.campaign(lease: l.id))
         }
-        if let rev = state.electionRevision, let l = state.lease, state.caughtUp, state.producing == nil, state.committing == nil,
+        if state.electionRevision != nil, let l = state.lease, state.caughtUp, state.producing == nil, state.committing == nil,
            now + config.commitMarginMillis < l.expiresAtMillis, now - state.lastProduceMillis >= config.retryMillis / 2 {
-            _ = rev
             if state.next == 0 {
                 state.producing = 0
                 r.commands.append(.produce(height: 0, cycle: nil))
