@@ -11,47 +11,73 @@ public enum Base64 {
 
     public static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], alphabet[Int(v >> 6 & 63)], alphabet[Int(v & 63)]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let v = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], 61, 61]
-        } else if rest == 2 {
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], alphabet[Int(v >> 6 & 63)], 61]
-        }
+        encode(bytes, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends the encoding of `bytes` to `out`.
+    public static func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
+        let n = bytes.count
+        let size = (n + 2) / 3 * 4
+        let table = alphabet
+        let encoded = [UInt8](unsafeUninitializedCapacity: size) { dst, count in
+            table.withUnsafeBufferPointer { t in
+                bytes.withUnsafeBufferPointer { src in
+                    var i = 0, o = 0
+                    while i + 3 <= n {
+                        let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+                        dst[o] = t[Int(v >> 18 & 63)]; dst[o + 1] = t[Int(v >> 12 & 63)]
+                        dst[o + 2] = t[Int(v >> 6 & 63)]; dst[o + 3] = t[Int(v & 63)]
+                        i += 3; o += 4
+                    }
+                    let rest = n - i
+                    if rest > 0 {
+                        let v = UInt32(src[i]) << 16 | (rest == 2 ? UInt32(src[i + 1]) << 8 : 0)
+                        dst[o] = t[Int(v >> 18 & 63)]; dst[o + 1] = t[Int(v >> 12 & 63)]
+                        dst[o + 2] = rest == 2 ? t[Int(v >> 6 & 63)] : 61
+                        dst[o + 3] = 61
+                    }
+                }
+            }
+            count = size
+        }
+        out += encoded
+    }
+
     public static func encode(_ s: String) -> String { encode(Array(s.utf8)) }
 
     public static func decode(_ text: String) -> [UInt8]? {
         let u = Array(text.utf8)
         guard u.count % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count / 4 * 3)
-        var i = 0
-        while i < u.count {
-            let pad = (u[i + 3] == 61 ? 1 : 0) + (u[i + 2] == 61 ? 1 : 0)
-            guard pad == 0 || i + 4 == u.count else { return nil }
-            var v: UInt32 = 0
-            for j in 0..<4 {
-                let c = u[i + j]
-                if c == 61 && j >= 4 - pad { v <<= 6; continue }
-                let d = reverse[Int(c)]
-                guard d != 0xFF else { return nil }
-                v = v << 6 | UInt32(d)
+        if u.isEmpty { return [] }
+        let pad = (u[u.count - 1] == 61 ? 1 : 0) + (u[u.count - 2] == 61 ? 1 : 0)
+        let size = u.count / 4 * 3 - pad
+        let rev = reverse
+        var ok = true
+        let out = [UInt8](unsafeUninitializedCapacity: size) { dst, count in
+            rev.withUnsafeBufferPointer { r in
+                u.withUnsafeBufferPointer { src in
+                    var i = 0, o = 0
+                    while i < src.count {
+                        let last = i + 4 == src.count
+                        var v: UInt32 = 0
+                        for j in 0..<4 {
+                            let c = src[i + j]
+                            if c == 61 && last && j >= 4 - pad { v <<= 6; continue }
+                            let d = r[Int(c)]
+                            if d == 0xFF { ok = false; count = 0; return }
+                            v = v << 6 | UInt32(d)
+                        }
+                        let take = last ? 3 - pad : 3
+                        dst[o] = UInt8(v >> 16 & 0xFF)
+                        if take > 1 { dst[o + 1] = UInt8(v >> 8 & 0xFF) }
+                        if take > 2 { dst[o + 2] = UInt8(v & 0xFF) }
+                        o += take; i += 4
+                    }
+                    count = o
+                }
             }
-            out.append(UInt8(v >> 16 & 0xFF))
-            if pad < 2 { out.append(UInt8(v >> 8 & 0xFF)) }
-            if pad < 1 { out.append(UInt8(v & 0xFF)) }
-            i += 4
         }
-        return out
+        return ok ? out : nil
     }
 }

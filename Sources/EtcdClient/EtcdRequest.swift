@@ -53,7 +53,7 @@ public enum EtcdRequest: Sendable, Equatable {
         }
     }
 
-    public var bodyBytes: [UInt8] { Array(body.rendered().utf8) }
+    public var bodyBytes: [UInt8] { body.renderedBytes() }
 
     static func rangeJSON(_ r: RangeRequest) -> JSONValue {
         var m: [(String, JSONValue)] = [("key", .string(Base64.encode(r.key)))]
@@ -64,7 +64,7 @@ public enum EtcdRequest: Sendable, Equatable {
         return .object(m)
     }
     static func putJSON(_ k: [UInt8], _ v: [UInt8], _ lease: Int64) -> JSONValue {
-        var m: [(String, JSONValue)] = [("key", .string(Base64.encode(k))), ("value", .string(Base64.encode(v)))]
+        var m: [(String, JSONValue)] = [("key", .string(Base64.encode(k))), ("value", .base64(v))]
         if lease != 0 { m.append(("lease", .string(String(lease)))) }
         return .object(m)
     }
@@ -79,7 +79,7 @@ public enum EtcdRequest: Sendable, Equatable {
         case .version(let v): m += [("target", .string("VERSION")), ("version", .string(String(v)))]
         case .createRevision(let v): m += [("target", .string("CREATE")), ("create_revision", .string(String(v)))]
         case .modRevision(let v): m += [("target", .string("MOD")), ("mod_revision", .string(String(v)))]
-        case .value(let v): m += [("target", .string("VALUE")), ("value", .string(Base64.encode(v)))]
+        case .value(let v): m += [("target", .string("VALUE")), ("value", .base64(v))]
         case .lease(let v): m += [("target", .string("LEASE")), ("lease", .string(String(v)))]
         }
         return .object(m)

@@ -9,6 +9,9 @@ public enum JSONValue: Sendable, Equatable {
     /// Numbers are kept as their source text (etcd sends int64 values as strings anyway).
     case number(String)
     case string(String)
+    /// Bytes to be sent as a base64 string (written straight into the output; parsing
+    /// yields `.string`).
+    case base64([UInt8])
     case array([JSONValue])
     case object([(String, JSONValue)])
 
@@ -18,6 +21,8 @@ public enum JSONValue: Sendable, Equatable {
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
+        case (.base64(let x), .base64(let y)): return x == y
+        case (.base64(let x), .string(let y)), (.string(let y), .base64(let x)): return Base64.encode(x) == y
         case (.array(let x), .array(let y)): return x == y
         case (.object(let x), .object(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -31,7 +36,13 @@ public enum JSONValue: Sendable, Equatable {
         return members.first { $0.0 == key }?.1
     }
 
-    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var string: String? {
+        switch self {
+        case .string(let s): return s
+        case .base64(let b): return Base64.encode(b)
+        default: return nil
+        }
+    }
     public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
     /// An int64 sent either as a JSON number or (proto3 JSON mapping) as a decimal string.
@@ -43,34 +54,55 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Compact rendering (no spaces).
-    public func rendered() -> String {
+    public func rendered() -> String { String(decoding: renderedBytes(), as: UTF8.self) }
+
+    /// Compact rendering as UTF-8 bytes (what goes on the wire).
+    public func renderedBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        write(into: &out)
+        return out
+    }
+
+    func write(into out: inout [UInt8]) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let s): return s
-        case .string(let s): return JSONValue.quote(s)
-        case .array(let a): return "[" + a.map { $0.rendered() }.joined(separator: ",") + "]"
-        case .object(let m): return "{" + m.map { JSONValue.quote($0.0) + ":" + $0.1.rendered() }.joined(separator: ",") + "}"
+        case .null: out += Array("null".utf8)
+        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .number(let s): out += Array(s.utf8)
+        case .string(let s): JSONValue.quote(s, into: &out)
+        case .base64(let b): out.append(0x22); Base64.encode(b, into: &out); out.append(0x22)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() { if i > 0 { out.append(UInt8(ascii: ",")) }; v.write(into: &out) }
+            out.append(UInt8(ascii: "]"))
+        case .object(let m):
+            out.append(UInt8(ascii: "{"))
+            for (i, kv) in m.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.quote(kv.0, into: &out)
+                out.append(UInt8(ascii: ":"))
+                kv.1.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        out.reserveCapacity(out.count + s.utf8.count + 1)
+        for u in s.utf8 {
             switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else { out.unicodeScalars.append(u) }
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(u >> 4)], hex[Int(u & 15)]]
+            default: out.append(u)
             }
         }
-        return out + "\""
+        out.append(0x22)
     }
 
     /// Parses one JSON document (surrounding whitespace allowed).
@@ -179,6 +211,22 @@ struct JSONParser {
 
     mutating func string() throws(JSONParseError) -> String {
         at += 1  // opening quote
+        // Fast path: no escape before the closing quote (every base64 value).
+        let start = at
+        let end: Int? = bytes.withUnsafeBufferPointer { b in
+            var i = start
+            while i < b.count {
+                let c = b[i]
+                if c == 0x22 { return i }
+                if c == 0x5C { return nil }
+                i += 1
+            }
+            return nil
+        }
+        if let end {
+            at = end + 1
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
         var out: [UInt8] = []
         while true {
             guard at < bytes.count else { throw JSONParseError(offset: at, "unterminated string") }
