@@ -57,9 +57,10 @@ struct NodeEtcdRun {
                 print("node \(c.id): applied block \(block.header.height): cycle \(cc.cycleID), \(rows) trades"); fflush(stdout)
                 if let out {
                     do {
-                        try AtomicFile.makeDirectories(out + "/" + cc.cycleID)
-                        try AtomicFile.write(cc.tradesCSV, to: out + "/" + cc.cycleID + "/trades.csv")
-                        try AtomicFile.write(cc.summaryJSON, to: out + "/" + cc.cycleID + "/summary.json")
+                        let dir = FileSystem.join(out, cc.cycleID)
+                        try FileSystem.makeDirectories(dir)
+                        try GridClearSystem.AtomicFile.write(cc.tradesCSV, to: FileSystem.join(dir, "trades.csv"))
+                        try GridClearSystem.AtomicFile.write(cc.summaryJSON, to: FileSystem.join(dir, "summary.json"))
                     } catch { printError("node \(c.id): outputs of \(cc.cycleID) not written: \(error)") }
                 }
             }
