@@ -52,11 +52,11 @@ cycles=()
 for k in $(seq 0 10); do m=$((600 + 15*k)); cycles+=("$(printf "20261120T%02d%02dZ" $((m/60)) $((m%60)))"); done
 release() { for k in $(seq "$1" "$2"); do cp -r "$src/20261120T1000Z" "$work/Inputs/${cycles[$k]}"; done; }
 for i in 1 2 3; do
-  python3 -c 'import secrets; print("ed25519-secret: " + secrets.token_hex(32))' >"$work/node$i.key"; chmod 600 "$work/node$i.key"
+  "$bin" keygen --ed25519 --out "$work/keys/node$i" >/dev/null || fail "keygen"
 done
 run_node() {  # id, extra args…
   local i=$1; shift
-  "$bin" node run --mode etcd --endpoints "$endpoints" --id "$i" --key "$work/node$i.key" --ledger "$work/node$i/ledger" \
+  "$bin" node run --mode etcd --endpoints "$endpoints" --id "$i" --key "$work/keys/node$i.ed25519.key" --ledger "$work/node$i/ledger" \
     --inputs "$work/Inputs" --out "$work/node$i/out" --now 2026-11-20T13:00Z --lease-ttl 2 --genesis-nodes 3 "$@" >>"$work/node$i.log" 2>&1 &
   pid[node$i]=$!
 }
@@ -109,11 +109,13 @@ echo "etcd-mode: etcd member m3 restarted and healthy"
 # The killed node restarts and catches up; the others finish with --once.
 for i in 1 2 3; do [ -n "${pid[node$i]:-}" ] && { kill -TERM "${pid[node$i]}"; wait "${pid[node$i]}" 2>/dev/null; unset "pid[node$i]"; }; done
 for i in 1 2 3; do
-  timeout 60 "$bin" node run --mode etcd --endpoints "$endpoints" --id "$i" --key "$work/node$i.key" --ledger "$work/node$i/ledger" \
+  timeout 60 "$bin" node run --mode etcd --endpoints "$endpoints" --id "$i" --key "$work/keys/node$i.ed25519.key" --ledger "$work/node$i/ledger" \
     --inputs "$work/Inputs" --out "$work/node$i/out" --now 2026-11-20T13:00Z --lease-ttl 2 --genesis-nodes 3 --once >>"$work/node$i.log" 2>&1 || fail "node $i --once did not finish"
 done
 for i in 2 3; do cmp -s "$work/node1/ledger/blocks.gcl" "$work/node$i/ledger/blocks.gcl" || fail "ledger of node $i differs from node 1"; done
-for i in 1 2 3; do "$bin" audit "$work/node$i/ledger" >/dev/null 2>&1 || fail "audit of node $i"; done
+cat "$work"/keys/node*.ed25519.pub >"$work/keys/all.pub"
+for i in 1 2 3; do "$bin" audit "$work/node$i/ledger" --keys "$work/keys/all.pub" >"$work/audit$i.txt" 2>&1 || { cat "$work/audit$i.txt"; fail "audit of node $i"; }; done
+"$bin" replay "$work/node2/ledger" "${cycles[4]}" >"$work/replay.txt" 2>&1 || { cat "$work/replay.txt"; fail "replay on node 2's ledger"; }
 # Exactly once: audit refuses a ledger that records a cycle twice; every cycle is present.
 for i in 1 2 3; do for c in "${cycles[@]}"; do
   [ -f "$work/node$i/out/$c/trades.csv" ] || fail "node $i has no outputs for $c"
