@@ -26,9 +26,11 @@ final class EtcdTestCluster: @unchecked Sendable {
     var endpointList: String { endpoints.map(\.description).joined(separator: ",") }
 
     init(members n: Int = 3) throws {
+        EtcdTestCluster.reapOrphans()
         var template = Array((NSTemporaryDirectory() + "gridclear-etcd-XXXXXX").utf8CString)
         guard let p = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
         dir = String(cString: p)
+        _ = FileManager.default.createFile(atPath: dir + "/owner", contents: Data(String(getpid()).utf8))
         var ports = try EtcdTestCluster.freePorts(2 * n)
         members = (0..<n).map { i in Member(name: "m\(i + 1)", clientPort: ports.removeFirst(), peerPort: ports.removeFirst(), process: nil) }
         initialCluster = members.map { "\($0.name)=http://127.0.0.1:\($0.peerPort)" }.joined(separator: ",")
@@ -54,6 +56,28 @@ final class EtcdTestCluster: @unchecked Sendable {
         p.standardError = FileHandle(forWritingAtPath: "\(dir)/\(m.name).stderr")
         try p.run()
         members[i].process = p
+        if let h = FileHandle(forWritingAtPath: dir + "/owner") {
+            h.seekToEndOfFile(); h.write(Data("\n\(p.processIdentifier)".utf8)); h.closeFile()
+        }
+    }
+
+    /// Clusters left by a test process that died before `stop()` (killed, crashed): their
+    /// folder names the dead owner and the etcd pids; each pid still running an etcd on
+    /// that folder is killed, then the folder is removed. Touches nothing else.
+    static func reapOrphans() {
+        let tmp = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("gridclear-etcd-") {
+            let d = (tmp as NSString).appendingPathComponent(name)
+            guard let text = try? String(contentsOfFile: d + "/owner", encoding: .utf8) else { continue }
+            let pids = text.split(separator: "\n").compactMap { Int32($0) }
+            guard let owner = pids.first, owner != getpid(), Glibc.kill(owner, 0) != 0, errno == ESRCH else { continue }
+            for pid in pids.dropFirst() {
+                let cmd = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+                if cmd.contains("etcd"), cmd.contains(d) { Glibc.kill(pid, SIGKILL) }
+            }
+            usleep(100_000)
+            try? FileManager.default.removeItem(atPath: d)
+        }
     }
 
     /// kill -9 member `i`.

@@ -20,6 +20,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "etcd-mode: FAILED: $*"; for f in "$work"/node*.log; do echo "--- $f"; tail -20 "$f"; done; exit 1; }
 
 read -r -a ports < <(python3 -c 'import socket
