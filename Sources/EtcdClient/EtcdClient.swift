@@ -29,9 +29,9 @@ public final class EtcdClient: @unchecked Sendable {
     public var currentEndpoint: EtcdEndpoint { lock.withLock { endpoints[current] } }
 
     /// Sends one request and returns the parsed answer (gateway errors thrown as `.server`).
-    public func send(_ request: EtcdRequest) throws(EtcdError) -> JSONValue {
+    public func send(_ request: EtcdRequest) throws(EtcdError) -> GatewayReplyJSON {
         let body = request.bodyBytes
-        let result: Result<JSONValue, EtcdError> = lock.withLock {
+        let result: Result<GatewayReplyJSON, EtcdError> = lock.withLock {
             var last = ""
             for attempt in 0..<endpoints.count {
                 let ep = endpoints[(current + attempt) % endpoints.count]
@@ -43,7 +43,7 @@ public final class EtcdClient: @unchecked Sendable {
                         connection = conn
                     }
                     let reply = try conn.call(path: request.path, body: body, timeoutMillis: timeoutMillis)
-                    let doc: JSONValue
+                    let doc: GatewayReplyJSON
                     do { doc = try EtcdResponseDecoder.document(reply.body) } catch let error as EtcdError {
                         if case .server(let code, let msg) = error, EtcdClient.isMemberUnavailable(code, msg) {
                             last = "\(ep): \(msg)"; connection?.close(); connection = nil; continue
@@ -85,7 +85,7 @@ public final class EtcdClient: @unchecked Sendable {
     }
     public func delete(_ key: [UInt8], rangeEnd: [UInt8]? = nil) throws(EtcdError) -> (ResponseHeader, deleted: Int64) {
         let v = try send(.deleteRange(key: key, rangeEnd: rangeEnd))
-        return (EtcdResponseDecoder.header(v["header"]), v["deleted"]?.int64 ?? 0)
+        return (EtcdResponseDecoder.header(v["header"]), EtcdResponseDecoder.deleted(v))
     }
     public func txn(_ t: TxnRequest) throws(EtcdError) -> TxnResponse {
         try EtcdResponseDecoder.txn(try send(.txn(t)))
