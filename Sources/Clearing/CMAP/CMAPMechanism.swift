@@ -66,7 +66,7 @@ public struct CMAPMechanism: ClearingMechanism {
             if !pal.contains(true) { break }
             let problem = CMAPRoundProblem(demands: active.map { remainingDemand[$0] }, supplies: remainingSupply,
                                            a: pa, b: pb, allowed: pal, weights: market.cmap.objectiveWeights)
-            let sol = try Self.solveRound(problem, path: solver, clock: context.monotonicNanos)
+            let sol = try Self.solveRound(problem, round: round, path: solver, clock: context.monotonicNanos, events: context.events)
             var matchedWh: Wh = 0, rejectedWh: Wh = 0, rejectedPairs = 0
             for (r, i) in active.enumerated() {
                 gridBuy[i] += sol.gridFlows[r]

@@ -1,4 +1,3 @@
-import Dispatch
 /// Solves one CMAP round (SPEC §3.1): the four single-objective LPs (Z1max,
 /// Z1min, Z2max, Z2min) and the combined LP max w1·μ(Z1) + w2·μ(Z2), as a
 /// transportation problem with the upstream grid as one more seller column.
@@ -6,22 +5,30 @@ import Dispatch
 /// Guarantees: the returned flows are integer Wh; every buyer's flows (grid
 /// included) sum exactly to its demand, no seller exceeds its supply, no flow is
 /// negative, excluded pairs carry 0 (all checked in integers before returning);
-/// every path's optimum values agree to ~1e-12 relative (each result is
-/// certified by the negative-cycle polish); the same input gives the same flows.
-/// GLPK paths are serialised by a global lock (GLPK is not thread-safe); the relax4 path
-/// (pure Swift) takes no lock and runs the four extreme LPs concurrently.
+/// every path's optimum values agree to ~1e-12 relative (the network path is certified
+/// by integer reduced costs, the simplex path by the negative-cycle polish); the same
+/// input gives the same flows. The GLPK path is serialised by a global lock (GLPK is not
+/// thread-safe); the network path (pure Swift) takes no lock.
 public enum CMAPRoundSolver {
+    /// Solves one round on `path`. `progress` (if given) is called at the start of each of
+    /// the five LPs and every few thousand pivots during a network-path solve, with the LP
+    /// number (1–5) and the nanoseconds elapsed since the round started (injected clock).
     public static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath,
-                             clock: @Sendable () -> UInt64) throws -> CMAPRoundSolution {
-        try solve(p, path: path, clock: clock, options: Options())
+                             clock: @Sendable () -> UInt64,
+                             progress: ((_ lp: Int, _ elapsedNanos: UInt64) -> Void)? = nil) throws -> CMAPRoundSolution {
+        var options = Options()
+        options.progress = progress
+        return try solve(p, path: path, clock: clock, options: options)
     }
 
     /// Internal knobs used by tests (differential checks of the raw paths).
     struct Options {
         /// Cancel negative cycles with the real costs after each solve (required for the network paths).
         var polishSimplex = true
-        /// Compute the grid capacity with `glp_maxflow_ffalg` even when every pair is allowed.
+        /// Compute the grid capacity with the max-flow solve even when every pair is allowed.
         var forceMaxflow = false
+        /// LP number (1–5) and elapsed nanoseconds, see `solve(_:path:clock:progress:)`.
+        var progress: ((Int, UInt64) -> Void)?
     }
 
     static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath, clock: @Sendable () -> UInt64,
@@ -41,18 +48,20 @@ public enum CMAPRoundSolver {
             for k in 0..<pc { cost[k] = c[k] * s }
             return cost
         }
-        let arcs = net.arcs()
-        let polisher = CMAPFlowPolisher(nodeCount: net.nodeCount, tails: arcs.tails, heads: arcs.heads, caps: arcs.caps)
-        let polish = path != .simplex || options.polishSimplex
+        let polish = options.polishSimplex
+        var lp = 0
+        func report() { options.progress?(lp, clock() &- t0) }
 
-        /// Runs the five solves; `solveFor` returns polished, verified flows for one cost
-        /// vector. With `concurrent`, the four independent extreme LPs run in parallel.
-        func run(concurrent: Bool, _ solveFor: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
+        /// Runs the five solves in order; `solveFor` returns verified flows for one cost
+        /// vector (each path warm-starts every solve from the previous one's basis).
+        func run(_ solveFor: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
             // Order: the two minima, then the two maxima, then the combined LP, which lies near
-            // the maxima (the simplex path warm-starts each solve from the previous basis).
-            let extremeCosts = [arcCosts(aPair, maximise: false), arcCosts(bPair, maximise: false),
-                                arcCosts(aPair, maximise: true), arcCosts(bPair, maximise: true)]
-            let extremes = concurrent ? try concurrentMap(extremeCosts, solveFor) : try extremeCosts.map(solveFor)
+            // the maxima, so its warm start is short.
+            var extremes: [[Wh]] = []
+            for (c, maximise) in [(aPair, false), (bPair, false), (aPair, true), (bPair, true)] {
+                lp += 1; report()
+                extremes.append(try solveFor(arcCosts(c, maximise: maximise)))
+            }
             let z1Min = value(aPair, extremes[0]), z2Min = value(bPair, extremes[1])
             let z1Max = value(aPair, extremes[2]), z2Max = value(bPair, extremes[3])
             let (w1, w2) = p.weights
@@ -61,6 +70,7 @@ public enum CMAPRoundSolver {
             for k in 0..<pc {
                 combined[k] = (d1 > 0 ? w1 * aPair[k] / d1 : 0) + (d2 > 0 ? w2 * bPair[k] / d2 : 0)
             }
+            lp += 1; report()
             let flows = try solveFor(arcCosts(combined, maximise: true))
             let z1 = value(aPair, flows), z2 = value(bPair, flows)
             let objective = w1 * (d1 > 0 ? (z1 - z1Min) / d1 : 1) + w2 * (d2 > 0 ? (z2 - z2Min) / d2 : 1)
@@ -72,44 +82,29 @@ public enum CMAPRoundSolver {
                                      objective: objective, solveSeconds: 0, path: path)
         }
 
-        /// A GLPK path's raw solve, then the polish and the exact check.
-        func glpk(_ minimise: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
-            try run(concurrent: false) { cost in
-                var flows = try minimise(cost)
-                if polish { _ = try polisher.polish(flows: &flows, cost: cost) }
-                try CMAPRounding.verify(net, flows)
-                return flows
-            }
-        }
         var solution: CMAPRoundSolution
         switch path {
-        case .simplex: solution = try CMAPSimplexPath.withSession(net, glpk)
-        case .glpkRelax4: solution = try CMAPNetworkPath.withSession(net, algorithm: .relax4, glpk)
-        case .okalg: solution = try CMAPNetworkPath.withSession(net, algorithm: .okalg, glpk)
-        case .relax4:
-            // RELAX-IV's prices seed the polish's labels: it then only has to confirm them.
-            let relax = CMAPRelaxPath(net)
-            solution = try run(concurrent: true) { cost in
-                var (flows, labels) = try relax.minimise(cost)
-                _ = try polisher.polishPruned(flows: &flows, cost: cost, labels: labels)
+        case .simplex:
+            let arcs = net.arcs()
+            let polisher = CMAPFlowPolisher(nodeCount: net.nodeCount, tails: arcs.tails, heads: arcs.heads, caps: arcs.caps)
+            solution = try CMAPSimplexPath.withSession(net) { minimise in
+                try run { cost in
+                    var flows = try minimise(cost)
+                    if polish { _ = try polisher.polish(flows: &flows, cost: cost) }
+                    try CMAPRounding.verify(net, flows)
+                    return flows
+                }
+            }
+        case .network:
+            let simplex = try CMAPNetworkSimplexPath(net)
+            solution = try run { cost in
+                let flows = try simplex.minimise(cost, tick: report)
                 try CMAPRounding.verify(net, flows)
                 return flows
             }
         }
         solution.solveSeconds = Double(clock() &- t0) / 1e9
         return solution
-    }
-
-    /// `transform` applied to every element on the available cores; results in order.
-    /// The first error (in element order) is rethrown.
-    static func concurrentMap<T>(_ items: [[Double]], _ transform: ([Double]) throws -> T) throws -> [T] {
-        let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
-        slots.initialize(repeating: nil)
-        defer { _ = slots.deinitialize(); slots.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: items.count) { k in
-            slots[k] = Result { try transform(items[k]) }
-        }
-        return try slots.map { try $0!.get() }
     }
 
     /// Σ c·x over the pair arcs, x converted from Wh to kWh (compensated summation).

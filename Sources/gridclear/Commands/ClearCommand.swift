@@ -31,7 +31,7 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Output root; results go to <out>/<cycle>/.")
     var out: String = "Outputs"
 
-    @Option(help: "CMAP solver path: auto (= relax4), relax4 (GridClear's RELAX-IV), simplex (GLPK simplex with sparse pricing), okalg (GLPK out-of-kilter) or glpk-relax4 (GLPK's own RELAX-IV, where the linked GLPK ships it).")
+    @Option(help: "CMAP solver path: auto (= network, falling back to simplex if it fails), network (GridClear's exact integer network simplex) or simplex (GLPK simplex with sparse pricing, the cross-check).")
     var solver: String = "auto"
 
     @Option(help: "Seed for any randomised step (results are reproducible from inputs and seed).")
@@ -43,7 +43,7 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Node signing key for the ledger (default: the key kept in the ledger directory).")
     var key: String?
 
-    @Flag(help: "Print only the output paths.")
+    @Flag(help: "Print only the output paths (no progress line on a terminal).")
     var quiet = false
 
     func run() throws {
@@ -51,7 +51,8 @@ struct ClearCommand: ParsableCommand {
             let files = try CycleFiles.load(cycleDirectory: cycleDir, marketFile: market)
             let options = ClearOptions(mechanism: mechanism, solver: solver, seed: seed)
             let cleared = try CyclePipeline.clear(files, options: options,
-                                                  context: ClearingContext(seed: seed, monotonicNanos: SystemClock.monotonicNanos))
+                                                  context: ClearingContext(seed: seed, monotonicNanos: SystemClock.monotonicNanos,
+                                                                           events: ProgressPrinter.events(quiet: quiet)))
             try cleared.write(to: out)
             if !quiet { print(ClearReport.render(cleared)) }
             print("wrote \(out)/\(cleared.cycleID)/trades.csv and summary.json")
