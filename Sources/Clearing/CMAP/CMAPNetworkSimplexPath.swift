@@ -18,6 +18,8 @@ final class CMAPNetworkSimplexPath {
 
     let simplex: NetworkSimplex
     private var integerCost: [Int64]
+    /// The integer costs of the last `minimise` call (one per arc).
+    var lastIntegerCosts: [Int64] { integerCost }
 
     /// Builds the round's network with the all-artificial starting basis.
     /// - Throws: `CMAPSolverError.invalidModel` when the network breaks a size bound.

@@ -29,6 +29,11 @@ public enum CMAPRoundSolver {
         var forceMaxflow = false
         /// LP number (1–5) and elapsed nanoseconds, see `solve(_:path:clock:progress:)`.
         var progress: ((Int, UInt64) -> Void)?
+        /// Network path only: after each LP, its number (1–5), the integer arc costs it solved
+        /// and the optimal arc flows (benchmark export, tests).
+        var integerLP: ((Int, [Int64], [Wh]) -> Void)?
+        /// Network path only: the simplex's work counters after the round.
+        var networkStats: ((NetworkSimplexStats) -> Void)?
     }
 
     static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath, clock: @Sendable () -> UInt64,
@@ -100,8 +105,10 @@ public enum CMAPRoundSolver {
             solution = try run { cost in
                 let flows = try simplex.minimise(cost, tick: report)
                 try CMAPRounding.verify(net, flows)
+                options.integerLP?(lp, simplex.lastIntegerCosts, flows)
                 return flows
             }
+            options.networkStats?(simplex.simplex.stats)
         }
         solution.solveSeconds = Double(clock() &- t0) / 1e9
         return solution
