@@ -7,7 +7,8 @@
 import PackageDescription
 import Foundation
 
-let cSettings: [SwiftSetting] = []
+/// Targets already moved to the Swift 6 language mode (strict concurrency).
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 var targets: [Target] = [
     // One system-library target per C library, each with a small shim header.
@@ -20,32 +21,39 @@ var targets: [Target] = [
     .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
                    providers: [.apt(["libsodium-dev"])]),
 
+    // The pure core every module shares (no Foundation, no Glibc): ids, time, units, PRNG,
+    // codecs. The system layer: the only target that talks to the OS for files, clocks,
+    // locks and signals.
+    .target(name: "GridClearCore", swiftSettings: swift6),
+    .target(name: "GridClearSystem", dependencies: ["GridClearCore"], swiftSettings: swift6),
+
     // Library modules (SPEC module map).
     .target(name: "Clearing",
-            dependencies: ["CGLPK", "CBLAS",
+            dependencies: ["GridClearCore", "GridClearSystem", "CGLPK", "CBLAS",
                            .product(name: "HeapModule", package: "swift-collections")]),
     .target(name: "Privacy",
-            dependencies: ["CGMP", "CSodium",
+            dependencies: ["GridClearCore", "CGMP", "CSodium",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")]),
-    .target(name: "ConsensusFactor", dependencies: ["Privacy"]),
+    .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"]),
     .target(name: "LedgerLite",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "MeterIngest", dependencies: []),
+            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"]),
 
     // The thin command-line front end.
     .executableTarget(name: "gridclear",
-                      dependencies: ["Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                      dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 ]
 
 let testTargets: [Target] = [
-    .testTarget(name: "ClearingTests", dependencies: ["Clearing"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConsensusFactorTests", dependencies: ["ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LedgerLiteTests", dependencies: ["LedgerLite"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "MeterIngestTests", dependencies: ["MeterIngest"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CLITests", dependencies: ["Clearing", "LedgerLite"]),
+    .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
+    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "Clearing"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "MeterIngest"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "Clearing", "LedgerLite"]),
 ]
 
 if let only = ProcessInfo.processInfo.environment["GRIDCLEAR_TESTS"], !only.isEmpty {

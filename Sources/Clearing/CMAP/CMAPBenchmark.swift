@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The GridClear side of `Benchmarks/clearing.sh`: times one round's five LPs on a solver
 /// path and exports the network path's five integer LPs for the peer solvers (LEMON,
 /// OR-Tools), so every solver solves the same integer problems. Pure: the clock is
@@ -14,7 +16,7 @@ public enum CMAPBenchmark {
 
     /// Solves `problem`'s five LPs on `path`. With `export` (network path only), streams the
     /// five integer LPs in the peer format (`Benchmarks/peers/README.md`): magic `GCLP0001`,
-    /// then little-endian Int64s m, n, G, demands[m], supplies[n], 5, and per LP the m·n
+    /// then big-endian Int64s (`ByteWriter.i64`) m, n, G, demands[m], supplies[n], 5, and per LP the m·n
     /// seller→buyer arc costs, row-major; every other arc costs 0. Requires every pair to be
     /// allowed (a first round without grid.json).
     public static func run(_ problem: CMAPRoundProblem, path: CMAPSolverPath, clock: @escaping @Sendable () -> UInt64,
@@ -23,7 +25,7 @@ public enum CMAPBenchmark {
         var objectives: [String] = []
         var exportError: Error?
         let m = problem.demands.count, n = problem.supplies.count
-        if let export {
+        if export != nil {
             guard path == .network else { throw CMAPSolverError.invalidModel("only the network path exports its LPs") }
             guard problem.allowed.allSatisfy({ $0 }), problem.supplies.allSatisfy({ $0 > 0 }) else {
                 throw CMAPSolverError.invalidModel("export needs every pair allowed and every supply positive")
@@ -37,18 +39,19 @@ public enum CMAPBenchmark {
                 if !headerWritten {
                     headerWritten = true
                     let net = try CMAPNetwork.build(problem)
-                    var header = Array("GCLP0001".utf8)
-                    for v in [Int64(m), Int64(n), net.gridCapacity] + problem.demands + problem.supplies + [5] { append(v, to: &header) }
-                    try export(header)
+                    var header = ByteWriter()
+                    header.raw(Array("GCLP0001".utf8))
+                    for v in [Int64(m), Int64(n), net.gridCapacity] + problem.demands + problem.supplies + [5] { header.i64(v) }
+                    try export(header.bytes)
                 }
                 // Pair arcs come first in CMAPNetwork's layout, row-major: exactly m·n of them here.
                 let rowsPerChunk = max(1, (1 << 20) / max(n, 1))
                 var row = 0
                 while row < m {
                     let end = min(m, row + rowsPerChunk)
-                    var chunk = [UInt8](); chunk.reserveCapacity((end - row) * n * 8)
-                    for k in (row * n)..<(end * n) { append(costs[k], to: &chunk) }
-                    try export(chunk)
+                    var chunk = ByteWriter(reservingCapacity: (end - row) * n * 8)
+                    for k in (row * n)..<(end * n) { chunk.i64(costs[k]) }
+                    try export(chunk.bytes)
                     row = end
                 }
             } catch { exportError = error }
@@ -65,10 +68,5 @@ public enum CMAPBenchmark {
         var total: Int128 = 0
         for k in 0..<costs.count where flows[k] != 0 { total += Int128(costs[k]) * Int128(flows[k]) }
         return String(total)
-    }
-
-    private static func append(_ v: Int64, to bytes: inout [UInt8]) {
-        var x = UInt64(bitPattern: v)
-        for _ in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: x)); x >>= 8 }
     }
 }

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Makes an integer feasible flow exactly optimal for real-valued arc costs by
 /// cancelling negative cycles in the residual network (Klein's algorithm),
 /// found with a queue-based Bellman–Ford (SPFA) and a pred-graph cycle check.

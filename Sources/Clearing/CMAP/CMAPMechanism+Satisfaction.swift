@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The per-criterion satisfaction functions of CMAP-Matching (SPEC §3.1), each in [0, 10].
 /// Pure functions of the two quotes and the pair's loss; hand-checked in the tests.
 public enum CMAPSatisfaction {

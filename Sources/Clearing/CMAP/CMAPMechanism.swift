@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// CMAP-Matching (SPEC §3.1, seed 003 ch. 4): multi-attribute preference matching as a
 /// bi-objective transportation LP, with the rejection model and cyclic rounds.
 ///

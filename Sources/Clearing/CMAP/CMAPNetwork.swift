@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The integer transportation network of one validated round.
 ///
 /// Node numbering (0-based): sellers `0..<n`, the grid `n`, buyers `n+1 ..< n+1+m`,

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The `network` path (the default): one `NetworkSimplex` per round on the round's
 /// transportation network, warm-started across the round's five LPs.
 ///

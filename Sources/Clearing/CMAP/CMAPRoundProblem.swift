@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One CMAP round's transportation model (SPEC §3.1): m buyers (rows) and
 /// n sellers (columns), row-major m×n matrices of normalised satisfactions.
 ///

@@ -1,3 +1,4 @@
+import GridClearCore
 /// Solves one CMAP round (SPEC §3.1): the four single-objective LPs (Z1max,
 /// Z1min, Z2max, Z2min) and the combined LP max w1·μ(Z1) + w2·μ(Z2), as a
 /// transportation problem with the upstream grid as one more seller column.

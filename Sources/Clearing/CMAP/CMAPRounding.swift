@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Turns solver values into integer Wh and checks every constraint exactly.
 ///
 /// Rule: round each value to the nearest integer; if that breaks any constraint

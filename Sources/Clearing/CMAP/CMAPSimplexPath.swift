@@ -1,3 +1,4 @@
+import GridClearCore
 import CGLPK
 
 /// GLPK's primal simplex on ONE `glp_prob` per round, with sparse pricing (column

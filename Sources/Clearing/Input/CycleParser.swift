@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Parses and validates one cycle's files into `CycleInputs` (SPEC §2). All-or-nothing:
 /// the first malformed value anywhere stops parsing with an `InputError` naming file,
 /// line, column and what was expected, so a cycle with any invalid row is never cleared.

@@ -1,3 +1,5 @@
+import GridClearCore
+
 extension MarketConfig {
     /// Applies the keys of one `market.json` document on top of `self` (defaults, or the
     /// market-wide file when reading a per-cycle override). Unknown keys are errors so

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The metrics of the seed experiments (SPEC §3.8) for one cleared cycle.
 /// Computed from the trades alone (plus the inputs for types and user counts), so
 /// every mechanism is measured the same way.

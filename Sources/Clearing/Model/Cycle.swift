@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Everything one cycle is cleared from, already validated: the cycle id
 /// (UTC start, ISO 8601 basic, e.g. `20261120T1000Z`), the effective market
 /// configuration, offers and bids in file order, and the optional grid topology.

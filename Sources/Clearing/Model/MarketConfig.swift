@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Market-wide configuration (`market.json`, SPEC §2), with the documented defaults.
 public struct MarketConfig: Sendable, Hashable {
     public var priceMin: PriceTicks = 3023

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Kind of generation behind an offer. Everything but thermal is clean.
 public enum EnergyType: String, CaseIterable, Sendable, Hashable, Comparable {
     case thermal, wind, hydro, solar, biomass

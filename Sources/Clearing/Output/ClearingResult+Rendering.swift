@@ -1,3 +1,5 @@
+import GridClearCore
+
 extension ClearingResult {
     /// The `trades.csv` columns (SPEC §2), in order.
     public static let tradeColumns = ["bid_id", "offer_id", "buyer_id", "seller_id", "energy_kwh", "price", "amount_cny",

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Metered energy of one participant in one role for a cycle: a seller's export (delivered)
 /// or a buyer's import (consumed). `wh == nil` means the data is missing or incomplete.
 public struct MeteredParty: Sendable, Hashable {

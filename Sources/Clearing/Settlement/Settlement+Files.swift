@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Reading `trades.csv` for settlement and writing the settlement outputs as canonical files:
 /// `settlement.csv` (one row per accepted trade), `grid.csv` (grid imbalance per participant and
 /// role) and `reputation.json` (the changes, canonical JSON). Same inputs → identical bytes.

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// What a successful audit found.
 public struct AuditReport: Sendable {
     public var blocks: Int

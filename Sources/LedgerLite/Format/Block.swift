@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The header of a block. Its canonical encoding is what the block hash covers and what the
 /// node signs (through the hash). Guarantees: fixed size (`encodedSize` bytes), fixed order.
 public struct BlockHeader: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Canonical encoding of entries (stored form). See `LedgerEntry`.
 extension LedgerEntry {
     public func encoded() -> [UInt8] {

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One entry of the ledger: a typed, canonically encoded record of something the market
 /// decided. Guarantees: `LedgerEntry.decode(e.encoded()) == e`, and equal entries have equal
 /// bytes on every machine (fields in fixed order, big-endian, no maps, inputs sorted by name).

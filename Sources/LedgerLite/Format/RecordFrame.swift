@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One framed record of a ledger file:
 ///
 ///     magic "GCLB" | version u8 | kind u8 | length u32 | header CRC-32C u32 | payload | payload CRC-32C u32

@@ -1,3 +1,4 @@
+import GridClearCore
 import Foundation
 
 /// A self-contained proof that one trade row is part of a cleared cycle recorded in a

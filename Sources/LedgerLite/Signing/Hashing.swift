@@ -1,3 +1,4 @@
+import GridClearCore
 import Crypto
 
 /// Domain-separated SHA-256 for everything the ledger hashes besides Merkle nodes.

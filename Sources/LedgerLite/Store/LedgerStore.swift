@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import GridClearCore
 import Glibc
 #endif
 

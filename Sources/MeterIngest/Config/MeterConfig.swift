@@ -1,3 +1,4 @@
+import GridClearCore
 import Foundation
 
 /// One meter on a bus, as configured.

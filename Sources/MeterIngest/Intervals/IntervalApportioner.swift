@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One cumulative counter reading: UTC time of answer arrival, value in Wh, and the meter's
 /// identity (a change of `serial` means the meter was replaced).
 public struct CounterReading: Sendable, Hashable {

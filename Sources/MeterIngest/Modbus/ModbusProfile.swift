@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// How a counter is encoded in Modbus registers.
 public enum RegisterEncoding: String, Sendable, Hashable, Codable {
     case float32, uint32, int32, uint16

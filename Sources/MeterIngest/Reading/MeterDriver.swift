@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Cumulative energy registers of one meter at one instant, in Wh.
 public struct EnergyRegisters: Sendable, Hashable, Codable {
     public var importWh: Int64

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Fixed-point encoding of real quantities as signed integers with ONE explicit
 /// scale per quantity type (no growing exponents, unlike python-paillier's
 /// `EncodedNumber`). Negative values map to N − |x| inside Paillier.

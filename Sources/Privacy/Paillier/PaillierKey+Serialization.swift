@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Fixed-length, versioned, checksummed key encodings.
 ///
 /// Public key:  `"GCPP" ‖ v1 ‖ u16 byteLen(N) ‖ N (byteLen bytes) ‖ checksum`.

@@ -1,3 +1,4 @@
+import GridClearCore
 import Crypto
 import _CryptoExtras
 import Foundation

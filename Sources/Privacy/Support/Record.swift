@@ -1,3 +1,4 @@
+import GridClearCore
 import Crypto
 
 /// A versioned, checksummed, length-exact binary record:

@@ -1,3 +1,4 @@
+import GridClearCore
 import ArgumentParser
 import Clearing
 

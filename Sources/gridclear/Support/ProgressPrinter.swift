@@ -1,8 +1,5 @@
 import Clearing
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import GridClearSystem
 
 /// Shows `ClearingEvent`s on stderr: solver fallbacks always (one line each); CMAP progress
 /// only when stderr is a terminal, `--quiet` is off and the round's solve has run for at
@@ -10,7 +7,7 @@ import Glibc
 /// when a fallback line comes and when the printer goes away (the command's clear returned).
 final class ProgressPrinter: @unchecked Sendable {
     static let threshold = 2.0
-    private let lock = NSLock()
+    private let lock = Mutex()
     private let showProgress: Bool
     private var lineShown = false
     private var shownLP = (round: 0, lp: 0)
@@ -20,7 +17,7 @@ final class ProgressPrinter: @unchecked Sendable {
 
     /// The event sink for a command; `quiet` suppresses progress (never fallbacks).
     static func events(quiet: Bool) -> @Sendable (ClearingEvent) -> Void {
-        let printer = ProgressPrinter(showProgress: !quiet && isatty(STDERR_FILENO) == 1)
+        let printer = ProgressPrinter(showProgress: !quiet && StandardStreams.errorIsTerminal)
         return { printer.handle($0) }
     }
 
@@ -47,10 +44,7 @@ final class ProgressPrinter: @unchecked Sendable {
         if lineShown { write("\r\u{1B}[K"); lineShown = false }
     }
 
-    private func write(_ s: String) {
-        fputs(s, stderr)
-        fflush(stderr)
-    }
+    private func write(_ s: String) { StandardStreams.writeError(s) }
 
     deinit { erase() }
 }

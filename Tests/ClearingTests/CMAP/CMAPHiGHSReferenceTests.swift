@@ -1,3 +1,4 @@
+import GridClearCore
 import Foundation
 import Testing
 @testable import Clearing

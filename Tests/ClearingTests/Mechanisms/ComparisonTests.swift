@@ -1,3 +1,4 @@
+import GridClearCore
 import Testing
 import Foundation
 #if canImport(FoundationXML)

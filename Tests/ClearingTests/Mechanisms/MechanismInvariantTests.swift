@@ -1,3 +1,4 @@
+import GridClearCore
 import Testing
 @testable import Clearing
 

@@ -1,3 +1,5 @@
+import GridClearCore
+
 @testable import Clearing
 
 /// MechRNG: a tiny seeded generator so random test instances are reproducible.

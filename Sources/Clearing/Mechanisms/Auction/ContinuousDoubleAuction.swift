@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Continuous double auction (SPEC §3.3, seeds 001 and 002).
 ///
 /// Orders are processed in arrival order against a price-time priority book. An

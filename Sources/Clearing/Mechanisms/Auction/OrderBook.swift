@@ -1,3 +1,4 @@
+import GridClearCore
 import HeapModule
 
 /// One side of a price-time priority book on a binary heap (swift-collections):

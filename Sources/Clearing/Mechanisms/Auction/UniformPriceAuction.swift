@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Where the aggregate demand and supply step curves cross (SPEC §3.4).
 ///
 /// Bids are sorted by price descending, offers ascending (ties by arrival), and matched

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Collects the trades of one sequential mechanism run and renders them in the
 /// canonical order of `ClearingResult.trades`: accepted/rejected by (bid arrival,
 /// offer arrival), then grid purchases by bid arrival, then grid sales by offer arrival.

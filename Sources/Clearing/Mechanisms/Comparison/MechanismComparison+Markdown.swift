@@ -1,3 +1,5 @@
+import GridClearCore
+
 extension MechanismComparison {
     /// `compare.md`: the SPEC §3.8 metrics side by side, one column per mechanism.
     public func markdown() -> String {

@@ -1,3 +1,5 @@
+import GridClearCore
+
 extension MechanismComparison {
     /// `compare.svg`: left, the aggregate supply and demand step curves with the uniform
     /// price and crossing quantity; right, per mechanism bars of matched energy, clean

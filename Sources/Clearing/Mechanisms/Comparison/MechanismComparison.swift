@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Several mechanisms run on the same cycle inputs, with the SPEC §3.8 metrics of
 /// each, ready to render as `compare.md` and `compare.svg`.
 ///

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Min–max scaling of one attribute over a cycle: `scale(v) = (v − lo)/(hi − lo)`,
 /// 0 for every value when the range is empty (`hi == lo`).
 public struct MinMaxScale: Sendable, Hashable {

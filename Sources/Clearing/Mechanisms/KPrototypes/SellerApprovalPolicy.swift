@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// A match the K-prototypes step proposes to a seller for signature (seed 003 stage 6).
 public struct MatchProposal: Sendable {
     public var bid: Bid

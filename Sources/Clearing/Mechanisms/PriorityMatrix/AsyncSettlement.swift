@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One metered amount of a cycle: a participant's supply (SL) or consumption (CL) in Wh.
 public struct MeteredEnergy: Sendable, Hashable {
     public var participant: String

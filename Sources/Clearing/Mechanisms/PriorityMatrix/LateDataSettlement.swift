@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The n-cycle tolerance for late meter data around `AsyncSettlement` (SPEC §3.5):
 /// a pure state machine fed readings and cycle ticks, returning decisions (the
 /// caller does the I/O: ledger entries, reputation updates).

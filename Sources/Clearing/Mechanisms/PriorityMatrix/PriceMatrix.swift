@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One bilateral agreement of the price matrix (seed 003 Table 2.1): `seller`
 /// serves `buyer` with `priority` (1 = served first) at `price`.
 public struct PriceAgreement: Sendable, Hashable {

@@ -29,7 +29,7 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible, Sendable {
 
 /// Reader for `ByteWriter` output. Never traps on hostile input: every read checks bounds
 /// and every length against a cap, and throws `DecodeError` instead.
-public struct ByteReader {
+public struct ByteReader: Sendable {
     public let bytes: [UInt8]
     public private(set) var position: Int
     /// Largest accepted length prefix.
@@ -47,6 +47,19 @@ public struct ByteReader {
     public mutating func u32() throws -> UInt32 { try UInt32(uint(4)) }
     public mutating func u64() throws -> UInt64 { try uint(8) }
     public mutating func i64() throws -> Int64 { Int64(bitPattern: try uint(8)) }
+    public mutating func i128() throws -> Int128 {
+        let hi = try i64(), lo = try u64()
+        return Int128(hi) << 64 | Int128(lo)
+    }
+    /// A boolean written by `ByteWriter.bool`; any byte but 0 or 1 is non-canonical.
+    public mutating func bool() throws -> Bool {
+        let at = position
+        switch try u8() {
+        case 0: return false
+        case 1: return true
+        case let t: throw DecodeError.badTag(at: at, tag: t, what: "boolean")
+        }
+    }
     mutating func uint(_ n: Int) throws -> UInt64 {
         try need(n)
         var v: UInt64 = 0
@@ -59,15 +72,17 @@ public struct ByteReader {
         defer { position += n }
         return Array(bytes[position..<position + n])
     }
-    public mutating func blob() throws -> [UInt8] {
+    /// Length-prefixed bytes; the length must not exceed `max` (default: the reader's cap).
+    public mutating func blob(max: Int? = nil) throws -> [UInt8] {
         let at = position
         let n = Int(try u32())
-        guard n <= cap else { throw DecodeError.lengthOverCap(at: at, length: n, cap: cap) }
+        let limit = Swift.min(max ?? cap, cap)
+        guard n <= limit else { throw DecodeError.lengthOverCap(at: at, length: n, cap: limit) }
         return try raw(n)
     }
-    public mutating func text() throws -> String {
+    public mutating func text(max: Int? = nil) throws -> String {
         let at = position
-        let b = try blob()
+        let b = try blob(max: max)
         guard let s = String(validating: b, as: UTF8.self) else { throw DecodeError.badText(at: at) }
         return s
     }

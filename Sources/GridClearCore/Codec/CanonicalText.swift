@@ -15,12 +15,15 @@ public enum CanonicalText {
     /// A CSV field, quoted per RFC 4180 when needed.
     public static func csvField(_ s: String) -> String {
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+            var out = "\""
+            for c in s { if c == "\"" { out += "\"\"" } else { out.append(c) } }
+            return out + "\""
         }
         return s
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal (RFC 8259): quote, backslash and every control character
+    /// escaped, so the literal is always one line. The one JSON escaper of GridClear.
     public static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -38,33 +41,5 @@ public enum CanonicalText {
             }
         }
         return out + "\""
-    }
-}
-
-extension String {
-    func replacingAll(_ a: Character, with b: String) -> String {
-        var out = ""
-        for c in self { if c == a { out += b } else { out.append(c) } }
-        return out
-    }
-}
-
-/// A tiny ordered JSON writer: keys appear in insertion order, numbers as given text.
-public struct JSONWriter {
-    private var parts: [String] = []
-    public init() {}
-    public mutating func add(_ key: String, raw: String) { parts.append(CanonicalText.jsonString(key) + ": " + raw) }
-    public mutating func add(_ key: String, _ s: String) { add(key, raw: CanonicalText.jsonString(s)) }
-    public mutating func add(_ key: String, _ i: Int) { add(key, raw: String(i)) }
-    public mutating func add(_ key: String, _ i: Int64) { add(key, raw: String(i)) }
-    public mutating func add(_ key: String, _ x: Double, decimals: Int) { add(key, raw: CanonicalText.number(x, decimals: decimals)) }
-    public mutating func add(_ key: String, optional x: Double?, decimals: Int) {
-        add(key, raw: x.map { CanonicalText.number($0, decimals: decimals) } ?? "null")
-    }
-    /// The object rendered with the given indentation level (2 spaces per level).
-    public func render(indent: Int = 0) -> String {
-        if parts.isEmpty { return "{}" }
-        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
-        return "{\n" + parts.map { pad + $0 }.joined(separator: ",\n") + "\n" + end + "}"
     }
 }

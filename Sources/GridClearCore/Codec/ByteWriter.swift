@@ -1,14 +1,19 @@
 /// Canonical binary writer: big-endian fixed-width integers, `u32` length-prefixed byte
 /// strings and UTF-8 text. The same values always give the same bytes on every machine.
-public struct ByteWriter {
+/// The one encoder of ledger records, wire messages and transcripts (read with `ByteReader`).
+public struct ByteWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     public init() {}
+    public init(reservingCapacity n: Int) { bytes.reserveCapacity(n) }
 
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
     public mutating func u16(_ v: UInt16) { for s in stride(from: 8, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt16(s))) } }
     public mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
     public mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
     public mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    public mutating func i128(_ v: Int128) { i64(Int64(truncatingIfNeeded: v >> 64)); u64(UInt64(truncatingIfNeeded: v)) }
+    /// A boolean as one byte, 0 or 1.
+    public mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
     /// Fixed-size bytes with no length prefix (hashes, keys, signatures).
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
     /// Length-prefixed (`u32`) bytes.

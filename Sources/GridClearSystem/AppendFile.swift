@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An append-only file owned by exactly one value (the ledger's `blocks.gcl`, meter-data
+/// logs): created durably when missing, optionally locked exclusively for the owner's
+/// lifetime, appended with every byte written and synced before `append` returns, and cut
+/// back to a length (torn-tail repair) durably. The descriptor never escapes this type.
+public final class AppendFile: @unchecked Sendable {
+    public let path: String
+    private let fd: Int32
+
+    public enum OpenError: Error, CustomStringConvertible, Sendable {
+        /// Another process holds the exclusive lock (another writer is running).
+        case locked(path: String)
+        public var description: String {
+            switch self {
+            case .locked(let p): return "\(p) is locked by another writer (is another gridclear running on it?)"
+            }
+        }
+    }
+
+    /// Opens `path` for appending, creating it (and its parent directories) durably when
+    /// missing. Two first writers racing to create it both succeed (O_CREAT without O_EXCL,
+    /// then the lock decides). With `exclusive`, a non-blocking `flock` is taken and held
+    /// until this value is released; another holder gives `OpenError.locked`.
+    public init(path: String, exclusive: Bool) throws {
+        self.path = path
+        let dir = FileSystem.parent(of: path)
+        try FileSystem.makeDirectories(dir)
+        let existed = FileSystem.exists(path)
+        fd = try Syscall.retrying("open", path) { open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+        if exclusive {
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let e = errno
+                close(fd)
+                if e == EWOULDBLOCK { throw OpenError.locked(path: path) }
+                throw SystemError(call: "flock", path: path, errno: e)
+            }
+        }
+        if !existed {
+            Durability.syncOrStop(fd, path: path)
+            try Durability.syncDirectoryOrStop(dir)
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Current size in bytes.
+    public func size() throws -> Int {
+        var st = stat()
+        try Syscall.retrying("fstat", path) { fstat(fd, &st) }
+        return Int(st.st_size)
+    }
+
+    /// Reads the whole file from the start.
+    public func readAll() throws -> [UInt8] {
+        let n = try size()
+        var out = [UInt8](repeating: 0, count: n)
+        var done = 0
+        try out.withUnsafeMutableBytes { b in
+            while done < n {
+                let r = try Syscall.retrying("pread", path) { pread(fd, b.baseAddress! + done, n - done, off_t(done)) }
+                if r == 0 { break }
+                done += r
+            }
+        }
+        return done == n ? out : Array(out[0..<done])
+    }
+
+    /// Appends `bytes` and syncs them before returning (a failed sync stops the process).
+    public func append(_ bytes: [UInt8]) throws {
+        try AtomicFile.writeAll(fd, bytes, path: path)
+        Durability.syncOrStop(fd, path: path)
+    }
+
+    /// Cuts the file back to `length` bytes durably (torn-tail repair).
+    public func truncate(to length: Int) throws {
+        try Syscall.retrying("ftruncate", path) { ftruncate(fd, off_t(length)) }
+        Durability.syncOrStop(fd, path: path)
+    }
+}
