@@ -12,6 +12,8 @@ public enum CMAPBenchmark {
         public var integerObjectives: [String]
         /// Pivots of the network path (all five LPs), else 0.
         public var pivots: Int
+        /// Network path: pivots and seconds (injected clock) of each LP.
+        public var perLP: [(pivots: Int, seconds: Double)]
     }
 
     /// Solves `problem`'s five LPs on `path`. With `export` (network path only), streams the
@@ -19,8 +21,9 @@ public enum CMAPBenchmark {
     /// then big-endian Int64s (`ByteWriter.i64`) m, n, G, demands[m], supplies[n], 5, and per LP the m·n
     /// seller→buyer arc costs, row-major; every other arc costs 0. Requires every pair to be
     /// allowed (a first round without grid.json).
+    /// With `sequential`, the network path's two chains of LPs run one after the other.
     public static func run(_ problem: CMAPRoundProblem, path: CMAPSolverPath, clock: @escaping @Sendable () -> UInt64,
-                           export: (([UInt8]) throws -> Void)? = nil) throws -> Outcome {
+                           sequential: Bool = false, export: (([UInt8]) throws -> Void)? = nil) throws -> Outcome {
         var options = CMAPRoundSolver.Options()
         var objectives: [String] = []
         var exportError: Error?
@@ -32,7 +35,9 @@ public enum CMAPBenchmark {
             }
         }
         var headerWritten = false
-        options.integerLP = { lp, costs, flows in
+        var perLP: [(pivots: Int, seconds: Double)] = []
+        options.integerLP = { lp, costs, flows, pivots, seconds in
+            perLP.append((pivots, seconds))
             objectives.append(integerObjective(costs, flows))
             guard let export, exportError == nil else { return }
             do {
@@ -56,11 +61,10 @@ public enum CMAPBenchmark {
                 }
             } catch { exportError = error }
         }
-        var pivots = 0
-        options.networkStats = { pivots += $0.pivots }
+        options.sequential = sequential
         let solution = try CMAPRoundSolver.solve(problem, path: path, clock: clock, options: options)
         if let exportError { throw exportError }
-        return Outcome(solution: solution, integerObjectives: objectives, pivots: pivots)
+        return Outcome(solution: solution, integerObjectives: objectives, pivots: perLP.reduce(0) { $0 + $1.pivots }, perLP: perLP)
     }
 
     /// Σ cost·flow, exact (128-bit), as a decimal string.

@@ -40,10 +40,12 @@ final class CMAPNetworkSimplexPath {
     @inline(__always) static func integerCost(_ c: Double) -> Int64 { Int64((c * costScale).rounded()) }
 
     /// An optimal flow (one value per arc of `CMAPNetwork`'s layout) for the rounded `cost`,
-    /// starting from the basis the previous call ended with.
+    /// starting from the basis the previous call ended with, or with `coldStart` from the
+    /// all-artificial basis.
     /// - Parameter tick: called every few thousand pivots (progress reporting).
-    func minimise(_ cost: [Double], tick: () -> Void = {}) throws -> [Wh] {
+    func minimise(_ cost: [Double], coldStart: Bool = false, tick: () -> Void = {}) throws -> [Wh] {
         precondition(cost.count == simplex.arcCount)
+        if coldStart { simplex.resetBasis() }
         for k in 0..<cost.count { integerCost[k] = Self.integerCost(cost[k]) }
         do {
             try integerCost.withUnsafeBufferPointer { try simplex.setCosts($0) }

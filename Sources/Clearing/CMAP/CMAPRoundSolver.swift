@@ -22,19 +22,20 @@ public enum CMAPRoundSolver {
         return try solve(p, path: path, clock: clock, options: options)
     }
 
-    /// Internal knobs used by tests (differential checks of the raw paths).
+    /// Internal knobs used by tests and the benchmark.
     struct Options {
-        /// Cancel negative cycles with the real costs after each solve (required for the network paths).
+        /// Cancel negative cycles with the real costs after each simplex-path solve.
         var polishSimplex = true
         /// Compute the grid capacity with the max-flow solve even when every pair is allowed.
         var forceMaxflow = false
         /// LP number (1–5) and elapsed nanoseconds, see `solve(_:path:clock:progress:)`.
+        /// Called from the solving threads (the network path runs two at once).
         var progress: ((Int, UInt64) -> Void)?
-        /// Network path only: after each LP, its number (1–5), the integer arc costs it solved
-        /// and the optimal arc flows (benchmark export, tests).
-        var integerLP: ((Int, [Int64], [Wh]) -> Void)?
-        /// Network path only: the simplex's work counters after the round.
-        var networkStats: ((NetworkSimplexStats) -> Void)?
+        /// Network path only: after the round, for each LP in order, its number (1–5), the
+        /// integer arc costs it solved, the optimal arc flows, its pivots and seconds.
+        var integerLP: ((Int, [Int64], [Wh], Int, Double) -> Void)?
+        /// Network path only: run the two chains of LPs one after the other.
+        var sequential = false
     }
 
     static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath, clock: @Sendable () -> UInt64,
@@ -46,7 +47,7 @@ public enum CMAPRoundSolver {
         let aPair = net.pairs.map { p.a[$0] }, bPair = net.pairs.map { p.b[$0] }
 
         // Arc costs for "maximise Σ c·x": −c scaled so that max |cost| = 1.
-        func arcCosts(_ c: [Double], maximise: Bool) -> [Double] {
+        @Sendable func arcCosts(_ c: [Double], maximise: Bool) -> [Double] {
             var cost = [Double](repeating: 0, count: net.arcCount)
             let top = c.reduce(0) { max($0, abs($1)) }
             guard top > 0 else { return cost }
@@ -54,20 +55,14 @@ public enum CMAPRoundSolver {
             for k in 0..<pc { cost[k] = c[k] * s }
             return cost
         }
-        let polish = options.polishSimplex
-        var lp = 0
-        func report() { options.progress?(lp, clock() &- t0) }
+        let progress = options.progress
+        func report(_ lp: Int) { progress?(lp, clock() &- t0) }
+        // The LPs in SPEC order of the result: Z1min, Z2min, Z1max, Z2max (numbered 1–4), then
+        // the combined LP (5), whose costs need the four values.
+        let extremeSpecs: [([Double], Bool)] = [(aPair, false), (bPair, false), (aPair, true), (bPair, true)]
 
-        /// Runs the five solves in order; `solveFor` returns verified flows for one cost
-        /// vector (each path warm-starts every solve from the previous one's basis).
-        func run(_ solveFor: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
-            // Order: the two minima, then the two maxima, then the combined LP, which lies near
-            // the maxima, so its warm start is short.
-            var extremes: [[Wh]] = []
-            for (c, maximise) in [(aPair, false), (bPair, false), (aPair, true), (bPair, true)] {
-                lp += 1; report()
-                extremes.append(try solveFor(arcCosts(c, maximise: maximise)))
-            }
+        /// The combined LP's costs from the four extreme flows, and the values.
+        func combine(_ extremes: [[Wh]]) -> (cost: [Double], z: (Double, Double, Double, Double), d: (Double, Double)) {
             let z1Min = value(aPair, extremes[0]), z2Min = value(bPair, extremes[1])
             let z1Max = value(aPair, extremes[2]), z2Max = value(bPair, extremes[3])
             let (w1, w2) = p.weights
@@ -76,8 +71,12 @@ public enum CMAPRoundSolver {
             for k in 0..<pc {
                 combined[k] = (d1 > 0 ? w1 * aPair[k] / d1 : 0) + (d2 > 0 ? w2 * bPair[k] / d2 : 0)
             }
-            lp += 1; report()
-            let flows = try solveFor(arcCosts(combined, maximise: true))
+            return (arcCosts(combined, maximise: true), (z1Min, z2Min, z1Max, z2Max), (d1, d2))
+        }
+
+        /// The solution from the combined LP's flows.
+        func finish(_ flows: [Wh], _ z: (Double, Double, Double, Double), _ d: (Double, Double)) -> CMAPRoundSolution {
+            let (z1Min, z2Min, z1Max, z2Max) = z, (d1, d2) = d, (w1, w2) = p.weights
             let z1 = value(aPair, flows), z2 = value(bPair, flows)
             let objective = w1 * (d1 > 0 ? (z1 - z1Min) / d1 : 1) + w2 * (d2 > 0 ? (z2 - z2Min) / d2 : 1)
             var x = [Wh](repeating: 0, count: net.m * net.n)
@@ -91,25 +90,29 @@ public enum CMAPRoundSolver {
         var solution: CMAPRoundSolution
         switch path {
         case .simplex:
+            // One GLPK problem, each solve warm-started from the previous basis; minima first,
+            // so the combined LP starts next to the maxima.
             let arcs = net.arcs()
             let polisher = CMAPFlowPolisher(nodeCount: net.nodeCount, tails: arcs.tails, heads: arcs.heads, caps: arcs.caps)
             solution = try CMAPSimplexPath.withSession(net) { minimise in
-                try run { cost in
+                func solveFor(_ cost: [Double]) throws -> [Wh] {
                     var flows = try minimise(cost)
-                    if polish { _ = try polisher.polish(flows: &flows, cost: cost) }
+                    if options.polishSimplex { _ = try polisher.polish(flows: &flows, cost: cost) }
                     try CMAPRounding.verify(net, flows)
                     return flows
                 }
+                var extremes: [[Wh]] = []
+                for (k, (c, maximise)) in extremeSpecs.enumerated() {
+                    report(k + 1)
+                    extremes.append(try solveFor(arcCosts(c, maximise: maximise)))
+                }
+                let (cost, z, d) = combine(extremes)
+                report(5)
+                return finish(try solveFor(cost), z, d)
             }
         case .network:
-            let simplex = try CMAPNetworkSimplexPath(net)
-            solution = try run { cost in
-                let flows = try simplex.minimise(cost, tick: report)
-                try CMAPRounding.verify(net, flows)
-                options.integerLP?(lp, simplex.lastIntegerCosts, flows)
-                return flows
-            }
-            options.networkStats?(simplex.simplex.stats)
+            solution = try CMAPNetworkRound.solve(net, extremes: extremeSpecs.map { c, maximise in { arcCosts(c, maximise: maximise) } },
+                                                  combine: combine, finish: finish, clock: clock, report: report, options: options)
         }
         solution.solveSeconds = Double(clock() &- t0) / 1e9
         return solution

@@ -33,7 +33,8 @@ extension NetworkSimplex {
     /// The first common ancestor of the entering arc's ends.
     @inline(__always)
     func findJoinNode() {
-        var u = Int(source[inArc]), v = Int(target[inArc])
+        let e = inArc, succNum = succNum, parent = parent
+        var u = Int(source[e]), v = Int(target[e])
         while u != v {
             if succNum[u] < succNum[v] { u = Int(parent[u]) } else { v = Int(parent[v]) }
         }
@@ -45,13 +46,16 @@ extension NetworkSimplex {
     /// Returns false when the entering arc itself blocks (it only changes bound).
     @inline(__always)
     func findLeavingArc() -> Bool {
+        let e0 = inArc, join = join
+        let pred = pred, predDir = predDir, parent = parent, flow = flow, cap = cap
         let first: Int, second: Int
-        if state[inArc] == Self.stateLower {
-            first = Int(source[inArc]); second = Int(target[inArc])
+        if state[e0] == Self.stateLower {
+            first = Int(source[e0]); second = Int(target[e0])
         } else {
-            first = Int(target[inArc]); second = Int(source[inArc])
+            first = Int(target[e0]); second = Int(source[e0])
         }
-        delta = cap[inArc]
+        var delta = cap[e0]
+        var out = 0
         var result = 0
         var u = first
         while u != join {
@@ -61,7 +65,7 @@ extension NetworkSimplex {
                 let c = cap[e]
                 d = c == Self.infinite ? Self.infinite : c - d
             }
-            if d < delta { delta = d; uOut = u; result = 1 }
+            if d < delta { delta = d; out = u; result = 1 }
             u = Int(parent[u])
         }
         u = second
@@ -72,9 +76,11 @@ extension NetworkSimplex {
                 let c = cap[e]
                 d = c == Self.infinite ? Self.infinite : c - d
             }
-            if d <= delta { delta = d; uOut = u; result = 2 }
+            if d <= delta { delta = d; out = u; result = 2 }
             u = Int(parent[u])
         }
+        self.delta = delta
+        if result != 0 { uOut = out }
         if result == 1 { uIn = first; vIn = second } else { uIn = second; vIn = first }
         return result != 0
     }
@@ -82,26 +88,31 @@ extension NetworkSimplex {
     /// Sends `delta` around the cycle and updates the arc states.
     @inline(__always)
     func changeFlow(_ change: Bool) {
+        let e0 = inArc, join = join, delta = delta
+        let pred = pred, predDir = predDir, parent = parent, flow = flow, state = state
         if delta > 0 {
-            let val = Int64(state[inArc]) * delta
-            flow[inArc] += val
-            var u = Int(source[inArc])
+            let val = Int64(state[e0]) * delta
+            flow[e0] += val
+            var u = Int(source[e0])
             while u != join { flow[Int(pred[u])] -= Int64(predDir[u]) * val; u = Int(parent[u]) }
-            u = Int(target[inArc])
+            u = Int(target[e0])
             while u != join { flow[Int(pred[u])] += Int64(predDir[u]) * val; u = Int(parent[u]) }
         }
         if change {
-            state[inArc] = Self.stateTree
+            state[e0] = Self.stateTree
             let out = Int(pred[uOut])
             state[out] = flow[out] == 0 ? Self.stateLower : Self.stateUpper
         } else {
-            state[inArc] = -state[inArc]
+            state[e0] = -state[e0]
         }
     }
 
     /// Re-hangs the subtree below the leaving arc from the entering arc: parent, pred,
     /// thread, reverse thread, successor counts and last successors (LEMON's update).
     func updateTreeStructure() {
+        let uIn = uIn, vIn = vIn, uOut = uOut, join = join, inArc = inArc
+        let parent = parent, pred = pred, predDir = predDir, thread = thread, revThread = revThread
+        let succNum = succNum, lastSucc = lastSucc, source = source
         let oldRevThread = Int(revThread[uOut])
         let oldSuccNum = succNum[uOut]
         let oldLastSucc = Int(lastSucc[uOut])
@@ -124,12 +135,13 @@ extension NetworkSimplex {
             var last = Int(lastSucc[uIn])
             var after = Int(thread[last])
             thread[vIn] = Int32(uIn)
-            dirtyRevs.removeAll(keepingCapacity: true)
-            dirtyRevs.append(Int32(vIn))
+            let dirty = dirtyRevs
+            var dirtyCount = 0
+            dirty[dirtyCount] = Int32(vIn); dirtyCount += 1
             while stem != uOut {
                 let nextStem = Int(parent[stem])
                 thread[last] = Int32(nextStem)
-                dirtyRevs.append(Int32(last))
+                dirty[dirtyCount] = Int32(last); dirtyCount += 1
                 let before = Int(revThread[stem])
                 thread[before] = Int32(after); revThread[after] = Int32(before)
                 parent[stem] = Int32(parStem)
@@ -144,7 +156,7 @@ extension NetworkSimplex {
             if oldRevThread != vIn {
                 thread[oldRevThread] = Int32(after); revThread[after] = Int32(oldRevThread)
             }
-            for u in dirtyRevs { revThread[Int(thread[Int(u)])] = u }
+            for k in 0..<dirtyCount { let u = dirty[k]; revThread[Int(thread[Int(u)])] = u }
 
             var tmpSc: Int32 = 0
             let tmpLs = lastSucc[uOut]
@@ -182,6 +194,7 @@ extension NetworkSimplex {
     /// Shifts the potentials of the re-hung subtree so the entering arc's reduced cost is 0.
     @inline(__always)
     func updatePotential() {
+        let uIn = uIn, pi = pi, thread = thread
         let sigma = pi[vIn] - pi[uIn] - Int64(predDir[uIn]) * cost[inArc]
         let end = Int(thread[Int(lastSucc[uIn])])
         var u = uIn

@@ -60,12 +60,16 @@ final class NetworkSimplex {
     let state: UnsafeMutablePointer<Int8>
     /// Internal index of each external arc.
     let internalIndex: UnsafeMutablePointer<Int32>
-    var dirtyRevs: [Int32] = []
+    /// Scratch of the tree update: nodes whose reverse thread must be refreshed (≤ nodes + 1).
+    let dirtyRevs: UnsafeMutablePointer<Int32>
 
     let blockSize: Int
     var nextArc = 0
     // Pivot scratch (as in LEMON).
     var inArc = 0, join = 0, uIn = 0, vIn = 0, uOut = 0, delta: Int64 = 0
+
+    /// Whether the next `solve()` starts with LEMON's initial pivots (after a cold start).
+    var needsInitialPivots = true
 
     /// Work done so far (summed over every `solve()` on this instance).
     private(set) var stats = NetworkSimplexStats()
@@ -101,6 +105,7 @@ final class NetworkSimplex {
         source = buffer(all, 0); target = buffer(all, 0); cost = buffer(all, 0)
         cap = buffer(all, 0); flow = buffer(all, 0); state = buffer(all, Self.stateLower)
         internalIndex = buffer(m, 0)
+        dirtyRevs = buffer(n + 2, 0)
 
         // LEMON's arc mixing: consecutive internal arcs come from far-apart external arcs, so
         // a block of the search sees many different tails and heads.
@@ -118,8 +123,16 @@ final class NetworkSimplex {
 
     deinit {
         for p in [supply, pi, cost, cap, flow] { p.deallocate() }
-        for p in [parent, pred, thread, revThread, succNum, lastSucc, source, target, internalIndex] { p.deallocate() }
+        for p in [parent, pred, thread, revThread, succNum, lastSucc, source, target, internalIndex, dirtyRevs] { p.deallocate() }
         predDir.deallocate(); state.deallocate()
+    }
+
+    /// Drops the current basis and starts again from the all-artificial one (a cold start);
+    /// the costs are kept. Use it when the previous basis is a poor start for the next costs
+    /// (an unrelated objective).
+    func resetBasis() {
+        initialiseBasis()
+        needsInitialPivots = true
     }
 
     /// The all-artificial basis: every node hangs from the root by an artificial arc
@@ -186,6 +199,10 @@ final class NetworkSimplex {
     func solve(tickEvery: Int = 1 << 14, pivotLimit: Int? = nil, tick: () -> Void = {}) throws {
         let limit = pivotLimit ?? max(1_000_000, 40 * (arcCount + nodeCount))
         var pivots = 0, degenerate = 0
+        if needsInitialPivots {
+            needsInitialPivots = false
+            pivots += initialPivots()
+        }
         while findEnteringArc() {
             findJoinNode()
             let change = findLeavingArc()
@@ -211,6 +228,30 @@ final class NetworkSimplex {
             preconditionFailure("NetworkSimplex ended without an optimality certificate: \(violation)")
         }
         #endif
+    }
+
+    /// LEMON's crash start after a cold start: for every demand node, the cheapest arc into it
+    /// enters the basis if its reduced cost is negative. Returns the pivots made.
+    private func initialPivots() -> Int {
+        let n = nodeCount
+        var best = [Int32](repeating: -1, count: n)
+        var bestCost = [Int64](repeating: .max, count: n)
+        for e in 0..<arcCount {
+            let t = Int(target[e])
+            if supply[t] < 0 && cost[e] < bestCost[t] { bestCost[t] = cost[e]; best[t] = Int32(e) }
+        }
+        var pivots = 0
+        for v in 0..<n where best[v] >= 0 {
+            let e = Int(best[v])
+            guard Int64(state[e]) * (cost[e] + pi[Int(source[e])] - pi[Int(target[e])]) < 0 else { continue }
+            inArc = e
+            findJoinNode()
+            let change = findLeavingArc()
+            changeFlow(change)
+            if change { updateTreeStructure(); updatePotential() }
+            pivots += 1
+        }
+        return pivots
     }
 
     /// Flow on external arc `a`.

@@ -28,6 +28,7 @@ struct BenchClearingCommand: ParsableCommand {
     @Option(help: "Read the round problem from this JSON file (format of scripts/cmap_reference.py).") var problem: String?
     @Option(help: "Use the first CMAP round of this cycle folder as the problem.") var roundOneOf: String?
     @Option(help: "Also clear this cycle folder end to end (parse + all CMAP rounds) with each path.") var cycle: String?
+    @Flag(help: "Run the network path's two chains of LPs one after the other (one core).") var sequential = false
     @Option(help: "Write the network path's five integer LPs (peer format, Benchmarks/peers/README.md) to this file.") var export: String?
     @Option(help: "Comma-separated solver paths (default: network,simplex).") var paths: String?
     @Option(help: "Write the round problem as JSON to this file (atomically) before solving.") var dump: String?
@@ -41,6 +42,7 @@ struct BenchClearingCommand: ParsableCommand {
             var results: [CMAPRoundSolution] = []
             for path in chosen {
                 let outcome: CMAPBenchmark.Outcome
+                let cpu0 = Self.cpuSeconds()
                 do {
                     if let export, path == .network {
                         guard let out = FileHandle(forWritingAtPath: export) ?? {
@@ -48,19 +50,22 @@ struct BenchClearingCommand: ParsableCommand {
                         }() else { throw CLIFailure("--export \(export): cannot write the file") }
                         defer { try? out.close() }
                         try out.truncate(atOffset: 0)
-                        outcome = try CMAPBenchmark.run(p, path: path, clock: SystemClock.monotonicNanos) { try out.write(contentsOf: $0) }
+                        outcome = try CMAPBenchmark.run(p, path: path, clock: SystemClock.monotonicNanos, sequential: sequential) { try out.write(contentsOf: $0) }
                     } else {
-                        outcome = try CMAPBenchmark.run(p, path: path, clock: SystemClock.monotonicNanos)
+                        outcome = try CMAPBenchmark.run(p, path: path, clock: SystemClock.monotonicNanos, sequential: sequential)
                     }
                 } catch let e as CLIFailure { throw e } catch {
                     throw CLIFailure("bench clearing: \(path.rawValue) path failed: \(error)")
                 }
+                let cpu = Self.cpuSeconds() - cpu0
                 let s = outcome.solution
                 results.append(s)
                 print(String(format: "path=%@ seconds=%.4f objective=%.12f z1Max=%.9f z1Min=%.9f z2Max=%.9f z2Min=%.9f grid_wh=%lld",
                              path.rawValue, s.solveSeconds, s.objective, s.z1Max, s.z1Min, s.z2Max, s.z2Min, s.gridCapacity))
+                print(String(format: "path=%@ cpu_seconds=%.4f", path.rawValue, cpu))
                 if path == .network {
                     print("path=network pivots=\(outcome.pivots) integer_objectives=\(outcome.integerObjectives.joined(separator: ","))")
+                    print("path=network per_lp=" + outcome.perLP.map { String(format: "%d:%.4f", $0.pivots, $0.seconds) }.joined(separator: ","))
                 }
             }
             if let first = results.first {
@@ -76,6 +81,13 @@ struct BenchClearingCommand: ParsableCommand {
             }
             if let cycle { try benchCycle(cycle, chosen) }
         }
+    }
+
+    /// CPU time of the whole process (all threads), seconds.
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func selectedPaths() throws -> [CMAPSolverPath] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Clearing
+import GridClearCore
 
 /// 250 / 500 / 1000 a side against OR-Tools reference values (`scripts/cmap_reference_large.py`,
 /// which regenerates the same `CMAPRoundProblem.random` instances from their parameters; the
