@@ -3,8 +3,9 @@ import GridClearSystem
 
 /// Shows `ClearingEvent`s on stderr: solver fallbacks always (one line each); CMAP progress
 /// only when stderr is a terminal, `--quiet` is off and the round's solve has run for at
-/// least `threshold` seconds — one line rewritten in place (at most 4 times a second), erased
-/// when a fallback line comes and when the printer goes away (the command's clear returned).
+/// least `threshold` seconds — one line rewritten in place (at most 4 times a second; the
+/// highest LP started in the round, as the extremes run two at a time), erased when a fallback
+/// line comes, when a new round starts and when the printer goes away (the clear returned).
 final class ProgressPrinter: @unchecked Sendable {
     static let threshold = 2.0
     private let lock = Mutex()
@@ -24,15 +25,17 @@ final class ProgressPrinter: @unchecked Sendable {
     private func handle(_ event: ClearingEvent) {
         lock.lock(); defer { lock.unlock() }
         switch event {
-        case let .cmapProgress(round, lp, _, elapsed):
+        case let .cmapProgress(round, lp, count, elapsed):
             guard showProgress else { return }
-            guard elapsed >= Self.threshold else {
-                if lineShown && round != shownLP.round { erase() }   // a new, still short round
-                return
-            }
-            guard (round, lp) != shownLP || elapsed - shownAt >= 0.25 else { return }
-            shownLP = (round, lp); shownAt = elapsed
-            write("\r\u{1B}[K" + event.message)
+            if round != shownLP.round { shownLP = (round, 0); if lineShown { erase() } }
+            // The network path runs two extreme LPs at once: show the highest LP started.
+            let highest = max(lp, shownLP.lp)
+            let changed = highest != shownLP.lp
+            shownLP.lp = highest
+            guard elapsed >= Self.threshold, changed || elapsed - shownAt >= 0.25 else { return }
+            shownAt = elapsed
+            let line = ClearingEvent.cmapProgress(round: round, lp: highest, lpCount: count, elapsedSeconds: elapsed).message
+            write("\r\u{1B}[K" + line)
             lineShown = true
         case .solverFallback:
             erase()
