@@ -7,22 +7,22 @@ extension NetworkSimplex {
     /// a full pass over every real arc found none (the optimality proof).
     @inline(__always)
     func findEnteringArc() -> Bool {
-        let m = arcCount
+        let m = arcCount, block = blockSize
+        let src = source, tgt = target, cst = cost, st = state, p = pi
         var minimum: Int64 = 0
-        var count = blockSize
         var best = -1
         var e = nextArc
-        let src = source, tgt = target, cst = cost, st = state, p = pi
-        for _ in 0..<m {
-            let c = Int64(st[e]) &* (cst[e] &+ p[Int(src[e])] &- p[Int(tgt[e])])
-            if c < minimum { minimum = c; best = e }
-            e += 1
-            if e == m { e = 0 }
-            count -= 1
-            if count == 0 {
-                if minimum < 0 { break }
-                count = blockSize
+        var scanned = 0
+        // Blocks never straddle the end of the arc array, so the inner loop has fixed bounds.
+        while scanned < m {
+            let end = min(e + block, m)
+            for k in e..<end {
+                let c = Int64(st[k]) &* (cst[k] &+ p[Int(src[k])] &- p[Int(tgt[k])])
+                if c < minimum { minimum = c; best = k }
             }
+            scanned += end - e
+            e = end == m ? 0 : end
+            if minimum < 0 { break }
         }
         guard minimum < 0 else { return false }
         inArc = best
