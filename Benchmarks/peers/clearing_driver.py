@@ -29,8 +29,11 @@ def timed(cmd):
 def lp_seconds(out):
     return sum(float(x) for x in re.findall(r"^lp=\d+ seconds=(\S+)", out, re.M))
 
+def lp_cpu(out):
+    return sum(float(x) for x in re.findall(r"^lp=\d+ seconds=\S+ cpu_seconds=(\S+)", out, re.M))
+
 def lp_objectives(out):
-    return re.findall(r"^lp=\d+ seconds=\S+ objective=(-?\d+)", out, re.M)
+    return re.findall(r"^lp=\d+ seconds=\S+ cpu_seconds=\S+ objective=(-?\d+)", out, re.M)
 
 rows = []
 for size in sizes:
@@ -42,19 +45,21 @@ for size in sizes:
     ours = re.search(r"integer_objectives=(\S+)", out).group(1).split(",")
     reps = repeat if size < 2000 else big_repeat
     t = {"gridclear": [], "lemon": [], "ortools": [], "e2e": []}
+    cpu = {"gridclear": [], "lemon": [], "ortools": []}
     rss = {"gridclear": 0.0, "lemon": 0.0, "ortools": 0.0, "e2e": 0.0}
     notes = []
     for r in range(reps):
         out, _, mem = timed([gridclear, "bench", "clearing", "--round-one-of", cycle, "--paths", "network"])
         t["gridclear"].append(float(re.search(r"path=network seconds=(\S+)", out).group(1))); rss["gridclear"] = max(rss["gridclear"], mem)
+        cpu["gridclear"].append(float(re.search(r"path=network cpu_seconds=(\S+)", out).group(1)))
         pivots = re.search(r"pivots=(\d+)", out).group(1)
         out, _, mem = timed([lemon, lpfile])
-        t["lemon"].append(lp_seconds(out)); rss["lemon"] = max(rss["lemon"], mem)
+        t["lemon"].append(lp_seconds(out)); rss["lemon"] = max(rss["lemon"], mem); cpu["lemon"].append(lp_cpu(out))
         if lp_objectives(out) != ours:
             sys.exit(f"LEMON and GridClear disagree at {size}: {lp_objectives(out)} vs {ours}")
         if size <= ortools_max:
             out, _, mem = timed([sys.executable, os.path.join(repo, "Benchmarks/peers/ortools_mcf.py"), lpfile])
-            t["ortools"].append(lp_seconds(out)); rss["ortools"] = max(rss["ortools"], mem)
+            t["ortools"].append(lp_seconds(out)); rss["ortools"] = max(rss["ortools"], mem); cpu["ortools"].append(lp_cpu(out))
             if "cost_shift" in out:
                 notes.append("OR-Tools needed shifted costs")
             elif lp_objectives(out) != ours:
@@ -62,17 +67,18 @@ for size in sizes:
         _, wall, mem = timed([gridclear, "clear", cycle, "--out", os.path.join(work, "out"), "--quiet"])
         t["e2e"].append(wall); rss["e2e"] = max(rss["e2e"], mem)
     os.remove(lpfile)
-    rows.append((size, t, rss, pivots, sorted(set(notes))))
+    rows.append((size, t, rss, pivots, sorted(set(notes)), cpu))
     def fmt(xs): return "—" if not xs else f"{min(xs):.3f} / {statistics.median(xs):.3f}"
     med = {k: statistics.median(v) if v else None for k, v in t.items()}
     line = (f"{size}×{size}: five LPs min/median s — GridClear {fmt(t['gridclear'])} ({pivots} pivots), "
-            f"LEMON cold {fmt(t['lemon'])}, OR-Tools {fmt(t['ortools'])}; end to end {fmt(t['e2e'])}")
+            f"LEMON cold {fmt(t['lemon'])}, OR-Tools {fmt(t['ortools'])}; end to end {fmt(t['e2e'])}; "
+            f"CPU min/median s — GridClear {fmt(cpu['gridclear'])}, LEMON {fmt(cpu['lemon'])}, OR-Tools {fmt(cpu['ortools'])}")
     print(line, flush=True)
 
 print()
 print("| size | GridClear five LPs min / median (s) | LEMON cold | OR-Tools | LEMON / GridClear | OR-Tools / GridClear | GridClear end to end (s) | peak RSS MiB: GridClear bench / clear / LEMON / OR-Tools |")
 print("|---|---|---|---|---|---|---|---|")
-for size, t, rss, pivots, notes in rows:
+for size, t, rss, pivots, notes, _ in rows:
     med = {k: statistics.median(v) if v else None for k, v in t.items()}
     def f(k): return "—" if not t[k] else f"{min(t[k]):.3f} / {med[k]:.3f}"
     def ratio(k): return "—" if not t[k] else f"{med[k] / med['gridclear']:.2f}×"
@@ -80,8 +86,16 @@ for size, t, rss, pivots, notes in rows:
           f"{rss['gridclear']:.0f} / {rss['e2e']:.0f} / {rss['lemon']:.0f} / {rss['ortools'] or float('nan'):.0f} |" + (" " + "; ".join(notes) if notes else ""))
 
 print()
-for k, name in [("gridclear", "GridClear five LPs"), ("lemon", "LEMON cold"), ("ortools", "OR-Tools"), ("e2e", "GridClear end to end")]:
-    pts = [(math.log(s), math.log(statistics.median(t[k]))) for s, t, _, _, _ in rows if t[k] and statistics.median(t[k]) > 0]
+print("CPU seconds of the five LPs (process CPU time, all threads; medians): " + "; ".join(
+    f"{size}: GridClear {statistics.median(c['gridclear']):.3f}, LEMON {statistics.median(c['lemon']):.3f}"
+    + (f", OR-Tools {statistics.median(c['ortools']):.3f}" if c["ortools"] else "") for size, _, _, _, _, c in rows))
+print()
+series = [(name, [(s, t[k]) for s, t, _, _, _, _ in rows]) for k, name in
+          [("gridclear", "GridClear five LPs"), ("lemon", "LEMON cold"), ("ortools", "OR-Tools"), ("e2e", "GridClear end to end")]]
+series += [(name, [(s, c[k]) for s, _, _, _, _, c in rows]) for k, name in
+           [("gridclear", "GridClear five LPs, CPU"), ("lemon", "LEMON cold, CPU"), ("ortools", "OR-Tools, CPU")]]
+for name, values in series:
+    pts = [(math.log(s), math.log(statistics.median(v))) for s, v in values if v and statistics.median(v) > 0]
     if len(pts) >= 2:
         mx = sum(x for x, _ in pts) / len(pts); my = sum(y for _, y in pts) / len(pts)
         slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
