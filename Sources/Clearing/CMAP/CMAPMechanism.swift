@@ -24,23 +24,7 @@ public struct CMAPMechanism: ClearingMechanism {
         let market = inputs.market
         let bids = inputs.bidsByArrival, offers = inputs.offersByArrival
         let m = bids.count, n = offers.count
-        let lossModel = LossModel(market: market, grid: inputs.grid)
-        var losses = [PairLoss](); losses.reserveCapacity(m * n)
-        var aRaw = [Double](repeating: 0, count: m * n), bRaw = aRaw
-        var reachable = [Bool](repeating: true, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                let l = lossModel.pair(bids[i], offers[j])
-                losses.append(l)
-                reachable[i * n + j] = l.reachable
-                if l.reachable {
-                    aRaw[i * n + j] = CMAPSatisfaction.buyer(bids[i], offers[j], loss: l, market: market)
-                    bRaw[i * n + j] = CMAPSatisfaction.seller(bids[i], offers[j], loss: l, market: market)
-                }
-            }
-        }
-        let a = CMAPSatisfaction.normalise(aRaw, include: reachable)
-        let b = CMAPSatisfaction.normalise(bRaw, include: reachable)
+        let (losses, a, b, reachable) = Self.satisfactions(inputs)
         let threshold = market.cmap.rejectionThreshold
 
         var remainingDemand = bids.map(\.quantity)
@@ -68,7 +52,7 @@ public struct CMAPMechanism: ClearingMechanism {
             if !pal.contains(true) { break }
             let problem = CMAPRoundProblem(demands: active.map { remainingDemand[$0] }, supplies: remainingSupply,
                                            a: pa, b: pb, allowed: pal, weights: market.cmap.objectiveWeights)
-            let sol = try Self.solveRound(problem, path: solver, clock: context.monotonicNanos)
+            let sol = try Self.solveRound(problem, round: round, path: solver, clock: context.monotonicNanos, events: context.events)
             var matchedWh: Wh = 0, rejectedWh: Wh = 0, rejectedPairs = 0
             for (r, i) in active.enumerated() {
                 gridBuy[i] += sol.gridFlows[r]
@@ -126,5 +110,39 @@ public struct CMAPMechanism: ClearingMechanism {
         let result = ClearingResult(mechanism: name, trades: trades, rounds: reports)
         try result.validate(against: inputs)
         return result
+    }
+
+    /// Pair losses, normalised satisfactions a', b' (m×n row-major, bids and offers in
+    /// arrival order) and reachability, as every round uses them.
+    static func satisfactions(_ inputs: CycleInputs) -> (losses: [PairLoss], a: [Double], b: [Double], reachable: [Bool]) {
+        let market = inputs.market
+        let bids = inputs.bidsByArrival, offers = inputs.offersByArrival
+        let m = bids.count, n = offers.count
+        let lossModel = LossModel(market: market, grid: inputs.grid)
+        var losses = [PairLoss](); losses.reserveCapacity(m * n)
+        var aRaw = [Double](repeating: 0, count: m * n), bRaw = aRaw
+        var reachable = [Bool](repeating: true, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                let l = lossModel.pair(bids[i], offers[j])
+                losses.append(l)
+                reachable[i * n + j] = l.reachable
+                if l.reachable {
+                    aRaw[i * n + j] = CMAPSatisfaction.buyer(bids[i], offers[j], loss: l, market: market)
+                    bRaw[i * n + j] = CMAPSatisfaction.seller(bids[i], offers[j], loss: l, market: market)
+                }
+            }
+        }
+        return (losses, CMAPSatisfaction.normalise(aRaw, include: reachable), CMAPSatisfaction.normalise(bRaw, include: reachable), reachable)
+    }
+
+    /// The first round's problem of a cycle, exactly as `clear` builds it.
+    public static func roundOneProblem(_ inputs: CycleInputs) -> CMAPRoundProblem {
+        let (_, a, b, reachable) = satisfactions(inputs)
+        let demands = inputs.bidsByArrival.map(\.quantity), supplies = inputs.offersByArrival.map(\.quantity)
+        var allowed = reachable
+        for k in 0..<allowed.count where supplies[k % max(supplies.count, 1)] <= 0 { allowed[k] = false }
+        return CMAPRoundProblem(demands: demands, supplies: supplies, a: a, b: b, allowed: allowed,
+                                weights: inputs.market.cmap.objectiveWeights)
     }
 }
