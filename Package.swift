@@ -39,10 +39,13 @@ var targets: [Target] = [
     .target(name: "LedgerLite",
             dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"]),
+    // The privacy-preserving market as flows (issue 14): adapters from cycle inputs, the
+    // in-process and networked drivers of the Privacy/Market roles.
+    .target(name: "PrivateMarket", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy"], swiftSettings: swift6),
 
     // The thin command-line front end.
     .executableTarget(name: "gridclear",
-                      dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                      dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 ]
 
@@ -50,6 +53,8 @@ let testTargets: [Target] = [
     .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
     .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "Clearing"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearCore", "Clearing", "Privacy", "PrivateMarket",
+                                                          .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
     .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")]),
     .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "MeterIngest"], resources: [.copy("Fixtures")]),

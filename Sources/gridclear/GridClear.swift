@@ -18,6 +18,7 @@ struct GridClear: ParsableCommand {
             AuditCommand.self, ProofCommand.self, VerifyProofCommand.self, ReplayCommand.self,
             RCICommand.self, MeterCommand.self, SettleCommand.self, NodeCommand.self,
             KeygenCommand.self, BenchCommand.self,
+            PrivateCommand.self,
         ]
     )
 }
