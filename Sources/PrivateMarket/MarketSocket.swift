@@ -39,16 +39,17 @@ final class MarketSocket {
         return s
     }
 
-    /// Waits up to `timeoutMilliseconds` for a connection and reads its one frame.
-    func acceptFrame(timeoutMilliseconds: Int32) throws -> [UInt8]? {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let r = try Syscall.retrying("poll", path) { poll(&p, 1, timeoutMilliseconds) }
-        if r == 0 { return nil }
-        let c = try Syscall.retrying("accept", path) { accept(fd, nil, nil) }
-        let conn = MarketSocket(fd: c, path: path)
+    /// Waits up to `timeoutMilliseconds` for a connection on any of `sockets` and reads its one frame.
+    static func acceptFrame(on sockets: [MarketSocket], timeoutMilliseconds: Int32) throws -> [UInt8]? {
+        var ps = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        let r = try Syscall.retrying("poll", sockets.first?.path ?? "") { poll(&ps, nfds_t(ps.count), timeoutMilliseconds) }
+        guard r > 0, let i = ps.firstIndex(where: { $0.revents & Int16(POLLIN) != 0 }) else { return nil }
+        let listener = sockets[i]
+        let c = try Syscall.retrying("accept", listener.path) { accept(listener.fd, nil, nil) }
+        let conn = MarketSocket(fd: c, path: listener.path)
         let header = try conn.readExactly(4)
         let n = header.reduce(0) { $0 << 8 | Int($1) }
-        guard n > 0, n <= Self.maxFrame else { throw PrivateMarketError.incomplete("frame of \(n) bytes on \(path)") }
+        guard n > 0, n <= maxFrame else { throw PrivateMarketError.incomplete("frame of \(n) bytes on \(listener.path)") }
         return try conn.readExactly(n)
     }
 

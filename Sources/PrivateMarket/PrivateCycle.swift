@@ -159,14 +159,21 @@ public enum PrivateCycle {
     }
 }
 
-/// The market operator's mailbox: closes the gate, receives `matchingDone`.
+/// The market operator's mailbox: closes the gate, receives the participants' slot reports
+/// (process mode) and the published match records.
 public final class OperatorRole: MarketRole {
     public let address: MarketAddress = "operator"
     public var transcript = MarketTranscript(role: "operator")
-    public private(set) var done: Int?
+    public private(set) var published: [ConfirmedMatch]?
+    /// Quote id → slot (−1: rejected), as each participant reported it.
+    public private(set) var reports: [String: Int] = [:]
     public init() {}
     public func handle(_ message: MarketMessage, from peer: MarketAddress) throws -> [MarketEnvelope] {
-        if case .matchingDone(let n) = message { done = n }
+        switch message {
+        case .published(let ms): published = ms
+        case .partyReport(let q, let slot): reports[q] = slot
+        default: break
+        }
         return []
     }
 }

@@ -10,7 +10,7 @@ import Testing
 /// cycle's per-column extremes (in `scales`), a matched seller's ask (to the matching
 /// service, in the seller's confirmation) and the traded energies (in match records).
 @Suite struct TranscriptTests {
-    static let outcome: Result<PrivateCycleOutcome, Error> = Result { try PrivateCycle.run(privateInstance(seed: 21, bids: 4, offers: 4), options: testOptions()) }
+    nonisolated(unsafe) static let outcome: Result<PrivateCycleOutcome, Error> = Result { try PrivateCycle.run(privateInstance(seed: 21, bids: 4, offers: 4), options: testOptions()) }
     static let inputs = privateInstance(seed: 21, bids: 4, offers: 4)
 
     struct Party { var identity: String; var price: Int64; var quantity: Int64; var address: String; var isSeller: Bool }
@@ -33,7 +33,10 @@ import Testing
         let ps = Self.parties(o)
         for t in o.transcripts where t.role != o.authority.address {
             let bytes = t.receivedBytes
-            for p in ps { #expect(!bytes.contains(subsequence: Array(p.identity.utf8)), "\(t.role) received \(p.identity)") }
+            for p in ps {
+                let seen = bytes.contains(subsequence: Array(p.identity.utf8))
+                #expect(!seen, "\(t.role) received \(p.identity)")
+            }
         }
         // the authority sees identities only as channel peers, never inside a plan
         #expect(!o.authority.transcript.entries.contains { $0.kind == "plan" })
@@ -45,7 +48,8 @@ import Testing
         for t in [o.keyHolder.transcript] + o.trusteeRoles.map(\.transcript) {
             let bytes = t.receivedBytes
             for p in ps {
-                #expect(!bytes.contains(subsequence: be64(p.price)), "\(t.role) received a price")
+                let seen = bytes.contains(subsequence: be64(p.price))
+                #expect(!seen, "\(t.role) received a price")
             }
             #expect(Set(t.entries.filter(\.received).map(\.kind)).isSubset(of: ["range-query", "rank-open", "rank-next", "energy-query", "deviation-query", "trace-request"]))
         }
@@ -57,10 +61,13 @@ import Testing
         let allowed = Self.extremes().union(matchedSellers)
         let bytes = o.matching.transcript.receivedBytes
         for p in Self.parties(o) where !allowed.contains(p.price) {
-            #expect(!bytes.contains(subsequence: be64(p.price)), "matching service received the price of \(p.isSeller ? "an unmatched seller" : "a buyer")")
+            let seen = bytes.contains(subsequence: be64(p.price))
+            #expect(!seen, "matching service received the price of \(p.isSeller ? "an unmatched seller" : "a buyer")")
         }
-        for p in Self.parties(o) where !Self.extremes().contains(p.quantity) {
-            #expect(!bytes.contains(subsequence: be64(p.quantity)), "matching service received a submitted quantity")
+        let traded = Set(o.matches.map(\.energy))   // revealed: the energies of the trades
+        for p in Self.parties(o) where !Self.extremes().contains(p.quantity) && !traded.contains(p.quantity) {
+            let seen = bytes.contains(subsequence: be64(p.quantity))
+            #expect(!seen, "matching service received a submitted quantity")
         }
         #expect(Set(o.matching.transcript.entries.filter(\.received).map(\.kind))
             .isSubset(of: ["plan", "gate-closed", "range-answer", "seller-row", "distance-reply", "rank-answer", "energy-answer", "match-confirmation"]))
@@ -71,11 +78,14 @@ import Testing
         let ps = Self.parties(o)
         for p in o.participants {
             let bytes = p.transcript.receivedBytes
+            let traded = Set(o.matches.map(\.energy))
             for q in ps where q.address != p.address && !Self.extremes().contains(q.price) {
-                #expect(!bytes.contains(subsequence: be64(q.price)), "\(p.address) received another party's price")
+                let seen = bytes.contains(subsequence: be64(q.price))
+                #expect(!seen, "\(p.address) received another party's price")
             }
-            for q in ps where q.address != p.address && !Self.extremes().contains(q.quantity) {
-                #expect(!bytes.contains(subsequence: be64(q.quantity)), "\(p.address) received another party's quantity")
+            for q in ps where q.address != p.address && !Self.extremes().contains(q.quantity) && !traded.contains(q.quantity) {
+                let seen = bytes.contains(subsequence: be64(q.quantity))
+                #expect(!seen, "\(p.address) received another party's quantity")
             }
         }
     }

@@ -42,6 +42,16 @@ public final class CutAndChooseAuthority: @unchecked Sendable {
         key = try _RSA.BlindSigning.PrivateKey(keySize: .init(bitCount: keyBits), parameters: .RSABSSA_SHA384_PSS_Randomized)
     }
 
+    /// An authority from its PEM private key (handed to the authority process on stdin).
+    public init(round: UInt64, tracingKey: Point, registered: Set<String>, candidates: Int, pemRepresentation: String) throws {
+        precondition(candidates >= 2, "cut-and-choose needs at least 2 candidates")
+        self.round = round; self.tracingKey = tracingKey; self.registered = registered; self.candidates = candidates
+        key = try _RSA.BlindSigning.PrivateKey(pemRepresentation: pemRepresentation, parameters: .RSABSSA_SHA384_PSS_Randomized)
+    }
+
+    /// The PEM private key (to hand to the authority's process; never write it to a data folder).
+    public var pemRepresentation: String { key.pemRepresentation }
+
     public var publicKey: PseudonymAuthorityKey { PseudonymAuthorityKey(round: round, key: key.publicKey) }
     public var registry: [String] { lock.lock(); defer { lock.unlock() }; return registered.sorted() }
 

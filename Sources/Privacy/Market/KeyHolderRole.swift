@@ -51,17 +51,13 @@ public final class KeyHolderRole: MarketRole {
             sessions[session]!.removeAll { $0.slot == exclude }
             return [MarketEnvelope(to: peer, .rankAnswer(session: session, slot: best(session)))]
 
-        case .energyQuery(let session, let blinded, let remaining, let available):
-            // blinded = Enc(ρ·(rem − avail) + ρ'), 0 ≤ ρ' < ρ: its sign is the sign of rem − avail.
-            let s = secretKey.decryptBig(blinded).signum
-            let buyerDone = s <= 0
-            let sellerDone: Bool
-            let energy: Int64
-            if s < 0 { energy = try secretKey.decrypt(remaining); sellerDone = false }
-            else { energy = try secretKey.decrypt(available); sellerDone = true }
-            let both = s == 0 || (buyerDone && sellerDone)
-            transcript.learn("session \(session) energy \(energy) remaining≤available \(buyerDone)")
-            return [MarketEnvelope(to: peer, .energyAnswer(session: session, energy: energy, buyerDone: buyerDone || both, sellerDone: sellerDone))]
+        case .energyQuery(let session, let remNotBelow, let availNotBelow, let remaining, let available):
+            // Each blinded value's sign is exactly one comparison; both non-negative means equal.
+            let remGE = secretKey.decryptBig(remNotBelow).signum >= 0
+            let availGE = secretKey.decryptBig(availNotBelow).signum >= 0
+            let energy = try secretKey.decrypt(remGE ? available : remaining)
+            transcript.learn("session \(session) energy \(energy) remaining≥available \(remGE) available≥remaining \(availGE)")
+            return [MarketEnvelope(to: peer, .energyAnswer(session: session, energy: energy, buyerDone: availGE, sellerDone: remGE))]
 
         case .deviationQuery(let record, let matched, let tol, let sellerShort, let buyerShort):
             let ds = try secretKey.decrypt(sellerShort), db = try secretKey.decrypt(buyerShort)

@@ -3,6 +3,7 @@ public struct MarketTimings: Sendable {
     public var nanos: [String: UInt64] = [:]
     public var messages: [String: Int] = [:]
     public var bytes: [String: Int] = [:]
+    public init() {}
 }
 
 /// An in-memory network for the market roles: FIFO delivery, every message encoded to its

@@ -24,17 +24,22 @@ extension MarketMessage {
         case .rankOpen(let s, let cs): w.u8(16); w.u32(s); w.array(cs) { w, c in w.u32(c.slot); w.ciphertext(c.distance); w.f64(c.pairTerm) }
         case .rankNext(let s, let x): w.u8(17); w.u32(s); w.u32(x)
         case .rankAnswer(let s, let slot): w.u8(18); w.u32(s); w.bool(slot != nil); if let slot { w.u32(slot) }
-        case .energyQuery(let s, let b, let rem, let av): w.u8(19); w.u32(s); w.ciphertext(b); w.ciphertext(rem); w.ciphertext(av)
+        case .energyQuery(let s, let b1, let b2, let rem, let av): w.u8(19); w.u32(s); w.ciphertext(b1); w.ciphertext(b2); w.ciphertext(rem); w.ciphertext(av)
         case .energyAnswer(let s, let e, let bd, let sd): w.u8(20); w.u32(s); w.i64(e); w.bool(bd); w.bool(sd)
         case .matchRecord(let r, let blinding): w.u8(21); r.write(to: &w); w.scalar(blinding)
         case .matchConfirmation(let c): w.u8(22); c.write(to: &w)
-        case .matchingDone(let n): w.u8(23); w.u32(n)
+        case .published(let ms):
+            w.u8(23)
+            w.array(ms) { w, m in m.record.write(to: &w); w.bool(m.price != nil); if let p = m.price { w.i64(p) }; w.bool(m.buyerConfirmed); w.bool(m.sellerConfirmed) }
         case .meterReading(let r, let side, let a): w.u8(24); w.u32(r); w.u8(side.rawValue); w.ciphertext(a)
         case .deviationQuery(let r, let m, let tol, let s, let b): w.u8(25); w.u32(r); w.i64(m); w.i64(tol); w.ciphertext(s); w.ciphertext(b)
         case .deviationAnswer(let r, let o):
             w.u8(26); w.u32(r); w.bool(o.withinTolerance); w.i64(o.settled); w.i64(o.deviationBP); w.bool(o.sellerAtFault); w.bool(o.buyerAtFault)
         case .traceRequest(let t): w.u8(27); w.blob(t)
         case .traceShare(let p): w.u8(28); w.u32(Int(p.index)); w.point(p.d); w.point(p.a1); w.point(p.a2); w.scalar(p.z)
+        case .submitPlan: w.u8(29)
+        case .partyReport(let q, let slot): w.u8(30); w.text(q); w.i64(Int64(slot))
+        case .shutdown: w.u8(31)
         }
         return w.bytes
     }
@@ -65,11 +70,16 @@ extension MarketMessage {
         case 16: m = .rankOpen(session: try r.u32(), candidates: try r.array { r in RankCandidate(slot: try r.u32(), distance: try r.ciphertext(pk), pairTerm: try r.f64()) })
         case 17: m = .rankNext(session: try r.u32(), exclude: try r.u32())
         case 18: let s = try r.u32(); m = .rankAnswer(session: s, slot: try r.bool() ? try r.u32() : nil)
-        case 19: m = .energyQuery(session: try r.u32(), blindedDifference: try r.ciphertext(pk), remaining: try r.ciphertext(pk), available: try r.ciphertext(pk))
+        case 19: m = .energyQuery(session: try r.u32(), remainingNotBelow: try r.ciphertext(pk), availableNotBelow: try r.ciphertext(pk), remaining: try r.ciphertext(pk), available: try r.ciphertext(pk))
         case 20: m = .energyAnswer(session: try r.u32(), energy: try r.i64(), buyerDone: try r.bool(), sellerDone: try r.bool())
         case 21: m = .matchRecord(try MatchRecord.read(from: &r), blinding: try r.scalar())
         case 22: m = .matchConfirmation(try MatchConfirmation.read(from: &r))
-        case 23: m = .matchingDone(records: try r.u32())
+        case 23:
+            m = .published(try r.array { r in
+                let rec = try MatchRecord.read(from: &r)
+                let price = try r.bool() ? try r.i64() : nil
+                return ConfirmedMatch(record: rec, price: price, buyerConfirmed: try r.bool(), sellerConfirmed: try r.bool())
+            })
         case 24:
             let id = try r.u32()
             guard let side = PlanSide(rawValue: try r.u8()) else { throw PrivacyError.malformedEncoding("unknown side") }
@@ -82,6 +92,12 @@ extension MarketMessage {
         case 28:
             let idx = try r.u32()
             m = .traceShare(PartialDecryption(index: UInt32(idx), d: try r.point(), a1: try r.point(), a2: try r.point(), z: try r.scalar()))
+        case 29: m = .submitPlan
+        case 30:
+            let q = try r.text(max: 200), slot = try r.i64()
+            guard slot >= -1, slot < Int64(Int32.max) else { throw PrivacyError.malformedEncoding("slot \(slot)") }
+            m = .partyReport(quote: q, slot: Int(slot))
+        case 31: m = .shutdown
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

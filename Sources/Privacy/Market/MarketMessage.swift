@@ -40,11 +40,14 @@ public enum MarketMessage: Sendable {
     case rankOpen(session: Int, candidates: [RankCandidate])
     case rankNext(session: Int, exclude: Int)
     case rankAnswer(session: Int, slot: Int?)
-    case energyQuery(session: Int, blindedDifference: PaillierCiphertext, remaining: PaillierCiphertext, available: PaillierCiphertext)
+    /// Enc(ρ·(rem − avail) + ρ′) and Enc(σ·(avail − rem) + σ′) with 0 ≤ ρ′ < ρ, 0 ≤ σ′ < σ:
+    /// their signs say rem ≥ avail and avail ≥ rem (both: equal), nothing more.
+    case energyQuery(session: Int, remainingNotBelow: PaillierCiphertext, availableNotBelow: PaillierCiphertext, remaining: PaillierCiphertext, available: PaillierCiphertext)
     case energyAnswer(session: Int, energy: Int64, buyerDone: Bool, sellerDone: Bool)
     case matchRecord(MatchRecord, blinding: Scalar)
     case matchConfirmation(MatchConfirmation)
-    case matchingDone(records: Int)
+    /// All records confirmed by both parties: the matching service publishes them to the operator.
+    case published([ConfirmedMatch])
     // settlement
     case meterReading(record: Int, side: PlanSide, actual: PaillierCiphertext)
     case deviationQuery(record: Int, matched: Int64, toleranceBP: Int64, sellerShortfall: PaillierCiphertext, buyerShortfall: PaillierCiphertext)
@@ -52,6 +55,13 @@ public enum MarketMessage: Sendable {
     // tracing
     case traceRequest(tag: [UInt8])
     case traceShare(PartialDecryption)
+    // operator control (process mode)
+    /// Operator → participant: publish your plan now (plans reach the matching service in arrival order).
+    case submitPlan
+    /// Participant → operator: which quote of the cycle file it published and the slot it got (−1: rejected).
+    case partyReport(quote: String, slot: Int)
+    /// Operator → every process: stop.
+    case shutdown
 
     /// A short kind name for transcripts.
     public var kind: String {
@@ -78,12 +88,15 @@ public enum MarketMessage: Sendable {
         case .energyAnswer: return "energy-answer"
         case .matchRecord: return "match-record"
         case .matchConfirmation: return "match-confirmation"
-        case .matchingDone: return "matching-done"
+        case .published: return "published"
         case .meterReading: return "meter-reading"
         case .deviationQuery: return "deviation-query"
         case .deviationAnswer: return "deviation-answer"
         case .traceRequest: return "trace-request"
         case .traceShare: return "trace-share"
+        case .submitPlan: return "submit-plan"
+        case .partyReport: return "party-report"
+        case .shutdown: return "shutdown"
         }
     }
 }

@@ -25,6 +25,9 @@ public struct MatchingServiceConfig: Sendable {
 
 /// A match as the matching service publishes it once both parties confirmed.
 public struct ConfirmedMatch: Sendable, Equatable {
+    public init(record: MatchRecord, price: Int64?, buyerConfirmed: Bool, sellerConfirmed: Bool) {
+        self.record = record; self.price = price; self.buyerConfirmed = buyerConfirmed; self.sellerConfirmed = sellerConfirmed
+    }
     public var record: MatchRecord
     public var price: Int64?
     public var buyerConfirmed: Bool, sellerConfirmed: Bool
@@ -111,11 +114,15 @@ public final class MatchingServiceRole: MarketRole {
             guard phase == .matching, s == session else { throw PrivacyError.malformedEncoding("stale rank answer") }
             guard let slot else { buyer += 1; return nextBuyer() }
             pendingSeller = slot
-            // Enc(ρ·(rem − avail) + ρ'), 0 ≤ ρ' < ρ: reveals only the sign of rem − avail.
+            // Enc(ρ·(x − y) + ρ'), 0 ≤ ρ' < ρ: non-negative exactly when x ≥ y, nothing more.
             var rng = SystemCSPRNG()
-            let rho = Int64(rng.next() >> 2) | 1, rho2 = Int64(rng.next() >> 2) % rho
-            let blinded = try pk.rerandomize(pk.addPlaintext(pk.multiply(pk.subtract(remaining[buyer], available[slot]), by: rho), rho2))
-            return [MarketEnvelope(to: config.keyHolder, .energyQuery(session: session, blindedDifference: blinded, remaining: remaining[buyer], available: available[slot]))]
+            func notBelow(_ x: PaillierCiphertext, _ y: PaillierCiphertext) throws -> PaillierCiphertext {
+                let rho = Int64(rng.next() >> 2) | 1, rho2 = Int64(rng.next() >> 2) % rho
+                return try pk.rerandomize(pk.addPlaintext(pk.multiply(pk.subtract(x, y), by: rho), rho2))
+            }
+            let rem = remaining[buyer], avail = available[slot]
+            return [MarketEnvelope(to: config.keyHolder, .energyQuery(session: session, remainingNotBelow: try notBelow(rem, avail),
+                                                                    availableNotBelow: try notBelow(avail, rem), remaining: rem, available: avail))]
         case .energyAnswer(let s, let energy, let buyerDone, let sellerDone):
             guard phase == .matching, s == session, pendingSeller >= 0 else { throw PrivacyError.malformedEncoding("stale energy answer") }
             return try recordMatch(energy: energy, buyerDone: buyerDone, sellerDone: sellerDone)
@@ -212,6 +219,6 @@ public final class MatchingServiceRole: MarketRole {
     private func announceIfDone() -> [MarketEnvelope] {
         guard phase == .done, !announcedDone, matches.allSatisfy({ $0.buyerConfirmed && $0.sellerConfirmed }) else { return [] }
         announcedDone = true
-        return [MarketEnvelope(to: config.operatorAddress, .matchingDone(records: matches.count))]
+        return [MarketEnvelope(to: config.operatorAddress, .published(matches))]
     }
 }

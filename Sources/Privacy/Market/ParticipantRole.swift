@@ -59,6 +59,11 @@ public final class ParticipantRole: MarketRole {
     private var features: [Int64]?
     /// Test hook: tag one cut-and-choose candidate with another identity.
     public var falseTag: (index: Int, identity: String)?
+    /// Process mode: publish the plan only on `.submitPlan` and report the slot to `reportTo`.
+    public var waitForSubmit = false
+    public var reportTo: MarketAddress?
+    public var quoteID = ""
+    private var submitRequested = false
 
     public var side: PlanSide { secrets.side }
 
@@ -95,17 +100,23 @@ public final class ParticipantRole: MarketRole {
                                             energy: secrets.energy, price: secrets.price, record: secrets.record,
                                             attributes: secrets.rangeAttributes, publicKey: publicKey)
             plan = p
+            guard !waitForSubmit || submitRequested else { return [] }
+            return [MarketEnvelope(to: matchingAddress, .plan(p, routing: secrets.routing))]
+
+        case .submitPlan:
+            submitRequested = true
+            guard let p = plan else { return [] }   // sent as soon as registration completes
             return [MarketEnvelope(to: matchingAddress, .plan(p, routing: secrets.routing))]
 
         case .registrationRefused(let reason), .planRejected(let reason):
             rejection = reason
             transcript.learn("rejected: \(reason)")
-            return []
+            return reportTo.map { [MarketEnvelope(to: $0, .partyReport(quote: quoteID, slot: -1))] } ?? []
 
         case .planAccepted(let s):
             slot = s
             transcript.learn("accepted as \(secrets.side == .sell ? "seller" : "buyer") slot \(s)")
-            return []
+            return reportTo.map { [MarketEnvelope(to: $0, .partyReport(quote: quoteID, slot: s))] } ?? []
 
         case .scales(let lo, let hi):
             transcript.learn("scales lo \(lo) hi \(hi)")
@@ -133,8 +144,6 @@ public final class ParticipantRole: MarketRole {
                                                priceOpening: secrets.side == .sell ? secrets.price : nil, signingKey: key)
             return [MarketEnvelope(to: matchingAddress, .matchConfirmation(c))]
 
-        case .matchingDone:
-            return []
 
         default:
             throw PrivacyError.malformedEncoding("participant does not accept \(message.kind)")

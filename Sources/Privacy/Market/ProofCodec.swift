@@ -29,3 +29,8 @@ extension MarketReader {
     public mutating func openingProof() throws -> OpeningProof { try OpeningProof(bytes: try raw(96)) }
     public mutating func certificate() throws -> PseudonymCertificate { try PseudonymCertificate(serialized: try blob(max: 4096)) }
 }
+
+extension FeldmanCommitments {
+    /// Commitments received from the dealer (e.g. in a trustee's setup); verify shares against them.
+    public init(publicCoefficients: [Point]) { self.init(coefficients: publicCoefficients) }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PrivateMarket
 
 /// `gridclear private` — the privacy-preserving market (SPEC §4.3–4.4, issue 14).
@@ -15,7 +16,7 @@ struct PrivateCommand: ParsableCommand {
         `gridclear clear --mechanism kproto` would, plus one transcript per role.
         See docs/privacy.md for what each role learns.
         """,
-        subcommands: [PrivateRunCommand.self])
+        subcommands: [PrivateRunCommand.self, PrivateNodeCommand.self])
 }
 
 struct PrivateRunCommand: ParsableCommand {
@@ -44,6 +45,10 @@ struct PrivateRunCommand: ParsableCommand {
     var threshold: Int = 2
     @Option(help: "Number n of tracing trustees.")
     var trustees: Int = 3
+    @Flag(help: "Run every role in this process over an in-memory bus (same messages and transcripts; for benchmarks).")
+    var inProcess = false
+    @Option(help: "Participant roles hosted per participant process (process mode).")
+    var participantsPerProcess: Int = 25
 
     func validate() throws {
         guard paillierBits >= 512, paillierBits % 2 == 0 else { throw ValidationError("--paillier-bits must be even and at least 512") }
@@ -55,8 +60,17 @@ struct PrivateRunCommand: ParsableCommand {
         try reportingErrors {
             var o = PrivateCycleOptions()
             o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
-            let r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o,
+            let r: PrivateRunReport
+            if inProcess {
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o,
                                                clock: { SystemClock.monotonicNanos() })
+            } else {
+                let runDir = try PrivateProcesses.makeRunDirectory()
+                defer { PrivateProcesses.removeRunDirectory(runDir) }
+                r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
+                                              participantsPerProcess: participantsPerProcess, clock: { SystemClock.monotonicNanos() },
+                                              spawn: PrivateProcesses.spawn)
+            }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
             for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
             print("  plaintext kproto on the same inputs: \(String(format3: r.plaintextSeconds)) s; trades equal: \(r.equalsPlaintext ? "yes" : "NO")")
@@ -64,6 +78,47 @@ struct PrivateRunCommand: ParsableCommand {
             print("wrote \(r.outputDirectory)/trades.csv and summary.json; transcripts in \(r.transcriptDirectory)")
             if !r.rejected.isEmpty || !r.equalsPlaintext { throw ExitCode(2) }
         }
+    }
+}
+
+/// `gridclear private node` — one role process of `private run` (reads its setup on stdin).
+struct PrivateNodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run one private-market role process (started by `private run`; setup on stdin).",
+        shouldDisplay: false)
+
+    func run() throws {
+        try reportingErrors {
+            let setup = FileHandle.standardInput.readDataToEndOfFile()
+            try PrivateNodeMain.run(setupBytes: Array(setup))
+        }
+    }
+}
+
+/// Process plumbing for `private run` (the only place that spawns processes).
+enum PrivateProcesses {
+    static func makeRunDirectory() throws -> String {
+        var template = Array("/tmp/gc-private-XXXXXX".utf8CString)
+        guard let p = mkdtemp(&template) else { throw CLIFailure("cannot create a private run directory in /tmp") }
+        return String(cString: p)
+    }
+
+    static func removeRunDirectory(_ dir: String) {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// Starts this executable as `private node` with the setup on stdin.
+    static func spawn(_ setup: NodeSetup) throws -> () throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        p.arguments = ["private", "node"]
+        let stdin = Pipe()
+        p.standardInput = stdin
+        try p.run()
+        stdin.fileHandleForWriting.write(Data(setup.encode()))
+        try stdin.fileHandleForWriting.close()
+        return { p.waitUntilExit(); return p.terminationStatus }
     }
 }
 
