@@ -5,8 +5,8 @@ import Privacy
 /// `text from ‖ text to ‖ u64 seq ‖ blob message ‖ blob Ed25519 signature` where the
 /// signature covers `"GridClear/market/frame/v1" ‖ from ‖ to ‖ seq ‖ SHA-256(message)`
 /// under the sender address's channel key. The receiver checks the key in its directory,
-/// that the frame is addressed to it, and that `seq` strictly increases per sender (no
-/// replays). Channel keys authenticate addresses, not identities: a participant's
+/// that the frame is addressed to it, and that `seq` strictly increases per (sender,
+/// receiver address) pair (no replays). Channel keys authenticate addresses, not identities: a participant's
 /// anonymous address has its own key, unlinked to its identity address.
 struct MarketFrame {
     var from: MarketAddress, to: MarketAddress
@@ -36,8 +36,11 @@ struct MarketFrame {
         guard let key = directory[f.from] else { throw PrivateMarketError.incomplete("frame from unknown address '\(f.from)'") }
         guard key.isValidSignature(sig, for: f.signedBytes) else { throw PrivateMarketError.incomplete("frame from '\(f.from)' fails authentication") }
         guard mine.contains(f.to) else { throw PrivateMarketError.incomplete("frame for '\(f.to)' delivered to the wrong process") }
-        guard f.seq > (lastSeq[f.from] ?? 0) else { throw PrivateMarketError.incomplete("replayed frame from '\(f.from)'") }
-        lastSeq[f.from] = f.seq
+        // Frames of one sender to one address arrive in order (one connection each, accepted
+        // FIFO); across addresses of a process they may interleave, so sequence per pair.
+        let pair = f.from + "\u{0}" + f.to
+        guard f.seq > (lastSeq[pair] ?? 0) else { throw PrivateMarketError.incomplete("replayed or reordered frame from '\(f.from)'") }
+        lastSeq[pair] = f.seq
         return f
     }
 }

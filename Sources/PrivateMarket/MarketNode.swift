@@ -60,10 +60,12 @@ public final class MarketNode {
             return (role, f.from, m)
         } catch {
             dropped.append("\(error)")
+            debugTrace?("dropped: \(error)")
             return nil
         }
     }
     public private(set) var dropped: [String] = []
+    var debugTrace: ((String) -> Void)?
 
     /// Serves until `.shutdown` from the operator or `idleSeconds` without a frame.
     public func serve(idleSeconds: Int32 = 600) throws {
@@ -77,7 +79,11 @@ public final class MarketNode {
             idle = 0
             if case .shutdown = m, from == operatorAddress { return }
             do { try send(try role.handle(m, from: from), from: role) }
-            catch { role.transcript.learn("fault handling \(m.kind) from \(from): \(error)") }
+            catch {
+                role.transcript.learn("fault handling \(m.kind) from \(from): \(error)")
+                debugTrace?("fault: \(role.address) \(m.kind) from \(from): \(error)")
+            }
+            debugTrace?("\(role.address) handled \(m.kind) from \(from)")
         }
     }
 }

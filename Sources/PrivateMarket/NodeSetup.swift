@@ -32,7 +32,7 @@ public struct NodeSetup: Sendable {
             throw PrivateMarketError.usage("stdin is not a market node setup (run roles through `gridclear private run`)")
         }
         let runDir = try r.text(), tp = try r.text()
-        let ck = try r.array(max: 4) { (try $0.text(), try $0.blob(max: 64)) }
+        let ck = try r.array(max: 1 << 16) { (try $0.text(), try $0.blob(max: 64)) }
         let dir = try r.array(max: 1 << 20) { (try $0.text(), try $0.blob(max: 64)) }
         let s = NodeSetup(kind: kind, runDir: runDir, transcriptPath: tp, channelKeys: ck.map { ($0.0, $0.1) },
                           directory: dir.map { ($0.0, $0.1) }, paillierModulus: try r.blob(max: 1024), body: try r.blob(max: 64 << 20))

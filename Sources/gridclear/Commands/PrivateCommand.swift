@@ -90,8 +90,19 @@ struct PrivateNodeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let setup = FileHandle.standardInput.readDataToEndOfFile()
-            try PrivateNodeMain.run(setupBytes: Array(setup))
+            // u32 length ‖ setup: read exactly that much (other children may hold the pipe open).
+            func read(_ n: Int) throws -> [UInt8] {
+                var out: [UInt8] = []
+                while out.count < n {
+                    let d = FileHandle.standardInput.readData(ofLength: n - out.count)
+                    if d.isEmpty { throw CLIFailure("private node: setup on stdin ended early (start roles through `gridclear private run`)") }
+                    out += d
+                }
+                return out
+            }
+            let n = try read(4).reduce(0) { $0 << 8 | Int($1) }
+            guard n > 0, n <= 1 << 28 else { throw CLIFailure("private node: bad setup length \(n)") }
+            try PrivateNodeMain.run(setupBytes: try read(n))
         }
     }
 }
@@ -116,7 +127,8 @@ enum PrivateProcesses {
         let stdin = Pipe()
         p.standardInput = stdin
         try p.run()
-        stdin.fileHandleForWriting.write(Data(setup.encode()))
+        let bytes = setup.encode(), n = bytes.count
+        stdin.fileHandleForWriting.write(Data([UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)] + bytes))
         try stdin.fileHandleForWriting.close()
         return { p.waitUntilExit(); return p.terminationStatus }
     }
