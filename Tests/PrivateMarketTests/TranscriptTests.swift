@@ -70,7 +70,7 @@ import Testing
             #expect(!seen, "matching service received a submitted quantity")
         }
         #expect(Set(o.matching.transcript.entries.filter(\.received).map(\.kind))
-            .isSubset(of: ["plan", "gate-closed", "range-answer", "seller-row", "distance-reply", "rank-answer", "energy-answer", "match-confirmation"]))
+            .isSubset(of: ["plan", "revocations", "gate-closed", "range-answer", "seller-row", "distance-reply", "rank-answer", "energy-answer", "match-confirmation"]))
     }
 
     @Test func participantsSeeNoOtherQuote() throws {

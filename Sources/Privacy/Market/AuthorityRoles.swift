@@ -13,6 +13,9 @@ public final class RegistrationAuthorityRole: MarketRole {
     public private(set) var traced: [[UInt8]: String] = [:]
     public private(set) var pendingTag: [UInt8]?
 
+    /// Where revoked (opened) pseudonyms are announced.
+    public var matchingService: MarketAddress = "matching-service"
+
     public init(address: MarketAddress = "registration-authority", authority: CutAndChooseAuthority, tracing: ThresholdTracingKey) {
         self.address = address; self.authority = authority; self.tracing = tracing
         transcript = MarketTranscript(role: address)
@@ -36,7 +39,10 @@ public final class RegistrationAuthorityRole: MarketRole {
             do {
                 let sig = try authority.finish(identity: peer, openings: openings)
                 transcript.learn("registered \(peer)")
-                return [MarketEnvelope(to: peer, .registrationIssued(signature: sig))]
+                // The opened certificates are valid signatures: void them at the market before
+                // the registrant gets its kept one.
+                return [MarketEnvelope(to: matchingService, .revocations(openings.map(\.certificate.pseudonymKey))),
+                        MarketEnvelope(to: peer, .registrationIssued(signature: sig))]
             } catch {
                 transcript.learn("refused \(peer): \(error)")
                 return [MarketEnvelope(to: peer, .registrationRefused(reason: "\(error)"))]

@@ -40,6 +40,7 @@ extension MarketMessage {
         case .submitPlan: w.u8(29)
         case .partyReport(let q, let slot): w.u8(30); w.text(q); w.i64(Int64(slot))
         case .shutdown: w.u8(31)
+        case .revocations(let ks): w.u8(32); w.array(ks) { $0.blob($1) }
         }
         return w.bytes
     }
@@ -98,6 +99,7 @@ extension MarketMessage {
             guard slot >= -1, slot < Int64(Int32.max) else { throw PrivacyError.malformedEncoding("slot \(slot)") }
             m = .partyReport(quote: q, slot: Int(slot))
         case 31: m = .shutdown
+        case 32: m = .revocations(try r.array { try $0.blob(max: 64) })
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

@@ -24,6 +24,8 @@ public enum MarketMessage: Sendable {
     case registrationOpenings([RegistrationOpening])
     case registrationIssued(signature: [UInt8])
     case registrationRefused(reason: String)
+    /// Registration authority → matching service: pseudonyms opened in cut-and-choose (void).
+    case revocations([[UInt8]])
     // plans (participant → matching service, anonymous channel)
     case plan(MarketPlan, routing: [UInt8])
     case planAccepted(slot: Int)
@@ -71,6 +73,7 @@ public enum MarketMessage: Sendable {
         case .registrationOpenings: return "registration-openings"
         case .registrationIssued: return "registration-issued"
         case .registrationRefused: return "registration-refused"
+        case .revocations: return "revocations"
         case .plan: return "plan"
         case .planAccepted: return "plan-accepted"
         case .planRejected: return "plan-rejected"

@@ -12,6 +12,7 @@ public struct MatchingServiceConfig: Sendable {
     public var sqrtQuantityWeight: Double
     public var toleranceBP: Int64
     public var keyHolder: MarketAddress = "key-holder"
+    public var registrationAuthority: MarketAddress = "registration-authority"
     public var operatorAddress: MarketAddress = "operator"
 
     public init(cycle: String, publicKey: PaillierPublicKey, authority: PseudonymAuthorityKey, accountRecords: Set<PedersenCommitment>,
@@ -82,6 +83,10 @@ public final class MatchingServiceRole: MarketRole {
     public func handle(_ message: MarketMessage, from peer: MarketAddress) throws -> [MarketEnvelope] {
         switch message {
         case .plan(let plan, let routing): return admit(plan, routing: routing, from: peer)
+        case .revocations(let keys):
+            guard peer == config.registrationAuthority else { throw PrivacyError.invalidSignature("revocations from \(peer), not the registration authority") }
+            gate.revoke(keys)
+            return []
         case .gateClosed:
             guard phase == .collecting else { throw PrivacyError.malformedEncoding("gate already closed") }
             phase = .ranging
