@@ -24,6 +24,16 @@ public struct KProtoPrivateInputs: Sendable {
     private func w(_ key: String) -> Double { market.kproto.numericWeights[key] ?? 0 }
     public var sqrtQuantityWeight: Double { w("quantity").squareRoot() }
 
+    /// An upper bound, in bits, on a fixed-point squared distance ‖x − u‖²: every feature is
+    /// at most m = max √weight in magnitude, so |x_c − u_c| < 2^(49+⌈log2 m⌉) over 9 columns.
+    /// The matching service packs distances in slots of this width.
+    public var distanceBits: Int {
+        let sc = ((market.kproto.categoricalWeights["energy_type"] ?? 0) / 2).squareRoot()
+        let m = max(1, (["price", "quantity", "green", "reputation"].map { w($0).squareRoot() } + [sc]).max()!)
+        let e = m > 1 ? Int(m.exponent) + 1 : 0   // ≥ ⌈log2 m⌉
+        return 5 + 2 * (49 + e)
+    }
+
     /// A non-negative `Double` as its IEEE-754 bit pattern: order-preserving, so the key
     /// holder's min/max over the integers is the min/max of the values, and exact.
     static func fraction(_ v: Double) -> Int64 { Int64(bitPattern: max(0, v).bitPattern) }

@@ -109,7 +109,9 @@ public enum PrivateCycle {
                                            quantityColumn: KProtoPrivateInputs.quantityColumn,
                                            sqrtQuantityWeight: adapter.sqrtQuantityWeight,
                                            toleranceBP: Int64((inputs.market.settlement.tolerancePct * 100).rounded()))
-        let ms = MatchingServiceRole(config: config)
+        var packedConfig = config
+        packedConfig.distanceBits = adapter.distanceBits
+        let ms = MatchingServiceRole(config: packedConfig)
         let bus = MarketBus(publicKey: pk, clock: clock)
         for r in [ms, kh, ra] as [MarketRole] { bus.add(r) }
         for t in trustees { bus.add(t) }

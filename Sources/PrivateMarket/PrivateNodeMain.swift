@@ -40,7 +40,9 @@ public enum PrivateNodeMain {
                                                accountRecords: Set(records), pairTerms: { try adapter.pairTerms(buyers: $0, sellers: $1) },
                                                quantityColumn: KProtoPrivateInputs.quantityColumn, sqrtQuantityWeight: adapter.sqrtQuantityWeight,
                                                toleranceBP: tol)
-            roles = [MatchingServiceRole(config: config)]
+            var packedConfig = config
+            packedConfig.distanceBits = adapter.distanceBits
+            roles = [MatchingServiceRole(config: packedConfig)]
         case .participant:
             let cycle = try r.text(max: 64), der = try r.blob(max: 4096), round = try r.u64(), tracingKey = try r.point()
             let k = try r.u16()

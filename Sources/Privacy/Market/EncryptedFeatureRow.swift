@@ -27,7 +27,7 @@ public struct EncryptedFeatureRow: Sendable {
             norm = norm + b * b
             cols.append(try pool.map { try pk.encrypt(v, pool: $0) } ?? pk.encryptFast(v))
         }
-        return EncryptedFeatureRow(columns: cols, squaredNorm: try pk.encrypt(norm, pool: pool))
+        return EncryptedFeatureRow(columns: cols, squaredNorm: try pool.map { try pk.encrypt(norm, pool: $0) } ?? pk.encryptFast(norm))
     }
 
     /// Enc(‖x − u‖²) for the buyer's plaintext fixed-point row `x` (same column count).

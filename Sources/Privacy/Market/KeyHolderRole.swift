@@ -46,6 +46,24 @@ public final class KeyHolderRole: MarketRole {
             sessions = [session: ranked]   // one buyer's turn at a time
             return [MarketEnvelope(to: peer, .rankAnswer(session: session, slot: best(session)))]
 
+        case .rankOpenPacked(let session, let slots, let terms, let packed, let bits, let per):
+            guard bits * per < publicKey.bits - 1 else { throw PrivacyError.malformedEncoding("\(per) slots of \(bits) bits exceed the plaintext space") }
+            var ranked: [(slot: Int, key: Double)] = []
+            let mask = MPZ(1).shiftedLeft(bits)
+            for (ci, c) in packed.enumerated() {
+                let m = secretKey.decryptBig(c).value
+                let k = min(per, slots.count - ci * per)
+                for j in 0..<k {
+                    let i = ci * per + j
+                    let chunk = PaillierBigInt(m.shiftedRight(bits * (k - 1 - j)).mod(mask))
+                    let d = FixedPointFeature.decodeSquared(chunk) + terms[i]
+                    ranked.append((slots[i], (d * 1e9).rounded()))
+                    transcript.learn("session \(session) slot \(slots[i]) dissimilarity \(d)")
+                }
+            }
+            sessions = [session: ranked]
+            return [MarketEnvelope(to: peer, .rankAnswer(session: session, slot: best(session)))]
+
         case .rankNext(let session, let exclude):
             guard sessions[session] != nil else { throw PrivacyError.malformedEncoding("rank session \(session) is not open") }
             sessions[session]!.removeAll { $0.slot == exclude }

@@ -70,7 +70,8 @@ public final class MarketBus {
         case is MatchingServiceRole: return "matching-service"
         case is KeyHolderRole: return "key-holder"
         case is RegistrationAuthorityRole: return "registration-authority"
-        default: return "trustee"
+        case is TrusteeRole: return "trustee"
+        default: return String(describing: type(of: r))
         }
     }
 }

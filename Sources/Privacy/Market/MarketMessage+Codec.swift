@@ -41,6 +41,9 @@ extension MarketMessage {
         case .partyReport(let q, let slot): w.u8(30); w.text(q); w.i64(Int64(slot))
         case .shutdown: w.u8(31)
         case .revocations(let ks): w.u8(32); w.array(ks) { $0.blob($1) }
+        case .rankOpenPacked(let s, let slots, let terms, let packed, let bits, let per):
+            w.u8(33); w.u32(s); w.array(slots) { $0.u32($1) }; w.array(terms) { $0.f64($1) }
+            w.array(packed) { $0.ciphertext($1) }; w.u16(bits); w.u16(per)
         }
         return w.bytes
     }
@@ -100,6 +103,14 @@ extension MarketMessage {
             m = .partyReport(quote: q, slot: Int(slot))
         case 31: m = .shutdown
         case 32: m = .revocations(try r.array { try $0.blob(max: 64) })
+        case 33:
+            let s = try r.u32(), slots = try r.array { try $0.u32() }, terms = try r.array { try $0.f64() }
+            let packed = try r.array { try $0.ciphertext(pk) }
+            let bits = try r.u16(), per = try r.u16()
+            guard bits >= 8, per >= 1, slots.count == terms.count, packed.count == (slots.count + per - 1) / per else {
+                throw PrivacyError.malformedEncoding("packed rank request does not add up")
+            }
+            m = .rankOpenPacked(session: s, slots: slots, pairTerms: terms, packed: packed, slotBits: bits, perCiphertext: per)
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

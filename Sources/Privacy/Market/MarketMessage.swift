@@ -40,6 +40,9 @@ public enum MarketMessage: Sendable {
     case distanceRequest(session: Int, candidates: [CandidateRow])
     case distanceReply(session: Int, distances: [PaillierCiphertext])
     case rankOpen(session: Int, candidates: [RankCandidate])
+    /// Packed form: several distances per ciphertext (Horner: Σ D_i·2^{bits·(k−1−i)}), in
+    /// candidate order, `perCiphertext` per ciphertext; one decryption yields them all.
+    case rankOpenPacked(session: Int, slots: [Int], pairTerms: [Double], packed: [PaillierCiphertext], slotBits: Int, perCiphertext: Int)
     case rankNext(session: Int, exclude: Int)
     case rankAnswer(session: Int, slot: Int?)
     /// Enc(ρ·(rem − avail) + ρ′) and Enc(σ·(avail − rem) + σ′) with 0 ≤ ρ′ < ρ, 0 ≤ σ′ < σ:
@@ -85,6 +88,7 @@ public enum MarketMessage: Sendable {
         case .distanceRequest: return "distance-request"
         case .distanceReply: return "distance-reply"
         case .rankOpen: return "rank-open"
+        case .rankOpenPacked: return "rank-open-packed"
         case .rankNext: return "rank-next"
         case .rankAnswer: return "rank-answer"
         case .energyQuery: return "energy-query"

@@ -11,6 +11,8 @@ public struct MatchingServiceConfig: Sendable {
     public var quantityColumn: Int
     public var sqrtQuantityWeight: Double
     public var toleranceBP: Int64
+    /// Bits per packed distance (an upper bound on ‖x − u‖² in fixed point); 0 = no packing.
+    public var distanceBits = 0
     public var keyHolder: MarketAddress = "key-holder"
     public var registrationAuthority: MarketAddress = "registration-authority"
     public var operatorAddress: MarketAddress = "operator"
@@ -95,7 +97,7 @@ public final class MatchingServiceRole: MarketRole {
             let all = buyers + sellers
             var cols: [[PaillierCiphertext]] = []
             for c in RangeColumn.allCases {
-                var col = try all.map { try pk.rerandomize($0.plan.attributes[c.rawValue]) }
+                var col = all.map { pk.rerandomizeFast($0.plan.attributes[c.rawValue]) }
                 col.shuffle(using: &rng)
                 cols.append(col)
             }
@@ -113,8 +115,24 @@ public final class MatchingServiceRole: MarketRole {
             return rows.count == sellers.count ? startMatching() : []
         case .distanceReply(let s, let ds):
             guard phase == .matching, s == session, ds.count == candidateSlots.count else { throw PrivacyError.malformedEncoding("distance reply does not match session \(session)") }
-            let cands = zip(candidateSlots, ds).map { RankCandidate(slot: $0, distance: $1, pairTerm: terms[buyer][$0]!) }
-            return [MarketEnvelope(to: config.keyHolder, .rankOpen(session: session, candidates: cands))]
+            let per = config.distanceBits > 0 ? (pk.bits - 2) / config.distanceBits : 0
+            guard per >= 2 else {
+                let cands = zip(candidateSlots, ds).map { RankCandidate(slot: $0, distance: $1, pairTerm: terms[buyer][$0]!) }
+                return [MarketEnvelope(to: config.keyHolder, .rankOpen(session: session, candidates: cands))]
+            }
+            // Horner packing: P = (…(D_1·2^b + D_2)·2^b + …) — b squarings per distance here,
+            // one decryption per `per` distances at the key holder.
+            let shift = PaillierBigInt(decimal: "1")!.shifted(config.distanceBits)
+            var packed: [PaillierCiphertext] = []
+            var i = 0
+            while i < ds.count {
+                var p = ds[i]
+                for j in (i + 1)..<min(i + per, ds.count) { p = pk.add(pk.multiply(p, by: shift), ds[j]) }
+                packed.append(pk.rerandomizeFast(p))
+                i += per
+            }
+            return [MarketEnvelope(to: config.keyHolder, .rankOpenPacked(session: session, slots: candidateSlots, pairTerms: candidateSlots.map { terms[buyer][$0]! },
+                                                                         packed: packed, slotBits: config.distanceBits, perCiphertext: per))]
         case .rankAnswer(let s, let slot):
             guard phase == .matching, s == session else { throw PrivacyError.malformedEncoding("stale rank answer") }
             guard let slot else { buyer += 1; return nextBuyer() }
@@ -123,7 +141,7 @@ public final class MatchingServiceRole: MarketRole {
             var rng = SystemCSPRNG()
             func notBelow(_ x: PaillierCiphertext, _ y: PaillierCiphertext) throws -> PaillierCiphertext {
                 let rho = Int64(rng.next() >> 2) | 1, rho2 = Int64(rng.next() >> 2) % rho
-                return try pk.rerandomize(pk.addPlaintext(pk.multiply(pk.subtract(x, y), by: rho), rho2))
+                return pk.rerandomizeFast(pk.addPlaintext(pk.multiply(pk.subtract(x, y), by: rho), rho2))
             }
             let rem = remaining[buyer], avail = available[slot]
             return [MarketEnvelope(to: config.keyHolder, .energyQuery(session: session, remainingNotBelow: try notBelow(rem, avail),
@@ -147,7 +165,7 @@ public final class MatchingServiceRole: MarketRole {
             let t = m.record.energy
             let ss = pk.addPlaintext(pk.multiply(sa, by: -1), t), bs = pk.addPlaintext(pk.multiply(ba, by: -1), t)
             return [MarketEnvelope(to: config.keyHolder, .deviationQuery(record: id, matched: t, toleranceBP: config.toleranceBP,
-                                                                       sellerShortfall: try pk.rerandomize(ss), buyerShortfall: try pk.rerandomize(bs)))]
+                                                                       sellerShortfall: pk.rerandomizeFast(ss), buyerShortfall: pk.rerandomizeFast(bs)))]
         case .deviationAnswer(let id, let o):
             settlements[id] = o
             transcript.learn("record \(id) settled \(o.settled) Wh within \(o.withinTolerance)")

@@ -26,6 +26,8 @@ public struct PaillierBigInt: @unchecked Sendable, Equatable, CustomStringConver
     public static func * (a: Self, b: Self) -> Self { Self(a.value * b.value) }
     public static func == (a: Self, b: Self) -> Bool { a.value.compare(b.value) == 0 }
     public var signum: Int { value.sign }
+    /// self · 2^k.
+    public func shifted(_ k: Int) -> PaillierBigInt { PaillierBigInt(value.shiftedLeft(k)) }
 }
 
 extension PaillierPublicKey {
@@ -42,6 +44,25 @@ extension PaillierPublicKey {
         try checkRange(m)
         let zero = try encrypt(Int64(0), pool: pool)
         return PaillierCiphertext(value: (encodeResidue(m.value) * zero.value).mod(nSquared), key: self)
+    }
+
+    /// Encrypts a big plaintext with the DJN fixed-base randomiser (see `encryptFast(_: Int64)`).
+    public func encryptFast(_ m: PaillierBigInt) throws -> PaillierCiphertext {
+        try checkRange(m)
+        var rng = SystemCSPRNG()
+        let rn = fixedBase.randomizer(using: &rng)
+        defer { rn.wipe() }
+        return PaillierCiphertext(value: (encodeResidue(m.value) * rn).mod(nSquared), key: self)
+    }
+
+    /// Re-randomises with the DJN fixed-base randomiser: unlinkable to `a` under the same
+    /// assumptions as `encryptFast`, several times cheaper than `rerandomize`.
+    public func rerandomizeFast(_ a: PaillierCiphertext) -> PaillierCiphertext {
+        check(a)
+        var rng = SystemCSPRNG()
+        let rn = fixedBase.randomizer(using: &rng)
+        defer { rn.wipe() }
+        return PaillierCiphertext(value: (a.value * rn).mod(nSquared), key: self)
     }
 
     /// Enc(a + m) for a big plaintext m (not re-randomised).

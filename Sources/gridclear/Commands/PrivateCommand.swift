@@ -49,11 +49,14 @@ struct PrivateRunCommand: ParsableCommand {
     var inProcess = false
     @Option(help: "Participant roles hosted per participant process (process mode).")
     var participantsPerProcess: Int = 25
+    @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
+    var clock: String = "wall"
 
     func validate() throws {
         guard paillierBits >= 512, paillierBits % 2 == 0 else { throw ValidationError("--paillier-bits must be even and at least 512") }
         guard candidates >= 2 else { throw ValidationError("--candidates must be at least 2") }
         guard threshold >= 1, trustees >= threshold else { throw ValidationError("need 1 <= threshold <= trustees") }
+        guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu") }
     }
 
     func run() throws {
@@ -61,14 +64,15 @@ struct PrivateRunCommand: ParsableCommand {
             var o = PrivateCycleOptions()
             o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
             let r: PrivateRunReport
+            let now: @Sendable () -> UInt64
+            if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock.monotonicNanos() } }
             if inProcess {
-                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o,
-                                               clock: { SystemClock.monotonicNanos() })
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now)
             } else {
                 let runDir = try PrivateProcesses.makeRunDirectory()
                 defer { PrivateProcesses.removeRunDirectory(runDir) }
                 r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
-                                              participantsPerProcess: participantsPerProcess, clock: { SystemClock.monotonicNanos() },
+                                              participantsPerProcess: participantsPerProcess, clock: now,
                                               spawn: PrivateProcesses.spawn)
             }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
@@ -113,6 +117,13 @@ enum PrivateProcesses {
         var template = Array("/tmp/gc-private-XXXXXX".utf8CString)
         guard let p = mkdtemp(&template) else { throw CLIFailure("cannot create a private run directory in /tmp") }
         return String(cString: p)
+    }
+
+    /// CPU time of this process (all threads), in nanoseconds.
+    @Sendable static func cpuNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     static func removeRunDirectory(_ dir: String) {
