@@ -30,42 +30,78 @@ var targets: [Target] = [
     // Library modules (SPEC module map).
     .target(name: "Clearing",
             dependencies: ["GridClearCore", "GridClearSystem", "CGLPK", "CBLAS",
-                           .product(name: "HeapModule", package: "swift-collections")]),
+                           .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: swift6),
     .target(name: "Privacy",
-            dependencies: ["GridClearCore", "CGMP", "CSodium",
+            dependencies: ["GridClearCore", "GridClearSystem", "CGMP", "CSodium",
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swift6),
     .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"]),
     .target(name: "LedgerLite",
-            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"]),
+            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swift6),
+    .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
     // The privacy-preserving market as flows (issue 14): adapters from cycle inputs, the
     // in-process and networked drivers of the Privacy/Market roles.
-    .target(name: "PrivateMarket", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy"], swiftSettings: swift6),
+    .target(name: "PrivateMarket", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy",
+                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
 
-    // The thin command-line front end.
+    // The application layer: the workflows (clear-and-record, settle, replay, schedule, keys)
+    // every front end and every replica calls.
+    .target(name: "GridClearApp",
+            dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "MeterIngest"],
+            swiftSettings: swift6),
+
+    // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
-                      dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
-                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                      dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                      swiftSettings: swift6),
+
+    // Benchmarks, outside the product binary (Benchmarks/*.sh and `make bench` run it).
+    .executableTarget(name: "gridclear-bench",
+                      dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                      path: "Benchmarks/gridclear-bench", swiftSettings: swift6),
 ]
 
 let testTargets: [Target] = [
     .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
-    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "Clearing"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
     .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearCore", "Clearing", "Privacy", "PrivateMarket",
                                                           .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "MeterIngest"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "Clearing", "LedgerLite"]),
+    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
+    .testTarget(name: "GridClearAppTests",
+                dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "LedgerLite", "MeterIngest"],
+                swiftSettings: swift6),
+]
+
+/// Test-only executables, built with the tests that spawn them (CLITests).
+let testHelpers: [String: [Target]] = [
+    "CLITests": [
+        // The ledger writer the crash harness kills with SIGKILL (never part of the product).
+        .executableTarget(name: "gridclear-ledger-writer", dependencies: ["GridClearCore", "GridClearApp", "LedgerLite"],
+                          path: "Tests/LedgerWriterHelper", swiftSettings: swift6),
+    ],
 ]
 
 if let only = ProcessInfo.processInfo.environment["GRIDCLEAR_TESTS"], !only.isEmpty {
     let wanted = Set(only.split(separator: ",").map { String($0) })
     targets += testTargets.filter { wanted.contains($0.name) }
+    targets += testHelpers.filter { wanted.contains($0.key) }.flatMap(\.value)
 } else {
     targets += testTargets
+    targets += testHelpers.values.flatMap { $0 }
 }
 
 let package = Package(
@@ -73,6 +109,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "gridclear", targets: ["gridclear"]),
+        .executable(name: "gridclear-bench", targets: ["gridclear-bench"]),
+        .library(name: "GridClearApp", targets: ["GridClearApp"]),
         .library(name: "Clearing", targets: ["Clearing"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "ConsensusFactor", targets: ["ConsensusFactor"]),
@@ -83,6 +121,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v5]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brief libFuzzer run of the ledger record/block reader (default 25 s; FUZZ_SECONDS=600 for a
-# longer run, see docs/ledger-format.md). $1: the gridclear binary (used to make seed inputs).
+# longer run, see docs/ledger-format.md). $1: the gridclear binary; the test-only
+# gridclear-ledger-writer beside it (built with the tests) makes the seed inputs.
 # Passes when the fuzzer finds no crash, trap or non-canonical acceptance.
 set -euo pipefail
 bin="$(realpath "$1")"
@@ -9,7 +10,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fuzzer="$(Fuzz/build.sh "$work/build" 2>/dev/null | tail -1)"
 mkdir -p "$work/corpus"
-"$bin" bench ledger --crash-writer "$work/L" --blocks 2 >/dev/null
+"$(dirname "$bin")/gridclear-ledger-writer" "$work/L" 2 >/dev/null
 cp "$work/L/blocks.gcl" "$work/corpus/ledger"
 head -c 400 "$work/L/blocks.gcl" > "$work/corpus/genesis-prefix"
 if [ -d Fuzz/corpus ]; then cp Fuzz/corpus/* "$work/corpus/" 2>/dev/null || true; fi

@@ -1,3 +1,4 @@
+import GridClearSystem
 extension CycleFiles {
     /// Loads a cycle folder (`offers.csv`, `bids.csv`, optional `market.json` override) plus the
     /// market-wide `market.json` and optional `grid.json`. Without `marketFile`, the folder's
@@ -5,26 +6,26 @@ extension CycleFiles {
     public static func load(cycleDirectory dir: String, marketFile: String? = nil) throws -> CycleFiles {
         var d = dir
         while d.count > 1 && d.hasSuffix("/") { d.removeLast() }
-        guard AtomicFile.isDirectory(d) else {
+        guard FileSystem.isDirectory(d) else {
             throw InputError(file: d, line: 0, column: 0, "not a cycle folder (expected a directory holding offers.csv and bids.csv)")
         }
         let id = String(d.split(separator: "/").last ?? Substring(d))
         let parent = d.contains("/") ? String(d[..<d.lastIndex(of: "/")!]) : "."
         func need(_ name: String) throws -> [UInt8] {
             let p = d + "/" + name
-            guard AtomicFile.exists(p) else { throw InputError(file: p, line: 0, column: 0, "missing file (each cycle folder needs offers.csv and bids.csv)") }
-            return try AtomicFile.read(p)
+            guard FileSystem.exists(p) else { throw InputError(file: p, line: 0, column: 0, "missing file (each cycle folder needs offers.csv and bids.csv)") }
+            return try FileSystem.read(p)
         }
-        func maybe(_ p: String) throws -> [UInt8]? { AtomicFile.exists(p) ? try AtomicFile.read(p) : nil }
+        func maybe(_ p: String) throws -> [UInt8]? { FileSystem.exists(p) ? try FileSystem.read(p) : nil }
         var f = CycleFiles(cycleID: id, offersCSV: try need("offers.csv"), bidsCSV: try need("bids.csv"))
         f.offersName = d + "/offers.csv"; f.bidsName = d + "/bids.csv"
         let marketPath = marketFile ?? parent + "/market.json"
-        if let mf = marketFile, !AtomicFile.exists(mf) { throw InputError(file: mf, line: 0, column: 0, "market file not found") }
+        if let mf = marketFile, !FileSystem.exists(mf) { throw InputError(file: mf, line: 0, column: 0, "market file not found") }
         f.marketJSON = try maybe(marketPath); f.marketName = marketPath
         f.cycleMarketJSON = try maybe(d + "/market.json"); f.cycleMarketName = d + "/market.json"
         let gridDir = marketFile.map { $0.contains("/") ? String($0[..<$0.lastIndex(of: "/")!]) : "." } ?? parent
         f.gridJSON = try maybe(d + "/grid.json") ?? maybe(gridDir + "/grid.json")
-        f.gridName = AtomicFile.exists(d + "/grid.json") ? d + "/grid.json" : gridDir + "/grid.json"
+        f.gridName = FileSystem.exists(d + "/grid.json") ? d + "/grid.json" : gridDir + "/grid.json"
         return f
     }
 }
@@ -76,7 +77,7 @@ extension ClearedCycle {
     /// so a present summary means complete results).
     public func write(to outputRoot: String) throws {
         let dir = outputRoot + "/" + cycleID
-        try AtomicFile.makeDirectories(dir)
+        try FileSystem.makeDirectories(dir)
         try AtomicFile.write(tradesCSV, to: dir + "/trades.csv")
         try AtomicFile.write(summaryJSON, to: dir + "/summary.json")
     }

@@ -1,11 +1,10 @@
 import GridClearCore
-import Foundation
 
 /// A self-contained proof that one trade row is part of a cleared cycle recorded in a
 /// signed ledger block. It carries the row, its audit path to the cycle's trades root, the
 /// cycle's commitment, the commitment's audit path to the block's entries root, the block
 /// header and the signature — nothing else is needed to check it, only a trusted key.
-public struct TradeProof: Codable, Sendable, Equatable {
+public struct TradeProof: Sendable, Equatable {
     public static let formatName = "gridclear-trade-proof/1"
     public var format: String
     public var cycle: String
@@ -26,12 +25,6 @@ public struct TradeProof: Codable, Sendable, Equatable {
     public var blockHeight: UInt64
     public var blockHash: String
 
-    enum CodingKeys: String, CodingKey {
-        case format, cycle, row, tradeHeader = "trade_header", tradeRow = "trade_row", tradeCount = "trade_count",
-             tradePath = "trade_path", commitment, entryIndex = "entry_index", entryPath = "entry_path",
-             blockHeader = "block_header", signature, blockHeight = "block_height", blockHash = "block_hash"
-    }
-
     /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
     public static func make(block: Block, entryIndex: Int, row: Int) throws -> TradeProof {
         guard case .clearedCycle(let c) = block.entries[entryIndex] else { throw ProofError("entry \(entryIndex) is not a cleared cycle") }
@@ -51,16 +44,59 @@ public struct TradeProof: Codable, Sendable, Equatable {
                           blockHeight: block.header.height, blockHash: Hex.encode(LedgerHash.blockHash(block.header)))
     }
 
-    public func jsonBytes() throws -> [UInt8] {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try enc.encode(self)) + [0x0A]
+    /// The proof file: one JSON object, keys sorted, one line per key.
+    public func jsonBytes() -> [UInt8] {
+        func strings(_ a: [String]) -> String {
+            a.isEmpty ? "[]" : "[\n    " + a.map(CanonicalText.jsonString).joined(separator: ",\n    ") + "\n  ]"
+        }
+        var w = JSONWriter()
+        w.add("block_hash", blockHash)
+        w.add("block_header", blockHeader)
+        w.add("block_height", raw: String(blockHeight))
+        w.add("commitment", commitment)
+        w.add("cycle", cycle)
+        w.add("entry_index", raw: String(entryIndex))
+        w.add("entry_path", raw: strings(entryPath))
+        w.add("format", format)
+        w.add("row", row)
+        w.add("signature", signature)
+        w.add("trade_count", raw: String(tradeCount))
+        w.add("trade_header", tradeHeader)
+        w.add("trade_path", raw: strings(tradePath))
+        w.add("trade_row", tradeRow)
+        return Array((w.render() + "\n").utf8)
     }
 
-    public static func parse(_ bytes: [UInt8]) throws -> TradeProof {
-        do { return try JSONDecoder().decode(TradeProof.self, from: Data(bytes)) } catch {
-            throw ProofError("not a trade proof file (\(error.localizedDescription))")
+    /// Reads a proof file (any JSON layout with the keys `jsonBytes` writes).
+    public static func parse(_ bytes: [UInt8]) throws(ProofError) -> TradeProof {
+        let v: JSONReader.Value
+        do { v = try JSONReader.parse(bytes) } catch { throw ProofError("not a trade proof file (not JSON: \(error))") }
+        func str(_ k: String) throws(ProofError) -> String {
+            guard let s = v[k]?.string else { throw ProofError("not a trade proof file (no string '\(k)')") }
+            return s
         }
+        func num(_ k: String) throws(ProofError) -> UInt64 {
+            guard let n = v[k]?.uint64 else { throw ProofError("not a trade proof file (no non-negative integer '\(k)')") }
+            return n
+        }
+        func list(_ k: String) throws(ProofError) -> [String] {
+            guard let a = v[k]?.array else { throw ProofError("not a trade proof file (no array '\(k)')") }
+            var out: [String] = []
+            for x in a {
+                guard let s = x.string else { throw ProofError("not a trade proof file ('\(k)' holds a non-string)") }
+                out.append(s)
+            }
+            return out
+        }
+        let row = try num("row"), count = try num("trade_count"), index = try num("entry_index")
+        guard row <= UInt64(Int32.max), count <= UInt64(UInt32.max), index <= UInt64(UInt32.max) else {
+            throw ProofError("not a trade proof file (row, trade_count or entry_index out of range)")
+        }
+        return TradeProof(format: try str("format"), cycle: try str("cycle"), row: Int(row), tradeHeader: try str("trade_header"),
+                          tradeRow: try str("trade_row"), tradeCount: UInt32(count), tradePath: try list("trade_path"),
+                          commitment: try str("commitment"), entryIndex: UInt32(index), entryPath: try list("entry_path"),
+                          blockHeader: try str("block_header"), signature: try str("signature"),
+                          blockHeight: try num("block_height"), blockHash: try str("block_hash"))
     }
 
     /// What a verified proof establishes.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridClearSystem
 import PrivateMarket
 
 /// `gridclear private` — the privacy-preserving market (SPEC §4.3–4.4, issue 14).
@@ -65,7 +66,7 @@ struct PrivateRunCommand: ParsableCommand {
             o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
             let r: PrivateRunReport
             let now: @Sendable () -> UInt64
-            if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock.monotonicNanos() } }
+            if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock().monotonicNanos() } }
             if inProcess {
                 r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now)
             } else {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import GridClearApp
+import GridClearSystem
 
-/// A failure reported to the user as one clear line on stderr and a non-zero
-/// exit code. Commands convert library errors into this at the edge.
+/// A failure reported to the user as one clear line on stderr and a non-zero exit code
+/// (SPEC §9: 1 failure, 64 usage). Commands convert errors into this at the edge.
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
     let exitCode: Int32
@@ -19,6 +21,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as CLIFailure {
         printError("error: \(e.message)")
         throw ExitCode(e.exitCode)
+    } catch let e as AppError {
+        printError("error: \(e)")
+        if case .usage = e { throw ExitCode(64) }
+        throw ExitCode(1)
     } catch let e as ExitCode {
         throw e
     } catch let e as CleanExit {
@@ -29,18 +35,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-func printError(_ s: String) {
-    var stderr = StandardErrorStream()
-    print(s, to: &stderr)
-}
+/// One line on standard error (unbuffered).
+func printError(_ s: String) { StandardStreams.writeError(s + "\n") }
 
-struct StandardErrorStream: TextOutputStream {
-    mutating func write(_ string: String) {
-        #if canImport(Glibc)
-        fputs(string, stderr)
-        #endif
-    }
-}
-#if canImport(Glibc)
-import Glibc
-#endif
+/// One line on standard output, unbuffered, so progress reaches a pipe at once.
+func say(_ s: String) { StandardStreams.writeOutput(s + "\n") }
+
+/// Prints a workflow's event: warnings to stderr, progress to stdout.
+func report(_ e: AppEvent) { if e.isWarning { printError(e.message) } else { say(e.message) } }
