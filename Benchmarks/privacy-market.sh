@@ -5,12 +5,16 @@
 # time split per step (from <out>/<cycle>/private/timings.json); then the per-operation
 # Paillier costs against python-paillier (`gridclear bench privacy`) and the seed's figures.
 #
-# Usage: Benchmarks/privacy-market.sh <release gridclear binary>
+# Usage: Benchmarks/privacy-market.sh <release gridclear> [<release gridclear-bench>]
 #   PRIVATE_BENCH_N (100) quotes per side, PRIVATE_BENCH_BITS (2048) Paillier bits,
-#   PRIVATE_BENCH_K (8) cut-and-choose candidates, PRIVACY_BENCH_OPS (100) per-op repetitions.
+#   PRIVATE_BENCH_K (8) cut-and-choose candidates, PRIVACY_BENCH_OPS (100) per-op repetitions,
+#   PRIVATE_BENCH_PROCESSES (1) also run the cycle with every role in its own process.
+# Step times are CPU seconds of the in-process run (--clock cpu: immune to other load on a
+# shared machine); the process run reports wall time.
 set -euo pipefail
-BIN="${1:?usage: Benchmarks/privacy-market.sh path/to/release/gridclear}"
+BIN="${1:?usage: Benchmarks/privacy-market.sh path/to/release/gridclear [path/to/release/gridclear-bench]}"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+BENCH="${2:-$(dirname "$BIN")/gridclear-bench}"
 N="${PRIVATE_BENCH_N:-100}"; BITS="${PRIVATE_BENCH_BITS:-2048}"; K="${PRIVATE_BENCH_K:-8}"
 cd "$(dirname "$0")/.."
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
@@ -41,13 +45,25 @@ PY
 echo "== plaintext K-prototypes, ${N}×${N} =="
 /usr/bin/time -f "   wall %e s, max RSS %M KB" "$BIN" clear "$WORK/in/$CYCLE" --mechanism kproto --out "$WORK/plain" --quiet
 
-echo "== private market, ${N}×${N}, Paillier ${BITS}-bit, cut-and-choose k=${K} =="
+echo "== private market, ${N}×${N}, Paillier ${BITS}-bit, cut-and-choose k=${K}, in process (CPU seconds) =="
 set +e
-/usr/bin/time -f "   wall %e s, max RSS %M KB" "$BIN" private run "$WORK/in/$CYCLE" --out "$WORK/private" --paillier-bits "$BITS" --candidates "$K"
+/usr/bin/time -f "   wall %e s, user %U s, max RSS %M KB" "$BIN" private run "$WORK/in/$CYCLE" --out "$WORK/private" --paillier-bits "$BITS" --candidates "$K" --in-process --clock cpu
 rc=$?
 set -e
 echo "   exit $rc"
 cat "$WORK/private/$CYCLE/private/timings.json"
+python3 - "$WORK/private/$CYCLE/private/timings.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("   top handlers (CPU s):")
+for k, v in sorted(d["handler_seconds"].items(), key=lambda x: -x[1])[:12]:
+    print(f"   {v:9.3f}  {k}")
+PY
+if [ "${PRIVATE_BENCH_PROCESSES:-1}" = 1 ]; then
+  echo "== the same cycle with every role in its own process (wall seconds) =="
+  /usr/bin/time -f "   wall %e s, max RSS %M KB (operator)" "$BIN" private run "$WORK/in/$CYCLE" --out "$WORK/private-proc" --paillier-bits "$BITS" --candidates "$K" || true
+  cmp -s "$WORK/plain/$CYCLE/trades.csv" "$WORK/private-proc/$CYCLE/trades.csv" && echo "   trades.csv (processes): identical to plaintext kproto" || echo "   trades.csv (processes): DIFFERS"
+fi
 if cmp -s "$WORK/plain/$CYCLE/trades.csv" "$WORK/private/$CYCLE/trades.csv"; then
   echo "   trades.csv: identical to plaintext kproto"
 else
@@ -57,7 +73,7 @@ du -sh "$WORK/private/$CYCLE/private" | awk '{print "   transcripts: " $1}'
 
 echo "== per-operation Paillier costs vs python-paillier (same key) =="
 python3 -c 'import phe, gmpy2' 2>/dev/null || pip install --quiet phe gmpy2 || echo "note: phe/gmpy2 unavailable; peer column will be missing"
-"$BIN" bench privacy --bits "$BITS" --ops "${PRIVACY_BENCH_OPS:-100}"
+if [ -x "$BENCH" ]; then "$BENCH" privacy --bits "$BITS" --ops "${PRIVACY_BENCH_OPS:-100}"; else echo "   ($BENCH not built: swift build -c release --product gridclear-bench)"; fi
 
 cat <<'SEED'
 == seed figures for comparison ==
