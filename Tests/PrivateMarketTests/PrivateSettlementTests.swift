@@ -49,3 +49,28 @@ import Testing
         #expect(o.keyHolder.transcript.learned.last?.hasPrefix("record \(m.record.id) shortfalls") == true)
     }
 }
+
+/// Balances update with proofs after settlement: the buyer's debit is checked against the
+/// public amount and proven non-negative; an overdraft cannot be proven; a tampered new
+/// balance is rejected.
+@Suite struct BalanceUpdateTests {
+    static let record = MatchRecord(cycle: "20261120T1000Z", id: 0, buyerSlot: 0, sellerSlot: 0, buyerPseudonym: [1], sellerPseudonym: [2],
+                                    energy: 100_000, energyCommitment: PedersenParameters.standard.commit(100_000).commitment)
+
+    @Test func debitAndCreditVerify() throws {
+        let pp = PedersenParameters.standard
+        let (cb, ob) = pp.commit(1_000_000_000), (cs, _) = pp.commit(5)
+        let amount: Int64 = 100_000 * 6000
+        let (debit, newOpening) = try BalanceUpdate.debit(ob, amount: amount, record: Self.record)
+        try debit.verify(old: cb, amount: amount, debit: true, record: Self.record)
+        #expect(newOpening.value == 1_000_000_000 - amount)
+        let credit = BalanceUpdate.credit(cs, amount: amount)
+        try credit.verify(old: cs, amount: amount, debit: false, record: Self.record)
+        #expect(throws: PrivacyError.self) { try debit.verify(old: cb, amount: amount + 1, debit: true, record: Self.record) }
+    }
+
+    @Test func overdraftCannotBeProven() throws {
+        let (_, ob) = PedersenParameters.standard.commit(1000)
+        #expect(throws: PrivacyError.self) { _ = try BalanceUpdate.debit(ob, amount: 1001, record: Self.record) }
+    }
+}
