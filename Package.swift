@@ -43,6 +43,10 @@ var targets: [Target] = [
             dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6),
     .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
+    // The privacy-preserving market as flows (issue 14): adapters from cycle inputs, the
+    // in-process and networked drivers of the Privacy/Market roles.
+    .target(name: "PrivateMarket", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy",
+                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
 
     // The application layer: the workflows (clear-and-record, settle, replay, schedule, keys)
     // every front end and every replica calls.
@@ -66,7 +70,7 @@ var targets: [Target] = [
 
     // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
-                      dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                      dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
                                      "EtcdClient", "EtcdReplication",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       swiftSettings: swift6),
@@ -84,6 +88,8 @@ let testTargets: [Target] = [
                 swiftSettings: swift6),
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
+    .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearCore", "Clearing", "Privacy", "PrivateMarket",
+                                                          .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")],

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GridClearSystem
+
+/// A unix-domain stream socket carrying one length-prefixed frame per connection
+/// (`u32 length ‖ frame`, at most 64 MiB). Owns its descriptor (closed on deinit).
+///
+/// Why one frame per connection: a role handles one message at a time, so a sender never
+/// waits on a peer that is itself waiting to send (small frames fit the kernel buffer;
+/// large ones go to a peer that is idle in `accept`).
+final class MarketSocket {
+    let fd: Int32
+    let path: String
+    static let maxFrame = 64 << 20
+
+    private init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+    deinit { close(fd) }
+
+    private static func withAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> T) throws -> T {
+        var sun = sockaddr_un()
+        sun.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: sun.sun_path) else { throw PrivateMarketError.usage("socket path '\(path)' is too long (use a shorter --run-dir)") }
+        withUnsafeMutableBytes(of: &sun.sun_path) { buf in for (i, b) in bytes.enumerated() { buf[i] = b } }
+        return try withUnsafePointer(to: &sun) { p in
+            try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+    }
+
+    /// Listens at `path` (replacing a stale socket file), mode 0600.
+    static func listen(_ path: String) throws -> MarketSocket {
+        let fd = try Syscall.retrying("socket", path) { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0) }
+        let s = MarketSocket(fd: fd, path: path)
+        unlink(path)
+        try withAddress(path) { sa, len in _ = try Syscall.retrying("bind", path) { bind(fd, sa, len) } }
+        chmod(path, 0o600)
+        _ = try Syscall.retrying("listen", path) { Glibc.listen(fd, 512) }
+        return s
+    }
+
+    /// Waits up to `timeoutMilliseconds` for a connection on any of `sockets` and reads its one frame.
+    static func acceptFrame(on sockets: [MarketSocket], timeoutMilliseconds: Int32) throws -> [UInt8]? {
+        var ps = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        let r = try Syscall.retrying("poll", sockets.first?.path ?? "") { poll(&ps, nfds_t(ps.count), timeoutMilliseconds) }
+        guard r > 0, let i = ps.firstIndex(where: { $0.revents & Int16(POLLIN) != 0 }) else { return nil }
+        let listener = sockets[i]
+        let c = try Syscall.retrying("accept", listener.path) { accept(listener.fd, nil, nil) }
+        let conn = MarketSocket(fd: c, path: listener.path)
+        let header = try conn.readExactly(4)
+        let n = header.reduce(0) { $0 << 8 | Int($1) }
+        guard n > 0, n <= maxFrame else { throw PrivateMarketError.incomplete("frame of \(n) bytes on \(listener.path)") }
+        return try conn.readExactly(n)
+    }
+
+    /// Connects to `path` (retrying while the peer is starting, up to ~10 s) and writes one frame.
+    static func sendFrame(_ frame: [UInt8], to path: String) throws {
+        var last: Error = PrivateMarketError.incomplete("no attempt")
+        for _ in 0..<500 {
+            let fd = try Syscall.retrying("socket", path) { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0) }
+            let s = MarketSocket(fd: fd, path: path)
+            do {
+                try withAddress(path) { sa, len in _ = try Syscall.retrying("connect", path) { connect(fd, sa, len) } }
+                let n = frame.count
+                try s.writeAll([UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)] + frame)
+                return
+            } catch { last = error; usleep(20_000) }
+        }
+        throw PrivateMarketError.incomplete("cannot reach \(path): \(last)")
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = try bytes.withUnsafeBytes { b in try Syscall.retrying("send", path) { send(fd, b.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) } }
+            sent += n
+        }
+    }
+
+    private func readExactly(_ n: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: n)
+        var got = 0
+        while got < n {
+            let r = try out.withUnsafeMutableBytes { b in try Syscall.retrying("recv", path) { recv(fd, b.baseAddress! + got, n - got, 0) } }
+            if r == 0 { throw PrivateMarketError.incomplete("peer closed the connection on \(path) mid-frame") }
+            got += r
+        }
+        return out
+    }
+}

@@ -1,0 +1,42 @@
+import Crypto
+import GridClearCore
+import Privacy
+
+/// Everything one role process needs, handed to it on stdin by `gridclear private run`
+/// (never written to disk): its kind and secrets, its channel keys, the directory of every
+/// address's public channel key, the run directory of sockets, where to write its transcript.
+public struct NodeSetup: Sendable {
+    public enum Kind: UInt8, Sendable { case keyHolder = 1, authority, trustee, matching, participant }
+    public var kind: Kind
+    public var runDir: String
+    public var transcriptPath: String
+    public var channelKeys: [(address: String, key: [UInt8])]
+    public var directory: [(address: String, key: [UInt8])]
+    /// Paillier public key (N, big-endian) — all roles but the key holder.
+    public var paillierModulus: [UInt8]
+    /// Kind-specific fields, canonical bytes (see `PrivateProcessRun`).
+    public var body: [UInt8]
+
+    public func encode() -> [UInt8] {
+        var w = MarketWriter()
+        w.text("GridClear/market/node-setup/v1"); w.u8(kind.rawValue); w.text(runDir); w.text(transcriptPath)
+        w.array(channelKeys) { $0.text($1.address); $0.blob($1.key) }
+        w.array(directory) { $0.text($1.address); $0.blob($1.key) }
+        w.blob(paillierModulus); w.blob(body)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> NodeSetup {
+        var r = MarketReader(bytes)
+        guard try r.text() == "GridClear/market/node-setup/v1", let kind = Kind(rawValue: try r.u8()) else {
+            throw PrivateMarketError.usage("stdin is not a market node setup (run roles through `gridclear private run`)")
+        }
+        let runDir = try r.text(), tp = try r.text()
+        let ck = try r.array(max: 1 << 16) { (try $0.text(), try $0.blob(max: 64)) }
+        let dir = try r.array(max: 1 << 20) { (try $0.text(), try $0.blob(max: 64)) }
+        let s = NodeSetup(kind: kind, runDir: runDir, transcriptPath: tp, channelKeys: ck.map { ($0.0, $0.1) },
+                          directory: dir.map { ($0.0, $0.1) }, paillierModulus: try r.blob(max: 1024), body: try r.blob(max: 64 << 20))
+        try r.finish()
+        return s
+    }
+}

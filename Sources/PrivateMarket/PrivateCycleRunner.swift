@@ -1,0 +1,65 @@
+import Clearing
+import GridClearCore
+import GridClearSystem
+import Privacy
+
+/// What `gridclear private run` reports.
+public struct PrivateRunReport: Sendable {
+    public var cycleID: String
+    public var bids: Int, offers: Int
+    public var matches: Int
+    /// True when trades.csv is byte-identical to plaintext `clear --mechanism kproto`.
+    public var equalsPlaintext: Bool
+    public var rejected: [String]
+    public var steps: [(name: String, seconds: Double)]
+    public var plaintextSeconds: Double
+    public var outputDirectory: String
+    public var transcriptDirectory: String
+}
+
+/// The whole private cycle from files to files (issue 14): reads the cycle folder like
+/// `gridclear clear`, runs `PrivateCycle`, and writes `<out>/<cycle>/trades.csv` and
+/// `summary.json` in the format of `clear --mechanism kproto`, one transcript per role in
+/// `<out>/<cycle>/private/<role>.transcript` (no secret key material is ever written),
+/// and `private/timings.json`. The plaintext K-prototypes result is computed in the same
+/// run and compared.
+public enum PrivateCycleRunner {
+    public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String,
+                           options: PrivateCycleOptions, clock: @escaping @Sendable () -> UInt64) throws -> PrivateRunReport {
+        let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
+        let inputs = try CyclePipeline.parse(files)
+        let p0 = clock()
+        let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
+        let plainSeconds = Double(clock() &- p0) / 1e9
+        let outcome = try PrivateCycle.run(inputs, options: options, clock: clock)
+
+        let dir = FileSystem.join(outputRoot, inputs.cycleID)
+        let tdir = FileSystem.join(dir, "private")
+        try FileSystem.makeDirectories(tdir)
+        let trades = outcome.result.tradesCSV()
+        try GridClearSystem.AtomicFile.write(Array(trades.utf8), to: FileSystem.join(dir, "trades.csv"))
+        try GridClearSystem.AtomicFile.write(Array(outcome.result.summaryJSON(inputs: inputs, includeTimings: true).utf8), to: FileSystem.join(dir, "summary.json"))
+        for t in outcome.transcripts {
+            try GridClearSystem.AtomicFile.write(Array(t.render().utf8), to: FileSystem.join(tdir, "\(t.role).transcript"))
+        }
+        var steps = JSONWriter(), handlers = JSONWriter(), counts = JSONWriter(), sizes = JSONWriter()
+        for st in outcome.timings.steps { steps.add(st.name, Double(st.nanos) / 1e9, decimals: 6) }
+        let ph = outcome.timings.perHandler
+        for k in ph.nanos.keys.sorted() { handlers.add(k, Double(ph.nanos[k]!) / 1e9, decimals: 6) }
+        for k in ph.messages.keys.sorted() { counts.add(k, ph.messages[k]!); sizes.add(k, ph.bytes[k] ?? 0) }
+        var j = JSONWriter()
+        j.add("cycle", inputs.cycleID)
+        j.add("paillier_bits", options.paillierBits)
+        j.add("plaintext_kproto_seconds", plainSeconds, decimals: 6)
+        j.add("steps_seconds", object: steps, indent: 1)
+        j.add("handler_seconds", object: handlers, indent: 1)
+        j.add("message_counts", object: counts, indent: 1)
+        j.add("message_bytes", object: sizes, indent: 1)
+        try GridClearSystem.AtomicFile.write(Array((j.render() + "\n").utf8), to: FileSystem.join(tdir, "timings.json"))
+
+        return PrivateRunReport(cycleID: inputs.cycleID, bids: inputs.bids.count, offers: inputs.offers.count, matches: outcome.matches.count,
+                                equalsPlaintext: trades == plain.tradesCSV(), rejected: outcome.rejected.map { "\($0.identity): \($0.reason)" },
+                                steps: outcome.timings.steps.map { ($0.name, Double($0.nanos) / 1e9) }, plaintextSeconds: plainSeconds,
+                                outputDirectory: dir, transcriptDirectory: tdir)
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import GridClearSystem
+import PrivateMarket
+
+/// `gridclear private` — the privacy-preserving market (SPEC §4.3–4.4, issue 14).
+struct PrivateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "private",
+        abstract: "Run the privacy-preserving market: pseudonyms, anonymous plans, encrypted matching.",
+        discussion: """
+        `private run` drives a whole private cycle: a key holder, a registration authority
+        issuing per-round pseudonym certificates by cut-and-choose RSA blind signatures,
+        (t, n) tracing trustees, one participant per bid and offer publishing committed plans
+        with capacity/balance proofs, and a matching service running K-prototypes on Paillier
+        ciphertexts. It writes trades.csv and summary.json exactly as
+        `gridclear clear --mechanism kproto` would, plus one transcript per role.
+        See docs/privacy.md for what each role learns.
+        """,
+        subcommands: [PrivateRunCommand.self, PrivateNodeCommand.self])
+}
+
+struct PrivateRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Clear one cycle folder through the private market and write trades.csv, summary.json and transcripts.",
+        discussion: """
+        Examples:
+          gridclear private run Inputs/20261120T1000Z
+          gridclear private run Inputs/20261120T1000Z --out /tmp/gc-private --paillier-bits 1024
+        Exit codes: 0 ok (and equal to plaintext kproto), 1 failure, 2 partial (a plan was
+        rejected or the result differs from plaintext kproto), 64 usage.
+        """)
+
+    @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
+    var cycleDir: String
+    @Option(help: "Market-wide market.json (default: the cycle folder's parent's market.json).")
+    var market: String?
+    @Option(help: "Output root; results go to <out>/<cycle>/, transcripts to <out>/<cycle>/private/.")
+    var out: String = "Outputs"
+    @Option(help: "Paillier modulus bits of the key holder (2048 or 3072; >= 512 for experiments).")
+    var paillierBits: Int = 2048
+    @Option(help: "Cut-and-choose candidates per registration (a false tracing tag escapes with probability 1/k).")
+    var candidates: Int = 8
+    @Option(help: "Tracing threshold t of (t, n) trustees.")
+    var threshold: Int = 2
+    @Option(help: "Number n of tracing trustees.")
+    var trustees: Int = 3
+    @Flag(help: "Run every role in this process over an in-memory bus (same messages and transcripts; for benchmarks).")
+    var inProcess = false
+    @Option(help: "Participant roles hosted per participant process (process mode).")
+    var participantsPerProcess: Int = 25
+    @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
+    var clock: String = "wall"
+
+    func validate() throws {
+        guard paillierBits >= 512, paillierBits % 2 == 0 else { throw ValidationError("--paillier-bits must be even and at least 512") }
+        guard candidates >= 2 else { throw ValidationError("--candidates must be at least 2") }
+        guard threshold >= 1, trustees >= threshold else { throw ValidationError("need 1 <= threshold <= trustees") }
+        guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var o = PrivateCycleOptions()
+            o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
+            let r: PrivateRunReport
+            let now: @Sendable () -> UInt64
+            if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock().monotonicNanos() } }
+            if inProcess {
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now)
+            } else {
+                let runDir = try PrivateProcesses.makeRunDirectory()
+                defer { PrivateProcesses.removeRunDirectory(runDir) }
+                r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
+                                              participantsPerProcess: participantsPerProcess, clock: now,
+                                              spawn: PrivateProcesses.spawn)
+            }
+            print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
+            for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
+            print("  plaintext kproto on the same inputs: \(String(format3: r.plaintextSeconds)) s; trades equal: \(r.equalsPlaintext ? "yes" : "NO")")
+            for x in r.rejected { print("  rejected \(x)") }
+            print("wrote \(r.outputDirectory)/trades.csv and summary.json; transcripts in \(r.transcriptDirectory)")
+            if !r.rejected.isEmpty || !r.equalsPlaintext { throw ExitCode(2) }
+        }
+    }
+}
+
+/// `gridclear private node` — one role process of `private run` (reads its setup on stdin).
+struct PrivateNodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run one private-market role process (started by `private run`; setup on stdin).",
+        shouldDisplay: false)
+
+    func run() throws {
+        try reportingErrors {
+            // u32 length ‖ setup: read exactly that much (other children may hold the pipe open).
+            func read(_ n: Int) throws -> [UInt8] {
+                var out: [UInt8] = []
+                while out.count < n {
+                    let d = FileHandle.standardInput.readData(ofLength: n - out.count)
+                    if d.isEmpty { throw CLIFailure("private node: setup on stdin ended early (start roles through `gridclear private run`)") }
+                    out += d
+                }
+                return out
+            }
+            let n = try read(4).reduce(0) { $0 << 8 | Int($1) }
+            guard n > 0, n <= 1 << 28 else { throw CLIFailure("private node: bad setup length \(n)") }
+            try PrivateNodeMain.run(setupBytes: try read(n))
+        }
+    }
+}
+
+/// Process plumbing for `private run` (the only place that spawns processes).
+enum PrivateProcesses {
+    static func makeRunDirectory() throws -> String {
+        var template = Array("/tmp/gc-private-XXXXXX".utf8CString)
+        guard let p = mkdtemp(&template) else { throw CLIFailure("cannot create a private run directory in /tmp") }
+        return String(cString: p)
+    }
+
+    /// CPU time of this process (all threads), in nanoseconds.
+    @Sendable static func cpuNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    static func removeRunDirectory(_ dir: String) {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// Starts this executable as `private node` with the setup on stdin.
+    static func spawn(_ setup: NodeSetup) throws -> () throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        p.arguments = ["private", "node"]
+        let stdin = Pipe()
+        p.standardInput = stdin
+        try p.run()
+        let bytes = setup.encode(), n = bytes.count
+        stdin.fileHandleForWriting.write(Data([UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)] + bytes))
+        try stdin.fileHandleForWriting.close()
+        return { p.waitUntilExit(); return p.terminationStatus }
+    }
+}
+
+extension String {
+    init(format3 x: Double) { self = String(Int64((x * 1000).rounded())).leftPadded(4).inserting(".", fromEnd: 3) }
+    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+    fileprivate func inserting(_ s: String, fromEnd k: Int) -> String { String(dropLast(k)) + s + String(suffix(k)) }
+}
