@@ -46,10 +46,10 @@ public struct BlockRecord: Sendable, Equatable {
 
     public static func decode(_ bytes: [UInt8]) throws -> BlockRecord {
         var r = ByteReader(bytes, cap: bytes.count)
-        guard try r.raw(4) == magic else { throw ReplicationError.badRecord("not a GridClear block record (magic)") }
+        guard try r.raw(4) == magic else { throw EtcdReplicationError.badRecord("not a GridClear block record (magic)") }
         let len = try r.u64(), sha = try r.raw(32), rev = try r.i64(), n = try r.u32()
         let inline = try r.raw(r.remaining)
-        guard n > 0 || UInt64(inline.count) == len else { throw ReplicationError.badRecord("inline payload of \(inline.count) bytes, record says \(len)") }
+        guard n > 0 || UInt64(inline.count) == len else { throw EtcdReplicationError.badRecord("inline payload of \(inline.count) bytes, record says \(len)") }
         return BlockRecord(length: len, sha256: sha, electionRevision: rev, chunkCount: n, inline: inline)
     }
 
@@ -58,12 +58,12 @@ public struct BlockRecord: Sendable, Equatable {
         let payload: [UInt8]
         if chunkCount == 0 { payload = inline } else {
             guard chunks.count == Int(chunkCount) else {
-                throw ReplicationError.badRecord("\(chunks.count) of \(chunkCount) chunks present")
+                throw EtcdReplicationError.badRecord("\(chunks.count) of \(chunkCount) chunks present")
             }
             payload = chunks.flatMap { $0 }
         }
         guard UInt64(payload.count) == length, Array(SHA256.hash(data: payload)) == sha256 else {
-            throw ReplicationError.badRecord("payload length or SHA-256 does not match its record")
+            throw EtcdReplicationError.badRecord("payload length or SHA-256 does not match its record")
         }
         return payload
     }

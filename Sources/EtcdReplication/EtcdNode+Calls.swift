@@ -21,7 +21,7 @@ extension EtcdNode {
         ]))
         let head = t.kvs(0).first.flatMap { EtcdLayout.height($0.value) }
         if from > 0, head.map({ $0 + 1 < from }) ?? true {
-            throw ReplicationError.diverged(height: from - 1, reason: "etcd's head is \(head.map(String.init) ?? "absent") but this ledger already holds block \(from - 1) (another etcd cluster or prefix, or etcd was reset)")
+            throw EtcdReplicationError.diverged(height: from - 1, reason: "etcd's head is \(head.map(String.init) ?? "absent") but this ledger already holds block \(from - 1) (another etcd cluster or prefix, or etcd was reset)")
         }
         var blocks: [FetchedBlock] = []
         var expect = from
@@ -38,7 +38,7 @@ extension EtcdNode {
         }
         if blocks.isEmpty, let head, head >= from {
             let oldest = t.kvs(1).first.flatMap { L.suffix(of: $0.key, after: L.blockPrefix) }.flatMap { UInt64($0) }
-            throw ReplicationError.pruned(needed: from, oldestHeld: oldest)
+            throw EtcdReplicationError.pruned(needed: from, oldestHeld: oldest)
         }
         let failed = Set(t.kvs(2).compactMap { L.suffix(of: $0.key, after: L.failedPrefix) })
         if watch == nil {

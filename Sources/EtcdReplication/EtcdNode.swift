@@ -126,7 +126,7 @@ public final class EtcdNode {
             return try call("register") {
                 let t = try client.txn(TxnRequest(compare: [.absent(L.node(id))], success: [.put(key: L.node(id), value: pub, lease: 0)],
                                                   failure: [.range(RangeRequest(key: L.node(id)))]))
-                if !t.succeeded, let kv = t.kvs(0).first, kv.value != pub { throw ReplicationError.keyMismatch(id: id) }
+                if !t.succeeded, let kv = t.kvs(0).first, kv.value != pub { throw EtcdReplicationError.keyMismatch(id: id) }
                 return .registered(true)
             }
         case .grantLease(let ttl, let sentAt):
@@ -198,12 +198,12 @@ public final class EtcdNode {
 
     func append(_ h: UInt64, _ payload: [UInt8]) throws {
         let block: Block
-        do { block = try Block.decode(payload) } catch { throw ReplicationError.diverged(height: h, reason: "undecodable block: \(error)") }
+        do { block = try Block.decode(payload) } catch { throw EtcdReplicationError.diverged(height: h, reason: "undecodable block: \(error)") }
         guard block.header.height == h, block.encoded() == payload else {
-            throw ReplicationError.diverged(height: h, reason: "the block is not in canonical form or names height \(block.header.height)")
+            throw EtcdReplicationError.diverged(height: h, reason: "the block is not in canonical form or names height \(block.header.height)")
         }
         do { try store.append([block]) } catch let e as LedgerError {
-            throw ReplicationError.diverged(height: h, reason: "\(e)")
+            throw EtcdReplicationError.diverged(height: h, reason: "\(e)")
         }
         onAppended(block)
     }

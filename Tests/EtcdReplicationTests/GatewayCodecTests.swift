@@ -81,8 +81,8 @@ import GridClearCore
         #expect(c2.map(\.count) == [1_000, 1_000, 500])
         let back = try BlockRecord.decode(r2.encoded())
         #expect(try back.assemble(chunks: c2) == big)
-        #expect(throws: ReplicationError.self) { try back.assemble(chunks: Array(c2.prefix(2))) }
-        #expect(throws: ReplicationError.self) { try back.assemble(chunks: [c2[0], c2[2], c2[1]]) }
+        #expect(throws: EtcdReplicationError.self) { try back.assemble(chunks: Array(c2.prefix(2))) }
+        #expect(throws: EtcdReplicationError.self) { try back.assemble(chunks: [c2[0], c2[2], c2[1]]) }
     }
 
     @Test func layoutKeysSortByHeight() {

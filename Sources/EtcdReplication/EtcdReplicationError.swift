@@ -1,5 +1,5 @@
 /// Errors of the etcd replication layer, each saying what the operator does about it.
-public enum ReplicationError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum EtcdReplicationError: Error, Sendable, Equatable, CustomStringConvertible {
     case badRecord(String)
     /// etcd no longer holds a block this node needs (it was pruned after every node that
     /// was registered then had applied it).
