@@ -1,4 +1,5 @@
 import ArgumentParser
+import GridClearCore
 
 /// A failure reported to the user as one clear line on stderr and a non-zero
 /// exit code. Commands convert library errors into this at the edge.
@@ -29,9 +30,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// Prints `s` as one line on stderr: text that still holds a control character (an error
+/// from a layer that does not escape its own values) is escaped here, so a hostile value
+/// can never add a line or a terminal escape sequence.
 func printError(_ s: String) {
     var stderr = StandardErrorStream()
-    print(s, to: &stderr)
+    let hasControl = s.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 }
+    print(hasControl ? CanonicalText.oneLine(s) : s, to: &stderr)
 }
 
 struct StandardErrorStream: TextOutputStream {
