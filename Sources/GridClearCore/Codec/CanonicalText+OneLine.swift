@@ -1,14 +1,15 @@
 extension CanonicalText {
     /// `s` made safe to print as (part of) one line of a terminal or a log: every control
     /// character (C0, DEL, C1) and every Unicode line or paragraph separator is escaped as
-    /// `\n`, `\r`, `\t` or `\u{XX}`, and a backslash is doubled, so the result never holds a
-    /// line break, an escape sequence or a character that rewrites what was printed before.
+    /// `\n`, `\r`, `\t` or `\u{XX}`, so the result never holds a line break, an escape sequence
+    /// or a character that rewrites what was printed before. Backslashes are kept as they are,
+    /// which makes the function idempotent (text escaped once, e.g. an echoed value inside an
+    /// error message, is not escaped again when the whole message is).
     public static func oneLine(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
             switch u {
-            case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"

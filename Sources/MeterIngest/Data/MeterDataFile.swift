@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GridClearSystem
 
 /// Append-only meter-data file (see `MeterRecord` for the format). Appends are whole lines
 /// followed by fsync before they count as stored; loading detects corruption anywhere but a
@@ -54,18 +55,14 @@ public final class MeterDataFile {
         public var tornTailBytes: Int
     }
 
+    /// Largest meter-data file `load` reads (a regular file only: never a FIFO or a device).
+    public static let maxFileBytes = 1 << 30
+
     /// Reads and verifies the whole file.
     public static func load(_ path: String) throws -> Contents {
-        guard let f = fopen(path, "rb") else {
-            throw MeterDataError(path: path, line: 0, reason: .io("cannot open: \(String(cString: strerror(errno)))"))
-        }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n > 0 { bytes += chunk[0..<n] }
-            if n < chunk.count { break }
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(path, maxBytes: maxFileBytes) } catch {
+            throw MeterDataError(path: path, line: 0, reason: .io("cannot read: \(error)"))
         }
         var records: [MeterRecord] = []
         var lineNo = 0, start = 0, torn = 0
