@@ -1,3 +1,5 @@
+import GridClearCore
+
 // libFuzzer entry point for the ledger record and block reader (Sources/LedgerLite/Codec and
 // Format, compiled directly with swiftc -sanitize=fuzzer; see build.sh and docs/ledger-format.md).
 //

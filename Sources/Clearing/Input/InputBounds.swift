@@ -1,5 +1,4 @@
 import GridClearCore
-import GridClearSystem
 
 /// The bounds of SPEC §2 that every input value is checked against while parsing, and the
 /// arithmetic they prove safe.
@@ -19,8 +18,8 @@ public enum InputBounds {
     public static let maxRowsPerSide = 100_000
     /// Largest total energy of one side of a cycle: 400,000,000 kWh (see the type's doc).
     public static let maxSideTotalWh: Wh = 400_000_000 * Units.whPerKWh
-    /// Largest input file: 256 MiB, regular files only.
-    public static let maxFileBytes = FileSystem.defaultMaxBytes
+    /// Largest input file: 256 MiB, regular files only (`FileSystem.defaultMaxBytes`).
+    public static let maxFileBytes = 256 << 20
     /// Most fields in one CSV record (the widest header has 13 columns).
     public static let maxFieldsPerRecord = 64
     /// Identifier length bounds, in characters of `[A-Za-z0-9._:-]`.
