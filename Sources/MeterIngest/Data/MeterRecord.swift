@@ -12,9 +12,10 @@ public struct MeterRecord: Sendable, Hashable {
     public static let maxLineBytes = 256
     /// Times are from 1970-01-01 to 9999-12-31T23:59:59.999Z, in UTC milliseconds.
     public static let validUTCMillis: ClosedRange<Int64> = 0...253_402_300_799_999
-    /// Register values are 0…1e12 Wh (1 TWh, the Modbus profiles' plausibility bound), so a
-    /// difference of two is ≤ 1e12 and its product with a price of ≤ 1e7 ticks fits Int64.
-    public static let validWh: ClosedRange<Int64> = 0...1_000_000_000_000
+    /// Register values are 0…1e11 Wh (100 GWh; a DL/T 645 register holds < 1e9 Wh), so an
+    /// interval's energy is ≤ 1e11 and its product with a price of ≤ 1e7 ticks (SPEC §2) is
+    /// ≤ 1e18 < 2^63. Meter reads (`RegisterSpec.wattHours`) use the same bound.
+    public static let validWh: ClosedRange<Int64> = 0...100_000_000_000
 
     public var utcMillis: Int64
     public var meterID: String
