@@ -194,6 +194,15 @@ import Glibc
         try expectRejected(ws, place: "bids.csv:100002:1", "at most 100000 rows per side")
     }
 
+    /// 5,000 × 5,000 rows: each side is within bounds, the pair matrices would not be.
+    @Test func tooManyPairsAreRejected() throws {
+        var offers = Self.offerHeader + "\n", bids = Self.bidHeader + "\n"
+        for k in 0..<5_000 { offers += "O\(k),S,0.5,1,solar,39.9,116.4,80\n"; bids += "B\(k),P,0.8,1,39.9,116.4,80\n" }
+        let ws = try Workspace(offers: offers, bids: bids)
+        defer { ws.remove() }
+        try expectRejected(ws, place: "bids.csv: ", "25000000 pairs; a cycle forms at most 20000000")
+    }
+
     @Test func tooManyFieldsAreRejected() throws {
         let ws = try Workspace(bids: Self.bidHeader + "\n" + String(repeating: ",", count: 10_000) + "\n")
         defer { ws.remove() }

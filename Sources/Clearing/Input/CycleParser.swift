@@ -28,6 +28,10 @@ public enum CycleParser {
         var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids)
         try checkSideTotal(offers.map { ($0.quantity, $0.line) }, file: files.offersName, side: "offers")
         try checkSideTotal(bids.map { ($0.quantity, $0.line) }, file: files.bidsName, side: "bids")
+        if bids.count * offers.count > InputBounds.maxPairs {
+            throw InputError(file: files.bidsName, line: 0, column: 0,
+                             "\(bids.count) bids × \(offers.count) offers = \(bids.count * offers.count) pairs; a cycle forms at most \(InputBounds.maxPairs) bid–offer pairs (split the market or the cycle)")
+        }
         assignArrival(&offers, &bids)
         return CycleInputs(cycleID: files.cycleID, market: market, offers: offers, bids: bids, grid: grid)
     }

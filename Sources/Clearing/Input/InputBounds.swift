@@ -16,6 +16,10 @@ public enum InputBounds {
     public static let maxPriceTicks: PriceTicks = 1_000 * Units.ticksPerCNYPerKWh
     /// Most rows per side (offers, bids) in one cycle.
     public static let maxRowsPerSide = 100_000
+    /// Most bid–offer pairs in one cycle (the CMAP and K-prototypes pair matrices are m × n;
+    /// `CMAPRoundProblem.maxPairs` is the same bound). 100,000 rows on one side leave 200 on
+    /// the other; memory for the matrices stays below a few GiB.
+    public static let maxPairs = 20_000_000
     /// Largest total energy of one side of a cycle: 400,000,000 kWh (see the type's doc).
     public static let maxSideTotalWh: Wh = 400_000_000 * Units.whPerKWh
     /// Largest input file: 256 MiB, regular files only (`FileSystem.defaultMaxBytes`).
