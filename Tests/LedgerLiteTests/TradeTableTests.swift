@@ -48,4 +48,16 @@ import GridClearCore
         var w2 = ByteWriter(); w2.u32(1_000_000)
         #expect(throws: DecodeError.self) { try TradeTable.decodeRow(w2.bytes) }
     }
+
+    /// A version 1 ledger (the delimiter-split format) is refused with a message saying what to do.
+    @Test func versionOneFilesAreRefusedClearly() {
+        var rec = RecordFrame.encode(kind: .block, payload: [1, 2, 3])
+        rec[4] = 1
+        let crc = CRC32C.checksum(rec[0..<10])
+        for k in 0..<4 { rec[10 + k] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * UInt32(k))) }
+        let (records, end) = RecordScanner.scan(rec)
+        #expect(records.isEmpty)
+        guard case .corrupt(4, let reason) = end else { Issue.record("\(end)"); return }
+        #expect(reason.contains("ledger format version 1") && reason.contains("new ledger directory"))
+    }
 }

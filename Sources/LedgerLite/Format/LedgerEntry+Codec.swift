@@ -13,7 +13,7 @@ extension LedgerEntry {
         case .clearedCycle(let c):
             w.text(c.cycleID); w.text(c.mechanism); w.text(c.solver); w.u64(c.seed)
             w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
-            w.blob(c.tradesCSV); w.blob(c.summaryJSON)
+            c.trades.encode(into: &w); w.blob(c.summaryJSON)
         case .settlement(let s):
             w.text(s.cycleID); w.text(s.participantID); w.i64(s.energyWh); w.i64(s.amount); w.text(s.reason)
         case .reputationChange(let r):
@@ -53,7 +53,7 @@ extension LedgerEntry {
                 throw DecodeError.nonCanonical(at: nAt, what: "input file order")
             }
             e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
-                                                tradesCSV: try r.blob(), summaryJSON: try r.blob()))
+                                                trades: try TradeTable.decode(from: &r), summaryJSON: try r.blob()))
         case .settlement:
             e = .settlement(SettlementEntry(cycleID: try r.text(), participantID: try r.text(), energyWh: try r.i64(),
                                             amount: try r.i64(), reason: try r.text()))

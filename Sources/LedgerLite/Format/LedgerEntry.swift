@@ -69,25 +69,27 @@ public struct ClearedCycleEntry: Sendable, Hashable {
     public var seed: UInt64
     /// Raw input files, sorted by name.
     public var inputs: [InputFile]
-    /// Canonical `trades.csv` bytes.
-    public var tradesCSV: [UInt8]
+    /// The trades as the length-prefixed table the ledger stores (never a delimited text).
+    /// Row numbers in proofs are 1-based indices into `trades.rows`.
+    public var trades: TradeTable
     /// Canonical `summary.json` bytes (no timings).
     public var summaryJSON: [UInt8]
 
-    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], tradesCSV: [UInt8], summaryJSON: [UInt8]) {
+    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], trades: TradeTable, summaryJSON: [UInt8]) {
         self.cycleID = cycleID; self.mechanism = mechanism; self.solver = solver; self.seed = seed
         self.inputs = inputs.sorted { $0.name < $1.name }
-        self.tradesCSV = tradesCSV; self.summaryJSON = summaryJSON
+        self.trades = trades; self.summaryJSON = summaryJSON
     }
 
-    /// The header line and the data rows of `trades.csv` (split on `\n`, a final empty
-    /// piece dropped). Row numbers in proofs are 1-based indices into `rows`.
-    public var tradeTable: (header: [UInt8], rows: [[UInt8]]) {
-        var lines = tradesCSV.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { return ([], []) }
-        return (header, Array(lines.dropFirst()))
+    /// From canonical `trades.csv` bytes (what `ClearingResult.tradesCSV()` renders).
+    /// - Throws: `TradeTable.Failure` when the bytes are not exactly a table's rendering.
+    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], tradesCSV: [UInt8], summaryJSON: [UInt8]) throws {
+        self.init(cycleID: cycleID, mechanism: mechanism, solver: solver, seed: seed, inputs: inputs,
+                  trades: try TradeTable(csv: tradesCSV), summaryJSON: summaryJSON)
     }
+
+    /// Canonical `trades.csv` bytes: the rendering of `trades`, byte for byte what is published.
+    public var tradesCSV: [UInt8] { trades.csv() }
 }
 
 /// Money moved in settlement of one participant for one cycle.

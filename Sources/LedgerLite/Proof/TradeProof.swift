@@ -5,14 +5,18 @@ import Foundation
 /// signed ledger block. It carries the row, its audit path to the cycle's trades root, the
 /// cycle's commitment, the commitment's audit path to the block's entries root, the block
 /// header and the signature — nothing else is needed to check it, only a trusted key.
+///
+/// Format 2: the trade is its list of fields (`trade_fields`) under the list of column names
+/// (`trade_columns`); the leaf is their length-prefixed encoding (`TradeTable.rowEncoding`), so
+/// no field value can be read as a different row or column.
 public struct TradeProof: Codable, Sendable, Equatable {
-    public static let formatName = "gridclear-trade-proof/1"
+    public static let formatName = "gridclear-trade-proof/2"
     public var format: String
     public var cycle: String
     /// 1-based row number in `trades.csv` (header excluded).
     public var row: Int
-    public var tradeHeader: String
-    public var tradeRow: String
+    public var tradeColumns: [String]
+    public var tradeFields: [String]
     public var tradeCount: UInt32
     public var tradePath: [String]
     /// Hex of the `CycleCommitment` encoding.
@@ -27,7 +31,7 @@ public struct TradeProof: Codable, Sendable, Equatable {
     public var blockHash: String
 
     enum CodingKeys: String, CodingKey {
-        case format, cycle, row, tradeHeader = "trade_header", tradeRow = "trade_row", tradeCount = "trade_count",
+        case format, cycle, row, tradeColumns = "trade_columns", tradeFields = "trade_fields", tradeCount = "trade_count",
              tradePath = "trade_path", commitment, entryIndex = "entry_index", entryPath = "entry_path",
              blockHeader = "block_header", signature, blockHeight = "block_height", blockHash = "block_hash"
     }
@@ -35,13 +39,12 @@ public struct TradeProof: Codable, Sendable, Equatable {
     /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
     public static func make(block: Block, entryIndex: Int, row: Int) throws -> TradeProof {
         guard case .clearedCycle(let c) = block.entries[entryIndex] else { throw ProofError("entry \(entryIndex) is not a cleared cycle") }
-        let table = c.tradeTable
+        let table = c.trades
         guard row >= 1 && row <= table.rows.count else { throw ProofError("cycle \(c.cycleID) has \(table.rows.count) trades; row \(row) does not exist") }
-        let rowLeaves = table.rows.map { Merkle.leafHash($0) }
+        let rowLeaves = table.rows.map { Merkle.leafHash(TradeTable.rowEncoding($0)) }
         let entryLeaves = block.entries.map(\.leafHash)
         return TradeProof(format: formatName, cycle: c.cycleID, row: row,
-                          tradeHeader: String(decoding: table.header, as: UTF8.self),
-                          tradeRow: String(decoding: table.rows[row - 1], as: UTF8.self),
+                          tradeColumns: table.columns, tradeFields: table.rows[row - 1],
                           tradeCount: UInt32(table.rows.count),
                           tradePath: Merkle.inclusionProof(index: row - 1, leaves: rowLeaves).map(Hex.encode),
                           commitment: Hex.encode(CycleCommitment(c).encoded()),
@@ -58,6 +61,10 @@ public struct TradeProof: Codable, Sendable, Equatable {
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> TradeProof {
+        struct Format: Decodable { var format: String }
+        if let f = try? JSONDecoder().decode(Format.self, from: Data(bytes)), f.format != formatName {
+            throw ProofError("proof format '\(CanonicalText.echo(f.format))'; this GridClear verifies \(formatName) only (export the proof again with 'gridclear proof')")
+        }
         do { return try JSONDecoder().decode(TradeProof.self, from: Data(bytes)) } catch {
             throw ProofError("not a trade proof file (\(error.localizedDescription))")
         }
@@ -89,10 +96,11 @@ public struct TradeProof: Codable, Sendable, Equatable {
         let c: CycleCommitment
         do { c = try CycleCommitment.decode(commitmentBytes) } catch { throw ProofError("commitment: \(error)") }
         guard c.cycleID == cycle else { throw ProofError("the commitment is for cycle \(c.cycleID), not \(cycle)") }
-        guard Array(tradeHeader.utf8) == c.tradesHeader else { throw ProofError("the trade header does not match the commitment") }
+        guard TradeTable.rowEncoding(tradeColumns) == c.tradesHeader else { throw ProofError("the trade columns do not match the commitment") }
+        guard tradeFields.count == tradeColumns.count else { throw ProofError("the trade has \(tradeFields.count) fields for \(tradeColumns.count) columns") }
         guard tradeCount == c.tradeCount, row >= 1, UInt64(row) <= UInt64(c.tradeCount) else { throw ProofError("row \(row) is outside the cycle's \(c.tradeCount) trades") }
         let tp = try tradePath.map { try hex($0, "trade_path") }
-        guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(Array(tradeRow.utf8)), index: UInt64(row - 1), size: UInt64(c.tradeCount),
+        guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(TradeTable.rowEncoding(tradeFields)), index: UInt64(row - 1), size: UInt64(c.tradeCount),
                                      proof: tp, root: c.tradesRoot) else {
             throw ProofError("the trade row is not in the cycle's trades tree (row or path altered)")
         }
@@ -108,8 +116,7 @@ public struct TradeProof: Codable, Sendable, Equatable {
         guard NodeKey.verify(signature: try hex(signature, "signature"), message: LedgerHash.signingMessage(blockHash: hash), publicKey: header.signer) else {
             throw ProofError("the block signature does not verify")
         }
-        let names = CSVLine.split(tradeHeader), values = CSVLine.split(tradeRow)
-        return Verified(cycle: cycle, row: row, fields: Array(zip(names, values)), blockHeight: header.height,
+        return Verified(cycle: cycle, row: row, fields: Array(zip(tradeColumns, tradeFields)), blockHeight: header.height,
                         blockTimeMillis: header.timeMillis, signer: header.signer, blockHash: hash)
     }
 }
@@ -118,25 +125,4 @@ public struct TradeProof: Codable, Sendable, Equatable {
 public struct ProofError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ d: String) { description = d }
-}
-
-/// Minimal RFC 4180 field splitting for one line (quotes and doubled quotes).
-public enum CSVLine {
-    public static func split(_ line: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false
-        var it = Array(line).makeIterator()
-        var pending: Character? = nil
-        while let ch = pending ?? it.next() {
-            pending = nil
-            if quoted {
-                if ch == "\"" {
-                    if let n = it.next() { if n == "\"" { cur.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
-                } else { cur.append(ch) }
-            } else if ch == "\"" { quoted = true }
-            else if ch == "," { out.append(cur); cur = "" }
-            else if ch != "\r" { cur.append(ch) }
-        }
-        out.append(cur)
-        return out
-    }
 }

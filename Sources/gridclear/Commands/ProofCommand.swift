@@ -43,16 +43,14 @@ struct ProofCommand: ParsableCommand {
             let result = try LedgerAuditor.audit(directory: ledgerDir, trusted: trusted) { block, _ in
                 for (i, e) in block.entries.enumerated() {
                     guard case .clearedCycle(let c) = e, cycle == nil || cycle == c.cycleID else { continue }
-                    let table = c.tradeTable
+                    let table = c.trades
                     if let r = wantRow {
                         if r <= table.rows.count { matches.append((block, i, r, c.cycleID)) }
                         continue
                     }
-                    let cols = CSVLine.split(String(decoding: table.header, as: UTF8.self))
-                    guard let bi = cols.firstIndex(of: "bid_id"), let oi = cols.firstIndex(of: "offer_id") else { continue }
-                    for (n, row) in table.rows.enumerated() {
-                        let f = CSVLine.split(String(decoding: row, as: UTF8.self))
-                        if f.count > max(bi, oi) && f[bi] == pair[0] && f[oi] == pair[1] { matches.append((block, i, n + 1, c.cycleID)); break }
+                    guard let bi = table.columns.firstIndex(of: "bid_id"), let oi = table.columns.firstIndex(of: "offer_id") else { continue }
+                    for (n, f) in table.rows.enumerated() where f[bi] == pair[0] && f[oi] == pair[1] {
+                        matches.append((block, i, n + 1, c.cycleID)); break
                     }
                 }
             }

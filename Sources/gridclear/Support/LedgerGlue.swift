@@ -30,7 +30,7 @@ enum LedgerGlue {
     static func append(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions,
                        to orderer: Orderer) throws -> LedgerAppendOutcome {
         if let h = orderer.recordedHeight(ofCycle: cleared.cycleID) { return .alreadyPresent(height: h) }
-        let entry = LedgerEntry.clearedCycle(cycleEntry(cleared, files: files, options: options))
+        let entry = LedgerEntry.clearedCycle(try cycleEntry(cleared, files: files, options: options))
         let now = SystemClock.wallMillis()
         _ = try orderer.submit([entry], nowMillis: now)
         _ = try orderer.flush(nowMillis: now)
@@ -62,12 +62,12 @@ enum LedgerGlue {
     }
 
     /// The ledger entry for a cleared cycle: raw inputs, mechanism and parameters, canonical outputs.
-    static func cycleEntry(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions) -> ClearedCycleEntry {
+    static func cycleEntry(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions) throws -> ClearedCycleEntry {
         var inputs = [InputFile(name: "offers.csv", bytes: files.offersCSV), InputFile(name: "bids.csv", bytes: files.bidsCSV)]
         if let m = files.marketJSON { inputs.append(InputFile(name: "market.json", bytes: m)) }
         if let m = files.cycleMarketJSON { inputs.append(InputFile(name: "cycle-market.json", bytes: m)) }
         if let g = files.gridJSON { inputs.append(InputFile(name: "grid.json", bytes: g)) }
-        return ClearedCycleEntry(cycleID: cleared.cycleID, mechanism: cleared.result.mechanism, solver: cleared.result.rounds.first?.solver ?? options.solver,
+        return try ClearedCycleEntry(cycleID: cleared.cycleID, mechanism: cleared.result.mechanism, solver: cleared.result.rounds.first?.solver ?? options.solver,
                                  seed: options.seed, inputs: inputs, tradesCSV: cleared.tradesCSV,
                                  summaryJSON: cleared.canonicalSummaryJSON)
     }
