@@ -30,15 +30,18 @@ var targets: [Target] = [
     // Library modules (SPEC module map).
     .target(name: "Clearing",
             dependencies: ["GridClearCore", "GridClearSystem", "CGLPK", "CBLAS",
-                           .product(name: "HeapModule", package: "swift-collections")]),
+                           .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: swift6),
     .target(name: "Privacy",
-            dependencies: ["GridClearCore", "CGMP", "CSodium",
+            dependencies: ["GridClearCore", "GridClearSystem", "CGMP", "CSodium",
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swift6),
     .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"]),
     .target(name: "LedgerLite",
             dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"]),
+    .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
 
     // The thin command-line front end.
     .executableTarget(name: "gridclear",
@@ -48,11 +51,14 @@ var targets: [Target] = [
 
 let testTargets: [Target] = [
     .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
-    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "Clearing"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
     .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "MeterIngest"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearCore", "Clearing", "LedgerLite"]),
 ]
 
@@ -78,6 +84,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v5]

@@ -15,9 +15,11 @@ public struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String {
-        let text = String(cString: strerror(errno))
-        return path.isEmpty ? "\(call): \(text)" : "\(call) \(path): \(text)"
+        path.isEmpty ? "\(call): \(reason)" : "\(call) \(path): \(reason)"
     }
+
+    /// errno's text alone (`No such file or directory`), for messages that already name the path.
+    public var reason: String { String(cString: strerror(errno)) }
 
     /// True when the call failed because the file or directory does not exist.
     public var isNotFound: Bool { errno == ENOENT }

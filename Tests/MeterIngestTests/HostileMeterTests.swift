@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import MeterIngest
+import GridClearCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,7 +30,7 @@ import Glibc
     @Test func meterDataValuesAndTimesAreBounded() {
         func line(_ t: String, _ imp: String, _ exp: String = "-") -> Substring {
             let body = "R \(t) m1 S1 SN1 \(imp) \(exp)"
-            let c = String(CRC32.compute(Array(body.utf8)), radix: 16)
+            let c = String(CRC32.checksum(Array(body.utf8)), radix: 16)
             return Substring(body + " " + String(repeating: "0", count: 8 - c.count) + c)
         }
         #expect((try? MeterRecord.parse(line("1700000000000", "1000")).get()) != nil)

@@ -2,30 +2,18 @@ import GridClearCore
 import Testing
 @testable import MeterIngest
 
-/// Seeded SplitMix64 for reproducible property tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct IntervalTests {
-    let t0 = CycleTime.parse("20261120T1000Z")!
-    let q = CycleTime.cycleMillis
+    let t0 = CycleID("20261120T1000Z")!.startMillis
+    let q = CycleID.lengthMillis
 
     @Test func cycleIDsRoundTrip() {
         #expect(t0 == 1_795_168_800_000)
-        #expect(CycleTime.id(t0) == "20261120T1000Z")
-        #expect(CycleTime.id(t0 + q - 1) == "20261120T1000Z")
-        #expect(CycleTime.parse("20240229T2345Z").map(CycleTime.id) == "20240229T2345Z")
-        #expect(CycleTime.parse("20230229T0000Z") == nil)
-        #expect(CycleTime.parse("20261120T1010Z") == nil)
-        #expect(CycleTime.rfc3339(t0 + 1234) == "2026-11-20T10:00:01.234Z")
+        #expect(CycleID(containing: UTCTime(millis: t0)).description == "20261120T1000Z")
+        #expect(CycleID(containing: UTCTime(millis: t0 + q - 1)).description == "20261120T1000Z")
+        #expect(CycleID("20240229T2345Z")?.description == "20240229T2345Z")
+        #expect(CycleID("20230229T0000Z") == nil)
+        #expect(CycleID("20261120T1010Z") == nil)
+        #expect(UTCTime(millis: t0 + 1234).rfc3339 == "2026-11-20T10:00:01.234Z")
     }
 
     @Test func readingsAtBoundariesAreMeasured() {
@@ -67,7 +55,7 @@ struct SplitMix64: RandomNumberGenerator {
     /// counter increments (with resets counted from 0), and each interval lies between the
     /// floor and ceiling of its proportional share bound by the overlapping deltas.
     @Test func sumOfIntervalsEqualsCounterDelta() {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let a = IntervalApportioner()
         for _ in 0..<300 {
             var t = t0 + Int64.random(in: 0..<q, using: &rng)
@@ -82,8 +70,8 @@ struct SplitMix64: RandomNumberGenerator {
                 }
                 readings.append(CounterReading(utcMillis: t, wh: wh))
             }
-            let from = CycleTime.cycleStart(containing: readings.first!.utcMillis)
-            let to = CycleTime.cycleStart(containing: readings.last!.utcMillis) + q
+            let from = CycleID(containing: UTCTime(millis: readings.first!.utcMillis)).startMillis
+            let to = CycleID(containing: UTCTime(millis: readings.last!.utcMillis)).startMillis + q
             let iv = a.apportion(readings.shuffled(using: &rng), fromCycle: from, toCycle: to)
             #expect(iv.reduce(0) { $0 + $1.wh } == expected)
             #expect(iv.allSatisfy { $0.wh >= 0 })

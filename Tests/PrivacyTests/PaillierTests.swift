@@ -1,3 +1,4 @@
+import GridClearCore
 import Testing
 @testable import Privacy
 
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func homomorphicIdentitiesOnRandomSignedValues() throws {
-        var rng = SeededRNG(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<40 {
             let a = Int64.random(in: -(1 << 40)...(1 << 40), using: &rng)
             let b = Int64.random(in: -(1 << 40)...(1 << 40), using: &rng)
@@ -87,7 +88,7 @@ import Testing
     }
 
     @Test func poolEntriesAreUsedOnceAndExhaustionIsReported() throws {
-        var rng = SeededRNG(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let pool = PaillierRandomnessPool(publicKey: pk, count: 0)
         pool.refill(count: 5, using: &rng)
         var seen: [[UInt8]] = []
@@ -120,7 +121,7 @@ import Testing
 @Suite struct PaillierFastPathTests {
     @Test func fixedBaseAndCRTEncryptionsDecryptCorrectly() throws {
         let sk = SharedKeys.phe, pk = sk.publicKey
-        var rng = SeededRNG(seed: 41)
+        var rng = SplitMix64(seed: 41)
         for _ in 0..<20 {
             let m = Int64.random(in: -(1 << 61)...(1 << 61), using: &rng)
             let a = try pk.encryptFast(m), b = try sk.encrypt(m)

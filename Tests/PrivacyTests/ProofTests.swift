@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func commitmentsAreHomomorphic() {
-        var rng = SeededRNG(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<20 {
             let a = Int64.random(in: -1_000_000...1_000_000, using: &rng), b = Int64.random(in: -1_000_000...1_000_000, using: &rng)
             let (ca, oa) = pp.commit(a, using: &rng), (cb, ob) = pp.commit(b, using: &rng)
@@ -38,7 +38,7 @@ import Testing
     let pp = PedersenParameters.standard
 
     @Test func openingProofAcceptsHonestAndRejectsTampering() throws {
-        var rng = SeededRNG(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for _ in 0..<20 {
             let (c, o) = pp.commit(Int64.random(in: -99...99, using: &rng), using: &rng)
             let p = OpeningProof.prove(c, opening: o, context: [1], using: &rng)
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func equalityProof() throws {
-        var rng = SeededRNG(seed: 6)
+        var rng = SplitMix64(seed: 6)
         for _ in 0..<20 {
             let v = Int64.random(in: -1000...1000, using: &rng)
             let (c1, o1) = pp.commit(v, using: &rng), (c2, o2) = pp.commit(v, using: &rng)
@@ -72,7 +72,7 @@ import Testing
 
     @Test(arguments: [(Int64(0), Int64(15)), (-5, 5), (100, 100), (0, 1000), (-(1 << 40), 1 << 40), (Int64.min, Int64.max)])
     func acceptsInRangeAndRefusesOutOfRange(lo: Int64, hi: Int64) throws {
-        var rng = SeededRNG(seed: UInt64(bitPattern: lo &+ hi))
+        var rng = SplitMix64(seed: UInt64(bitPattern: lo &+ hi))
         var values: [Int64] = [lo, hi]
         for _ in 0..<3 { values.append(Int64.random(in: lo...hi, using: &rng)) }
         for v in values {
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func tamperedProofsAreRejected() throws {
-        var rng = SeededRNG(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let (c, o) = pp.commit(1234, using: &rng)
         let p = try RangeProof.prove(c, opening: o, lo: 0, hi: 5000, using: &rng)
         let bytes = p.bytes
@@ -110,7 +110,7 @@ import Testing
     /// A forged "proof" for an out-of-range value built by committing honest-looking bits
     /// that do not add up must fail the sum check.
     @Test func bitsThatDoNotSumToTheCommitmentAreRejected() throws {
-        var rng = SeededRNG(seed: 13)
+        var rng = SplitMix64(seed: 13)
         let (c, o) = pp.commit(3, using: &rng)
         let p = try RangeProof.prove(c, opening: o, lo: 0, hi: 7, using: &rng)
         let (c9, _) = pp.commit(9, using: &rng)
@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func proofSizesGrowLinearlyInBits() throws {
-        var rng = SeededRNG(seed: 14)
+        var rng = SplitMix64(seed: 14)
         for bits in [16, 32, 64] {
             let hi: Int64 = bits == 64 ? .max : (1 << Int64(bits)) - 1
             let lo: Int64 = bits == 64 ? .min : 0
@@ -133,7 +133,7 @@ import Testing
     let pp = PedersenParameters.standard
 
     @Test func greaterOrEqual() throws {
-        var rng = SeededRNG(seed: 21)
+        var rng = SplitMix64(seed: 21)
         for _ in 0..<6 {
             let s = Int64.random(in: 0...1_000_000, using: &rng), g = s + Int64.random(in: 0...1_000, using: &rng)
             let (cg, og) = pp.commit(g, using: &rng), (cs, os) = pp.commit(s, using: &rng)
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func budgetCoversEnergyTimesPublicPrice() throws {
-        var rng = SeededRNG(seed: 22)
+        var rng = SplitMix64(seed: 22)
         let v: Int64 = 12_500, price: Int64 = 4_567          // Wh × ticks
         let (cv, ov) = pp.commit(v, using: &rng)
         let (cb, ob) = pp.commit(v * price + 10, using: &rng)
@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test func budgetCoversEnergyTimesPrivatePrice() throws {
-        var rng = SeededRNG(seed: 23)
+        var rng = SplitMix64(seed: 23)
         let v: Int64 = 3_000, price: Int64 = 5_100
         let (cv, ov) = pp.commit(v, using: &rng), (cp, op) = pp.commit(price, using: &rng)
         let (cb, ob) = pp.commit(v * price, using: &rng)
@@ -169,7 +169,7 @@ import Testing
     }
 
     @Test func productProofRejectsWrongProducts() throws {
-        var rng = SeededRNG(seed: 24)
+        var rng = SplitMix64(seed: 24)
         for _ in 0..<10 {
             let a = Int64.random(in: -500...500, using: &rng), b = Int64.random(in: -500...500, using: &rng)
             let (ca, oa) = pp.commit(a, using: &rng), (cb, ob) = pp.commit(b, using: &rng), (cw, ow) = pp.commit(a * b, using: &rng)

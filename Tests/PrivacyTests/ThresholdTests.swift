@@ -1,9 +1,10 @@
+import GridClearCore
 import Testing
 @testable import Privacy
 
 @Suite struct ThresholdTests {
     @Test func feldmanSharesReconstructWithTAndRejectBadShares() throws {
-        var rng = SeededRNG(seed: 31)
+        var rng = SplitMix64(seed: 31)
         let secret = Scalar.random(using: &rng)
         let (shares, comms) = try FeldmanSharing.deal(secret: secret, threshold: 3, trustees: 5, using: &rng)
         for s in shares { try comms.verify(s) }
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func tTrusteesTraceAPseudonymAndTMinus1Cannot() throws {
-        var rng = SeededRNG(seed: 32)
+        var rng = SplitMix64(seed: 32)
         let (key, shares) = try ThresholdTracingKey.deal(threshold: 3, trustees: 5, using: &rng)
         let tag = key.tracingTag(identity: "meter-0042", using: &rng)
         let partials = shares.map { ThresholdTracingKey.partialDecrypt(tag, share: $0, using: &rng) }
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func certificateCarriesATraceableTag() throws {
-        var rng = SeededRNG(seed: 33)
+        var rng = SplitMix64(seed: 33)
         let (key, shares) = try ThresholdTracingKey.deal(threshold: 2, trustees: 3, using: &rng)
         let ra = try RegistrationAuthority(round: 1, keyBits: 2048)
         let tag = key.tracingTag(identity: "carol", using: &rng)

@@ -1,18 +1,18 @@
-import CGLPK
-import Foundation
+internal import CGLPK
+import GridClearSystem
 
 /// Serialises every GLPK call of the CMAP solver: GLPK keeps global (per-thread)
 /// environment state and is not thread-safe. Each GLPK object is created,
 /// used and deleted inside one `withGLPK` body, so no pointer outlives it.
 enum CMAPGLPK {
-    private static let lock = NSLock()
+    private static let lock = Mutex()
 
     /// Runs `body` under the global GLPK lock with GLPK's terminal output off.
     static func withGLPK<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
         glp_term_out(GLP_OFF)
-        gridclear_glpk_silence()
+        gc_glpk_silence()
         return try body()
     }
 
@@ -30,7 +30,7 @@ enum CMAPGLPK {
         a.pointee.data.storeBytes(of: 1.0, toByteOffset: 8, as: Double.self)    // cost
         a.pointee.data.storeBytes(of: 0.0, toByteOffset: 16, as: Double.self)   // x
         var sol = 0.0
-        let rc = gridclear_mincost_relax4_guarded(g, 0, -1, 0, 8, 0, &sol, 16, -1)
+        let rc = gc_glpk_mincost_relax4_guarded(g, 0, -1, 0, 8, 0, &sol, 16, -1)
         if rc == -1 { return false }   // GLPK freed everything, including g
         let x = a.pointee.data.load(fromByteOffset: 16, as: Double.self)
         glp_delete_graph(g)

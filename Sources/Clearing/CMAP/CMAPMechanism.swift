@@ -123,29 +123,8 @@ public struct CMAPMechanism: ClearingMechanism {
         for j in 0..<n where offers[j].quantity - sold[j] > 0 {
             trades.append(.toGrid(offers[j], energy: offers[j].quantity - sold[j], price: market.gridSellPrice))
         }
-        try Self.checkInvariants(bids: bids, offers: offers, trades: trades)
-        return ClearingResult(mechanism: name, trades: trades, rounds: reports)
+        let result = ClearingResult(mechanism: name, trades: trades, rounds: reports)
+        try result.validate(against: inputs)
+        return result
     }
-
-    /// Exact integer checks of the guarantees above; a violation is a bug, reported as such.
-    static func checkInvariants(bids: [Bid], offers: [Offer], trades: [Trade]) throws {
-        var got = [String: Wh](), sold = [String: Wh]()
-        for t in trades where t.status != .rejected {
-            guard t.energy > 0 else { throw ClearingInvariantError("non-positive energy in trade \(t.bidID)/\(t.offerID)") }
-            if t.bidID != Trade.gridID { got[t.bidID, default: 0] += t.energy }
-            if t.offerID != Trade.gridID { sold[t.offerID, default: 0] += t.energy }
-        }
-        for b in bids where got[b.id, default: 0] != b.quantity {
-            throw ClearingInvariantError("buyer \(b.id) receives \(got[b.id, default: 0]) Wh, demand is \(b.quantity) Wh")
-        }
-        for o in offers where sold[o.id, default: 0] != o.quantity {
-            throw ClearingInvariantError("seller \(o.id) accounts for \(sold[o.id, default: 0]) Wh, offered \(o.quantity) Wh")
-        }
-    }
-}
-
-/// A broken internal guarantee (a bug, not bad input): the cycle is not cleared.
-public struct ClearingInvariantError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ d: String) { description = "internal invariant violated: " + d }
 }

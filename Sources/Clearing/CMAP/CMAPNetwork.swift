@@ -1,5 +1,5 @@
 import GridClearCore
-import CGLPK
+internal import CGLPK
 
 /// The integer transportation network of one validated round.
 ///

@@ -1,5 +1,5 @@
 import GridClearCore
-import CGLPK
+internal import CGLPK
 
 /// GLPK's network routines (`glp_mincost_relax4`, `glp_mincost_okalg`) on one
 /// `glp_graph` built once per round; each solve rewrites only the arc costs.
@@ -73,7 +73,7 @@ enum CMAPNetworkPath {
                 let rc: Int32
                 switch algorithm {
                 case .relax4:
-                    rc = gridclear_mincost_relax4_guarded(g, Int32(rhsOffset), Int32(lowOffset), Int32(capOffset),
+                    rc = gc_glpk_mincost_relax4_guarded(g, Int32(rhsOffset), Int32(lowOffset), Int32(capOffset),
                                                           Int32(costOffset), 0, &objective, Int32(xOffset), Int32(rcOffset))
                     if rc == -1 {
                         graphFreed = true

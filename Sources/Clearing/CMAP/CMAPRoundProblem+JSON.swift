@@ -35,16 +35,9 @@ extension CMAPRoundProblem {
     /// every pair allowed (a round-1 model). Uses SplitMix64 on `seed`, nothing global.
     public static func random(buyers m: Int, sellers n: Int, seed: UInt64, maxWh: Wh = 100_000,
                               supplyFactor: Double = 1.0) -> CMAPRoundProblem {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-        func wh() -> Wh { 1 + Wh(next() % UInt64(maxWh)) }
+        var rng = SplitMix64(seed: seed)
+        func unit() -> Double { rng.nextUnitDouble() }
+        func wh() -> Wh { 1 + Wh(rng.next() % UInt64(maxWh)) }
         let demands = (0..<m).map { _ in wh() }
         let supplies = (0..<n).map { _ in Wh((Double(wh()) * supplyFactor).rounded()) }
         let a = (0..<(m * n)).map { _ in unit() }

@@ -104,7 +104,10 @@ public enum CMAPRoundSolver {
     /// `transform` applied to every element on the available cores; results in order.
     /// The first error (in element order) is rethrown.
     static func concurrentMap<T>(_ items: [[Double]], _ transform: ([Double]) throws -> T) throws -> [T] {
-        let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
+        // Each iteration writes only its own slot, and `transform` is called concurrently by
+        // contract (its captures are read-only), hence the unchecked captures.
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
+        nonisolated(unsafe) let transform = transform
         slots.initialize(repeating: nil)
         defer { _ = slots.deinitialize(); slots.deallocate() }
         DispatchQueue.concurrentPerform(iterations: items.count) { k in

@@ -1,5 +1,5 @@
 import GridClearCore
-import CGLPK
+internal import CGLPK
 
 /// GLPK's primal simplex on ONE `glp_prob` per round, with sparse pricing (column
 /// generation): the LP starts with a few cheap pairs per buyer and per seller and

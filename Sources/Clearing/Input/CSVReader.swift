@@ -86,3 +86,14 @@ struct CSVReader {
         return records
     }
 }
+
+extension StringProtocol {
+    /// The text without leading/trailing spaces and tabs (how every CSV header and field of
+    /// GridClear's inputs is read).
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -14,7 +14,7 @@ public enum CycleParser {
 
     /// Parses every file of the cycle. Throws the first `InputError`.
     public static func parse(_ files: CycleFiles) throws -> CycleInputs {
-        guard Timestamps.cycleStartSeconds(files.cycleID) != nil else {
+        guard CycleID(files.cycleID) != nil else {
             throw InputError(file: files.cycleID, line: 0, column: 0,
                              "cycle folder name must be the UTC start in ISO 8601 basic form on a 15-minute boundary, e.g. 20261120T1000Z")
         }
@@ -122,7 +122,7 @@ public enum CycleParser {
         }
         func submittedAt() throws -> Int64? {
             guard let v = raw("submitted_at"), !v.isEmpty else { return nil }
-            guard let t = Timestamps.rfc3339Millis(v) else { throw fail("submitted_at", "expected an RFC 3339 time like 2026-11-20T09:41:00Z, found '\(CanonicalText.echo(v))'") }
+            guard let t = UTCTime(rfc3339: v)?.millis else { throw fail("submitted_at", "expected an RFC 3339 time like 2026-11-20T09:41:00Z, found '\(CanonicalText.echo(v))'") }
             return t
         }
         func preferences<C: RawRepresentable & CaseIterable & Hashable & Sendable>(_ type: C.Type, side: String, default d: Preferences<C>) throws -> Preferences<C> where C.RawValue == String {
@@ -233,15 +233,5 @@ public enum CycleParser {
                        preferences: try r.preferences(BuyerCriterion.self, side: "buyer", default: defaultBuyerPreferences),
                        submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading/trailing spaces and tabs.
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GridClearSystem
+import RealModule
 
 /// Distance and transmission loss of a buyer–seller pair (SPEC §3.6).
 public struct PairLoss: Sendable, Hashable {
@@ -33,8 +30,9 @@ public struct LossModel: Sendable {
     public static func haversineKm(lat1: Double, lon1: Double, lat2: Double, lon2: Double) -> Double {
         let r = Double.pi / 180
         let dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r
-        let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * r) * cos(lat2 * r) * sin(dLon / 2) * sin(dLon / 2)
-        return 2 * earthRadiusKm * asin(min(1, sqrt(a)))
+        let sinLat = Double.sin(dLat / 2), sinLon = Double.sin(dLon / 2)
+        let a = sinLat * sinLat + Double.cos(lat1 * r) * Double.cos(lat2 * r) * sinLon * sinLon
+        return 2 * earthRadiusKm * Double.asin(min(1, a.squareRoot()))
     }
 
     /// Loss of energy flowing from `from` (seller) to `to` (buyer).
@@ -69,7 +67,7 @@ final class PathGraph: @unchecked Sendable {
     private let routerLoss: [Double]
     private let adj: [[(to: Int, loss: Double, km: Double)]]
     private var cache: [Int: [PairLoss?]] = [:]
-    private let lock = NSLockLite()
+    private let lock = Mutex()
 
     init(_ g: GridTopology, defaultRate: Double) {
         let sortedNodes = g.nodes.sorted { $0.id < $1.id }
@@ -118,13 +116,4 @@ final class PathGraph: @unchecked Sendable {
         }
         return best.map { $0.loss.isFinite ? PairLoss(distanceKm: $0.km, lossPct: $0.loss) : nil }
     }
-}
-
-/// Minimal mutex over pthread (keeps the module free of Foundation locks).
-final class NSLockLite: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func lock() { pthread_mutex_lock(&m) }
-    func unlock() { pthread_mutex_unlock(&m) }
 }

@@ -96,7 +96,7 @@ extension ClearedCycle {
     /// so a present summary means complete results).
     public func write(to outputRoot: String) throws {
         let dir = outputRoot + "/" + cycleID
-        try AtomicFile.makeDirectories(dir)
+        try FileSystem.makeDirectories(dir)
         try AtomicFile.write(tradesCSV, to: dir + "/trades.csv")
         try AtomicFile.write(summaryJSON, to: dir + "/summary.json")
     }

@@ -1,7 +1,10 @@
+import GridClearCore
+import GridClearSystem
+
 /// The reputation state file: canonical JSON (keys sorted, no spaces, one final
 /// newline, version 1), so every replica writes identical bytes, e.g.
 /// `{"rules":{"initial":60,"maximum":100,"minimum":0,"penalty":10,"reward":1},"scores":{"a":61},"version":1}`.
-/// Written atomically (temp file, fsync, rename) through `AtomicFile`.
+/// Written atomically (temp file, fsync, rename) through GridClearSystem's `AtomicFile`.
 extension ReputationBook {
     public static let stateFileVersion = 1
 
@@ -9,7 +12,7 @@ extension ReputationBook {
         let r = rules
         var s = "{\"rules\":{\"initial\":\(r.initial),\"maximum\":\(r.maximum),\"minimum\":\(r.minimum),\"penalty\":\(r.penalty),\"reward\":\(r.reward)},\"scores\":{"
         s += scores.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            .map { "\(Self.jsonString($0)):\(scores[$0]!)" }.joined(separator: ",")
+            .map { "\(CanonicalText.jsonString($0)):\(scores[$0]!)" }.joined(separator: ",")
         s += "},\"version\":\(Self.stateFileVersion)}\n"
         return Array(s.utf8)
     }
@@ -50,27 +53,10 @@ extension ReputationBook {
 
     /// Loads the state file, or a fresh book with `rules` when the file does not exist.
     public static func load(path: String, rules: ReputationRules = .standard) throws -> ReputationBook {
-        guard AtomicFile.exists(path) else { return ReputationBook(rules: rules) }
-        return try ReputationBook(canonicalJSON: AtomicFile.read(path), file: path)
+        guard FileSystem.exists(path) else { return ReputationBook(rules: rules) }
+        return try ReputationBook(canonicalJSON: FileSystem.read(path), file: path)
     }
 
     /// Writes the state file atomically.
     public func save(path: String) throws { try AtomicFile.write(canonicalJSON(), to: path) }
-
-    static func jsonString(_ s: String) -> String {
-        var o = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": o += "\\\""
-            case "\\": o += "\\\\"
-            case "\n": o += "\\n"
-            case "\r": o += "\\r"
-            case "\t": o += "\\t"
-            default:
-                if u.value < 0x20 { o += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) }
-                else { o.unicodeScalars.append(u) }
-            }
-        }
-        return o + "\""
-    }
 }

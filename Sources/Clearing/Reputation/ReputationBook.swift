@@ -73,10 +73,10 @@ public struct ReputationBook: Sendable, Hashable {
         }
     }
 
-    /// Penalties decided by late-data settlement.
+    /// Penalties decided by late-data settlement (`LateDataRule.penalty`).
     public static func events(for decisions: [LateDataSettlement.Decision]) -> [ReputationEvent] {
         decisions.compactMap {
-            if case let .penalty(p, k) = $0 { return .penalty(participant: p, reason: "late meter data for cycle \(k)") }
+            if case let .penalty(p, _) = $0 { return LateDataRule.penalty(p) }
             return nil
         }
     }

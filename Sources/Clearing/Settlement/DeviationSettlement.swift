@@ -72,10 +72,9 @@ public enum DeviationSettlementResult: Sendable, Hashable {
 /// - otherwise: settled at the actual energy; the party at fault is each side whose own
 ///   allocation falls short of matched by at least σ (a seller delivering less, a buyer
 ///   consuming less): −10 each; the other party gets no change.
-/// - Missing data: while fewer than `lateCycles` whole cycles have passed since the cycle
-///   ended, the result is `.pending`. After that, trades with a missing party settle
-///   `incomplete` (0 bilateral, the grid takes both sides' metered energy) and each missing
-///   participant is penalised once (late meter data).
+/// - Missing data follows the one `LateDataRule`: while its window is open the result is
+///   `.pending`. After that, trades with a missing party settle `incomplete` (0 bilateral, the
+///   grid takes both sides' metered energy) and each missing participant is penalised once.
 /// - Grid imbalance per metered participant and role: metered − settled. A buyer pays
 ///   `gridBuyPrice` for a positive imbalance and is refunded `gridSellPrice` for a negative one;
 ///   a seller is paid `gridSellPrice` for a surplus and pays `gridBuyPrice` for a shortfall.
@@ -110,8 +109,8 @@ public struct DeviationSettlement: Sendable {
             if meter[.buyer]![t.buyerID] == nil { missing.insert(t.buyerID) }
         }
         let missingSorted = missing.sorted()
-        if !missing.isEmpty && cyclesElapsed < lateCycles {
-            return .pending(missing: missingSorted, cyclesLeft: lateCycles - cyclesElapsed)
+        if case .wait(let left) = LateDataRule(lateCycles: lateCycles).verdict(missingData: !missing.isEmpty, cyclesElapsed: cyclesElapsed) {
+            return .pending(missing: missingSorted, cyclesLeft: left)
         }
         let sellerAlloc = allocate(trades, party: \.sellerID, meter: meter[.seller]!)
         let buyerAlloc = allocate(trades, party: \.buyerID, meter: meter[.buyer]!)
@@ -143,7 +142,7 @@ public struct DeviationSettlement: Sendable {
             settledBy[.buyer]![t.buyerID, default: 0] += row.settled
             rows.append(row)
         }
-        for p in missingSorted { events.append(.penalty(participant: p, reason: "late meter data")) }
+        events += missingSorted.map(LateDataRule.penalty)
         var grid: [GridImbalance] = []
         for m in metered.sorted(by: { ($0.participant, $0.role.rawValue) < ($1.participant, $1.role.rawValue) }) {
             guard let wh = m.wh else { continue }

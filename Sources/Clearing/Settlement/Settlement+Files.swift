@@ -41,6 +41,7 @@ public enum SettlementFiles {
     /// `settlement.csv`: deviation in percent with 2 decimals (truncated basis points); amounts
     /// exact to 1e-7 CNY; missing values empty; `at_fault` ids joined by `;`.
     public static func settlementCSV(_ rows: [SettledTrade]) -> [UInt8] {
+        let csv = CanonicalText.csvField
         var s = settlementHeader + "\n"
         for r in rows {
             s += [csv(r.bidID), csv(r.offerID), csv(r.buyerID), csv(r.sellerID), Units.kWhString(r.matched),
@@ -56,7 +57,7 @@ public enum SettlementFiles {
     public static func gridCSV(_ rows: [GridImbalance]) -> [UInt8] {
         var s = gridHeader + "\n"
         for g in rows {
-            s += [csv(g.participant), g.role.rawValue, Units.kWhString(g.metered), Units.kWhString(g.settled),
+            s += [CanonicalText.csvField(g.participant), g.role.rawValue, Units.kWhString(g.metered), Units.kWhString(g.settled),
                   Units.kWhString(g.imbalance), Units.priceString(g.price), Units.moneyString(g.amount)].joined(separator: ",") + "\n"
         }
         return Array(s.utf8)
@@ -66,27 +67,9 @@ public enum SettlementFiles {
     /// `{"changes":[{"after":61,"before":60,"participant":"B1","reason":"trade completed"}],"complete":true,"cycle":"…","missing":[],"version":1}`.
     public static func reputationJSON(cycle: String, changes: [ReputationChange], complete: Bool, missing: [String]) -> [UInt8] {
         let items = changes.map {
-            "{\"after\":\($0.after),\"before\":\($0.before),\"participant\":\(ReputationBook.jsonString($0.participant)),\"reason\":\(ReputationBook.jsonString($0.reason))}"
+            "{\"after\":\($0.after),\"before\":\($0.before),\"participant\":\(CanonicalText.jsonString($0.participant)),\"reason\":\(CanonicalText.jsonString($0.reason))}"
         }
-        let s = "{\"changes\":[\(items.joined(separator: ","))],\"complete\":\(complete),\"cycle\":\(ReputationBook.jsonString(cycle)),\"missing\":[\(missing.map(ReputationBook.jsonString).joined(separator: ","))],\"version\":1}\n"
+        let s = "{\"changes\":[\(items.joined(separator: ","))],\"complete\":\(complete),\"cycle\":\(CanonicalText.jsonString(cycle)),\"missing\":[\(missing.map(CanonicalText.jsonString).joined(separator: ","))],\"version\":1}\n"
         return Array(s.utf8)
-    }
-
-    static func csv(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            var o = "\""
-            for ch in s { o += ch == "\"" ? "\"\"" : String(ch) }
-            return o + "\""
-        }
-        return s
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }

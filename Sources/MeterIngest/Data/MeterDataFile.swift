@@ -1,51 +1,34 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GridClearSystem
 
-/// Append-only meter-data file (see `MeterRecord` for the format). Appends are whole lines
-/// followed by fsync before they count as stored; loading detects corruption anywhere but a
-/// torn final line, which is reported and ignored.
-public final class MeterDataFile {
+/// Append-only meter-data file (see `MeterRecord` for the format), kept in GridClearSystem's
+/// `AppendFile`: appends are whole lines, synced before they count as stored (a failed sync
+/// stops the process, the one fsync policy); loading detects corruption anywhere but a torn
+/// final line, which is reported and ignored (and cut back when the file is next opened).
+/// Appends from several threads (one poller per bus) are serialised: each batch of lines
+/// lands whole.
+public final class MeterDataFile: Sendable {
     public let path: String
-    private var fd: Int32
+    private let file: AppendFile
+    private let appending = Mutex()
 
     /// Opens (creating with the header if absent) for appending. A torn tail is cut back first.
     public init(appendingTo path: String) throws {
         self.path = path
-        fd = try syscallRetrying("open") { Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
-        do {
-            let size = try syscallRetrying("lseek") { lseek(fd, 0, SEEK_END) }
-            if size == 0 {
-                try writeAll(Array((MeterRecord.header + "\n").utf8))
-                try syscallRetrying("fsync") { fsync(fd) }
-            } else {
-                let loaded = try MeterDataFile.load(path)
-                if loaded.tornTailBytes > 0 {
-                    try syscallRetrying("ftruncate") { ftruncate(fd, off_t(size) - off_t(loaded.tornTailBytes)) }
-                    try syscallRetrying("fsync") { fsync(fd) }
-                }
-                try syscallRetrying("lseek") { lseek(fd, 0, SEEK_END) }
-            }
-        } catch { Glibc.close(fd); throw error }
+        file = try AppendFile(path: path, exclusive: false)
+        let size = try file.size()
+        if size == 0 {
+            try file.append(Array((MeterRecord.header + "\n").utf8))
+        } else {
+            let loaded = try MeterDataFile.parse(try file.readAll(), path: path)
+            if loaded.tornTailBytes > 0 { try file.truncate(to: size - loaded.tornTailBytes) }
+        }
     }
 
-    deinit { Glibc.close(fd) }
-
-    /// Appends records and fsyncs; returns after the data is durable.
+    /// Appends records; returns after the data is durable.
     public func append(_ records: [MeterRecord]) throws {
         guard !records.isEmpty else { return }
-        let text = records.map { $0.line + "\n" }.joined()
-        try writeAll(Array(text.utf8))
-        try syscallRetrying("fsync") { fsync(fd) }
-    }
-
-    private func writeAll(_ bytes: [UInt8]) throws {
-        var off = 0
-        while off < bytes.count {
-            let n = try bytes.withUnsafeBytes { raw in try syscallRetrying("write") { Glibc.write(fd, raw.baseAddress! + off, raw.count - off) } }
-            off += n
-        }
+        let bytes = Array(records.map { $0.line + "\n" }.joined().utf8)
+        try appending.withLock { try file.append(bytes) }
     }
 
     /// Everything a file holds.
@@ -55,15 +38,19 @@ public final class MeterDataFile {
         public var tornTailBytes: Int
     }
 
-    /// Largest meter-data file `load` reads (a regular file only: never a FIFO or a device).
-    public static let maxFileBytes = 1 << 30
-
-    /// Reads and verifies the whole file.
+    /// Reads and verifies the whole file (a regular file within the input size cap).
     public static func load(_ path: String) throws -> Contents {
         let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, maxBytes: maxFileBytes) } catch {
+        do { bytes = try FileSystem.read(path) } catch let e as SystemError {
+            throw MeterDataError(path: path, line: 0, reason: .io("cannot open: \(e.reason)"))
+        } catch {
             throw MeterDataError(path: path, line: 0, reason: .io("cannot read: \(error)"))
         }
+        return try parse(bytes, path: path)
+    }
+
+    /// Verifies the bytes of a meter-data file named `path` (for messages).
+    static func parse(_ bytes: [UInt8], path: String) throws -> Contents {
         var records: [MeterRecord] = []
         var lineNo = 0, start = 0, torn = 0
         while start < bytes.count {

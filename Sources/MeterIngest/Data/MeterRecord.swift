@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// One line of a meter-data file: a cumulative reading of one meter.
 ///
 /// Format (version 1), one record per line, fields separated by one space, at most 256 bytes:
@@ -38,7 +40,7 @@ public struct MeterRecord: Sendable, Hashable {
     /// The canonical line (without newline).
     public var line: String {
         let body = "R \(utcMillis) \(meterID) \(participantID) \(serial) \(importWh) \(exportWh.map(String.init) ?? "-")"
-        let c = String(CRC32.compute(Array(body.utf8)), radix: 16)
+        let c = String(CRC32.checksum(Array(body.utf8)), radix: 16)
         return body + " " + String(repeating: "0", count: 8 - c.count) + c
     }
 
@@ -48,7 +50,7 @@ public struct MeterRecord: Sendable, Hashable {
         guard let sp = line.lastIndex(of: " ") else { return .failure(.malformed("no checksum")) }
         let body = line[..<sp], crcText = line[line.index(after: sp)...]
         guard crcText.count == 8, let crc = UInt32(crcText, radix: 16), crcText == crcText.lowercased() else { return .failure(.malformed("bad checksum field")) }
-        guard CRC32.compute(Array(body.utf8)) == crc else { return .failure(.checksum) }
+        guard CRC32.checksum(Array(body.utf8)) == crc else { return .failure(.checksum) }
         let f = body.split(separator: " ", omittingEmptySubsequences: false)
         guard f.count == 7, f[0] == "R" else { return .failure(.malformed("expected 7 fields starting with R")) }
         guard let t = Int64(f[1]), validUTCMillis.contains(t) else {

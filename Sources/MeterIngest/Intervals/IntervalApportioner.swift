@@ -37,7 +37,7 @@ public struct IntervalEnergy: Sendable, Hashable {
 /// with largest-remainder rounding per reading pair, so the interval energies of every span sum
 /// exactly to the counter delta. Pure: same readings, same result.
 public struct IntervalApportioner: Sendable {
-    public var cycleMillis: Int64 = CycleTime.cycleMillis
+    public var cycleMillis: Int64 = CycleID.lengthMillis
     /// A reading this close to a cycle boundary counts as taken at the boundary.
     public var boundaryToleranceMillis: Int64 = 60_000
     /// Pairs of readings further apart than this leave their cycles `missing` (energy still apportioned).
@@ -85,7 +85,7 @@ public struct IntervalApportioner: Sendable {
         let n = Int(min((end - fromCycle) / cycleMillis, Int64(Self.maxCycles)))
         var wh = [Int64](repeating: 0, count: n)
         var quality = [IntervalQuality](repeating: .measured, count: n)
-        func index(_ t: Int64) -> Int { Int((CycleTime.floorDiv(t - fromCycle, cycleMillis))) }
+        func index(_ t: Int64) -> Int { Int((CivilCalendar.floorDiv(t - fromCycle, cycleMillis))) }
 
         for k in 0..<max(0, readings.count - 1) {
             let a = readings[k], b = readings[k + 1]
@@ -152,8 +152,4 @@ public struct IntervalApportioner: Sendable {
         }
         return (0..<n).map { IntervalEnergy(cycleStart: fromCycle + Int64($0) * cycleMillis, wh: wh[$0], quality: quality[$0]) }
     }
-}
-
-extension CycleTime {
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
 }

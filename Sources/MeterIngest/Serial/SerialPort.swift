@@ -1,6 +1,9 @@
+// OS-facing: serial devices and pseudo-terminals (termios, ioctl, poll) through
+// GridClearSystem's syscall wrapper.
 #if canImport(Glibc)
 import Glibc
 #endif
+import GridClearSystem
 
 /// Errors of a serial port, each saying what to check.
 public enum SerialError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -41,11 +44,11 @@ public final class SerialPort {
         self.path = path
         self.settings = settings
         do {
-            fd = try syscallRetrying("open") { Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
+            fd = try Syscall.retrying("open") { Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
         } catch let e as SystemError { throw SerialError.open(path: path, e) }
         do {
             var t = termios()
-            try syscallRetrying("tcgetattr") { tcgetattr(fd, &t) }
+            try Syscall.retrying("tcgetattr") { tcgetattr(fd, &t) }
             cfmakeraw(&t)
             // Parity and stop bits are set after cfmakeraw (which clears PARENB).
             let clearC: tcflag_t = tcflag_t(PARENB) | tcflag_t(PARODD) | tcflag_t(CSTOPB) | tcflag_t(CSIZE) | tcflag_t(CRTSCTS)
@@ -63,10 +66,10 @@ public final class SerialPort {
                 cc[Int(VMIN)] = 0
                 cc[Int(VTIME)] = 0
             }
-            try syscallRetrying("cfsetispeed") { cfsetispeed(&t, speed) }
-            try syscallRetrying("cfsetospeed") { cfsetospeed(&t, speed) }
-            try syscallRetrying("tcsetattr") { tcsetattr(fd, TCSANOW, &t) }
-            try syscallRetrying("tcflush") { tcflush(fd, TCIOFLUSH) }
+            try Syscall.retrying("cfsetispeed") { cfsetispeed(&t, speed) }
+            try Syscall.retrying("cfsetospeed") { cfsetospeed(&t, speed) }
+            try Syscall.retrying("tcsetattr") { tcsetattr(fd, TCSANOW, &t) }
+            try Syscall.retrying("tcflush") { tcflush(fd, TCIOFLUSH) }
         } catch let e as SystemError {
             Glibc.close(fd)
             throw SerialError.configure(path: path, e)
@@ -106,7 +109,7 @@ public final class SerialPort {
     public func readBack() throws -> SerialSettings {
         guard fd >= 0 else { throw SerialError.closed(path: path) }
         var t = termios()
-        do { try syscallRetrying("tcgetattr") { tcgetattr(fd, &t) } } catch let e as SystemError { throw SerialError.configure(path: path, e) }
+        do { try Syscall.retrying("tcgetattr") { tcgetattr(fd, &t) } } catch let e as SystemError { throw SerialError.configure(path: path, e) }
         let speed = cfgetospeed(&t)
         let baud = SerialSettings.supportedBauds.first { SerialPort.speedConstant($0) == speed } ?? -1
         let parity: Parity = (t.c_cflag & tcflag_t(PARENB)) == 0 ? .none : ((t.c_cflag & tcflag_t(PARODD)) != 0 ? .odd : .even)
@@ -120,7 +123,7 @@ public final class SerialPort {
         guard fd >= 0 else { throw SerialError.closed(path: path) }
         var count: Int32 = 0
         _ = ioctl(fd, UInt(FIONREAD), &count)
-        do { try syscallRetrying("tcflush") { tcflush(fd, TCIFLUSH) } } catch let e as SystemError { throw mapIO(e) }
+        do { try Syscall.retrying("tcflush") { tcflush(fd, TCIFLUSH) } } catch let e as SystemError { throw mapIO(e) }
         return Int(count)
     }
 
@@ -133,17 +136,17 @@ public final class SerialPort {
             let n: Int
             do {
                 n = try bytes.withUnsafeBytes { raw in
-                    try syscallRetrying("write") { Glibc.write(fd, raw.baseAddress! + off, raw.count - off) }
+                    try Syscall.retrying("write") { Glibc.write(fd, raw.baseAddress! + off, raw.count - off) }
                 }
             } catch let e as SystemError where e.errno == EAGAIN {
                 let now = clock.monotonicNanos()
-                guard now < deadline else { throw SerialError.io(path: path, SystemError(call: "write", errno: ETIMEDOUT)) }
+                guard now < deadline else { throw SerialError.io(path: path, SystemError(call: "write", path: path, errno: ETIMEDOUT)) }
                 _ = try pollOnce(events: Int16(POLLOUT), timeoutNanos: deadline - now)
                 continue
             } catch let e as SystemError { throw mapIO(e) }
             off += n
         }
-        do { try syscallRetrying("tcdrain") { tcdrain(fd) } } catch let e as SystemError { throw mapIO(e) }
+        do { try Syscall.retrying("tcdrain") { tcdrain(fd) } } catch let e as SystemError { throw mapIO(e) }
     }
 
     /// Waits up to `timeoutNanos` for input and appends what is there to `buffer`.
@@ -156,7 +159,7 @@ public final class SerialPort {
         let n: Int
         do {
             n = try chunk.withUnsafeMutableBytes { raw in
-                try syscallRetrying("read") { Glibc.read(fd, raw.baseAddress!, raw.count) }
+                try Syscall.retrying("read") { Glibc.read(fd, raw.baseAddress!, raw.count) }
             }
         } catch let e as SystemError where e.errno == EAGAIN {
             return 0
@@ -171,7 +174,7 @@ public final class SerialPort {
         var p = pollfd(fd: fd, events: events, revents: 0)
         let ms = Int32(min(UInt64(Int32.max), (timeoutNanos + 999_999) / 1_000_000))
         let r: Int32
-        do { r = try syscallRetrying("poll") { Glibc.poll(&p, 1, ms) } } catch let e as SystemError { throw mapIO(e) }
+        do { r = try Syscall.retrying("poll") { Glibc.poll(&p, 1, ms) } } catch let e as SystemError { throw mapIO(e) }
         if r == 0 { return false }
         if p.revents & Int16(POLLNVAL) != 0 { throw SerialError.vanished(path: path, reason: "descriptor invalid") }
         if p.revents & Int16(POLLIN) != 0 && events == Int16(POLLIN) { return true }

@@ -1,7 +1,9 @@
+// OS-facing test support: a thread serving a pseudo-terminal (poll, read, write).
 #if canImport(Glibc)
 import Glibc
 #endif
 import Foundation
+import GridClearSystem
 
 /// A fault the simulator injects into its answer to one request.
 public enum SimulatedFault: Sendable, Hashable {
@@ -38,7 +40,7 @@ public final class MeterSimulator: @unchecked Sendable {
     }
 
     public let linkPath: String
-    private let lock = NSLock()
+    private let lock = Mutex()
     private var pty: PseudoTerminal
     private var modbus: [UInt8: Meter] = [:]
     private var dlt: [[UInt8]: Meter] = [:]
@@ -64,7 +66,7 @@ public final class MeterSimulator: @unchecked Sendable {
         try replaceSymlink(linkPath, to: pty.slavePath)
     }
 
-    deinit { stop(); pty.close(); unlink(linkPath) }
+    deinit { stop(); pty.close(); try? FileSystem.remove(linkPath) }
 
     public func setModbusMeter(slave: UInt8, _ m: Meter) { lock.lock(); modbus[slave] = m; lock.unlock() }
     public func setDLT645Meter(address: DLT645Address, _ m: Meter) { lock.lock(); dlt[address.wire] = m; lock.unlock() }

@@ -1,6 +1,9 @@
+// OS-facing: serial devices and pseudo-terminals (termios, ioctl, poll) through
+// GridClearSystem's syscall wrapper.
 #if canImport(Glibc)
 import Glibc
 #endif
+import GridClearSystem
 
 /// A pseudo-terminal pair: the master end (the simulated device side) owned by this value,
 /// and the slave path a `SerialPort` opens. The slave is put in raw mode and one slave
@@ -13,16 +16,16 @@ public final class PseudoTerminal {
 
     public init() throws {
         // posix_openpt/unlockpt/ptsname as Linux implements them: /dev/ptmx, TIOCSPTLCK, TIOCGPTN.
-        let m = try syscallRetrying("open(/dev/ptmx)") { Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC) }
+        let m = try Syscall.retrying("open", "/dev/ptmx") { Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC) }
         var unlock: Int32 = 0
         var number: UInt32 = 0
         guard ioctl(m, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0, ioctl(m, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
-            let e = errno; Glibc.close(m); throw SystemError(call: "ioctl(TIOCSPTLCK/TIOCGPTN)", errno: e)
+            let e = errno; Glibc.close(m); throw SystemError(call: "ioctl(TIOCSPTLCK/TIOCGPTN)", path: "/dev/ptmx", errno: e)
         }
         let path = "/dev/pts/\(number)"
         slavePath = path
         let s: Int32
-        do { s = try syscallRetrying("open") { Glibc.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC) } } catch { Glibc.close(m); throw error }
+        do { s = try Syscall.retrying("open", path) { Glibc.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC) } } catch { Glibc.close(m); throw error }
         var t = termios()
         tcgetattr(s, &t)
         cfmakeraw(&t)
@@ -46,6 +49,6 @@ public final class PseudoTerminal {
 public func replaceSymlink(_ link: String, to target: String) throws {
     let tmp = link + ".tmp-\(getpid())"
     unlink(tmp)
-    try syscallRetrying("symlink") { symlink(target, tmp) }
-    try syscallRetrying("rename") { rename(tmp, link) }
+    try Syscall.retrying("symlink", tmp) { symlink(target, tmp) }
+    try Syscall.retrying("rename", link) { rename(tmp, link) }
 }

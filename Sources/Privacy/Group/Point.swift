@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 import Crypto
 
 /// An element of the Ristretto255 prime-order group, held as its 32-byte canonical encoding.

@@ -1,5 +1,5 @@
-import CSodium
-import Foundation
+internal import CSodium
+import GridClearCore
 import Crypto
 
 /// An element of Z_ℓ (ℓ = 2^252 + 27742317777372353535851937790883648493), the
@@ -90,6 +90,6 @@ public struct Scalar: Sendable, Hashable, CustomStringConvertible {
 
     public static func == (a: Scalar, b: Scalar) -> Bool { constantTimeEqual(a.bytes, b.bytes) }
     public func hash(into h: inout Hasher) { h.combine(bytes) }
-    public var description: String { "Scalar(\(bytes.reversed().map { String(format: "%02x", $0) }.joined()))" }
+    public var description: String { "Scalar(\(Hex.encode(bytes.reversed())))" }
 }
 

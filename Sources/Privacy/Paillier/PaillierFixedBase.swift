@@ -1,5 +1,3 @@
-import Foundation
-
 /// Fixed-base randomiser for fast public-key Paillier encryption (Damgård–Jurik–Nielsen):
 /// h = −x² mod N for a random x, h_s = h^N mod N², and each randomiser is h_s^α for a
 /// fresh α of ⌈bits/2⌉ bits from the system CSPRNG, computed from a precomputed table

@@ -9,18 +9,15 @@ extension PaillierPublicKey {
     static let magic = "GCPP"
 
     public func serialize() -> [UInt8] {
-        var body: [UInt8] = []
-        body.appendU16(modulusByteCount)
-        body += n.bytes(length: modulusByteCount)!
-        return Record.encode(magic: Self.magic, version: 1, body: body)
+        var w = ByteWriter()
+        w.u16(UInt16(truncatingIfNeeded: modulusByteCount))
+        w.raw(n.bytes(length: modulusByteCount)!)
+        return Record.encode(magic: Self.magic, version: 1, body: w.bytes)
     }
 
     public convenience init(serialized: [UInt8]) throws {
         let body = try Record.decode(serialized, magic: Self.magic, version: 1, what: "Paillier public key")
-        var r = ByteReader(body, what: "Paillier public key")
-        let len = try r.u16()
-        let nb = try r.take(len)
-        try r.expectEnd()
+        let nb = try Record.read(body, what: "Paillier public key") { r in try r.raw(Int(r.u16())) }
         guard nb.first != 0 else { throw PrivacyError.malformedEncoding("Paillier public key: non-canonical modulus") }
         try self.init(modulus: nb)
     }
@@ -32,11 +29,13 @@ extension PaillierPrivateKey {
     public func serialize() -> [UInt8] {
         let len = publicKey.modulusByteCount
         let half = len / 2 + 1
-        var body: [UInt8] = []
-        body.appendU16(len)
+        var w = ByteWriter(reservingCapacity: 2 + 2 * half)
+        w.u16(UInt16(truncatingIfNeeded: len))
         var pb = p.bytes(length: half)!, qb = q.bytes(length: half)!
-        body += pb; body += qb
+        w.raw(pb); w.raw(qb)
         wipe(&pb); wipe(&qb)
+        var body = w.bytes
+        w = ByteWriter()
         defer { wipe(&body) }
         return Record.encode(magic: Self.magic, version: 1, body: body)
     }
@@ -44,12 +43,14 @@ extension PaillierPrivateKey {
     public convenience init(serialized: [UInt8]) throws {
         var body = try Record.decode(serialized, magic: Self.magic, version: 1, what: "Paillier private key")
         defer { wipe(&body) }
-        var r = ByteReader(body, what: "Paillier private key")
-        let len = try r.u16()
-        let half = len / 2 + 1
-        var pb = try r.take(half), qb = try r.take(half)
+        var pb: [UInt8] = [], qb: [UInt8] = []
         defer { wipe(&pb); wipe(&qb) }
-        try r.expectEnd()
+        let len = try Record.read(body, what: "Paillier private key") { r in
+            let len = Int(try r.u16())
+            let half = len / 2 + 1
+            pb = try r.raw(half); qb = try r.raw(half)
+            return len
+        }
         let p = MPZ(bytes: pb), q = MPZ(bytes: qb)
         try self.init(p: p, q: q)
         guard publicKey.modulusByteCount == len else { throw PrivacyError.malformedEncoding("Paillier private key: length field disagrees with N") }

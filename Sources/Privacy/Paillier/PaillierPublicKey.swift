@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import GridClearSystem
 
 /// A Paillier public key with g = N + 1 (SPEC §4.1).
 ///
@@ -19,7 +19,7 @@ public final class PaillierPublicKey: @unchecked Sendable {
     /// 16-byte domain-separated hash of N identifying this key.
     public let fingerprint: [UInt8]
 
-    private let fixedBaseLock = NSLock()
+    private let fixedBaseLock = Mutex()
     private var fixedBaseStorage: PaillierFixedBase?
     /// The lazily built DJN fixed-base table (see `encryptFast`).
     var fixedBase: PaillierFixedBase {

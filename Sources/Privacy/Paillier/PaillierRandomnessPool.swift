@@ -1,4 +1,4 @@
-import Foundation
+import GridClearSystem
 
 /// A pool of precomputed Paillier randomisers r^N mod N² for fast online encryption.
 ///
@@ -9,7 +9,7 @@ import Foundation
 public final class PaillierRandomnessPool: @unchecked Sendable {
     public let publicKey: PaillierPublicKey
     private var entries: [MPZ] = []
-    private let lock = NSLock()
+    private let lock = Mutex()
     private var issued = 0
 
     /// Precomputes `count` randomisers with the system CSPRNG (the expensive, offline step).

@@ -1,7 +1,7 @@
 import GridClearCore
 import Crypto
 import _CryptoExtras
-import Foundation
+import GridClearSystem
 
 /// A registration authority that issues blind-signed pseudonym certificates
 /// (RFC 9474, RSABSSA-SHA384-PSS-Randomized) for ONE round (SPEC §4.3, seed 001).
@@ -14,7 +14,7 @@ public final class RegistrationAuthority: @unchecked Sendable {
     public let round: UInt64
     private let key: _RSA.BlindSigning.PrivateKey<SHA384>
     private var served: Set<String> = []
-    private let lock = NSLock()
+    private let lock = Mutex()
 
     /// A fresh authority key of `keyBits` (2048, 3072 or 4096) for `round`.
     public init(round: UInt64, keyBits: Int = 2048) throws {
@@ -82,25 +82,28 @@ public struct PseudonymCertificate: Sendable, Equatable {
     public let signature: [UInt8]
 
     static func message(round: UInt64, pseudonymKey: [UInt8], tracingTag: [UInt8]) -> [UInt8] {
-        var m = Array("GridClear/pseudonym/v1".utf8)
-        m += withUnsafeBytes(of: round.bigEndian) { Array($0) }
-        m.appendU16(pseudonymKey.count); m += pseudonymKey
-        m.appendU16(tracingTag.count); m += tracingTag
-        return m
+        var m = ByteWriter()
+        m.raw(Array("GridClear/pseudonym/v1".utf8))
+        m.u64(round)
+        for f in [pseudonymKey, tracingTag] { m.u16(UInt16(truncatingIfNeeded: f.count)); m.raw(f) }
+        return m.bytes
     }
     var preparedMessage: [UInt8] { msgPrefix + Self.message(round: round, pseudonymKey: pseudonymKey, tracingTag: tracingTag) }
 
     /// Record `"GCPC" ‖ v1 ‖ u64 round ‖ u16-prefixed key, tag, prefix, signature ‖ checksum`.
     public func serialize() -> [UInt8] {
-        var body = withUnsafeBytes(of: round.bigEndian) { Array($0) }
-        for f in [pseudonymKey, tracingTag, msgPrefix, signature] { body.appendU16(f.count); body += f }
-        return Record.encode(magic: "GCPC", version: 1, body: body)
+        var body = ByteWriter()
+        body.u64(round)
+        for f in [pseudonymKey, tracingTag, msgPrefix, signature] { body.u16(UInt16(truncatingIfNeeded: f.count)); body.raw(f) }
+        return Record.encode(magic: "GCPC", version: 1, body: body.bytes)
     }
     public init(serialized: [UInt8]) throws {
-        var r = ByteReader(try Record.decode(serialized, magic: "GCPC", version: 1, what: "pseudonym certificate"), what: "pseudonym certificate")
-        round = try r.take(8).reduce(0) { $0 << 8 | UInt64($1) }
-        pseudonymKey = try r.take(r.u16()); tracingTag = try r.take(r.u16()); msgPrefix = try r.take(r.u16()); signature = try r.take(r.u16())
-        try r.expectEnd()
+        let what = "pseudonym certificate"
+        let body = try Record.decode(serialized, magic: "GCPC", version: 1, what: what)
+        (round, pseudonymKey, tracingTag, msgPrefix, signature) = try Record.read(body, what: what) { r in
+            func field() throws -> [UInt8] { try r.raw(Int(r.u16())) }
+            return (try r.u64(), try field(), try field(), try field(), try field())
+        }
     }
     init(round: UInt64, pseudonymKey: [UInt8], tracingTag: [UInt8], msgPrefix: [UInt8], signature: [UInt8]) {
         self.round = round; self.pseudonymKey = pseudonymKey; self.tracingTag = tracingTag; self.msgPrefix = msgPrefix; self.signature = signature

@@ -35,25 +35,17 @@ struct Record {
     }
 }
 
-/// Big-endian cursor over a byte array; every read is bounds-checked.
-struct ByteReader {
-    private let bytes: [UInt8]
-    private(set) var offset = 0
-    let what: String
-    init(_ bytes: [UInt8], what: String) { self.bytes = bytes; self.what = what }
-    var remaining: Int { bytes.count - offset }
-    mutating func take(_ n: Int) throws -> [UInt8] {
-        guard n >= 0, n <= remaining else { throw PrivacyError.malformedEncoding("\(what): truncated (wanted \(n) bytes, \(remaining) left)") }
-        defer { offset += n }
-        return Array(bytes[offset..<offset + n])
+extension Record {
+    /// Parses a record body with the core `ByteReader`, which must consume every byte; a
+    /// truncated body or trailing bytes become `PrivacyError.malformedEncoding` naming `what`.
+    static func read<T>(_ body: [UInt8], what: String, _ parse: (inout ByteReader) throws -> T) throws -> T {
+        var r = ByteReader(body)
+        do {
+            let v = try parse(&r)
+            try r.finish()
+            return v
+        } catch let e as DecodeError {
+            throw PrivacyError.malformedEncoding("\(what): \(e)")
+        }
     }
-    mutating func u8() throws -> UInt8 { try take(1)[0] }
-    mutating func u16() throws -> Int { let b = try take(2); return Int(b[0]) << 8 | Int(b[1]) }
-    mutating func u32() throws -> Int { let b = try take(4); return b.reduce(0) { $0 << 8 | Int($1) } }
-    func expectEnd() throws { guard remaining == 0 else { throw PrivacyError.malformedEncoding("\(what): \(remaining) trailing bytes") } }
-}
-
-extension Array where Element == UInt8 {
-    mutating func appendU16(_ v: Int) { append(UInt8(truncatingIfNeeded: v >> 8)); append(UInt8(truncatingIfNeeded: v)) }
-    mutating func appendU32(_ v: Int) { for s in [24, 16, 8, 0] { append(UInt8(truncatingIfNeeded: v >> s)) } }
 }

@@ -1,7 +1,9 @@
-import CSodium
+internal import CSodium
+import GridClearCore
 
 /// The system CSPRNG (libsodium `randombytes_buf`, which reads getrandom(2)).
-/// Used for key material and encryption randomness; never GMP's PRNG.
+/// Used for key material and encryption randomness; never GMP's PRNG. Seeded, reproducible
+/// streams for tests and benchmarks are GridClearCore's `SplitMix64`.
 public struct SystemCSPRNG: RandomNumberGenerator, Sendable {
     public init() { Sodium.ensureInitialized() }
     public mutating func next() -> UInt64 {
@@ -15,33 +17,6 @@ public struct SystemCSPRNG: RandomNumberGenerator, Sendable {
         var out = [UInt8](repeating: 0, count: count)
         out.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, count) }
         return out
-    }
-}
-
-extension RandomNumberGenerator {
-    /// Fills `count` bytes from this generator (used with injected seeded generators in tests).
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var i = 0
-        while i < count {
-            var w = next()
-            for _ in 0..<8 where i < count { out[i] = UInt8(truncatingIfNeeded: w); w >>= 8; i += 1 }
-        }
-        return out
-    }
-}
-
-/// A small seeded generator (SplitMix64) for reproducible tests and benchmarks.
-/// Not for key material.
-public struct SeededRNG: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -29,7 +29,7 @@ struct BenchPrivacyCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard ops >= 1 else { throw CLIFailure("bench privacy: --ops must be ≥ 1") }
-            var rng = SeededRNG(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let t0 = now()
             let sk: PaillierPrivateKey
             do { sk = try PaillierPrivateKey.generate(bits: bits) } catch { throw CLIFailure("bench privacy: \(error)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Clearing
+import GridClearSystem
 
 /// `gridclear compare <cycle-dir>` — runs every mechanism on the same parsed inputs and
 /// writes `<out>/<cycle>/compare.md` (SPEC §3.8 metrics side by side) and `compare.svg`.
@@ -54,7 +55,7 @@ struct CompareCommand: ParsableCommand {
                 printError("compare: \(name) done")
             }
             let dir = out + "/" + inputs.cycleID
-            try AtomicFile.makeDirectories(dir)
+            try FileSystem.makeDirectories(dir)
             let md = cmp.markdown()
             try AtomicFile.write(Array(cmp.svg().utf8), to: dir + "/compare.svg")
             try AtomicFile.write(Array(md.utf8), to: dir + "/compare.md")

@@ -114,14 +114,14 @@ struct MeterIntervalsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard let start = CycleTime.parse(cycle) else { throw CLIFailure("--cycle '\(cycle)' is not a cycle id like 20261120T1000Z (UTC start, minutes a multiple of 15)") }
+            guard let start = CycleID(cycle)?.startMillis else { throw CLIFailure("--cycle '\(cycle)' is not a cycle id like 20261120T1000Z (UTC start, minutes a multiple of 15)") }
             guard (1...10_000).contains(count) else { throw CLIFailure("--count must be 1…10000") }
             let contents: MeterDataFile.Contents
             do { contents = try MeterDataFile.load(data) } catch { throw CLIFailure("\(error)") }
             var out = "meter_id,participant_id,channel,cycle,energy_kwh,quality\n"
-            for s in MeteredEnergyAggregator.intervals(contents.records, fromCycle: start, toCycle: start + Int64(count) * CycleTime.cycleMillis) {
+            for s in MeteredEnergyAggregator.intervals(contents.records, fromCycle: start, toCycle: start + Int64(count) * CycleID.lengthMillis) {
                 for iv in s.intervals {
-                    out += "\(s.meterID),\(s.participantID),\(s.channel.rawValue),\(CycleTime.id(iv.cycleStart)),\(kWh(iv.wh)),\(iv.quality.rawValue)\n"
+                    out += "\(s.meterID),\(s.participantID),\(s.channel.rawValue),\(CycleID(containing: UTCTime(millis: iv.cycleStart)).description),\(kWh(iv.wh)),\(iv.quality.rawValue)\n"
                 }
             }
             print(out, terminator: "")

@@ -1,3 +1,4 @@
+import GridClearCore
 import ArgumentParser
 import MeterIngest
 
@@ -85,9 +86,9 @@ struct MeterReadCommand: ParsableCommand {
             let t = clock.utcMillis()
             if json {
                 let exp = e.exportWh.map { ",\"export_kwh\":\(kWh($0)),\"export_wh\":\($0)" } ?? ""
-                print("{\"address\":\"\(address)\",\"counters\":\(countersJSON(c)),\"device\":\"\(jsonEscape(device))\",\"energy_kwh\":\(kWh(e.importWh))\(exp),\"import_wh\":\(e.importWh),\"protocol\":\"\(protocolName)\",\"time\":\"\(CycleTime.rfc3339(t))\"}")
+                print("{\"address\":\"\(address)\",\"counters\":\(countersJSON(c)),\"device\":\"\(jsonEscape(device))\",\"energy_kwh\":\(kWh(e.importWh))\(exp),\"import_wh\":\(e.importWh),\"protocol\":\"\(protocolName)\",\"time\":\"\(UTCTime(millis: t).rfc3339)\"}")
             } else {
-                print("\(driver.label) on \(device) at \(CycleTime.rfc3339(t)): import \(kWh(e.importWh)) kWh" + (e.exportWh.map { ", export \(kWh($0)) kWh" } ?? ""))
+                print("\(driver.label) on \(device) at \(UTCTime(millis: t).rfc3339): import \(kWh(e.importWh)) kWh" + (e.exportWh.map { ", export \(kWh($0)) kWh" } ?? ""))
             }
         }
     }

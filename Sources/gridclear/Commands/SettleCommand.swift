@@ -1,6 +1,8 @@
+import GridClearCore
 import ArgumentParser
 import Clearing
 import MeterIngest
+import GridClearSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,21 +39,21 @@ struct SettleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard let start = CycleTime.parse(cycle) else { throw CLIFailure("cycle '\(cycle)' is not a cycle id like 20261120T1000Z") }
+            guard let start = CycleID(cycle)?.startMillis else { throw CLIFailure("cycle '\(cycle)' is not a cycle id like 20261120T1000Z") }
             let dir = out + "/" + cycle
-            if AtomicFile.exists(dir + "/settlement.csv") { print("\(cycle) already settled in \(dir); nothing to do"); return }
+            if FileSystem.exists(dir + "/settlement.csv") { print("\(cycle) already settled in \(dir); nothing to do"); return }
             var marketConfig = MarketConfig()
-            let marketPath = market ?? (AtomicFile.exists("Inputs/market.json") ? "Inputs/market.json" : nil)
-            if let marketPath { marketConfig = try marketConfig.applying(json: try AtomicFile.read(marketPath), file: marketPath) }
+            let marketPath = market ?? (FileSystem.exists("Inputs/market.json") ? "Inputs/market.json" : nil)
+            if let marketPath { marketConfig = try marketConfig.applying(json: try FileSystem.read(marketPath), file: marketPath) }
             let tradesPath = trades ?? "\(outputs)/\(cycle)/trades.csv"
-            guard AtomicFile.exists(tradesPath) else { throw CLIFailure("\(tradesPath): no trades for cycle \(cycle) (clear it first or pass --trades)") }
-            let tradeRows = try SettlementFiles.parseTrades(try AtomicFile.read(tradesPath), file: tradesPath)
+            guard FileSystem.exists(tradesPath) else { throw CLIFailure("\(tradesPath): no trades for cycle \(cycle) (clear it first or pass --trades)") }
+            let tradeRows = try SettlementFiles.parseTrades(try FileSystem.read(tradesPath), file: tradesPath)
             let data: MeterDataFile.Contents
             do { data = try MeterDataFile.load(meters) } catch { throw CLIFailure("\(error)") }
             let nowMillis = try parseNow()
-            let cycleEnd = start + CycleTime.cycleMillis
-            guard nowMillis >= cycleEnd else { throw CLIFailure("cycle \(cycle) has not ended yet (ends \(CycleTime.rfc3339(cycleEnd)))") }
-            let elapsed = Int((nowMillis - cycleEnd) / CycleTime.cycleMillis)
+            let cycleEnd = start + CycleID.lengthMillis
+            guard nowMillis >= cycleEnd else { throw CLIFailure("cycle \(cycle) has not ended yet (ends \(UTCTime(millis: cycleEnd).rfc3339))") }
+            let elapsed = Int((nowMillis - cycleEnd) / CycleID.lengthMillis)
 
             let energy = MeteredEnergyAggregator.perParticipant(data.records, cycleStart: start)
             var parties: [MeteredParty] = []
@@ -65,9 +67,9 @@ struct SettleCommand: ParsableCommand {
                 print("pending: meter data for \(cycle) incomplete for \(missing.joined(separator: ", ")); settles normally if it arrives within \(left) more cycle(s)")
             case let .settled(rows, grid, events, complete, missing):
                 var book = ReputationBook()
-                if let reputation, AtomicFile.exists(reputation) { book = try ReputationBook(canonicalJSON: try AtomicFile.read(reputation), file: reputation) }
+                if let reputation, FileSystem.exists(reputation) { book = try ReputationBook(canonicalJSON: try FileSystem.read(reputation), file: reputation) }
                 let changes = book.apply(events)
-                try AtomicFile.makeDirectories(dir)
+                try FileSystem.makeDirectories(dir)
                 try AtomicFile.write(SettlementFiles.gridCSV(grid), to: dir + "/grid.csv")
                 try AtomicFile.write(SettlementFiles.reputationJSON(cycle: cycle, changes: changes, complete: complete, missing: missing), to: dir + "/reputation.json")
                 if let ledger {
@@ -89,10 +91,10 @@ struct SettleCommand: ParsableCommand {
 
     private func parseNow() throws -> Int64 {
         guard let now else { return SystemMeterClock().utcMillis() }
-        if let t = CycleTime.parse(now) { return t }
+        if let t = CycleID(now)?.startMillis { return t }
         // RFC 3339 UTC: YYYY-MM-DDTHH:MM:SSZ (fraction ignored).
         let c = Array(now.utf8)
-        guard c.count >= 20, c.last == UInt8(ascii: "Z"), let day = CycleTime.parse(String(decoding: c[0..<4] + c[5..<7] + c[8..<10], as: UTF8.self) + "T0000Z"),
+        guard c.count >= 20, c.last == UInt8(ascii: "Z"), let day = CycleID(String(decoding: c[0..<4] + c[5..<7] + c[8..<10], as: UTF8.self) + "T0000Z")?.startMillis,
               let h = Int64(String(decoding: c[11..<13], as: UTF8.self)), let m = Int64(String(decoding: c[14..<16], as: UTF8.self)),
               let s = Int64(String(decoding: c[17..<19], as: UTF8.self)), h < 24, m < 60, s < 61 else {
             throw CLIFailure("--now '\(now)' must be a cycle id (20261120T1200Z) or RFC 3339 UTC (2026-11-20T12:00:00Z)")

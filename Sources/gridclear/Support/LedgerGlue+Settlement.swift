@@ -1,3 +1,4 @@
+import GridClearCore
 import Clearing
 import LedgerLite
 import MeterIngest
@@ -29,7 +30,7 @@ extension LedgerGlue {
                                                                    before: Int64(c.before) * 1000, after: Int64(c.after) * 1000, reason: c.reason)))
         }
         // Readings from one cycle before to one after bound the interval energy of this cycle.
-        let lo = cycleStartMillis - CycleTime.cycleMillis, hi = cycleStartMillis + 2 * CycleTime.cycleMillis
+        let lo = cycleStartMillis - CycleID.lengthMillis, hi = cycleStartMillis + 2 * CycleID.lengthMillis
         let byMeter = Dictionary(grouping: meterRecords.filter { $0.utcMillis >= lo && $0.utcMillis <= hi }, by: \.meterID)
         for id in byMeter.keys.sorted() {
             let recs = byMeter[id]!.sorted { $0.utcMillis < $1.utcMillis }

@@ -40,7 +40,7 @@ struct CMAPBruteForce {
 @Suite struct CMAPBruteForceTests {
     @Test(arguments: 0..<40)
     func tinyInstancesMatchEnumeration(seed: UInt64) throws {
-        var rng = CMAPSplitMix(seed: 1000 + seed)
+        var rng = SplitMix64(seed: 1000 + seed)
         let m = Int.random(in: 1...3, using: &rng), n = Int.random(in: 1...3, using: &rng)
         let p = CMAPInstances.random(m: m, n: n, seed: seed, maxWh: 4, excluded: 0.25,
                                      grain: seed % 2 == 0 ? 4 : 0, zeroSupply: 0.15)

@@ -7,7 +7,7 @@ import Testing
 /// (and of the raw, unpolished simplex) to 1e-9 relative, determinism.
 @Suite struct CMAPSolverPropertyTests {
     static func instance(_ seed: UInt64) -> CMAPRoundProblem {
-        var rng = CMAPSplitMix(seed: 77 &+ seed)
+        var rng = SplitMix64(seed: 77 &+ seed)
         let m = Int.random(in: 1...14, using: &rng), n = Int.random(in: 1...14, using: &rng)
         let excluded = [0.0, 0.0, 0.3, 0.7][Int(seed % 4)]
         return CMAPInstances.random(m: m, n: n, seed: seed, maxWh: Wh([50, 5_000, 200_000][Int(seed % 3)]),

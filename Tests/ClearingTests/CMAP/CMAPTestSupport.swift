@@ -2,19 +2,6 @@ import GridClearCore
 import Foundation
 @testable import Clearing
 
-/// Deterministic CMAPSplitMix for seeded test instances.
-struct CMAPSplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A monotonic clock for tests (never asserted on).
 let cmapTestClock: @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
 
@@ -23,7 +10,7 @@ enum CMAPInstances {
     /// a fraction of pairs excluded, supplies possibly short of demand.
     static func random(m: Int, n: Int, seed: UInt64, maxWh: Wh = 50_000, excluded: Double = 0,
                        grain: Int = 0, zeroSupply: Double = 0.1) -> CMAPRoundProblem {
-        var rng = CMAPSplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func sat() -> Double {
             let u = Double.random(in: 0...1, using: &rng)
             return grain > 0 ? (u * Double(grain)).rounded() / Double(grain) : u

@@ -1,3 +1,4 @@
+import GridClearCore
 import Testing
 @testable import Clearing
 
@@ -87,7 +88,7 @@ import Testing
     // MARK: instances
 
     static func randomProblem(seed: UInt64, nodes: Int? = nil, arcs: Int? = nil, costRange: Int64 = 20) -> MinCostFlowProblem {
-        var rng = CMAPSplitMix(seed: 0xF10 &+ seed)
+        var rng = SplitMix64(seed: 0xF10 &+ seed)
         let n = nodes ?? Int.random(in: 2...8, using: &rng)
         let m = arcs ?? Int.random(in: 1...22, using: &rng)
         var tails = [Int32](), heads = [Int32](), caps = [Int64](), costs = [Int64]()
@@ -180,7 +181,7 @@ enum FlowReference {
 @Suite struct RelaxIVPricingTests {
     /// Dense bipartite instances with a dump node, exclusions and negative costs.
     static func transportation(seed: UInt64, m: Int, n: Int) -> MinCostFlowProblem {
-        var rng = CMAPSplitMix(seed: 0x7A5 &+ seed)
+        var rng = SplitMix64(seed: 0x7A5 &+ seed)
         let nodes = m + n + 1, dump = m + n
         var supply = [Int64](repeating: 0, count: nodes)
         var tails = [Int32](), heads = [Int32](), caps = [Int64](), costs = [Int64]()

@@ -27,12 +27,13 @@ import Testing
     }
 
     @Test func timestamps() {
-        #expect(Timestamps.rfc3339Millis("1970-01-01T00:00:00Z") == 0)
-        #expect(Timestamps.rfc3339Millis("2026-11-20T09:41:00.5+01:00") == 1_795_164_060_500)
-        #expect(Timestamps.rfc3339Millis("2026-02-30T00:00:00Z") == nil)
-        #expect(Timestamps.cycleStartSeconds("20261120T1000Z") == 1_795_168_800)
-        #expect(Timestamps.cycleStartSeconds("20261120T1010Z") == nil)
-        #expect(Timestamps.cycleID(startSeconds: 1_795_168_800) == "20261120T1000Z")
+        // The parser reads times with the core types (one parser of GridClear).
+        #expect(UTCTime(rfc3339: "1970-01-01T00:00:00Z")?.millis == 0)
+        #expect(UTCTime(rfc3339: "2026-11-20T09:41:00.5+01:00")?.millis == 1_795_164_060_500)
+        #expect(UTCTime(rfc3339: "2026-02-30T00:00:00Z") == nil)
+        #expect(CycleID("20261120T1000Z")?.startSeconds == 1_795_168_800)
+        #expect(CycleID("20261120T1010Z") == nil)
+        #expect(CycleID(startSeconds: 1_795_168_800)?.description == "20261120T1000Z")
     }
 }
 

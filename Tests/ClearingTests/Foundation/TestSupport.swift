@@ -26,15 +26,3 @@ func parseError(_ f: CycleFiles) -> InputError? {
     do { _ = try CycleParser.parse(f); return nil } catch let e as InputError { return e } catch { return nil }
 }
 
-/// A tiny deterministic PRNG (SplitMix64) for property tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}

@@ -57,7 +57,7 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
         var accepted = 0, split = 0
         for seed in UInt64(100)..<130 {
             var inp = randomInstance(seed: seed, bids: 12, offers: 9)
-            var g = MechRNG(seed: seed)
+            var g = SplitMix64(seed: seed)
             for k in ["price", "quantity", "green", "reputation", "loss"] { inp.market.kproto.numericWeights[k] = Double.random(in: 0...1, using: &g) }
             inp.market.kproto.categoricalWeights["energy_type"] = Double.random(in: 0...1, using: &g)
             let r = try KPrototypesMechanism().clear(inp, context: ClearingContext(seed: seed))

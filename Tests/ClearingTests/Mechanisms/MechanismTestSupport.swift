@@ -2,19 +2,6 @@ import GridClearCore
 
 @testable import Clearing
 
-/// MechRNG: a tiny seeded generator so random test instances are reproducible.
-struct MechRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 let defaultSellerPrefs = Preferences<SellerCriterion>([(.price, 0.5), (.demand, 0.3), (.loss, 0.2)])
 let defaultBuyerPrefs = Preferences<BuyerCriterion>([(.price, 0.5), (.loss, 0.3), (.green, 0.2)])
 
@@ -38,7 +25,7 @@ func mkInputs(offers: [Offer], bids: [Bid], market: MarketConfig = MarketConfig(
 
 /// A random cycle in the style of seed 003 §4.4.1 (Beijing square, prices in the band).
 func randomInstance(seed: UInt64, bids m: Int, offers n: Int, withTimes: Bool = false) -> CycleInputs {
-    var g = MechRNG(seed: seed)
+    var g = SplitMix64(seed: seed)
     func price() -> PriceTicks { PriceTicks.random(in: 3023...14167, using: &g) }
     func qty() -> Wh { Wh.random(in: 1...60_000, using: &g) }
     func lat() -> Double { Double.random(in: 39.80...40.03, using: &g) }

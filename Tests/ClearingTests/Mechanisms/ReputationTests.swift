@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearSystem
 @testable import Clearing
 
 @Suite struct ReputationTests {
@@ -28,13 +29,13 @@ import Foundation
         let back = try ReputationBook(canonicalJSON: book.canonicalJSON())
         #expect(back == book)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gc-rep-\(UUID().uuidString)").path
-        try AtomicFile.makeDirectories(dir)
+        try FileSystem.makeDirectories(dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/reputation.json"
         #expect(try ReputationBook.load(path: path) == ReputationBook())
         try book.save(path: path)
         #expect(try ReputationBook.load(path: path) == book)
-        #expect(try AtomicFile.read(path) == book.canonicalJSON())
+        #expect(try FileSystem.read(path) == book.canonicalJSON())
     }
 
     @Test func rejectsBadStateFiles() {

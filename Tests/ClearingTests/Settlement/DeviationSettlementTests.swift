@@ -82,7 +82,7 @@ import Testing
     /// metered energy, each party's allocations sum to min(metered, matched total), and the
     /// outcome follows the tolerance rule exactly (brute-force recomputation).
     @Test func invariantsOverRandomCycles() throws {
-        var rng = SystemRandomNumberGeneratorSeeded(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<300 {
             let sellers = ["S1", "S2", "S3"], buyers = ["B1", "B2", "B3"]
             var trades: [Trade] = []
@@ -130,15 +130,3 @@ import Testing
     }
 }
 
-/// SplitMix64, seeded.
-struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

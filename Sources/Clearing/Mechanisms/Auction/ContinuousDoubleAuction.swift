@@ -62,6 +62,8 @@ public struct ContinuousDoubleAuction: ClearingMechanism {
             }
         }
         let trades = book.finish(bids: bids, bidRemainder: bidLeft, offers: offers, offerRemainder: askLeft)
-        return ClearingResult(mechanism: name, trades: trades)
+        let result = ClearingResult(mechanism: name, trades: trades)
+        result._checkInvariants(against: inputs)
+        return result
     }
 }

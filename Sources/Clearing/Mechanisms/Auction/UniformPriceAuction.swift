@@ -87,6 +87,8 @@ public struct UniformPriceAuction: ClearingMechanism {
             extra["clearing_price"] = Units.priceString(p)
             extra["price_interval"] = Units.priceString(lo) + ".." + Units.priceString(hi)
         }
-        return ClearingResult(mechanism: name, trades: trades, extra: extra)
+        let result = ClearingResult(mechanism: name, trades: trades, extra: extra)
+        result._checkInvariants(against: inputs)
+        return result
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import GridClearSystem
 
 /// A dense row-major matrix of `Double`, the shape BLAS consumes directly.
 ///
@@ -22,23 +20,11 @@ public struct DenseMatrix: Sendable, Equatable {
         precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
         self.rows = rows; self.cols = cols
         self.values = Array(unsafeUninitializedCapacity: rows * cols) { buf, count in
-            Self.adviseHugePages(buf)
+            // Page-fault cost of a huge fresh buffer (a hint; see `Memory`).
+            Memory.adviseHugePages(UnsafeMutableRawBufferPointer(buf))
             fill(buf)
             count = rows * cols
         }
-    }
-
-    /// Asks the kernel for transparent huge pages on a large fresh buffer before it is
-    /// first touched (Linux `madvise(MADV_HUGEPAGE)`; a hint, harmless where unsupported):
-    /// 2 MB pages cut the page faults of an 800 MB matrix from ~200 000 to ~400.
-    static func adviseHugePages(_ buf: UnsafeMutableBufferPointer<Double>) {
-        #if os(Linux)
-        let huge = 2 << 20
-        guard let base = buf.baseAddress, buf.count * 8 >= 4 * huge else { return }
-        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let end = (Int(bitPattern: base) + buf.count * 8) & ~(huge - 1)
-        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
-        #endif
     }
 
     /// Builds a matrix from rows of equal length.

@@ -57,7 +57,9 @@ public struct KPrototypesMechanism: ClearingMechanism {
             }
         }
         let trades = book.finish(bids: bids, bidRemainder: remaining, offers: offers, offerRemainder: available)
-        return ClearingResult(mechanism: name, trades: trades,
-                              extra: ["approval_policy": approval.name, "refusals": String(refusals)])
+        let result = ClearingResult(mechanism: name, trades: trades,
+                                 extra: ["approval_policy": approval.name, "refusals": String(refusals)])
+        result._checkInvariants(against: inputs)
+        return result
     }
 }

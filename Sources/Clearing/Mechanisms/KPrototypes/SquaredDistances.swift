@@ -1,4 +1,4 @@
-import CBLAS
+internal import CBLAS
 
 /// Pairwise squared Euclidean distances between the rows of two feature matrices,
 /// D[i][j] = Σ_c (A[i,c] − B[j,c])², the core of the K-prototypes dissimilarity
@@ -83,5 +83,5 @@ public enum SquaredDistances {
     }
 
     /// Limits OpenBLAS to `n` threads (benchmarks; results do not depend on it).
-    public static func setBLASThreads(_ n: Int) { gc_openblas_set_num_threads(Int32(n)) }
+    public static func setBLASThreads(_ n: Int) { gc_blas_set_num_threads(Int32(n)) }
 }

@@ -1,12 +1,5 @@
 import GridClearCore
 
-/// One metered amount of a cycle: a participant's supply (SL) or consumption (CL) in Wh.
-public struct MeteredEnergy: Sendable, Hashable {
-    public var participant: String
-    public var energy: Wh
-    public init(_ participant: String, _ energy: Wh) { self.participant = participant; self.energy = energy }
-}
-
 /// One record r of the settlement list RL: `energy` Wh from `seller` to `buyer`
 /// at `price` (either side may be `"grid"`), amount = energy × price exactly.
 public struct SettlementRecord: Sendable, Hashable {
@@ -21,7 +14,9 @@ public struct SettlementRecord: Sendable, Hashable {
     }
 }
 
-/// Asynchronous settlement by priority matrix (SPEC §3.5, seed 003 Algorithm 1).
+/// Asynchronous settlement by priority matrix (SPEC §3.5, seed 003 Algorithm 1), from the
+/// cycle's metered energy: sellers' entries form the supply list SL, buyers' the consumption
+/// list CL (`MeteredParty`, the one metered-energy input of settlement; missing data counts 0).
 ///
 /// Sellers are taken in participant-id order; each serves the buyers of its row of
 /// PM in priority order at the agreed price, min(remaining supply, remaining
@@ -34,9 +29,9 @@ public struct SettlementRecord: Sendable, Hashable {
 /// Guarantees: Σ supply = Σ records with that seller; Σ consumption = Σ records with
 /// that buyer (Wh exact); output order is deterministic (the algorithm's order).
 public enum AsyncSettlement {
-    public static func settle(supply: [MeteredEnergy], consumption: [MeteredEnergy], matrix: PriceMatrix,
+    public static func settle(_ metered: [MeteredParty], matrix: PriceMatrix,
                               gridBuyPrice: PriceTicks, gridSellPrice: PriceTicks) -> [SettlementRecord] {
-        var sl = aggregate(supply), cl = aggregate(consumption)
+        var sl = aggregate(metered, .seller), cl = aggregate(metered, .buyer)
         var rl: [SettlementRecord] = []
         for seller in sl.keys.sorted() {
             for a in matrix.buyers(of: seller) {
@@ -58,10 +53,10 @@ public enum AsyncSettlement {
         return rl
     }
 
-    /// Sums duplicate entries per participant; non-positive amounts are ignored.
-    static func aggregate(_ list: [MeteredEnergy]) -> [String: Wh] {
+    /// Sums the entries of one role per participant; missing and non-positive amounts are ignored.
+    static func aggregate(_ list: [MeteredParty], _ role: MeteredParty.Role) -> [String: Wh] {
         var m: [String: Wh] = [:]
-        for e in list where e.energy > 0 { m[e.participant, default: 0] += e.energy }
+        for e in list where e.role == role { if let wh = e.wh, wh > 0 { m[e.participant, default: 0] += wh } }
         return m
     }
 }

@@ -2,11 +2,13 @@ import GridClearCore
 
 /// The n-cycle tolerance for late meter data around `AsyncSettlement` (SPEC §3.5):
 /// a pure state machine fed readings and cycle ticks, returning decisions (the
-/// caller does the I/O: ledger entries, reputation updates).
+/// caller does the I/O: ledger entries, reputation updates). The window is the one
+/// `LateDataRule` that `DeviationSettlement` applies too.
 ///
 /// - A cycle settles normally as soon as every expected participant has reported.
-/// - At a tick of cycle `k + n` a cycle `k` still incomplete is settled with what
-///   arrived (missing participants count as 0 — the grid takes the remainder), and
+/// - At the tick of the cycle where `LateDataRule` closes the window of a cycle `k` still
+///   incomplete (cycle `k + n + 1`: `n` whole cycles after `k` ended), it is settled with
+///   what arrived (missing participants count as 0 — the grid takes the remainder), and
 ///   every missing participant gets one `.penalty` (reputation −10, §3.7).
 /// - A reading for a cycle already settled, or a second reading of a participant
 ///   for the same cycle, is reported and ignored (first reading wins).
@@ -28,13 +30,14 @@ public struct LateDataSettlement: Sendable {
     public let gridBuyPrice: PriceTicks
     public let gridSellPrice: PriceTicks
     public let lateCycles: Int
+    private let rule: LateDataRule
     private var pending: [Int: [String: Wh]] = [:]
     private var settledCycles = Set<Int>()
 
     public init(expected: Set<String>, matrix: PriceMatrix, gridBuyPrice: PriceTicks, gridSellPrice: PriceTicks, lateCycles: Int) {
-        precondition(lateCycles >= 1, "late-data tolerance must be at least one cycle")
         self.expected = expected; self.matrix = matrix
         self.gridBuyPrice = gridBuyPrice; self.gridSellPrice = gridSellPrice; self.lateCycles = lateCycles
+        self.rule = LateDataRule(lateCycles: lateCycles)
     }
 
     /// Cycles waiting for data, ascending.
@@ -57,8 +60,10 @@ public struct LateDataSettlement: Sendable {
             return []
         case let .tick(now):
             var out: [Decision] = []
-            for k in pending.keys.sorted() where now - k >= lateCycles {
+            for k in pending.keys.sorted() {
                 let missing = expected.subtracting(pending[k]!.keys).sorted()
+                let elapsed = LateDataRule.cyclesElapsed(cycle: k, currentCycle: now)
+                guard rule.verdict(missingData: !missing.isEmpty, cyclesElapsed: elapsed) == .settle else { continue }
                 out.append(settle(k, complete: false))
                 out += missing.map { .penalty(participant: $0, cycle: k) }
             }
@@ -70,10 +75,11 @@ public struct LateDataSettlement: Sendable {
         let r = pending.removeValue(forKey: k) ?? [:]
         settledCycles.insert(k)
         let ids = r.keys.sorted()
-        let supply = ids.compactMap { r[$0]! > 0 ? MeteredEnergy($0, r[$0]!) : nil }
-        let consumption = ids.compactMap { r[$0]! < 0 ? MeteredEnergy($0, -r[$0]!) : nil }
-        let records = AsyncSettlement.settle(supply: supply, consumption: consumption, matrix: matrix,
-                                             gridBuyPrice: gridBuyPrice, gridSellPrice: gridSellPrice)
+        let metered = ids.map { p -> MeteredParty in
+            let net = r[p]!
+            return MeteredParty(participant: p, role: net > 0 ? .seller : .buyer, wh: net > 0 ? net : -net)
+        }
+        let records = AsyncSettlement.settle(metered, matrix: matrix, gridBuyPrice: gridBuyPrice, gridSellPrice: gridSellPrice)
         return .settled(cycle: k, records: records, complete: complete, missing: expected.subtracting(r.keys).sorted())
     }
 }

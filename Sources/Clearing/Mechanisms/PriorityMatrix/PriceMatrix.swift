@@ -101,12 +101,3 @@ public struct PriceMatrixError: Error, CustomStringConvertible, Sendable {
     init(_ m: String) { message = m }
     public var description: String { "price matrix: \(message)" }
 }
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}
