@@ -28,7 +28,8 @@ test: deps
 
 bench: deps
 	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product gridclear
-	@scripts/run-benchmarks.sh "$(BUILD_DIR)/release/gridclear"
+	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product gridclear-bench
+	@scripts/run-benchmarks.sh "$(BUILD_DIR)/release/gridclear-bench"
 
 clean:
 	rm -rf $(BUILD_DIR) $(OUT) $(LEDGER)

@@ -40,13 +40,27 @@ var targets: [Target] = [
             swiftSettings: swift6),
     .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"]),
     .target(name: "LedgerLite",
-            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swift6),
     .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
 
-    // The thin command-line front end.
+    // The application layer: the workflows (clear-and-record, settle, replay, schedule, keys)
+    // every front end and every replica calls.
+    .target(name: "GridClearApp",
+            dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "MeterIngest"],
+            swiftSettings: swift6),
+
+    // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
-                      dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
-                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                      dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                      swiftSettings: swift6),
+
+    // Benchmarks, outside the product binary (Benchmarks/*.sh and `make bench` run it).
+    .executableTarget(name: "gridclear-bench",
+                      dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                      path: "Benchmarks/gridclear-bench", swiftSettings: swift6),
 ]
 
 let testTargets: [Target] = [
@@ -56,17 +70,32 @@ let testTargets: [Target] = [
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
     .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "Clearing", "LedgerLite"]),
+    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
+    .testTarget(name: "GridClearAppTests",
+                dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "LedgerLite", "MeterIngest"],
+                swiftSettings: swift6),
+]
+
+/// Test-only executables, built with the tests that spawn them (CLITests).
+let testHelpers: [String: [Target]] = [
+    "CLITests": [
+        // The ledger writer the crash harness kills with SIGKILL (never part of the product).
+        .executableTarget(name: "gridclear-ledger-writer", dependencies: ["GridClearCore", "GridClearApp", "LedgerLite"],
+                          path: "Tests/LedgerWriterHelper", swiftSettings: swift6),
+    ],
 ]
 
 if let only = ProcessInfo.processInfo.environment["GRIDCLEAR_TESTS"], !only.isEmpty {
     let wanted = Set(only.split(separator: ",").map { String($0) })
     targets += testTargets.filter { wanted.contains($0.name) }
+    targets += testHelpers.filter { wanted.contains($0.key) }.flatMap(\.value)
 } else {
     targets += testTargets
+    targets += testHelpers.values.flatMap { $0 }
 }
 
 let package = Package(
@@ -74,6 +103,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "gridclear", targets: ["gridclear"]),
+        .executable(name: "gridclear-bench", targets: ["gridclear-bench"]),
+        .library(name: "GridClearApp", targets: ["GridClearApp"]),
         .library(name: "Clearing", targets: ["Clearing"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "ConsensusFactor", targets: ["ConsensusFactor"]),

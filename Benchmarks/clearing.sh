@@ -2,7 +2,7 @@
 # CMAP round solver benchmark: the five LPs of one 500×500 round on GridClear's RELAX-IV
 # (relax4) and GLPK's simplex (and okalg / glpk-relax4 on request), and — when python3 with
 # scipy is present — the same five LPs in scipy's HiGHS, measured in the same run.
-# Usage: Benchmarks/clearing.sh path/to/release/gridclear [buyers] [sellers] [seed]
+# Usage: Benchmarks/clearing.sh path/to/release/gridclear-bench [buyers] [sellers] [seed]
 set -euo pipefail
 bin="$1"; m="${2:-500}"; n="${3:-500}"; seed="${4:-1}"
 # Paths to time (comma-separated). okalg takes minutes at 500×500, so it is opt-in:
@@ -12,11 +12,11 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
 echo "== gridclear bench clearing ($m×$n, seed $seed)"
-"$bin" bench clearing --buyers "$m" --sellers "$n" --seed "$seed" --paths "$paths" --dump "$tmp/problem.json" | tee "$tmp/swift.txt"
+"$bin" clearing --buyers "$m" --sellers "$n" --seed "$seed" --paths "$paths" --dump "$tmp/problem.json" | tee "$tmp/swift.txt"
 # The lead's 500×500 sample cycle, cleared end to end (all CMAP rounds) with each path.
 for c in "$here"/Inputs/samples/500x500/*/; do
   [ -f "$c/offers.csv" ] && [ "$m" = 500 ] && [ "$n" = 500 ] || continue
-  "$bin" bench clearing --buyers 1 --sellers 1 --paths "$paths" --cycle "${c%/}" | grep '^cycle=' || echo "cycle benchmark failed: $c"
+  "$bin" clearing --buyers 1 --sellers 1 --paths "$paths" --cycle "${c%/}" | grep '^cycle=' || echo "cycle benchmark failed: $c"
 done
 
 if command -v python3 >/dev/null && python3 -c 'import scipy' 2>/dev/null; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Meter polling benchmark: polls/s and bus utilisation against the line-rate limit, with the
-# wire timing emulated by the simulated meter on a pty. Usage: Benchmarks/meter.sh path/to/release/gridclear
+# wire timing emulated by the simulated meter on a pty. Usage: Benchmarks/meter.sh path/to/release/gridclear-bench
 set -euo pipefail
 bin="$1"
-"$bin" bench meter --baud 9600 --seconds 3 --protocol modbus
-"$bin" bench meter --baud 9600 --seconds 3 --protocol dlt645
+"$bin" meter --baud 9600 --seconds 3 --protocol modbus
+"$bin" meter --baud 9600 --seconds 3 --protocol dlt645

@@ -1,13 +1,13 @@
-import GridClearCore
-
-// libFuzzer entry point for the ledger record and block reader (Sources/LedgerLite/Codec and
-// Format, compiled directly with swiftc -sanitize=fuzzer; see build.sh and docs/ledger-format.md).
+// libFuzzer entry point for the ledger record and block reader (Sources/LedgerLite/Format on
+// GridClearCore, compiled directly with swiftc -sanitize=fuzzer; see build.sh and docs/ledger-format.md).
 //
 // Properties checked on every input:
 // - the scanner, block decoder and entry decoder never trap (bounds, caps, overflow);
 // - records found by the scanner are contiguous from offset 0 and their frames re-encode to
 //   exactly the scanned bytes;
 // - whatever decodes is canonical: re-encoding gives back the same bytes.
+
+import GridClearCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func ledgerReaderFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -1,7 +1,7 @@
 import Testing
 import Foundation
 
-/// `gridclear compare` and `gridclear bench kproto` run as real processes.
+/// `gridclear compare` and `gridclear-bench kproto` run as real processes.
 @Suite struct CompareCLITests {
     /// Example command lines of a `--help` text (argument-parser wraps long lines at 80
     /// columns; a continuation line is joined back to its example).
@@ -71,13 +71,13 @@ import Foundation
     }
 
     @Test func benchKprotoHelpExampleRuns() throws {
-        let help = try runGridclear(["bench", "kproto", "--help"])
+        let help = try runBench(["kproto", "--help"])
         #expect(help.status == 0)
-        let exs = examples(help.stdout, prefix: "gridclear bench kproto ")
+        let exs = examples(help.stdout, prefix: "gridclear-bench kproto ")
         #expect(!exs.isEmpty)
         for args in exs {
             let ex = args.joined(separator: " ")
-            let r = try runGridclear(args)
+            let r = try runBench(args)
             #expect(r.status == 0, "\(ex): \(r.stderr)")
             #expect(r.stdout.contains("GEMM path") && r.stdout.contains("× faster"))
         }

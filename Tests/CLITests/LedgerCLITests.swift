@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearCore
 import LedgerLite
 #if canImport(Glibc)
 import Glibc
@@ -37,22 +38,23 @@ import Glibc
         return out
     }
 
-    static func examples(_ help: String) -> [[String]] {
+    static func examples(_ help: String, binary: String = "gridclear") -> [[String]] {
         guard let r = help.range(of: "Examples:") else { return [] }
         return help[r.upperBound...].split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("gridclear ") }.map { Array(words($0).dropFirst()) }
+            .filter { $0.hasPrefix(binary + " ") }.map { Array(words($0).dropFirst()) }
     }
 
     @Test func helpExamplesRun() throws {
         let ws = try workspace()
         defer { try? FileManager.default.removeItem(at: ws) }
         #expect(try clearIntoLedger(ws).status == 0)
-        for cmd in [["audit"], ["proof"], ["verify-proof"], ["replay"], ["bench", "ledger"]] {
-            let help = try runGridclear(cmd + ["--help"], cwd: ws)
-            let ex = Self.examples(help.stdout)
+        for (binary, cmd) in [("gridclear", "audit"), ("gridclear", "proof"), ("gridclear", "verify-proof"), ("gridclear", "replay"),
+                              ("gridclear-bench", "ledger")] {
+            let help = try runGridclear([cmd, "--help"], cwd: ws, binary: binary)
+            let ex = Self.examples(help.stdout, binary: binary)
             #expect(!ex.isEmpty, "no examples in \(cmd) --help")
             for args in ex {
-                let r = try runGridclear(args, cwd: ws)
+                let r = try runGridclear(args, cwd: ws, binary: binary)
                 #expect(r.status == 0, "example \(args.joined(separator: " ")) failed: \(r.stderr)")
             }
         }
@@ -134,8 +136,8 @@ import Glibc
         for trial in 0..<200 {
             if trial % 20 == 0 { dir = ws.appendingPathComponent("L\(trial)").path }
             let p = Process()
-            p.executableURL = try gridclearBinary()
-            p.arguments = ["bench", "ledger", "--crash-writer", dir]
+            p.executableURL = try gridclearBinary("gridclear-ledger-writer")
+            p.arguments = [dir]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
@@ -234,5 +236,39 @@ import Glibc
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
         #expect(String(decoding: got, as: UTF8.self).contains("stopping on signal"))
+    }
+
+    /// One node-key format: `keygen --ed25519` output signs with `clear --ledger --key` and
+    /// `schedule --key`, and its .pub (or .key) anchors `audit --keys`, `proof --keys` and
+    /// `verify-proof --keys`; a different key is refused by each.
+    @Test func keygenKeyWorksWithEveryCommandThatSignsOrVerifies() throws {
+        let second = "20261120T1015Z"
+        let ws = try workspace(cycles: [Self.cycle, second])
+        defer { try? FileManager.default.removeItem(at: ws) }
+        for n in ["node1", "node2"] {
+            let k = try runGridclear(["keygen", "--ed25519", "--out", "keys/\(n)"], cwd: ws)
+            #expect(k.status == 0 && k.stdout.contains("SHA256:"), "\(k.stderr)")
+        }
+        let (key, pub, otherKey, otherPub) = ("keys/node1.ed25519.key", "keys/node1.ed25519.pub", "keys/node2.ed25519.key", "keys/node2.ed25519.pub")
+        let clear = try runGridclear(["clear", "Inputs/\(Self.cycle)", "--solver", "simplex", "--out", "Outputs", "--ledger", "Ledger", "--key", key, "--quiet"], cwd: ws)
+        #expect(clear.status == 0 && clear.stdout.contains("appended cycle \(Self.cycle) at height 1"), "\(clear.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.appendingPathComponent("Ledger/node.key").path))
+        let sched = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--key", key, "--once",
+                                      "--now", "2026-11-21T00:00Z", "--solver", "simplex"], cwd: ws)
+        #expect(sched.status == 0 && sched.stdout.contains("cleared \(second)"), "\(sched.stdout) \(sched.stderr)")
+        for anchor in [pub, key] {
+            let audit = try runGridclear(["audit", "Ledger", "--keys", anchor], cwd: ws)
+            #expect(audit.status == 0 && audit.stdout.contains("cycles 2") && audit.stdout.contains("1 trusted key"), "\(audit.stderr)")
+        }
+        let proof = try runGridclear(["proof", "Ledger", "--trade", "B1/O1", "--cycle", second, "--keys", pub, "--out", "p.json"], cwd: ws)
+        #expect(proof.status == 0, "\(proof.stderr)")
+        let verify = try runGridclear(["verify-proof", "p.json", "--keys", pub], cwd: ws)
+        #expect(verify.status == 0 && verify.stdout.contains("proof OK"), "\(verify.stderr)")
+        // The other node's key is refused everywhere.
+        #expect(try runGridclear(["audit", "Ledger", "--keys", otherPub], cwd: ws).status == 1)
+        #expect(try runGridclear(["verify-proof", "p.json", "--keys", otherPub], cwd: ws).status == 1)
+        let wrong = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--key", otherKey, "--once",
+                                      "--now", "2026-11-21T00:00Z"], cwd: ws)
+        #expect(wrong.status == 1 && wrong.stderr.contains("not a signer of this ledger"), "\(wrong.stderr)")
     }
 }

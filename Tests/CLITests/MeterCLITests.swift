@@ -100,9 +100,9 @@ final class SimulatorProcess {
     }
 
     @Test func benchExamplesRun() throws {
-        let a = try runGridclear(["bench", "meter", "--seconds", "1"])
+        let a = try runBench(["meter", "--seconds", "1"])
         #expect(a.status == 0 && a.stdout.contains("polls/s measured"), "\(a.stderr)")
-        let b = try runGridclear(["bench", "meter", "--baud", "19200", "--seconds", "1", "--protocol", "dlt645"])
+        let b = try runBench(["meter", "--baud", "19200", "--seconds", "1", "--protocol", "dlt645"])
         #expect(b.status == 0 && b.stdout.contains("ratio"), "\(b.stderr)")
     }
 

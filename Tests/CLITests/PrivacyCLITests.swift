@@ -1,7 +1,7 @@
 import Testing
 import Foundation
 
-/// CLI tests for `gridclear keygen` and `gridclear bench privacy`: every `--help` example runs here.
+/// CLI tests for `gridclear keygen` and `gridclear-bench privacy`: every `--help` example runs here.
 @Suite struct PrivacyCLITests {
     func tempDir() throws -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("gridclear-privacy-cli-\(UUID().uuidString)")
@@ -17,7 +17,7 @@ import Foundation
         defer { try? FileManager.default.removeItem(at: dir) }
         let examples: [([String], String, String)] = [
             (["keygen", "--paillier", "--bits", "2048", "--out", "keys/platform"], "paillier", "PAILLIER PRIVATE KEY"),
-            (["keygen", "--ed25519", "--out", "keys/node1"], "ed25519", "ED25519 PRIVATE KEY"),
+            (["keygen", "--ed25519", "--out", "keys/node1"], "ed25519", "ed25519-secret: "),
             (["keygen", "--blind-rsa", "--out", "keys/registration"], "blindrsa", "PRIVATE KEY"),
         ]
         let help = try runGridclear(["keygen", "--help"])
@@ -52,15 +52,15 @@ import Foundation
     }
 
     @Test func benchPrivacyHelpExamplesRun() throws {
-        let help = try runGridclear(["bench", "privacy", "--help"])
-        #expect(help.stdout.contains("gridclear bench privacy --bits 1024 --ops 5 --no-python"))
-        #expect(help.stdout.contains("gridclear bench privacy --bits 2048 --ops 20"))
-        let r = try runGridclear(["bench", "privacy", "--bits", "1024", "--ops", "5", "--no-python"])
+        let help = try runBench(["privacy", "--help"])
+        #expect(help.stdout.contains("gridclear-bench privacy --bits 1024 --ops 5 --no-python"))
+        #expect(help.stdout.contains("gridclear-bench privacy --bits 2048 --ops 20"))
+        let r = try runBench(["privacy", "--bits", "1024", "--ops", "5", "--no-python"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("encrypt (pooled, online)"))
         #expect(r.stdout.contains("64-bit: prove"))
         // the second example spawns the phe peer when python-paillier is installed; either way it must succeed
-        let r2 = try runGridclear(["bench", "privacy", "--bits", "2048", "--ops", "20"])
+        let r2 = try runBench(["privacy", "--bits", "2048", "--ops", "20"])
         #expect(r2.status == 0, "\(r2.stderr)")
         #expect(r2.stdout.contains("decrypt (CRT)"))
     }

@@ -171,7 +171,7 @@ import Testing
 
     /// `bench rci` example from its --help.
     @Test func benchExampleRuns() throws {
-        let r = try runGridclear(["bench", "rci", "--key-bits", "512", "--encrypted-iterations", "20", "--skip-new-england"])
+        let r = try runBench(["rci", "--key-bits", "512", "--encrypted-iterations", "20", "--skip-new-england"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("case_2x3: plaintext 967 iterations"))
         #expect(r.stdout.contains("overhead ×"))

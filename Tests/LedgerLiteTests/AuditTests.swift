@@ -1,4 +1,5 @@
 import Testing
+import GridClearCore
 @testable import LedgerLite
 
 @Suite struct AuditTests {

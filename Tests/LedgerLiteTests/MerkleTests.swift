@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearCore
 @testable import LedgerLite
 
 struct Vectors: Decodable {

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearCore
 @testable import LedgerLite
 
 @Suite struct StoreTests {
@@ -19,7 +20,7 @@ import Foundation
         }
         let again = try LedgerStore(directory: d, create: false)
         #expect(again.state.blockCount == 4 && again.recovery == nil)
-        #expect(throws: KeyFileError.self) { _ = try EmbeddedOrderer(store: again, key: otherKey, nowMillis: 0, ledgerID: "t") }
+        #expect(throws: LedgerError.self) { _ = try EmbeddedOrderer(store: again, key: otherKey, nowMillis: 0, ledgerID: "t") }
         #expect(throws: LedgerError.self) { _ = try LedgerStore(directory: d + "/missing", create: false) }
     }
 
@@ -29,7 +30,7 @@ import Foundation
         let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
         let (bytes, _, offsets) = try buildLedgerBytes(blocks: 3, seed: 8)
         let cut = offsets[3] + 20
-        FileManager.default.createFile(atPath: ledgerPath(d), contents: Data(bytes[0..<cut]))
+        _ = FileManager.default.createFile(atPath: ledgerPath(d), contents: Data(bytes[0..<cut]))
         let store = try LedgerStore(directory: d, create: false)
         let r = try #require(store.recovery)
         #expect(r.cutOffset == offsets[3] && r.cutBytes == 20)
@@ -47,7 +48,7 @@ import Foundation
         let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
         var (bytes, _, offsets) = try buildLedgerBytes(blocks: 3, seed: 8)
         bytes[offsets[1] + 40] ^= 0x10
-        FileManager.default.createFile(atPath: ledgerPath(d), contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: ledgerPath(d), contents: Data(bytes))
         do { _ = try LedgerStore(directory: d, create: false); Issue.record("opened a corrupt ledger") } catch let e as LedgerError {
             guard case .corrupt(_, let f) = e else { Issue.record("wrong error \(e)"); return }
             #expect(f.offset == offsets[1])

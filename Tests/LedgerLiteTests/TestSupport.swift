@@ -1,19 +1,14 @@
 import Foundation
 import Testing
+import GridClearCore
 @testable import LedgerLite
 
-/// Seeded generator for property tests (SplitMix64).
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
+/// The seeded generator of the property tests: GridClearCore's SplitMix64.
+typealias SeededRNG = SplitMix64
+
+extension SplitMix64 {
+    init(_ seed: UInt64) { self.init(seed: seed) }
+    /// `n` lower-case letters.
     mutating func text(_ n: Int) -> String { String((0..<n).map { _ in Character(Unicode.Scalar(UInt8(97 + next() % 26))) }) }
 }
 
@@ -52,8 +47,8 @@ func randomEntry(_ rng: inout SeededRNG) -> LedgerEntry {
 }
 
 /// A deterministic key for tests (fixed secret).
-let testKey = try! NodeKey(secret: Array(repeating: 7, count: 32))
-let otherKey = try! NodeKey(secret: Array(repeating: 9, count: 32))
+let testKey = NodeKey(secret: Array(repeating: 7, count: 32))!
+let otherKey = NodeKey(secret: Array(repeating: 9, count: 32))!
 
 /// Builds a small valid ledger in memory: genesis + `blocks` blocks of random entries.
 func buildLedgerBytes(blocks: Int, seed: UInt64, entriesPerBlock: ClosedRange<Int> = 1...3) throws -> (bytes: [UInt8], blocks: [Block], offsets: [Int]) {

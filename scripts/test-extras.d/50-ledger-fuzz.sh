@@ -4,11 +4,14 @@
 #   ledger-reader-fuzz  ledger record scanner, block and entry decoders
 #   meter-data-fuzz     meter-data lines and interval apportioning
 # Short pass (make test): FUZZ_SECONDS per target (default 8). Long pass, the documented one:
-#   FUZZ_RUNS=1000000 scripts/test-extras.d/50-ledger-fuzz.sh
+#   FUZZ_RUNS=1000000 scripts/test-extras.d/50-ledger-fuzz.sh [.build/debug/gridclear]
+# ($1, optional: the gridclear binary; the test-only gridclear-ledger-writer beside it makes
+# fresh ledger seeds.)
 # runs each target for exactly that many executions and prints the counts. FUZZ_TARGETS
 # limits the targets (space-separated names). Seeds: Fuzz/corpus/<target>/ (copied, never
 # written). Passes when no target finds a crash, trap or broken property.
 set -euo pipefail
+bin="$(realpath "${1:-.build/debug/gridclear}" 2>/dev/null || true)"
 cd "$(dirname "$0")/../.."
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -19,6 +22,12 @@ status=0
 for t in $targets; do
   mkdir -p "$work/corpus-$t"
   cp Fuzz/corpus/"$t"/* "$work/corpus-$t/" 2>/dev/null || true
+  # Fresh ledger seeds in the current format from the test-only writer beside the binary.
+  writer="$(dirname "${bin:-.}")/gridclear-ledger-writer"
+  if [ "$t" = ledger-reader ] && [ -x "$writer" ] && "$writer" "$work/L" 2 >/dev/null 2>&1; then
+    cp "$work/L/blocks.gcl" "$work/corpus-$t/ledger-fresh"
+    head -c 400 "$work/L/blocks.gcl" > "$work/corpus-$t/genesis-prefix-fresh"
+  fi
   if "$work/build/$t-fuzz" "${limit[@]}" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 \
        -artifact_prefix="$work/$t-" "$work/corpus-$t" > "$work/$t.log" 2>&1; then
     runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$' | tail -1)"

@@ -1,4 +1,5 @@
 import GridClearCore
+import GridClearSystem
 
 /// What a successful audit found.
 public struct AuditReport: Sendable {
@@ -60,10 +61,10 @@ public enum LedgerAuditor {
     /// which only ever appends).
     public static func audit(directory: String, trusted: TrustedKeys?,
                              visit: (Block, Int) -> Void = { _, _ in }) throws -> Result<AuditReport, LedgerFault> {
-        let path = directory + "/" + LedgerStore.fileName
-        guard Sys.exists(path) else { throw LedgerError.notALedger(directory) }
+        let path = FileSystem.join(directory, LedgerStore.fileName)
+        guard FileSystem.exists(path) else { throw LedgerError.notALedger(directory) }
         let bytes: [UInt8]
-        do { bytes = try Sys.readAll(path) } catch let e as SystemError { throw LedgerError.system(e) }
+        do { bytes = try FileSystem.read(path, maxBytes: Int.max) } catch let e as SystemError { throw LedgerError.system(e) }
         return audit(bytes, trusted: trusted, visit: visit)
     }
 }

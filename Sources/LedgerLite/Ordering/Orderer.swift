@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// Orders entries into blocks and commits them. The embedded single-node orderer is the
 /// default; a replicated orderer (SPEC §7) implements the same protocol by proposing batches
 /// to its committee and committing the blocks the committee certifies, through the same
@@ -46,7 +48,7 @@ public final class EmbeddedOrderer: Orderer {
         self.store = store; self.key = key
         if let g = store.state.genesis {
             guard g.signerKeys.contains(key.publicKey) else {
-                throw KeyFileError("the node key \(Hex.encode(key.publicKey).prefix(16))… is not a signer of this ledger (genesis lists \(g.signerKeys.map { String(Hex.encode($0).prefix(16)) + "…" }.joined(separator: ", ")))")
+                throw LedgerError.notASigner(key: key.publicKey, signers: g.signerKeys)
             }
             let c = cutting ?? CuttingConfig(maxEntriesPerBlock: Int(g.maxEntriesPerBlock), maxBatchMillis: Int64(g.maxBatchMillis))
             cutter = BlockCutter(maxEntries: c.maxEntriesPerBlock, maxBatchMillis: c.maxBatchMillis)

@@ -1,5 +1,4 @@
 import GridClearCore
-import Foundation
 
 /// A self-contained proof that one trade row is part of a cleared cycle recorded in a
 /// signed ledger block. It carries the row, its audit path to the cycle's trades root, the
@@ -9,7 +8,7 @@ import Foundation
 /// Format 2: the trade is its list of fields (`trade_fields`) under the list of column names
 /// (`trade_columns`); the leaf is their length-prefixed encoding (`TradeTable.rowEncoding`), so
 /// no field value can be read as a different row or column.
-public struct TradeProof: Codable, Sendable, Equatable {
+public struct TradeProof: Sendable, Equatable {
     public static let formatName = "gridclear-trade-proof/2"
     public var format: String
     public var cycle: String
@@ -30,12 +29,6 @@ public struct TradeProof: Codable, Sendable, Equatable {
     public var blockHeight: UInt64
     public var blockHash: String
 
-    enum CodingKeys: String, CodingKey {
-        case format, cycle, row, tradeColumns = "trade_columns", tradeFields = "trade_fields", tradeCount = "trade_count",
-             tradePath = "trade_path", commitment, entryIndex = "entry_index", entryPath = "entry_path",
-             blockHeader = "block_header", signature, blockHeight = "block_height", blockHash = "block_hash"
-    }
-
     /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
     public static func make(block: Block, entryIndex: Int, row: Int) throws -> TradeProof {
         guard case .clearedCycle(let c) = block.entries[entryIndex] else { throw ProofError("entry \(entryIndex) is not a cleared cycle") }
@@ -54,20 +47,62 @@ public struct TradeProof: Codable, Sendable, Equatable {
                           blockHeight: block.header.height, blockHash: Hex.encode(LedgerHash.blockHash(block.header)))
     }
 
-    public func jsonBytes() throws -> [UInt8] {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try enc.encode(self)) + [0x0A]
+    /// The proof file: one JSON object, keys sorted, one line per key.
+    public func jsonBytes() -> [UInt8] {
+        func strings(_ a: [String]) -> String {
+            a.isEmpty ? "[]" : "[\n    " + a.map(CanonicalText.jsonString).joined(separator: ",\n    ") + "\n  ]"
+        }
+        var w = JSONWriter()
+        w.add("block_hash", blockHash)
+        w.add("block_header", blockHeader)
+        w.add("block_height", raw: String(blockHeight))
+        w.add("commitment", commitment)
+        w.add("cycle", cycle)
+        w.add("entry_index", raw: String(entryIndex))
+        w.add("entry_path", raw: strings(entryPath))
+        w.add("format", format)
+        w.add("row", row)
+        w.add("signature", signature)
+        w.add("trade_columns", raw: strings(tradeColumns))
+        w.add("trade_count", raw: String(tradeCount))
+        w.add("trade_fields", raw: strings(tradeFields))
+        w.add("trade_path", raw: strings(tradePath))
+        return Array((w.render() + "\n").utf8)
     }
 
-    public static func parse(_ bytes: [UInt8]) throws -> TradeProof {
-        struct Format: Decodable { var format: String }
-        if let f = try? JSONDecoder().decode(Format.self, from: Data(bytes)), f.format != formatName {
-            throw ProofError("proof format '\(CanonicalText.echo(f.format))'; this GridClear verifies \(formatName) only (export the proof again with 'gridclear proof')")
+    /// Reads a proof file (any JSON layout with the keys `jsonBytes` writes).
+    public static func parse(_ bytes: [UInt8]) throws(ProofError) -> TradeProof {
+        let v: JSONReader.Value
+        do { v = try JSONReader.parse(bytes) } catch { throw ProofError("not a trade proof file (not JSON: \(error))") }
+        func str(_ k: String) throws(ProofError) -> String {
+            guard let s = v[k]?.string else { throw ProofError("not a trade proof file (no string '\(k)')") }
+            return s
         }
-        do { return try JSONDecoder().decode(TradeProof.self, from: Data(bytes)) } catch {
-            throw ProofError("not a trade proof file (\(error.localizedDescription))")
+        func num(_ k: String) throws(ProofError) -> UInt64 {
+            guard let n = v[k]?.uint64 else { throw ProofError("not a trade proof file (no non-negative integer '\(k)')") }
+            return n
         }
+        func list(_ k: String) throws(ProofError) -> [String] {
+            guard let a = v[k]?.array else { throw ProofError("not a trade proof file (no array '\(k)')") }
+            var out: [String] = []
+            for x in a {
+                guard let s = x.string else { throw ProofError("not a trade proof file ('\(k)' holds a non-string)") }
+                out.append(s)
+            }
+            return out
+        }
+        if let f = v["format"]?.string, f != formatName {
+            throw ProofError("proof format '\(CanonicalText.echo(f))'; this GridClear verifies \(formatName) only (export the proof again with 'gridclear proof')")
+        }
+        let row = try num("row"), count = try num("trade_count"), index = try num("entry_index")
+        guard row <= UInt64(Int32.max), count <= UInt64(UInt32.max), index <= UInt64(UInt32.max) else {
+            throw ProofError("not a trade proof file (row, trade_count or entry_index out of range)")
+        }
+        return TradeProof(format: try str("format"), cycle: try str("cycle"), row: Int(row), tradeColumns: try list("trade_columns"),
+                          tradeFields: try list("trade_fields"), tradeCount: UInt32(count), tradePath: try list("trade_path"),
+                          commitment: try str("commitment"), entryIndex: UInt32(index), entryPath: try list("entry_path"),
+                          blockHeader: try str("block_header"), signature: try str("signature"),
+                          blockHeight: try num("block_height"), blockHash: try str("block_hash"))
     }
 
     /// What a verified proof establishes.

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// A problem found in a ledger: where (absolute byte offset in `blocks.gcl`, and the block
 /// height when known) and what. This is what `audit` prints for the first bad record.
 public struct LedgerFault: Error, CustomStringConvertible, Sendable, Equatable {
@@ -20,12 +22,32 @@ public struct ChainState: Sendable {
     public var genesis: GenesisEntry?
     /// Cycle id → height of the block that records it.
     public var cycles: [String: UInt64] = [:]
+    /// Cycle id → height of the first block holding a settlement entry of that cycle (what a
+    /// settlement re-run checks, so a cycle's settlement is recorded once).
+    public var settledCycles: [String: UInt64] = [:]
     public var blockCount = 0
     public var entryCount = 0
     /// Byte offset just past the last applied block.
     public var endOffset = 0
     public init() {}
     public var nextHeight: UInt64 { lastHeight.map { $0 + 1 } ?? 0 }
+
+    /// Test builds: checks that the fields agree with each other (swift-collections'
+    /// `_checkInvariants` style); release builds compile this to nothing.
+    @inline(__always)
+    public func _checkInvariants() {
+        #if DEBUG
+        precondition(UInt64(blockCount) == nextHeight, "chain state: \(blockCount) blocks but next height \(nextHeight)")
+        precondition((genesis != nil) == (blockCount > 0), "chain state: genesis present iff a block was applied")
+        precondition(lastHeight != nil || lastHash == Array(repeating: 0, count: 32), "chain state: an empty chain has the zero head hash")
+        precondition(lastHash.count == 32, "chain state: head hash is \(lastHash.count) bytes")
+        precondition(frontier.size == UInt64(entryCount), "chain state: tree size \(frontier.size) != \(entryCount) entries")
+        precondition((endOffset == 0) == (blockCount == 0), "chain state: end offset \(endOffset) with \(blockCount) blocks")
+        precondition(blockCount == 0 || (firstTimeMillis ?? .max) <= lastTimeMillis, "chain state: block times go backwards")
+        precondition(cycles.values.allSatisfy { $0 <= (lastHeight ?? 0) && $0 > 0 }, "chain state: a cycle recorded above the head")
+        precondition(settledCycles.values.allSatisfy { $0 <= (lastHeight ?? 0) && $0 > 0 }, "chain state: a settlement recorded above the head")
+        #endif
+    }
 }
 
 /// Field offsets inside a block payload, for precise fault reports.
@@ -89,13 +111,15 @@ public struct ChainVerifier: Sendable {
         guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
             throw fault(sigAt, "Ed25519 signature does not verify")
         }
-        var cycles = state.cycles
+        var cycles = state.cycles, settled = state.settledCycles
         for e in block.entries {
             if case .clearedCycle(let c) = e {
                 if let prior = cycles[c.cycleID] {
                     throw fault(BlockField.entries, "cycle \(c.cycleID) is recorded again (first at block \(prior))")
                 }
                 cycles[c.cycleID] = h.height
+            } else if case .settlement(let s) = e, settled[s.cycleID] == nil {
+                settled[s.cycleID] = h.height
             }
         }
         state.lastHeight = h.height
@@ -105,8 +129,10 @@ public struct ChainVerifier: Sendable {
         state.frontier = frontier
         state.genesis = genesis
         state.cycles = cycles
+        state.settledCycles = settled
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
+        state._checkInvariants()
     }
 }

@@ -1,3 +1,6 @@
+import GridClearCore
+import GridClearSystem
+
 /// Errors of the ledger store, each saying what to do about it.
 public enum LedgerError: Error, CustomStringConvertible, Sendable {
     /// The directory holds no ledger (and creation was not asked for).
@@ -8,6 +11,8 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable {
     case inUse(String)
     /// A block offered for append breaks a chain rule (a bug in the caller or orderer).
     case rejected(LedgerFault)
+    /// The signing key given is not one the genesis block names for this ledger.
+    case notASigner(key: [UInt8], signers: [[UInt8]])
     case system(SystemError)
 
     public var description: String {
@@ -16,6 +21,8 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable {
         case .corrupt(let p, let f): return "\(p) is damaged at \(f); run 'gridclear audit' and restore the ledger from a backup or replica"
         case .inUse(let p): return "\(p) is locked by another gridclear process (a scheduler?); stop it or wait"
         case .rejected(let f): return "block rejected before writing: \(f)"
+        case .notASigner(let k, let s):
+            return "the node key \(NodeKey.fingerprint(publicKey: k)) is not a signer of this ledger (its genesis block names \(s.map { NodeKey.fingerprint(publicKey: $0) }.joined(separator: ", "))); give the ledger's own key with --key"
         case .system(let e): return e.description
         }
     }

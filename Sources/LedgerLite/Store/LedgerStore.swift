@@ -1,28 +1,27 @@
-#if canImport(Glibc)
 import GridClearCore
-import Glibc
-#endif
+import GridClearSystem
 
 /// The ledger directory on disk and the single writer of its `blocks.gcl`.
 ///
 /// Guarantees:
 /// - `append` returns only after the block's bytes are fsynced (and, for a new file, the
-///   directory entry too); a failed fsync stops the process.
+///   directory entry too); a failed fsync stops the process (`Durability`).
 /// - Only blocks that pass `ChainVerifier` are ever written.
 /// - On open, a torn tail (the file ending inside a record whose header is intact) is cut
 ///   back to the last whole block and the cut bytes are kept in `blocks.gcl.broken-<offset>`;
 ///   any other damage is `LedgerError.corrupt`, never skipped.
-/// - One writer per ledger: an exclusive `flock` is held for the store's lifetime.
-/// Owns its file descriptor; it is closed (and the lock released) on deinit.
+/// - One writer per ledger: an exclusive lock is held for the store's lifetime (another
+///   writer gets `LedgerError.inUse`); two first writers racing to create the ledger are safe.
+/// - Temporary files a killed writer left in the directory are removed on open.
 public final class LedgerStore {
     public static let fileName = "blocks.gcl"
     public let directory: String
-    public var path: String { directory + "/" + LedgerStore.fileName }
+    public var path: String { FileSystem.join(directory, LedgerStore.fileName) }
     public private(set) var verifier: ChainVerifier
     public var state: ChainState { verifier.state }
     /// Set when opening cut a torn tail.
     public private(set) var recovery: Recovery?
-    private let fd: Int32
+    private let file: AppendFile
 
     /// What opening repaired.
     public struct Recovery: Sendable, Equatable {
@@ -36,31 +35,24 @@ public final class LedgerStore {
         var d = directory
         while d.count > 1 && d.hasSuffix("/") { d.removeLast() }
         self.directory = d
-        let path = d + "/" + LedgerStore.fileName
+        let path = FileSystem.join(d, LedgerStore.fileName)
+        guard create || FileSystem.exists(path) else { throw LedgerError.notALedger(d) }
         do {
-            if !Sys.exists(path) {
-                guard create else { throw LedgerError.notALedger(d) }
-                try Sys.makeDirectories(d)
-                let nfd = try Sys.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-                Sys.fsyncOrDie(nfd, path: path)
-                Sys.close(nfd)
-                try Sys.fsyncDirectory(d)
-            }
-            fd = try Sys.open(path, O_RDWR | O_APPEND)
-        } catch let e as SystemError { throw LedgerError.system(e) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            Sys.close(fd)
+            file = try AppendFile(path: path, exclusive: true)
+        } catch is AppendFile.OpenError {
             throw LedgerError.inUse(path)
-        }
+        } catch let e as SystemError { throw LedgerError.system(e) }
         verifier = ChainVerifier()
-        do { try load() } catch { Sys.close(fd); throw error }
+        do {
+            try AtomicFile.removeStaleTemporaries(in: d)
+        } catch let e as SystemError { throw LedgerError.system(e) }
+        try load()
+        _checkInvariants()
     }
-
-    deinit { Sys.close(fd) }
 
     private func load() throws {
         let bytes: [UInt8]
-        do { bytes = try Sys.readAll(path) } catch let e as SystemError { throw LedgerError.system(e) }
+        do { bytes = try file.readAll() } catch let e as SystemError { throw LedgerError.system(e) }
         let (records, end) = RecordScanner.scan(bytes)
         for rec in records {
             let block: Block
@@ -78,9 +70,8 @@ public final class LedgerStore {
         case .tornTail(let off):
             let broken = path + ".broken-\(off)"
             do {
-                try Sys.writeAtomically(Array(bytes[off...]), to: broken)
-                try Sys.call("ftruncate", path) { Int(ftruncate(fd, off_t(off))) }
-                Sys.fsyncOrDie(fd, path: path)
+                try AtomicFile.write(Array(bytes[off...]), to: broken)
+                try file.truncate(to: off)
             } catch let e as SystemError { throw LedgerError.system(e) }
             recovery = Recovery(cutOffset: off, cutBytes: bytes.count - off, brokenFile: broken)
         }
@@ -101,8 +92,32 @@ public final class LedgerStore {
             offset += frame.count
             out += frame
         }
-        do { try Sys.writeAll(fd, out, path: path) } catch let e as SystemError { throw LedgerError.system(e) }
-        Sys.fsyncOrDie(fd, path: path)
+        do { try file.append(out) } catch let e as SystemError { throw LedgerError.system(e) }
         verifier = next
+        _checkInvariants()
+    }
+
+    /// The block at `height`, read back from the file (nil above the head). Reads the whole
+    /// file: meant for rare look-ups (a cycle cleared again), not for a hot path.
+    public func block(at height: UInt64) throws -> Block? {
+        guard let last = state.lastHeight, height <= last else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try file.readAll() } catch let e as SystemError { throw LedgerError.system(e) }
+        let records = RecordScanner.scan(bytes).records
+        guard Int(height) < records.count else { return nil }
+        do { return try Block.decode(records[Int(height)].payload) } catch let e as DecodeError {
+            throw LedgerError.corrupt(path: path, LedgerFault(offset: records[Int(height)].offset, height: height, "undecodable block: \(e)"))
+        }
+    }
+
+    /// Test builds: the in-memory chain state describes exactly the bytes on disk.
+    @inline(__always)
+    func _checkInvariants() {
+        #if DEBUG
+        verifier.state._checkInvariants()
+        if let size = try? file.size() {
+            precondition(size == state.endOffset, "ledger \(path): \(size) bytes on disk, chain state ends at \(state.endOffset)")
+        }
+        #endif
     }
 }

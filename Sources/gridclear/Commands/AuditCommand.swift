@@ -1,4 +1,6 @@
 import ArgumentParser
+import GridClearApp
+import GridClearCore
 import LedgerLite
 
 /// `gridclear audit <ledger-dir> [--keys FILE]` — verifies a ledger offline (SPEC §6) and
@@ -8,11 +10,7 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Audit a ledger directory offline.",
         discussion: """
-        Verifies framing and CRC-32C checksums, block decoding, heights, the previous-block
-        hash chain, block times, the Merkle root of each block's entries and the cumulative
-        tree, and every Ed25519 block signature. Without --keys the signatures are checked
-        against the keys the genesis block records (said in the output); with --keys, against
-        that independent trust anchor. Prints a summary or the first bad record's byte offset.
+        Verifies framing and CRC-32C checksums, block decoding, heights, the previous-block hash chain, block times, the Merkle root of each block's entries and the cumulative tree, and every Ed25519 block signature. Without --keys the signatures are checked against the keys the genesis block records (said in the output: this proves integrity, not origin); with --keys, against that independent trust anchor — the node's published .pub file (or its node key file). Prints a summary or the first bad record's byte offset. Format: docs/ledger-format.md.
 
         Examples:
           gridclear audit Ledger
@@ -22,28 +20,28 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: "The ledger directory (holds blocks.gcl).")
     var ledgerDir: String
 
-    @Option(help: "Trusted Ed25519 public keys ('ed25519-public: <hex>' lines; a node key file works).")
+    @Option(help: "Trusted Ed25519 public keys: a .pub or node key file from 'gridclear keygen --ed25519', or 'ed25519-public: <hex>' lines.")
     var keys: String?
 
     func run() throws {
         try reportingErrors {
-            let trusted = try keys.map(LedgerGlue.trustedKeys)
+            let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
             let path = ledgerDir + "/" + LedgerStore.fileName
             switch try LedgerAuditor.audit(directory: ledgerDir, trusted: trusted) {
             case .failure(let f):
                 throw CLIFailure("audit of \(path) failed at byte offset \(f.offset)\(f.height.map { " (block \($0))" } ?? ""): \(f.message)")
             case .success(let r):
-                print("ledger \(path): OK")
+                say("ledger \(path): OK")
                 let cycles = r.cycles.isEmpty ? "" : " (\(r.cycles.first!) … \(r.cycles.last!))"
-                print("  blocks \(r.blocks) (heights 0–\(r.blocks - 1)) · entries \(r.entries) · cycles \(r.cycles.count)\(cycles) · \(r.bytes) bytes")
+                say("  blocks \(r.blocks) (heights 0–\(r.blocks - 1)) · entries \(r.entries) · cycles \(r.cycles.count)\(cycles) · \(r.bytes) bytes")
                 if let f = r.firstTimeMillis, let l = r.lastTimeMillis {
-                    print("  first block \(LedgerGlue.isoTime(f)) · last block \(LedgerGlue.isoTime(l))")
+                    say("  first block \(UTCTime(millis: f).rfc3339) · last block \(UTCTime(millis: l).rfc3339)")
                 }
-                print("  head \(Hex.encode(r.headHash)) · tree size \(r.treeSize) root \(Hex.encode(r.treeRoot))")
+                say("  head \(Hex.encode(r.headHash)) · tree size \(r.treeSize) root \(Hex.encode(r.treeRoot))")
                 if r.keysFromGenesis {
-                    print("  signatures checked against the keys recorded in the genesis block (no --keys given: this proves integrity, not origin)")
+                    say("  signatures checked against the keys recorded in the genesis block (no --keys given: this proves integrity, not origin)")
                 } else {
-                    print("  signatures checked against \(trusted!.keys.count) trusted key(s) from \(keys!)")
+                    say("  signatures checked against \(trusted!.keys.count) trusted key(s) from \(keys!): \(trusted!.keys.map { NodeKey.fingerprint(publicKey: $0) }.sorted().joined(separator: ", "))")
                 }
             }
         }

@@ -10,9 +10,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Run every mechanism on one cycle and compare the metrics.",
         discussion: """
-        Parses the cycle once (offers.csv, bids.csv, market.json, grid.json as for
-        'gridclear clear'), clears it with each mechanism, and writes
-        <out>/<cycle>/compare.md and <out>/<cycle>/compare.svg.
+        Parses the cycle once (offers.csv, bids.csv, market.json, grid.json as for 'gridclear clear'), clears it with each mechanism, and writes <out>/<cycle>/compare.md and <out>/<cycle>/compare.svg.
 
         Examples:
           gridclear compare Inputs/20261120T1000Z --solver simplex --out /tmp/gridclear-compare
@@ -42,25 +40,26 @@ struct CompareCommand: ParsableCommand {
             let names = mechanisms.map { $0.split(separator: ",").map { String($0) } } ?? CyclePipeline.mechanismNames
             guard !names.isEmpty else { throw CLIFailure("--mechanisms: give at least one mechanism") }
             for n in names where !CyclePipeline.mechanismNames.contains(n) {
-                throw CLIFailure("--mechanisms: unknown mechanism '\(n)'; expected some of \(CyclePipeline.mechanismNames.joined(separator: ", "))")
+                throw CLIFailure("--mechanisms: unknown mechanism '\(n)'; expected some of \(CyclePipeline.mechanismNames.joined(separator: ", "))", exitCode: 64)
             }
             let files = try CycleFiles.load(cycleDirectory: cycleDir, marketFile: market)
             let inputs = try CyclePipeline.parse(files)
             var cmp = MechanismComparison(inputs: inputs)
+            let clock = SystemClock()
             for name in names {
-                let t0 = SystemClock.monotonicNanos()
+                let t0 = clock.monotonicNanos()
                 let c = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: name, solver: solver, seed: seed),
-                                                context: ClearingContext(seed: seed, monotonicNanos: SystemClock.monotonicNanos))
-                cmp.add(c.result, seconds: Double(SystemClock.monotonicNanos() - t0) / 1e9)
+                                                context: ClearingContext(seed: seed, monotonicNanos: { clock.monotonicNanos() }))
+                cmp.add(c.result, seconds: clock.secondsSince(t0))
                 printError("compare: \(name) done")
             }
-            let dir = out + "/" + inputs.cycleID
+            let dir = FileSystem.join(out, inputs.cycleID)
             try FileSystem.makeDirectories(dir)
             let md = cmp.markdown()
-            try AtomicFile.write(Array(cmp.svg().utf8), to: dir + "/compare.svg")
-            try AtomicFile.write(Array(md.utf8), to: dir + "/compare.md")
-            print(md)
-            print("wrote \(dir)/compare.md and compare.svg")
+            try GridClearSystem.AtomicFile.write(cmp.svg(), to: dir + "/compare.svg")
+            try GridClearSystem.AtomicFile.write(md, to: dir + "/compare.md")
+            say(md)
+            say("wrote \(dir)/compare.md and compare.svg")
         }
     }
 }

@@ -1,28 +1,12 @@
 import GridClearCore
 import ArgumentParser
 import Foundation
+import GridClearSystem
 import MeterIngest
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Set by SIGINT/SIGTERM; polled by the bus loops.
-nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
-
-/// Installs SIGINT/SIGTERM handlers that request a stop, and unblocks both signals (a parent
-/// may have spawned us with them blocked).
-func installStopHandlers() {
-    signal(SIGINT) { _ in stopRequested = 1 }
-    signal(SIGTERM) { _ in stopRequested = 1 }
-    var set = sigset_t()
-    sigemptyset(&set)
-    sigaddset(&set, SIGINT)
-    sigaddset(&set, SIGTERM)
-    pthread_sigmask(SIG_UNBLOCK, &set, nil)
-}
-
-/// State the bus threads share (guarded by the poll command's lock).
-private final class PollShared: @unchecked Sendable {
+/// State the bus threads share: the data file, the first failure, how many threads ended.
+private struct PollShared {
+    let file: MeterDataFile
     var failure: String?
     var done = 0
 }
@@ -32,9 +16,7 @@ struct MeterPollCommand: ParsableCommand {
         commandName: "poll",
         abstract: "Poll every configured meter until stopped, appending readings to a meter-data file.",
         discussion: """
-        One thread per bus polls its meters every poll_interval_s; each reading is stamped with
-        the UTC time its answer arrived and appended (fsynced) to DATA. Progress and per-meter
-        fault counters go to stderr after every round. Stop with Ctrl-C / SIGTERM (or --rounds).
+        One thread per bus polls its meters every poll_interval_s; each reading is stamped with the UTC time its answer arrived and appended (fsynced) to DATA. Progress and per-meter fault counters go to stderr after every round. Stop with Ctrl-C / SIGTERM (or --rounds).
 
         Examples:
           gridclear meter poll --config Inputs/meters.json --out meter-data.log
@@ -51,46 +33,40 @@ struct MeterPollCommand: ParsableCommand {
             do { cfg = try MeterConfig.load(path: config) } catch { throw CLIFailure("\(error)") }
             let file: MeterDataFile
             do { file = try MeterDataFile(appendingTo: out) } catch { throw CLIFailure("\(out): \(error)") }
-            installStopHandlers()
+            StopSignals.install()
             let clock = SystemMeterClock()
-            let lock = NSLock()
-            let shared = PollShared()
-            var threads: [Thread] = []
-            for spec in cfg.buses {
+            let shared = Locked(PollShared(file: file))
+            let (rounds, out, buses) = (self.rounds, self.out, cfg.buses)
+            for spec in buses {
                 let t = Thread {
                     let poller = BusPoller(spec: spec, clock: clock)
                     var round = 0
                     var next = clock.monotonicNanos()
-                    while stopRequested == 0 && (rounds == nil || round < rounds!) {
+                    while !StopSignals.requested && (rounds == nil || round < rounds!) {
                         round += 1
                         let outcomes = poller.pollRound()
                         let recs = outcomes.compactMap { if case let .reading(r) = $0 { return r } else { return nil } }
-                        lock.lock()
-                        do { try file.append(recs) } catch {
-                            shared.failure = "\(out): cannot append readings: \(error)"; stopRequested = 1
-                        }
                         var lines = ["bus \(spec.id) round \(round): \(recs.count)/\(spec.meters.count) meters read"]
                         for o in outcomes { if case let .failed(id, e) = o { lines.append("  \(id): \(e)") } }
                         for m in spec.meters { lines.append("  \(m.id): \(countersLine(poller.counters[m.id]!))") }
-                        printError(lines.joined(separator: "\n"))
-                        lock.unlock()
+                        shared.withValue { s in
+                            do { try s.file.append(recs) } catch {
+                                s.failure = "\(out): cannot append readings: \(error)"; StopSignals.request()
+                            }
+                            printError(lines.joined(separator: "\n"))
+                        }
                         next += UInt64(spec.pollIntervalMillis) * 1_000_000
                         if rounds != nil && round >= rounds! { break }
-                        while stopRequested == 0 && clock.monotonicNanos() < next { clock.sleep(nanos: min(50_000_000, next - clock.monotonicNanos())) }
+                        while !StopSignals.requested && clock.monotonicNanos() < next { clock.sleep(nanos: min(50_000_000, next - clock.monotonicNanos())) }
                     }
                     poller.bus.close()
-                    lock.lock(); shared.done += 1; lock.unlock()
+                    shared.withValue { $0.done += 1 }
                 }
-                threads.append(t)
                 t.start()
             }
-            while true {
-                lock.lock(); let d = shared.done; lock.unlock()
-                if d == threads.count { break }
-                usleep(20_000)
-            }
-            if let failure = shared.failure { throw CLIFailure(failure) }
-            print("stopped; readings in \(out)")
+            while shared.withValue({ $0.done }) < buses.count { SystemClock().sleep(nanos: 20_000_000) }
+            if let failure = shared.withValue({ $0.failure }) { throw CLIFailure(failure) }
+            say("stopped; readings in \(out)")
         }
     }
 }
@@ -100,8 +76,7 @@ struct MeterIntervalsCommand: ParsableCommand {
         commandName: "intervals",
         abstract: "Interval energy per 15-minute cycle from a meter-data file.",
         discussion: """
-        Prints CSV: meter_id,participant_id,channel,cycle,energy_kwh,quality (quality: measured,
-        interpolated, reset, missing). Readings are apportioned by time in integer Wh.
+        Prints CSV: meter_id,participant_id,channel,cycle,energy_kwh,quality (quality: measured, interpolated, reset, missing). Readings are apportioned by time in integer Wh.
 
         Examples:
           gridclear meter intervals scripts/meter_example/meter-data.log --cycle 20261120T1000Z
@@ -114,17 +89,17 @@ struct MeterIntervalsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard let start = CycleID(cycle)?.startMillis else { throw CLIFailure("--cycle '\(cycle)' is not a cycle id like 20261120T1000Z (UTC start, minutes a multiple of 15)") }
+            let start = try commandCycle(cycle, option: "--cycle").startMillis
             guard (1...10_000).contains(count) else { throw CLIFailure("--count must be 1…10000") }
             let contents: MeterDataFile.Contents
             do { contents = try MeterDataFile.load(data) } catch { throw CLIFailure("\(error)") }
             var out = "meter_id,participant_id,channel,cycle,energy_kwh,quality\n"
             for s in MeteredEnergyAggregator.intervals(contents.records, fromCycle: start, toCycle: start + Int64(count) * CycleID.lengthMillis) {
                 for iv in s.intervals {
-                    out += "\(s.meterID),\(s.participantID),\(s.channel.rawValue),\(CycleID(containing: UTCTime(millis: iv.cycleStart)).description),\(kWh(iv.wh)),\(iv.quality.rawValue)\n"
+                    out += "\(s.meterID),\(s.participantID),\(s.channel.rawValue),\(CycleID(containing: UTCTime(millis: iv.cycleStart))),\(Units.kWhString(iv.wh)),\(iv.quality.rawValue)\n"
                 }
             }
-            print(out, terminator: "")
+            StandardStreams.writeOutput(out)
             if contents.tornTailBytes > 0 { printError("warning: \(data): ignored a torn last line (\(contents.tornTailBytes) bytes)") }
         }
     }
@@ -135,8 +110,7 @@ struct MeterSimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Serve simulated meters on a pseudo-terminal (for tests, demos and benchmarks).",
         discussion: """
-        Creates a pty, points LINK at its slave end and answers Modbus RTU (SDM-style float32
-        kWh at input registers 0x48/0x4A) and DL/T 645-2007 energy reads until stopped.
+        Creates a pty, points LINK at its slave end and answers Modbus RTU (SDM-style float32 kWh at input registers 0x48/0x4A) and DL/T 645-2007 energy reads until stopped.
 
         Examples:
           gridclear meter simulate --link /tmp/ttyGRIDCLEAR --modbus 1=1234.5:10.25 --seconds 1
@@ -171,13 +145,12 @@ struct MeterSimulateCommand: ParsableCommand {
                 guard let addr = DLT645Address(a) else { throw CLIFailure("--dlt645 '\(m)': address must be 12 digits") }
                 sim.setDLT645Meter(address: addr, v)
             }
-            installStopHandlers()
+            StopSignals.install()
             sim.start()
-            print("simulating meters on \(link)")
-            fflush(stdout)
+            say("simulating meters on \(link)")
             let clock = SystemMeterClock()
             let end = seconds.map { clock.monotonicNanos() + UInt64($0 * 1e9) }
-            while stopRequested == 0 && (end == nil || clock.monotonicNanos() < end!) { usleep(20_000) }
+            while !StopSignals.requested && (end == nil || clock.monotonicNanos() < end!) { SystemClock().sleep(nanos: 20_000_000) }
             sim.stop()
         }
     }

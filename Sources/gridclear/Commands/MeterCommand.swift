@@ -1,5 +1,5 @@
-import GridClearCore
 import ArgumentParser
+import GridClearCore
 import MeterIngest
 
 /// `gridclear meter` — read, poll and simulate serial meters; interval energy per cycle.
@@ -7,10 +7,7 @@ struct MeterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meter",
         abstract: "Read, poll and simulate serial meters (Modbus RTU, DL/T 645-2007); interval energy per cycle.",
-        discussion: """
-        The meter-data file written by 'meter poll' and read by 'meter intervals' and 'settle'
-        is described in docs/meter.md (one checksummed line per reading, fsynced).
-        """,
+        discussion: "The meter-data file written by 'meter poll' and read by 'meter intervals' and 'settle' is described in docs/meter.md (one checksummed line per reading, fsynced).",
         subcommands: [MeterReadCommand.self, MeterPollCommand.self, MeterIntervalsCommand.self, MeterSimulateCommand.self])
 }
 
@@ -41,11 +38,6 @@ func countersJSON(_ c: MeterCounters) -> String {
 
 func countersLine(_ c: MeterCounters) -> String {
     "ok=\(c.answers) req=\(c.requests) timeout=\(c.timeouts) crc=\(c.crcErrors) exc=\(c.exceptions) stale=\(c.staleAnswers) noise=\(c.noiseBytes)B discarded=\(c.discardedBytes)B failed=\(c.failedReads) lost=\(c.deviceLost) reconnect=\(c.reconnects)"
-}
-
-func kWh(_ wh: Int64) -> String {
-    let s = String(wh / 1000), f = String(wh % 1000)
-    return s + "." + String(repeating: "0", count: 3 - f.count) + f
 }
 
 struct MeterReadCommand: ParsableCommand {
@@ -85,23 +77,11 @@ struct MeterReadCommand: ParsableCommand {
             catch { throw CLIFailure("\(device): \(error)") }
             let t = clock.utcMillis()
             if json {
-                let exp = e.exportWh.map { ",\"export_kwh\":\(kWh($0)),\"export_wh\":\($0)" } ?? ""
-                print("{\"address\":\"\(address)\",\"counters\":\(countersJSON(c)),\"device\":\"\(jsonEscape(device))\",\"energy_kwh\":\(kWh(e.importWh))\(exp),\"import_wh\":\(e.importWh),\"protocol\":\"\(protocolName)\",\"time\":\"\(UTCTime(millis: t).rfc3339)\"}")
+                let exp = e.exportWh.map { ",\"export_kwh\":\(Units.kWhString($0)),\"export_wh\":\($0)" } ?? ""
+                say("{\"address\":\"\(address)\",\"counters\":\(countersJSON(c)),\"device\":\(CanonicalText.jsonString(device)),\"energy_kwh\":\(Units.kWhString(e.importWh))\(exp),\"import_wh\":\(e.importWh),\"protocol\":\"\(protocolName)\",\"time\":\"\(UTCTime(millis: t).rfc3339)\"}")
             } else {
-                print("\(driver.label) on \(device) at \(UTCTime(millis: t).rfc3339): import \(kWh(e.importWh)) kWh" + (e.exportWh.map { ", export \(kWh($0)) kWh" } ?? ""))
+                say("\(driver.label) on \(device) at \(UTCTime(millis: t).rfc3339): import \(Units.kWhString(e.importWh)) kWh" + (e.exportWh.map { ", export \(Units.kWhString($0)) kWh" } ?? ""))
             }
         }
     }
-}
-
-func jsonEscape(_ s: String) -> String {
-    var o = ""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": o += "\\\""
-        case "\\": o += "\\\\"
-        default: if u.value < 0x20 { o += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16) } else { o.unicodeScalars.append(u) }
-        }
-    }
-    return o
 }

@@ -36,7 +36,7 @@ struct RCIPlatformCommand: ParsableCommand {
                                            masking: mask, timeoutMilliseconds: Int32(timeout * 1000))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
             print("ready \(node.address)")
-            fflush(stdout)
+            fflush(nil)
             if let readyFile { try RCIFiles.writeAtomically("\(node.address)\n", to: readyFile) }
             let sink = try RCIFiles.transcript(transcript)
             let s: RCIPlatformSummary

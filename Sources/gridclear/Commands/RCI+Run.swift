@@ -155,8 +155,8 @@ final class RCIProcessGroup {
         p.arguments = args
         let i = children.count
         let out = work.appendingPathComponent("\(i).out"), err = work.appendingPathComponent("\(i).err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = try FileHandle(forWritingTo: err)
         do { try p.run() } catch { throw CLIFailure("cannot start \(name): \(error)") }

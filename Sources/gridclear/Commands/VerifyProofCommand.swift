@@ -1,4 +1,7 @@
 import ArgumentParser
+import GridClearApp
+import GridClearCore
+import GridClearSystem
 import LedgerLite
 
 /// `gridclear verify-proof <file> --keys FILE` — checks a trade inclusion proof without
@@ -8,8 +11,7 @@ struct VerifyProofCommand: ParsableCommand {
         commandName: "verify-proof",
         abstract: "Verify an inclusion proof without the ledger.",
         discussion: """
-        Needs only the proof file and the trusted signer keys. Exit 0 and the proved trade
-        on success; one line naming the broken link and exit 1 otherwise.
+        Needs only the proof file and the trusted signer keys (the node's published .pub file, or its node key file). Exit 0 and the proved trade on success; one line naming the broken link and exit 1 otherwise.
 
         Examples:
           gridclear verify-proof trade-proof.json --keys Ledger/node.key
@@ -18,18 +20,18 @@ struct VerifyProofCommand: ParsableCommand {
     @Argument(help: "The proof file written by 'gridclear proof'.")
     var file: String
 
-    @Option(help: "Trusted Ed25519 public keys ('ed25519-public: <hex>' lines; a node key file works).")
+    @Option(help: "Trusted Ed25519 public keys: a .pub or node key file from 'gridclear keygen --ed25519', or 'ed25519-public: <hex>' lines.")
     var keys: String
 
     func run() throws {
         try reportingErrors {
-            let trusted = try LedgerGlue.trustedKeys(keys)
-            guard FileBytes.exists(file) else { throw CLIFailure("proof file \(file) not found") }
-            let proof = try TradeProof.parse(try FileBytes.read(file))
+            let trusted = try TrustedKeyFile.load(path: keys)
+            guard FileSystem.exists(file) else { throw CLIFailure("proof file \(file) not found") }
+            let proof = try TradeProof.parse(try FileSystem.read(file, maxBytes: 64 << 20))
             do {
                 let v = try proof.verify(trusted: trusted)
-                print("proof OK: trade row \(v.row) of cycle \(v.cycle) is in block \(v.blockHeight) (\(LedgerGlue.isoTime(v.blockTimeMillis))), signed by \(Hex.encode(v.signer).prefix(16))…")
-                print("  " + v.fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+                say("proof OK: trade row \(v.row) of cycle \(v.cycle) is in block \(v.blockHeight) (\(UTCTime(millis: v.blockTimeMillis).rfc3339)), signed by \(NodeKey.fingerprint(publicKey: v.signer))")
+                say("  " + v.fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
             } catch let e as ProofError {
                 throw CLIFailure("proof \(file) does not verify: \(e.description)")
             }

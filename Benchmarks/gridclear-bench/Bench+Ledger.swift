@@ -1,20 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
+import GridClearCore
+import GridClearSystem
 import LedgerLite
 
-/// `gridclear bench ledger` — append throughput with fsync batching (entries/s with block
+/// `gridclear-bench ledger` — append throughput with fsync batching (entries/s with block
 /// sizes 1, 16, 256: one fsync per block) and audit throughput (MB/s) next to `sha256sum`
-/// over the same file in the same run. Also hosts the hidden crash-test writer.
+/// over the same file in the same run.
 struct BenchLedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Benchmark: ledger append (fsync batching) and audit throughput.",
         discussion: """
         Examples:
-          gridclear bench ledger --entries 32 --audit-mb 1
+          gridclear-bench ledger --entries 32 --audit-mb 1
         """)
 
     @Option(help: "Entries appended per batch size.")
@@ -26,30 +25,26 @@ struct BenchLedgerCommand: ParsableCommand {
     @Option(help: "Scratch directory (default: a fresh folder under /tmp).")
     var dir: String?
 
-    @Option(help: .hidden) var crashWriter: String?
-    @Option(help: .hidden) var blocks: Int = 1_000_000
-    @Option(help: .hidden) var seed: UInt64 = 1
-
     func run() throws {
         try reportingErrors {
-            if let crashWriter { try CrashWriter.run(dir: crashWriter, blocks: blocks, seed: seed); return }
             let root = dir ?? "/tmp/gridclear-bench-ledger-\(getpid())"
             defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let key = NodeKey.generate()
             var base: Double?
+            var payloadRNG = SplitMix64(seed: 7)
             print("ledger append (one fsync per block, \(entries) settlement entries each run):")
             for batch in [1, 16, 256] {
                 let d = root + "/append-\(batch)"
                 let store = try LedgerStore(directory: d, create: true)
                 let o = try EmbeddedOrderer(store: store, key: key, nowMillis: 0, ledgerID: "bench",
                                             cutting: CuttingConfig(maxEntriesPerBlock: batch, maxBatchMillis: Int64.max / 2))
-                let t0 = SystemClock.monotonicNanos()
+                let t0 = monotonicNanos()
                 for i in 0..<entries {
-                    _ = try o.submit([CrashWriter.entry(height: UInt64(i), index: 0, seed: 7, size: 64)], nowMillis: Int64(i))
+                    _ = try o.submit([payload(i, &payloadRNG)], nowMillis: Int64(i))
                 }
                 _ = try o.flush(nowMillis: Int64(entries))
-                let s = Double(SystemClock.monotonicNanos() - t0) / 1e9
+                let s = Double(monotonicNanos() - t0) / 1e9
                 let rate = Double(entries) / s
                 if base == nil { base = rate }
                 print("  block size \(String(batch).padding(toLength: 4, withPad: " ", startingAt: 0)): \(Int(rate)) entries/s (\(o.state.blockCount - 1) blocks in \(String(format: "%.3f", s)) s) · \(String(format: "%.1f", rate / base!))× block size 1")
@@ -73,18 +68,18 @@ struct BenchLedgerCommand: ParsableCommand {
             }
             _ = try o.flush(nowMillis: Int64(n))
             let path = store.path
-            let bytes = try FileBytes.read(path)
+            let bytes = try FileSystem.read(path, maxBytes: Int.max)
             let mb = Double(bytes.count) / 1_048_576
-            let t0 = SystemClock.monotonicNanos()
+            let t0 = monotonicNanos()
             guard case .success(let r) = LedgerAuditor.audit(bytes, trusted: nil) else { throw CLIFailure("bench ledger failed its own audit") }
-            let ta = Double(SystemClock.monotonicNanos() - t0) / 1e9
-            let t1 = SystemClock.monotonicNanos()
+            let ta = Double(monotonicNanos() - t0) / 1e9
+            let t1 = monotonicNanos()
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             p.arguments = ["sha256sum", path]
             p.standardOutput = FileHandle.nullDevice
             try p.run(); p.waitUntilExit()
-            let ts = Double(SystemClock.monotonicNanos() - t1) / 1e9
+            let ts = Double(monotonicNanos() - t1) / 1e9
             print("ledger audit (\(String(format: "%.1f", mb)) MB, \(r.blocks) blocks, \(r.entries) entries, file in page cache):")
             print("  gridclear audit: \(String(format: "%.1f", mb / ta)) MB/s (\(String(format: "%.3f", ta)) s)")
             print("  sha256sum:       \(String(format: "%.1f", mb / ts)) MB/s (\(String(format: "%.3f", ts)) s, incl. process start)")
@@ -93,49 +88,10 @@ struct BenchLedgerCommand: ParsableCommand {
     }
 }
 
-/// Deterministic 64-bit generator (SplitMix64) for benchmark and crash-test payloads.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// The writer the crash harness kills with SIGKILL: appends blocks whose entries are a pure
-/// function of (height, index, seed) and writes `ack <height>` to stdout (unbuffered) only
-/// after `append` returned, i.e. after fsync.
-enum CrashWriter {
-    static func entry(height: UInt64, index: Int, seed: UInt64, size: Int) -> LedgerEntry {
-        var rng = SplitMix64(seed: seed &* 1_000_003 &+ height &* 31 &+ UInt64(index))
-        let text = String((0..<size).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.next() % 26))) })
-        return .settlement(SettlementEntry(cycleID: "h\(height)", participantID: "p\(index)", energyWh: Int64(height),
-                                           amount: Int64(index), reason: text))
-    }
-    static func entriesPerBlock(height: UInt64, seed: UInt64) -> Int { Int((height &+ seed) % 3) + 1 }
-    static func entrySize(height: UInt64) -> Int { Int(height % 5) * 1500 + 20 }
-
-    static func say(_ s: String) {
-        let b = Array((s + "\n").utf8)
-        b.withUnsafeBytes { _ = write(1, $0.baseAddress!, $0.count) }
-    }
-
-    static func run(dir: String, blocks: Int, seed: UInt64) throws {
-        let keyPath = dir + "/" + LedgerGlue.keyFileName
-        let o = try LedgerGlue.openOrderer(ledgerDir: dir, keyFile: FileBytes.exists(keyPath) ? keyPath : nil,
-                                           cutting: CuttingConfig(maxEntriesPerBlock: 1000, maxBatchMillis: Int64.max / 2))
-        say("ready \(o.state.lastHeight ?? 0)")
-        for _ in 0..<blocks {
-            let h = o.state.nextHeight
-            let k = entriesPerBlock(height: h, seed: seed)
-            let es = (0..<k).map { entry(height: h, index: $0, seed: seed, size: entrySize(height: h)) }
-            _ = try o.submit(es, nowMillis: Int64(h) * 1000)
-            _ = try o.flush(nowMillis: Int64(h) * 1000)
-            say("ack \(h)")
-        }
+extension BenchLedgerCommand {
+    /// A settlement entry with a 64-letter reason, reproducible from the generator.
+    func payload(_ i: Int, _ rng: inout SplitMix64) -> LedgerEntry {
+        let text = String((0..<64).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.next() % 26))) })
+        return .settlement(SettlementEntry(cycleID: "h\(i)", participantID: "p0", energyWh: Int64(i), amount: 0, reason: text))
     }
 }

@@ -3,18 +3,16 @@ import ConsensusFactor
 import Foundation
 import Privacy
 
-/// `gridclear bench rci` — iterations and wall time of the RCI clearing, plaintext vs
+/// `gridclear-bench rci` — iterations and wall time of the RCI clearing, plaintext vs
 /// encrypted (in-process, same agent core), and the cost of the step-perturbation mitigation.
 struct BenchRCICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rci",
         abstract: "Benchmark RCI: iterations and time, plaintext vs encrypted, 2×3, 5×5 and New England 31.",
         discussion: """
-        Encrypted runs compute bit-identical iterates (tested), so they take the same number of
-        iterations; they are timed over the first --encrypted-iterations iterations and the
-        per-iteration ratio is printed with the projected full time.
+        Encrypted runs compute bit-identical iterates (tested), so they take the same number of iterations; they are timed over the first --encrypted-iterations iterations and the per-iteration ratio is printed with the projected full time.
         Example:
-          gridclear bench rci --key-bits 512 --encrypted-iterations 20 --skip-new-england
+          gridclear-bench rci --key-bits 512 --encrypted-iterations 20 --skip-new-england
         """)
 
     @Option(help: "Paillier modulus size.") var keyBits = 1024
@@ -38,7 +36,7 @@ struct BenchRCICommand: ParsableCommand {
         let key = try PaillierPrivateKey.generate(bits: keyBits)
         print("RCI benchmark (in-process agents; Paillier \(keyBits)-bit; default parameters α=0.05 β=0.2 η=0.05 δ=10)")
         for name in ["case_2x3", "case_5x5"] {
-            let c = try RCIFiles.readCase("\(cases)/\(name).csv")
+            let c = try readRCICase("\(cases)/\(name).csv")
             var full = try RCIInProcessRun(case: c, parameters: RCIParameters())
             var out: RCIOutcome!
             let tPlain = try seconds { out = try full.run() }
@@ -59,7 +57,7 @@ struct BenchRCICommand: ParsableCommand {
                          Double(po.iterations) / Double(out.iterations)))
         }
         if !skipNewEngland {
-            let c = try RCIFiles.readCase("\(cases)/new_england_31.csv")
+            let c = try readRCICase("\(cases)/new_england_31.csv")
             for alpha in [0.05, 0.2] {
                 var run = try RCIInProcessRun(case: c, parameters: RCIParameters(alpha: .constant(alpha)))
                 var out: RCIOutcome!

@@ -1,22 +1,20 @@
 import ArgumentParser
 import Foundation
+import GridClearCore
 import Privacy
 
-/// `gridclear bench privacy` — Paillier and range-proof timings beside python-paillier
+/// `gridclear-bench privacy` — Paillier and range-proof timings beside python-paillier
 /// (phe + gmpy2) measured in the same run on the same key.
 struct BenchPrivacyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "privacy",
         abstract: "Benchmark Paillier (vs python-paillier) and range proofs.",
         discussion: """
-        Prints ops/s for encrypt (standard, fixed-base, key-holder CRT), pooled online
-        encryption, decrypt, add and scalar multiply at the chosen key size, the same for
-        phe on the same key (spawned with --python), their ratios, and range-proof
-        prove/verify times and sizes for 16/32/64-bit ranges. Use a release build for numbers.
+        Prints ops/s for encrypt (standard, fixed-base, key-holder CRT), pooled online encryption, decrypt, add and scalar multiply at the chosen key size, the same for phe on the same key (spawned with --python), their ratios, and range-proof prove/verify times and sizes for 16/32/64-bit ranges. Use a release build for numbers.
 
         Examples:
-          gridclear bench privacy --bits 1024 --ops 5 --no-python
-          gridclear bench privacy --bits 2048 --ops 20
+          gridclear-bench privacy --bits 1024 --ops 5 --no-python
+          gridclear-bench privacy --bits 2048 --ops 20
         """)
 
     @Option(help: "Paillier key size in bits.") var bits = 2048

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Clearing
 import Foundation
+import GridClearCore
 
-/// `gridclear bench kproto` — the K-prototypes dissimilarity matrix (SPEC §3.2) for
+/// `gridclear-bench kproto` — the K-prototypes dissimilarity matrix (SPEC §3.2) for
 /// M × N records: the one-GEMM path against the plain triple loop and (with --numpy)
 /// numpy on the same formula, in the same run; prints times, ratios, and the fraction
 /// of the measured memory write bandwidth the GEMM path reaches.
@@ -11,12 +12,10 @@ struct BenchKprotoCommand: ParsableCommand {
         commandName: "kproto",
         abstract: "Benchmark the K-prototypes dissimilarity matrix: GEMM vs naive loop vs numpy.",
         discussion: """
-        Build in release for real numbers (swift build -c release). The default is the
-        10 000 × 10 000 case of the issue (an 800 MB matrix); Benchmarks/kproto.sh runs it
-        with --numpy from the package root.
+        Build in release for real numbers (swift build -c release). The default is the 10 000 × 10 000 case of the issue (an 800 MB matrix); Benchmarks/kproto.sh runs it with --numpy from the package root.
 
         Examples:
-          gridclear bench kproto --records 300 --runs 1
+          gridclear-bench kproto --records 300 --runs 1
         """)
 
     @Option(help: "Buyers and sellers (M = N).")
@@ -41,10 +40,10 @@ struct BenchKprotoCommand: ParsableCommand {
         try reportingErrors {
             guard records > 0, records <= 40_000 else { throw CLIFailure("--records must be in 1...40000 (the matrix is records² × 8 bytes)") }
             guard features > 0, runs > 0 else { throw CLIFailure("--features and --runs must be positive") }
-            var rng = BenchRNG(state: seed)
+            var rng = SplitMix64(seed: seed)
             var a = DenseMatrix(rows: records, cols: features), b = DenseMatrix(rows: records, cols: features)
-            for i in 0..<a.values.count { a.values[i] = rng.unit() }
-            for i in 0..<b.values.count { b.values[i] = rng.unit() }
+            for i in 0..<a.values.count { a.values[i] = rng.nextUnitDouble() }
+            for i in 0..<b.values.count { b.values[i] = rng.nextUnitDouble() }
             let bytes = Double(records) * Double(records) * 8
             print("K-prototypes dissimilarity: \(records) × \(records) records, \(features) feature columns (\(fmt(bytes / 1e6, 0)) MB matrix)")
 
@@ -82,9 +81,9 @@ struct BenchKprotoCommand: ParsableCommand {
     }
 
     private func time(_ body: () -> Void) -> Double {
-        let t0 = SystemClock.monotonicNanos()
+        let t0 = monotonicNanos()
         body()
-        return Double(SystemClock.monotonicNanos() - t0) / 1e9
+        return Double(monotonicNanos() - t0) / 1e9
     }
 
     /// memset bandwidth on a buffer already touched (steady state) and, for the fair
@@ -126,17 +125,4 @@ struct BenchKprotoCommand: ParsableCommand {
     }
 
     private func fmt(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
-}
-
-/// SplitMix64 for benchmark data (reproducible from --seed).
-private struct BenchRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MeterIngest
 
-/// `gridclear bench meter` — polls/s and bus utilisation against the line-rate limit, with the
+/// `gridclear-bench meter` — polls/s and bus utilisation against the line-rate limit, with the
 /// wire timing (character time at the given baud, 8N1) emulated by the simulated meter on a pty.
 struct BenchMeterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +10,8 @@ struct BenchMeterCommand: ParsableCommand {
         abstract: "Benchmark: meter polls/s and bus utilisation vs the line-rate limit (emulated wire).",
         discussion: """
         Examples:
-          gridclear bench meter --seconds 1
-          gridclear bench meter --baud 19200 --seconds 1 --protocol dlt645
+          gridclear-bench meter --seconds 1
+          gridclear-bench meter --baud 19200 --seconds 1 --protocol dlt645
         """)
 
     @Option(help: "Emulated line rate (8N1).") var baud: Int = 9600
@@ -57,7 +57,7 @@ struct BenchMeterCommand: ParsableCommand {
             print("  line-rate limit (bytes only) \(String(format: "%8.2f", limitRaw)) polls/s   ratio \(String(format: "%.3f", rate / limitRaw))")
             print("  limit incl. t3.5 silences    \(String(format: "%8.2f", limitWithGaps)) polls/s   ratio \(String(format: "%.3f", rate / limitWithGaps))")
             print("  bus utilisation (bytes on wire / time) \(String(format: "%.1f", 100 * rate * wireSecondsPerPoll)) %")
-            print("  counters: \(countersLine(c))")
+            print("  counters: ok=\(c.answers) req=\(c.requests) timeout=\(c.timeouts) crc=\(c.crcErrors) stale=\(c.staleAnswers) failed=\(c.failedReads)")
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Clearing
 import Foundation
 
-/// `gridclear bench clearing` — times the CMAP round solver on every available GLPK
+/// `gridclear-bench clearing` — times the CMAP round solver on every available GLPK
 /// path (relax4, simplex, okalg, glpk-relax4 where linked) on the same round problem, checks that they agree,
 /// and prints seconds and ratios. `Benchmarks/clearing.sh` adds scipy/HiGHS.
 struct BenchClearingCommand: ParsableCommand {
@@ -10,15 +10,12 @@ struct BenchClearingCommand: ParsableCommand {
         commandName: "clearing",
         abstract: "Benchmark the CMAP LP solver paths (relax4 / simplex / okalg) on one round.",
         discussion: """
-        Without --problem or --cycle, a seeded random round-1 problem is generated
-        (every pair allowed, satisfactions uniform in [0,1], quantities 1..100 kWh).
-        Prints one `path=... seconds=...` line per path, then the ratios, and fails
-        if the paths' optimum values differ by more than 1e-9 relative.
+        Without --problem or --cycle, a seeded random round-1 problem is generated (every pair allowed, satisfactions uniform in [0,1], quantities 1..100 kWh). Prints one `path=... seconds=...` line per path, then the ratios, and fails if the paths' optimum values differ by more than 1e-9 relative.
 
         Examples:
-          gridclear bench clearing --buyers 40 --sellers 30 --seed 7
-          gridclear bench clearing --buyers 20 --paths simplex --dump /tmp/cmap-p.json
-          gridclear bench clearing --problem /tmp/cmap-p.json
+          gridclear-bench clearing --buyers 40 --sellers 30 --seed 7
+          gridclear-bench clearing --buyers 20 --paths simplex --dump /tmp/cmap-p.json
+          gridclear-bench clearing --problem /tmp/cmap-p.json
         """)
 
     @Option(help: "Number of buyers of the generated problem.") var buyers = 500
@@ -38,7 +35,7 @@ struct BenchClearingCommand: ParsableCommand {
             var results: [CMAPRoundSolution] = []
             for path in chosen {
                 let s: CMAPRoundSolution
-                do { s = try CMAPRoundSolver.solve(p, path: path, clock: SystemClock.monotonicNanos) }
+                do { s = try CMAPRoundSolver.solve(p, path: path, clock: monotonicNanos) }
                 catch { throw CLIFailure("bench clearing: \(path.rawValue) path failed: \(error)") }
                 results.append(s)
                 print(String(format: "path=%@ seconds=%.4f objective=%.12f z1Max=%.9f z1Min=%.9f z2Max=%.9f z2Min=%.9f grid_wh=%lld",
@@ -86,10 +83,10 @@ struct BenchClearingCommand: ParsableCommand {
         let inputs = try CyclePipeline.parse(files)
         var first: Double?
         for path in chosen {
-            let t0 = SystemClock.monotonicNanos()
+            let t0 = monotonicNanos()
             _ = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: "cmap", solver: path.rawValue),
-                                        context: ClearingContext(seed: seed, monotonicNanos: SystemClock.monotonicNanos))
-            let secs = Double(SystemClock.monotonicNanos() - t0) / 1e9
+                                        context: ClearingContext(seed: seed, monotonicNanos: monotonicNanos))
+            let secs = Double(monotonicNanos() - t0) / 1e9
             print(String(format: "cycle=%@ path=%@ clear_seconds=%.4f", dir, path.rawValue, secs) +
                   (first.map { String(format: " ratio_vs_first=%.2f", secs / max($0, 1e-9)) } ?? ""))
             if first == nil { first = secs }

@@ -1,0 +1,113 @@
+import Clearing
+import GridClearCore
+import LedgerLite
+
+/// What became of a cycle in the ledger.
+public enum RecordOutcome: Sendable, Equatable {
+    /// The cycle was appended in the block at this height.
+    case appended(height: UInt64)
+    /// The ledger already held the cycle, from the same inputs; nothing was appended.
+    case alreadyRecorded(height: UInt64)
+
+    public var height: UInt64 {
+        switch self { case .appended(let h), .alreadyRecorded(let h): return h }
+    }
+}
+
+/// The result of `CycleService.clearAndRecord`.
+public struct ClearAndRecordResult: Sendable {
+    public var cleared: ClearedCycle
+    /// nil when no ledger was given.
+    public var record: RecordOutcome?
+    /// Output files written, in order (empty when no output root was given).
+    public var published: [String]
+}
+
+/// Clearing a cycle, and clearing-and-recording it: the workflow every front end and every
+/// replica runs for one cycle.
+///
+/// Order (SPEC §6, "Outputs and ledger agree"): parse and clear (pure) → if the ledger
+/// already holds the cycle, its recorded inputs must equal these (else
+/// `AppError.recordedWithDifferentInputs`, nothing written) → append the entry, durable on
+/// return → only then publish the outputs, atomically. A crash at any point leaves either
+/// no entry and no outputs, or the entry (outputs are published again by the next run), never
+/// outputs without an entry. Bad inputs: `AppError.invalidInputs`, nothing written anywhere.
+public struct CycleService: Sendable {
+    /// Monotonic clock for solve times in the human summary (never affects the decision).
+    public var monotonicNanos: @Sendable () -> UInt64
+
+    public init(monotonicNanos: @escaping @Sendable () -> UInt64 = { 0 }) { self.monotonicNanos = monotonicNanos }
+
+    /// Reads a cycle folder (and the market-wide files beside it, or `marketFile`).
+    public func load(cycleDirectory: String, marketFile: String? = nil) throws(AppError) -> CycleFiles {
+        do { return try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile) } catch {
+            throw Self.clearingError(error, cycle: cycleDirectory)
+        }
+    }
+
+    /// Parses and clears `files`. Pure apart from the solve-time clock.
+    public func clear(_ files: CycleFiles, options: ClearOptions) throws(AppError) -> ClearedCycle {
+        do {
+            return try CyclePipeline.clear(files, options: options,
+                                           context: ClearingContext(seed: options.seed, monotonicNanos: monotonicNanos))
+        } catch { throw Self.clearingError(error, cycle: files.cycleID) }
+    }
+
+    /// Clears `files`, records the cycle in `ledger` (when given) and then publishes its
+    /// outputs under `outputRoot` (when given). See the type's comment for the order.
+    public func clearAndRecord(_ files: CycleFiles, options: ClearOptions, ledger: CycleLedger?,
+                               outputRoot: String?, now: UTCTime) throws(AppError) -> ClearAndRecordResult {
+        let opener: LedgerOpener? = ledger.map { l in { l } }
+        return try clearAndRecord(files, options: options, openLedger: opener, outputRoot: outputRoot, now: now)
+    }
+
+    /// As above, with the ledger opened only once the cycle has cleared (so invalid inputs
+    /// never create or touch a ledger), e.g. `{ try NodeLedger(directory: …) }`.
+    public func clearAndRecord(_ files: CycleFiles, options: ClearOptions, openLedger: LedgerOpener?,
+                               outputRoot: String?, now: UTCTime) throws(AppError) -> ClearAndRecordResult {
+        let cleared = try clear(files, options: options)
+        var record: RecordOutcome?
+        if let openLedger { record = try self.record(cleared, files: files, options: options, in: try Self.open(openLedger), now: now) }
+        var published: [String] = []
+        if let outputRoot {
+            do { published = try OutputPublisher.publish(cleared, root: outputRoot) } catch {
+                if case .publishFailed(let c, _, let m) = error { throw .publishFailed(cycle: c, height: record?.height, message: m) }
+                throw error
+            }
+        }
+        return ClearAndRecordResult(cleared: cleared, record: record, published: published)
+    }
+
+    /// Records an already cleared cycle: appends its entry (durable on return), or confirms
+    /// that the ledger holds it from the same inputs.
+    public func record(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, in ledger: CycleLedger,
+                       now: UTCTime) throws(AppError) -> RecordOutcome {
+        let id = cleared.cycleID
+        if let h = ledger.recordedHeight(ofCycle: id) {
+            if let prior = try ledger.recordedEntry(ofCycle: id), let d = CycleRecord.firstDifference(recorded: prior, files: files) {
+                throw .recordedWithDifferentInputs(cycle: id, height: h, difference: d)
+            }
+            return .alreadyRecorded(height: h)
+        }
+        let entry: ClearedCycleEntry
+        do { entry = try CycleRecord.entry(cleared, files: files, options: options) } catch { throw .clearingFailed(cycle: id, message: "\(error)") }
+        _ = try ledger.commit([.clearedCycle(entry)], now: now)
+        guard let h = ledger.recordedHeight(ofCycle: id) else { throw .notCommitted(cycle: id) }
+        return .appended(height: h)
+    }
+
+    /// Calls an opener, keeping its error typed.
+    static func open(_ opener: LedgerOpener) throws(AppError) -> CycleLedger {
+        do { return try opener() } catch { throw AppError.wrap(error, cycle: "-") }
+    }
+
+    /// Maps a clearing-library error: bad inputs, a wrong choice, or an internal failure.
+    static func clearingError(_ error: any Error, cycle: String) -> AppError {
+        switch error {
+        case let e as InputError: return .invalidInputs(cycle: cycle, message: e.description)
+        case let e as UsageError: return .usage(e.description)
+        case let e as ClearingInvariantError: return .clearingFailed(cycle: cycle, message: e.description)
+        default: return AppError.wrap(error, cycle: cycle)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import GridClearCore
+import GridClearSystem
+import LedgerLite
+
+/// A ledger directory opened for writing by this node: the store (exclusively locked), the
+/// node key and the embedded orderer that signs and appends blocks.
+///
+/// Key resolution: `keyFile` when given (a `NodeKeyFile`); else `<ledger>/node.key` when it
+/// exists; else, for a ledger that does not exist yet, a fresh key written there (0600) and
+/// reported as `AppEvent.nodeKeyCreated`. A ledger with blocks but no key is an error.
+public final class NodeLedger {
+    /// Name of the node key kept in a ledger directory when no `--key` is given.
+    public static let defaultKeyFileName = "node.key"
+
+    public let directory: String
+    public let store: LedgerStore
+    public let orderer: EmbeddedOrderer
+    public let key: NodeKey
+
+    /// Opens (creating on first use) the ledger in `directory`. `now` stamps the genesis block
+    /// of a new ledger.
+    public init(directory: String, keyFile: String?, now: UTCTime, cutting: CuttingConfig? = nil,
+                events: AppEvents = { _ in }) throws(AppError) {
+        self.directory = directory
+        do {
+            store = try LedgerStore(directory: directory, create: true)
+        } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: "-") }
+        if let r = store.recovery {
+            events(.ledgerRepaired(path: store.path, cutOffset: r.cutOffset, cutBytes: r.cutBytes, keptIn: r.brokenFile))
+        }
+        let keyPath = keyFile ?? FileSystem.join(directory, Self.defaultKeyFileName)
+        if keyFile != nil || FileSystem.exists(keyPath) {
+            do { key = try NodeKeyFile.load(path: keyPath) } catch { throw .key(error) }
+        } else if store.state.genesis == nil {
+            key = NodeKey.generate()
+            do { try NodeKeyFile.write(key, to: keyPath) } catch { throw .key(error) }
+            events(.nodeKeyCreated(path: keyPath, fingerprint: NodeKey.fingerprint(publicKey: key.publicKey)))
+        } else {
+            throw .key(KeyFileError("node key \(keyPath) not found (give the ledger's signing key with --key FILE)"))
+        }
+        do {
+            orderer = try EmbeddedOrderer(store: store, key: key, nowMillis: now.millis,
+                                          ledgerID: "gridclear:" + directory, cutting: cutting)
+        } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: "-") }
+    }
+
+    /// Appends `entries` as one batch and commits it now (one block, durable on return).
+    /// Returns the height of the last block written, or nil when `entries` is empty.
+    @discardableResult
+    public func commit(_ entries: [LedgerEntry], now: UTCTime) throws(AppError) -> UInt64? {
+        guard !entries.isEmpty else { return nil }
+        do {
+            let headers = try orderer.submit(entries, nowMillis: now.millis) + orderer.flush(nowMillis: now.millis)
+            return headers.last?.height
+        } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: "-") }
+    }
+}
+
+extension NodeLedger: CycleLedger {
+    public func recordedHeight(ofCycle cycle: String) -> UInt64? { store.state.cycles[cycle] }
+    public var recordedCycles: Set<String> { Set(store.state.cycles.keys) }
+    public func settlementHeight(ofCycle cycle: String) -> UInt64? { store.state.settledCycles[cycle] }
+
+    public func recordedEntry(ofCycle cycle: String) throws(AppError) -> ClearedCycleEntry? {
+        guard let h = store.state.cycles[cycle] else { return nil }
+        let block: Block?
+        do { block = try store.block(at: h) } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: cycle) }
+        for e in block?.entries ?? [] { if case .clearedCycle(let c) = e, c.cycleID == cycle { return c } }
+        return nil
+    }
+}

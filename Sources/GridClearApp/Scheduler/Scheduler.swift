@@ -1,0 +1,135 @@
+import Clearing
+import GridClearCore
+import GridClearSystem
+import LedgerLite
+
+/// The scheduler's view of time, injected: the real clock and signals in the command line,
+/// a simulated clock in tests and replicas' simulations.
+public struct SchedulerClock: Sendable {
+    public var now: @Sendable () -> UTCTime
+    /// Blocks until `deadline`, or returns early once a stop is requested.
+    public var sleep: @Sendable (_ deadline: UTCTime) -> Void
+    public var stopRequested: @Sendable () -> Bool
+
+    public init(now: @escaping @Sendable () -> UTCTime, sleep: @escaping @Sendable (UTCTime) -> Void,
+                stopRequested: @escaping @Sendable () -> Bool) {
+        self.now = now; self.sleep = sleep; self.stopRequested = stopRequested
+    }
+}
+
+/// What the scheduler is asked to do.
+public struct SchedulerConfig: Sendable {
+    public var inputs: String
+    /// Output root for each cycle's published files (nil: none).
+    public var outputRoot: String?
+    public var options: ClearOptions
+    /// Clear what is due, then return (cron).
+    public var once: Bool
+    /// Longest sleep before looking for new cycle folders again.
+    public var rescanSeconds: Int64
+
+    public init(inputs: String, outputRoot: String?, options: ClearOptions, once: Bool, rescanSeconds: Int64 = 60) {
+        self.inputs = inputs; self.outputRoot = outputRoot; self.options = options; self.once = once; self.rescanSeconds = rescanSeconds
+    }
+}
+
+/// What a scheduler run did.
+public struct SchedulerSummary: Sendable, Equatable {
+    /// Cycles cleared and recorded by this run, in order.
+    public var cleared: [String] = []
+    /// Cycles skipped by this run (invalid inputs or clearing failed), with the reason.
+    public var skipped: [String: String] = [:]
+    /// True when the run ended on a stop request.
+    public var stopped = false
+}
+
+/// `gridclear schedule`: clears every cycle folder whose gate closure has passed and that
+/// the ledger does not hold yet, in cycle order, then sleeps until the next gate closure.
+///
+/// Guarantees: each cycle is recorded at most once (the ledger decides what is done, so a
+/// restart after a crash resumes exactly where the ledger ends); a stop request is honoured
+/// between cycles, never inside a ledger append; a cycle with invalid inputs is reported
+/// (`AppEvent.cycleSkipped`) and skipped for the rest of the run while later cycles still
+/// clear; a ledger failure or a failed publication ends the run with the error.
+public struct Scheduler {
+    public let config: SchedulerConfig
+    public let ledger: CycleLedger
+    public let clock: SchedulerClock
+    public let service: CycleService
+    let events: AppEvents
+
+    public init(config: SchedulerConfig, ledger: CycleLedger, clock: SchedulerClock, service: CycleService,
+                events: @escaping AppEvents = { _ in }) {
+        self.config = config; self.ledger = ledger; self.clock = clock; self.service = service; self.events = events
+    }
+
+    /// Runs until stopped (or, with `once`, until what is due now is done).
+    public func run() throws(AppError) -> SchedulerSummary {
+        var summary = SchedulerSummary()
+        var repaired = false
+        while !clock.stopRequested() {
+            let cycles = try CycleFolderScanner.scan(inputs: config.inputs)
+            if !repaired { try republishMissingOutputs(cycles); repaired = true }
+            let plan = SchedulePlanner.plan(cycles: cycles, recorded: ledger.recordedCycles, skipped: Set(summary.skipped.keys), now: clock.now())
+            for c in plan.due {
+                if clock.stopRequested() { break }
+                try clearOne(c, into: &summary)
+            }
+            if config.once {
+                if plan.due.isEmpty {
+                    let recorded = ledger.recordedCycles.count
+                    events(.nothingDue(recorded: recorded, waiting: max(0, cycles.count - recorded)))
+                }
+                break
+            }
+            let now = clock.now()
+            let wake = min(plan.nextWake ?? .init(millis: .max), now.adding(seconds: config.rescanSeconds))
+            if plan.due.isEmpty { events(.sleeping(until: wake.rfc3339)) }
+            clock.sleep(wake)
+        }
+        if clock.stopRequested() {
+            summary.stopped = true
+            events(.stopping)
+        }
+        return summary
+    }
+
+    /// Recorded cycles whose outputs are missing (a crash between the ledger append and the
+    /// publication) are published again from their ledger entries.
+    func republishMissingOutputs(_ cycles: [ScheduledCycle]) throws(AppError) {
+        guard let root = config.outputRoot else { return }
+        for c in cycles where ledger.recordedHeight(ofCycle: c.id) != nil && !OutputPublisher.isPublished(cycle: c.id, root: root) {
+            guard let e = try ledger.recordedEntry(ofCycle: c.id) else { continue }
+            try OutputPublisher.publish(recorded: e, root: root)
+            events(.outputsRepublished(cycle: c.id))
+        }
+    }
+
+    /// Clears and records one due cycle; input and clearing failures skip it.
+    func clearOne(_ c: ScheduledCycle, into summary: inout SchedulerSummary) throws(AppError) {
+        let files: CycleFiles
+        let result: ClearAndRecordResult
+        do {
+            files = try service.load(cycleDirectory: FileSystem.join(config.inputs, c.id))
+            result = try service.clearAndRecord(files, options: config.options, ledger: ledger,
+                                                outputRoot: config.outputRoot, now: clock.now())
+        } catch {
+            switch error {
+            case .invalidInputs, .clearingFailed, .usage, .failed:
+                summary.skipped[c.id] = error.description
+                events(.cycleSkipped(cycle: c.id, reason: error.description))
+                return
+            default: throw error
+            }
+        }
+        switch result.record {
+        case .appended(let h)?:
+            summary.cleared.append(c.id)
+            events(.cycleCleared(cycle: c.id, trades: result.cleared.result.trades.count, height: h))
+        case .alreadyRecorded(let h)?:
+            events(.cycleAlreadyRecorded(cycle: c.id, height: h))
+        case nil:
+            break
+        }
+    }
+}
