@@ -84,7 +84,8 @@ import Glibc
         let audit = try runGridclear(["audit", "Ledger"], cwd: ws)
         #expect(audit.status == 0)
         #expect(audit.stdout.contains("blocks 2") && audit.stdout.contains("cycles 1") && audit.stdout.contains("genesis block"))
-        let keyed = try runGridclear(["audit", "Ledger", "--keys", "Ledger/node.key"], cwd: ws)
+        #expect(audit.stdout.contains("origin unverified"))
+        let keyed = try runGridclear(["audit", "Ledger", "--keys", "Ledger.key.pub"], cwd: ws)
         #expect(keyed.status == 0 && keyed.stdout.contains("1 trusted key"))
         let replay = try runGridclear(["replay", "Ledger", Self.cycle], cwd: ws)
         #expect(replay.status == 0 && replay.stdout.contains("trades.csv: identical") && replay.stdout.contains("summary.json: identical"))
@@ -106,7 +107,7 @@ import Glibc
         var text = try String(contentsOf: ws.appendingPathComponent("p.json"), encoding: .utf8)
         text = text.replacingOccurrences(of: "65.0000000", with: "6.5000000")
         try text.write(to: ws.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
-        let bad = try runGridclear(["verify-proof", "p.json", "--keys", "Ledger/node.key"], cwd: ws)
+        let bad = try runGridclear(["verify-proof", "p.json", "--keys", "Ledger.key.pub"], cwd: ws)
         #expect(bad.status == 1 && bad.stderr.contains("does not verify"), "\(bad.stdout) \(bad.stderr)")
 
         let file = ws.appendingPathComponent("Ledger/blocks.gcl")
