@@ -277,4 +277,39 @@ import Glibc
         defer { ws.remove() }
         try expectRejected(ws, place: "market.json:1:", "nested too deeply")
     }
+
+    // MARK: the scheduler
+
+    /// A poisoned cycle (the absurd price) between two good ones: both good cycles are
+    /// cleared, the poisoned one is recorded as rejected, `--once` exits 2; the next run has
+    /// nothing due and exits 0.
+    @Test func schedulerRecordsAPoisonedCycleAndClearsTheRest() throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        for (c, bids) in [("20261120T1015Z", Self.bidHeader + "\nB1,P1,10000000000,100,39.9,116.4,80\n"), ("20261120T1030Z", Self.goodBids)] {
+            let dir = ws.inputs.appendingPathComponent(c)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Data(Self.goodOffers.utf8).write(to: dir.appendingPathComponent("offers.csv"))
+            try Data(bids.utf8).write(to: dir.appendingPathComponent("bids.csv"))
+        }
+        let args = ["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--out", "Outputs", "--once", "--now", "2026-11-21T00:00Z", "--solver", "simplex"]
+        let r = try runGridclear(args, cwd: ws.root)
+        #expect(r.status == 2, "exit \(r.status): \(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("cleared 20261120T1000Z") && r.stdout.contains("cleared 20261120T1030Z"), "\(r.stdout)")
+        #expect(r.stderr.contains("20261120T1015Z skipped") && r.stderr.contains("bids.csv:2:3") && r.stderr.contains("recorded as rejected"), "\(r.stderr)")
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: ws.root.appendingPathComponent("Outputs/20261120T1030Z/trades.csv").path))
+        #expect(!fm.fileExists(atPath: ws.root.appendingPathComponent("Outputs/20261120T1015Z").path))
+        let audit = try runGridclear(["audit", "Ledger", "--keys", "Ledger.key.pub"], cwd: ws.root)
+        #expect(audit.status == 0 && audit.stdout.contains("cycles 2"), "\(audit.stdout) \(audit.stderr)")
+        let again = try runGridclear(args, cwd: ws.root)
+        #expect(again.status == 0, "a recorded rejection is not due again: \(again.stdout) \(again.stderr)")
+    }
+
+    @Test func schedulerRefusesAMalformedMarketJSON() throws {
+        let ws = try Workspace(market: "{\"gate_closure_minutes\": 15,}")
+        defer { ws.remove() }
+        let r = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--once", "--now", "2026-11-21T00:00Z"], cwd: ws.root)
+        #expect(r.status == 1 && r.stderr.contains("market.json:1:") && r.stderr.split(separator: "\n").count == 1, "\(r.status) \(r.stderr)")
+    }
 }

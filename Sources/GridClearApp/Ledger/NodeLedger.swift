@@ -80,6 +80,7 @@ public final class NodeLedger {
 extension NodeLedger: CycleLedger {
     public func recordedHeight(ofCycle cycle: String) -> UInt64? { store.state.cycles[cycle] }
     public var recordedCycles: Set<String> { Set(store.state.cycles.keys) }
+    public var rejectedCycles: Set<String> { Set(store.state.rejectedCycles.keys) }
     public func settlementHeight(ofCycle cycle: String) -> UInt64? { store.state.settledCycles[cycle] }
 
     public func recordedEntry(ofCycle cycle: String) throws(AppError) -> ClearedCycleEntry? {

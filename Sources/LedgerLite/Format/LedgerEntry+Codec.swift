@@ -20,6 +20,8 @@ extension LedgerEntry {
             w.text(r.cycleID); w.text(r.participantID); w.i64(r.before); w.i64(r.after); w.text(r.reason)
         case .meterDigest(let m):
             w.text(m.cycleID); w.text(m.meterID); w.text(m.participantID); w.u32(m.readings); w.raw(m.digest)
+        case .rejectedCycle(let r):
+            w.text(r.cycleID); w.text(r.reason)
         }
         return w.bytes
     }
@@ -63,6 +65,12 @@ extension LedgerEntry {
         case .meterDigest:
             e = .meterDigest(MeterDigestEntry(cycleID: try r.text(), meterID: try r.text(), participantID: try r.text(),
                                               readings: try r.u32(), digest: try r.raw(32)))
+        case .rejectedCycle:
+            let id = try r.text(), reasonAt = r.position, reason = try r.text()
+            guard reason.utf8.count <= RejectedCycleEntry.maxReasonBytes else {
+                throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
+            }
+            e = .rejectedCycle(RejectedCycleEntry(cycleID: id, reason: reason))
         }
         try r.finish()
         return e

@@ -9,9 +9,10 @@ public enum LedgerEntry: Sendable, Hashable {
     case settlement(SettlementEntry)
     case reputationChange(ReputationChangeEntry)
     case meterDigest(MeterDigestEntry)
+    case rejectedCycle(RejectedCycleEntry)
 
     /// Tag byte of each kind in the canonical encoding.
-    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5 }
+    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6 }
 
     public var tag: Tag {
         switch self {
@@ -20,6 +21,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .settlement: return .settlement
         case .reputationChange: return .reputationChange
         case .meterDigest: return .meterDigest
+        case .rejectedCycle: return .rejectedCycle
         }
     }
 
@@ -31,6 +33,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .settlement(let s): return s.cycleID
         case .reputationChange(let r): return r.cycleID
         case .meterDigest(let m): return m.cycleID
+        case .rejectedCycle(let r): return r.cycleID
         }
     }
 }
@@ -128,5 +131,20 @@ public struct MeterDigestEntry: Sendable, Hashable {
     public var digest: [UInt8]
     public init(cycleID: String, meterID: String, participantID: String, readings: UInt32, digest: [UInt8]) {
         self.cycleID = cycleID; self.meterID = meterID; self.participantID = participantID; self.readings = readings; self.digest = digest
+    }
+}
+
+/// A cycle that was due but not cleared: its inputs were invalid (or its clearing failed), so
+/// nothing of it was decided. The reason is the one-line error, at most `maxReasonBytes`.
+/// Recorded by the scheduler so that every due cycle leaves a trace and is not retried.
+public struct RejectedCycleEntry: Sendable, Hashable {
+    public static let maxReasonBytes = 1024
+    public var cycleID: String
+    public var reason: String
+    public init(cycleID: String, reason: String) {
+        self.cycleID = cycleID
+        var r = reason
+        while r.utf8.count > Self.maxReasonBytes { r.removeLast() }
+        self.reason = r
     }
 }
