@@ -51,7 +51,7 @@ final class Simulation {
             if sc.realCrypto {
                 var secret = [UInt8](repeating: 0, count: 32)
                 secret[0] = UInt8(i + 1); secret[31] = UInt8(truncatingIfNeeded: sc.seed)
-                signers.append(NodeKey(secret: secret)!)
+                signers.append(try! NodeKey(secret: secret))
             } else {
                 signers.append(SimSigner(i, salt: sc.seed))
             }
@@ -240,6 +240,6 @@ final class Simulation {
 /// A wrong clearing result for request `k` (a Byzantine application's).
 func simWrongRequest(_ k: Int) -> Request {
     var r = simRequest(k)
-    if case .clearedCycle(var c) = r.entries[0] { c.tradesCSV += Array("B\(k),O\(k),999999\n".utf8); r.entries[0] = .clearedCycle(c) }
+    if case .clearedCycle(var c) = r.entries[0] { c.trades.rows.append(["B\(k)", "O\(k)", "999999"]); r.entries[0] = .clearedCycle(c) }
     return r
 }
