@@ -25,7 +25,9 @@ public func meterDataFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         readings.append(CounterReading(utcMillis: t, wh: w))
     }
     let start: Int64 = 1_795_168_800_000, cycle: Int64 = 900_000
-    let from = readings.first.map { $0.utcMillis - $0.utcMillis % cycle } ?? start
+    // A window start the apportioner accepts (a valid time, 8 cycles below the upper bound).
+    let t0 = min(max(readings.first?.utcMillis ?? start, 0), MeterRecord.validUTCMillis.upperBound - 9 * cycle)
+    let from = t0 - t0 % cycle
     let iv = IntervalApportioner().apportion(readings, fromCycle: from, toCycle: from + 8 * cycle)
     precondition(iv.isEmpty || iv.count == 8)
     precondition(iv.allSatisfy { $0.wh >= 0 })
