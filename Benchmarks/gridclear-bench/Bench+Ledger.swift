@@ -59,7 +59,7 @@ struct BenchLedgerCommand: ParsableCommand {
             while store.state.endOffset < auditMb << 20 {
                 let blob = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
                 let rows = (0..<200).map { "B\($0),O\($0),P\($0),S\($0),1.000,0.6500,0.6500000,0,0,1,1,accepted" }.joined(separator: "\n")
-                let c = ClearedCycleEntry(cycleID: "c\(n)", mechanism: "cmap", solver: "simplex", seed: 0,
+                let c = try ClearedCycleEntry(cycleID: "c\(n)", mechanism: "cmap", solver: "simplex", seed: 0,
                                           inputs: [InputFile(name: "offers.csv", bytes: blob)],
                                           tradesCSV: Array(("bid_id,offer_id,buyer_id,seller_id,energy_kwh,price,amount_cny,loss_pct,distance_km,buyer_satisfaction,seller_satisfaction,status\n" + rows + "\n").utf8),
                                           summaryJSON: Array("{}".utf8))

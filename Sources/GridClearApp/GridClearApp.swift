@@ -41,7 +41,7 @@ public enum AppEvent: Sendable, Equatable {
     public var message: String {
         switch self {
         case let .ledgerRepaired(p, off, n, kept): return "warning: \(p): cut a torn tail of \(n) bytes at offset \(off) (kept in \(kept))"
-        case let .nodeKeyCreated(p, fp): return "created node key \(p) (\(fp))"
+        case let .nodeKeyCreated(p, fp): return "created node key \(p) (\(fp)); publish \(p).pub or its fingerprint: auditors pin it with --keys"
         case let .cycleCleared(c, n, h): return "cleared \(c): \(n) trades, ledger height \(h)"
         case let .cycleAlreadyRecorded(c, h): return "cycle \(c) already in the ledger at height \(h)"
         case let .outputsRepublished(c): return "cycle \(c): outputs published again from the ledger (a run stopped between the ledger and the outputs)"

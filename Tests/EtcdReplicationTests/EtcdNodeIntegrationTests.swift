@@ -50,7 +50,7 @@ final class TestNode: @unchecked Sendable {
                 let node = EtcdNode(options: o, client: EtcdClient(endpoints: endpoints, timeoutMillis: 1_000), store: store, key: nodeKey) { c in
                     onClear(id, c)
                     usleep(delay)
-                    return [.clearedCycle(ClearedCycleEntry(cycleID: c, mechanism: "test", solver: "none", seed: 0, inputs: [],
+                    return [.clearedCycle(try! ClearedCycleEntry(cycleID: c, mechanism: "test", solver: "none", seed: 0, inputs: [],
                                                             tradesCSV: Array("seller,buyer\n".utf8), summaryJSON: Array("{\"cycle\":\"\(c)\"}".utf8)))]
                 }
                 node.log = { [self] line in logLines.withValue { $0.append(line) } }
@@ -261,7 +261,7 @@ struct EtcdModeBenchmark {
         for payloadBytes in sizes {
             let filler = [UInt8](repeating: 0x41, count: payloadBytes)
             @Sendable func entry(_ c: String) -> LedgerEntry {
-                .clearedCycle(ClearedCycleEntry(cycleID: c, mechanism: "bench", solver: "none", seed: 0, inputs: [InputFile(name: "offers.csv", bytes: filler)],
+                .clearedCycle(try! ClearedCycleEntry(cycleID: c, mechanism: "bench", solver: "none", seed: 0, inputs: [InputFile(name: "offers.csv", bytes: filler)],
                                                 tradesCSV: Array("s,b\n".utf8), summaryJSON: Array("{}".utf8)))
             }
             // etcd mode.

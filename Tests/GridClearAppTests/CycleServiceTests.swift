@@ -117,7 +117,7 @@ import LedgerLite
         let r = try ReplayService.replay(ledgerDirectory: ws + "/Ledger", cycle: sampleCycle, trusted: TrustedKeys([ledger.key.publicKey]))
         #expect(r.identical && r.height == 1 && r.comparisons.map(\.name) == ["trades.csv", "summary.json"])
         var forged = r.entry
-        forged.tradesCSV = Array(String(decoding: forged.tradesCSV, as: UTF8.self).replacingOccurrences(of: "0.6500", with: "0.6400").utf8)
+        forged.trades = try TradeTable(csv: Array(String(decoding: forged.tradesCSV, as: UTF8.self).replacingOccurrences(of: "0.6500", with: "0.6400").utf8))
         let bad = try ReplayService.replay(forged)
         #expect(!bad.identical && bad.comparisons[0].firstDifference?.hasPrefix("line 2") == true)
         #expect(throws: AppError.self) { _ = try ReplayService.replay(ledgerDirectory: ws + "/Ledger", cycle: "20991231T2345Z", trusted: nil) }
@@ -128,7 +128,7 @@ import LedgerLite
         defer { remove(ws) }
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         let cleared = try service.clear(files, options: options)
-        let e = CycleRecord.entry(cleared, files: files, options: options)
+        let e = try CycleRecord.entry(cleared, files: files, options: options)
         let (back, opts) = CycleRecord.files(of: e)
         #expect(back.offersCSV == files.offersCSV && back.bidsCSV == files.bidsCSV && back.marketJSON == files.marketJSON)
         #expect(opts.seed == options.seed && opts.mechanism == cleared.result.mechanism)

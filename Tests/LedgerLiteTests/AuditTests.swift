@@ -87,7 +87,7 @@ import GridClearCore
     @Test func cycleRecordedTwiceIsRejected() throws {
         let store = try LedgerStore(directory: tempDir(), create: true)
         let o = try EmbeddedOrderer(store: store, key: testKey, nowMillis: 0, ledgerID: "t", cutting: CuttingConfig(maxEntriesPerBlock: 1, maxBatchMillis: 0))
-        let c = ClearedCycleEntry(cycleID: "20261120T1000Z", mechanism: "cmap", solver: "simplex", seed: 0, inputs: [], tradesCSV: Array("h\n".utf8), summaryJSON: [])
+        let c = try ClearedCycleEntry(cycleID: "20261120T1000Z", mechanism: "cmap", solver: "simplex", seed: 0, inputs: [], tradesCSV: Array("h\n".utf8), summaryJSON: [])
         _ = try o.submit([.clearedCycle(c)], nowMillis: 1)
         #expect(o.recordedHeight(ofCycle: "20261120T1000Z") == 1)
         #expect(throws: LedgerError.self) { _ = try o.submit([.clearedCycle(c)], nowMillis: 2) }

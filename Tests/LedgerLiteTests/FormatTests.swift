@@ -32,7 +32,7 @@ import Testing
         #expect(recs.count == 2 && end == .clean && recs[1].offset == f.count && recs[0].payload == payload)
         // A length over the cap with a valid header checksum is corruption, not a torn tail.
         var w = ByteWriter()
-        w.raw(RecordFrame.magic); w.u8(1); w.u8(1); w.u32(UInt32(RecordFrame.maxPayload + 1))
+        w.raw(RecordFrame.magic); w.u8(RecordFrame.version); w.u8(1); w.u32(UInt32(RecordFrame.maxPayload + 1))
         w.u32(CRC32C.checksum(w.bytes))
         if case .corrupt(let off, _) = RecordScanner.scan(w.bytes).end { #expect(off == 6) } else { Issue.record("cap not enforced") }
     }

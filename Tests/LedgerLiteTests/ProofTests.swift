@@ -6,7 +6,7 @@ import GridClearCore
 @Suite struct ProofTests {
     func block() throws -> Block {
         let rows = (1...7).map { "B\($0),O\($0),\"x,\($0)\",accepted" }
-        let c = ClearedCycleEntry(cycleID: "20261120T1000Z", mechanism: "cmap", solver: "simplex", seed: 1,
+        let c = try ClearedCycleEntry(cycleID: "20261120T1000Z", mechanism: "cmap", solver: "simplex", seed: 1,
                                   inputs: [InputFile(name: "offers.csv", bytes: Array("o".utf8))],
                                   tradesCSV: Array(("bid_id,offer_id,note,status\n" + rows.joined(separator: "\n") + "\n").utf8), summaryJSON: Array("{}".utf8))
         let entries: [LedgerEntry] = [.settlement(SettlementEntry(cycleID: "x", participantID: "p", energyWh: 1, amount: 1, reason: "")), .clearedCycle(c),
@@ -24,7 +24,7 @@ import GridClearCore
             #expect(round == p)
             let v = try round.verify(trusted: trusted)
             #expect(v.row == row && v.blockHeight == 5 && v.fields.first { $0.0 == "note" }?.1 == "x,\(row)")
-            var t = p; t.tradeRow = t.tradeRow.replacingOccurrences(of: "accepted", with: "rejected")
+            var t = p; t.tradeFields[3] = "rejected"
             #expect(throws: ProofError.self) { _ = try t.verify(trusted: trusted) }
             t = p; t.row = row % 7 + 1
             #expect(throws: ProofError.self) { _ = try t.verify(trusted: trusted) }
@@ -47,7 +47,8 @@ import GridClearCore
         }
     }
 
-    @Test func csvSplitting() {
-        #expect(CSVLine.split("a,\"b,c\",\"d\"\"e\",") == ["a", "b,c", "d\"e", ""])
+    @Test func csvFieldsAreParsedIntoTheTable() throws {
+        let t = try TradeTable(csv: Array("c1,c2,c3,c4\na,\"b,c\",\"d\"\"e\",\n".utf8))
+        #expect(t.rows == [["a", "b,c", "d\"e", ""]])
     }
 }

@@ -32,7 +32,7 @@ func randomEntry(_ rng: inout SeededRNG) -> LedgerEntry {
     case 0:
         let rows = (0..<Int(rng.next() % 6)).map { "B\($0),O\($0),\(rng.text(3))" }
         let csv = "bid_id,offer_id,x\n" + rows.map { $0 + "\n" }.joined()
-        return .clearedCycle(ClearedCycleEntry(cycleID: "2026112\(rng.next() % 10)T1000Z-\(rng.next())", mechanism: "cmap", solver: "simplex",
+        return .clearedCycle(try! ClearedCycleEntry(cycleID: "2026112\(rng.next() % 10)T1000Z-\(rng.next())", mechanism: "cmap", solver: "simplex",
                                                seed: rng.next(), inputs: [InputFile(name: "offers.csv", bytes: rng.bytes(Int(rng.next() % 40))),
                                                                           InputFile(name: "bids.csv", bytes: rng.bytes(5))],
                                                tradesCSV: Array(csv.utf8), summaryJSON: Array("{\"a\":1}".utf8)))

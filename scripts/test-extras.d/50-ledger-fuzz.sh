@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
-# Brief libFuzzer run of the ledger record/block reader (default 25 s; FUZZ_SECONDS=600 for a
-# longer run, see docs/ledger-format.md). $1: the gridclear binary; the test-only
-# gridclear-ledger-writer beside it (built with the tests) makes the seed inputs.
-# Passes when the fuzzer finds no crash, trap or non-canonical acceptance.
+# libFuzzer passes over GridClear's readers of untrusted bytes (Fuzz/build.sh builds them):
+#   cycle-parser-fuzz   CSV / JSON / whole-cycle input parsing
+#   ledger-reader-fuzz  ledger record scanner, block and entry decoders
+#   meter-data-fuzz     meter-data lines and interval apportioning
+# Short pass (make test): FUZZ_SECONDS per target (default 8). Long pass, the documented one:
+#   FUZZ_RUNS=1000000 scripts/test-extras.d/50-ledger-fuzz.sh [.build/debug/gridclear]
+# ($1, optional: the gridclear binary; the test-only gridclear-ledger-writer beside it makes
+# fresh ledger seeds.)
+# runs each target for exactly that many executions and prints the counts. FUZZ_TARGETS
+# limits the targets (space-separated names). Seeds: Fuzz/corpus/<target>/ (copied, never
+# written). Passes when no target finds a crash, trap or broken property.
 set -euo pipefail
-bin="$(realpath "$1")"
+bin="$(realpath "${1:-.build/debug/gridclear}" 2>/dev/null || true)"
 cd "$(dirname "$0")/../.."
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-fuzzer="$(Fuzz/build.sh "$work/build" 2>/dev/null | tail -1)"
-mkdir -p "$work/corpus"
-"$(dirname "$bin")/gridclear-ledger-writer" "$work/L" 2 >/dev/null
-cp "$work/L/blocks.gcl" "$work/corpus/ledger"
-head -c 400 "$work/L/blocks.gcl" > "$work/corpus/genesis-prefix"
-if [ -d Fuzz/corpus ]; then cp Fuzz/corpus/* "$work/corpus/" 2>/dev/null || true; fi
-"$fuzzer" -max_total_time="${FUZZ_SECONDS:-25}" -max_len=65536 -print_final_stats=1 \
-  -artifact_prefix="$work/" "$work/corpus" > "$work/log" 2>&1 || {
-  echo "ledger fuzz: FAILED"; tail -40 "$work/log"; ls "$work"/crash-* 2>/dev/null && cp "$work"/crash-* /tmp/ 2>/dev/null; exit 1; }
-echo "ledger fuzz: OK ($(grep -o 'Done [0-9]* runs' "$work/log" | head -1) without a crash)"
+Fuzz/build.sh "$work/build" > "$work/build.log" 2>&1 || { echo "fuzz: build FAILED"; tail -30 "$work/build.log"; exit 1; }
+targets="${FUZZ_TARGETS:-cycle-parser ledger-reader meter-data}"
+if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); else limit=(-max_total_time="${FUZZ_SECONDS:-8}"); fi
+status=0
+for t in $targets; do
+  mkdir -p "$work/corpus-$t"
+  cp Fuzz/corpus/"$t"/* "$work/corpus-$t/" 2>/dev/null || true
+  # Fresh ledger seeds in the current format from the test-only writer beside the binary.
+  writer="$(dirname "${bin:-.}")/gridclear-ledger-writer"
+  if [ "$t" = ledger-reader ] && [ -x "$writer" ] && "$writer" "$work/L" 2 >/dev/null 2>&1; then
+    cp "$work/L/blocks.gcl" "$work/corpus-$t/ledger-fresh"
+    head -c 400 "$work/L/blocks.gcl" > "$work/corpus-$t/genesis-prefix-fresh"
+  fi
+  if "$work/build/$t-fuzz" "${limit[@]}" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 \
+       -artifact_prefix="$work/$t-" "$work/corpus-$t" > "$work/$t.log" 2>&1; then
+    runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$' | tail -1)"
+    echo "fuzz $t: OK (${runs:-?} executions without a crash)"
+  else
+    echo "fuzz $t: FAILED"; tail -40 "$work/$t.log"
+    for a in "$work/$t-"*; do [ -f "$a" ] && cp "$a" /tmp/ && echo "artifact kept: /tmp/$(basename "$a")"; done
+    status=1
+  fi
+done
+exit $status

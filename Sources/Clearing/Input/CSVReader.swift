@@ -1,6 +1,9 @@
 /// A strict RFC 4180 CSV reader over UTF-8 bytes. Records know the line they start
 /// on; quoted fields may contain commas, quotes ("") and line breaks. A header row is
 /// required by the callers. Rows that are entirely empty are skipped.
+///
+/// Memory is bounded by the input: at most `maxRecords` records (the first one past it stops
+/// reading with a located error) of at most `InputBounds.maxFieldsPerRecord` fields each.
 struct CSVReader {
     struct Record {
         /// 1-based line number where the record starts.
@@ -8,7 +11,7 @@ struct CSVReader {
         var fields: [String]
     }
 
-    static func read(_ bytes: [UInt8], file: String) throws -> [Record] {
+    static func read(_ bytes: [UInt8], file: String, maxRecords: Int = .max) throws -> [Record] {
         var records: [Record] = []
         var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var line = 1
@@ -20,10 +23,22 @@ struct CSVReader {
         var fieldStartColumn = 1
         var lineStart = i
 
-        func finishField() { fields.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true); wasQuoted = false }
-        func finishRecord() {
-            finishField()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+        func finishField() throws {
+            guard fields.count < InputBounds.maxFieldsPerRecord else {
+                throw InputError(file: file, line: recordLine, column: fields.count + 1,
+                                 "more than \(InputBounds.maxFieldsPerRecord) fields in one row")
+            }
+            fields.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true); wasQuoted = false
+        }
+        func finishRecord() throws {
+            try finishField()
+            if !(fields.count == 1 && fields[0].isEmpty) {
+                guard records.count < maxRecords else {
+                    throw InputError(file: file, line: recordLine, column: 1,
+                                     "more than \(maxRecords - 1) rows; a cycle holds at most \(InputBounds.maxRowsPerSide) rows per side")
+                }
+                records.append(Record(line: recordLine, fields: fields))
+            }
             fields.removeAll()
         }
 
@@ -39,7 +54,7 @@ struct CSVReader {
             }
             switch c {
             case UInt8(ascii: ","):
-                finishField(); i += 1; fieldStartColumn = i - lineStart + 1
+                try finishField(); i += 1; fieldStartColumn = i - lineStart + 1
             case UInt8(ascii: "\""):
                 if !field.isEmpty || wasQuoted {
                     throw InputError(file: file, line: line, column: fields.count + 1, "quote inside an unquoted field (RFC 4180: quote the whole field and double inner quotes)")
@@ -48,10 +63,10 @@ struct CSVReader {
             case 0x0D:
                 i += 1
                 if i < bytes.count, bytes[i] == 0x0A { continue }
-                finishRecord(); line += 1; lineStart = i; recordLine = line
+                try finishRecord(); line += 1; lineStart = i; recordLine = line
             case 0x0A:
                 i += 1
-                finishRecord(); line += 1; lineStart = i; recordLine = line
+                try finishRecord(); line += 1; lineStart = i; recordLine = line
             default:
                 if wasQuoted {
                     throw InputError(file: file, line: line, column: fields.count + 1, "text after a closing quote")
@@ -61,7 +76,7 @@ struct CSVReader {
         }
         _ = fieldStartColumn
         if inQuotes { throw InputError(file: file, line: recordLine, column: fields.count + 1, "unterminated quoted field") }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { finishRecord() }
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { try finishRecord() }
         // Validate UTF-8: String(decoding:) replaces invalid sequences with U+FFFD.
         for r in records {
             for (k, f) in r.fields.enumerated() where f.contains("\u{FFFD}") {

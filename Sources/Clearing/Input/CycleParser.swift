@@ -26,6 +26,12 @@ public enum CycleParser {
         var ids = [String: (file: String, line: Int)]()
         var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids)
         var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids)
+        try checkSideTotal(offers.map { ($0.quantity, $0.line) }, file: files.offersName, side: "offers")
+        try checkSideTotal(bids.map { ($0.quantity, $0.line) }, file: files.bidsName, side: "bids")
+        if bids.count * offers.count > InputBounds.maxPairs {
+            throw InputError(file: files.bidsName, line: 0, column: 0,
+                             "\(bids.count) bids × \(offers.count) offers = \(bids.count * offers.count) pairs; a cycle forms at most \(InputBounds.maxPairs) bid–offer pairs (split the market or the cycle)")
+        }
         assignArrival(&offers, &bids)
         return CycleInputs(cycleID: files.cycleID, market: market, offers: offers, bids: bids, grid: grid)
     }
@@ -64,22 +70,31 @@ public enum CycleParser {
         }
         func exact(_ c: String, decimals: Int, what: String) throws -> Int64 {
             let v = try required(c)
+            let e = CanonicalText.echo(v)
             switch ExactDecimal.parse(v, decimals: decimals) {
             case .success(let x): return x
-            case .failure(.tooManyDecimals(let n)): throw fail(c, "'\(v)' has \(n) decimals; \(what) allows at most \(decimals)")
-            case .failure(.outOfRange): throw fail(c, "'\(v)' is out of range")
-            case .failure: throw fail(c, "expected \(what) as a plain decimal like 12.5, found '\(v)'")
+            case .failure(.tooManyDecimals(let n)): throw fail(c, "'\(e)' has \(n) decimals; \(what) allows at most \(decimals)")
+            case .failure(.outOfRange): throw fail(c, "'\(e)' is out of range")
+            case .failure: throw fail(c, "expected \(what) as a plain decimal like 12.5, found '\(e)'")
             }
         }
-        func positive(_ c: String, decimals: Int, what: String) throws -> Int64 {
+        /// A positive exact decimal of at most `max` (scaled units), the bound named in the error.
+        func positive(_ c: String, decimals: Int, max: Int64, what: String, bound: String) throws -> Int64 {
             let x = try exact(c, decimals: decimals, what: what)
-            guard x > 0 else { throw fail(c, "\(what) must be positive, found '\(raw(c)!)'") }
+            guard x > 0 else { throw fail(c, "\(what) must be positive, found '\(CanonicalText.echo(raw(c)!))'") }
+            guard x <= max else { throw fail(c, "\(what) must be at most \(bound), found '\(CanonicalText.echo(raw(c)!))'") }
             return x
         }
         func decimal(_ c: String, min: Double, max: Double, what: String) throws -> Double {
             let x = Double(try exact(c, decimals: 6, what: what)) / 1e6
-            guard x >= min, x <= max else { throw fail(c, "\(what) must be between \(min) and \(max), found '\(raw(c)!)'") }
+            guard x >= min, x <= max else { throw fail(c, "\(what) must be between \(min) and \(max), found '\(CanonicalText.echo(raw(c)!))'") }
             return x
+        }
+        /// A required identifier (SPEC §2: 1–64 characters of `[A-Za-z0-9._:-]`).
+        func identifier(_ c: String) throws -> String {
+            let v = try required(c)
+            if let problem = InputBounds.identifierProblem(v, what: c) { throw fail(c, problem) }
+            return v
         }
         func optionalDecimal(_ c: String, min: Double, max: Double, what: String) throws -> Double? {
             guard let v = raw(c), !v.isEmpty else { return nil }
@@ -90,13 +105,13 @@ public enum CycleParser {
                 if req { throw fail(c, "a value is required (thermal, wind, hydro, solar, biomass)") }
                 return nil
             }
-            guard let t = EnergyType(rawValue: v) else { throw fail(c, "unknown energy type '\(v)'; expected thermal, wind, hydro, solar or biomass") }
+            guard let t = EnergyType(rawValue: v) else { throw fail(c, "unknown energy type '\(CanonicalText.echo(v))'; expected thermal, wind, hydro, solar or biomass") }
             return t
         }
         func location(grid: GridTopology?) throws -> Location {
             if let g = grid {
                 guard has("node") else { throw fail("node", "grid.json is given, so a 'node' column is required") }
-                let n = try required("node")
+                let n = try identifier("node")
                 guard g.nodes.contains(where: { $0.id == n }) else { throw fail("node", "node '\(n)' is not in grid.json") }
                 return .node(n)
             }
@@ -107,7 +122,7 @@ public enum CycleParser {
         }
         func submittedAt() throws -> Int64? {
             guard let v = raw("submitted_at"), !v.isEmpty else { return nil }
-            guard let t = UTCTime(rfc3339: v)?.millis else { throw fail("submitted_at", "expected an RFC 3339 time like 2026-11-20T09:41:00Z, found '\(v)'") }
+            guard let t = UTCTime(rfc3339: v)?.millis else { throw fail("submitted_at", "expected an RFC 3339 time like 2026-11-20T09:41:00Z, found '\(CanonicalText.echo(v))'") }
             return t
         }
         func preferences<C: RawRepresentable & CaseIterable & Hashable & Sendable>(_ type: C.Type, side: String, default d: Preferences<C>) throws -> Preferences<C> where C.RawValue == String {
@@ -117,12 +132,12 @@ public enum CycleParser {
             let allowed = C.allCases.map(\.rawValue).joined(separator: ", ")
             for part in v.split(separator: ";", omittingEmptySubsequences: false) {
                 let kv = part.split(separator: ":", omittingEmptySubsequences: false)
-                guard kv.count == 2 else { throw fail("preferences", "expected criterion:weight pairs separated by ';', found '\(part)'") }
+                guard kv.count == 2 else { throw fail("preferences", "expected criterion:weight pairs separated by ';', found '\(CanonicalText.echo(String(part)))'") }
                 let name = kv[0].trimmingSpaces, wt = kv[1].trimmingSpaces
-                guard let c = C(rawValue: name) else { throw fail("preferences", "criterion '\(name)' is not allowed for \(side)s; allowed: \(allowed)") }
+                guard let c = C(rawValue: name) else { throw fail("preferences", "criterion '\(CanonicalText.echo(name))' is not allowed for \(side)s; allowed: \(allowed)") }
                 guard !out.contains(where: { $0.criterion == c }) else { throw fail("preferences", "criterion '\(name)' appears twice") }
                 guard case .success(let w) = ExactDecimal.parse(wt, decimals: 6), w > 0 else {
-                    throw fail("preferences", "weight of '\(name)' must be a positive decimal with at most 6 decimals, found '\(wt)'")
+                    throw fail("preferences", "weight of '\(name)' must be a positive decimal with at most 6 decimals, found '\(CanonicalText.echo(wt))'")
                 }
                 sum += w
                 out.append((c, Double(w) / 1e6))
@@ -133,13 +148,13 @@ public enum CycleParser {
     }
 
     static func rows(_ bytes: [UInt8], file: String, allowed: Set<String>, required: [String]) throws -> [Row] {
-        let records = try CSVReader.read(bytes, file: file)
+        let records = try CSVReader.read(bytes, file: file, maxRecords: InputBounds.maxRowsPerSide + 1)
         guard let header = records.first else { throw InputError(file: file, line: 1, column: 1, "empty file: a header row is required") }
         var index: [String: Int] = [:]
         for (k, name) in header.fields.enumerated() {
             let n = name.trimmingSpaces
             guard allowed.contains(n) else {
-                throw InputError(file: file, line: header.line, column: k + 1, "unknown column '\(n)'; expected \(allowed.sorted().joined(separator: ", "))")
+                throw InputError(file: file, line: header.line, column: k + 1, "unknown column '\(CanonicalText.echo(n))'; expected \(allowed.sorted().joined(separator: ", "))")
             }
             guard index[n] == nil else { throw InputError(file: file, line: header.line, column: k + 1, "column '\(n)' appears twice") }
             index[n] = k
@@ -162,8 +177,22 @@ public enum CycleParser {
         }
     }
 
+    /// Each side's total energy stays within `InputBounds.maxSideTotalWh`, which keeps every
+    /// money sum of the cycle in Int64. Rows are each ≤ 1e10 Wh and at most 100,000, so the
+    /// running sum (≤ 1e15) cannot overflow before the check.
+    static func checkSideTotal(_ rows: [(quantity: Wh, line: Int)], file: String, side: String) throws {
+        var total: Wh = 0
+        for r in rows {
+            total += r.quantity
+            if total > InputBounds.maxSideTotalWh {
+                throw InputError(file: file, line: r.line, column: 1,
+                                 "the \(side) of a cycle total at most 400000000 kWh; this row brings them to \(Units.kWhString(total)) kWh")
+            }
+        }
+    }
+
     static func uniqueID(_ row: Row, _ col: String, _ ids: inout [String: (file: String, line: Int)]) throws -> String {
-        let id = try row.required(col)
+        let id = try row.identifier(col)
         guard id != Trade.gridID else { throw row.fail(col, "'grid' is reserved for the upstream grid") }
         if let prev = ids[id] { throw row.fail(col, "duplicate id '\(id)' (first used at \(prev.file):\(prev.line))") }
         ids[id] = (row.file, row.line)
@@ -174,11 +203,11 @@ public enum CycleParser {
         let rs = try rows(bytes, file: file, allowed: offerColumns, required: ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type", "reputation"])
         return try rs.map { r in
             let id = try uniqueID(r, "offer_id", &ids)
-            let seller = try r.required("seller_id")
+            let seller = try r.identifier("seller_id")
             guard seller != Trade.gridID else { throw r.fail("seller_id", "'grid' is reserved for the upstream grid") }
             return Offer(id: id, sellerID: seller,
-                         price: try r.positive("price", decimals: 4, what: "a price in CNY/kWh"),
-                         quantity: try r.positive("quantity_kwh", decimals: 3, what: "an energy in kWh"),
+                         price: try r.positive("price", decimals: 4, max: InputBounds.maxPriceTicks, what: "a price in CNY/kWh", bound: "1000 CNY/kWh"),
+                         quantity: try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh"),
                          energyType: try r.energyType("energy_type", required: true)!,
                          location: try r.location(grid: grid),
                          reputation: try r.decimal("reputation", min: 0, max: 100, what: "reputation"),
@@ -191,11 +220,11 @@ public enum CycleParser {
         let rs = try rows(bytes, file: file, allowed: bidColumns, required: ["bid_id", "buyer_id", "price", "quantity_kwh", "reputation"])
         return try rs.map { r in
             let id = try uniqueID(r, "bid_id", &ids)
-            let buyer = try r.required("buyer_id")
+            let buyer = try r.identifier("buyer_id")
             guard buyer != Trade.gridID else { throw r.fail("buyer_id", "'grid' is reserved for the upstream grid") }
             return Bid(id: id, buyerID: buyer,
-                       price: try r.positive("price", decimals: 4, what: "a price in CNY/kWh"),
-                       quantity: try r.positive("quantity_kwh", decimals: 3, what: "an energy in kWh"),
+                       price: try r.positive("price", decimals: 4, max: InputBounds.maxPriceTicks, what: "a price in CNY/kWh", bound: "1000 CNY/kWh"),
+                       quantity: try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh"),
                        energyType: try r.energyType("energy_type", required: false),
                        greenIndex: try r.optionalDecimal("green_index", min: 0, max: 1, what: "green index"),
                        maxLossPct: try r.optionalDecimal("max_loss_pct", min: 0, max: 100, what: "maximum loss percent"),

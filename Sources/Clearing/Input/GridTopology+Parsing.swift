@@ -1,3 +1,5 @@
+import GridClearCore
+
 extension GridTopology {
     /// Parses `grid.json`:
     /// `{"nodes": [{"id": "S1", "kind": "seller"}, {"id": "R1", "kind": "router", "conversion_loss_pct": "0.5"}, …],
@@ -23,12 +25,13 @@ extension GridTopology {
                         case "id": id = try r.string(f.value, "id")
                         case "kind":
                             kind = try r.string(f.value, "kind")
-                            guard ["seller", "buyer", "router"].contains(kind) else { throw r.fail("node kind must be seller, buyer or router; found '\(kind)'") }
+                            guard ["seller", "buyer", "router"].contains(kind) else { throw r.fail("node kind must be seller, buyer or router; found '\(CanonicalText.echo(kind))'") }
                         case "conversion_loss_pct": conv = try r.decimal(f.value, "conversion_loss_pct", min: 0, max: 100)
-                        default: throw r.fail("unknown node key '\(f.key)' (expected id, kind, conversion_loss_pct)")
+                        default: throw r.fail("unknown node key '\(CanonicalText.echo(f.key))' (expected id, kind, conversion_loss_pct)")
                         }
                     }
                     guard let nid = id, !nid.isEmpty else { throw r.fail("node without an 'id'") }
+                    if let problem = InputBounds.identifierProblem(nid, what: "node id") { throw r.fail(problem) }
                     guard !kind.isEmpty else { throw r.fail("node '\(nid)' without a 'kind'") }
                     guard seen.insert(nid).inserted else { throw r.fail("duplicate node id '\(nid)'") }
                     if conv > 0 && kind != "router" { throw r.fail("only routers have a conversion loss (node '\(nid)')") }
@@ -45,18 +48,18 @@ extension GridTopology {
                         case "to": to = try r.string(f.value, "to")
                         case "length_km": len = try r.decimal(f.value, "length_km", min: 0)
                         case "loss_pct_per_km": rate = try r.decimal(f.value, "loss_pct_per_km", min: 0)
-                        default: throw r.fail("unknown line key '\(f.key)' (expected from, to, length_km, loss_pct_per_km)")
+                        default: throw r.fail("unknown line key '\(CanonicalText.echo(f.key))' (expected from, to, length_km, loss_pct_per_km)")
                         }
                     }
                     guard let f = from, let t = to, let l = len else { throw r.fail("a line needs 'from', 'to' and 'length_km'") }
                     lines.append(Line(from: f, to: t, lengthKm: l, lossPctPerKm: rate))
                 }
-            default: throw r.fail("unknown key '\(m.key)' (expected nodes, lines)")
+            default: throw r.fail("unknown key '\(CanonicalText.echo(m.key))' (expected nodes, lines)")
             }
         }
         for l in lines {
             guard seen.contains(l.from), seen.contains(l.to) else {
-                throw InputError(file: file, line: 1, column: 1, "line \(l.from) → \(l.to) names an unknown node")
+                throw InputError(file: file, line: 1, column: 1, "line \(CanonicalText.echo(l.from)) → \(CanonicalText.echo(l.to)) names an unknown node")
             }
         }
         return GridTopology(nodes: nodes, lines: lines)

@@ -1,5 +1,9 @@
+import GridClearCore
+
 /// A malformed input, located exactly: file, 1-based line and column, and what was
-/// expected. Its description is the one line the CLI prints.
+/// expected. Its description is the one line the CLI prints: control characters anywhere in
+/// it (a file name, an echoed value) are escaped, so it is always exactly one line. Line 0
+/// means the whole file (missing, not a regular file, too large): then only the file is named.
 public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public var file: String
     public var line: Int
@@ -14,7 +18,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String {
-        if let field { return "\(file):\(line):\(column): column '\(field)': \(message)" }
-        return "\(file):\(line):\(column): \(message)"
+        let place = line == 0 ? file : "\(file):\(line):\(column)"
+        if let field { return CanonicalText.oneLine("\(place): column '\(field)': \(message)") }
+        return CanonicalText.oneLine("\(place): \(message)")
     }
 }

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// A JSON value that keeps numbers as their literal text (so decimals stay exact)
 /// and remembers where every value started, for error messages.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -161,7 +163,7 @@ struct JSONParser {
             let kl = line, kc = column
             let key = try string()
             if members.contains(where: { $0.key == key }) {
-                throw InputError(file: file, line: kl, column: kc, "duplicate key '\(key)'")
+                throw InputError(file: file, line: kl, column: kc, "duplicate key '\(CanonicalText.echo(key))'")
             }
             skipWS()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after key '\(key)'") }

@@ -21,7 +21,7 @@ extension MarketConfig {
             case "mechanism":
                 let s = try r.string(m.value, m.key)
                 guard ["cmap", "kproto", "cda", "uniform"].contains(s) else {
-                    throw r.fail("'mechanism' must be one of cmap, kproto, cda, uniform; found '\(s)'")
+                    throw r.fail("'mechanism' must be one of cmap, kproto, cda, uniform; found '\(CanonicalText.echo(s))'")
                 }
                 c.mechanism = s
             case "gate_closure_minutes": c.gateClosureMinutes = try r.integer(m.value, m.key, min: 0, max: 24 * 60)
@@ -38,7 +38,7 @@ extension MarketConfig {
                         c.cmap.objectiveWeights = (Double(w1) / 1e6, Double(w2) / 1e6)
                     case "rejection_threshold": c.cmap.rejectionThreshold = try r.decimal(n.value, "cmap.rejection_threshold", min: 0, max: 1)
                     case "max_rounds": c.cmap.maxRounds = try r.integer(n.value, "cmap.max_rounds", min: 1, max: 100)
-                    default: throw r.fail("unknown key 'cmap.\(n.key)' (expected objective_weights, rejection_threshold, max_rounds)")
+                    default: throw r.fail("unknown key 'cmap.\(CanonicalText.echo(n.key))' (expected objective_weights, rejection_threshold, max_rounds)")
                     }
                 }
             case "kproto":
@@ -49,17 +49,17 @@ extension MarketConfig {
                         for w in try r.object(n.value, "kproto.numeric_weights") {
                             r.at(w.line, w.column)
                             guard ["price", "quantity", "green", "reputation", "loss"].contains(w.key) else {
-                                throw r.fail("unknown key 'kproto.numeric_weights.\(w.key)' (expected price, quantity, green, reputation, loss)")
+                                throw r.fail("unknown key 'kproto.numeric_weights.\(CanonicalText.echo(w.key))' (expected price, quantity, green, reputation, loss)")
                             }
                             c.kproto.numericWeights[w.key] = try r.decimal(w.value, "kproto.numeric_weights.\(w.key)", min: 0)
                         }
                     case "categorical_weights":
                         for w in try r.object(n.value, "kproto.categorical_weights") {
                             r.at(w.line, w.column)
-                            guard w.key == "energy_type" else { throw r.fail("unknown key 'kproto.categorical_weights.\(w.key)' (expected energy_type)") }
+                            guard w.key == "energy_type" else { throw r.fail("unknown key 'kproto.categorical_weights.\(CanonicalText.echo(w.key))' (expected energy_type)") }
                             c.kproto.categoricalWeights[w.key] = try r.decimal(w.value, "kproto.categorical_weights.\(w.key)", min: 0)
                         }
-                    default: throw r.fail("unknown key 'kproto.\(n.key)' (expected numeric_weights, categorical_weights)")
+                    default: throw r.fail("unknown key 'kproto.\(CanonicalText.echo(n.key))' (expected numeric_weights, categorical_weights)")
                     }
                 }
             case "settlement":
@@ -68,11 +68,11 @@ extension MarketConfig {
                     switch n.key {
                     case "tolerance_pct": c.settlement.tolerancePct = try r.decimal(n.value, "settlement.tolerance_pct", min: 0, max: 100)
                     case "late_cycles": c.settlement.lateCycles = try r.integer(n.value, "settlement.late_cycles", min: 0, max: 10_000)
-                    default: throw r.fail("unknown key 'settlement.\(n.key)' (expected tolerance_pct, late_cycles)")
+                    default: throw r.fail("unknown key 'settlement.\(CanonicalText.echo(n.key))' (expected tolerance_pct, late_cycles)")
                     }
                 }
             default:
-                throw r.fail("unknown key '\(m.key)' (expected price_min, price_max, grid_buy_price, grid_sell_price, loss_pct_per_km, max_line_km, mechanism, gate_closure_minutes, cmap, kproto, settlement)")
+                throw r.fail("unknown key '\(CanonicalText.echo(m.key))' (expected price_min, price_max, grid_buy_price, grid_sell_price, loss_pct_per_km, max_line_km, mechanism, gate_closure_minutes, cmap, kproto, settlement)")
             }
         }
         guard c.priceMin < c.priceMax else {
@@ -102,12 +102,13 @@ struct JSONReader {
         switch ExactDecimal.parse(t, decimals: decimals) {
         case .success(let x): return x
         case .failure(.tooManyDecimals(let n)): throw fail("'\(key)' has \(n) decimals; at most \(decimals) allowed")
-        case .failure: throw fail("'\(key)' must be a plain decimal like \"0.5\", found '\(t)'")
+        case .failure: throw fail("'\(key)' must be a plain decimal like \"0.5\", found '\(CanonicalText.echo(t))'")
         }
     }
     func price(_ v: JSONValue, _ key: String) throws -> PriceTicks {
         let x = try exact(v, key, decimals: 4)
         guard x > 0 else { throw fail("'\(key)' must be a positive price in CNY/kWh") }
+        guard x <= InputBounds.maxPriceTicks else { throw fail("'\(key)' must be at most 1000 CNY/kWh, found \(Units.priceString(x))") }
         return x
     }
     func decimal(_ v: JSONValue, _ key: String, min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false) throws -> Double {

@@ -1,8 +1,13 @@
 import GridClearSystem
+
 extension CycleFiles {
     /// Loads a cycle folder (`offers.csv`, `bids.csv`, optional `market.json` override) plus the
     /// market-wide `market.json` and optional `grid.json`. Without `marketFile`, the folder's
     /// parent is searched for `market.json` and `grid.json` (the `Inputs/` layout of SPEC §2).
+    ///
+    /// Every file is read by `FileSystem.read`: regular files only (a FIFO, device or directory,
+    /// also behind a symlink, is refused before a byte is read) of at most
+    /// `InputBounds.maxFileBytes`; any failure is an `InputError` naming the file.
     public static func load(cycleDirectory dir: String, marketFile: String? = nil) throws -> CycleFiles {
         var d = dir
         while d.count > 1 && d.hasSuffix("/") { d.removeLast() }
@@ -14,9 +19,9 @@ extension CycleFiles {
         func need(_ name: String) throws -> [UInt8] {
             let p = d + "/" + name
             guard FileSystem.exists(p) else { throw InputError(file: p, line: 0, column: 0, "missing file (each cycle folder needs offers.csv and bids.csv)") }
-            return try FileSystem.read(p)
+            return try readInput(p)
         }
-        func maybe(_ p: String) throws -> [UInt8]? { FileSystem.exists(p) ? try FileSystem.read(p) : nil }
+        func maybe(_ p: String) throws -> [UInt8]? { FileSystem.exists(p) ? try readInput(p) : nil }
         var f = CycleFiles(cycleID: id, offersCSV: try need("offers.csv"), bidsCSV: try need("bids.csv"))
         f.offersName = d + "/offers.csv"; f.bidsName = d + "/bids.csv"
         let marketPath = marketFile ?? parent + "/market.json"
@@ -27,6 +32,20 @@ extension CycleFiles {
         f.gridJSON = try maybe(d + "/grid.json") ?? maybe(gridDir + "/grid.json")
         f.gridName = FileSystem.exists(d + "/grid.json") ? d + "/grid.json" : gridDir + "/grid.json"
         return f
+    }
+
+    /// One input file's bytes, or an `InputError` naming it (not a regular file, too large,
+    /// unreadable).
+    static func readInput(_ path: String) throws -> [UInt8] {
+        do {
+            return try FileSystem.read(path, maxBytes: InputBounds.maxFileBytes)
+        } catch FileSystem.Error.notRegularFile(_, let kind) {
+            throw InputError(file: path, line: 0, column: 0, "is a \(kind), not a regular file; inputs must be regular files")
+        } catch FileSystem.Error.tooLarge(_, let limit) {
+            throw InputError(file: path, line: 0, column: 0, "larger than \(limit >> 20) MiB, the limit of an input file")
+        } catch let e as SystemError {
+            throw InputError(file: path, line: 0, column: 0, "cannot read: \(e)")
+        }
     }
 }
 

@@ -9,8 +9,9 @@ import LedgerLite
 /// `cycle-market.json`, `grid.json`), so the ledger format does not depend on folder layout.
 public enum CycleRecord {
     /// The ledger entry for a cleared cycle: raw inputs, mechanism and parameters, canonical outputs.
-    public static func entry(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions) -> ClearedCycleEntry {
-        ClearedCycleEntry(cycleID: cleared.cycleID, mechanism: cleared.result.mechanism,
+    /// - Throws: `TradeTable.Failure` if `trades.csv` is not canonical (a renderer bug).
+    public static func entry(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions) throws -> ClearedCycleEntry {
+        try ClearedCycleEntry(cycleID: cleared.cycleID, mechanism: cleared.result.mechanism,
                           solver: cleared.result.rounds.first?.solver ?? options.solver,
                           seed: options.seed, inputs: inputs(files), tradesCSV: cleared.tradesCSV,
                           summaryJSON: cleared.canonicalSummaryJSON)

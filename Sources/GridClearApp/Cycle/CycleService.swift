@@ -110,7 +110,9 @@ public struct CycleService: Sendable {
             }
             return (.alreadyRecorded(height: h), prior)
         }
-        _ = try ledger.commit([.clearedCycle(CycleRecord.entry(cleared, files: files, options: options))], now: now)
+        let entry: ClearedCycleEntry
+        do { entry = try CycleRecord.entry(cleared, files: files, options: options) } catch { throw .clearingFailed(cycle: id, message: "\(error)") }
+        _ = try ledger.commit([.clearedCycle(entry)], now: now)
         guard let h = ledger.recordedHeight(ofCycle: id) else { throw .notCommitted(cycle: id) }
         return (.appended(height: h), nil)
     }

@@ -20,4 +20,11 @@ public protocol CycleLedger: AnyObject {
     var recordedCycles: Set<String> { get }
     /// The height of the first block holding settlement entries of `cycle`, or nil.
     func settlementHeight(ofCycle cycle: String) -> UInt64?
+    /// Every cycle recorded as rejected (`RejectedCycleEntry`) so far.
+    var rejectedCycles: Set<String> { get }
+}
+
+extension CycleLedger {
+    /// Ledgers that record no rejections report none.
+    public var rejectedCycles: Set<String> { [] }
 }

@@ -58,17 +58,12 @@ public enum ProofService {
 
     /// The 1-based row of `trade` in the cycle's trade table, or nil.
     static func find(_ trade: TradeSelector, in c: ClearedCycleEntry) -> Int? {
-        let table = c.tradeTable
+        let table = c.trades
         switch trade {
         case .row(let r): return r <= table.rows.count ? r : nil
         case .pair(let bid, let offer):
-            let cols = CSVLine.split(String(decoding: table.header, as: UTF8.self))
-            guard let bi = cols.firstIndex(of: "bid_id"), let oi = cols.firstIndex(of: "offer_id") else { return nil }
-            for (n, row) in table.rows.enumerated() {
-                let f = CSVLine.split(String(decoding: row, as: UTF8.self))
-                if f.count > max(bi, oi) && f[bi] == bid && f[oi] == offer { return n + 1 }
-            }
-            return nil
+            guard let bi = table.columns.firstIndex(of: "bid_id"), let oi = table.columns.firstIndex(of: "offer_id") else { return nil }
+            return table.rows.firstIndex { $0[bi] == bid && $0[oi] == offer }.map { $0 + 1 }
         }
     }
 }

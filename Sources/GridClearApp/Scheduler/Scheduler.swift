@@ -49,8 +49,9 @@ public struct SchedulerSummary: Sendable, Equatable {
 /// Guarantees: each cycle is recorded at most once (the ledger decides what is done, so a
 /// restart after a crash resumes exactly where the ledger ends); a stop request is honoured
 /// between cycles, never inside a ledger append; a cycle with invalid inputs is reported
-/// (`AppEvent.cycleSkipped`) and skipped for the rest of the run while later cycles still
-/// clear; a ledger failure or a failed publication ends the run with the error.
+/// (`AppEvent.cycleSkipped`), recorded in the ledger as rejected (`RejectedCycleEntry`, naming
+/// the error, so it is not retried by later runs) and skipped while later cycles still clear;
+/// a ledger failure or a failed publication ends the run with the error.
 public struct Scheduler {
     public let config: SchedulerConfig
     public let ledger: CycleLedger
@@ -70,7 +71,8 @@ public struct Scheduler {
         while !clock.stopRequested() {
             let cycles = try CycleFolderScanner.scan(inputs: config.inputs)
             if !repaired { try republishMissingOutputs(cycles); repaired = true }
-            let plan = SchedulePlanner.plan(cycles: cycles, recorded: ledger.recordedCycles, skipped: Set(summary.skipped.keys), now: clock.now())
+            let plan = SchedulePlanner.plan(cycles: cycles, recorded: ledger.recordedCycles,
+                                            skipped: Set(summary.skipped.keys).union(ledger.rejectedCycles), now: clock.now())
             for c in plan.due {
                 if clock.stopRequested() { break }
                 try clearOne(c, into: &summary)
@@ -115,7 +117,14 @@ public struct Scheduler {
                                                 outputRoot: config.outputRoot, now: clock.now())
         } catch {
             switch error {
-            case .invalidInputs, .clearingFailed, .usage, .failed:
+            case .invalidInputs, .clearingFailed:
+                // The cycle's own fault: recorded as rejected, never retried.
+                summary.skipped[c.id] = error.description
+                let h = try ledger.commit([.rejectedCycle(RejectedCycleEntry(cycleID: c.id, reason: error.description))], now: clock.now())
+                events(.cycleSkipped(cycle: c.id, reason: error.description + (h.map { " (recorded as rejected at height \($0))" } ?? "")))
+                return
+            case .usage, .failed:
+                // Not the cycle's fault (options, environment): skipped in this run only.
                 summary.skipped[c.id] = error.description
                 events(.cycleSkipped(cycle: c.id, reason: error.description))
                 return

@@ -14,7 +14,8 @@ public enum CanonicalText {
 
     /// A CSV field, quoted per RFC 4180 when needed.
     public static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // Scalars, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
+        if s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             var out = "\""
             for c in s { if c == "\"" { out += "\"\"" } else { out.append(c) } }
             return out + "\""

@@ -13,13 +13,15 @@ extension LedgerEntry {
         case .clearedCycle(let c):
             w.text(c.cycleID); w.text(c.mechanism); w.text(c.solver); w.u64(c.seed)
             w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
-            w.blob(c.tradesCSV); w.blob(c.summaryJSON)
+            c.trades.encode(into: &w); w.blob(c.summaryJSON)
         case .settlement(let s):
             w.text(s.cycleID); w.text(s.participantID); w.i64(s.energyWh); w.i64(s.amount); w.text(s.reason)
         case .reputationChange(let r):
             w.text(r.cycleID); w.text(r.participantID); w.i64(r.before); w.i64(r.after); w.text(r.reason)
         case .meterDigest(let m):
             w.text(m.cycleID); w.text(m.meterID); w.text(m.participantID); w.u32(m.readings); w.raw(m.digest)
+        case .rejectedCycle(let r):
+            w.text(r.cycleID); w.text(r.reason)
         }
         return w.bytes
     }
@@ -53,7 +55,7 @@ extension LedgerEntry {
                 throw DecodeError.nonCanonical(at: nAt, what: "input file order")
             }
             e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
-                                                tradesCSV: try r.blob(), summaryJSON: try r.blob()))
+                                                trades: try TradeTable.decode(from: &r), summaryJSON: try r.blob()))
         case .settlement:
             e = .settlement(SettlementEntry(cycleID: try r.text(), participantID: try r.text(), energyWh: try r.i64(),
                                             amount: try r.i64(), reason: try r.text()))
@@ -63,6 +65,12 @@ extension LedgerEntry {
         case .meterDigest:
             e = .meterDigest(MeterDigestEntry(cycleID: try r.text(), meterID: try r.text(), participantID: try r.text(),
                                               readings: try r.u32(), digest: try r.raw(32)))
+        case .rejectedCycle:
+            let id = try r.text(), reasonAt = r.position, reason = try r.text()
+            guard reason.utf8.count <= RejectedCycleEntry.maxReasonBytes else {
+                throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
+            }
+            e = .rejectedCycle(RejectedCycleEntry(cycleID: id, reason: reason))
         }
         try r.finish()
         return e

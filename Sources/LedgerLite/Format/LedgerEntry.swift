@@ -9,9 +9,10 @@ public enum LedgerEntry: Sendable, Hashable {
     case settlement(SettlementEntry)
     case reputationChange(ReputationChangeEntry)
     case meterDigest(MeterDigestEntry)
+    case rejectedCycle(RejectedCycleEntry)
 
     /// Tag byte of each kind in the canonical encoding.
-    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5 }
+    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6 }
 
     public var tag: Tag {
         switch self {
@@ -20,6 +21,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .settlement: return .settlement
         case .reputationChange: return .reputationChange
         case .meterDigest: return .meterDigest
+        case .rejectedCycle: return .rejectedCycle
         }
     }
 
@@ -31,6 +33,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .settlement(let s): return s.cycleID
         case .reputationChange(let r): return r.cycleID
         case .meterDigest(let m): return m.cycleID
+        case .rejectedCycle(let r): return r.cycleID
         }
     }
 }
@@ -69,25 +72,27 @@ public struct ClearedCycleEntry: Sendable, Hashable {
     public var seed: UInt64
     /// Raw input files, sorted by name.
     public var inputs: [InputFile]
-    /// Canonical `trades.csv` bytes.
-    public var tradesCSV: [UInt8]
+    /// The trades as the length-prefixed table the ledger stores (never a delimited text).
+    /// Row numbers in proofs are 1-based indices into `trades.rows`.
+    public var trades: TradeTable
     /// Canonical `summary.json` bytes (no timings).
     public var summaryJSON: [UInt8]
 
-    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], tradesCSV: [UInt8], summaryJSON: [UInt8]) {
+    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], trades: TradeTable, summaryJSON: [UInt8]) {
         self.cycleID = cycleID; self.mechanism = mechanism; self.solver = solver; self.seed = seed
         self.inputs = inputs.sorted { $0.name < $1.name }
-        self.tradesCSV = tradesCSV; self.summaryJSON = summaryJSON
+        self.trades = trades; self.summaryJSON = summaryJSON
     }
 
-    /// The header line and the data rows of `trades.csv` (split on `\n`, a final empty
-    /// piece dropped). Row numbers in proofs are 1-based indices into `rows`.
-    public var tradeTable: (header: [UInt8], rows: [[UInt8]]) {
-        var lines = tradesCSV.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { return ([], []) }
-        return (header, Array(lines.dropFirst()))
+    /// From canonical `trades.csv` bytes (what `ClearingResult.tradesCSV()` renders).
+    /// - Throws: `TradeTable.Failure` when the bytes are not exactly a table's rendering.
+    public init(cycleID: String, mechanism: String, solver: String, seed: UInt64, inputs: [InputFile], tradesCSV: [UInt8], summaryJSON: [UInt8]) throws {
+        self.init(cycleID: cycleID, mechanism: mechanism, solver: solver, seed: seed, inputs: inputs,
+                  trades: try TradeTable(csv: tradesCSV), summaryJSON: summaryJSON)
     }
+
+    /// Canonical `trades.csv` bytes: the rendering of `trades`, byte for byte what is published.
+    public var tradesCSV: [UInt8] { trades.csv() }
 }
 
 /// Money moved in settlement of one participant for one cycle.
@@ -126,5 +131,20 @@ public struct MeterDigestEntry: Sendable, Hashable {
     public var digest: [UInt8]
     public init(cycleID: String, meterID: String, participantID: String, readings: UInt32, digest: [UInt8]) {
         self.cycleID = cycleID; self.meterID = meterID; self.participantID = participantID; self.readings = readings; self.digest = digest
+    }
+}
+
+/// A cycle that was due but not cleared: its inputs were invalid (or its clearing failed), so
+/// nothing of it was decided. The reason is the one-line error, at most `maxReasonBytes`.
+/// Recorded by the scheduler so that every due cycle leaves a trace and is not retried.
+public struct RejectedCycleEntry: Sendable, Hashable {
+    public static let maxReasonBytes = 1024
+    public var cycleID: String
+    public var reason: String
+    public init(cycleID: String, reason: String) {
+        self.cycleID = cycleID
+        var r = reason
+        while r.utf8.count > Self.maxReasonBytes { r.removeLast() }
+        self.reason = r
     }
 }

@@ -9,13 +9,22 @@ import GridClearCore
 /// `encode` output is accepted by `RecordScanner`; the scanner accepts nothing else.
 public enum RecordFrame {
     public static let magic: [UInt8] = Array("GCLB".utf8)
-    public static let version: UInt8 = 1
+    /// Version 2: cleared cycles store their trades as a length-prefixed `TradeTable` and
+    /// every hash label says v2. Version 1 files are refused with `unsupportedVersionMessage`.
+    public static let version: UInt8 = 2
     public static let headerSize = 14
     public static let trailerSize = 4
     /// Largest payload accepted (a block with a few cycles' raw inputs fits easily).
     public static let maxPayload = 64 << 20
 
-    /// Kinds of record. Only blocks exist in version 1.
+    /// Why a record of another version is refused (one line, says what to do).
+    public static func unsupportedVersionMessage(_ v: UInt8) -> String {
+        v == 1
+            ? "ledger format version 1 (trade tables split on newlines); this GridClear reads version 2 only: keep the old ledger for audit with the GridClear that wrote it and record new cycles in a new ledger directory"
+            : "unsupported record version \(v) (this GridClear reads version \(version))"
+    }
+
+    /// Kinds of record. Only blocks exist in version 2.
     public enum Kind: UInt8, Sendable { case block = 1 }
 
     public static func encode(kind: Kind, payload: [UInt8]) -> [UInt8] {
@@ -65,7 +74,7 @@ public enum RecordScanner {
                     return (records, .corrupt(offset: at, reason: "bad magic"))
                 }
                 if avail > 4 && bytes[at + 4] != RecordFrame.version {
-                    return (records, .corrupt(offset: at + 4, reason: "unsupported record version \(bytes[at + 4])"))
+                    return (records, .corrupt(offset: at + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
                 }
                 return (records, .tornTail(offset: at))
             }
@@ -78,7 +87,7 @@ public enum RecordScanner {
                 return (records, .corrupt(offset: at, reason: "record header checksum mismatch"))
             }
             guard bytes[at + 4] == RecordFrame.version else {
-                return (records, .corrupt(offset: at + 4, reason: "unsupported record version \(bytes[at + 4])"))
+                return (records, .corrupt(offset: at + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
             }
             guard let kind = RecordFrame.Kind(rawValue: bytes[at + 5]) else {
                 return (records, .corrupt(offset: at + 5, reason: "unknown record kind \(bytes[at + 5])"))

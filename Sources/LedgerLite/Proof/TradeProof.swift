@@ -4,14 +4,18 @@ import GridClearCore
 /// signed ledger block. It carries the row, its audit path to the cycle's trades root, the
 /// cycle's commitment, the commitment's audit path to the block's entries root, the block
 /// header and the signature — nothing else is needed to check it, only a trusted key.
+///
+/// Format 2: the trade is its list of fields (`trade_fields`) under the list of column names
+/// (`trade_columns`); the leaf is their length-prefixed encoding (`TradeTable.rowEncoding`), so
+/// no field value can be read as a different row or column.
 public struct TradeProof: Sendable, Equatable {
-    public static let formatName = "gridclear-trade-proof/1"
+    public static let formatName = "gridclear-trade-proof/2"
     public var format: String
     public var cycle: String
     /// 1-based row number in `trades.csv` (header excluded).
     public var row: Int
-    public var tradeHeader: String
-    public var tradeRow: String
+    public var tradeColumns: [String]
+    public var tradeFields: [String]
     public var tradeCount: UInt32
     public var tradePath: [String]
     /// Hex of the `CycleCommitment` encoding.
@@ -28,13 +32,12 @@ public struct TradeProof: Sendable, Equatable {
     /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
     public static func make(block: Block, entryIndex: Int, row: Int) throws -> TradeProof {
         guard case .clearedCycle(let c) = block.entries[entryIndex] else { throw ProofError("entry \(entryIndex) is not a cleared cycle") }
-        let table = c.tradeTable
+        let table = c.trades
         guard row >= 1 && row <= table.rows.count else { throw ProofError("cycle \(c.cycleID) has \(table.rows.count) trades; row \(row) does not exist") }
-        let rowLeaves = table.rows.map { Merkle.leafHash($0) }
+        let rowLeaves = table.rows.map { Merkle.leafHash(TradeTable.rowEncoding($0)) }
         let entryLeaves = block.entries.map(\.leafHash)
         return TradeProof(format: formatName, cycle: c.cycleID, row: row,
-                          tradeHeader: String(decoding: table.header, as: UTF8.self),
-                          tradeRow: String(decoding: table.rows[row - 1], as: UTF8.self),
+                          tradeColumns: table.columns, tradeFields: table.rows[row - 1],
                           tradeCount: UInt32(table.rows.count),
                           tradePath: Merkle.inclusionProof(index: row - 1, leaves: rowLeaves).map(Hex.encode),
                           commitment: Hex.encode(CycleCommitment(c).encoded()),
@@ -60,10 +63,10 @@ public struct TradeProof: Sendable, Equatable {
         w.add("format", format)
         w.add("row", row)
         w.add("signature", signature)
+        w.add("trade_columns", raw: strings(tradeColumns))
         w.add("trade_count", raw: String(tradeCount))
-        w.add("trade_header", tradeHeader)
+        w.add("trade_fields", raw: strings(tradeFields))
         w.add("trade_path", raw: strings(tradePath))
-        w.add("trade_row", tradeRow)
         return Array((w.render() + "\n").utf8)
     }
 
@@ -88,12 +91,15 @@ public struct TradeProof: Sendable, Equatable {
             }
             return out
         }
+        if let f = v["format"]?.string, f != formatName {
+            throw ProofError("proof format '\(CanonicalText.echo(f))'; this GridClear verifies \(formatName) only (export the proof again with 'gridclear proof')")
+        }
         let row = try num("row"), count = try num("trade_count"), index = try num("entry_index")
         guard row <= UInt64(Int32.max), count <= UInt64(UInt32.max), index <= UInt64(UInt32.max) else {
             throw ProofError("not a trade proof file (row, trade_count or entry_index out of range)")
         }
-        return TradeProof(format: try str("format"), cycle: try str("cycle"), row: Int(row), tradeHeader: try str("trade_header"),
-                          tradeRow: try str("trade_row"), tradeCount: UInt32(count), tradePath: try list("trade_path"),
+        return TradeProof(format: try str("format"), cycle: try str("cycle"), row: Int(row), tradeColumns: try list("trade_columns"),
+                          tradeFields: try list("trade_fields"), tradeCount: UInt32(count), tradePath: try list("trade_path"),
                           commitment: try str("commitment"), entryIndex: UInt32(index), entryPath: try list("entry_path"),
                           blockHeader: try str("block_header"), signature: try str("signature"),
                           blockHeight: try num("block_height"), blockHash: try str("block_hash"))
@@ -125,10 +131,11 @@ public struct TradeProof: Sendable, Equatable {
         let c: CycleCommitment
         do { c = try CycleCommitment.decode(commitmentBytes) } catch { throw ProofError("commitment: \(error)") }
         guard c.cycleID == cycle else { throw ProofError("the commitment is for cycle \(c.cycleID), not \(cycle)") }
-        guard Array(tradeHeader.utf8) == c.tradesHeader else { throw ProofError("the trade header does not match the commitment") }
+        guard TradeTable.rowEncoding(tradeColumns) == c.tradesHeader else { throw ProofError("the trade columns do not match the commitment") }
+        guard tradeFields.count == tradeColumns.count else { throw ProofError("the trade has \(tradeFields.count) fields for \(tradeColumns.count) columns") }
         guard tradeCount == c.tradeCount, row >= 1, UInt64(row) <= UInt64(c.tradeCount) else { throw ProofError("row \(row) is outside the cycle's \(c.tradeCount) trades") }
         let tp = try tradePath.map { try hex($0, "trade_path") }
-        guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(Array(tradeRow.utf8)), index: UInt64(row - 1), size: UInt64(c.tradeCount),
+        guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(TradeTable.rowEncoding(tradeFields)), index: UInt64(row - 1), size: UInt64(c.tradeCount),
                                      proof: tp, root: c.tradesRoot) else {
             throw ProofError("the trade row is not in the cycle's trades tree (row or path altered)")
         }
@@ -144,8 +151,7 @@ public struct TradeProof: Sendable, Equatable {
         guard NodeKey.verify(signature: try hex(signature, "signature"), message: LedgerHash.signingMessage(blockHash: hash), publicKey: header.signer) else {
             throw ProofError("the block signature does not verify")
         }
-        let names = CSVLine.split(tradeHeader), values = CSVLine.split(tradeRow)
-        return Verified(cycle: cycle, row: row, fields: Array(zip(names, values)), blockHeight: header.height,
+        return Verified(cycle: cycle, row: row, fields: Array(zip(tradeColumns, tradeFields)), blockHeight: header.height,
                         blockTimeMillis: header.timeMillis, signer: header.signer, blockHash: hash)
     }
 }
@@ -154,25 +160,4 @@ public struct TradeProof: Sendable, Equatable {
 public struct ProofError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ d: String) { description = d }
-}
-
-/// Minimal RFC 4180 field splitting for one line (quotes and doubled quotes).
-public enum CSVLine {
-    public static func split(_ line: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false
-        var it = Array(line).makeIterator()
-        var pending: Character? = nil
-        while let ch = pending ?? it.next() {
-            pending = nil
-            if quoted {
-                if ch == "\"" {
-                    if let n = it.next() { if n == "\"" { cur.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
-                } else { cur.append(ch) }
-            } else if ch == "\"" { quoted = true }
-            else if ch == "," { out.append(cur); cur = "" }
-            else if ch != "\r" { cur.append(ch) }
-        }
-        out.append(cur)
-        return out
-    }
 }

@@ -5,11 +5,11 @@ import Crypto
 /// Each purpose has its own NUL-terminated label, so a digest of one kind can never be
 /// replayed as another. Guarantees: stable across machines and versions of this format.
 public enum LedgerHash {
-    public static let blockLabel = "GridClear/ledger/v1/block-header"
-    public static let signatureLabel = "GridClear/ledger/v1/block-signature"
-    public static let inputsLabel = "GridClear/ledger/v1/cycle-inputs"
-    public static let tradesLabel = "GridClear/ledger/v1/trades-csv"
-    public static let summaryLabel = "GridClear/ledger/v1/summary-json"
+    public static let blockLabel = "GridClear/ledger/v2/block-header"
+    public static let signatureLabel = "GridClear/ledger/v2/block-signature"
+    public static let inputsLabel = "GridClear/ledger/v2/cycle-inputs"
+    public static let tradesLabel = "GridClear/ledger/v2/trades-csv"
+    public static let summaryLabel = "GridClear/ledger/v2/summary-json"
 
     public static func digest(_ label: String, _ bytes: [UInt8]) -> [UInt8] {
         var h = SHA256()
@@ -46,10 +46,9 @@ public struct CycleCommitment: Sendable, Hashable {
         var w = ByteWriter()
         w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
         inputsDigest = LedgerHash.digest(LedgerHash.inputsLabel, w.bytes)
-        let table = c.tradeTable
-        tradesHeader = table.header
-        tradeCount = UInt32(table.rows.count)
-        tradesRoot = Merkle.root(table.rows.map { Merkle.leafHash($0) })
+        tradesHeader = TradeTable.rowEncoding(c.trades.columns)
+        tradeCount = UInt32(c.trades.rows.count)
+        tradesRoot = Merkle.root(c.trades.rows.map { Merkle.leafHash(TradeTable.rowEncoding($0)) })
         tradesDigest = LedgerHash.digest(LedgerHash.tradesLabel, c.tradesCSV)
         summaryDigest = LedgerHash.digest(LedgerHash.summaryLabel, c.summaryJSON)
     }

@@ -25,6 +25,8 @@ public struct ChainState: Sendable {
     /// Cycle id → height of the first block holding a settlement entry of that cycle (what a
     /// settlement re-run checks, so a cycle's settlement is recorded once).
     public var settledCycles: [String: UInt64] = [:]
+    /// Cycle id → height of the first block recording the cycle as rejected.
+    public var rejectedCycles: [String: UInt64] = [:]
     public var blockCount = 0
     public var entryCount = 0
     /// Byte offset just past the last applied block.
@@ -111,7 +113,7 @@ public struct ChainVerifier: Sendable {
         guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
             throw fault(sigAt, "Ed25519 signature does not verify")
         }
-        var cycles = state.cycles, settled = state.settledCycles
+        var cycles = state.cycles, settled = state.settledCycles, rejected = state.rejectedCycles
         for e in block.entries {
             if case .clearedCycle(let c) = e {
                 if let prior = cycles[c.cycleID] {
@@ -120,6 +122,8 @@ public struct ChainVerifier: Sendable {
                 cycles[c.cycleID] = h.height
             } else if case .settlement(let s) = e, settled[s.cycleID] == nil {
                 settled[s.cycleID] = h.height
+            } else if case .rejectedCycle(let r) = e, rejected[r.cycleID] == nil {
+                rejected[r.cycleID] = h.height
             }
         }
         state.lastHeight = h.height
@@ -130,6 +134,7 @@ public struct ChainVerifier: Sendable {
         state.genesis = genesis
         state.cycles = cycles
         state.settledCycles = settled
+        state.rejectedCycles = rejected
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd

@@ -12,6 +12,12 @@ import GridClearCore
 public struct MeterRecord: Sendable, Hashable {
     public static let header = "GRIDCLEAR-METER-DATA 1"
     public static let maxLineBytes = 256
+    /// Times are from 1970-01-01 to 9999-12-31T23:59:59.999Z, in UTC milliseconds.
+    public static let validUTCMillis: ClosedRange<Int64> = 0...253_402_300_799_999
+    /// Register values are 0…1e11 Wh (100 GWh; a DL/T 645 register holds < 1e9 Wh), so an
+    /// interval's energy is ≤ 1e11 and its product with a price of ≤ 1e7 ticks (SPEC §2) is
+    /// ≤ 1e18 < 2^63. Meter reads (`RegisterSpec.wattHours`) use the same bound.
+    public static let validWh: ClosedRange<Int64> = 0...100_000_000_000
 
     public var utcMillis: Int64
     public var meterID: String
@@ -47,9 +53,17 @@ public struct MeterRecord: Sendable, Hashable {
         guard CRC32.checksum(Array(body.utf8)) == crc else { return .failure(.checksum) }
         let f = body.split(separator: " ", omittingEmptySubsequences: false)
         guard f.count == 7, f[0] == "R" else { return .failure(.malformed("expected 7 fields starting with R")) }
-        guard let t = Int64(f[1]), let imp = Int64(f[5]), imp >= 0 else { return .failure(.malformed("bad time or import_wh")) }
+        guard let t = Int64(f[1]), validUTCMillis.contains(t) else {
+            return .failure(.malformed("utc_ms must be an integer in \(validUTCMillis.lowerBound)…\(validUTCMillis.upperBound) (years 1970–9999)"))
+        }
+        guard let imp = Int64(f[5]), validWh.contains(imp) else {
+            return .failure(.malformed("import_wh must be an integer in 0…\(validWh.upperBound)"))
+        }
         let exp: Int64?
-        if f[6] == "-" { exp = nil } else { guard let e = Int64(f[6]), e >= 0 else { return .failure(.malformed("bad export_wh")) }; exp = e }
+        if f[6] == "-" { exp = nil } else {
+            guard let e = Int64(f[6]), validWh.contains(e) else { return .failure(.malformed("export_wh must be an integer in 0…\(validWh.upperBound) or '-'")) }
+            exp = e
+        }
         let ids = [String(f[2]), String(f[3]), String(f[4])]
         guard ids.allSatisfy(isValidID) else { return .failure(.malformed("bad id")) }
         return .success(MeterRecord(utcMillis: t, meterID: ids[0], participantID: ids[1], serial: ids[2], importWh: imp, exportWh: exp))

@@ -66,10 +66,23 @@ public struct IntervalApportioner: Sendable {
         return (b.wh, true)                                      // counter reset to 0
     }
 
-    /// Interval energies for every cycle that starts in [fromCycle, toCycle).
+    /// Most cycles one call returns (about 28 years of 15-minute cycles).
+    public static let maxCycles = 1_000_000
+    /// A reading pair spanning more cycles than this (about 2.8 years) is split into the cycles
+    /// of the window only, plus one share before and one after it, so work and memory stay
+    /// bounded whatever the readings' times are.
+    public static let maxCyclesPerSpan = 100_000
+
+    /// Interval energies for every cycle that starts in [fromCycle, toCycle), at most
+    /// `maxCycles` of them. Readings outside `MeterRecord.validUTCMillis` / `validWh` are
+    /// ignored, so no time or value can make the arithmetic overflow or the loops unbounded.
     public func apportion(_ input: [CounterReading], fromCycle: Int64, toCycle: Int64) -> [IntervalEnergy] {
-        let readings = input.enumerated().sorted { ($0.element.utcMillis, $0.offset) < ($1.element.utcMillis, $1.offset) }.map(\.element)
-        let n = Int(max(0, (toCycle - fromCycle) / cycleMillis))
+        let window = MeterRecord.validUTCMillis
+        guard window.contains(fromCycle), cycleMillis > 0 else { return [] }
+        let usable = input.filter { window.contains($0.utcMillis) && MeterRecord.validWh.contains($0.wh) }
+        let readings = usable.enumerated().sorted { ($0.element.utcMillis, $0.offset) < ($1.element.utcMillis, $1.offset) }.map(\.element)
+        let end = min(max(toCycle, fromCycle), window.upperBound)
+        let n = Int(min((end - fromCycle) / cycleMillis, Int64(Self.maxCycles)))
         var wh = [Int64](repeating: 0, count: n)
         var quality = [IntervalQuality](repeating: .measured, count: n)
         func index(_ t: Int64) -> Int { Int((CivilCalendar.floorDiv(t - fromCycle, cycleMillis))) }
@@ -86,6 +99,18 @@ public struct IntervalApportioner: Sendable {
             // Overlaps of [a, b) with each cycle, then largest-remainder shares.
             var parts: [(i: Int, overlap: Int64)] = []
             var s = a.utcMillis
+            let spanCycles = index(b.utcMillis - 1) - index(a.utcMillis) + 1
+            if spanCycles > Self.maxCyclesPerSpan {
+                // Before the window, each cycle of the window, after the window.
+                let lo = fromCycle, hi = fromCycle + Int64(n) * cycleMillis
+                if s < lo { parts.append((-1, min(lo, b.utcMillis) - s)); s = min(lo, b.utcMillis) }
+                while s < b.utcMillis && s < hi {
+                    let i = index(s)
+                    let e = min(fromCycle + Int64(i + 1) * cycleMillis, b.utcMillis)
+                    parts.append((i, e - s)); s = e
+                }
+                if s < b.utcMillis { parts.append((n, b.utcMillis - s)); s = b.utcMillis }
+            }
             while s < b.utcMillis {
                 let i = index(s)
                 let cycleEnd = fromCycle + Int64(i + 1) * cycleMillis

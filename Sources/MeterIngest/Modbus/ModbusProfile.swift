@@ -39,7 +39,7 @@ public struct RegisterSpec: Sendable, Hashable {
             }
         }
         let wh = raw * whPerUnit
-        guard wh.isFinite, wh >= 0, wh <= 1e12 else { return nil }
+        guard wh.isFinite, wh >= 0, wh <= Double(MeterRecord.validWh.upperBound) else { return nil }
         return Int64(wh.rounded(.toNearestOrEven))
     }
 }

@@ -64,11 +64,18 @@ public enum Exchange<Answer> {
     case answer(Answer, noise: Int)
     /// Nothing valid arrived in time; `received` is what did arrive.
     case noAnswer(received: [UInt8])
+    /// An answer arrived, but so did more than one answer's worth of bytes in a window that a
+    /// late answer to an earlier request may share: which frame answers this request cannot be
+    /// told, so none is used (count it as stale and retry after a quiet line).
+    case ambiguous(received: [UInt8])
 }
 
 /// One serial bus (RS-485 line) with its port, reopened with exponential backoff when the
-/// device vanishes. Enforces the inter-frame silence and the stale-answer defence: input is
-/// flushed before every request and, after an error, the line must be quiet before the next.
+/// device vanishes. Enforces the inter-frame silence and the stale-answer defence (SPEC §8):
+/// input is flushed before every request; after an error or a timeout the line must be quiet
+/// before the next; and after a timeout, when the missed answer may still arrive, the next
+/// exchange takes an answer only if it is the one answer of its whole window (a late answer
+/// followed by the real one is `.ambiguous`, never a reading).
 public final class MeterBus {
     public let path: String
     public let settings: SerialSettings
@@ -81,6 +88,8 @@ public final class MeterBus {
     private var needQuiet = false
     private var lastActivity: UInt64 = 0
     private var everOpened = false
+    /// An exchange ended without an answer, so that answer may still arrive late.
+    private var lateAnswerPossible = false
     /// Bus-level counters (reconnects, device lost, discarded bytes).
     public private(set) var counters = MeterCounters()
 
@@ -142,16 +151,30 @@ public final class MeterBus {
             try p.writeAll(request, timeoutNanos: settings.wireNanos(bytes: request.count) * 2 + 100_000_000, clock: clock)
             let deadline = clock.monotonicNanos() + settings.wireNanos(bytes: expectedAnswerBytes) + timing.responseTimeoutNanos
             var buffer: [UInt8] = []
+            let suspect = lateAnswerPossible
+            var found: (answer: A, noise: Int)? = nil
             while true {
                 let now = clock.monotonicNanos()
                 if now >= deadline { break }
                 let n = try p.read(into: &buffer, timeoutNanos: deadline - now)
                 if n > 0 {
                     lastActivity = clock.monotonicNanos()
-                    if let (a, noise) = scan(buffer) { return .answer(a, noise: noise) }
+                    if found == nil, let (a, noise) = scan(buffer) {
+                        if !suspect { return .answer(a, noise: noise) }
+                        found = (a, noise)   // keep listening: is it the only answer of the window?
+                    }
                 }
             }
             needQuiet = true
+            if let f = found {
+                if buffer.count <= f.noise + expectedAnswerBytes {
+                    lateAnswerPossible = false
+                    needQuiet = false
+                    return .answer(f.answer, noise: f.noise)
+                }
+                return .ambiguous(received: buffer)
+            }
+            lateAnswerPossible = true
             return .noAnswer(received: buffer)
         } catch let e as SerialError {
             if case let .vanished(_, reason) = e { lost(reason) }

@@ -81,6 +81,8 @@ public struct ModbusMeter: MeterDriver {
                 if ex.code == 5 || ex.code == 6 { last = "\(ex)"; bus.requireQuietLine(); continue }
                 counters.failedReads += 1
                 throw MeterReadError.exception(meter: label, "\(ex)")
+            case .ambiguous:
+                counters.staleAnswers += 1; last = "two answers in one window (a late answer to an earlier request)"
             case let .noAnswer(received):
                 switch ModbusRTU.classify(received, for: req) {
                 case .empty: counters.timeouts += 1; last = "timeout"
@@ -145,6 +147,8 @@ public struct DLT645Meter: MeterDriver {
                 }
                 counters.answers += 1
                 return v * 10 // hundredths of kWh → Wh
+            case .ambiguous:
+                counters.staleAnswers += 1; last = "two answers in one window (a late answer to an earlier request)"
             case let .noAnswer(received):
                 if stale > 0 { last = "answer to another request" }
                 else if received.isEmpty { counters.timeouts += 1; last = "timeout" }

@@ -17,6 +17,9 @@ public enum SimulatedFault: Sendable, Hashable {
     case silent
     /// Send the correct answer after `millis`.
     case late(millis: Int)
+    /// Send the answer after `millis`, with the value the register held when the request came;
+    /// the register holds `importWh` from then on (a late answer that is also out of date).
+    case lateThenChange(millis: Int, importWh: Int64)
     /// Answer with a Modbus exception (DL/T 645: an error frame).
     case exception(UInt8)
     /// Send a valid answer to a different request (another slave or data item) first, then nothing.
@@ -136,7 +139,7 @@ public final class MeterSimulator: @unchecked Sendable {
         case .noiseBefore: key = "noise"
         case .badChecksum: key = "badChecksum"
         case .silent: key = "silent"
-        case .late: key = "late"
+        case .late, .lateThenChange: key = "late"
         case .exception: key = "exception"
         case .staleAnswer: key = "stale"
         case .unplug: key = "unplug"
@@ -155,6 +158,14 @@ public final class MeterSimulator: @unchecked Sendable {
         case .badChecksum: answer[answer.count - 2] ^= 0x5A; send(answer)
         case .silent: break
         case let .late(ms): clock.sleep(nanos: UInt64(ms) * 1_000_000); send(answer)
+        case let .lateThenChange(ms, wh):
+            lock.lock()
+            switch req {
+            case let .modbus(q): modbus[q.slave]?.importWh = wh
+            case let .dlt(f): dlt[f.address.wire]?.importWh = wh
+            }
+            lock.unlock()
+            clock.sleep(nanos: UInt64(ms) * 1_000_000); send(answer)
         case let .exception(code): send(exceptionBytes(req, code: code))
         case .staleAnswer: send(staleBytes(req, modbus: mb, dlt: dl))
         case let .unplug(ms):

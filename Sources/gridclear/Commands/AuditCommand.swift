@@ -10,11 +10,11 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Audit a ledger directory offline.",
         discussion: """
-        Verifies framing and CRC-32C checksums, block decoding, heights, the previous-block hash chain, block times, the Merkle root of each block's entries and the cumulative tree, and every Ed25519 block signature. Without --keys the signatures are checked against the keys the genesis block records (said in the output: this proves integrity, not origin); with --keys, against that independent trust anchor — the node's published .pub file (or its node key file). Prints a summary or the first bad record's byte offset. Format: docs/ledger-format.md.
+        Verifies framing and CRC-32C checksums, block decoding, heights, the previous-block hash chain, block times, the Merkle root of each block's entries and the cumulative tree, and every Ed25519 block signature. Without --keys the signatures are checked against the keys the genesis block records, and the summary line says "origin unverified": anyone who can write the ledger folder can re-sign it with a key of their own. With --keys, against that independent trust anchor — the node's published public key (the .pub file, e.g. Ledger.key.pub beside the ledger, whose SHA256 fingerprint the operator publishes and the auditor pins). Prints a summary or the first bad record's byte offset. Format: docs/ledger-format.md.
 
         Examples:
           gridclear audit Ledger
-          gridclear audit Ledger --keys Ledger/node.key
+          gridclear audit Ledger --keys Ledger.key.pub
         """)
 
     @Argument(help: "The ledger directory (holds blocks.gcl).")
@@ -31,7 +31,8 @@ struct AuditCommand: ParsableCommand {
             case .failure(let f):
                 throw CLIFailure("audit of \(path) failed at byte offset \(f.offset)\(f.height.map { " (block \($0))" } ?? ""): \(f.message)")
             case .success(let r):
-                say("ledger \(path): OK")
+                say(r.keysFromGenesis ? "ledger \(path): OK (integrity only; origin unverified: no --keys given)"
+                                      : "ledger \(path): OK (origin verified: signed by trusted keys)")
                 let cycles = r.cycles.isEmpty ? "" : " (\(r.cycles.first!) … \(r.cycles.last!))"
                 say("  blocks \(r.blocks) (heights 0–\(r.blocks - 1)) · entries \(r.entries) · cycles \(r.cycles.count)\(cycles) · \(r.bytes) bytes")
                 if let f = r.firstTimeMillis, let l = r.lastTimeMillis {

@@ -44,14 +44,14 @@ struct NodeEtcdRun {
         let node = EtcdNode(options: opts, client: EtcdClient(endpoints: eps, timeoutMillis: 2_000), store: store, key: key) { cycle in
             let files = try service.load(cycleDirectory: FileSystem.join(inputs, cycle))
             let cleared = try service.clear(files, options: options)
-            return [.clearedCycle(CycleRecord.entry(cleared, files: files, options: options))]
+            return [.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))]
         }
         let out = c.out, id = c.id
         node.log = { line in say(line) }
         node.onAppended = { block in
             for e in block.entries {
                 guard case .clearedCycle(let cc) = e else { continue }
-                say("node \(id): applied block \(block.header.height): cycle \(cc.cycleID), \(cc.tradeTable.rows.count) trades")
+                say("node \(id): applied block \(block.header.height): cycle \(cc.cycleID), \(cc.trades.rows.count) trades")
                 guard let out else { continue }
                 do {
                     let dir = FileSystem.join(out, cc.cycleID)

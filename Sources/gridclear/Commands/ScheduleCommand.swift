@@ -11,7 +11,7 @@ struct ScheduleCommand: ParsableCommand {
         commandName: "schedule",
         abstract: "Clear every cycle at its gate closure, exactly once.",
         discussion: """
-        A cycle folder is named by its UTC start on a 15-minute boundary (e.g. 20261120T1000Z; other folders are ignored); its gate closure is start − gate_closure_minutes (market.json, default 15). The ledger is the only record of what was cleared, so a restart after a crash clears each cycle exactly once. A cycle with invalid inputs is reported and skipped; later cycles still clear. SIGTERM/SIGINT: the cycle in progress is finished (or, if its block is not yet written, abandoned whole) and the scheduler exits 0.
+        A cycle folder is named by its UTC start on a 15-minute boundary (e.g. 20261120T1000Z; other folders are ignored); its gate closure is start − gate_closure_minutes (market.json, default 15). The ledger is the only record of what was cleared, so a restart after a crash clears each cycle exactly once. A cycle with invalid inputs is reported, recorded in the ledger as rejected (naming the error) and skipped; later cycles still clear. Exit codes: 0 ok, 1 failure, 2 with --once when a due cycle was rejected. SIGTERM/SIGINT: the cycle in progress is finished (or, if its block is not yet written, abandoned whole) and the scheduler exits 0.
 
         Examples:
           gridclear schedule --ledger Ledger --once --now 2026-11-20T10:00Z
@@ -61,7 +61,12 @@ struct ScheduleCommand: ParsableCommand {
                                                               options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once),
                                       ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }),
                                       events: report)
-            _ = try scheduler.run()
+            let summary = try scheduler.run()
+            // SPEC §9: exit 2 (partial) when something due was rejected instead of cleared.
+            if once && !summary.skipped.isEmpty {
+                printError("schedule --once: \(summary.skipped.count) due cycle(s) rejected: \(summary.skipped.keys.sorted().joined(separator: ", ")) (exit 2)")
+                throw ExitCode(2)
+            }
         }
     }
 }

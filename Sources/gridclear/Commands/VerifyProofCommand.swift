@@ -14,7 +14,7 @@ struct VerifyProofCommand: ParsableCommand {
         Needs only the proof file and the trusted signer keys (the node's published .pub file, or its node key file). Exit 0 and the proved trade on success; one line naming the broken link and exit 1 otherwise.
 
         Examples:
-          gridclear verify-proof trade-proof.json --keys Ledger/node.key
+          gridclear verify-proof trade-proof.json --keys Ledger.key.pub
         """)
 
     @Argument(help: "The proof file written by 'gridclear proof'.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GridClearApp
+import GridClearCore
 import GridClearSystem
 
 /// A failure reported to the user as one clear line on stderr and a non-zero exit code
@@ -35,8 +36,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// One line on standard error (unbuffered).
-func printError(_ s: String) { StandardStreams.writeError(s + "\n") }
+/// One line on standard error (unbuffered): text that still holds a control character (an
+/// error from a layer that does not escape its own values) is escaped here, so a hostile value
+/// can never add a line or a terminal escape sequence.
+func printError(_ s: String) {
+    let hasControl = s.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 }
+    StandardStreams.writeError((hasControl ? CanonicalText.oneLine(s) : s) + "\n")
+}
 
 /// One line on standard output, unbuffered, so progress reaches a pipe at once.
 func say(_ s: String) { StandardStreams.writeOutput(s + "\n") }

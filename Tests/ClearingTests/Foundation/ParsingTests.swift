@@ -113,9 +113,12 @@ import Testing
     }
 
     @Test func quotedCSVFields() throws {
-        let o = "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation,preferences\n\"O,1\",\"S \"\"one\"\"\",0.5,1,solar,39,116,80,\"price:1\"\n"
+        let o = "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation,preferences\n\"O.1\",\"S:one\",0.5,1,\"solar\",39,116,80,\"price:1\"\n"
         let c = try CycleParser.parse(files(offers: o, bids: okBids))
-        #expect(c.offers[0].id == "O,1" && c.offers[0].sellerID == "S \"one\"")
+        #expect(c.offers[0].id == "O.1" && c.offers[0].sellerID == "S:one")
+        // Quoting cannot smuggle a delimiter, quote or line break into an id (SPEC §2 charset).
+        let bad = "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation\n\"O,1\",\"S \"\"one\"\"\",0.5,1,solar,39,116,80\n"
+        #expect(parseError(files(offers: bad, bids: okBids))?.description.contains("offers.csv:2:1: column 'offer_id': offer_id 'O,1' contains U+002C") == true)
     }
 
     @Test func gridTopologyNodes() throws {

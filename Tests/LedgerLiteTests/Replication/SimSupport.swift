@@ -97,7 +97,7 @@ func simGenesis(chain: String, keys: [[UInt8]]) -> (Block, ChainTip) {
 /// settlement), i.e. the "re-execution" result endorsement compares against.
 func simRequest(_ k: Int) -> Request {
     let id = "C\(k)"
-    var entries: [LedgerEntry] = [.clearedCycle(ClearedCycleEntry(
+    var entries: [LedgerEntry] = [.clearedCycle(try! ClearedCycleEntry(
         cycleID: id, mechanism: "cmap", solver: "relax4", seed: UInt64(k),
         inputs: [InputFile(name: "offers.csv", bytes: Array("offer_id,kwh\nO\(k),\(k % 7 + 1)\n".utf8))],
         tradesCSV: Array("bid_id,offer_id,wh\nB\(k),O\(k),\(1000 + k)\n".utf8), summaryJSON: Array("{\"k\":\(k)}".utf8)))]

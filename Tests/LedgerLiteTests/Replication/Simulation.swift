@@ -240,6 +240,6 @@ final class Simulation {
 /// A wrong clearing result for request `k` (a Byzantine application's).
 func simWrongRequest(_ k: Int) -> Request {
     var r = simRequest(k)
-    if case .clearedCycle(var c) = r.entries[0] { c.tradesCSV += Array("B\(k),O\(k),999999\n".utf8); r.entries[0] = .clearedCycle(c) }
+    if case .clearedCycle(var c) = r.entries[0] { c.trades.rows.append(["B\(k)", "O\(k)", "999999"]); r.entries[0] = .clearedCycle(c) }
     return r
 }

@@ -1,0 +1,153 @@
+import GridClearCore
+
+/// The trades of a cleared cycle as a table: column names and rows of exactly as many fields.
+///
+/// In the ledger every field is length-prefixed (`u32 length ‖ UTF-8`), every list is
+/// count-prefixed, and a row's Merkle leaf is the encoding of its fields: nothing is ever split
+/// on a delimiter, so no field value (an id with a comma, a quote or a line break) can forge,
+/// hide or shift a row (SPEC §6). `trades.csv` is a *rendering* of the table (RFC 4180, LF,
+/// `CanonicalText.csvField`), and `init(csv:)` accepts only bytes that are exactly that
+/// rendering, so the file an operator publishes and the table the ledger commits to are the
+/// same thing.
+public struct TradeTable: Sendable, Hashable {
+    public var columns: [String]
+    public var rows: [[String]]
+
+    /// Bounds checked by `decode` (and `init(csv:)`): columns, rows and field length.
+    public static let maxColumns = 64
+    public static let maxRows = 20_000_000
+    public static let maxFieldBytes = 1 << 16
+
+    public enum Failure: Error, Equatable, CustomStringConvertible, Sendable {
+        /// Row `row` (1-based, header = 0) has `found` fields where the header has `expected`.
+        case ragged(row: Int, expected: Int, found: Int)
+        /// The bytes are not the canonical rendering of any table (first difference at `offset`).
+        case notCanonical(offset: Int)
+        case tooLarge(String)
+
+        public var description: String {
+            switch self {
+            case let .ragged(r, e, f): return "trades row \(r) has \(f) fields, the header \(e)"
+            case let .notCanonical(o): return "trades.csv is not in canonical form (first difference at byte \(o))"
+            case let .tooLarge(what): return "trade table too large: \(what)"
+            }
+        }
+    }
+
+    public init(columns: [String], rows: [[String]]) throws {
+        guard columns.count <= Self.maxColumns else { throw Failure.tooLarge("\(columns.count) columns") }
+        guard rows.count <= Self.maxRows else { throw Failure.tooLarge("\(rows.count) rows") }
+        for (k, r) in rows.enumerated() where r.count != columns.count {
+            throw Failure.ragged(row: k + 1, expected: columns.count, found: r.count)
+        }
+        self.columns = columns; self.rows = rows
+    }
+
+    /// The table whose canonical rendering is exactly `csv`; anything else is rejected.
+    public init(csv: [UInt8]) throws {
+        var records = try Self.parseRFC4180(csv)
+        guard !records.isEmpty else { throw Failure.notCanonical(offset: 0) }
+        let header = records.removeFirst()
+        try self.init(columns: header, rows: records)
+        let rendered = self.csv()
+        if rendered != csv {
+            let common = min(rendered.count, csv.count)
+            let at = (0..<common).first { rendered[$0] != csv[$0] } ?? common
+            throw Failure.notCanonical(offset: at)
+        }
+    }
+
+    /// `trades.csv`: header and rows, fields quoted per RFC 4180 where needed, LF endings.
+    public func csv() -> [UInt8] {
+        var out = ""
+        for line in [columns] + rows { out += line.map(CanonicalText.csvField).joined(separator: ",") + "\n" }
+        return Array(out.utf8)
+    }
+
+    /// The canonical encoding of one row (or of the header): `u32 count ‖ (u32 len ‖ bytes)*`.
+    /// A trade row's Merkle leaf is `Merkle.leafHash(rowEncoding(fields))`.
+    public static func rowEncoding(_ fields: [String]) -> [UInt8] {
+        var w = ByteWriter()
+        w.u32(UInt32(fields.count))
+        for f in fields { w.text(f) }
+        return w.bytes
+    }
+
+    /// Decodes one `rowEncoding`, rejecting trailing bytes and oversized fields.
+    public static func decodeRow(_ bytes: [UInt8]) throws -> [String] {
+        var r = ByteReader(bytes, cap: maxFieldBytes)
+        let fields = try decodeFields(&r)
+        try r.finish()
+        return fields
+    }
+
+    public func encode(into w: inout ByteWriter) {
+        w.u32(UInt32(columns.count)); for c in columns { w.text(c) }
+        w.u32(UInt32(rows.count))
+        for row in rows { for f in row { w.text(f) } }
+    }
+
+    public static func decode(from r: inout ByteReader) throws -> TradeTable {
+        let columns = try decodeFields(&r)
+        let nAt = r.position
+        let n = Int(try r.u32())
+        // Each field takes at least its 4-byte length: a count the bytes cannot hold is refused
+        // before anything is allocated.
+        guard n <= maxRows, n * max(columns.count, 1) * 4 <= r.remaining else {
+            throw DecodeError.lengthOverCap(at: nAt, length: n, cap: min(maxRows, r.remaining / max(4 * columns.count, 4)))
+        }
+        var rows: [[String]] = []
+        rows.reserveCapacity(n)
+        for _ in 0..<n {
+            var row: [String] = []
+            row.reserveCapacity(columns.count)
+            for _ in 0..<columns.count { row.append(try r.text(max: maxFieldBytes)) }
+            rows.append(row)
+        }
+        return try TradeTable(columns: columns, rows: rows)
+    }
+
+    static func decodeFields(_ r: inout ByteReader) throws -> [String] {
+        let at = r.position
+        let n = Int(try r.u32())
+        guard n <= maxColumns else { throw DecodeError.lengthOverCap(at: at, length: n, cap: maxColumns) }
+        var out: [String] = []
+        for _ in 0..<n { out.append(try r.text(max: maxFieldBytes)) }
+        return out
+    }
+
+    /// Strict RFC 4180 records (quoted fields may hold commas, doubled quotes and line breaks).
+    static func parseRFC4180(_ bytes: [UInt8]) throws -> [[String]] {
+        var records: [[String]] = [], fields: [String] = [], field: [UInt8] = []
+        var i = 0, inQuotes = false, quoted = false
+        func endField() throws {
+            guard field.count <= maxFieldBytes else { throw Failure.tooLarge("a field of \(field.count) bytes") }
+            fields.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true); quoted = false
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            if inQuotes {
+                if c == UInt8(ascii: "\"") {
+                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 2; continue }
+                    inQuotes = false
+                } else { field.append(c) }
+                i += 1; continue
+            }
+            switch c {
+            case UInt8(ascii: ","): try endField()
+            case UInt8(ascii: "\""):
+                guard field.isEmpty && !quoted else { throw Failure.notCanonical(offset: i) }
+                inQuotes = true; quoted = true
+            case UInt8(ascii: "\n"):
+                try endField(); records.append(fields); fields = []
+                guard records.count <= maxRows + 1 else { throw Failure.tooLarge("more than \(maxRows) rows") }
+            default:
+                guard !quoted else { throw Failure.notCanonical(offset: i) }
+                field.append(c)
+            }
+            i += 1
+        }
+        guard !inQuotes, field.isEmpty, fields.isEmpty, !quoted else { throw Failure.notCanonical(offset: bytes.count) }
+        return records
+    }
+}
