@@ -38,7 +38,7 @@ var targets: [Target] = [
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: swift6),
-    .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"]),
+    .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy"], swiftSettings: swift6),
     .target(name: "LedgerLite",
             dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6),
@@ -50,9 +50,24 @@ var targets: [Target] = [
             dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "MeterIngest"],
             swiftSettings: swift6),
 
+    // etcd mode of the replicated ledger (SPEC §7 Decision): an etcd v3 client over the JSON
+    // gateway (swift-nio HTTP/1.1), and the replication driver (a pure state machine plus
+    // the edge that runs it against etcd and the local ledger).
+    .target(name: "EtcdClient",
+            dependencies: ["GridClearCore", "GridClearSystem",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: swift6),
+    .target(name: "EtcdReplication",
+            dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient",
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swift6),
+
     // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     "EtcdClient", "EtcdReplication",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       swiftSettings: swift6),
 
@@ -69,10 +84,13 @@ let testTargets: [Target] = [
                 swiftSettings: swift6),
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
     .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
+                swiftSettings: swift6),
+    .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
     .testTarget(name: "GridClearAppTests",
@@ -115,6 +133,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: targets,

@@ -13,6 +13,9 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ "${1:-}" = "--test" ]; then
   # Peers for the external-oracle tests (serial pty pairs).
   command -v socat >/dev/null || need+=(socat)
+  # A real 3-member etcd cluster for the etcd replication mode's tests (issue 18).
+  command -v etcd >/dev/null || [ -x /usr/bin/etcd ] || need+=(etcd-server)
+  command -v etcdctl >/dev/null || need+=(etcd-client)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing system packages: ${need[*]}"

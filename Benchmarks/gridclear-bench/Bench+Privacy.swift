@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridClearCore
 import Privacy
 
 /// `gridclear-bench privacy` — Paillier and range-proof timings beside python-paillier

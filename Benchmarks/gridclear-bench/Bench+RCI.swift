@@ -42,10 +42,9 @@ struct BenchRCICommand: ParsableCommand {
             let tPlain = try seconds { out = try full.run() }
             var capped = RCIParameters()
             capped.maxIterations = encryptedIterations
-            var p = try RCIInProcessRun(case: c, parameters: capped), e = try RCIInProcessRun(case: c, parameters: capped)
+            var p = try RCIInProcessRun(case: c, parameters: capped), e = try RCIInProcessRun(case: c, parameters: capped, encryption: (key, true), seed: 1)
             let tp = try seconds { _ = try p.run() }
-            let ex = RCIPaillierExchange(privateKey: key, masking: true, seed: 1)
-            let te = try seconds { _ = try e.run(exchange: ex) }
+            let te = try seconds { _ = try e.run() }
             let ratio = te / max(tp, 1e-9)
             print(String(format: "%@: plaintext %d iterations in %.3f s (converged: %@); encrypted+masked %d iterations in %.3f s vs plaintext %.4f s → overhead ×%.0f; projected encrypted full run %.1f s",
                          name, out.iterations, tPlain, out.converged ? "yes" : "no", encryptedIterations, te, tp, ratio,
@@ -72,9 +71,9 @@ struct BenchRCICommand: ParsableCommand {
     }
 
     private func admm(_ c: RCICase, _ name: String, rciIterations: Int, rciSeconds: Double) throws {
-        var run = try ADMMInProcessRun(case: c)
+        var run = try RCIInProcessRun(case: c, parameters: RCIParameters(algorithm: .admm, thresholds: RCIThresholds(priceChange: 1, reciprocity: 1e-3, tradeChange: 1e-3)))
         var out: RCIOutcome!
-        let t = seconds { out = run.run() }
+        let t = try seconds { out = try run.run() }
         print(String(format: "%@: consensus-ADMM (ρ=1) %d iterations in %.3f s (converged: %@) vs RCI %d iterations → ×%.1f fewer iterations, time ratio RCI/ADMM %.1f",
                      name, out.iterations, t, out.converged ? "yes" : "no", rciIterations,
                      Double(rciIterations) / Double(out.iterations), rciSeconds / max(t, 1e-9)))

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearCore
 import Privacy
 import Testing
 @testable import ConsensusFactor
@@ -7,23 +8,24 @@ import Testing
 @Suite struct RCIEncryptedTests {
     static let key = try! PaillierPrivateKey.generate(bits: 512)
 
-    @Test(arguments: [false, true])
-    func encryptedEqualsPlaintextOnSmallCase(masking: Bool) throws {
+    @Test(arguments: [RCIAlgorithm.rci, .admm], [false, true])
+    func encryptedEqualsPlaintextOnSmallCase(algorithm: RCIAlgorithm, masking: Bool) throws {
         let c = try loadCase("case_2x3")
-        var params = RCIParameters()
+        var params = RCIParameters(algorithm: algorithm)
         params.maxIterations = 25
         var plain = try RCIInProcessRun(case: c, parameters: params)
-        var enc = try RCIInProcessRun(case: c, parameters: params)
+        var enc = try RCIInProcessRun(case: c, parameters: params, encryption: (Self.key, masking), seed: 3)
         let a = try plain.run()
-        let exchange = RCIPaillierExchange(privateKey: Self.key, masking: masking, seed: 3)
-        let b = try enc.run(exchange: exchange)
+        let b = try enc.run()
         #expect(a == b)  // bit-identical: same integers at result scale
-        #expect(exchange.decryptions >= 25 * 12)
-        for (x, y) in zip(plain.agents, enc.agents) { #expect(x.lambdas == y.lambdas && x.trades == y.trades) }
+        #expect(try #require(enc.summary).decryptions >= 25 * 12)
+        for (x, y) in zip(plain.agents, enc.agents) {
+            #expect(x.consensus!.trades == y.consensus!.trades && x.consensus!.outcome == y.consensus!.outcome)
+        }
     }
 
     @Test func updatePlanOnCiphertextsMatchesPlaintextOverRandomCases() throws {
-        var rng = RCISeededRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let cipher = RCIAgentCipher(publicKey: Self.key.publicKey, masking: true)
         let platform = RCIPlatformCipher(privateKey: Self.key)
         for _ in 0..<40 {

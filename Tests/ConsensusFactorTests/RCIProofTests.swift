@@ -2,10 +2,11 @@ import Foundation
 import Privacy
 import Testing
 @testable import ConsensusFactor
+import GridClearCore
 
 @Suite struct RCIProofTests {
     @Test func bundlesVerifyAndCancelPairwise() throws {
-        var rng = RCISeededRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let g = RCIAgentSpec(id: "G", role: .generator, a: 0.1, b: 20, pMin: 0, pMax: 300)
         let c = RCIAgentSpec(id: "C", role: .consumer, a: 0.1, b: 70, pMin: -400, pMax: -10)
         let r = Scalar.random(using: &rng)
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func outOfBoundsResultCannotBeProven() throws {
-        var rng = RCISeededRandom(seed: 10)
+        var rng = SplitMix64(seed: 10)
         let g = RCIAgentSpec(id: "G", role: .generator, a: 0.1, b: 20, pMin: 0, pMax: 300)
         let over = PedersenOpening(value: RCIResultProof.kW(300) + RCIResultProof.boundSlackKW + 1, blinding: .random(using: &rng))
         #expect(throws: (any Error).self) { _ = try RCIResultProof.Bundle.make(agent: g, settled: [("C", over)], using: &rng) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ConsensusFactor
+import GridClearCore
 
 @Suite struct RCIWireTests {
     static let samples: [RCIMessage] = [
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func corruptedFramesAreRejected() throws {
-        var rng = RCISeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         for m in Self.samples {
             var body = Array(try RCIFrame.encode(m).dropFirst(4))
             let i = Int(rng.next() % UInt64(body.count))

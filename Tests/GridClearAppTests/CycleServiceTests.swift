@@ -33,6 +33,7 @@ import LedgerLite
         // Same inputs again: nothing appended.
         let again = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: ws + "/Outputs", now: now)
         #expect(again.record == .alreadyRecorded(height: 1))
+        #expect(try FileSystem.read(again.published[1]) == entry.summaryJSON)  // published from the ledger entry
         #expect(ledger.store.state.blockCount == 2)
     }
 

@@ -7,7 +7,7 @@ import LedgerLite
 
 /// The one key-file format: round trip, refusals that say what to do, trusted-key reading.
 @Suite struct NodeKeyFileTests {
-    let key = NodeKey(secret: Array(repeating: 7, count: 32))!
+    let key = try! NodeKey(secret: Array(repeating: 7, count: 32))
 
     @Test func roundTripAndFingerprint() throws {
         let text = NodeKeyFile.render(key)
@@ -27,7 +27,7 @@ import LedgerLite
 
     @Test func refusals() {
         let text = NodeKeyFile.render(key)
-        let other = NodeKey(secret: Array(repeating: 9, count: 32))!
+        let other = try! NodeKey(secret: Array(repeating: 9, count: 32))
         let cases: [(String, String)] = [
             (text.replacingOccurrences(of: "gridclear-node-key: 1", with: "gridclear-node-key: 2"), "format 2 is not supported"),
             (text.replacingOccurrences(of: Hex.encode(key.publicKey), with: Hex.encode(other.publicKey)), "does not match the secret"),

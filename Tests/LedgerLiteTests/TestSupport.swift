@@ -47,8 +47,8 @@ func randomEntry(_ rng: inout SeededRNG) -> LedgerEntry {
 }
 
 /// A deterministic key for tests (fixed secret).
-let testKey = NodeKey(secret: Array(repeating: 7, count: 32))!
-let otherKey = NodeKey(secret: Array(repeating: 9, count: 32))!
+let testKey = try! NodeKey(secret: Array(repeating: 7, count: 32))
+let otherKey = try! NodeKey(secret: Array(repeating: 9, count: 32))
 
 /// Builds a small valid ledger in memory: genesis + `blocks` blocks of random entries.
 func buildLedgerBytes(blocks: Int, seed: UInt64, entriesPerBlock: ClosedRange<Int> = 1...3) throws -> (bytes: [UInt8], blocks: [Block], offsets: [Int]) {

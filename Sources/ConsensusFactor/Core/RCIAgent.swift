@@ -1,17 +1,13 @@
 /// One agent's RCI state machine (SPEC §5): a pure core fed its partners' shares and the
 /// platform's decrypted consensus factors, returning its next shares and update plans.
 ///
-/// Per iteration k the caller (in-process driver or network node) does, for this agent:
-/// 1. `shares()` → send share m to partner m;
-/// 2. `plans()` → evaluate plan m on partner m's share (plaintext or homomorphically) to get
-///    λ_nm^{k+1} at result scale; if `wantsReciprocityTest`, also decide `reciprocityTests()`;
-/// 3. `advance(newLambdas:reciprocityHolds:)` → steps 2–5 (constraint factors, targets,
-///    weights, trades with sign projection) and the convergence flag.
+/// The iteration contract is `RCIConsensusCore`'s; `advance` does SPEC §5 steps 2–5
+/// (constraint factors, targets, weights, trades with sign projection) and the stop flag.
 ///
 /// Guarantees: deterministic given the spec, parameters and perturbation seed; the only inputs
 /// from other parties are the new λ_nm (own consensus factors) and the reciprocity verdict;
 /// it never needs a partner's λ, P, cost or bounds in plaintext.
-public struct RCIAgent: Sendable {
+public struct RCIAgent: RCIConsensusCore {
     public let spec: RCIAgentSpec
     /// Partner ids in a fixed order; every array below is indexed the same way.
     public let partners: [String]
@@ -25,6 +21,8 @@ public struct RCIAgent: Sendable {
     public private(set) var muLower = 0.0
     /// The agent's own stop condition held in the last step (sent with the next shares).
     public private(set) var converged = false
+    public private(set) var lastReport: RCIStepReport?
+    public var sharesPrice: Bool { true }
     private var locallySettled = false
     private var perturbation: RCIStepPerturbation?
     private let gammas: [Double]
@@ -43,9 +41,6 @@ public struct RCIAgent: Sendable {
         trades = Array(repeating: 0, count: partners.count)
         gammas = partners.map { spec.gamma[$0] ?? 0 }
     }
-
-    /// Net power P_n = Σ_m P_nm (MW).
-    public var netPower: Double { trades.reduce(0, +) }
 
     /// λ_nm as Doubles (€/MWh).
     public var prices: [Double] { lambdas.map(RCIFixedPoint.fromResult) }
@@ -125,8 +120,10 @@ public struct RCIAgent: Sendable {
         locallySettled = maxPriceChange <= t.priceChange && maxTradeChange <= t.tradeChange
         converged = locallySettled && reciprocityHolds == true
         iteration += 1
-        return RCIStepReport(iteration: iteration - 1, maxPriceChange: maxPriceChange, maxTradeChange: maxTradeChange,
-                             reciprocityHolds: reciprocityHolds, converged: converged)
+        let report = RCIStepReport(iteration: iteration - 1, maxPriceChange: maxPriceChange, maxTradeChange: maxTradeChange,
+                                   maxReciprocity: nil, reciprocityHolds: reciprocityHolds, converged: converged)
+        lastReport = report
+        return report
     }
 
     /// The agent's final (or current) result.

@@ -39,25 +39,3 @@ public enum RCIFixedPoint {
         return q
     }
 }
-
-/// Errors of the RCI core and protocol, each saying what to change.
-public enum RCIError: Error, Equatable, CustomStringConvertible {
-    case outOfRange(String, Double)
-    case arithmeticOverflow(String)
-    case protocolViolation(String)
-    case peerFailed(String)
-    case timeout(String)
-    case io(String)
-
-    public var description: String {
-        switch self {
-        case .outOfRange(let what, let v):
-            return "\(what) = \(v) is outside the fixed-point range (|λ|, |P| ≤ \(RCIFixedPoint.maxMagnitude), steps in [0, 1])"
-        case .arithmeticOverflow(let what): return "fixed-point overflow in \(what); reduce step sizes or magnitudes"
-        case .protocolViolation(let s): return "protocol violation: \(s)"
-        case .peerFailed(let s): return s
-        case .timeout(let s): return "timed out: \(s)"
-        case .io(let s): return s
-        }
-    }
-}

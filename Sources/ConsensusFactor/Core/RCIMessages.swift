@@ -52,11 +52,17 @@ public struct RCIReciprocityTest: Sendable, Equatable {
     }
 }
 
-/// What one step of an agent reports (its own residuals; never shared as numbers).
+/// What one step of an agent reports: its own residuals, each compared with its threshold by
+/// `≤` (never shared as numbers; the CLI prints the last report of each agent).
 public struct RCIStepReport: Sendable, Equatable {
     public var iteration: Int
+    /// max_m |λ_nm^{k+1} − λ_nm^k| (€/MWh).
     public var maxPriceChange: Double
+    /// max_m |P_nm^{k+1} − P_nm^k| (MW).
     public var maxTradeChange: Double
+    /// max_m |P_nm + P_mn| (MW) when the agent knows it (ADMM derives it exactly); nil for RCI,
+    /// whose agents learn only the verdict of the (possibly blinded) reciprocity test.
+    public var maxReciprocity: Double?
     /// nil when the reciprocity test was not run this iteration.
     public var reciprocityHolds: Bool?
     public var converged: Bool

@@ -1,54 +1,81 @@
-/// Runs every agent of a case in one process, exchanging plaintext shares (or, with an
-/// `RCIPaillierExchange`, ciphertexts) exactly as the network protocol does, in the same
-/// order. Used by tests (differential against the networked run) and benchmarks.
-///
-/// Guarantees: deterministic for a given case, parameters and options; the stop rule is the
-/// protocol's — the run ends at the first iteration whose incoming flags are all true.
-public struct RCIInProcessRun {
-    public var agents: [RCIAgent]
-    private let shareIndex: [[Int]]  // shareIndex[n][i] = position of agent n in partner i's list
-    private let agentIndex: [String: Int]
+import GridClearCore
+import Privacy
 
-    public init(case c: RCICase, parameters: RCIParameters, perturbation: RCIPerturbationOption? = nil) throws {
-        var list: [RCIAgent] = []
+/// Runs the platform and every agent of a case in one process: the same state machines as
+/// the socket nodes (`RCIAgentMachine`, `RCIPlatformMachine`), with a FIFO queue instead of
+/// sockets. Used by `rci solve`, tests (differential against the multi-process run) and
+/// benchmarks.
+///
+/// Guarantees: deterministic for a given case, parameters, options and seed; with the same
+/// `seed` a multi-process `rci run` computes bit-identical trades and prices, because both
+/// drive the same machines with the same per-agent generators (`RCISeeds`) and each
+/// machine's result does not depend on the interleaving of deliveries.
+public struct RCIInProcessRun {
+    public let `case`: RCICase
+    public let parameters: RCIParameters
+    /// The agents' machines in case order.
+    public private(set) var agents: [RCIAgentMachine] = []
+    private let index: [String: Int]
+    private var platform: RCIPlatformMachine
+    private var results: [String: RCIAgentResult] = [:]
+    public private(set) var summary: RCIPlatformSummary?
+
+    /// `encryption`: the platform's Paillier key and whether agents mask Enc(λ) (nil = plaintext).
+    public init(case c: RCICase, parameters: RCIParameters, perturbation: RCIPerturbationOption? = nil,
+                encryption: (key: PaillierPrivateKey, masking: Bool)? = nil, seed: UInt64 = 0) throws {
+        self.case = c
+        self.parameters = try parameters.validated()
+        platform = try RCIPlatformMachine(agentCount: c.agents.count, parameters: parameters,
+                                          cipher: encryption.map { RCIPlatformCipher(privateKey: $0.key) }, masking: encryption?.masking ?? false)
         for spec in c.agents {
-            let p = try perturbation.map { try RCIStepPerturbation(spread: $0.spread, rng: .derived(seed: $0.seed, label: spec.id)) }
-            list.append(try RCIAgent(spec: spec, partners: try c.partners(of: spec.id), parameters: parameters, perturbation: p))
+            let p = try perturbation.map { try RCIStepPerturbation(spread: $0.spread, rng: RCISeeds.perturbation($0.seed, spec.id)) }
+            agents.append(try RCIAgentMachine(spec: spec, address: "inproc:\(spec.id)", perturbation: p, rng: RCISeeds.agent(seed, spec.id)))
         }
-        agents = list
-        let index = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1.spec.id, $0) })
-        agentIndex = index
-        shareIndex = list.map { me in me.partners.map { pid in list[index[pid]!].partners.firstIndex(of: me.spec.id)! } }
+        index = Dictionary(uniqueKeysWithValues: c.agents.enumerated().map { ($1.id, $0) })
     }
 
-    /// Runs to the global stop or `maxIterations`, evaluating updates with `exchange` when given
-    /// (nil = plaintext). `observe` sees every agent's step report.
-    public mutating func run(exchange: RCIPaillierExchange? = nil,
-                             observe: ((String, RCIStepReport) -> Void)? = nil) throws -> RCIOutcome {
-        let maxIterations = agents[0].parameters.maxIterations
-        var converged = false
-        while agents[0].iteration < maxIterations {
-            if agents.allSatisfy(\.converged) { converged = true; break }
-            let shares = try agents.map { try $0.shares() }
-            for n in agents.indices {
-                let plans = try agents[n].plans()
-                let incoming = agents[n].partners.indices.map { i in
-                    shares[agentIndex[agents[n].partners[i]]!][shareIndex[n][i]]
-                }
-                var lambdas: [Int64] = []
-                var verdict: Bool? = nil
-                let tests = agents[n].wantsReciprocityTest ? try agents[n].reciprocityTests() : nil
-                if let exchange {
-                    (lambdas, verdict) = try exchange.roundTrip(plans: plans, incoming: incoming, tests: tests)
-                } else {
-                    lambdas = try zip(plans, incoming).map { try $0.evaluate(partnerLambda: $1.lambda, partnerPower: $1.power) }
-                    verdict = tests.map { zip($0, incoming).allSatisfy { $0.holds(partnerPower: $1.power) } }
-                }
-                let report = try agents[n].advance(newLambdas: lambdas, reciprocityHolds: verdict)
-                observe?(agents[n].spec.id, report)
+    /// The agents' final results (after `run`), by id.
+    public var agentResults: [String: RCIAgentResult] { results }
+
+    /// Runs to the platform's stop and the end of the result proofs. `observe` sees every
+    /// delivered message (sender, receiver, message).
+    public mutating func run(observe: ((RCIParty, RCIParty, RCIMessage) -> Void)? = nil) throws -> RCIOutcome {
+        var queue: [(from: RCIParty, to: RCIParty, message: RCIMessage)] = []
+        var head = 0
+        func post(_ from: RCIParty, _ envelopes: [RCIEnvelope]) { for e in envelopes { queue.append((from, e.to, e.message)) } }
+        for spec in `case`.agents { post(.agent(spec.id), try deliver(spec.id, .start)) }
+        while head < queue.count {
+            let (from, to, message) = queue[head]
+            head += 1
+            if head > 4096 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            observe?(from, to, message)
+            switch to {
+            case .platform:
+                let ready = try platform.step(.received(from: from, message))
+                post(.platform, ready.messages)
+                if let s = ready.summary { summary = s }
+            case .agent(let id):
+                post(.agent(id), try deliver(id, .received(from: from, message)))
             }
         }
-        return RCIOutcome(agents: agents.map(\.outcome), converged: converged, iterations: agents[0].iteration)
+        guard let summary, results.count == `case`.agents.count else {
+            throw RCIError.protocolViolation("the in-process run ended without a result (a machine stalled)")
+        }
+        return RCIOutcome(agents: `case`.agents.compactMap { results[$0.id]?.outcome }, converged: summary.converged,
+                          iterations: summary.iterations)
+    }
+
+    /// Steps agent `id`, answering its connection requests at once (no transport to set up).
+    private mutating func deliver(_ id: String, _ input: RCIInput) throws -> [RCIEnvelope] {
+        guard let i = index[id] else { throw RCIError.protocolViolation("message for unknown agent \(id)") }
+        var ready = try agents[i].step(input)
+        var out = ready.messages
+        if ready.connect != nil {
+            ready = try agents[i].step(.partnersConnected)
+            out += ready.messages
+        }
+        if let r = ready.result { results[id] = r }
+        return out
     }
 }
 

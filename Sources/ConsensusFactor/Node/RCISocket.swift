@@ -1,6 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #endif
+import GridClearSystem
 
 /// Where a party listens: `unix:/path/to.sock` or `tcp:HOST:PORT` (IPv4 literal, port 0 = any).
 public enum RCIAddress: Equatable, Sendable, CustomStringConvertible {
@@ -28,14 +29,12 @@ public enum RCIAddress: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Calls a syscall, retrying on EINTR; throws `RCIError.io` naming `what` on failure.
+/// A system call through `Syscall.retrying` (EINTR retried), its failure as `RCIError.io`
+/// naming what the socket was doing.
 @discardableResult
-func retryingEINTR(_ what: @autoclosure () -> String, _ call: () -> Int) throws -> Int {
-    while true {
-        let r = call()
-        if r >= 0 { return r }
-        if errno == EINTR { continue }
-        throw RCIError.io("\(what()): \(String(cString: strerror(errno)))")
+func socketCall<T: FixedWidthInteger>(_ what: @autoclosure () -> String, _ call: () -> T) throws -> T {
+    do { return try Syscall.retrying("socket", "", call) } catch let e as SystemError {
+        throw RCIError.io("\(what()): \(String(cString: strerror(e.errno)))")
     }
 }
 
@@ -63,8 +62,8 @@ public final class RCISocket {
             guard fd >= 0 else { throw RCIError.io("socket(AF_UNIX): \(String(cString: strerror(errno)))") }
             let s = RCISocket(fd: fd, peer: address.description, timeoutMilliseconds: timeoutMilliseconds)
             unlink(path)
-            try withUnixAddress(path) { sa, len in try retryingEINTR("bind \(address)") { Int(bind(fd, sa, len)) } }
-            try retryingEINTR("listen \(address)") { Int(Glibc.listen(fd, 128)) }
+            try withUnixAddress(path) { sa, len in try socketCall("bind \(address)") { bind(fd, sa, len) } }
+            try socketCall("listen \(address)") { Glibc.listen(fd, 128) }
             return (s, address)
         case .tcp(let host, let port):
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -72,8 +71,8 @@ public final class RCISocket {
             let s = RCISocket(fd: fd, peer: address.description, timeoutMilliseconds: timeoutMilliseconds)
             var one: Int32 = 1
             _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-            try withInetAddress(host, port) { sa, len in try retryingEINTR("bind \(address)") { Int(bind(fd, sa, len)) } }
-            try retryingEINTR("listen \(address)") { Int(Glibc.listen(fd, 128)) }
+            try withInetAddress(host, port) { sa, len in try socketCall("bind \(address)") { bind(fd, sa, len) } }
+            try socketCall("listen \(address)") { Glibc.listen(fd, 128) }
             var sin = sockaddr_in(), len = socklen_t(MemoryLayout<sockaddr_in>.size)
             _ = withUnsafeMutablePointer(to: &sin) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
             return (s, .tcp(host: host, port: UInt16(bigEndian: sin.sin_port)))
@@ -83,8 +82,8 @@ public final class RCISocket {
     /// Accepts one connection, waiting at most the timeout.
     public func accept() throws -> RCISocket {
         try waitReadable("accepting on \(peer)")
-        let c = try retryingEINTR("accept on \(peer)") { Int(Glibc.accept(fd, nil, nil)) }
-        return RCISocket(fd: Int32(c), peer: "\(peer) (accepted)", timeoutMilliseconds: timeoutMilliseconds)
+        let c = try socketCall("accept on \(peer)") { Glibc.accept(fd, nil, nil) }
+        return RCISocket(fd: c, peer: "\(peer) (accepted)", timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// Connects, retrying refused/missing endpoints every 20 ms up to `attempts` times.
@@ -98,9 +97,9 @@ public final class RCISocket {
             do {
                 switch address {
                 case .unix(let path):
-                    try withUnixAddress(path) { sa, len in try retryingEINTR("connect \(address)") { Int(Glibc.connect(fd, sa, len)) } }
+                    try withUnixAddress(path) { sa, len in try socketCall("connect \(address)") { Glibc.connect(fd, sa, len) } }
                 case .tcp(let host, let port):
-                    try withInetAddress(host, port) { sa, len in try retryingEINTR("connect \(address)") { Int(Glibc.connect(fd, sa, len)) } }
+                    try withInetAddress(host, port) { sa, len in try socketCall("connect \(address)") { Glibc.connect(fd, sa, len) } }
                 }
                 return s
             } catch {
@@ -118,7 +117,7 @@ public final class RCISocket {
         var sent = 0
         while sent < bytes.count {
             let n = try bytes.withUnsafeBytes { buf in
-                try retryingEINTR("sending to \(peer)") { Glibc.send(fd, buf.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+                try socketCall("sending to \(peer)") { Glibc.send(fd, buf.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
             }
             sent += n
         }
@@ -139,7 +138,7 @@ public final class RCISocket {
         while got < n {
             try waitReadable("reading from \(peer)")
             let r = try out.withUnsafeMutableBytes { buf in
-                try retryingEINTR("reading from \(peer)") { Glibc.recv(fd, buf.baseAddress! + got, n - got, 0) }
+                try socketCall("reading from \(peer)") { Glibc.recv(fd, buf.baseAddress! + got, n - got, 0) }
             }
             if r == 0 { throw RCIError.peerFailed("connection closed by \(peer) (the process exited or crashed)") }
             got += r
@@ -147,9 +146,23 @@ public final class RCISocket {
         return out
     }
 
+    /// Waits until one of `sockets` has data (or its peer closed) and returns its index;
+    /// throws `RCIError.timeout` after `timeoutMilliseconds` of silence from all of them.
+    public static func waitAny(_ sockets: [RCISocket], timeoutMilliseconds: Int32) throws -> Int {
+        var fds = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        let n = try fds.withUnsafeMutableBufferPointer { buf in
+            try socketCall("waiting for messages") { poll(buf.baseAddress, nfds_t(buf.count), timeoutMilliseconds) }
+        }
+        if n == 0 {
+            throw RCIError.timeout("no message from \(sockets.map(\.peer).joined(separator: ", ")) for \(timeoutMilliseconds) ms")
+        }
+        guard let i = fds.firstIndex(where: { $0.revents != 0 }) else { throw RCIError.io("poll reported no ready socket") }
+        return i
+    }
+
     private func waitReadable(_ what: String) throws {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let r = try retryingEINTR(what) { Int(poll(&p, 1, timeoutMilliseconds)) }
+        let r = try socketCall(what) { poll(&p, 1, timeoutMilliseconds) }
         if r == 0 { throw RCIError.timeout("\(what) after \(timeoutMilliseconds) ms") }
     }
 }

@@ -1,23 +1,12 @@
+import GridClearCore
+
 /// Renders transcript entries as one JSON object per line (the CLI appends them to a file):
 /// `{"receiver":…,"sender":…,"kind":…,"fields":{…}}` where plaintext numbers appear as numbers
 /// and byte strings as `{"bytes":N,"hex":"…"}` — exactly what the receiver got.
 extension RCITranscriptEntry {
     public var jsonLine: String {
-        func q(_ s: String) -> String {
-            var out = "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where ch.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(ch.value, radix: 16).count) + String(ch.value, radix: 16)
-                default: out.unicodeScalars.append(ch)
-                }
-            }
-            return out + "\""
-        }
-        func hex(_ b: [UInt8]) -> String {
-            "{\"bytes\":\(b.count),\"hex\":\"" + b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\"}"
-        }
+        let q = CanonicalText.jsonString
+        func hex(_ b: [UInt8]) -> String { "{\"bytes\":\(b.count),\"hex\":\"" + Hex.encode(b) + "\"}" }
         func list(_ xs: [[UInt8]]) -> String { "[" + xs.map(hex).joined(separator: ",") + "]" }
         let fields: String
         switch message {

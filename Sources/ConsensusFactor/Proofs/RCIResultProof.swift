@@ -1,3 +1,4 @@
+import GridClearCore
 import Privacy
 
 /// Result proofs after convergence (seed 000 claim 6; SPEC §5), on Pedersen commitments over
@@ -73,22 +74,24 @@ public enum RCIResultProof {
         }
 
         public var bytes: [UInt8] {
-            var w = RCIByteWriter()
-            w.string(agent); w.u32(UInt32(commitments.count))
-            for c in commitments { w.string(c.partner); w.blob(c.commitment.bytes) }
+            var w = ByteWriter()
+            w.text(agent); w.u32(UInt32(commitments.count))
+            for c in commitments { w.text(c.partner); w.blob(c.commitment.bytes) }
             w.blob(lower.bytes); w.blob(upper.bytes); w.blob(lowProof.bytes); w.blob(highProof.bytes)
             return w.bytes
         }
 
         public init(bytes: [UInt8]) throws {
-            var r = RCIByteReader(bytes, what: "result proof bundle")
-            agent = try r.string()
-            let n = Int(try r.u32())
-            guard n <= 100_000 else { throw RCIError.protocolViolation("bundle with \(n) commitments") }
-            commitments = try (0..<n).map { _ in (partner: try r.string(), commitment: try PedersenCommitment(bytes: try r.blob())) }
-            lower = try PedersenCommitment(bytes: try r.blob()); upper = try PedersenCommitment(bytes: try r.blob())
-            lowProof = try RangeProof(bytes: try r.blob()); highProof = try RangeProof(bytes: try r.blob())
-            try r.finish()
+            var r = ByteReader(bytes, cap: 1 << 20)
+            do {
+                agent = try r.text(max: 1 << 16)
+                let n = Int(try r.u32())
+                guard n <= 100_000 else { throw RCIError.protocolViolation("bundle with \(n) commitments") }
+                commitments = try (0..<n).map { _ in (partner: try r.text(max: 1 << 16), commitment: try PedersenCommitment(bytes: try r.blob())) }
+                lower = try PedersenCommitment(bytes: try r.blob()); upper = try PedersenCommitment(bytes: try r.blob())
+                lowProof = try RangeProof(bytes: try r.blob()); highProof = try RangeProof(bytes: try r.blob())
+                try r.finish()
+            } catch let e as DecodeError { throw RCIError.decoding("result proof bundle", e) }
             guard !commitments.isEmpty else { throw RCIError.protocolViolation("bundle without commitments") }
         }
 
@@ -101,11 +104,13 @@ public enum RCIResultProof {
 
     /// The settlement a generator sends one consumer: s (kW) and the blinding r.
     public static func encodeSettlement(kW: Int64, blinding: Scalar) -> [UInt8] {
-        var w = RCIByteWriter(); w.i64(kW); w.blob(blinding.bytes); return w.bytes
+        var w = ByteWriter(); w.i64(kW); w.blob(blinding.bytes); return w.bytes
     }
     public static func decodeSettlement(_ b: [UInt8]) throws -> PedersenOpening {
-        var r = RCIByteReader(b, what: "settlement")
-        let v = try r.i64(); let s = try Scalar(canonical: try r.blob()); try r.finish()
-        return PedersenOpening(value: v, blinding: s)
+        var r = ByteReader(b, cap: 64)
+        do {
+            let v = try r.i64(); let s = try Scalar(canonical: try r.blob()); try r.finish()
+            return PedersenOpening(value: v, blinding: s)
+        } catch let e as DecodeError { throw RCIError.decoding("settlement", e) }
     }
 }

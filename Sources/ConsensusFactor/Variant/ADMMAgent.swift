@@ -1,34 +1,121 @@
-/// The consensus-ADMM variant for the same peer-to-peer problem (second algorithm; plaintext,
-/// in-process). Per iteration, agent n with partners m:
+/// The consensus-ADMM agent for the same peer-to-peer problem, in the same share/plan/advance
+/// shape as `RCIAgent` so that it runs under the same protocol machine, encryption,
+/// transport, flags and result proofs. Per iteration, agent n with partners m:
 ///
-///     P_n·^{k+1} = argmin f_n(Σ_m P_nm) + Σ_m ρ/2 (P_nm − t_nm)²,  t_nm = (P_nm^k − P_mn^k)/2 + λ_nm^k/ρ,
+///     P_n·^{k+1} = argmin f_n(Σ_m P_nm) + Σ_m ρ/2 (P_nm − t_nm)²,  t_nm = (P_nm^k − P_mn^k)/2 + (λ_nm^k − γ_nm)/ρ,
 ///                  s.t. P_min ≤ Σ_m P_nm ≤ P_max and the role's sign on each P_nm
 ///     λ_nm^{k+1} = λ_nm^k − ρ/2 (P_nm^{k+1} + P_mn^{k+1})
 ///
 /// The local problem is solved exactly: with g the agent's marginal value, P_nm(g) =
 /// proj(t_nm − g/ρ) and g solves Σ_m P_nm(g) = clip((g − b)/a, P_min, P_max) (bisection; left
-/// side non-increasing, right side non-decreasing). Uses the same share shape as RCI (λ, P).
-public struct ADMMAgent: Sendable {
+/// side non-increasing, right side non-decreasing).
+///
+/// Mapping onto the protocol: the share carries P_nm^{k+1} (λ is not needed by the partner);
+/// the plan is λ_nm^{k+1}·R = (λ_nm^k·R − c·P_nm^{k+1}·V) − c·(P_mn^{k+1}·V) with c = ρ/2 at
+/// coefficient scale, exactly the shape of RCI's update, so it is evaluated on Paillier
+/// ciphertexts the same way. From λ^{k+1} the agent recovers P_mn^{k+1} exactly (as it could
+/// in plaintext ADMM), hence its stop condition is local and exact: primal residual
+/// max|P_nm + P_mn| ≤ `thresholds.reciprocity` and dual residual max|ΔP_nm| ≤
+/// `thresholds.tradeChange`. The outcome is the last exchanged trades (the ones the
+/// residuals were measured on), not the next local solution.
+public struct ADMMAgent: RCIConsensusCore {
     public let spec: RCIAgentSpec
     public let partners: [String]
-    public let rho: Double
-    public private(set) var lambdas: [Double]
-    public private(set) var trades: [Double]
+    public let parameters: RCIParameters
+    public var rho: Double { parameters.rho }
+    /// ρ/2 at coefficient scale.
+    private let halfRho: Int64
     public private(set) var iteration = 0
+    /// λ_nm at result scale.
+    public private(set) var lambdas: [Int64]
+    /// The last exchanged P_nm (MW).
+    public private(set) var trades: [Double]
+    /// The partners' last P_mn (MW), recovered from λ.
+    public private(set) var partnerTrades: [Double]
+    /// The next local solution, sent in the next shares.
+    private var next: [Double]
+    public private(set) var converged = false
+    public private(set) var lastReport: RCIStepReport?
+    public var sharesPrice: Bool { false }
+    public var wantsReciprocityTest: Bool { false }
+    private let gammas: [Double]
 
-    public init(spec: RCIAgentSpec, partners: [String], rho: Double, initialPrice: Double = 0) throws {
+    public init(spec: RCIAgentSpec, partners: [String], parameters: RCIParameters) throws {
         self.spec = try spec.validated()
-        guard rho.isFinite, rho > 0 else { throw RCIError.outOfRange("rho", rho) }
-        self.partners = partners; self.rho = rho
-        lambdas = Array(repeating: initialPrice, count: partners.count)
+        self.parameters = try parameters.validated()
+        guard !partners.isEmpty, Set(partners).count == partners.count else {
+            throw RCIError.protocolViolation("agent \(spec.id) needs a non-empty list of distinct partners")
+        }
+        self.partners = partners
+        halfRho = try RCIFixedPoint.coefficient(parameters.rho / 2, "rho / 2")
+        guard halfRho > 0 else { throw RCIError.outOfRange("rho", parameters.rho) }
+        let l0 = try RCIFixedPoint.value(parameters.initialPrice, "initial price") * RCIFixedPoint.coefficientScale
+        lambdas = Array(repeating: l0, count: partners.count)
         trades = Array(repeating: 0, count: partners.count)
+        partnerTrades = trades
+        gammas = partners.map { spec.gamma[$0] ?? 0 }
+        next = trades
+        next = solveLocal()
     }
 
-    public var netPower: Double { trades.reduce(0, +) }
+    public func shares() throws -> [RCIShare] {
+        try partners.indices.map { i in
+            RCIShare(iteration: iteration, lambda: RCIFixedPoint.resultToValue(lambdas[i]),
+                     power: try RCIFixedPoint.value(next[i], "trade \(spec.id)→\(partners[i])"), converged: converged)
+        }
+    }
 
-    /// Local step with the partners' current trades P_mn (partner order); returns P_nm^{k+1}.
-    public mutating func solveLocal(partnerTrades: [Double]) -> [Double] {
-        let t = partners.indices.map { (trades[$0] - partnerTrades[$0]) / 2 + (lambdas[$0] - (spec.gamma[partners[$0]] ?? 0)) / rho }
+    public mutating func plans() throws -> [RCIUpdatePlan] {
+        try partners.indices.map { i in
+            let p = try RCIFixedPoint.value(next[i], "trade \(spec.id)→\(partners[i])")
+            let (x, o1) = halfRho.multipliedReportingOverflow(by: p)
+            let (c, o2) = lambdas[i].subtractingReportingOverflow(x)
+            guard !(o1 || o2) else { throw RCIError.arithmeticOverflow("ADMM update plan of \(spec.id)") }
+            return RCIUpdatePlan(constant: c, lambdaCoefficient: 0, powerCoefficient: -halfRho)
+        }
+    }
+
+    public func reciprocityTests() throws -> [RCIReciprocityTest] { [] }
+
+    @discardableResult
+    public mutating func advance(newLambdas: [Int64], reciprocityHolds: Bool?) throws -> RCIStepReport {
+        guard newLambdas.count == partners.count else {
+            throw RCIError.protocolViolation("agent \(spec.id) got \(newLambdas.count) prices for \(partners.count) partners")
+        }
+        let v = Double(RCIFixedPoint.valueScale)
+        var primal = 0.0, dual = 0.0, priceChange = 0.0
+        var recovered = partnerTrades
+        for i in partners.indices {
+            let own = try RCIFixedPoint.value(next[i], "trade \(spec.id)→\(partners[i])")
+            let constant = lambdas[i] - halfRho * own
+            let (diff, o) = constant.subtractingReportingOverflow(newLambdas[i])
+            guard !o, diff % halfRho == 0 else {
+                throw RCIError.protocolViolation("ADMM price for \(spec.id)→\(partners[i]) is not an update of its own plan")
+            }
+            let theirs = diff / halfRho
+            guard abs(theirs) <= 100_000_000_000 else { throw RCIError.outOfRange("trade \(partners[i])→\(spec.id)", Double(theirs) / v) }
+            recovered[i] = Double(theirs) / v
+            primal = max(primal, Double((own + theirs).magnitude) / v)
+            dual = max(dual, abs(next[i] - trades[i]))
+            priceChange = max(priceChange, abs(RCIFixedPoint.fromResult(newLambdas[i]) - RCIFixedPoint.fromResult(lambdas[i])))
+        }
+        trades = next
+        partnerTrades = recovered
+        lambdas = newLambdas
+        let t = parameters.thresholds
+        converged = primal <= t.reciprocity && dual <= t.tradeChange
+        iteration += 1
+        next = solveLocal()
+        let report = RCIStepReport(iteration: iteration - 1, maxPriceChange: priceChange, maxTradeChange: dual,
+                                   maxReciprocity: primal, reciprocityHolds: nil, converged: converged)
+        lastReport = report
+        return report
+    }
+
+    /// The exact local minimiser for the current λ, own and partner trades.
+    private func solveLocal() -> [Double] {
+        let rho = parameters.rho, spec = spec
+        let t = partners.indices.map { (trades[$0] - partnerTrades[$0]) / 2 + (RCIFixedPoint.fromResult(lambdas[$0]) - gammas[$0]) / rho }
         func project(_ x: Double) -> Double { spec.role == .generator ? max(0, x) : min(0, x) }
         func supply(_ g: Double) -> Double { t.reduce(0) { $0 + project($1 - g / rho) } }
         func demand(_ g: Double) -> Double { min(max((g - spec.b) / spec.a, spec.pMin), spec.pMax) }
@@ -38,55 +125,12 @@ public struct ADMMAgent: Sendable {
             if supply(mid) > demand(mid) { lo = mid } else { hi = mid }
         }
         let g = (lo + hi) / 2
-        trades = t.map { project($0 - g / rho) }
-        return trades
-    }
-
-    /// Dual step with the partners' new trades.
-    public mutating func updatePrices(partnerTrades: [Double]) {
-        for i in partners.indices { lambdas[i] -= rho / 2 * (trades[i] + partnerTrades[i]) }
-        iteration += 1
+        return t.map { project($0 - g / rho) }
     }
 
     public var outcome: RCIAgentOutcome {
         RCIAgentOutcome(id: spec.id, role: spec.role, netPower: netPower, iterations: iteration,
-                        trades: partners.indices.map { RCITradeView(partner: partners[$0], power: trades[$0], price: lambdas[$0]) })
-    }
-}
-
-/// Runs every ADMM agent in one process until the primal residual max|P_nm + P_mn| and the
-/// dual residual max|ΔP_nm| fall below `tolerance` (MW), or `maxIterations`.
-public struct ADMMInProcessRun {
-    public var agents: [ADMMAgent]
-    private let index: [String: Int]
-    private let back: [[Int]]
-
-    public init(case c: RCICase, rho: Double = 1, initialPrice: Double = 0) throws {
-        agents = try c.agents.map { try ADMMAgent(spec: $0, partners: try c.partners(of: $0.id), rho: rho, initialPrice: initialPrice) }
-        let idx = Dictionary(uniqueKeysWithValues: agents.enumerated().map { ($1.spec.id, $0) })
-        index = idx
-        let list = agents
-        back = list.map { me in me.partners.map { list[idx[$0]!].partners.firstIndex(of: me.spec.id)! } }
-    }
-
-    private func partnerTrades(_ n: Int, _ all: [[Double]]) -> [Double] {
-        agents[n].partners.indices.map { all[index[agents[n].partners[$0]]!][back[n][$0]] }
-    }
-
-    public mutating func run(tolerance: Double = 1e-3, maxIterations: Int = 100_000) -> RCIOutcome {
-        var converged = false
-        while agents[0].iteration < maxIterations {
-            let before = agents.map(\.trades)
-            for n in agents.indices { _ = agents[n].solveLocal(partnerTrades: partnerTrades(n, before)) }
-            let after = agents.map(\.trades)
-            for n in agents.indices { agents[n].updatePrices(partnerTrades: partnerTrades(n, after)) }
-            var primal = 0.0, dual = 0.0
-            for n in agents.indices {
-                for (i, p) in partnerTrades(n, after).enumerated() { primal = max(primal, abs(after[n][i] + p)) }
-                for (x, y) in zip(after[n], before[n]) { dual = max(dual, abs(x - y)) }
-            }
-            if primal <= tolerance && dual <= tolerance { converged = true; break }
-        }
-        return RCIOutcome(agents: agents.map(\.outcome), converged: converged, iterations: agents[0].iteration)
+                        trades: partners.indices.map { RCITradeView(partner: partners[$0], power: trades[$0],
+                                                                    price: RCIFixedPoint.fromResult(lambdas[$0])) })
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import GridClearCore
 
 /// Every message of the RCI protocol. Frames on the wire (see `RCIFrame`):
 ///
@@ -72,18 +72,17 @@ public struct RCIResultProofMessage: Equatable, Sendable {
 }
 
 extension RCIMessage {
-    func encodeBody() throws -> [UInt8] {
-        var w = RCIByteWriter()
+    func encodeBody(into w: inout ByteWriter) {
         switch self {
         case .hello(let id, let role, let address):
-            w.string(id); w.string(role.rawValue); w.string(address)
+            w.text(id); w.text(role.rawValue); w.text(address)
         case .partnerHello(let id):
-            w.string(id)
+            w.text(id)
         case .setup(let s):
-            w.blob(Array(try JSONEncoder().encode(s.parameters)))
+            s.parameters.encode(into: &w)
             w.bool(s.encrypted); w.bool(s.masking); w.blob(s.publicKey)
             w.u32(UInt32(s.roster.count))
-            for (e, a) in zip(s.roster, s.addresses) { w.string(e.id); w.string(e.role.rawValue); w.string(a) }
+            for (e, a) in zip(s.roster, s.addresses) { w.text(e.id); w.text(e.role.rawValue); w.text(a) }
         case .share(let s):
             w.i64(Int64(s.iteration)); w.i64(s.lambda); w.i64(s.power); w.bool(s.converged)
         case .encryptedShare(let s):
@@ -95,91 +94,81 @@ extension RCIMessage {
         case .reply(let k, let stop, let values, let verdict):
             w.i64(Int64(k)); w.bool(stop)
             w.u32(UInt32(values.count)); values.forEach { w.i128($0) }
-            w.u8(verdict == nil ? 2 : (verdict! ? 1 : 0))
+            w.u8(verdict.map { $0 ? 1 : 0 } ?? 2)
         case .resultProof(let p):
-            w.string(p.from); w.blob(p.payload)
+            w.text(p.from); w.blob(p.payload)
         case .verification(let id, let ok, let bad):
-            w.string(id)
-            w.u32(UInt32(ok.count)); ok.forEach { w.string($0) }
-            w.u32(UInt32(bad.count)); bad.forEach { w.string($0) }
+            w.text(id)
+            w.u32(UInt32(ok.count)); ok.forEach { w.text($0) }
+            w.u32(UInt32(bad.count)); bad.forEach { w.text($0) }
         case .abort(let reason):
-            w.string(reason)
+            w.text(reason)
         }
-        return w.bytes
     }
 
+    /// Decodes one message body; every malformed input is an `RCIError.protocolViolation`
+    /// naming the message type and the offset (never a trap).
     static func decode(type: UInt8, body: [UInt8]) throws -> RCIMessage {
-        var r = RCIByteReader(body, what: "RCI message type \(type)")
+        var r = ByteReader(body, cap: 4 << 20)
+        do {
+            let m = try decode(type: type, &r)
+            try r.finish()
+            return m
+        } catch let e as DecodeError {
+            throw RCIError.decoding("RCI message type \(type)", e)
+        }
+    }
+
+    private static func decode(type: UInt8, _ r: inout ByteReader) throws -> RCIMessage {
+        func text() throws -> String { try r.text(max: 1 << 16) }
         func role() throws -> RCIRole {
-            guard let x = RCIRole(rawValue: try r.string()) else { throw RCIError.protocolViolation("unknown role") }
+            guard let x = RCIRole(rawValue: try text()) else { throw RCIError.protocolViolation("unknown role") }
             return x
         }
         func count(_ max: Int = 100_000) throws -> Int {
             let n = Int(try r.u32())
-            guard n <= max else { throw RCIError.protocolViolation("list of \(n) entries") }
+            guard n <= max else { throw RCIError.protocolViolation("list of \(n) entries in message type \(type)") }
             return n
         }
-        let m: RCIMessage
+        func iteration() throws -> Int {
+            let k = try r.i64()
+            guard k >= 0, k <= 100_000_000 else { throw RCIError.protocolViolation("iteration \(k) out of range") }
+            return Int(k)
+        }
         switch type {
-        case 1: m = .hello(id: try r.string(), role: try role(), address: try r.string())
-        case 2: m = .partnerHello(id: try r.string())
+        case 1: return .hello(id: try text(), role: try role(), address: try text())
+        case 2: return .partnerHello(id: try text())
         case 3:
-            let params = try JSONDecoder().decode(RCIParameters.self, from: Data(try r.blob()))
-            let enc = try r.bool(), mask = try r.bool(), key = try r.blob()
+            let params = try RCIParameters.decode(from: &r)
+            let enc = try r.bool(), mask = try r.bool(), key = try r.blob(max: 1 << 16)
             var roster: [RCIRosterEntry] = [], addresses: [String] = []
             for _ in 0..<(try count()) {
-                roster.append(RCIRosterEntry(id: try r.string(), role: try role())); addresses.append(try r.string())
+                roster.append(RCIRosterEntry(id: try text(), role: try role())); addresses.append(try text())
             }
-            m = .setup(RCISetup(parameters: params, encrypted: enc, masking: mask, publicKey: key, roster: roster, addresses: addresses))
-        case 4: m = .share(RCIShare(iteration: Int(try r.i64()), lambda: try r.i64(), power: try r.i64(), converged: try r.bool()))
-        case 5: m = .encryptedShare(RCIEncryptedShare(iteration: Int(try r.i64()), lambda: try r.blob(), power: try r.blob(), converged: try r.bool()))
+            return .setup(RCISetup(parameters: params, encrypted: enc, masking: mask, publicKey: key, roster: roster, addresses: addresses))
+        case 4: return .share(RCIShare(iteration: try iteration(), lambda: try r.i64(), power: try r.i64(), converged: try r.bool()))
+        case 5:
+            return .encryptedShare(RCIEncryptedShare(iteration: try iteration(), lambda: try r.blob(max: 1 << 16),
+                                                     power: try r.blob(max: 1 << 16), converged: try r.bool()))
         case 6:
-            let k = Int(try r.i64()), c = try r.bool(), wants = try r.bool()
-            let l = try (0..<(try count())).map { _ in try r.blob() }
-            let t = try (0..<(try count())).map { _ in try r.blob() }
-            m = .request(iteration: k, converged: c, lambdas: l, tests: t, wantsTest: wants)
+            let k = try iteration(), c = try r.bool(), wants = try r.bool()
+            let l = try (0..<(try count())).map { _ in try r.blob(max: 1 << 16) }
+            let t = try (0..<(try count())).map { _ in try r.blob(max: 1 << 16) }
+            return .request(iteration: k, converged: c, lambdas: l, tests: t, wantsTest: wants)
         case 7:
-            let k = Int(try r.i64()), stop = try r.bool()
+            let k = try iteration(), stop = try r.bool()
             let v = try (0..<(try count())).map { _ in try r.i128() }
             let code = try r.u8()
-            guard code <= 2 else { throw RCIError.protocolViolation("bad verdict code") }
-            m = .reply(iteration: k, stop: stop, values: v, verdict: code == 2 ? nil : code == 1)
-        case 8: m = .resultProof(RCIResultProofMessage(from: try r.string(), payload: try r.blob(max: 4 << 20)))
+            guard code <= 2 else { throw RCIError.protocolViolation("bad verdict code \(code)") }
+            return .reply(iteration: k, stop: stop, values: v, verdict: code == 2 ? nil : code == 1)
+        case 8: return .resultProof(RCIResultProofMessage(from: try text(), payload: try r.blob(max: 4 << 20)))
         case 9:
-            let id = try r.string()
-            let ok = try (0..<(try count())).map { _ in try r.string() }
-            let bad = try (0..<(try count())).map { _ in try r.string() }
-            m = .verification(id: id, verified: ok, failed: bad)
-        case 10: m = .abort(try r.string())
+            let id = try text()
+            let ok = try (0..<(try count())).map { _ in try text() }
+            let bad = try (0..<(try count())).map { _ in try text() }
+            return .verification(id: id, verified: ok, failed: bad)
+        case 10: return .abort(try text())
         default: throw RCIError.protocolViolation("unknown message type \(type)")
         }
-        try r.finish()
-        return m
-    }
-}
-
-/// Frame encoding: length-capped, versioned, CRC-checked.
-public enum RCIFrame {
-    public static let version: UInt8 = 1
-    public static let maxLength = 4 << 20 + 16
-
-    public static func encode(_ m: RCIMessage) throws -> [UInt8] {
-        var inner: [UInt8] = [version, m.typeCode]
-        inner += try m.encodeBody()
-        var w = RCIByteWriter()
-        w.u32(UInt32(inner.count + 4))
-        w.bytes += inner
-        w.u32(RCICRC32.checksum(inner))
-        return w.bytes
-    }
-
-    /// Decodes the part after the length prefix.
-    public static func decode(_ frame: [UInt8]) throws -> RCIMessage {
-        guard frame.count >= 6 else { throw RCIError.protocolViolation("frame of \(frame.count) bytes") }
-        let inner = frame[0..<frame.count - 4]
-        let crc = frame[(frame.count - 4)...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard RCICRC32.checksum(inner) == crc else { throw RCIError.protocolViolation("frame checksum mismatch") }
-        guard inner.first == version else { throw RCIError.protocolViolation("frame version \(inner.first!), expected \(version)") }
-        return try RCIMessage.decode(type: inner[inner.startIndex + 1], body: Array(inner.dropFirst(2)))
     }
 }

@@ -28,8 +28,9 @@ public struct ClearAndRecordResult: Sendable {
 ///
 /// Order (SPEC §6, "Outputs and ledger agree"): parse and clear (pure) → if the ledger
 /// already holds the cycle, its recorded inputs must equal these (else
-/// `AppError.recordedWithDifferentInputs`, nothing written) → append the entry, durable on
-/// return → only then publish the outputs, atomically. A crash at any point leaves either
+/// `AppError.recordedWithDifferentInputs`, nothing written; equal: its recorded outputs are
+/// what gets published) → append the entry, durable on return → only then publish the
+/// outputs, atomically. A crash at any point leaves either
 /// no entry and no outputs, or the entry (outputs are published again by the next run), never
 /// outputs without an entry. Bad inputs: `AppError.invalidInputs`, nothing written anywhere.
 public struct CycleService: Sendable {
@@ -66,11 +67,18 @@ public struct CycleService: Sendable {
     public func clearAndRecord(_ files: CycleFiles, options: ClearOptions, openLedger: LedgerOpener?,
                                outputRoot: String?, now: UTCTime) throws(AppError) -> ClearAndRecordResult {
         let cleared = try clear(files, options: options)
-        var record: RecordOutcome?
-        if let openLedger { record = try self.record(cleared, files: files, options: options, in: try Self.open(openLedger), now: now) }
+        var record: RecordOutcome?, recorded: ClearedCycleEntry?
+        if let openLedger { (record, recorded) = try self.recordReturningPrior(cleared, files: files, options: options, in: try Self.open(openLedger), now: now) }
         var published: [String] = []
         if let outputRoot {
-            do { published = try OutputPublisher.publish(cleared, root: outputRoot) } catch {
+            do throws(AppError) {
+                // A cycle the ledger already held is published from its entry: the ledger is the truth.
+                if let recorded {
+                    published = try OutputPublisher.publish(recorded: recorded, root: outputRoot)
+                } else {
+                    published = try OutputPublisher.publish(cleared, root: outputRoot)
+                }
+            } catch {
                 if case .publishFailed(let c, _, let m) = error { throw .publishFailed(cycle: c, height: record?.height, message: m) }
                 throw error
             }
@@ -82,16 +90,23 @@ public struct CycleService: Sendable {
     /// that the ledger holds it from the same inputs.
     public func record(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, in ledger: CycleLedger,
                        now: UTCTime) throws(AppError) -> RecordOutcome {
+        try recordReturningPrior(cleared, files: files, options: options, in: ledger, now: now).0
+    }
+
+    /// `record`, also returning the entry the ledger already held (nil when appended now).
+    func recordReturningPrior(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, in ledger: CycleLedger,
+                              now: UTCTime) throws(AppError) -> (RecordOutcome, ClearedCycleEntry?) {
         let id = cleared.cycleID
         if let h = ledger.recordedHeight(ofCycle: id) {
-            if let prior = try ledger.recordedEntry(ofCycle: id), let d = CycleRecord.firstDifference(recorded: prior, files: files) {
+            let prior = try ledger.recordedEntry(ofCycle: id)
+            if let prior, let d = CycleRecord.firstDifference(recorded: prior, files: files) {
                 throw .recordedWithDifferentInputs(cycle: id, height: h, difference: d)
             }
-            return .alreadyRecorded(height: h)
+            return (.alreadyRecorded(height: h), prior)
         }
         _ = try ledger.commit([.clearedCycle(CycleRecord.entry(cleared, files: files, options: options))], now: now)
         guard let h = ledger.recordedHeight(ofCycle: id) else { throw .notCommitted(cycle: id) }
-        return .appended(height: h)
+        return (.appended(height: h), nil)
     }
 
     /// Calls an opener, keeping its error typed.

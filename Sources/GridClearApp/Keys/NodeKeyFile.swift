@@ -87,7 +87,7 @@ public enum NodeKeyFile {
         guard let s = f.secret else {
             throw KeyFileError("\(name) holds no secret key (no 'ed25519-secret:' line; a .pub file cannot sign); make one with 'gridclear keygen --ed25519 --out PREFIX'")
         }
-        guard let key = NodeKey(secret: s) else { throw KeyFileError("\(name): ed25519-secret is not a valid Ed25519 key") }
+        guard let key = try? NodeKey(secret: s) else { throw KeyFileError("\(name): ed25519-secret is not a valid Ed25519 key") }
         for p in f.publics where p != key.publicKey {
             throw KeyFileError("\(name): the ed25519-public line does not match the secret key (the file was edited); regenerate it")
         }

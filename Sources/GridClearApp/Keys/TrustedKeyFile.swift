@@ -8,7 +8,7 @@ public enum TrustedKeyFile {
     public static func parse(_ text: String, name: String) throws(KeyFileError) -> TrustedKeys {
         let f = try NodeKeyFile.fields(text, name: name)
         var keys = f.publics
-        if let s = f.secret, let k = NodeKey(secret: s), !keys.contains(k.publicKey) { keys.append(k.publicKey) }
+        if let s = f.secret, let k = try? NodeKey(secret: s), !keys.contains(k.publicKey) { keys.append(k.publicKey) }
         guard !keys.isEmpty else { throw KeyFileError("\(name): no Ed25519 public keys found (expected 'ed25519-public: <64 hex digits>' lines)") }
         return TrustedKeys(keys)
     }

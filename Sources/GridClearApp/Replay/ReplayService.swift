@@ -43,6 +43,11 @@ public enum ReplayService {
     public static func replay(_ entry: ClearedCycleEntry, height: UInt64? = nil) throws(AppError) -> ReplayReport {
         let (files, options) = CycleRecord.files(of: entry)
         let again = try CycleService().clear(files, options: options)
+        // The re-cleared result must satisfy every clearing invariant (exact Wh conservation,
+        // limits, money = Wh × ticks), not only equal the recorded bytes.
+        do { try again.result.validate(against: again.inputs) } catch {
+            throw .clearingFailed(cycle: entry.cycleID, message: "replayed result breaks an invariant: \(error.description)")
+        }
         return ReplayReport(entry: entry, height: height, comparisons: [
             ReplayComparison(name: "trades.csv", recorded: entry.tradesCSV, replayed: again.tradesCSV),
             ReplayComparison(name: "summary.json", recorded: entry.summaryJSON, replayed: again.canonicalSummaryJSON),

@@ -1,9 +1,11 @@
-/// A strict RFC 8259 JSON reader over UTF-8 bytes for GridClear's own small documents
-/// (trade proofs, key and cluster files). Numbers stay as their literal text, so decimals
-/// stay exact; objects keep their key order.
+/// A strict RFC 8259 JSON reader over UTF-8 bytes: the one JSON parser GridClear needs
+/// (trade proofs today; market files, cluster files and gateway replies can use it too).
+/// Numbers stay as their literal text, so decimals stay exact; objects keep their key order
+/// and every member remembers where its key starts, for located error messages.
 ///
-/// Guarantees: never traps on any input; nesting is capped at `maxDepth`; an error names the
-/// byte offset where the document stops being JSON.
+/// Guarantees: never traps on any input; nesting is capped at `maxDepth`; a duplicate key is
+/// an error (no silent last-wins); a leading UTF-8 byte-order mark is skipped; an error names
+/// the byte offset, line and column (1-based) where the document stops being JSON.
 public enum JSONReader {
     public static let maxDepth = 64
 
@@ -30,16 +32,22 @@ public enum JSONReader {
     public struct Member: Sendable, Equatable {
         public var key: String
         public var value: Value
+        /// Where the member's key starts (1-based line and column).
+        public var line: Int
+        public var column: Int
     }
 
     public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         public var offset: Int
+        public var line: Int
+        public var column: Int
         public var message: String
-        public var description: String { "byte \(offset): \(message)" }
+        public var description: String { "\(line):\(column): \(message)" }
     }
 
     public static func parse(_ bytes: [UInt8]) throws(Error) -> Value {
         var p = Parser(b: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { p.i = 3; p.lineStart = 3 }
         p.ws()
         let v = try p.value(depth: 0)
         p.ws()
@@ -50,11 +58,20 @@ public enum JSONReader {
     private struct Parser {
         let b: [UInt8]
         var i = 0
+        var line = 1
+        var lineStart = 0
 
-        func fail(_ m: String) -> Error { Error(offset: i, message: m) }
+        var column: Int { i - lineStart + 1 }
+        func fail(_ m: String) -> Error { Error(offset: i, line: line, column: column, message: m) }
 
         mutating func ws() {
-            while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+            while i < b.count {
+                switch b[i] {
+                case 0x20, 0x09, 0x0D: i += 1
+                case 0x0A: i += 1; line += 1; lineStart = i
+                default: return
+                }
+            }
         }
 
         mutating func literal(_ word: String, _ v: Value) throws(Error) -> Value {
@@ -75,11 +92,15 @@ public enum JSONReader {
                 while true {
                     ws()
                     guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+                    let (kl, kc, at) = (line, column, i)
                     let k = try string()
+                    if ms.contains(where: { $0.key == k }) {
+                        throw Error(offset: at, line: kl, column: kc, message: "duplicate key '\(k)'")
+                    }
                     ws()
                     guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
                     i += 1; ws()
-                    ms.append(Member(key: k, value: try value(depth: depth + 1)))
+                    ms.append(Member(key: k, value: try value(depth: depth + 1), line: kl, column: kc))
                     ws()
                     guard i < b.count else { throw fail("unterminated object") }
                     if b[i] == UInt8(ascii: ",") { i += 1; continue }

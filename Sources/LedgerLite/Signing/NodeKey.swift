@@ -9,9 +9,14 @@ public struct NodeKey: @unchecked Sendable {
     /// A fresh key from the system CSPRNG.
     public static func generate() -> NodeKey { NodeKey(key: Curve25519.Signing.PrivateKey()) }
 
-    /// The key with this 32-byte secret (the Ed25519 seed); nil when it is not 32 bytes.
-    public init?(secret: [UInt8]) {
-        guard secret.count == 32, let k = try? Curve25519.Signing.PrivateKey(rawRepresentation: secret) else { return nil }
+    /// A secret that is not an Ed25519 key (not 32 bytes).
+    public struct InvalidSecret: Error, CustomStringConvertible, Sendable {
+        public var description: String { "an Ed25519 secret must be 32 bytes" }
+    }
+
+    /// The key with this 32-byte secret (the Ed25519 seed).
+    public init(secret: [UInt8]) throws {
+        guard secret.count == 32, let k = try? Curve25519.Signing.PrivateKey(rawRepresentation: secret) else { throw InvalidSecret() }
         key = k
     }
     init(key: Curve25519.Signing.PrivateKey) { self.key = key }

@@ -140,7 +140,7 @@ public final class SerialPort {
                 }
             } catch let e as SystemError where e.errno == EAGAIN {
                 let now = clock.monotonicNanos()
-                guard now < deadline else { throw SerialError.io(path: path, SystemError(call: "write", path: path, errno: ETIMEDOUT)) }
+                guard now < deadline else { throw SerialError.io(path: path, SystemError(call: "write", path: "", errno: ETIMEDOUT)) }
                 _ = try pollOnce(events: Int16(POLLOUT), timeoutNanos: deadline - now)
                 continue
             } catch let e as SystemError { throw mapIO(e) }

@@ -32,8 +32,8 @@ struct RCIPlatformCommand: ParsableCommand {
             do { key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil } catch { throw CLIFailure("key generation (\(keyBits) bits): \(error)") }
             let node: RCIPlatformNode
             do {
-                node = try RCIPlatformNode(listen: address, agentCount: agents, parameters: try params.parameters(), privateKey: key,
-                                           masking: mask, timeoutMilliseconds: Int32(timeout * 1000))
+                node = try RCIPlatformNode(listen: address, agentCount: agents, parameters: try params.parameters(),
+                                           cipher: key.map(RCIPlatformCipher.init), masking: mask, timeoutMilliseconds: Int32(timeout * 1000))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
             print("ready \(node.address)")
             fflush(nil)
@@ -41,8 +41,7 @@ struct RCIPlatformCommand: ParsableCommand {
             let sink = try RCIFiles.transcript(transcript)
             let s: RCIPlatformSummary
             do { s = try node.run(transcript: sink) } catch { throw CLIFailure("platform: \(error)") }
-            print(RCIFiles.json(RCIPlatformReport(converged: s.converged, iterations: s.iterations, decryptions: s.decryptions,
-                                                  verified: s.verified, failed: s.failed)))
+            print(RCIFiles.json(RCIPlatformReport(s)))
         }
     }
 }
@@ -81,19 +80,18 @@ struct RCIAgentCommand: ParsableCommand {
             } catch { throw CLIFailure("--listen: \(error)") }
             var system = SystemCSPRNG()
             let master = seed ?? system.next()
-            let rng = RCISeededRandom.derived(seed: master, label: "agent/" + id)
+            let rng = RCISeeds.agent(master, id)
             let perturbation: RCIStepPerturbation?
             do {
-                perturbation = perturb > 0 ? try RCIStepPerturbation(spread: perturb, rng: .derived(seed: master, label: id)) : nil
+                perturbation = perturb > 0 ? try RCIStepPerturbation(spread: perturb, rng: RCISeeds.perturbation(master, id)) : nil
             } catch { throw CLIFailure("--perturb: \(error)") }
-            let result: RCIAgentNodeResult
+            let result: RCIAgentResult
             do {
                 let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
                                             timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng)
                 result = try node.run(transcript: try RCIFiles.transcript(transcript))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }
-            print(RCIFiles.json(RCIAgentReport(outcome: result.outcome, converged: result.converged, settled_kw: result.settledKW,
-                                               verified: result.verified, failed: result.failed)))
+            print(RCIFiles.json(RCIAgentReport(result)))
         }
     }
 }

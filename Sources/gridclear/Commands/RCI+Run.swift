@@ -70,8 +70,8 @@ struct RCIRunCommand: ParsableCommand {
             var reports: [RCIAgentReport] = []
             for a in c.agents { reports.append(try decoder.decode(RCIAgentReport.self, from: Data(runner.lastLine("agent \(a.id)").utf8))) }
             let outcome = RCIOutcome(agents: reports.map(\.outcome), converged: platform.converged, iterations: platform.iterations)
-            let result = RCIRunResult(outcome: outcome, case: c, platform: platform, reports: reports, encrypted: encrypted,
-                                      transport: transport, seconds: elapsed)
+            let result = RCIRunResult(outcome: outcome, case: c, platform: platform, reports: reports,
+                                      algorithm: try params.parameters().algorithm, encrypted: encrypted, transport: transport, seconds: elapsed)
             if let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try RCIFiles.writeAtomically(result.json + "\n", to: out + "/result.json")
@@ -89,11 +89,13 @@ struct RCIRunResult {
     var `case`: RCICase
     var platform: RCIPlatformReport
     var reports: [RCIAgentReport]
+    var algorithm: RCIAlgorithm
     var encrypted: Bool
     var transport: String
     var seconds: Double
 
     struct Doc: Encodable {
+        var algorithm: String
         var converged: Bool
         var iterations: Int
         var encrypted: Bool
@@ -102,10 +104,27 @@ struct RCIRunResult {
         var trades: [RCITrade]
         var total_cost: Double
         var residuals: RCIResiduals
+        var stop_residuals: StopResiduals
         var pool_price: Double?
         var decryptions: Int
         var proofs: Proofs
         struct Proofs: Encodable { var verified_pairs: Int; var failed: [String: [String]] }
+    }
+
+    /// The largest of the agents' own last-step residuals: what the stop rule compared (with `≤`).
+    struct StopResiduals: Encodable {
+        var price_change: Double
+        var trade_change: Double
+        var reciprocity: Double?
+        var reciprocity_tests_held: Bool
+    }
+
+    var stopResiduals: StopResiduals {
+        let steps = reports.compactMap(\.last_step)
+        let rec = steps.compactMap(\.reciprocity)
+        return StopResiduals(price_change: steps.map(\.price_change).max() ?? 0, trade_change: steps.map(\.trade_change).max() ?? 0,
+                             reciprocity: rec.isEmpty ? nil : rec.max(),
+                             reciprocity_tests_held: steps.allSatisfy { $0.reciprocity_holds ?? ($0.reciprocity != nil) })
     }
 
     var poolPrice: Double? {
@@ -114,19 +133,22 @@ struct RCIRunResult {
     }
 
     var json: String {
-        RCIFiles.json(Doc(converged: outcome.converged, iterations: outcome.iterations, encrypted: encrypted, transport: transport,
+        RCIFiles.json(Doc(algorithm: algorithm.rawValue, converged: outcome.converged, iterations: outcome.iterations, encrypted: encrypted, transport: transport,
                           agents: outcome.netPowers, trades: outcome.trades, total_cost: outcome.totalCost(`case`),
-                          residuals: outcome.residuals, pool_price: poolPrice, decryptions: platform.decryptions,
+                          residuals: outcome.residuals, stop_residuals: stopResiduals, pool_price: poolPrice, decryptions: platform.decryptions,
                           proofs: .init(verified_pairs: reports.reduce(0) { $0 + $1.verified.count }, failed: platform.failed.filter { !$0.value.isEmpty })))
     }
 
     var summary: String {
         let r = outcome.residuals
-        var lines = ["RCI \(encrypted ? "encrypted" : "plaintext") run over \(transport) sockets: "
+        var lines = ["\(algorithm.rawValue.uppercased()) \(encrypted ? "encrypted" : "plaintext") run over \(transport == "in-process" ? "an in-process queue" : transport + " sockets"): "
                      + (outcome.converged ? "converged" : "NOT converged") + " after \(outcome.iterations) iterations (\(String(format: "%.2f", seconds)) s)"]
         if let p = poolPrice { lines.append(String(format: "volume-weighted price %.4f €/MWh, total cost %.3f €", p, outcome.totalCost(`case`))) }
         lines.append(String(format: "residuals: reciprocity %.5f MW, price gap %.6f €/MWh, balance %.5f MW",
                             r.reciprocity, r.priceDisagreement, r.powerBalance))
+        let s = stopResiduals
+        lines.append(String(format: "stop rule met (≤): max price change %.6g €/MWh, max trade change %.6g MW", s.price_change, s.trade_change)
+                     + (s.reciprocity.map { String(format: ", max |P_nm + P_mn| %.6g MW", $0) } ?? ", reciprocity tests \(s.reciprocity_tests_held ? "held" : "did not all hold")"))
         lines.append("agent      role        net MW")
         for a in outcome.agents {
             lines.append(a.id.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + a.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)

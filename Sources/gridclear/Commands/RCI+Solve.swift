@@ -1,40 +1,54 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import Privacy
 
-/// `gridclear rci solve` — all agents in one process (no sockets): quick results, tuning.
+/// `gridclear rci solve` — platform and agents in one process (no sockets): quick results, tuning.
 struct RCISolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
         abstract: "Run every agent of a case in this process (plaintext, or --encrypted in-process) and print the result.",
         discussion: """
-        Same agent core and stop rule as `rci run`, without processes; for tuning step sizes.
-        Example:
+        The same platform and agent state machines as `rci run`, connected by a queue instead
+        of sockets: with the same --seed the result is bit-identical to `rci run`'s.
+        Examples:
           gridclear rci solve Inputs/rci/case_5x5.csv --alpha 0.05 --beta 0.2
+          gridclear rci solve Inputs/rci/new_england_31.csv --algorithm admm --out /tmp/rci-solve
         """)
 
     @Argument(help: "Case file (CSV).") var caseFile: String
     @Flag(help: "Evaluate updates on Paillier ciphertexts (in-process).") var encrypted = false
     @Option(help: "Paillier modulus size (encrypted).") var keyBits = 1024
+    @Flag(help: "Mask Enc(λ) before the platform decrypts it.") var mask = false
     @Option(help: "Private step-size perturbation spread.") var perturb = 0.0
-    @Option(help: "Seed for perturbations and encryption randomness.") var seed: UInt64 = 1
+    @Option(help: "Seed for perturbations, masks and encryption randomness.") var seed: UInt64 = 1
+    @Option(help: "Write DIR/result.json (the same document as `rci run --out`).") var out: String?
     @OptionGroup var params: RCIParameterOptions
 
     func run() throws {
         try reportingErrors {
             let c = try RCIFiles.readCase(caseFile)
             let parameters = try params.parameters()
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result: RCIRunResult
             do {
+                let key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil
                 var run = try RCIInProcessRun(case: c, parameters: parameters,
-                                              perturbation: perturb > 0 ? RCIPerturbationOption(spread: perturb, seed: seed) : nil)
-                let exchange = encrypted ? RCIPaillierExchange(privateKey: try .generate(bits: keyBits), masking: false, seed: seed) : nil
-                let out = try run.run(exchange: exchange)
-                let r = out.residuals
-                print("\(out.converged ? "converged" : "NOT converged") after \(out.iterations) iterations; total cost "
-                      + String(format: "%.3f €; reciprocity %.5f MW, balance %.5f MW", out.totalCost(c), r.reciprocity, r.powerBalance))
-                for a in out.agents { print(a.id, a.role.rawValue, String(format: "%.4f", a.netPower)) }
-                if !out.converged { throw CLIFailure("rci solve: no convergence within \(out.iterations) iterations") }
+                                              perturbation: perturb > 0 ? RCIPerturbationOption(spread: perturb, seed: seed) : nil,
+                                              encryption: key.map { ($0, mask) }, seed: seed)
+                let outcome = try run.run()
+                guard let summary = run.summary else { throw CLIFailure("rci solve: no platform summary") }
+                result = RCIRunResult(outcome: outcome, case: c, platform: RCIPlatformReport(summary),
+                                      reports: c.agents.compactMap { run.agentResults[$0.id].map(RCIAgentReport.init) },
+                                      algorithm: parameters.algorithm, encrypted: encrypted, transport: "in-process",
+                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("rci solve: \(error)") }
+            if let out {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try RCIFiles.writeAtomically(result.json + "\n", to: out + "/result.json")
+            }
+            print(result.summary)
+            if !result.outcome.converged { throw CLIFailure("rci solve: no convergence within \(result.outcome.iterations) iterations") }
         }
     }
 }

@@ -1,12 +1,12 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import GridClearSystem
 
 /// The public RCI parameters as command-line options (shared by `run`, `platform`, `solve`).
 struct RCIParameterOptions: ParsableArguments {
+    @Option(help: "Algorithm: rci (SPEC §5) or admm (consensus ADMM, far fewer iterations).") var algorithm = "rci"
+    @Option(help: "ρ: ADMM penalty in (0, 2] (€/MWh per MW).") var rho = 1.0
     @Option(help: "α: step on the reciprocity mismatch (€/MWh per MW).") var alpha = 0.05
     @Option(help: "β: step on the partner price disagreement.") var beta = 0.2
     @Option(help: "η: step of the bound multipliers.") var eta = 0.05
@@ -18,8 +18,11 @@ struct RCIParameterOptions: ParsableArguments {
     @Option(help: "Give up after this many iterations.") var maxIterations = 200_000
 
     func parameters() throws -> RCIParameters {
+        guard let algorithm = RCIAlgorithm(rawValue: algorithm) else {
+            throw CLIFailure("--algorithm must be rci or admm, not \(self.algorithm)")
+        }
         do {
-            return try RCIParameters(alpha: .constant(alpha), beta: .constant(beta), eta: .constant(eta), delta: delta,
+            return try RCIParameters(algorithm: algorithm, alpha: .constant(alpha), beta: .constant(beta), eta: .constant(eta), delta: delta, rho: rho,
                                      initialPrice: initialPrice,
                                      thresholds: RCIThresholds(priceChange: priceTol, reciprocity: reciprocityTol, tradeChange: tradeTol),
                                      maxIterations: maxIterations).validated()
@@ -27,7 +30,7 @@ struct RCIParameterOptions: ParsableArguments {
     }
 
     var arguments: [String] {
-        ["--alpha", "\(alpha)", "--beta", "\(beta)", "--eta", "\(eta)", "--delta", "\(delta)", "--initial-price", "\(initialPrice)",
+        ["--algorithm", algorithm, "--rho", "\(rho)", "--alpha", "\(alpha)", "--beta", "\(beta)", "--eta", "\(eta)", "--delta", "\(delta)", "--initial-price", "\(initialPrice)",
          "--price-tol", "\(priceTol)", "--reciprocity-tol", "\(reciprocityTol)", "--trade-tol", "\(tradeTol)",
          "--max-iterations", "\(maxIterations)"]
     }
@@ -39,21 +42,9 @@ enum RCIFiles {
         do { return try RCICase.parseCSV(String(decoding: data, as: UTF8.self)) } catch { throw CLIFailure("case file \(path): \(error)") }
     }
 
-    /// Writes via a temp file in the same directory, fsync, rename.
+    /// Writes `text` atomically and durably (`AtomicFile`).
     static func writeAtomically(_ text: String, to path: String) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw CLIFailure("cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
-            if n < 0 { if errno == EINTR { continue }; close(fd); unlink(tmp); throw CLIFailure("writing \(tmp): \(String(cString: strerror(errno)))") }
-            off += n
-        }
-        guard fsync(fd) == 0, close(fd) == 0, rename(tmp, path) == 0 else {
-            unlink(tmp); throw CLIFailure("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        do { try AtomicFile.write(text, to: path) } catch { throw CLIFailure("cannot write \(path): \(error)") }
     }
 
     /// A transcript sink appending JSON lines to `path` (nil → no transcript).
@@ -79,6 +70,24 @@ struct RCIAgentReport: Codable {
     var settled_kw: [String: Int64]
     var verified: [String]
     var failed: [String: String]
+    var last_step: RCIStepResiduals?
+
+    init(_ r: RCIAgentResult) {
+        outcome = r.outcome; converged = r.converged; settled_kw = r.settledKW; verified = r.verified; failed = r.failed
+        last_step = r.lastReport.map(RCIStepResiduals.init)
+    }
+}
+
+/// An agent's own residuals in its last step (what its stop condition compared with `≤`).
+struct RCIStepResiduals: Codable {
+    var price_change: Double
+    var trade_change: Double
+    var reciprocity: Double?
+    var reciprocity_holds: Bool?
+    init(_ r: RCIStepReport) {
+        price_change = r.maxPriceChange; trade_change = r.maxTradeChange; reciprocity = r.maxReciprocity
+        reciprocity_holds = r.reciprocityHolds
+    }
 }
 
 /// What the platform process prints (one JSON line) at the end.
@@ -88,4 +97,8 @@ struct RCIPlatformReport: Codable {
     var decryptions: Int
     var verified: [String: [String]]
     var failed: [String: [String]]
+
+    init(_ s: RCIPlatformSummary) {
+        converged = s.converged; iterations = s.iterations; decryptions = s.decryptions; verified = s.verified; failed = s.failed
+    }
 }

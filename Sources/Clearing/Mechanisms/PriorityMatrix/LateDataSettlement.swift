@@ -60,10 +60,11 @@ public struct LateDataSettlement: Sendable {
             return []
         case let .tick(now):
             var out: [Decision] = []
+            // A cycle still pending at a tick is incomplete (a complete one settled on its last reading).
             for k in pending.keys.sorted() {
-                let missing = expected.subtracting(pending[k]!.keys).sorted()
                 let elapsed = LateDataRule.cyclesElapsed(cycle: k, currentCycle: now)
-                guard rule.verdict(missingData: !missing.isEmpty, cyclesElapsed: elapsed) == .settle else { continue }
+                guard rule.verdict(missingData: true, cyclesElapsed: elapsed) == .settle else { continue }
+                let missing = expected.subtracting(pending[k]!.keys).sorted()
                 out.append(settle(k, complete: false))
                 out += missing.map { .penalty(participant: $0, cycle: k) }
             }

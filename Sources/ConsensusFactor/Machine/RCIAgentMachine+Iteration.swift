@@ -1,0 +1,63 @@
+/// One iteration of an agent's machine: partner shares in, request out; reply in, advance.
+extension RCIAgentMachine {
+    /// All partners' messages for iteration `k` are in: evaluate the plans and ask the platform.
+    mutating func exchange(k: Int, heads: [RCIMessage], into ready: inout RCIAgentReady) throws {
+        guard core != nil else { return }
+        var incoming: [RCIShare] = [], encrypted: [RCIEncryptedShare] = []
+        for (i, m) in heads.enumerated() {
+            switch m {
+            case .share(let s) where cipher == nil && s.iteration == k: incoming.append(s)
+            case .encryptedShare(let s) where cipher != nil && s.iteration == k: encrypted.append(s)
+            default: throw RCIError.protocolViolation("\(partners[i]) sent \(m.kind) instead of its share for iteration \(k)")
+            }
+        }
+        let plans = try core!.plans()  // in place: no copy of the core's arrays
+        let wants = core!.wantsReciprocityTest
+        let flag = core!.converged
+        var masks: [Int128] = []
+        let request: RCIMessage
+        if let cipher {
+            var cts: [[UInt8]] = [], tests: [[UInt8]] = []
+            let reciprocity = wants ? try core!.reciprocityTests() : []
+            for i in partners.indices {
+                let (c, m) = try cipher.evaluate(plans[i], on: encrypted[i], using: &rng)
+                cts.append(c); masks.append(m)
+                if wants { tests += try cipher.blindedTest(reciprocity[i], partnerPower: encrypted[i].power, using: &rng) }
+            }
+            request = .request(iteration: k, converged: flag, lambdas: cts, tests: tests, wantsTest: wants)
+        } else {
+            request = .request(iteration: k, converged: flag, lambdas: [], tests: [], wantsTest: wants)
+        }
+        ready.messages.append(RCIEnvelope(to: .platform, message: request))
+        phase = .awaitingReply(k, masks: masks, incoming: incoming, plans: plans)
+    }
+
+    /// The platform's reply to iteration `k`: stop (→ result proofs) or the new consensus factors.
+    mutating func handleReply(k: Int, stop: Bool, values: [Int128], verdict: Bool?, masks: [Int128],
+                              incoming: [RCIShare], plans: [RCIUpdatePlan], into ready: inout RCIAgentReady) throws {
+        guard core != nil else { return }
+        if stop {
+            runConverged = core!.converged
+            try beginProofs(into: &ready)
+            return
+        }
+        var lambdas: [Int64]
+        var holds: Bool? = nil
+        let wants = core!.wantsReciprocityTest
+        if cipher != nil {
+            guard values.count == partners.count, verdict != nil || !wants else {
+                throw RCIError.protocolViolation("short reply from the platform for iteration \(k)")
+            }
+            lambdas = try zip(values, masks).map { x, m in
+                guard let l = Int64(exactly: x - m) else { throw RCIError.arithmeticOverflow("unmasked consensus factor") }
+                return l
+            }
+            holds = wants ? verdict : nil
+        } else {
+            lambdas = try zip(plans, incoming).map { try $0.evaluate(partnerLambda: $1.lambda, partnerPower: $1.power) }
+            if wants { holds = zip(try core!.reciprocityTests(), incoming).allSatisfy { $0.holds(partnerPower: $1.power) } }
+        }
+        try core!.advance(newLambdas: lambdas, reciprocityHolds: holds)
+        try beginIteration(into: &ready)
+    }
+}

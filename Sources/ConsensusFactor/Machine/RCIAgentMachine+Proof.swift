@@ -1,0 +1,94 @@
+import Privacy
+
+/// The result-proof phase of an agent's machine (see `RCIResultProof`): settlements from
+/// generators to consumers, one bundle per agent to every partner, verdicts to the platform.
+extension RCIAgentMachine {
+    /// Payload tags of `resultProof` messages.
+    enum ProofTag: UInt8 { case settlement = 0, bundle = 1, unproven = 2 }
+
+    mutating func beginProofs(into ready: inout RCIAgentReady) throws {
+        guard let core else { return }
+        if spec.role == .generator {
+            // settlement: generator → consumer (s kW, blinding r)
+            for (i, p) in partners.enumerated() {
+                let o = PedersenOpening(value: RCIResultProof.kW(core.trades[i]), blinding: .random(using: &rng))
+                let payload = [ProofTag.settlement.rawValue] + RCIResultProof.encodeSettlement(kW: o.value, blinding: o.blinding)
+                ready.messages.append(RCIEnvelope(to: .agent(p), message: .resultProof(RCIResultProofMessage(from: spec.id, payload: payload))))
+                openings.append(o)
+            }
+            sendBundle(into: &ready)
+        } else {
+            phase = .settling
+            try drain(into: &ready)
+        }
+    }
+
+    /// A result outside the agent's own bounds (e.g. after max iterations) cannot be proven:
+    /// the agent says so (tag 2) instead of aborting, and its partners record the failure.
+    private mutating func sendBundle(into ready: inout RCIAgentReady) {
+        let payload: [UInt8]
+        do {
+            let b = try RCIResultProof.Bundle.make(agent: spec, settled: zip(partners, openings).map { ($0, $1) }, using: &rng)
+            bundle = b; payload = [ProofTag.bundle.rawValue] + b.bytes
+        } catch {
+            bundle = nil; payload = [ProofTag.unproven.rawValue] + Array("cannot prove its result: \(error)".utf8)
+        }
+        for p in partners {
+            ready.messages.append(RCIEnvelope(to: .agent(p), message: .resultProof(RCIResultProofMessage(from: spec.id, payload: payload))))
+        }
+        phase = .verifying
+    }
+
+    /// One message from every partner in the current proof phase.
+    mutating func proofStep(heads: [RCIMessage], into ready: inout RCIAgentReady) throws {
+        var payloads: [[UInt8]] = []
+        for (i, m) in heads.enumerated() {
+            guard case .resultProof(let r) = m, r.from == partners[i], let tag = r.payload.first else {
+                throw RCIError.protocolViolation("\(partners[i]) sent \(m.kind) instead of its result proof")
+            }
+            if case .settling = phase, tag != ProofTag.settlement.rawValue {
+                throw RCIError.protocolViolation("\(partners[i]) sent no settlement")
+            }
+            if case .verifying = phase, tag == ProofTag.settlement.rawValue {
+                throw RCIError.protocolViolation("\(partners[i]) sent a second settlement")
+            }
+            payloads.append(Array(r.payload.dropFirst()))
+        }
+        if case .settling = phase {
+            for p in payloads {
+                let o = try RCIResultProof.decodeSettlement(p)
+                openings.append(PedersenOpening(value: -o.value, blinding: -o.blinding))
+            }
+            sendBundle(into: &ready)
+            try drain(into: &ready)
+            return
+        }
+        var verified: [String] = [], failed: [String: String] = [:]
+        for (i, p) in partners.enumerated() {
+            let tag = (heads[i].resultProofPayload ?? [255]).first
+            do {
+                guard tag == ProofTag.bundle.rawValue else { throw RCIError.protocolViolation(String(decoding: payloads[i], as: UTF8.self)) }
+                guard let bundle else { throw RCIError.protocolViolation("own result unproven; pairwise check skipped") }
+                let b = try RCIResultProof.Bundle(bytes: payloads[i])
+                guard b.agent == p else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
+                try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment)
+                verified.append(p)
+            } catch {
+                failed[p] = "\(error)"
+            }
+        }
+        ready.messages.append(RCIEnvelope(to: .platform, message: .verification(id: spec.id, verified: verified, failed: failed.keys.sorted())))
+        phase = .done
+        guard let core else { return }
+        ready.result = RCIAgentResult(outcome: core.outcome, converged: runConverged,
+                                      settledKW: Dictionary(uniqueKeysWithValues: zip(partners, openings.map(\.value))),
+                                      verified: verified, failed: failed, lastReport: core.lastReport)
+    }
+}
+
+extension RCIMessage {
+    var resultProofPayload: [UInt8]? {
+        if case .resultProof(let r) = self { return r.payload }
+        return nil
+    }
+}

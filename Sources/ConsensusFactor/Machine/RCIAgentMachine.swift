@@ -1,0 +1,175 @@
+import GridClearCore
+import Privacy
+
+/// What an agent's machine asks of its transport after one step (etcd-io/raft's `Ready`):
+/// messages to deliver, partner connections to establish (once, after the setup), and the
+/// final result when the run is over.
+public struct RCIAgentReady: Sendable {
+    public var messages: [RCIEnvelope] = []
+    /// Partners (id, address) to connect to; the transport answers with `.partnersConnected`.
+    /// Generators accept these partners' connections, consumers dial them.
+    public var connect: [(id: String, address: String)]?
+    public var result: RCIAgentResult?
+}
+
+/// What an agent reports at the end: its outcome (its own trades and prices), the settled
+/// kW per partner, which partners' result proofs it verified, and its last residuals.
+public struct RCIAgentResult: Sendable {
+    public var outcome: RCIAgentOutcome
+    public var converged: Bool
+    public var settledKW: [String: Int64]
+    public var verified: [String]
+    public var failed: [String: String]
+    public var lastReport: RCIStepReport?
+}
+
+/// One agent's side of the protocol as a pure state machine: `step` takes one input and
+/// returns everything to send. The protocol order lives here once; the in-process driver
+/// and the socket node only move bytes.
+///
+/// Order: hello → setup → partner connections → per iteration k: shares to every partner,
+/// one share from every partner, request (flag of step k−1, masked Enc(λ^{k+1}), blinded
+/// tests) to the platform, reply → either `advance` and iteration k+1, or (stop) the result
+/// proofs: generators send settlements, consumers wait for them, everybody sends its bundle,
+/// verifies its partners' bundles and reports the verdicts to the platform.
+///
+/// Guarantees: deterministic given the spec, the setup and the injected generator; partner
+/// messages are consumed per partner in FIFO order, so any interleaving of deliveries gives
+/// the same result; its cost parameters and bounds never leave the machine except inside
+/// commitments and zero-knowledge proofs; any message out of order is a protocol violation.
+public struct RCIAgentMachine: Sendable {
+    public let spec: RCIAgentSpec
+    /// Where partners reach this agent (announced in the hello).
+    public let address: String
+    var perturbation: RCIStepPerturbation?
+    var rng: SplitMix64
+
+    enum Phase: Sendable {
+        case idle, awaitingSetup, connecting
+        case exchanging(Int)
+        case awaitingReply(Int, masks: [Int128], incoming: [RCIShare], plans: [RCIUpdatePlan])
+        case settling, verifying, done
+    }
+    var phase: Phase = .idle
+    var core: (any RCIConsensusCore)?
+    var cipher: RCIAgentCipher?
+    public internal(set) var partners: [String] = []
+    var partnerIndex: [String: Int] = [:]
+    /// Unconsumed messages per partner, FIFO.
+    var inbox: [[RCIMessage]] = []
+    /// Messages from agents that arrived before the setup named the partners (bounded).
+    var early: [(String, RCIMessage)] = []
+    var runConverged = false
+    // result-proof state
+    var openings: [PedersenOpening] = []
+    var bundle: RCIResultProof.Bundle?
+
+    public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64) throws {
+        self.spec = try spec.validated()
+        self.address = address
+        self.perturbation = perturbation
+        self.rng = rng
+    }
+
+    /// The parties this machine needs a message from before it can progress (a transport
+    /// reads only these; a finished partner's closed connection is then never read).
+    public var awaiting: [RCIParty] {
+        switch phase {
+        case .awaitingSetup, .awaitingReply: return [.platform]
+        case .exchanging, .settling, .verifying: return partners.indices.filter { inbox[$0].isEmpty }.map { .agent(partners[$0]) }
+        case .idle, .connecting, .done: return []
+        }
+    }
+
+    /// The numerical core once the setup has arrived.
+    public var consensus: (any RCIConsensusCore)? { core }
+
+    public mutating func step(_ input: RCIInput) throws -> RCIAgentReady {
+        var ready = RCIAgentReady()
+        switch (phase, input) {
+        case (.idle, .start):
+            ready.messages.append(RCIEnvelope(to: .platform, message: .hello(id: spec.id, role: spec.role, address: address)))
+            phase = .awaitingSetup
+        case (_, .received(let from, .abort(let why))):
+            throw RCIError.peerFailed("\(from) aborted: \(why)")
+        case (.awaitingSetup, .received(.platform, .setup(let setup))):
+            ready.connect = try accept(setup)
+            phase = .connecting
+        case (.connecting, .partnersConnected):
+            try beginIteration(into: &ready)
+        case (.awaitingSetup, .received(.agent(let id), let m)):
+            // A partner that got its setup first may already send its first share.
+            guard early.count < 1024 else { throw RCIError.protocolViolation("too many messages before the setup") }
+            early.append((id, m))
+        case (_, .received(.agent(let id), let m)):
+            // Buffered per partner: a partner may be one phase ahead (e.g. its share of k+1
+            // arrives while this agent still waits for the platform's reply to k).
+            guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
+            guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(id) is running ahead of the protocol") }
+            inbox[i].append(m)
+            try drain(into: &ready)
+        case (.awaitingReply(let k, let masks, let incoming, let plans), .received(.platform, .reply(let it, let stop, let values, let verdict))):
+            guard it == k else { throw RCIError.protocolViolation("the platform replied for iteration \(it) during \(k)") }
+            try handleReply(k: k, stop: stop, values: values, verdict: verdict, masks: masks, incoming: incoming, plans: plans, into: &ready)
+            try drain(into: &ready)
+        case (_, .received(let from, let m)):
+            throw RCIError.protocolViolation("\(spec.id) got \(m.kind) from \(from) in phase \(phase)")
+        default:
+            throw RCIError.protocolViolation("\(spec.id): input \(input) in phase \(phase)")
+        }
+        return ready
+    }
+
+    private mutating func accept(_ setup: RCISetup) throws -> [(id: String, address: String)] {
+        guard setup.roster.contains(RCIRosterEntry(id: spec.id, role: spec.role)) else {
+            throw RCIError.protocolViolation("the platform's roster does not list \(spec.id) as a \(spec.role.rawValue)")
+        }
+        guard setup.roster.count == setup.addresses.count else { throw RCIError.protocolViolation("setup roster and addresses differ in length") }
+        partners = RCIRosterEntry.partners(of: spec.role, in: setup.roster)
+        partnerIndex = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1, $0) })
+        inbox = Array(repeating: [], count: partners.count)
+        for (id, m) in early {
+            guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
+            inbox[i].append(m)
+        }
+        early = []
+        let addresses = Dictionary(setup.roster.indices.map { (setup.roster[$0].id, setup.addresses[$0]) }, uniquingKeysWith: { a, _ in a })
+        core = try setup.parameters.algorithm.core(spec: spec, partners: partners, parameters: setup.parameters, perturbation: perturbation)
+        cipher = setup.encrypted
+            ? RCIAgentCipher(publicKey: try PaillierPublicKey(serialized: setup.publicKey), masking: setup.masking) : nil
+        return try partners.map { p in
+            guard let a = addresses[p] else { throw RCIError.protocolViolation("no address for partner \(p)") }
+            return (p, a)
+        }
+    }
+
+    /// Sends this iteration's shares and enters `.exchanging`.
+    mutating func beginIteration(into ready: inout RCIAgentReady) throws {
+        guard let core else { return }
+        let k = core.iteration
+        let mine = try core.shares()
+        for (i, p) in partners.enumerated() {
+            let m: RCIMessage = try cipher.map { .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, using: &rng)) }
+                ?? .share(mine[i])
+            ready.messages.append(RCIEnvelope(to: .agent(p), message: m))
+        }
+        phase = .exchanging(k)
+        try drain(into: &ready)
+    }
+
+    /// Progresses as far as the buffered partner messages allow.
+    mutating func drain(into ready: inout RCIAgentReady) throws {
+        switch phase {
+        case .exchanging(let k):
+            guard inbox.allSatisfy({ !$0.isEmpty }) else { return }
+            let heads = inbox.indices.map { inbox[$0].removeFirst() }
+            try exchange(k: k, heads: heads, into: &ready)
+        case .settling, .verifying:
+            guard inbox.allSatisfy({ !$0.isEmpty }) else { return }
+            let heads = inbox.indices.map { inbox[$0].removeFirst() }
+            try proofStep(heads: heads, into: &ready)
+        default:
+            return
+        }
+    }
+}

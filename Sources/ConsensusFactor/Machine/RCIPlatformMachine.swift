@@ -1,0 +1,134 @@
+/// What the platform's machine asks of its transport after one step.
+public struct RCIPlatformReady: Sendable {
+    public var messages: [RCIEnvelope] = []
+    /// What the platform learned by decrypting (one reply per agent per iteration), for
+    /// transcripts and privacy audits; the same values are in `messages`.
+    public var decrypted: [RCIEnvelope] = []
+    public var summary: RCIPlatformSummary?
+}
+
+/// What the platform reports at the end of a run.
+public struct RCIPlatformSummary: Sendable, Equatable {
+    public var converged: Bool
+    public var iterations: Int
+    public var decryptions: Int
+    /// agent id → partners whose result proofs it verified / rejected.
+    public var verified: [String: [String]]
+    public var failed: [String: [String]]
+}
+
+/// The trading platform as a pure state machine: gathers `agentCount` hellos, sends the
+/// setup (public parameters, key, roster sorted bytewise by id), then per iteration waits for
+/// every agent's request, ends the run when every flag is true (or at `maxIterations`), else
+/// decrypts each agent's masked consensus factors and blinded tests and replies to that agent
+/// alone; finally collects every agent's verification report.
+///
+/// Guarantees: it never receives a partner share, so it never holds a ciphertext of a P
+/// value; replies only to the agent whose ciphertexts it decrypted; deterministic (it draws
+/// no randomness); any message out of order is a protocol violation naming the agent.
+public struct RCIPlatformMachine: Sendable {
+    public let agentCount: Int
+    public let parameters: RCIParameters
+    public let cipher: RCIPlatformCipher?
+    public let masking: Bool
+
+    enum Phase: Sendable { case gathering, iterating(Int), verifying, done }
+    var phase: Phase = .gathering
+    var joined: [RCIRosterEntry] = []
+    var addresses: [String: String] = [:]
+    var requests: [String: (converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wants: Bool)] = [:]
+    var verified: [String: [String]] = [:], failed: [String: [String]] = [:]
+    var decryptions = 0
+    var convergedRun = false
+    var iterations = 0
+
+    public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool) throws {
+        guard agentCount >= 2 else { throw RCIError.protocolViolation("the platform needs at least 2 agents") }
+        self.agentCount = agentCount
+        self.parameters = try parameters.validated()
+        self.cipher = cipher
+        self.masking = masking
+    }
+
+    /// The agents whose message the machine needs before it can progress (a transport reads
+    /// only these; empty while gathering, when any new connection may say hello).
+    public var awaiting: [RCIParty] {
+        switch phase {
+        case .gathering, .done: return []
+        case .iterating: return joined.filter { requests[$0.id] == nil }.map { .agent($0.id) }
+        case .verifying: return joined.filter { verified[$0.id] == nil }.map { .agent($0.id) }
+        }
+    }
+
+    /// The agents in roster order (after the setup).
+    public var roster: [RCIRosterEntry] { joined }
+
+    public mutating func step(_ input: RCIInput) throws -> RCIPlatformReady {
+        var ready = RCIPlatformReady()
+        guard case .received(let from, let m) = input else { return ready }
+        guard case .agent(let id) = from else { throw RCIError.protocolViolation("the platform got a message from itself") }
+        if case .abort(let why) = m { throw RCIError.peerFailed("agent \(id) aborted: \(why)") }
+        switch (phase, m) {
+        case (.gathering, .hello(let hid, let role, let address)):
+            guard hid == id else { throw RCIError.protocolViolation("connection of \(id) says hello as \(hid)") }
+            guard addresses[id] == nil else { throw RCIError.protocolViolation("agent id \(id) joined twice") }
+            joined.append(RCIRosterEntry(id: id, role: role)); addresses[id] = address
+            if joined.count == agentCount { try sendSetup(into: &ready) }
+        case (.iterating(let k), .request(let it, let c, let l, let t, let w)):
+            guard it == k, addresses[id] != nil, requests[id] == nil else {
+                throw RCIError.protocolViolation("agent \(id) sent a request for iteration \(it) during \(k)")
+            }
+            requests[id] = (c, l, t, w)
+            if requests.count == agentCount { try answer(k, into: &ready) }
+        case (.verifying, .verification(let vid, let ok, let bad)):
+            guard vid == id, addresses[id] != nil, verified[id] == nil else {
+                throw RCIError.protocolViolation("agent \(id) sent a second or foreign verification report")
+            }
+            verified[id] = ok; failed[id] = bad
+            if verified.count == agentCount {
+                phase = .done
+                ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
+                                                   verified: verified, failed: failed)
+            }
+        default:
+            throw RCIError.protocolViolation("agent \(id) sent \(m.kind) in phase \(phase)")
+        }
+        return ready
+    }
+
+    private mutating func sendSetup(into ready: inout RCIPlatformReady) throws {
+        joined.sort { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
+        guard Set(joined.map(\.role)).count == 2 else { throw RCIError.protocolViolation("the agents must include generators and consumers") }
+        let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
+                             publicKey: cipher?.privateKey.publicKey.serialize() ?? [],
+                             roster: joined, addresses: joined.map { addresses[$0.id] ?? "" })
+        for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
+        phase = .iterating(0)
+    }
+
+    private mutating func answer(_ k: Int, into ready: inout RCIPlatformReady) throws {
+        let all = requests
+        requests = [:]
+        convergedRun = all.values.allSatisfy(\.converged)
+        if convergedRun || k >= parameters.maxIterations {
+            iterations = k
+            for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .reply(iteration: k, stop: true, values: [], verdict: nil))) }
+            phase = .verifying
+            return
+        }
+        for a in joined {
+            guard let r = all[a.id] else { continue }
+            var values: [Int128] = []
+            var verdict: Bool? = nil
+            if let cipher {
+                values = try r.lambdas.map { try cipher.decrypt($0) }
+                if r.wants { verdict = try cipher.verdict(r.tests) }
+                decryptions += r.lambdas.count + r.tests.count
+            }
+            let reply = RCIMessage.reply(iteration: k, stop: false, values: values, verdict: verdict)
+            if cipher != nil { ready.decrypted.append(RCIEnvelope(to: .agent(a.id), message: reply)) }
+            ready.messages.append(RCIEnvelope(to: .agent(a.id), message: reply))
+        }
+        phase = .iterating(k + 1)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GridClearCore
+import Testing
+@testable import ConsensusFactor
+
+/// The protocol machines: any delivery order (per-sender FIFO, as sockets give) yields the
+/// same result, and the socket nodes (which only move bytes) reproduce the in-process run
+/// bit for bit.
+@Suite struct RCIMachineTests {
+    /// Delivers messages in a seeded random order that keeps each (sender, receiver) link FIFO.
+    static func shuffledRun(_ c: RCICase, _ p: RCIParameters, seed: UInt64) throws -> [String: RCIAgentOutcome] {
+        var rng = SplitMix64(seed: seed)
+        var platform = try RCIPlatformMachine(agentCount: c.agents.count, parameters: p, cipher: nil, masking: false)
+        var agents = try Dictionary(uniqueKeysWithValues: c.agents.map {
+            ($0.id, try RCIAgentMachine(spec: $0, address: "x", perturbation: nil, rng: RCISeeds.agent(0, $0.id)))
+        })
+        var links: [String: [(RCIParty, RCIParty, RCIMessage)]] = [:]
+        var order: [String] = []
+        func post(_ from: RCIParty, _ es: [RCIEnvelope]) {
+            for e in es {
+                let key = "\(from)>\(e.to)"
+                if links[key] == nil { order.append(key) }
+                links[key, default: []].append((from, e.to, e.message))
+            }
+        }
+        var results: [String: RCIAgentOutcome] = [:]
+        func stepAgent(_ id: String, _ input: RCIInput) throws {
+            var ready = try agents[id]!.step(input)
+            post(.agent(id), ready.messages)
+            if ready.connect != nil { ready = try agents[id]!.step(.partnersConnected); post(.agent(id), ready.messages) }
+            if let r = ready.result { results[id] = r.outcome }
+        }
+        for a in c.agents { try stepAgent(a.id, .start) }
+        while true {
+            let live = order.filter { !(links[$0] ?? []).isEmpty }
+            if live.isEmpty { break }
+            let key = live[Int(rng.next() % UInt64(live.count))]
+            let (from, to, m) = links[key]!.removeFirst()
+            switch to {
+            case .platform: post(.platform, try platform.step(.received(from: from, m)).messages)
+            case .agent(let id): try stepAgent(id, .received(from: from, m))
+            }
+        }
+        return results
+    }
+
+    @Test(arguments: [RCIAlgorithm.rci, .admm])
+    func deliveryOrderDoesNotChangeTheResult(_ algorithm: RCIAlgorithm) throws {
+        let c = try loadCase("case_2x3")
+        var p = RCIParameters(algorithm: algorithm)
+        p.maxIterations = 300
+        var run = try RCIInProcessRun(case: c, parameters: p)
+        let reference = try run.run()
+        for seed in 1...3 as ClosedRange<UInt64> {
+            let shuffled = try Self.shuffledRun(c, p, seed: seed)
+            for a in reference.agents { #expect(shuffled[a.id] == a, "agent \(a.id), seed \(seed)") }
+        }
+    }
+
+    @Test func outOfOrderMessagesAreProtocolViolations() throws {
+        let c = try loadCase("case_2x3")
+        var m = try RCIAgentMachine(spec: c.agents[0], address: "x", perturbation: nil, rng: SplitMix64(seed: 1))
+        _ = try m.step(.start)
+        #expect(throws: RCIError.self) { _ = try m.step(.received(from: .platform, .reply(iteration: 0, stop: true, values: [], verdict: nil))) }
+        var p = try RCIPlatformMachine(agentCount: 2, parameters: RCIParameters(), cipher: nil, masking: false)
+        #expect(throws: RCIError.self) { _ = try p.step(.received(from: .agent("G1"), .request(iteration: 0, converged: true, lambdas: [], tests: [], wantsTest: false))) }
+        _ = try p.step(.received(from: .agent("G1"), .hello(id: "G1", role: .generator, address: "a")))
+        #expect(throws: RCIError.self) { _ = try p.step(.received(from: .agent("G1"), .hello(id: "G1", role: .generator, address: "a"))) }
+    }
+
+    /// Socket nodes on threads of this process over unix sockets: the same outcome as the
+    /// in-process queue, bit for bit.
+    @Test(arguments: [RCIAlgorithm.rci, .admm])
+    func socketNodesReproduceTheInProcessRun(_ algorithm: RCIAlgorithm) throws {
+        let c = try loadCase("case_2x3")
+        let p = RCIParameters(algorithm: algorithm)
+        var run = try RCIInProcessRun(case: c, parameters: p)
+        let reference = try run.run()
+
+        let dir = "/tmp/rci-nodes-\(getpid())-\(algorithm.rawValue)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let box = ResultBox()
+        let platform = try RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: c.agents.count, parameters: p,
+                                           cipher: nil, masking: false, timeoutMilliseconds: 20_000)
+        var threads: [Thread] = []
+        for spec in c.agents {
+            let t = Thread {
+                do {
+                    let node = try RCIAgentNode(spec: spec, platform: .unix(dir + "/p.sock"), listen: .unix(dir + "/\(spec.id).sock"),
+                                                timeoutMilliseconds: 20_000, perturbation: nil, rng: RCISeeds.agent(0, spec.id))
+                    box.put(spec.id, .success(try node.run().outcome))
+                } catch { box.put(spec.id, .failure(error)) }
+            }
+            t.start(); threads.append(t)
+        }
+        let summary = try platform.run()
+        for _ in 0..<500 where box.count < c.agents.count { usleep(10_000) }
+        #expect(summary.converged == reference.converged && summary.iterations == reference.iterations)
+        for a in reference.agents { #expect(try box.get(a.id) == a, "agent \(a.id)") }
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Result<RCIAgentOutcome, any Error>] = [:]
+    func put(_ id: String, _ r: Result<RCIAgentOutcome, any Error>) { lock.lock(); values[id] = r; lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return values.count }
+    func get(_ id: String) throws -> RCIAgentOutcome? { lock.lock(); defer { lock.unlock() }; return try values[id]?.get() }
+}

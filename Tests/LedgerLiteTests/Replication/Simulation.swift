@@ -1,0 +1,245 @@
+import GridClearCore
+@testable import LedgerLite
+
+/// A deterministic discrete-event simulation of one PBFT committee: injected clock and
+/// network (loss, delay, duplication, reordering, partitions), crash-restart from the
+/// persisted `DurableState` and the ledger, Byzantine members, and the application side
+/// (endorsement by re-execution, serving blocks). Every event is a pure function of the
+/// scenario seed, so a failing seed replays exactly.
+final class Simulation {
+    enum Event {
+        /// Raw bytes (exercises the decoder) or an already decoded message (cheaper).
+        case deliver(to: Int, from: Int, bytes: [UInt8])
+        case deliverMessage(to: Int, from: Int, message: SignedMessage)
+        case tick(Int)
+        case request(replica: Int, k: Int)
+        case endorse(replica: Int, incarnation: Int, hash: [UInt8], agrees: Bool, reason: String)
+        case crash(Int)
+        case restart(Int)
+    }
+
+    let sc: SimScenario
+    var rng: SimRNG
+    let committee: Committee
+    let genesis: Block
+    let genesisTip: ChainTip
+    var signers: [MessageSigner] = []
+    var replicas: [Replica?]
+    var incarnation: [Int]
+    var durableBytes: [[UInt8]?]
+    /// The last state each replica persisted (decoded form of `durableBytes`).
+    var persisted: [DurableState?]
+    var ledgers: [[CertifiedBlock]]
+    var queue = EventQueue<Event>()
+    var now: Int64 = 0
+    var injected: [Int: Set<Int>] = [:]
+    var record: Bool
+    var transcript: [String] = []
+    var failures: [String] = []
+    let invariants: SafetyInvariants
+    /// Messages a replaying Byzantine member has seen.
+    var replayBuffer: [SignedMessage] = []
+    var stats = (delivered: 0, dropped: 0, viewChanges: 0, disagreements: 0, steps: 0, rejected: 0, equivocations: 0, transfers: 0)
+
+    var scheme: SignatureScheme { sc.realCrypto ? Ed25519Scheme() : SimScheme() }
+
+    init(_ sc: SimScenario, record: Bool = false) {
+        self.sc = sc
+        self.rng = SimRNG(sc.seed)
+        self.record = record
+        for i in 0..<sc.n {
+            if sc.realCrypto {
+                var secret = [UInt8](repeating: 0, count: 32)
+                secret[0] = UInt8(i + 1); secret[31] = UInt8(truncatingIfNeeded: sc.seed)
+                signers.append(NodeKey(secret: secret)!)
+            } else {
+                signers.append(SimSigner(i, salt: sc.seed))
+            }
+        }
+        let chain = "sim-\(sc.seed)"
+        (genesis, genesisTip) = simGenesis(chain: chain, keys: signers.map(\.publicKey))
+        committee = try! Committee(id: CommitteeID(chain: chain, epoch: 1), keys: signers.map(\.publicKey), primaryOffset: 0)
+        replicas = Array(repeating: nil, count: sc.n)
+        incarnation = Array(repeating: 0, count: sc.n)
+        durableBytes = Array(repeating: nil, count: sc.n)
+        persisted = Array(repeating: nil, count: sc.n)
+        ledgers = Array(repeating: [], count: sc.n)
+        invariants = SafetyInvariants(committee: committee, scheme: sc.realCrypto ? Ed25519Scheme() : SimScheme(), honest: Set(sc.honest))
+        for i in 0..<sc.n {
+            replicas[i] = makeReplica(i)
+            queue.push(Int64(i) * 7 % sc.tickMillis, .tick(i))
+        }
+        for k in 0..<sc.requests {
+            let at = Int64(rng.below(UInt64(max(1, sc.healAt))))
+            for i in 0..<sc.n { queue.push(at + rng.range(0, 200), .request(replica: i, k: k)) }
+        }
+        for c in sc.crashes { queue.push(c.at, .crash(c.replica)); queue.push(c.restart, .restart(c.replica)) }
+    }
+
+    func makeReplica(_ i: Int) -> Replica {
+        var cfg = ReplicaConfig(committee: committee, id: ReplicaID(i), signer: signers[i], scheme: scheme)
+        cfg.checkpointInterval = sc.checkpointInterval
+        cfg.window = sc.checkpointInterval * 4
+        cfg.maxBlockEntries = 4
+        cfg.viewChangeTimeoutMillis = 1_000
+        cfg.retransmitMillis = 300
+        let tip = ledgers[i].last.map { _ in ledgers[i].reduce(genesisTip) { $0.extended(by: $1.block) } } ?? genesisTip
+        let durable = durableBytes[i].map { try! DurableState.decode($0) }
+        let ids = Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) })
+        return Replica(config: cfg, tip: tip, durable: durable, committedRequestIDs: ids)
+    }
+
+    func log(_ s: @autoclosure () -> String) { if record { transcript.append("t=\(now) \(s())") } }
+
+    /// Runs to the deadline or until every honest replica has committed every request at the
+    /// same height after the heal time. Returns the failures (empty: the run passed).
+    func run() -> [String] {
+        while let (t, e) = queue.pop() {
+            now = t
+            if now > sc.deadline { break }
+            handle(e)
+            if !failures.isEmpty { return failures }
+            if case .tick = e, now > sc.healAt, allDone() { return [] }
+        }
+        let heights = (0..<sc.n).map { "r\($0):\(ledgers[$0].count)\(replicas[$0].map { " v\($0.view)\($0.isActive ? "" : "*")" } ?? " down")" }
+        failures.append("liveness: not every honest replica committed all \(sc.requests) requests by t=\(sc.deadline) (\(heights.joined(separator: ", ")))")
+        return failures
+    }
+
+    func allDone() -> Bool {
+        let h = sc.honest
+        guard h.allSatisfy({ replicas[$0] != nil }) else { return false }
+        let heights = Set(h.map { ledgers[$0].count })
+        guard heights.count == 1 else { return false }
+        return h.allSatisfy { i in Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) }).count == sc.requests }
+    }
+
+    func handle(_ e: Event) {
+        switch e {
+        case .tick(let i):
+            queue.push(now + sc.tickMillis, .tick(i))
+            step(i, .tick(nowMillis: now))
+        case .deliver(let to, let from, let bytes):
+            guard replicas[to] != nil else { return }
+            stats.delivered += 1
+            if sc.byzantine[to] == .replayer, let m = try? SignedMessage.decode(bytes), replayBuffer.count < 512 { replayBuffer.append(m) }
+            log("deliver r\(to)<-r\(from) \(bytes.count)B")
+            step(to, .received(bytes))
+        case .deliverMessage(let to, let from, let m):
+            guard replicas[to] != nil else { return }
+            stats.delivered += 1
+            if sc.byzantine[to] == .replayer, replayBuffer.count < 512 { replayBuffer.append(m) }
+            log("deliver r\(to)<-r\(from) \(m.kind)")
+            step(to, .message(m))
+        case .request(let i, let k):
+            injected[k, default: []].insert(i)
+            guard replicas[i] != nil else { return }
+            step(i, .request(sc.byzantine[i] == .wrongVoter ? simWrongRequest(k) : simRequest(k)))
+        case .endorse(let i, let inc, let hash, let agrees, let reason):
+            guard replicas[i] != nil, incarnation[i] == inc else { return }
+            step(i, .endorsed(blockHash: hash, agrees: agrees, reason: reason))
+        case .crash(let i):
+            log("CRASH r\(i)")
+            replicas[i] = nil
+            incarnation[i] += 1
+        case .restart(let i):
+            log("RESTART r\(i) at height \(ledgers[i].count)")
+            replicas[i] = makeReplica(i)
+            step(i, .tick(nowMillis: now))
+            for k in injected.keys.sorted() where injected[k]?.contains(i) == true {
+                step(i, .request(simRequest(k)))
+            }
+        }
+    }
+
+    func step(_ i: Int, _ input: Input) {
+        guard var r = replicas[i] else { return }
+        let ready = r.step(input)
+        replicas[i] = r
+        stats.steps += 1
+        apply(i, ready)
+    }
+
+    /// The driver contract: persist, append, send, serve the application requests, record.
+    func apply(_ i: Int, _ ready: Ready) {
+        if let d = ready.persist { durableBytes[i] = d.encoded(); persisted[i] = d }
+        for cb in ready.committed {
+            if let why = invariants.commit(replica: i, block: cb, ledger: ledgers[i]) { failures.append("safety: \(why)") }
+            ledgers[i].append(cb)
+            log("COMMIT r\(i) h=\(cb.height) view=\(cb.certificate.view) \(Hex.encode(cb.hash).prefix(8))")
+        }
+        var out = ready.messages
+        if let b = sc.byzantine[i] { out = corrupt(i, b, out) }
+        for o in out {
+            if sc.byzantine[i] == nil, let why = invariants.sent(o.message, persisted: persisted[i]) { failures.append("safety: \(why)") }
+            let targets: [Int]
+            switch o.to {
+            case .all: targets = (0..<sc.n).filter { $0 != i }
+            case .replica(let r): targets = Int(r) < sc.n ? [Int(r)] : []
+            }
+            // One delivery in eight goes through the wire encoding and the decoder.
+            let bytes = rng.below(8) == 0 ? o.message.encoded() : nil
+            for t in targets { transmit(from: i, to: t, o.message, bytes) }
+        }
+        for q in ready.requests {
+            switch q {
+            case .endorse(_, _, let p):
+                let (ok, why) = sc.byzantine[i] == .wrongVoter ? (true, "") : simEndorse(p)
+                queue.push(now + rng.range(0, 30), .endorse(replica: i, incarnation: incarnation[i], hash: p.digest, agrees: ok, reason: why))
+            case .serveBlocks(let to, let from):
+                stats.transfers += 1
+                let lo = Int(from) - 1
+                guard lo >= 0, lo < ledgers[i].count else { continue }
+                step(i, .serveBlocks(to: to, blocks: Array(ledgers[i][lo..<min(ledgers[i].count, lo + 16)])))
+            }
+        }
+        for e in ready.events {
+            switch e {
+            case .viewChangeStarted: stats.viewChanges += 1
+            case .disagreement: stats.disagreements += 1
+            case .dropped: stats.rejected += 1
+            case .equivocation: stats.equivocations += 1
+            default: break
+            }
+            log("r\(i) \(e)")
+        }
+    }
+
+    /// The network: partitions and loss (before the heal time), duplication, random delay.
+    func transmit(from: Int, to: Int, _ m: SignedMessage, _ bytes: [UInt8]?) {
+        if now < sc.healAt {
+            for p in sc.partitions where now >= p.from && now < p.until && p.group.contains(from) != p.group.contains(to) {
+                stats.dropped += 1; return
+            }
+            if rng.chance(sc.loss) { stats.dropped += 1; return }
+        }
+        let copies = now < sc.healAt && rng.chance(sc.duplicate) ? 2 : 1
+        for _ in 0..<copies {
+            let at = now + rng.range(sc.minDelay, sc.maxDelay)
+            if let bytes { queue.push(at, .deliver(to: to, from: from, bytes: bytes)) } else { queue.push(at, .deliverMessage(to: to, from: from, message: m)) }
+        }
+    }
+
+    /// Endorsement by re-execution: every request slice of the block must equal what this
+    /// application computes for that request id.
+    func simEndorse(_ p: Proposal) -> (Bool, String) {
+        var at = 0
+        for r in p.requests {
+            guard r.id.hasPrefix("C"), let k = Int(r.id.dropFirst()), k >= 0, k < sc.requests else { return (false, "unknown request \(r.id)") }
+            let mine = simRequest(k).entries
+            let end = at + Int(r.entryCount)
+            guard end <= p.block.entries.count, Array(p.block.entries[at..<end]) == mine else {
+                return (false, "re-executed \(r.id): result differs from the proposal")
+            }
+            at = end
+        }
+        return (true, "")
+    }
+}
+
+/// A wrong clearing result for request `k` (a Byzantine application's).
+func simWrongRequest(_ k: Int) -> Request {
+    var r = simRequest(k)
+    if case .clearedCycle(var c) = r.entries[0] { c.tradesCSV += Array("B\(k),O\(k),999999\n".utf8); r.entries[0] = .clearedCycle(c) }
+    return r
+}
