@@ -128,7 +128,7 @@ import Testing
         var book = ReputationBook()
         let changes = book.apply(r.rep)
         #expect(String(decoding: SettlementFiles.reputationJSON(cycle: "20261120T1000Z", changes: changes, complete: true, missing: []), as: UTF8.self) ==
-                "{\"changes\":[{\"after\":50,\"before\":60,\"participant\":\"S1\",\"reason\":\"deviation on trade b1/o1\"}],\"complete\":true,\"cycle\":\"20261120T1000Z\",\"missing\":[],\"version\":1}\n")
+                "{\"changes\":[{\"after\":50,\"before\":60,\"participant\":\"S1\",\"reason\":\"delivery deviation\"}],\"complete\":true,\"cycle\":\"20261120T1000Z\",\"missing\":[],\"version\":1}\n")
     }
 }
 
