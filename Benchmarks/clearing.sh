@@ -1,42 +1,36 @@
 #!/usr/bin/env bash
-# CMAP round solver benchmark: the five LPs of one 500×500 round on GridClear's RELAX-IV
-# (relax4) and GLPK's simplex (and okalg / glpk-relax4 on request), and — when python3 with
-# scipy is present — the same five LPs in scipy's HiGHS, measured in the same run.
-# Usage: Benchmarks/clearing.sh path/to/release/gridclear-bench [buyers] [sellers] [seed]
+# CMAP solver benchmark (issue 12). For each size (parties a side) a seed-distribution cycle
+# is generated (scripts/gen_cmap_sample.py, not committed), and the five LPs of its first
+# CMAP round are solved by GridClear's network simplex (warm-started across the five LPs),
+# LEMON's NetworkSimplex (cold, a C++ peer built here against Debian's liblemon-dev) and
+# OR-Tools' SimpleMinCostFlow (cold, PyPI ortools) — the same integer LPs (GridClear exports
+# them), interleaved in the same run, objectives checked equal. Also times `gridclear clear`
+# end to end. Prints min/median seconds, ratios, peak RSS and growth exponents.
+#
+# Usage: Benchmarks/clearing.sh [path/to/release/gridclear-bench]   (gridclear beside it)
+#   SIZES="250 500 1000 2000" REPEAT=3 BIG_REPEAT=1 ORTOOLS_MAX=2000 Benchmarks/clearing.sh
+#   SIZES=5000 ORTOOLS_MAX=0 Benchmarks/clearing.sh      # the 25 M-arc case (~10 GB free RAM)
+# Not a timed test: numbers depend on the machine and its load.
 set -euo pipefail
-bin="$1"; m="${2:-500}"; n="${3:-500}"; seed="${4:-1}"
-# Paths to time (comma-separated). okalg takes minutes at 500×500, so it is opt-in:
-# CMAP_PATHS=relax4,simplex,okalg Benchmarks/clearing.sh BIN; add glpk-relax4 where GLPK ships it.
-paths="${CMAP_PATHS:-relax4,simplex}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-
-echo "== gridclear bench clearing ($m×$n, seed $seed)"
-"$bin" clearing --buyers "$m" --sellers "$n" --seed "$seed" --paths "$paths" --dump "$tmp/problem.json" | tee "$tmp/swift.txt"
-# The lead's 500×500 sample cycle, cleared end to end (all CMAP rounds) with each path.
-for c in "$here"/Inputs/samples/500x500/*/; do
-  [ -f "$c/offers.csv" ] && [ "$m" = 500 ] && [ "$n" = 500 ] || continue
-  "$bin" clearing --buyers 1 --sellers 1 --paths "$paths" --cycle "${c%/}" | grep '^cycle=' || echo "cycle benchmark failed: $c"
-done
-
-if command -v python3 >/dev/null && python3 -c 'import scipy' 2>/dev/null; then
-  echo "== scipy HiGHS (linprog method=highs), same problem"
-  python3 "$here/scripts/cmap_reference.py" solve "$tmp/problem.json" > "$tmp/highs.json"
-  python3 - "$tmp/swift.txt" "$tmp/highs.json" <<'PY'
-import json, re, sys
-h = json.load(open(sys.argv[2]))
-print("highs five_lps_seconds=%.4f end_to_end_seconds=%.4f objective=%.12f z1Max=%.9f z1Min=%.9f z2Max=%.9f z2Min=%.9f"
-      % (h["highsSeconds"], h["totalSeconds"], h["objective"], h["z1Max"], h["z1Min"], h["z2Max"], h["z2Min"]))
-for line in open(sys.argv[1]):
-    m = re.match(r"path=(\S+) seconds=(\S+) objective=(\S+) z1Max=(\S+) z1Min=(\S+) z2Max=(\S+) z2Min=(\S+)", line)
-    if not m:
-        continue
-    path, secs = m.group(1), float(m.group(2))
-    vals = dict(zip(["objective", "z1Max", "z1Min", "z2Max", "z2Min"], map(float, m.groups()[2:])))
-    worst = max(abs(vals[k] - h[k]) / max(1.0, abs(h[k])) for k in vals)
-    print("ratio highs/%s = %.1f (HiGHS five LPs %.3f s vs %s end to end %.3f s); max relative difference %.1e"
-          % (path, h["highsSeconds"] / max(secs, 1e-9), h["highsSeconds"], path, secs, worst))
-PY
-else
-  echo "== python3 with scipy not found: HiGHS comparison skipped"
+bench="${1:-$here/.build/release/gridclear-bench}"
+bin="$(dirname "$bench")/gridclear"
+if [ ! -x "$bench" ] || [ ! -x "$bin" ]; then
+  echo "== building release gridclear and gridclear-bench" >&2
+  (cd "$here" && swift build -c release --product gridclear >&2 && swift build -c release --product gridclear-bench >&2)
 fi
+
+# Benchmark-only dependencies, installed only when missing.
+if [ ! -f /usr/include/lemon/network_simplex.h ]; then
+  echo "== installing liblemon-dev (benchmark peer only)" >&2
+  apt-get update -qq >&2 && apt-get install -y liblemon-dev >&2
+fi
+if ! python3 -c 'import ortools, numpy' 2>/dev/null; then
+  echo "== installing ortools from PyPI (benchmark peer only)" >&2
+  pip install ortools >&2
+fi
+
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+g++ -O2 -std=c++17 -o "$tmp/lemon_ns" "$here/Benchmarks/peers/lemon_ns.cpp"
+echo "== CMAP round 1, five LPs: GridClear network simplex vs LEMON vs OR-Tools ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+python3 "$here/Benchmarks/peers/clearing_driver.py" "$bin" "$bench" "$tmp/lemon_ns" "$here" "$tmp"

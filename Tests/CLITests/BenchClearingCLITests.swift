@@ -15,7 +15,7 @@ import Testing
             let r = try runBench(args)
             #expect(r.status == 0, "\(line): \(r.stderr)")
             #expect(r.stdout.contains("path=simplex seconds="), "\(line)")
-            #expect(r.stdout.contains("path=okalg seconds=") == !line.contains("--paths"), "\(line)")
+            #expect(r.stdout.contains("path=network seconds=") == !line.contains("--paths"), "\(line)")
         }
         #expect(FileManager.default.fileExists(atPath: "/tmp/cmap-p.json"))
     }

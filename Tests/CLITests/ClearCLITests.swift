@@ -57,4 +57,18 @@ import Foundation
         let s = try runGridclear(["clear", "Inputs/20261120T1000Z", "--solver", "magic", "--out", "/tmp/gc-unused"])
         #expect(s.status != 0 && s.stderr.contains("unknown solver 'magic'"))
     }
+
+    /// Progress goes to a terminal only: with stderr piped, a clear leaves stderr empty.
+    @Test func nonTerminalStderrStaysClean() throws {
+        let out = "/tmp/gc-clear-quiet-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for args in [["clear", "Inputs/20261120T1000Z", "--out", out],
+                     ["clear", "Inputs/20261120T1000Z", "--out", out, "--solver", "network", "--quiet"]] {
+            let r = try runGridclear(args)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(r.stderr.isEmpty, "\(args): \(r.stderr)")
+        }
+        let legacy = try runGridclear(["clear", "Inputs/20261120T1000Z", "--out", out, "--solver", "relax4", "--quiet"])
+        #expect(legacy.status == 0, "retired solver names still clear (ledger replay): \(legacy.stderr)")
+    }
 }

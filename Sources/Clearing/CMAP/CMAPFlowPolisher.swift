@@ -145,37 +145,3 @@ struct CMAPFlowPolisher {
         }
     }
 }
-
-extension CMAPFlowPolisher {
-    /// The same guarantee as `polish`, faster when `labels` are near-optimal potentials
-    /// (a solver's node prices on rounded costs).
-    ///
-    /// With reduced costs rc = cost + labels[tail] − labels[head] and δ = max(0, −min rc)
-    /// over the residual arcs, a cycle's cost is the sum of its reduced costs, so no
-    /// negative cycle can use an arc whose residual direction has rc > (nodes − 1)·δ.
-    /// The polish runs on the other arcs only; if it cancels nothing, the whole residual
-    /// network has no negative cycle. If it does cancel, the full polish finishes the job
-    /// (cancelling changes the residual network the bound was taken on).
-    func polishPruned(flows: inout [Wh], cost: [Double], labels: [Double]) throws -> Int {
-        var delta = 0.0
-        var rc = [Double](repeating: 0, count: tails.count)
-        for a in 0..<tails.count {
-            let r = cost[a] + labels[Int(tails[a])] - labels[Int(heads[a])]
-            rc[a] = r
-            if flows[a] < caps[a] { delta = max(delta, -r) }
-            if flows[a] > 0 { delta = max(delta, r) }
-        }
-        let bound = Double(nodeCount) * delta + Self.tolerance
-        var keep = [Int]()
-        for a in 0..<tails.count where (flows[a] < caps[a] && rc[a] <= bound) || (flows[a] > 0 && -rc[a] <= bound) {
-            keep.append(a)
-        }
-        let sub = CMAPFlowPolisher(nodeCount: nodeCount, tails: keep.map { tails[$0] }, heads: keep.map { heads[$0] },
-                                   caps: keep.map { caps[$0] })
-        var subFlows = keep.map { flows[$0] }
-        let cancelled = try sub.polish(flows: &subFlows, cost: keep.map { cost[$0] }, labels: labels)
-        guard cancelled > 0 else { return 0 }
-        for (q, a) in keep.enumerated() { flows[a] = subFlows[q] }
-        return try cancelled + polish(flows: &flows, cost: cost, labels: labels)
-    }
-}

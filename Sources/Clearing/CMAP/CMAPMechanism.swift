@@ -27,24 +27,7 @@ public struct CMAPMechanism: ClearingMechanism {
         let market = inputs.market
         let bids = inputs.bidsByArrival, offers = inputs.offersByArrival
         let m = bids.count, n = offers.count
-        let lossModel = LossModel(market: market, grid: inputs.grid)
-        var losses = [PairLoss](); losses.reserveCapacity(m * n)
-        var aRaw = [Double](repeating: 0, count: m * n), bRaw = aRaw
-        var reachable = [Bool](repeating: true, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                let l = lossModel.pair(bids[i], offers[j])
-                losses.append(l)
-                // Pairs above the buyer's loss limit get no variable, like unreachable ones (SPEC §3.1).
-                reachable[i * n + j] = l.admits(bids[i])
-                if reachable[i * n + j] {
-                    aRaw[i * n + j] = CMAPSatisfaction.buyer(bids[i], offers[j], loss: l, market: market)
-                    bRaw[i * n + j] = CMAPSatisfaction.seller(bids[i], offers[j], loss: l, market: market)
-                }
-            }
-        }
-        let a = CMAPSatisfaction.normalise(aRaw, include: reachable)
-        let b = CMAPSatisfaction.normalise(bRaw, include: reachable)
+        let (losses, a, b, reachable) = Self.satisfactions(inputs)
         let threshold = market.cmap.rejectionThreshold
 
         var remainingDemand = bids.map(\.quantity)
@@ -52,8 +35,7 @@ public struct CMAPMechanism: ClearingMechanism {
         // Variables only for pairs where the ask does not exceed the bid: at the midpoint a
         // buyer then never pays above its bid (issue 16). Such pairs still take part in the
         // normalisation above, so the seed's 10·pPrice/sPrice branch keeps its meaning.
-        var allowed = reachable
-        for i in 0..<m { for j in 0..<n where offers[j].price > bids[i].price { allowed[i * n + j] = false } }
+        var allowed = Self.tradable(reachable, bids: bids, offers: offers)
         var accepted = [Wh](repeating: 0, count: m * n)
         var rejectedAt: [Int: (energy: Wh, round: Int)] = [:]
         var gridBuy = [Wh](repeating: 0, count: m)
@@ -76,7 +58,7 @@ public struct CMAPMechanism: ClearingMechanism {
             if !pal.contains(true) { break }
             let problem = CMAPRoundProblem(demands: active.map { remainingDemand[$0] }, supplies: remainingSupply,
                                            a: pa, b: pb, allowed: pal, weights: market.cmap.objectiveWeights)
-            let sol = try Self.solveRound(problem, path: solver, clock: context.monotonicNanos)
+            let sol = try Self.solveRound(problem, round: round, path: solver, clock: context.monotonicNanos, events: context.events)
             var matchedWh: Wh = 0, rejectedWh: Wh = 0, rejectedPairs = 0
             for (r, i) in active.enumerated() {
                 gridBuy[i] += sol.gridFlows[r]
@@ -134,5 +116,49 @@ public struct CMAPMechanism: ClearingMechanism {
         let result = ClearingResult(mechanism: name, trades: trades, rounds: reports)
         try result.validate(against: inputs)
         return result
+    }
+
+    /// Pair losses, normalised satisfactions a', b' (m×n row-major, bids and offers in
+    /// arrival order) and reachability, as every round uses them.
+    static func satisfactions(_ inputs: CycleInputs) -> (losses: [PairLoss], a: [Double], b: [Double], reachable: [Bool]) {
+        let market = inputs.market
+        let bids = inputs.bidsByArrival, offers = inputs.offersByArrival
+        let m = bids.count, n = offers.count
+        let lossModel = LossModel(market: market, grid: inputs.grid)
+        var losses = [PairLoss](); losses.reserveCapacity(m * n)
+        var aRaw = [Double](repeating: 0, count: m * n), bRaw = aRaw
+        var reachable = [Bool](repeating: true, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                let l = lossModel.pair(bids[i], offers[j])
+                losses.append(l)
+                // Pairs above the buyer's loss limit get no variable, like unreachable ones (SPEC §3.1).
+                reachable[i * n + j] = l.admits(bids[i])
+                if reachable[i * n + j] {
+                    aRaw[i * n + j] = CMAPSatisfaction.buyer(bids[i], offers[j], loss: l, market: market)
+                    bRaw[i * n + j] = CMAPSatisfaction.seller(bids[i], offers[j], loss: l, market: market)
+                }
+            }
+        }
+        return (losses, CMAPSatisfaction.normalise(aRaw, include: reachable), CMAPSatisfaction.normalise(bRaw, include: reachable), reachable)
+    }
+
+    /// The pairs that get a variable: admissible (`reachable`, row-major [bid][offer]) and with
+    /// the ask not above the bid, so the midpoint price never exceeds the buyer's bid.
+    static func tradable(_ reachable: [Bool], bids: [Bid], offers: [Offer]) -> [Bool] {
+        var allowed = reachable
+        let n = offers.count
+        for i in bids.indices { for j in offers.indices where offers[j].price > bids[i].price { allowed[i * n + j] = false } }
+        return allowed
+    }
+
+    /// The first round's problem of a cycle, exactly as `clear` builds it.
+    public static func roundOneProblem(_ inputs: CycleInputs) -> CMAPRoundProblem {
+        let (_, a, b, reachable) = satisfactions(inputs)
+        let demands = inputs.bidsByArrival.map(\.quantity), supplies = inputs.offersByArrival.map(\.quantity)
+        var allowed = tradable(reachable, bids: inputs.bidsByArrival, offers: inputs.offersByArrival)
+        for k in 0..<allowed.count where supplies[k % max(supplies.count, 1)] <= 0 { allowed[k] = false }
+        return CMAPRoundProblem(demands: demands, supplies: supplies, a: a, b: b, allowed: allowed,
+                                weights: inputs.market.cmap.objectiveWeights)
     }
 }

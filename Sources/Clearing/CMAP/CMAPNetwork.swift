@@ -1,5 +1,4 @@
 import GridClearCore
-internal import CGLPK
 
 /// The integer transportation network of one validated round.
 ///
@@ -47,12 +46,13 @@ struct CMAPNetwork {
         return (t, h, c)
     }
 
-    /// Builds the network of a validated problem; computes the grid capacity with
-    /// GLPK's `glp_maxflow_ffalg` unless every pair is allowed (then it is
-    /// max(0, Σ PE − Σ SE) in closed form).
+    /// Builds the network of a validated problem. The grid capacity is
+    /// max(0, Σ PE − Σ SE) in closed form when every pair is allowed; otherwise the
+    /// bipartite max flow comes from `maxFlow` (exact, `Int64`).
     static func build(_ p: CMAPRoundProblem, forceMaxflow: Bool = false) throws -> CMAPNetwork {
         let m = p.demands.count, n = p.supplies.count
         var pairs = [Int]()
+        pairs.reserveCapacity(m * n)
         var everyPair = true
         for i in 0..<m {
             for j in 0..<n {
@@ -65,42 +65,35 @@ struct CMAPNetwork {
             }
         }
         let totalDemand = p.demands.reduce(0, +)
-        let maxFlow: Wh
+        let flow: Wh
         if everyPair && !forceMaxflow {
-            maxFlow = min(totalDemand, p.supplies.reduce(0, +))
+            flow = min(totalDemand, p.supplies.reduce(0, +))
         } else {
-            maxFlow = try glpkMaxFlow(m: m, n: n, pairs: pairs, demands: p.demands, supplies: p.supplies)
+            flow = try maxFlow(m: m, n: n, pairs: pairs, demands: p.demands, supplies: p.supplies)
         }
         return CMAPNetwork(m: m, n: n, pairs: pairs, demands: p.demands, supplies: p.supplies,
-                           gridCapacity: totalDemand - maxFlow)
+                           gridCapacity: totalDemand - flow)
     }
 
-    /// Max flow source → sellers (SE_j) → allowed buyers (uncapacitated) → sink (PE_i).
-    private static func glpkMaxFlow(m: Int, n: Int, pairs: [Int], demands: [Wh], supplies: [Wh]) throws -> Wh {
+    /// Max flow sellers (SE_j) → allowed buyers → demands (PE_i), as a min-cost flow on the
+    /// round's own layout: the grid offers Σ PE at cost 1 per Wh, pairs cost 0, so the optimum
+    /// uses the grid exactly for Σ PE − maxflow. Solved by `NetworkSimplex` (exact integers).
+    static func maxFlow(m: Int, n: Int, pairs: [Int], demands: [Wh], supplies: [Wh]) throws -> Wh {
         if pairs.isEmpty { return 0 }
-        return try CMAPGLPK.withGLPK {
-            // vertices: 1 = source, 2...n+1 sellers, n+2...n+m+1 buyers, n+m+2 sink
-            let capOffset: Int32 = 0, xOffset: Int32 = 8
-            guard let g = glp_create_graph(0, 16) else { throw CMAPSolverError.solverFailed("glp_create_graph returned NULL") }
-            defer { glp_delete_graph(g) }
-            let source: Int32 = 1, sink = Int32(n + m + 2)
-            glp_add_vertices(g, sink)
-            func arc(_ from: Int32, _ to: Int32, _ cap: Double) {
-                let a = glp_add_arc(g, from, to)!
-                a.pointee.data.storeBytes(of: cap, toByteOffset: Int(capOffset), as: Double.self)
-                a.pointee.data.storeBytes(of: 0.0, toByteOffset: Int(xOffset), as: Double.self)
-            }
-            let unbounded = Double(Int32.max / 2)
-            for j in 0..<n where supplies[j] > 0 { arc(source, Int32(2 + j), Double(supplies[j])) }
-            for k in pairs { arc(Int32(2 + k % n), Int32(n + 2 + k / n), unbounded) }
-            for i in 0..<m { arc(Int32(n + 2 + i), sink, Double(demands[i])) }
-            var value = 0.0
-            let rc = glp_maxflow_ffalg(g, source, sink, capOffset, &value, -1, -1)
-            guard rc == 0 else { throw CMAPSolverError.solverFailed("glp_maxflow_ffalg: \(CMAPGLPK.codeName(rc))") }
-            guard value.isFinite, value >= 0, value == value.rounded() else {
-                throw CMAPSolverError.solverFailed("glp_maxflow_ffalg returned a non-integer flow \(value)")
-            }
-            return Wh(value)
+        let totalDemand = demands.reduce(0, +)
+        let probe = CMAPNetwork(m: m, n: n, pairs: pairs, demands: demands, supplies: supplies, gridCapacity: totalDemand)
+        let (tails, heads, caps) = probe.arcs()
+        var cost = [Int64](repeating: 0, count: tails.count)
+        for i in 0..<m { cost[pairs.count + i] = 1 }
+        do {
+            let simplex = try NetworkSimplex(nodeCount: probe.nodeCount, supply: probe.nodeSupply, tails: tails, heads: heads,
+                                             capacity: caps, costBound: 1)
+            try cost.withUnsafeBufferPointer { try simplex.setCosts($0) }
+            try simplex.solve()
+            let grid = (0..<m).reduce(Wh(0)) { $0 + simplex.flow(ofArc: pairs.count + $1) }
+            return totalDemand - grid
+        } catch let error as MinCostFlowError {
+            throw CMAPSolverError.solverFailed("max flow (network simplex): \(error)")
         }
     }
 }

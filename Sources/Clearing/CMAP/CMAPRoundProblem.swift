@@ -4,7 +4,8 @@ import GridClearCore
 /// n sellers (columns), row-major m×n matrices of normalised satisfactions.
 ///
 /// Guarantees nothing by itself; `validate()` checks every field before any
-/// GLPK call, so a problem that passes validation can never make GLPK abort.
+/// solver call, so a problem that passes validation can never make GLPK abort or an
+/// integer overflow.
 public struct CMAPRoundProblem: Sendable {
     /// PE_i > 0, integer Wh, one per buyer.
     public var demands: [Wh]
@@ -34,20 +35,24 @@ public struct CMAPRoundProblem: Sendable {
     /// Number of sellers.
     public var sellerCount: Int { supplies.count }
 
-    /// The largest total (Σ PE + Σ SE, in Wh) the solver accepts: GLPK's
-    /// `glp_mincost_relax4` holds supplies and capacities in `int` and rejects
-    /// anything above `INT_MAX / 4` (536 870 911 Wh ≈ 537 MWh per round).
-    public static let maxTotalWh: Wh = Wh(Int32.max / 4)
-    /// The largest number of pairs (m·n) accepted (GLPK indexes with `int`).
-    public static let maxPairs = 20_000_000
+    /// The largest total Σ PE + Σ SE (Wh) accepted: 2^52 Wh (≈ 4.5·10^15), far above
+    /// SPEC §2's bounds (100,000 rows of at most 10,000,000 kWh per side ≈ 2·10^15 Wh). Every
+    /// flow, capacity and supply the solvers form is an `Int64` below it.
+    public static let maxTotalWh: Wh = 1 << 52
+    /// The largest number of pairs (m·n) accepted: 10,000 × 10,000. Memory, not arithmetic,
+    /// is the limit: about 250 bytes per pair at peak for a whole CMAP clearing (see
+    /// docs/cmap-solver.md), so 10^8 pairs need ~25 GB.
+    public static let maxPairs = 100_000_000
+    /// The largest number of buyers + sellers accepted (the network simplex's node bound).
+    public static let maxParties = NetworkSimplex.maxNodes - 4
 
     /// Checks sizes, signs, NaN/infinity, ranges and totals.
     /// - Throws: `CMAPSolverError.invalidModel` naming the first offending field.
     public func validate() throws {
         let m = demands.count, n = supplies.count
         let (pairs, over) = m.multipliedReportingOverflow(by: n)
-        guard !over, pairs <= Self.maxPairs else {
-            throw CMAPSolverError.invalidModel("\(m)×\(n) pairs exceed the limit of \(Self.maxPairs)")
+        guard !over, pairs <= Self.maxPairs, m + n <= Self.maxParties else {
+            throw CMAPSolverError.invalidModel("\(m)×\(n) pairs exceed the limits of \(Self.maxPairs) pairs and \(Self.maxParties) parties; split the cycle")
         }
         for (name, count) in [("a", a.count), ("b", b.count), ("allowed", allowed.count)] where count != pairs {
             throw CMAPSolverError.invalidModel("\(name) has \(count) entries, expected m*n = \(m)*\(n) = \(pairs)")
@@ -56,14 +61,14 @@ public struct CMAPRoundProblem: Sendable {
         for (i, d) in demands.enumerated() {
             guard d > 0 else { throw CMAPSolverError.invalidModel("demand of buyer \(i) is \(d) Wh; must be > 0") }
             guard d <= Self.maxTotalWh - total else {
-                throw CMAPSolverError.invalidModel("total demand + supply exceeds \(Self.maxTotalWh) Wh (GLPK relax4 integer range)")
+                throw CMAPSolverError.invalidModel("total demand + supply exceeds \(Self.maxTotalWh) Wh; split the cycle")
             }
             total += d
         }
         for (j, s) in supplies.enumerated() {
             guard s >= 0 else { throw CMAPSolverError.invalidModel("supply of seller \(j) is \(s) Wh; must be >= 0") }
             guard s <= Self.maxTotalWh - total else {
-                throw CMAPSolverError.invalidModel("total demand + supply exceeds \(Self.maxTotalWh) Wh (GLPK relax4 integer range)")
+                throw CMAPSolverError.invalidModel("total demand + supply exceeds \(Self.maxTotalWh) Wh; split the cycle")
             }
             total += s
         }
@@ -79,31 +84,39 @@ public struct CMAPRoundProblem: Sendable {
     }
 }
 
-/// Which solver solves the five LPs of a round. All paths return the same optimum
-/// values (to 1e-9 relative; each result is certified by the exact polish); flows may
-/// differ where optima tie.
+/// Which solver solves the five LPs of a round. Both paths return the same optimum
+/// values (to 1e-9 relative); flows may differ where optima tie.
 public enum CMAPSolverPath: String, Sendable, CaseIterable {
-    /// RELAX-IV (Bertsekas–Tseng relaxation method), GridClear's own implementation
-    /// (`RelaxIV`), on integer-scaled costs, then the exact polish. Always available.
-    case relax4
+    /// GridClear's exact integer network simplex (`NetworkSimplex`, pure Swift, `Int64`,
+    /// block search, warm-started across the five LPs). The default.
+    case network
     /// `glp_simplex` on one problem object with sparse pricing (column generation over
-    /// the row duals), warm-started across the five solves.
+    /// the row duals), warm-started across the five solves, then the exact polish. The
+    /// independent cross-check, and the fallback when the network path fails.
     case simplex
-    /// `glp_mincost_okalg` (out-of-kilter) on integer-scaled costs, then the same exact polish.
-    case okalg
-    /// GLPK's own `glp_mincost_relax4` (the original RELAX-IV code), where the linked GLPK
-    /// provides it: Debian's and Ubuntu's GLPK 5.0 ship it disabled (its licence forbids
-    /// commercial use), so this path is a cross-check for builds against GLPK ≤ 4.65.
-    case glpkRelax4 = "glpk-relax4"
 
-    /// Whether this build can run the path (see `CMAPGLPK.relax4Available`).
-    public var isAvailable: Bool { self != .glpkRelax4 || CMAPGLPK.relax4Available }
+    /// Whether this build can run the path (both always can).
+    public var isAvailable: Bool { true }
 
-    /// The fastest path: `.relax4` (500×500 rounds in well under a second).
-    public static var fastestAvailable: CMAPSolverPath { .relax4 }
+    /// The default path (`--solver auto`).
+    public static var fastestAvailable: CMAPSolverPath { .network }
 
     /// The paths this build can run.
-    public static var available: [CMAPSolverPath] { allCases.filter(\.isAvailable) }
+    public static var available: [CMAPSolverPath] { allCases }
+
+    /// The exact path to try when this one fails, if any.
+    public var fallback: CMAPSolverPath? { self == .network ? .simplex : nil }
+
+    /// Names of retired paths (still found in ledgers written by earlier versions), each
+    /// read as the default path: `relax4` (GridClear's RELAX-IV), `okalg` and `glpk-relax4`
+    /// (GLPK's network routines). See docs/cmap-solver.md.
+    public static let retiredNames: Set<String> = ["relax4", "okalg", "glpk-relax4"]
+
+    /// The path for a `--solver` value: `auto`, a path name, or a retired name.
+    public init?(solverName name: String) {
+        if name == "auto" || Self.retiredNames.contains(name) { self = .fastestAvailable; return }
+        self.init(rawValue: name)
+    }
 }
 
 /// The outcome of one round: integer Wh flows that satisfy every constraint
@@ -144,7 +157,7 @@ public struct CMAPRoundSolution: Sendable {
 public enum CMAPSolverError: Error, Equatable, CustomStringConvertible {
     /// Validation failed; GLPK was never called. Fix the input.
     case invalidModel(String)
-    /// The solver (GLPK or RELAX-IV) returned an error (a solver bug or numerical trouble). Try another path.
+    /// The solver returned an error (a solver bug or numerical trouble). Try another path.
     case solverFailed(String)
     /// The model is infeasible (cannot happen with the grid column; indicates a bug).
     case infeasible(String)

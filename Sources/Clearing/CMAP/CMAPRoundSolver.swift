@@ -1,5 +1,4 @@
 import GridClearCore
-import Dispatch
 /// Solves one CMAP round (SPEC §3.1): the four single-objective LPs (Z1max,
 /// Z1min, Z2max, Z2min) and the combined LP max w1·μ(Z1) + w2·μ(Z2), as a
 /// transportation problem with the upstream grid as one more seller column.
@@ -7,22 +6,36 @@ import Dispatch
 /// Guarantees: the returned flows are integer Wh; every buyer's flows (grid
 /// included) sum exactly to its demand, no seller exceeds its supply, no flow is
 /// negative, excluded pairs carry 0 (all checked in integers before returning);
-/// every path's optimum values agree to ~1e-12 relative (each result is
-/// certified by the negative-cycle polish); the same input gives the same flows.
-/// GLPK paths are serialised by a global lock (GLPK is not thread-safe); the relax4 path
-/// (pure Swift) takes no lock and runs the four extreme LPs concurrently.
+/// every path's optimum values agree to ~1e-12 relative (the network path is certified
+/// by integer reduced costs, the simplex path by the negative-cycle polish); the same
+/// input gives the same flows. The GLPK path is serialised by a global lock (GLPK is not
+/// thread-safe); the network path (pure Swift) takes no lock.
 public enum CMAPRoundSolver {
+    /// Solves one round on `path`. `progress` (if given) is called at the start of each of
+    /// the five LPs and every few thousand pivots during a network-path solve, with the LP
+    /// number (1–5) and the nanoseconds elapsed since the round started (injected clock).
     public static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath,
-                             clock: @Sendable () -> UInt64) throws -> CMAPRoundSolution {
-        try solve(p, path: path, clock: clock, options: Options())
+                             clock: @Sendable () -> UInt64,
+                             progress: ((_ lp: Int, _ elapsedNanos: UInt64) -> Void)? = nil) throws -> CMAPRoundSolution {
+        var options = Options()
+        options.progress = progress
+        return try solve(p, path: path, clock: clock, options: options)
     }
 
-    /// Internal knobs used by tests (differential checks of the raw paths).
+    /// Internal knobs used by tests and the benchmark.
     struct Options {
-        /// Cancel negative cycles with the real costs after each solve (required for the network paths).
+        /// Cancel negative cycles with the real costs after each simplex-path solve.
         var polishSimplex = true
-        /// Compute the grid capacity with `glp_maxflow_ffalg` even when every pair is allowed.
+        /// Compute the grid capacity with the max-flow solve even when every pair is allowed.
         var forceMaxflow = false
+        /// LP number (1–5) and elapsed nanoseconds, see `solve(_:path:clock:progress:)`.
+        /// Called from the solving threads (the network path runs two at once).
+        var progress: ((Int, UInt64) -> Void)?
+        /// Network path only: after the round, for each LP in order, its number (1–5), the
+        /// integer arc costs it solved, the optimal arc flows, its pivots and seconds.
+        var integerLP: ((Int, [Int64], [Wh], Int, Double) -> Void)?
+        /// Network path only: run the two chains of LPs one after the other.
+        var sequential = false
     }
 
     static func solve(_ p: CMAPRoundProblem, path: CMAPSolverPath, clock: @Sendable () -> UInt64,
@@ -34,7 +47,7 @@ public enum CMAPRoundSolver {
         let aPair = net.pairs.map { p.a[$0] }, bPair = net.pairs.map { p.b[$0] }
 
         // Arc costs for "maximise Σ c·x": −c scaled so that max |cost| = 1.
-        func arcCosts(_ c: [Double], maximise: Bool) -> [Double] {
+        @Sendable func arcCosts(_ c: [Double], maximise: Bool) -> [Double] {
             var cost = [Double](repeating: 0, count: net.arcCount)
             let top = c.reduce(0) { max($0, abs($1)) }
             guard top > 0 else { return cost }
@@ -42,18 +55,14 @@ public enum CMAPRoundSolver {
             for k in 0..<pc { cost[k] = c[k] * s }
             return cost
         }
-        let arcs = net.arcs()
-        let polisher = CMAPFlowPolisher(nodeCount: net.nodeCount, tails: arcs.tails, heads: arcs.heads, caps: arcs.caps)
-        let polish = path != .simplex || options.polishSimplex
+        let progress = options.progress
+        func report(_ lp: Int) { progress?(lp, clock() &- t0) }
+        // The LPs in SPEC order of the result: Z1min, Z2min, Z1max, Z2max (numbered 1–4), then
+        // the combined LP (5), whose costs need the four values.
+        let extremeSpecs: [([Double], Bool)] = [(aPair, false), (bPair, false), (aPair, true), (bPair, true)]
 
-        /// Runs the five solves; `solveFor` returns polished, verified flows for one cost
-        /// vector. With `concurrent`, the four independent extreme LPs run in parallel.
-        func run(concurrent: Bool, _ solveFor: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
-            // Order: the two minima, then the two maxima, then the combined LP, which lies near
-            // the maxima (the simplex path warm-starts each solve from the previous basis).
-            let extremeCosts = [arcCosts(aPair, maximise: false), arcCosts(bPair, maximise: false),
-                                arcCosts(aPair, maximise: true), arcCosts(bPair, maximise: true)]
-            let extremes = concurrent ? try concurrentMap(extremeCosts, solveFor) : try extremeCosts.map(solveFor)
+        /// The combined LP's costs from the four extreme flows, and the values.
+        func combine(_ extremes: [[Wh]]) -> (cost: [Double], z: (Double, Double, Double, Double), d: (Double, Double)) {
             let z1Min = value(aPair, extremes[0]), z2Min = value(bPair, extremes[1])
             let z1Max = value(aPair, extremes[2]), z2Max = value(bPair, extremes[3])
             let (w1, w2) = p.weights
@@ -62,7 +71,12 @@ public enum CMAPRoundSolver {
             for k in 0..<pc {
                 combined[k] = (d1 > 0 ? w1 * aPair[k] / d1 : 0) + (d2 > 0 ? w2 * bPair[k] / d2 : 0)
             }
-            let flows = try solveFor(arcCosts(combined, maximise: true))
+            return (arcCosts(combined, maximise: true), (z1Min, z2Min, z1Max, z2Max), (d1, d2))
+        }
+
+        /// The solution from the combined LP's flows.
+        func finish(_ flows: [Wh], _ z: (Double, Double, Double, Double), _ d: (Double, Double)) -> CMAPRoundSolution {
+            let (z1Min, z2Min, z1Max, z2Max) = z, (d1, d2) = d, (w1, w2) = p.weights
             let z1 = value(aPair, flows), z2 = value(bPair, flows)
             let objective = w1 * (d1 > 0 ? (z1 - z1Min) / d1 : 1) + w2 * (d2 > 0 ? (z2 - z2Min) / d2 : 1)
             var x = [Wh](repeating: 0, count: net.m * net.n)
@@ -73,47 +87,35 @@ public enum CMAPRoundSolver {
                                      objective: objective, solveSeconds: 0, path: path)
         }
 
-        /// A GLPK path's raw solve, then the polish and the exact check.
-        func glpk(_ minimise: ([Double]) throws -> [Wh]) throws -> CMAPRoundSolution {
-            try run(concurrent: false) { cost in
-                var flows = try minimise(cost)
-                if polish { _ = try polisher.polish(flows: &flows, cost: cost) }
-                try CMAPRounding.verify(net, flows)
-                return flows
-            }
-        }
         var solution: CMAPRoundSolution
         switch path {
-        case .simplex: solution = try CMAPSimplexPath.withSession(net, glpk)
-        case .glpkRelax4: solution = try CMAPNetworkPath.withSession(net, algorithm: .relax4, glpk)
-        case .okalg: solution = try CMAPNetworkPath.withSession(net, algorithm: .okalg, glpk)
-        case .relax4:
-            // RELAX-IV's prices seed the polish's labels: it then only has to confirm them.
-            let relax = CMAPRelaxPath(net)
-            solution = try run(concurrent: true) { cost in
-                var (flows, labels) = try relax.minimise(cost)
-                _ = try polisher.polishPruned(flows: &flows, cost: cost, labels: labels)
-                try CMAPRounding.verify(net, flows)
-                return flows
+        case .simplex:
+            // One GLPK problem, each solve warm-started from the previous basis; minima first,
+            // so the combined LP starts next to the maxima.
+            let arcs = net.arcs()
+            let polisher = CMAPFlowPolisher(nodeCount: net.nodeCount, tails: arcs.tails, heads: arcs.heads, caps: arcs.caps)
+            solution = try CMAPSimplexPath.withSession(net) { minimise in
+                func solveFor(_ cost: [Double]) throws -> [Wh] {
+                    var flows = try minimise(cost)
+                    if options.polishSimplex { _ = try polisher.polish(flows: &flows, cost: cost) }
+                    try CMAPRounding.verify(net, flows)
+                    return flows
+                }
+                var extremes: [[Wh]] = []
+                for (k, (c, maximise)) in extremeSpecs.enumerated() {
+                    report(k + 1)
+                    extremes.append(try solveFor(arcCosts(c, maximise: maximise)))
+                }
+                let (cost, z, d) = combine(extremes)
+                report(5)
+                return finish(try solveFor(cost), z, d)
             }
+        case .network:
+            solution = try CMAPNetworkRound.solve(net, extremes: extremeSpecs.map { c, maximise in { arcCosts(c, maximise: maximise) } },
+                                                  combine: combine, finish: finish, clock: clock, report: report, options: options)
         }
         solution.solveSeconds = Double(clock() &- t0) / 1e9
         return solution
-    }
-
-    /// `transform` applied to every element on the available cores; results in order.
-    /// The first error (in element order) is rethrown.
-    static func concurrentMap<T>(_ items: [[Double]], _ transform: ([Double]) throws -> T) throws -> [T] {
-        // Each iteration writes only its own slot, and `transform` is called concurrently by
-        // contract (its captures are read-only), hence the unchecked captures.
-        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: items.count)
-        nonisolated(unsafe) let transform = transform
-        slots.initialize(repeating: nil)
-        defer { _ = slots.deinitialize(); slots.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: items.count) { k in
-            slots[k] = Result { try transform(items[k]) }
-        }
-        return try slots.map { try $0!.get() }
     }
 
     /// Σ c·x over the pair arcs, x converted from Wh to kWh (compensated summation).

@@ -4,7 +4,7 @@
 /// Guarantees once `validate()` passes: every arc joins two existing nodes, capacities
 /// are in 0…`maxMagnitude`, |cost| ≤ `maxCost`, supplies sum to 0 and their absolute
 /// total is ≤ `maxMagnitude`. Those bounds keep every price, reduced cost and surplus
-/// the relaxation method forms inside `Int64` (prices stay below nodes·maxCost ≤ 2^62).
+/// a solver forms inside `Int64` (`NetworkSimplex` adds its own node and cost bounds).
 public struct MinCostFlowProblem: Sendable, Equatable {
     /// Largest |cost| accepted: 2^40 (≈ 1.1e12).
     public static let maxCost: Int64 = 1 << 40
@@ -72,33 +72,6 @@ public struct MinCostFlowProblem: Sendable, Equatable {
     }
 }
 
-/// An optimal flow with the node prices that certify it (complementary slackness:
-/// an arc with negative reduced cost cost + p[head] − p[tail] is full, one with
-/// positive reduced cost is empty).
-public struct MinCostFlowSolution: Sendable, Equatable {
-    /// Flow on each arc.
-    public var flows: [Int64]
-    /// Price of each node.
-    public var prices: [Int64]
-    /// Work counters, for benchmarks and tests.
-    public var stats: RelaxIVStats
-}
-
-/// Counters of one `RelaxIV.solve` call (summed over the passes of `solveByPricing`).
-public struct RelaxIVStats: Sendable, Equatable {
-    public var singleNodeRises = 0
-    public var multiNodeRises = 0
-    public var augmentations = 0
-    /// Restricted problems solved (1 without pricing).
-    public var passes = 1
-
-    mutating func add(_ other: RelaxIVStats) {
-        singleNodeRises += other.singleNodeRises
-        multiNodeRises += other.multiNodeRises
-        augmentations += other.augmentations
-    }
-}
-
 /// Why a min-cost flow solve did not return a flow.
 public enum MinCostFlowError: Error, Equatable, CustomStringConvertible {
     /// The problem breaks a documented bound; nothing was solved. Fix the input.
@@ -114,8 +87,8 @@ public enum MinCostFlowError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .invalidProblem(let s): return "invalid min-cost flow problem: \(s)"
         case .infeasible(let s): return "min-cost flow problem infeasible: \(s)"
-        case .iterationLimit(let n): return "relaxation method stopped after \(n) iterations without converging"
-        case .internalInconsistency(let s): return "relaxation method invariant broken: \(s)"
+        case .iterationLimit(let n): return "solver stopped after \(n) iterations without converging"
+        case .internalInconsistency(let s): return "solver invariant broken: \(s)"
         }
     }
 }

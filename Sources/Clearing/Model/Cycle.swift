@@ -112,8 +112,12 @@ public struct ClearingContext: Sendable {
     public var monotonicNanos: @Sendable () -> UInt64
     /// Seed for any randomised step; every mechanism must be deterministic given it.
     public var seed: UInt64
-    public init(seed: UInt64 = 0, monotonicNanos: @escaping @Sendable () -> UInt64 = { 0 }) {
-        self.seed = seed; self.monotonicNanos = monotonicNanos
+    /// Receives progress and fallback notices (`ClearingEvent`) while a mechanism works; the
+    /// caller decides what to show. Never affects decisions. May be called from any thread.
+    public var events: @Sendable (ClearingEvent) -> Void
+    public init(seed: UInt64 = 0, monotonicNanos: @escaping @Sendable () -> UInt64 = { 0 },
+                events: @escaping @Sendable (ClearingEvent) -> Void = { _ in }) {
+        self.seed = seed; self.monotonicNanos = monotonicNanos; self.events = events
     }
 }
 

@@ -42,12 +42,8 @@ public enum CyclePipeline {
     /// The mechanism for a name, or an error listing the known ones.
     public static func mechanism(named name: String, solver: String) throws -> ClearingMechanism {
         if name == "cmap" {
-            if solver == "auto" { return CMAPMechanism(solver: .fastestAvailable) }
-            guard let path = CMAPSolverPath(rawValue: solver) else {
+            guard let path = CMAPSolverPath(solverName: solver) else {
                 throw UsageError("unknown solver '\(solver)'; expected auto or one of \(CMAPSolverPath.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard path.isAvailable else {
-                throw UsageError("solver '\(solver)' is not available: the linked GLPK ships glp_mincost_relax4 disabled (RELAX-IV licence); use auto or relax4 (GridClear's RELAX-IV), simplex or okalg")
             }
             return CMAPMechanism(solver: path)
         }

@@ -28,8 +28,9 @@ public struct CycleFiles: Sendable, Hashable {
 /// How to clear: mechanism (nil = the market's default), CMAP solver path, seed.
 public struct ClearOptions: Sendable, Hashable {
     public var mechanism: String?
-    /// CMAP solver path: `relax4` (GridClear's RELAX-IV), `simplex`, `okalg`, `glpk-relax4`
-    /// (GLPK's own, where linked), or `auto` (default) = the fastest, relax4.
+    /// CMAP solver path: `network` (GridClear's exact network simplex), `simplex` (GLPK), or
+    /// `auto` (default) = network with fallback to simplex. Retired names (`relax4`, `okalg`,
+    /// `glpk-relax4`) read as `auto`.
     public var solver: String
     public var seed: UInt64
     public init(mechanism: String? = nil, solver: String = "auto", seed: UInt64 = 0) {

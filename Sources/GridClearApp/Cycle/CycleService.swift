@@ -36,8 +36,14 @@ public struct ClearAndRecordResult: Sendable {
 public struct CycleService: Sendable {
     /// Monotonic clock for solve times in the human summary (never affects the decision).
     public var monotonicNanos: @Sendable () -> UInt64
+    /// Progress and solver-fallback notices while a mechanism works (never affect the decision).
+    public var events: @Sendable (ClearingEvent) -> Void
 
-    public init(monotonicNanos: @escaping @Sendable () -> UInt64 = { 0 }) { self.monotonicNanos = monotonicNanos }
+    public init(monotonicNanos: @escaping @Sendable () -> UInt64 = { 0 },
+                events: @escaping @Sendable (ClearingEvent) -> Void = { _ in }) {
+        self.monotonicNanos = monotonicNanos
+        self.events = events
+    }
 
     /// Reads a cycle folder (and the market-wide files beside it, or `marketFile`).
     public func load(cycleDirectory: String, marketFile: String? = nil) throws(AppError) -> CycleFiles {
@@ -50,7 +56,7 @@ public struct CycleService: Sendable {
     public func clear(_ files: CycleFiles, options: ClearOptions) throws(AppError) -> ClearedCycle {
         do {
             return try CyclePipeline.clear(files, options: options,
-                                           context: ClearingContext(seed: options.seed, monotonicNanos: monotonicNanos))
+                                           context: ClearingContext(seed: options.seed, monotonicNanos: monotonicNanos, events: events))
         } catch { throw Self.clearingError(error, cycle: files.cycleID) }
     }
 

@@ -32,7 +32,7 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Output root; results go to <out>/<cycle>/.")
     var out: String = "Outputs"
 
-    @Option(help: "CMAP solver path: auto (= relax4), relax4 (GridClear's RELAX-IV), simplex (GLPK simplex with sparse pricing), okalg (GLPK out-of-kilter) or glpk-relax4 (GLPK's own RELAX-IV, where the linked GLPK ships it).")
+    @Option(help: "CMAP solver path: auto (= network, falling back to simplex if it fails), network (GridClear's exact integer network simplex) or simplex (GLPK simplex with sparse pricing, the cross-check).")
     var solver: String = "auto"
 
     @Option(help: "Seed for any randomised step (results are reproducible from inputs and seed).")
@@ -44,12 +44,12 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: the key kept in the ledger directory).")
     var key: String?
 
-    @Flag(help: "Print only the output paths.")
+    @Flag(help: "Print only the output paths (no progress line on a terminal).")
     var quiet = false
 
     func run() throws {
         try reportingErrors {
-            let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() })
+            let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() }, events: ProgressPrinter.events(quiet: quiet))
             let files = try service.load(cycleDirectory: cycleDir, marketFile: market)
             let now = SystemClock().now()
             let (dir, keyFile) = (ledger, key)

@@ -10,7 +10,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Run every mechanism on one cycle and compare the metrics.",
         discussion: """
-        Parses the cycle once (offers.csv, bids.csv, market.json, grid.json as for 'gridclear clear'), clears it with each mechanism, and writes <out>/<cycle>/compare.md and <out>/<cycle>/compare.svg.
+        Parses the cycle once (offers.csv, bids.csv, market.json, grid.json as for 'gridclear clear'), clears it with each mechanism, and writes <out>/<cycle>/compare.md and <out>/<cycle>/compare.svg. A mechanism that fails is named on stderr and in compare.md's notes; the others are still compared (exit code 1 when any failed).
 
         Examples:
           gridclear compare Inputs/20261120T1000Z --solver simplex --out /tmp/gridclear-compare
@@ -48,10 +48,21 @@ struct CompareCommand: ParsableCommand {
             let clock = SystemClock()
             for name in names {
                 let t0 = clock.monotonicNanos()
-                let c = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: name, solver: solver, seed: seed),
-                                                context: ClearingContext(seed: seed, monotonicNanos: { clock.monotonicNanos() }))
-                cmp.add(c.result, seconds: clock.secondsSince(t0))
-                printError("compare: \(name) done")
+                do {
+                    let c = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: name, solver: solver, seed: seed),
+                                                    context: ClearingContext(seed: seed, monotonicNanos: { clock.monotonicNanos() },
+                                                                             events: ProgressPrinter.events(quiet: false)))
+                    cmp.add(c.result, seconds: clock.secondsSince(t0))
+                    printError("compare: \(name) done")
+                } catch let error as UsageError {
+                    throw CLIFailure("\(error)")
+                } catch {
+                    cmp.addFailure(mechanism: name, reason: "\(error)")
+                    printError("compare: \(name) failed: \(error)")
+                }
+            }
+            guard !cmp.entries.isEmpty else {
+                throw CLIFailure("compare: every mechanism failed (\(cmp.failures.map(\.mechanism).joined(separator: ", "))); nothing written")
             }
             let dir = FileSystem.join(out, inputs.cycleID)
             try FileSystem.makeDirectories(dir)
@@ -60,6 +71,9 @@ struct CompareCommand: ParsableCommand {
             try GridClearSystem.AtomicFile.write(md, to: dir + "/compare.md")
             say(md)
             say("wrote \(dir)/compare.md and compare.svg")
+            if !cmp.failures.isEmpty {
+                throw CLIFailure("compare: \(cmp.failures.map(\.mechanism).joined(separator: ", ")) failed; the other mechanisms are compared in \(dir)/compare.md")
+            }
         }
     }
 }

@@ -76,7 +76,7 @@ struct NodeEtcdRun {
         say("node \(id): etcd mode on \(eps.map(\.description).joined(separator: ",")), ledger \(c.ledger) at height \(store.state.lastHeight.map(String.init) ?? "-")")
         do {
             try node.run(once: c.once, due: due, shouldStop: { StopSignals.requested })
-        } catch let e as ReplicationError {
+        } catch let e as EtcdReplication.ReplicationError {
             throw CLIFailure("node \(id): \(e)")
         }
         say("node \(id): stopped at ledger height \(store.state.lastHeight.map(String.init) ?? "-")")

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CMAPGridAndValidationTests {
     /// Round 1, all pairs allowed: grid capacity = max(0, ΣPE − ΣSE), and the
-    /// closed form agrees with GLPK's glp_maxflow_ffalg.
+    /// closed form agrees with the max-flow solve.
     @Test(arguments: [(1 as UInt64, 0.5), (2, 1.0), (3, 2.0), (4, 0.0)])
     func roundOneGridCapacityIsShortfall(seed: UInt64, supplyFactor: Double) throws {
         let p = CMAPRoundProblem.random(buyers: 12, sellers: 9, seed: seed, maxWh: 20_000, supplyFactor: supplyFactor)
@@ -39,17 +39,15 @@ import Testing
         }
     }
 
-    /// `relax4` (GridClear's RELAX-IV) is always there and is the default; GLPK's own
-    /// routine is a typed error where Debian stubs it out, never a process abort.
-    @Test func relax4IsTheDefaultAndGLPKsStubNeverAborts() throws {
+    /// The network simplex is the default; retired path names read as the default, so
+    /// ledgers written by earlier versions still replay.
+    @Test func networkIsTheDefaultAndRetiredNamesMapToIt() throws {
         let p = CMAPRoundProblem(demands: [5], supplies: [7], a: [0.5], b: [0.5])
-        #expect(CMAPSolverPath.fastestAvailable == .relax4 && CMAPSolverPath.relax4.isAvailable)
-        #expect(try CMAPRoundSolver.solve(p, path: .relax4, clock: cmapTestClock).flows == [5])
-        if CMAPSolverPath.glpkRelax4.isAvailable {
-            #expect(try CMAPRoundSolver.solve(p, path: .glpkRelax4, clock: cmapTestClock).flows == [5])
-        } else {
-            #expect(throws: CMAPSolverError.self) { try CMAPRoundSolver.solve(p, path: .glpkRelax4, clock: cmapTestClock) }
-        }
+        #expect(CMAPSolverPath.fastestAvailable == .network)
+        #expect(try CMAPRoundSolver.solve(p, path: .network, clock: cmapTestClock).flows == [5])
+        for name in ["auto", "relax4", "okalg", "glpk-relax4", "network"] { #expect(CMAPSolverPath(solverName: name) == .network) }
+        #expect(CMAPSolverPath(solverName: "simplex") == .simplex)
+        #expect(CMAPSolverPath(solverName: "nope") == nil)
     }
 
     static let bad: [(String, CMAPRoundProblem)] = [
@@ -63,6 +61,7 @@ import Testing
         ("weights", CMAPRoundProblem(demands: [1], supplies: [3], a: [0.1], b: [0.1], weights: (-0.5, 1.5))),
         ("weights zero", CMAPRoundProblem(demands: [1], supplies: [3], a: [0.1], b: [0.1], weights: (0, 0))),
         ("total", CMAPRoundProblem(demands: [CMAPRoundProblem.maxTotalWh], supplies: [1], a: [0.1], b: [0.1])),
+        ("parties", CMAPRoundProblem(demands: [Wh](repeating: 1, count: CMAPRoundProblem.maxParties + 1), supplies: [], a: [], b: [])),
         ("overflow", CMAPRoundProblem(demands: [Wh.max, Wh.max], supplies: [1], a: [0.1, 0.1], b: [0.1, 0.1])),
     ]
 

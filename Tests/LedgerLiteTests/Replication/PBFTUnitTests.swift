@@ -4,7 +4,7 @@ import Testing
 
 /// Codec, certificate, guard and hostile-input tests of the replication layer (real Ed25519).
 @Suite struct PBFTUnitTests {
-    static let keys: [NodeKey] = (1...4).map { i in NodeKey(secret: [UInt8](repeating: UInt8(i), count: 32))! }
+    static let keys: [NodeKey] = (1...4).map { i in try! NodeKey(secret: [UInt8](repeating: UInt8(i), count: 32)) }
     static let committee = try! Committee(id: CommitteeID(chain: "unit", epoch: 3), keys: keys.map(\.publicKey))
 
     func vote(_ i: Int, _ m: Message, committee: CommitteeID = Self.committee.id) -> SignedMessage {

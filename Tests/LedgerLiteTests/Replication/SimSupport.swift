@@ -1,3 +1,4 @@
+import GridClearCore
 import Crypto
 @testable import LedgerLite
 

@@ -51,7 +51,7 @@ final class Simulation {
             if sc.realCrypto {
                 var secret = [UInt8](repeating: 0, count: 32)
                 secret[0] = UInt8(i + 1); secret[31] = UInt8(truncatingIfNeeded: sc.seed)
-                signers.append(NodeKey(secret: secret)!)
+                signers.append(try! NodeKey(secret: secret))
             } else {
                 signers.append(SimSigner(i, salt: sc.seed))
             }

@@ -44,6 +44,7 @@ extension MechanismComparison {
         s += "|---|" + entries.map { _ in "---:" }.joined(separator: "|") + "|\n"
         for (label, f) in rows { s += "| \(label) | " + entries.map(f).joined(separator: " | ") + " |\n" }
         s += "\nNotes\n\n"
+        for f in failures { s += "- \(f.mechanism) failed and is not in the table: \(f.reason)\n" }
         s += "- Clean share = clean energy / all energy in accepted trades; APET = paid / (energy − lost energy).\n"
         s += "- CMAP-scale satisfaction evaluates every mechanism's accepted pairs with CMAP's a'_ij / b'_ij (SPEC §3.1, normalised over all pairs of the cycle); the mechanism's own satisfaction exists only where the mechanism defines one.\n"
         for e in entries where !e.result.extra.isEmpty {

@@ -18,8 +18,16 @@ public struct MechanismComparison: Sendable {
         public var name: String { result.mechanism }
     }
 
+    /// A mechanism that could not clear the cycle, and why.
+    public struct Failure: Sendable, Equatable {
+        public var mechanism: String
+        public var reason: String
+    }
+
     public let inputs: CycleInputs
     public private(set) var entries: [Entry] = []
+    /// Mechanisms that failed, in the order given; the others are still compared.
+    public private(set) var failures: [Failure] = []
     public let curves: UniformClearing
     private let satisfaction: PairSatisfaction
 
@@ -35,6 +43,12 @@ public struct MechanismComparison: Sendable {
         let (b, s) = satisfaction.mean(of: accepted)
         entries.append(Entry(result: result, metrics: CycleMetrics.compute(inputs: inputs, result: result),
                              cmapScaleBuyerSatisfaction: b, cmapScaleSellerSatisfaction: s, seconds: seconds))
+    }
+
+    /// Records that `mechanism` failed (one line of `reason` is kept).
+    public mutating func addFailure(mechanism: String, reason: String) {
+        let line = reason.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        failures.append(Failure(mechanism: mechanism, reason: line))
     }
 
     public var totalDemand: Wh { inputs.bids.reduce(0) { $0 + $1.quantity } }
