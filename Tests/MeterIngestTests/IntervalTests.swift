@@ -19,9 +19,12 @@ import Testing
     @Test func readingsAtBoundariesAreMeasured() {
         let r = [CounterReading(utcMillis: t0, wh: 1000), CounterReading(utcMillis: t0 + q, wh: 1500), CounterReading(utcMillis: t0 + 2 * q + 5000, wh: 2500)]
         let iv = IntervalApportioner().apportion(r, fromCycle: t0, toCycle: t0 + 3 * q)
-        // 1000 Wh over 905 s: 900/905 in cycle 1 (994.47 → 994), 5/905 in cycle 2 (5.52 → 6).
-        #expect(iv.map(\.wh) == [500, 994, 6])
+        // 1000 Wh over 905 s: 900/905 in cycle 1 (994.47 → 994), 5/905 in cycle 2 (5.52 → 6) —
+        // but cycle 2 is covered for 5 s of its 15 minutes: missing, so it carries no value
+        // (issue 16: flag and value agree).
+        #expect(iv.map(\.wh) == [500, 994, 0])
         #expect(iv.map(\.quality) == [.measured, .measured, .missing])
+        #expect(IntervalApportioner().apportionWithUnknown(r, fromCycle: t0, toCycle: t0 + 3 * q).map(\.wh) == [500, 994, 6])
     }
 
     @Test func splitByTimeIsInterpolatedAndExact() {
@@ -45,10 +48,34 @@ import Testing
         #expect(iv == [IntervalEnergy(cycleStart: t0, wh: 400, quality: .reset)])
     }
 
-    @Test func longGapIsMissingButEnergyIsKept() {
+    @Test func longGapIsMissingWithNoValue() {
         let r = [CounterReading(utcMillis: t0, wh: 0), CounterReading(utcMillis: t0 + 8 * q, wh: 8_000)]
         let iv = IntervalApportioner().apportion(r, fromCycle: t0, toCycle: t0 + 8 * q)
-        #expect(iv.allSatisfy { $0.quality == .missing && $0.wh == 1_000 })
+        #expect(iv.allSatisfy { $0.quality == .missing && $0.wh == 0 })
+    }
+
+    /// Issue 16: an interval covered for part of its 15 minutes used to say `missing` and
+    /// carry 3.002 kWh. Readings at 10:05, 10:15 and 10:30: the 10:00 interval is covered for
+    /// 10 of its 15 minutes, so it is missing with 0 Wh; 10:15 is measured (3.002 kWh).
+    @Test func partlyCoveredIntervalIsMissingWithNoValue() {
+        let r = [CounterReading(utcMillis: t0 + 300_000, wh: 0), CounterReading(utcMillis: t0 + q, wh: 2_002),
+                 CounterReading(utcMillis: t0 + 2 * q, wh: 5_004)]
+        let iv = IntervalApportioner().apportion(r, fromCycle: t0, toCycle: t0 + 2 * q)
+        #expect(iv == [IntervalEnergy(cycleStart: t0, wh: 0, quality: .missing),
+                       IntervalEnergy(cycleStart: t0 + q, wh: 3_002, quality: .measured)])
+        // Property over random series: missing ⇔ no value claimed.
+        var rng = SplitMix64(seed: 16)
+        for _ in 0..<200 {
+            var t = t0 + Int64.random(in: 0..<q, using: &rng), wh: Int64 = 0
+            var rs: [CounterReading] = []
+            for _ in 0..<Int.random(in: 2..<12, using: &rng) {
+                rs.append(CounterReading(utcMillis: t, wh: wh))
+                t += Int64.random(in: 1..<(6 * q), using: &rng); wh += Int64.random(in: 1..<5_000, using: &rng)
+            }
+            for e in IntervalApportioner().apportion(rs, fromCycle: t0, toCycle: t0 + 40 * q) where e.quality == .missing {
+                #expect(e.wh == 0)
+            }
+        }
     }
 
     /// Property: over many random reading series, the interval energies sum exactly to the
@@ -72,7 +99,7 @@ import Testing
             }
             let from = CycleID(containing: UTCTime(millis: readings.first!.utcMillis)).startMillis
             let to = CycleID(containing: UTCTime(millis: readings.last!.utcMillis)).startMillis + q
-            let iv = a.apportion(readings.shuffled(using: &rng), fromCycle: from, toCycle: to)
+            let iv = a.apportionWithUnknown(readings.shuffled(using: &rng), fromCycle: from, toCycle: to)
             #expect(iv.reduce(0) { $0 + $1.wh } == expected)
             #expect(iv.allSatisfy { $0.wh >= 0 })
         }

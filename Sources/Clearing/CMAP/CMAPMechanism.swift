@@ -13,7 +13,10 @@ import GridClearCore
 ///   them, so a pair's rejection decision does not depend on the round;
 /// - a party rejects a proposed pair when its own normalised satisfaction is below the market's
 ///   `cmap.rejection_threshold`; rejected pairs never return in later rounds;
-/// - pairs with no path in grid.json are excluded from the model and the normalisation.
+/// - pairs with no path in grid.json, and pairs whose loss exceeds the buyer's `max_loss_pct`,
+///   are excluded from the model and the normalisation (`PairLoss.admits`);
+/// - pairs whose ask exceeds the bid take part in the normalisation but get no variable, so
+///   the trade price (mean of the two quotes) never exceeds the buyer's bid.
 public struct CMAPMechanism: ClearingMechanism {
     public let name = "cmap"
     public var solver: CMAPSolverPath
@@ -29,7 +32,10 @@ public struct CMAPMechanism: ClearingMechanism {
 
         var remainingDemand = bids.map(\.quantity)
         var remainingSupply = offers.map(\.quantity)
-        var allowed = reachable
+        // Variables only for pairs where the ask does not exceed the bid: at the midpoint a
+        // buyer then never pays above its bid (issue 16). Such pairs still take part in the
+        // normalisation above, so the seed's 10·pPrice/sPrice branch keeps its meaning.
+        var allowed = Self.tradable(reachable, bids: bids, offers: offers)
         var accepted = [Wh](repeating: 0, count: m * n)
         var rejectedAt: [Int: (energy: Wh, round: Int)] = [:]
         var gridBuy = [Wh](repeating: 0, count: m)
@@ -126,8 +132,9 @@ public struct CMAPMechanism: ClearingMechanism {
             for j in 0..<n {
                 let l = lossModel.pair(bids[i], offers[j])
                 losses.append(l)
-                reachable[i * n + j] = l.reachable
-                if l.reachable {
+                // Pairs above the buyer's loss limit get no variable, like unreachable ones (SPEC §3.1).
+                reachable[i * n + j] = l.admits(bids[i])
+                if reachable[i * n + j] {
                     aRaw[i * n + j] = CMAPSatisfaction.buyer(bids[i], offers[j], loss: l, market: market)
                     bRaw[i * n + j] = CMAPSatisfaction.seller(bids[i], offers[j], loss: l, market: market)
                 }
@@ -136,11 +143,20 @@ public struct CMAPMechanism: ClearingMechanism {
         return (losses, CMAPSatisfaction.normalise(aRaw, include: reachable), CMAPSatisfaction.normalise(bRaw, include: reachable), reachable)
     }
 
+    /// The pairs that get a variable: admissible (`reachable`, row-major [bid][offer]) and with
+    /// the ask not above the bid, so the midpoint price never exceeds the buyer's bid.
+    static func tradable(_ reachable: [Bool], bids: [Bid], offers: [Offer]) -> [Bool] {
+        var allowed = reachable
+        let n = offers.count
+        for i in bids.indices { for j in offers.indices where offers[j].price > bids[i].price { allowed[i * n + j] = false } }
+        return allowed
+    }
+
     /// The first round's problem of a cycle, exactly as `clear` builds it.
     public static func roundOneProblem(_ inputs: CycleInputs) -> CMAPRoundProblem {
         let (_, a, b, reachable) = satisfactions(inputs)
         let demands = inputs.bidsByArrival.map(\.quantity), supplies = inputs.offersByArrival.map(\.quantity)
-        var allowed = reachable
+        var allowed = tradable(reachable, bids: inputs.bidsByArrival, offers: inputs.offersByArrival)
         for k in 0..<allowed.count where supplies[k % max(supplies.count, 1)] <= 0 { allowed[k] = false }
         return CMAPRoundProblem(demands: demands, supplies: supplies, a: a, b: b, allowed: allowed,
                                 weights: inputs.market.cmap.objectiveWeights)

@@ -14,7 +14,10 @@ public struct CycleMetrics: Sendable, Hashable {
     public var gridSellWh: Wh
     /// Energy proposed but rejected (CMAP), Wh.
     public var rejectedWh: Wh
-    /// Share of matched energy that comes from clean sources (clean supply / total supply traded).
+    /// Clean supply / total supply (SPEC §3.8): energy buyers received from clean sellers over
+    /// all energy buyers received, from participants and from the grid (the grid counts as not
+    /// clean). 0 when there is no demand. (Before issue 16 this was clean / matched energy,
+    /// which rated a mechanism that matched 1 kWh of solar and bought the rest from the grid at 1.)
     public var cleanShare: Double
     /// Average price of effective energy: total paid / (energy − lost energy), CNY/kWh,
     /// over participant trades (grid purchases excluded). 0 when nothing matched.
@@ -40,6 +43,11 @@ public struct CycleMetrics: Sendable, Hashable {
     public var unmatchedSellers: Int
     /// Total paid by buyers for matched energy, money units.
     public var paidMoney: MoneyUnits
+    /// Paid by buyers for grid purchases, and paid by the grid for sellers' feed-in, money units.
+    public var gridPaidMoney: MoneyUnits
+    public var gridReceivedMoney: MoneyUnits
+    /// Sum of `amount` over every row of trades.csv (accepted + grid rows; rejected rows carry 0).
+    public var totalMoney: MoneyUnits { paidMoney + gridPaidMoney + gridReceivedMoney }
     /// Mean number of accepted trades per buyer that matched at all.
     public var matchesPerBuyer: Double
 
@@ -56,8 +64,10 @@ public struct CycleMetrics: Sendable, Hashable {
             lossW += Double(t.energy) * t.lossPct
             dist += t.distanceKm
         }
-        let gridBuy = result.trades.filter { $0.status == .grid && $0.offerID == Trade.gridID }.reduce(Wh(0)) { $0 + $1.energy }
-        let gridSell = result.trades.filter { $0.status == .grid && $0.bidID == Trade.gridID }.reduce(Wh(0)) { $0 + $1.energy }
+        let gridBuyRows = result.trades.filter { $0.status == .grid && $0.offerID == Trade.gridID }
+        let gridSellRows = result.trades.filter { $0.status == .grid && $0.bidID == Trade.gridID }
+        let gridBuy = gridBuyRows.reduce(Wh(0)) { $0 + $1.energy }
+        let gridSell = gridSellRows.reduce(Wh(0)) { $0 + $1.energy }
         let rejected = result.trades.filter { $0.status == .rejected }.reduce(Wh(0)) { $0 + $1.energy }
         let bs = accepted.compactMap(\.buyerSatisfaction).sorted()
         let ss = accepted.compactMap(\.sellerSatisfaction)
@@ -67,7 +77,7 @@ public struct CycleMetrics: Sendable, Hashable {
         let effective = Double(matched) - lost
         return CycleMetrics(
             matchedWh: matched, matches: accepted.count, gridBuyWh: gridBuy, gridSellWh: gridSell, rejectedWh: rejected,
-            cleanShare: matched > 0 ? Double(clean) / Double(matched) : 0,
+            cleanShare: matched + gridBuy > 0 ? Double(clean) / Double(matched + gridBuy) : 0,
             apet: effective > 0 ? (Double(paid) / Double(Units.moneyUnitsPerCNY)) / (effective / 1000) : 0,
             lostWh: lost, meanLossPct: matched > 0 ? lossW / Double(matched) : 0,
             meanDistanceKm: accepted.isEmpty ? 0 : dist / Double(accepted.count), totalDistanceKm: dist,
@@ -78,6 +88,8 @@ public struct CycleMetrics: Sendable, Hashable {
             unmatchedBuyers: inputs.bids.filter { !matchedBuyers.contains($0.id) }.count,
             unmatchedSellers: inputs.offers.filter { !matchedSellers.contains($0.id) }.count,
             paidMoney: paid,
+            gridPaidMoney: gridBuyRows.reduce(MoneyUnits(0)) { $0 + $1.amount },
+            gridReceivedMoney: gridSellRows.reduce(MoneyUnits(0)) { $0 + $1.amount },
             matchesPerBuyer: matchedBuyers.isEmpty ? 0 : Double(accepted.count) / Double(matchedBuyers.count))
     }
 }

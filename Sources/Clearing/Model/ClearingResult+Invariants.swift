@@ -15,13 +15,14 @@ public struct ClearingInvariantError: Error, CustomStringConvertible, Sendable, 
 ///   not deliveries, and do not count);
 /// - no pair over a limit: every row carries positive energy, no more than either quote
 ///   holds; an accepted or rejected row names a real bid and offer of the cycle with their
-///   own buyer and seller, at a reachable pair (finite loss and distance);
+///   own buyer and seller, at a reachable pair (finite loss and distance) within the buyer's
+///   `max_loss_pct` when the bid gives one (every mechanism, amended SPEC §3.3);
 /// - grid rows have exactly one side `grid`: a purchase at the market's grid buy price, a
 ///   sale at its grid sell price; participant rows never name `grid`;
 /// - money is Wh × ticks: prices are non-negative and every amount, and the cycle's total,
 ///   is computed without overflow;
-/// - rejected rows carry no money: they are never settled, paid or counted as matched (the
-///   amount printed for them is the value of the rejected proposal, for transparency).
+/// - rejected rows carry no money: `amount` is 0, and they are never settled, paid or counted
+///   as matched (their energy and price show the rejected proposal, for transparency).
 ///
 /// `validate(against:)` is the public check (`replay` calls it on a re-cleared cycle);
 /// `_checkInvariants(against:)` runs it after every clear in debug and test builds and traps
@@ -69,6 +70,9 @@ extension ClearingResult {
                     throw ClearingInvariantError("\(what) carries \(t.energy) Wh, more than the quotes hold (\(b.quantity)/\(o.quantity) Wh)")
                 }
                 guard t.lossPct.isFinite, t.distanceKm.isFinite else { throw ClearingInvariantError("\(what) pairs an unreachable buyer and seller") }
+                if let limit = b.maxLossPct, t.lossPct > limit {
+                    throw ClearingInvariantError("\(what) loses \(t.lossPct) %, above the buyer's max_loss_pct \(limit)")
+                }
                 guard t.status == .accepted else { continue } // a rejected proposal: no money, no delivery
                 bought[t.bidID, default: 0] += t.energy
                 sold[t.offerID, default: 0] += t.energy

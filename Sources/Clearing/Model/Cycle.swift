@@ -24,8 +24,8 @@ public struct CycleInputs: Sendable {
 public enum TradeStatus: String, Sendable, Hashable {
     /// Matched between a buyer and a seller of the cycle.
     case accepted
-    /// A pair the solver proposed that one party rejected (energy 0 is not written; the
-    /// rejected proposal is listed with its energy for transparency).
+    /// A pair the solver proposed that one party rejected, listed with its proposed energy and
+    /// price for transparency; it carries no money (`amount` 0) and is never settled.
     case rejected
     /// Bought from or sold to the upstream grid (`offer_id`/`seller_id` or `bid_id`/`buyer_id` = `grid`).
     case grid
@@ -47,7 +47,10 @@ public struct Trade: Sendable, Hashable {
     public var sellerSatisfaction: Double?
     public var status: TradeStatus
 
-    public var amount: MoneyUnits { energy * price }
+    /// Money the row moves: energy × price exactly, and 0 for a `rejected` proposal
+    /// (SPEC §2: a rejected row carries no money, so summing `amount_cny` over trades.csv
+    /// equals summary.json's `total_amount_cny`).
+    public var amount: MoneyUnits { status == .rejected ? 0 : energy * price }
 
     public init(bidID: String, offerID: String, buyerID: String, sellerID: String, energy: Wh, price: PriceTicks,
                 lossPct: Double = 0, distanceKm: Double = 0, buyerSatisfaction: Double? = nil,

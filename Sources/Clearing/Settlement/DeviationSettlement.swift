@@ -71,7 +71,10 @@ public enum DeviationSettlementResult: Sendable, Hashable {
 ///   settled at the matched energy, +1 reputation for both parties.
 /// - otherwise: settled at the actual energy; the party at fault is each side whose own
 ///   allocation falls short of matched by at least σ (a seller delivering less, a buyer
-///   consuming less): −10 each; the other party gets no change.
+///   consuming less); the other party gets no change.
+/// - Penalties: once per party, cause and cycle — a party at fault on several trades of the
+///   cycle gets one −10 (`deviationReason`), a party whose data is missing one −10 (late data);
+///   deviation penalties follow the order of first fault, after the trades' +1 events.
 /// - Missing data follows the one `LateDataRule`: while its window is open the result is
 ///   `.pending`. After that, trades with a missing party settle `incomplete` (0 bilateral, the
 ///   grid takes both sides' metered energy) and each missing participant is penalised once.
@@ -99,6 +102,9 @@ public struct DeviationSettlement: Sendable {
     ///   - trades: the cycle's `trades.csv` rows (only `accepted` ones settle bilaterally).
     ///   - metered: metered energy per participant and role (absent = missing).
     ///   - cyclesElapsed: whole cycles passed since the cycle ended.
+    /// Reason recorded with a deviation penalty.
+    public static let deviationReason = "delivery deviation"
+
     public func settle(trades allTrades: [Trade], metered: [MeteredParty], cyclesElapsed: Int) -> DeviationSettlementResult {
         let trades = allTrades.filter { $0.status == .accepted && $0.energy > 0 }
         var meter: [MeteredParty.Role: [String: Wh]] = [.seller: [:], .buyer: [:]]
@@ -117,6 +123,8 @@ public struct DeviationSettlement: Sendable {
         var rows: [SettledTrade] = []
         var events: [ReputationEvent] = []
         var settledBy: [MeteredParty.Role: [String: Wh]] = [.seller: [:], .buyer: [:]]
+        var deviated: [String] = []   // parties at fault, first occurrence order
+        var seenDeviation = Set<String>()
         for (i, t) in trades.enumerated() {
             let sa = sellerAlloc[i], ba = buyerAlloc[i]
             var row = SettledTrade(bidID: t.bidID, offerID: t.offerID, buyerID: t.buyerID, sellerID: t.sellerID, matched: t.energy,
@@ -133,15 +141,16 @@ public struct DeviationSettlement: Sendable {
                     row.outcome = .actual; row.settled = actual
                     if (t.energy - sa) * 10_000 >= toleranceBP * t.energy { row.atFault.append(t.sellerID) }
                     if (t.energy - ba) * 10_000 >= toleranceBP * t.energy { row.atFault.append(t.buyerID) }
-                    for p in row.atFault {
-                        events.append(.penalty(participant: p, reason: "deviation on trade \(t.bidID)/\(t.offerID)"))
-                    }
+                    for p in row.atFault where seenDeviation.insert(p).inserted { deviated.append(p) }
                 }
             }
             settledBy[.seller]![t.sellerID, default: 0] += row.settled
             settledBy[.buyer]![t.buyerID, default: 0] += row.settled
             rows.append(row)
         }
+        // One penalty per party, cause and cycle (SPEC §3.7): a seller short on three trades of
+        // the cycle loses 10 points, not 30.
+        events += deviated.map { .penalty(participant: $0, reason: Self.deviationReason) }
         events += missingSorted.map(LateDataRule.penalty)
         var grid: [GridImbalance] = []
         for m in metered.sorted(by: { ($0.participant, $0.role.rawValue) < ($1.participant, $1.role.rawValue) }) {

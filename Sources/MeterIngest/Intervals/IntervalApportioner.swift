@@ -18,7 +18,9 @@ public enum IntervalQuality: String, Sendable, Hashable, Codable, Comparable {
     case interpolated
     /// A counter reset or meter replacement falls in the interval (energy after it counted from 0).
     case reset
-    /// Not covered by readings (or only across a gap longer than allowed): incomplete.
+    /// Not covered by readings for its whole length (or only across a gap longer than
+    /// allowed): incomplete, and its energy is unknown — a `missing` interval always
+    /// carries 0 Wh, so flag and value never disagree.
     case missing
 
     private var rank: Int { switch self { case .measured: 0; case .interpolated: 1; case .reset: 2; case .missing: 3 } }
@@ -35,12 +37,14 @@ public struct IntervalEnergy: Sendable, Hashable {
 
 /// Apportions the increments of a cumulative counter to fixed cycles by time, in integer Wh
 /// with largest-remainder rounding per reading pair, so the interval energies of every span sum
-/// exactly to the counter delta. Pure: same readings, same result.
+/// exactly to the counter delta — except that an interval flagged `missing` (partly covered,
+/// or only across a too-long gap) reports 0 Wh: its energy is not known, and settlement treats
+/// it as missing data, never as a value. Pure: same readings, same result.
 public struct IntervalApportioner: Sendable {
     public var cycleMillis: Int64 = CycleID.lengthMillis
     /// A reading this close to a cycle boundary counts as taken at the boundary.
     public var boundaryToleranceMillis: Int64 = 60_000
-    /// Pairs of readings further apart than this leave their cycles `missing` (energy still apportioned).
+    /// Pairs of readings further apart than this leave their cycles `missing` (0 Wh).
     public var maxInterpolationMillis: Int64 = 3_600_000
     /// Counter modulus (e.g. 99 999 999 × 10 Wh for a DL/T 645 XXXXXX.XX register); nil: no rollover.
     public var rolloverWh: Int64?
@@ -74,9 +78,19 @@ public struct IntervalApportioner: Sendable {
     public static let maxCyclesPerSpan = 100_000
 
     /// Interval energies for every cycle that starts in [fromCycle, toCycle), at most
-    /// `maxCycles` of them. Readings outside `MeterRecord.validUTCMillis` / `validWh` are
-    /// ignored, so no time or value can make the arithmetic overflow or the loops unbounded.
+    /// `maxCycles` of them; a `missing` interval carries 0 Wh. Readings outside
+    /// `MeterRecord.validUTCMillis` / `validWh` are ignored, so no time or value can make the
+    /// arithmetic overflow or the loops unbounded.
     public func apportion(_ input: [CounterReading], fromCycle: Int64, toCycle: Int64) -> [IntervalEnergy] {
+        apportionWithUnknown(input, fromCycle: fromCycle, toCycle: toCycle).map {
+            $0.quality == .missing ? IntervalEnergy(cycleStart: $0.cycleStart, wh: 0, quality: .missing) : $0
+        }
+    }
+
+    /// The split before missing intervals are cleared: every reading pair's delta lands in the
+    /// cycles it overlaps (sums exactly to the counter increments). For tests and diagnostics;
+    /// a `missing` interval's value here is a time-share guess, never a metered value.
+    func apportionWithUnknown(_ input: [CounterReading], fromCycle: Int64, toCycle: Int64) -> [IntervalEnergy] {
         let window = MeterRecord.validUTCMillis
         guard window.contains(fromCycle), cycleMillis > 0 else { return [] }
         let usable = input.filter { window.contains($0.utcMillis) && MeterRecord.validWh.contains($0.wh) }

@@ -9,8 +9,11 @@ import Testing
 /// B3 (0.45, 250) sit at the same three points. Neighbours are d = 6371·0.05·π/180 = 5.5597 km
 /// apart (loss 5.56 % of L_max = 30 %), so loss satisfaction is 10, 8.1468 or 6.2935.
 ///
-/// Buyer composite a (price .5, loss .3, green .2): diagonal B1O1 = B2O2 = 10 (max);
-/// B1O3 = 5 + 1.888 + 0 = 6.888 (min); B3O3 = 5 + 3 + 0 = 8 → a' = (8 − 6.888)/(10 − 6.888) = 0.3573.
+/// Buyer composite a (price .5, loss .3, green .2): diagonal B1O1 = B2O2 = 10 (max); B1O3 is 11.12 %
+/// away, above B1's max_loss_pct 10, so it has no variable and takes no part in the normalisation
+/// (issue 16); the minimum is B2O3 = 5 + 2.444 + 0 = 7.444; B3O3 = 5 + 3 + 0 = 8 →
+/// a' = (8 − 7.444)/(10 − 7.444) = 0.2175 (0.3573 before issue 16, when B1O3 = 6.888 was the minimum).
+/// B3's bid 0.45 is below O1's and O2's asks: those pairs are normalised but get no variable.
 /// Seller composite b (price .5, demand .3, loss .2): O1B1 = 1.875 + 3 + 2 = 6.875 (max);
 /// O1B3 = 0 + 3 + 1.2587 = 4.2587 (min, B3's bid is below O1's ask);
 /// O2B2 = 0.714 + 3 + 2 = 5.714 → b' = 0.5564; O3B3 = 0.556 + 3 + 2 = 5.556 → b' = 0.4957.
@@ -36,7 +39,7 @@ import Testing
             "grid O3 200.000 0.3023 grid",
         ])
         let t = c.result.trades
-        #expect(abs(t[2].buyerSatisfaction! - 1.112 / 3.112) < 2e-4)
+        #expect(abs(t[2].buyerSatisfaction! - (8 - 7.44403) / (10 - 7.44403)) < 2e-4)
         #expect(abs(t[1].sellerSatisfaction! - (5.7143 - 4.2587) / (6.875 - 4.2587)) < 2e-4)
         #expect(abs(t[2].sellerSatisfaction! - (5.5556 - 4.2587) / (6.875 - 4.2587)) < 2e-4)
         #expect(c.result.rounds.count == 1)

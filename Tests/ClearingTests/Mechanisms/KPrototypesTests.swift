@@ -16,7 +16,7 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
     let sQ = range(bids.map { Double($0.quantity) } + offers.map { Double($0.quantity) })
     let sG = range(bids.map(green) + offers.map { $0.energyType.isClean ? 1 : 0 })
     let sR = range(bids.map(\.reputation) + offers.map(\.reputation))
-    let expLoss = bids.map { $0.maxLossPct ?? 0 }
+    let expLoss = bids.map { _ in 0.0 } // amended SPEC §3.2: actual loss against 0
     let maxLoss = bids.map { $0.maxLossPct ?? inp.market.maxLossPct }
     let loss = bids.map { b in offers.map { lm.pair(b, $0).lossPct } }
     let sL = range(expLoss + loss.flatMap { $0 })
@@ -28,7 +28,7 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
         var need = b.quantity
         while need > 0 {
             var best = -1, bestKey = Double.infinity
-            for (i, o) in offers.enumerated() where avail[i] > 0 && loss[j][i] <= maxLoss[j] {
+            for (i, o) in offers.enumerated() where avail[i] > 0 && loss[j][i] <= maxLoss[j] && o.price <= b.price {
                 func sq(_ x: Double) -> Double { x * x }
                 var d = a["price"]! * sq(sP(Double(b.price)) - sP(Double(o.price)))
                 d += a["quantity"]! * sq(sQ(Double(b.quantity)) - sQ(Double(avail[i])))
@@ -82,9 +82,13 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
         var m = MarketConfig()
         m.kproto.numericWeights = ["price": 1, "quantity": 0, "green": 0, "reputation": 0, "loss": 0]
         let offers = [mkOffer("cheap", price: 4000, qty: 6_000, arrival: 0), mkOffer("dear", price: 9000, qty: 3_000, arrival: 1)]
-        let bids = [mkBid("b", price: 4000, qty: 10_000, arrival: 0)]
+        let bids = [mkBid("b", price: 9000, qty: 10_000, arrival: 0)]
         let r = try KPrototypesMechanism().clear(mkInputs(offers: offers, bids: bids, market: m), context: ClearingContext())
         #expect(tradeStrings(r) == ["b>cheap:6000@4000", "b>dear:3000@9000", "b>grid:1000@14167"])
+        // A bid of 4000 never reaches the 9000 ask (amended §3.2): the rest goes to the grid.
+        let low = try KPrototypesMechanism().clear(mkInputs(offers: offers, bids: [mkBid("b", price: 4000, qty: 10_000, arrival: 0)], market: m),
+                                                   context: ClearingContext())
+        #expect(tradeStrings(low) == ["b>cheap:6000@4000", "b>grid:4000@14167", "grid>dear:3000@3023"])
     }
 
     @Test func excludesSellersBeyondTheBuyersAcceptableLoss() throws {
@@ -99,10 +103,11 @@ func kprotoOracle(_ inp: CycleInputs) -> [String] {
         var m = MarketConfig()
         m.kproto.numericWeights = ["price": 0, "quantity": 0, "green": 0, "reputation": 1, "loss": 0]
         let offers = [mkOffer("proud", price: 9000, qty: 5_000, rep: 80, arrival: 0), mkOffer("humble", price: 5000, qty: 5_000, rep: 60, arrival: 1)]
-        let bids = [mkBid("b", price: 6000, qty: 2_000, rep: 80, arrival: 0)]
+        let bids = [mkBid("b", price: 9500, qty: 2_000, rep: 80, arrival: 0)]
         let all = try KPrototypesMechanism().clear(mkInputs(offers: offers, bids: bids, market: m), context: ClearingContext())
         #expect(tradeStrings(all).first == "b>proud:2000@9000")
-        let strict = try KPrototypesMechanism(approval: .refuseBidsBelowAsk).clear(mkInputs(offers: offers, bids: bids, market: m), context: ClearingContext())
+        let refuseAbove8000 = SellerApprovalPolicy(name: "refuse-above-8000") { $0.price <= 8000 }
+        let strict = try KPrototypesMechanism(approval: refuseAbove8000).clear(mkInputs(offers: offers, bids: bids, market: m), context: ClearingContext())
         #expect(tradeStrings(strict).first == "b>humble:2000@5000")
         #expect(strict.extra["refusals"] == "1")
     }

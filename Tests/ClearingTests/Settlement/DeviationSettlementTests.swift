@@ -26,7 +26,7 @@ import Testing
         let r = try #require(settled(rule.settle(trades: [t1], metered: [
             MeteredParty(participant: "S1", role: .seller, wh: 8_000), MeteredParty(participant: "B1", role: .buyer, wh: 10_000)], cyclesElapsed: 0)))
         #expect(r.trades[0].outcome == .actual && r.trades[0].settled == 8_000 && r.trades[0].atFault == ["S1"])
-        #expect(r.rep == [.penalty(participant: "S1", reason: "deviation on trade b1/o1")])
+        #expect(r.rep == [.penalty(participant: "S1", reason: "delivery deviation")])
         #expect(r.grid.first { $0.participant == "B1" }!.amount == 2_000 * 14167)
     }
 
@@ -73,7 +73,9 @@ import Testing
         // 5001 × 6/10 = 3000.6 → 3001 (largest remainder), 5001 × 4/10 = 2000.4 → 2000.
         #expect(r.trades.map(\.sellerActual) == [3_001, 2_000])
         #expect(r.trades.map(\.settled) == [3_001, 2_000])
-        #expect(r.rep.filter { $0 == .penalty(participant: "S1", reason: "deviation on trade b1/o1") || $0 == .penalty(participant: "S1", reason: "deviation on trade b2/o1") }.count == 2)
+        // Issue 16: at fault on both trades, but penalised once per party, cause and cycle.
+        #expect(r.rep.filter { if case .penalty = $0 { return true } else { return false } }
+                 == [.penalty(participant: "S1", reason: DeviationSettlement.deviationReason)])
         // Grid rows are not settled bilaterally; B3's consumption is all the grid's.
         #expect(r.grid.first { $0.participant == "B3" }!.imbalance == 900)
     }
@@ -126,7 +128,7 @@ import Testing
         var book = ReputationBook()
         let changes = book.apply(r.rep)
         #expect(String(decoding: SettlementFiles.reputationJSON(cycle: "20261120T1000Z", changes: changes, complete: true, missing: []), as: UTF8.self) ==
-                "{\"changes\":[{\"after\":50,\"before\":60,\"participant\":\"S1\",\"reason\":\"deviation on trade b1/o1\"}],\"complete\":true,\"cycle\":\"20261120T1000Z\",\"missing\":[],\"version\":1}\n")
+                "{\"changes\":[{\"after\":50,\"before\":60,\"participant\":\"S1\",\"reason\":\"delivery deviation\"}],\"complete\":true,\"cycle\":\"20261120T1000Z\",\"missing\":[],\"version\":1}\n")
     }
 }
 

@@ -9,19 +9,25 @@ import GridClearCore
 /// order rests with its remainder and keeps its time priority. Remainders at the
 /// cycle end go to the grid.
 ///
-/// Arrival order across both files: by `submitted_at` (missing = earliest), then
-/// arrival rank within its file, then offers before bids. With `grid.json`, an
-/// unreachable resting order is skipped for that incoming order (it keeps its place).
+/// Arrival order across both files (SPEC §3.3, amended): rows with `submitted_at` first,
+/// by time; rows without it after every timed row; then arrival rank (file order), then
+/// offers before bids. A resting order whose pair with the incoming one is unreachable
+/// or above the buyer's `max_loss_pct` (`PairLoss.admits`) is skipped for that incoming
+/// order and keeps its place in the book.
 public struct ContinuousDoubleAuction: ClearingMechanism {
     public let name = "cda"
     public init() {}
 
     /// The merged event order: (isBid, index into the arrival-sorted arrays).
     static func eventOrder(bids: [Bid], offers: [Offer]) -> [(isBid: Bool, index: Int)] {
-        var ev: [(t: Int64, rank: Int, side: Int, isBid: Bool, index: Int)] = []
-        for (i, o) in offers.enumerated() { ev.append((o.submittedAtMillis ?? .min, o.arrival, 0, false, i)) }
-        for (i, b) in bids.enumerated() { ev.append((b.submittedAtMillis ?? .min, b.arrival, 1, true, i)) }
-        ev.sort { ($0.t, $0.rank, $0.side) < ($1.t, $1.rank, $1.side) }
+        var ev: [(untimed: Int, t: Int64, rank: Int, side: Int, isBid: Bool, index: Int)] = []
+        for (i, o) in offers.enumerated() {
+            ev.append((o.submittedAtMillis == nil ? 1 : 0, o.submittedAtMillis ?? 0, o.arrival, 0, false, i))
+        }
+        for (i, b) in bids.enumerated() {
+            ev.append((b.submittedAtMillis == nil ? 1 : 0, b.submittedAtMillis ?? 0, b.arrival, 1, true, i))
+        }
+        ev.sort { ($0.untimed, $0.t, $0.rank, $0.side) < ($1.untimed, $1.t, $1.rank, $1.side) }
         return ev.map { ($0.isBid, $0.index) }
     }
 
@@ -38,7 +44,7 @@ public struct ContinuousDoubleAuction: ClearingMechanism {
                 while bidLeft[b] > 0, let top = askBook.best, askBook.crosses(resting: top.price, incoming: bids[b].price) {
                     askBook.popBest()
                     let o = top.index, pair = book.pair(bids[b], offers[o])
-                    guard pair.reachable else { skipped.append(o); continue }
+                    guard pair.admits(bids[b]) else { skipped.append(o); continue }
                     let q = min(bidLeft[b], askLeft[o])
                     book.accept(bids[b], offers[o], energy: q, price: Units.meanPrice(bids[b].price, offers[o].price), pair: pair)
                     bidLeft[b] -= q; askLeft[o] -= q
@@ -51,7 +57,7 @@ public struct ContinuousDoubleAuction: ClearingMechanism {
                 while askLeft[o] > 0, let top = bidBook.best, bidBook.crosses(resting: top.price, incoming: offers[o].price) {
                     bidBook.popBest()
                     let b = top.index, pair = book.pair(bids[b], offers[o])
-                    guard pair.reachable else { skipped.append(b); continue }
+                    guard pair.admits(bids[b]) else { skipped.append(b); continue }
                     let q = min(askLeft[o], bidLeft[b])
                     book.accept(bids[b], offers[o], energy: q, price: Units.meanPrice(bids[b].price, offers[o].price), pair: pair)
                     askLeft[o] -= q; bidLeft[b] -= q

@@ -51,10 +51,17 @@ public struct UniformClearing: Sendable {
 }
 
 /// Uniform-price double auction, pay-as-clear (SPEC §3.4; seed 003 §4.4.4's
-/// "simple bilateral matching" baseline). Accepted quantities come from
-/// `UniformClearing`; they are paired bid by bid (curve order) with the accepted
-/// offers in curve order, skipping unreachable pairs when `grid.json` is used;
-/// everything trades at the one clearing price. Remainders go to the grid.
+/// "simple bilateral matching" baseline).
+///
+/// Price: `UniformClearing` (the crossing of the aggregate curves, midpoint of the clearing
+/// interval). Volume: set over admissible pairs only (`PairLoss.admits`: reachable and within
+/// the buyer's `max_loss_pct`). Every bid with price ≥ p and every offer with price ≤ p is
+/// willing to trade at p; bids in curve order (price descending, then arrival) take the
+/// willing offers in curve order (price ascending, then arrival) over admissible pairs.
+/// Without network limits this is exactly the curves' Q* and pairing; with them, supply a
+/// blocked pair could not use goes to the next willing seller instead of the grid.
+/// Guarantees: every trade is at p, so no buyer pays above its bid and no seller receives
+/// below its ask; remainders go to the grid; energy is conserved in Wh.
 public struct UniformPriceAuction: ClearingMechanism {
     public let name = "uniform"
     public init() {}
@@ -63,26 +70,23 @@ public struct UniformPriceAuction: ClearingMechanism {
         let uc = UniformClearing(bids: inputs.bidsByArrival, offers: inputs.offersByArrival)
         var book = TradeBook(inputs: inputs)
         var bidLeft = uc.bids.map(\.quantity), offerLeft = uc.offers.map(\.quantity)
+        var traded: Wh = 0
         if let p = uc.price {
-            var offerAcc = uc.acceptedOffer
+            let willingOffers = uc.offers.indices.filter { uc.offers[$0].price <= p }
             var start = 0
-            for (bi, b) in uc.bids.enumerated() where uc.acceptedBid[bi] > 0 {
-                var need = uc.acceptedBid[bi]
-                while start < offerAcc.count, offerAcc[start] == 0 { start += 1 }
-                var oj = start
-                while need > 0, oj < offerAcc.count {
-                    defer { oj += 1 }
-                    guard offerAcc[oj] > 0 else { continue }
+            for (bi, b) in uc.bids.enumerated() where b.price >= p {
+                while start < willingOffers.count, offerLeft[willingOffers[start]] == 0 { start += 1 }
+                for oj in willingOffers[start...] where bidLeft[bi] > 0 && offerLeft[oj] > 0 {
                     let pair = book.pair(b, uc.offers[oj])
-                    guard pair.reachable else { continue }
-                    let q = min(need, offerAcc[oj])
+                    guard pair.admits(b) else { continue }
+                    let q = min(bidLeft[bi], offerLeft[oj])
                     book.accept(b, uc.offers[oj], energy: q, price: p, pair: pair)
-                    need -= q; offerAcc[oj] -= q; bidLeft[bi] -= q; offerLeft[oj] -= q
+                    bidLeft[bi] -= q; offerLeft[oj] -= q; traded += q
                 }
             }
         }
         let trades = book.finish(bids: uc.bids, bidRemainder: bidLeft, offers: uc.offers, offerRemainder: offerLeft)
-        var extra = ["cleared_kwh": Units.kWhString(uc.quantity)]
+        var extra = ["cleared_kwh": Units.kWhString(traded)]
         if let p = uc.price, let lo = uc.lo, let hi = uc.hi {
             extra["clearing_price"] = Units.priceString(p)
             extra["price_interval"] = Units.priceString(lo) + ".." + Units.priceString(hi)

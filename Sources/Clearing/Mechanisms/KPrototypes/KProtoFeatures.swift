@@ -49,10 +49,10 @@ public struct KProtoFeatures: Sendable {
     public static func acceptableLoss(_ b: Bid, market: MarketConfig) -> Double { b.maxLossPct ?? market.maxLossPct }
 
     /// The buyer's expected loss, the numeric attribute compared with the pair's actual
-    /// loss: `max_loss_pct` as the seed's "estimated transmission loss" (Table 3.3), else 0
-    /// (no tolerance stated: no loss is the ideal). Defaulting to L_max instead would make
-    /// (expected − actual)² pull buyers towards the farthest sellers.
-    public static func expectedLoss(_ b: Bid) -> Double { b.maxLossPct ?? 0 }
+    /// loss: 0 for every buyer (amended SPEC §3.2: no loss is the ideal; the buyer's
+    /// `max_loss_pct` is a filter, `acceptableLoss`, not a target — measuring against it made
+    /// sellers *near* the limit look best).
+    public static func expectedLoss(_ b: Bid) -> Double { 0 }
 
     /// Builds the features. `pairLoss` is row-major `[bid][offer]` loss percent (∞ = unreachable).
     public init(bids: [Bid], offers: [Offer], pairLoss: [Double], config: KProtoConfig, market: MarketConfig) {

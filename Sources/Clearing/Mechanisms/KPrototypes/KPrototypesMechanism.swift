@@ -4,8 +4,9 @@
 /// every (bid, offer) pair comes from one GEMM over `KProtoFeatures` plus the
 /// elementwise loss term; a seller's quantity attribute follows its available energy
 /// (the seed writes a new sale record with the remainder after each trade). A buyer
-/// takes the least-dissimilar seller with energy left, reachable and within its
-/// `max_loss_pct`; energy = min(remaining demand, available supply) at the seller's
+/// takes the least-dissimilar seller with energy left, reachable, within its
+/// `max_loss_pct` (else the market's L_max) and asking no more than the bid's price
+/// (amended SPEC §3.2: a buyer never pays more than it bid); energy = min(remaining demand, available supply) at the seller's
 /// price, once the seller's policy approves. The rest is bought from the grid; unsold
 /// supply is sold to the grid at the feed-in price.
 ///
@@ -38,7 +39,7 @@ public struct KPrototypesMechanism: ClearingMechanism {
                 var best = -1, bestKey = Double.infinity
                 for i in 0..<n where available[i] > 0 && !excluded.contains(i) {
                     let l = lossPct[j * n + i]
-                    guard l.isFinite, l <= maxLoss else { continue }
+                    guard l.isFinite, l <= maxLoss, offers[i].price <= bids[j].price else { continue }
                     var d = base[j, i] + f.lossTerm(buyer: j, actualLossPct: l)
                     if available[i] != offers[i].quantity {
                         d += f.quantityCorrection(buyer: j, seller: i, available: available[i])
