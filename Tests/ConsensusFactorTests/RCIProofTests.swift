@@ -17,9 +17,13 @@ import GridClearCore
         let decoded = try RCIResultProof.Bundle(bytes: bg.bytes)
         try decoded.verify(verifier: "C", mine: bc.commitments[0].commitment)
         try bc.verify(verifier: "G", mine: bg.commitments[0].commitment)
-        // a consumer committing to a different amount is caught by the pairwise check
-        let wrong = try RCIResultProof.Bundle.make(agent: c, settled: [("G", PedersenOpening(value: -og.value + 1, blinding: -r))], using: &rng)
-        #expect(throws: (any Error).self) { try bg.verify(verifier: "C", mine: wrong.commitments[0].commitment) }
+        // each side commits its own value: within the pair tolerance q the check passes, beyond it fails
+        let q = RCIResultProof.pairToleranceKW(reciprocityThreshold: 0.01)
+        #expect(q == 11)
+        let near = try RCIResultProof.Bundle.make(agent: c, settled: [("G", PedersenOpening(value: -og.value + q, blinding: -r))], using: &rng)
+        try bg.verify(verifier: "C", mine: near.commitments[0].commitment, pairToleranceKW: q)
+        let wrong = try RCIResultProof.Bundle.make(agent: c, settled: [("G", PedersenOpening(value: -og.value - q - 1, blinding: -r))], using: &rng)
+        #expect(throws: (any Error).self) { try bg.verify(verifier: "C", mine: wrong.commitments[0].commitment, pairToleranceKW: q) }
     }
 
     @Test func outOfBoundsResultCannotBeProven() throws {

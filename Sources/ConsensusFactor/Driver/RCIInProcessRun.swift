@@ -22,7 +22,7 @@ public struct RCIInProcessRun {
 
     /// `encryption`: the platform's Paillier key and whether agents mask Enc(λ) (nil = plaintext).
     public init(case c: RCICase, parameters: RCIParameters, perturbation: RCIPerturbationOption? = nil,
-                encryption: (key: PaillierPrivateKey, masking: Bool)? = nil, seed: UInt64 = 0) throws {
+                encryption: (key: PaillierPrivateKey, masking: Bool)? = nil, seed: UInt64 = 0, clock: RCIClock? = nil) throws {
         self.case = c
         self.parameters = try parameters.validated()
         platform = try RCIPlatformMachine(agentCount: c.agents.count, parameters: parameters,
@@ -30,7 +30,9 @@ public struct RCIInProcessRun {
         for spec in c.agents {
             let p = try perturbation.map { try RCIStepPerturbation(spread: $0.spread, rng: RCISeeds.perturbation($0.seed, spec.id)) }
             agents.append(try RCIAgentMachine(spec: spec, address: "inproc:\(spec.id)", perturbation: p, rng: RCISeeds.agent(seed, spec.id)))
+            agents[agents.count - 1].meter.clock = clock
         }
+        platform.meter.clock = clock
         index = Dictionary(uniqueKeysWithValues: c.agents.enumerated().map { ($1.id, $0) })
     }
 

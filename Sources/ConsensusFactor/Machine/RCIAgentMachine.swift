@@ -21,6 +21,10 @@ public struct RCIAgentResult: Sendable {
     public var verified: [String]
     public var failed: [String: String]
     public var lastReport: RCIStepReport?
+    /// The reciprocity verdict on the final trades (nil when not tested, e.g. ADMM).
+    public var finalReciprocityHolds: Bool?
+    /// Time per kind of work (zero unless the machine had a clock).
+    public var costs: RCICosts
 }
 
 /// One agent's side of the protocol as a pure state machine: `step` takes one input and
@@ -60,8 +64,13 @@ public struct RCIAgentMachine: Sendable {
     /// Messages from agents that arrived before the setup named the partners (bounded).
     var early: [(String, RCIMessage)] = []
     var runConverged = false
+    /// The reciprocity verdict on this iteration's shares (plaintext: own; encrypted: the platform's).
+    var verdict: Bool?
     // result-proof state
     var openings: [PedersenOpening] = []
+    var pairToleranceKW: Int64 = 0
+    /// Time per kind of work (only with a clock; see `RCICostMeter`).
+    public var meter = RCICostMeter()
     var bundle: RCIResultProof.Bundle?
 
     public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64) throws {
@@ -134,6 +143,7 @@ public struct RCIAgentMachine: Sendable {
         }
         early = []
         let addresses = Dictionary(setup.roster.indices.map { (setup.roster[$0].id, setup.addresses[$0]) }, uniquingKeysWith: { a, _ in a })
+        pairToleranceKW = RCIResultProof.pairToleranceKW(reciprocityThreshold: setup.parameters.thresholds.reciprocity)
         core = try setup.parameters.algorithm.core(spec: spec, partners: partners, parameters: setup.parameters, perturbation: perturbation)
         cipher = setup.encrypted
             ? RCIAgentCipher(publicKey: try PaillierPublicKey(serialized: setup.publicKey), masking: setup.masking) : nil
@@ -148,11 +158,14 @@ public struct RCIAgentMachine: Sendable {
         guard let core else { return }
         let k = core.iteration
         let mine = try core.shares()
+        let t = meter.start()
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map { .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, using: &rng)) }
                 ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m))
         }
+        meter.charge(\.encryption, since: t)
+        meter.countIteration()
         phase = .exchanging(k)
         try drain(into: &ready)
     }

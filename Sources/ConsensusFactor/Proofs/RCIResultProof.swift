@@ -4,10 +4,13 @@ import Privacy
 /// Result proofs after convergence (seed 000 claim 6; SPEC §5), on Pedersen commitments over
 /// Ristretto255 from the Privacy module. Committed values are whole kW.
 ///
-/// 1. Settlement: for each pair the generator rounds its P_gc to kW (s) and draws a blinding
-///    r; it sends (s, r) to that consumer only. The generator commits C_gc = s·G + r·H, the
-///    consumer C_cg = −s·G − r·H, so C_gc + C_cg is the identity exactly when the committed
-///    trades are equal and opposite — anyone can check it without learning s.
+/// 1. Pairwise equality: for each pair the generator draws a blinding r and sends it to that
+///    consumer only. Each side commits its *own* trade rounded to kW — the generator
+///    C_gc = s_g·G + r·H, the consumer C_cg = s_c·G − r·H — so C_gc + C_cg = (s_g + s_c)·G:
+///    anyone checks that the two committed trades cancel within the public pair tolerance
+///    q (`pairToleranceKW`: the reciprocity threshold in kW plus 1 kW of rounding) by
+///    comparing with the 2q + 1 points k·G, |k| ≤ q, learning only s_g + s_c. Neither side
+///    adopts the other's value.
 /// 2. Each agent publishes a bundle: its per-partner commitments, commitments to its private
 ///    bounds C_min, C_max, and two range proofs that C_n − C_min and C_max − C_n (C_n = Σ C_nm)
 ///    hide values in [−slack, 2³¹ − 1 − slack] (slack = `boundSlackKW`, the convergence
@@ -21,6 +24,12 @@ public enum RCIResultProof {
 
     /// MW → whole kW, half away from zero.
     public static func kW(_ mw: Double) -> Int64 { Int64((mw * 1000).rounded(.toNearestOrAwayFromZero)) }
+
+    /// The largest |s_g + s_c| (kW) a pair may show: ⌈threshold in kW⌉ + 1 (each side's
+    /// rounding to kW adds at most ½ kW).
+    public static func pairToleranceKW(reciprocityThreshold mw: Double) -> Int64 {
+        Int64((mw * 1000).rounded(.up)) + 1
+    }
 
     /// One agent's published bundle.
     public struct Bundle: Sendable, Equatable {
@@ -56,8 +65,8 @@ public enum RCIResultProof {
         }
 
         /// Verifies the range proofs and, if `mine` is given (the verifier's own commitment for
-        /// this pair), that it cancels the bundle's commitment for `verifier`.
-        public func verify(verifier: String, mine: PedersenCommitment?) throws {
+        /// this pair), that the two committed trades cancel within `pairToleranceKW`.
+        public func verify(verifier: String, mine: PedersenCommitment?, pairToleranceKW q: Int64 = 0) throws {
             let ctx = Array((RCIResultProof.domain + "|" + agent).utf8)
             let lo = -boundSlackKW, hi = span - 1 - boundSlackKW
             try lowProof.verify(total - lower, lo: lo, hi: hi, context: ctx + [0])
@@ -66,9 +75,10 @@ public enum RCIResultProof {
                 guard let theirs = commitments.first(where: { $0.partner == verifier })?.commitment else {
                     throw RCIError.protocolViolation("\(agent)'s bundle has no commitment for \(verifier)")
                 }
-                let sum = theirs + mine
-                guard sum.bytes == PedersenParameters.standard.publicCommitment(0).bytes else {
-                    throw RCIError.protocolViolation("committed trades \(agent)↔\(verifier) are not equal and opposite")
+                let sum = (theirs + mine).bytes
+                guard q >= 0, q <= 1_000_000,
+                      (-q...q).contains(where: { PedersenParameters.standard.publicCommitment($0).bytes == sum }) else {
+                    throw RCIError.protocolViolation("committed trades \(agent)↔\(verifier) differ by more than \(q) kW")
                 }
             }
         }
@@ -102,15 +112,15 @@ public enum RCIResultProof {
         }
     }
 
-    /// The settlement a generator sends one consumer: s (kW) and the blinding r.
-    public static func encodeSettlement(kW: Int64, blinding: Scalar) -> [UInt8] {
-        var w = ByteWriter(); w.i64(kW); w.blob(blinding.bytes); return w.bytes
+    /// What a generator sends one consumer after the stop: the pair's blinding r only.
+    public static func encodeBlinding(_ blinding: Scalar) -> [UInt8] {
+        var w = ByteWriter(); w.blob(blinding.bytes); return w.bytes
     }
-    public static func decodeSettlement(_ b: [UInt8]) throws -> PedersenOpening {
+    public static func decodeBlinding(_ b: [UInt8]) throws -> Scalar {
         var r = ByteReader(b, cap: 64)
         do {
-            let v = try r.i64(); let s = try Scalar(canonical: try r.blob()); try r.finish()
-            return PedersenOpening(value: v, blinding: s)
-        } catch let e as DecodeError { throw RCIError.decoding("settlement", e) }
+            let s = try Scalar(canonical: try r.blob()); try r.finish()
+            return s
+        } catch let e as DecodeError { throw RCIError.decoding("pair blinding", e) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import GridClearSystem
 import Privacy
 
 /// `gridclear rci platform` — the trading platform role.
@@ -25,6 +26,7 @@ struct RCIPlatformCommand: ParsableCommand {
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
 
     func run() throws {
+        Supervision.exitWhenParentDies()
         try reportingErrors {
             let address: RCIAddress
             do { address = try RCIAddress(parsing: listen) } catch { throw CLIFailure("--listen: \(error)") }
@@ -67,6 +69,7 @@ struct RCIAgentCommand: ParsableCommand {
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
 
     func run() throws {
+        Supervision.exitWhenParentDies()
         try reportingErrors {
             let spec: RCIAgentSpec
             do { spec = try RCIFiles.readCase(`case`).agent(id) } catch let e as CLIFailure { throw e } catch { throw CLIFailure("case file \(`case`): \(error)") }
