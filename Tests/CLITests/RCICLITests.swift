@@ -215,6 +215,15 @@ import Testing
         }
     }
 
+    /// A cheating agent (test flag: it proves its result against an upper bound the registrar
+    /// did not certify) is caught; the run fails with one line naming the agent and the iteration.
+    @Test func agentClaimingAnUncertifiedBoundIsCaught() throws {
+        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--algorithm", "admm", "--cheat", "C1:-5"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("agent C1 rejected by G1, G2") && r.stderr.contains("after iteration"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func badCaseFileIsOneClearLine() throws {
         let dir = try tempDir("bad")
         let f = dir.appendingPathComponent("bad.csv")

@@ -8,10 +8,11 @@ extension RCIAgentMachine {
 
     mutating func beginProofs(into ready: inout RCIAgentReady) throws {
         guard let core else { return }
+        committed = RCIResultProof.committedKW(core.trades, minKW: RCIResultProof.kW(spec.pMin), maxKW: RCIResultProof.kW(spec.pMax))
         if spec.role == .generator {
             // the pair's blinding: generator → consumer; each side commits its own trade
             for (i, p) in partners.enumerated() {
-                let o = PedersenOpening(value: RCIResultProof.kW(core.trades[i]), blinding: .random(using: &rng))
+                let o = PedersenOpening(value: committed[i], blinding: .random(using: &rng))
                 let payload = [ProofTag.settlement.rawValue] + RCIResultProof.encodeBlinding(o.blinding)
                 ready.messages.append(RCIEnvelope(to: .agent(p), message: .resultProof(RCIResultProofMessage(from: spec.id, payload: payload))))
                 openings.append(o)
@@ -30,7 +31,14 @@ extension RCIAgentMachine {
         defer { meter.charge(\.proofs, since: t) }
         let payload: [UInt8]
         do {
-            let b = try RCIResultProof.Bundle.make(agent: spec, settled: zip(partners, openings).map { ($0, $1) }, using: &rng)
+            let settled = zip(partners, openings).map { ($0, $1) }
+            var b = try RCIResultProof.Bundle.make(agent: spec, settled: settled, certified: registrarKey.isEmpty ? nil : certified, using: &rng)
+            if let fake = faults.claimedUpperBound {  // test flag: prove against a bound nobody certified
+                var claimed = spec
+                claimed.pMax = fake
+                b = try RCIResultProof.Bundle.make(agent: claimed, settled: settled, certified: nil, using: &rng)
+                b.certificate = certified?.certificate
+            }
             bundle = b; payload = [ProofTag.bundle.rawValue] + b.bytes
         } catch {
             bundle = nil; payload = [ProofTag.unproven.rawValue] + Array("cannot prove its result: \(error)".utf8)
@@ -57,10 +65,9 @@ extension RCIAgentMachine {
             payloads.append(Array(r.payload.dropFirst()))
         }
         if case .settling = phase {
-            guard let core else { return }
             for (i, p) in payloads.enumerated() {
                 let r = try RCIResultProof.decodeBlinding(p)
-                openings.append(PedersenOpening(value: RCIResultProof.kW(core.trades[i]), blinding: -r))
+                openings.append(PedersenOpening(value: committed[i], blinding: -r))
             }
             sendBundle(into: &ready)
             try drain(into: &ready)
@@ -75,7 +82,8 @@ extension RCIAgentMachine {
                 guard let bundle else { throw RCIError.protocolViolation("own result unproven; pairwise check skipped") }
                 let b = try RCIResultProof.Bundle(bytes: payloads[i])
                 guard b.agent == p else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
-                try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment, pairToleranceKW: pairToleranceKW)
+                try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment, pairToleranceKW: pairToleranceKW,
+                             registrar: registrarKey.isEmpty ? nil : registrarKey)
                 verified.append(p)
             } catch {
                 failed[p] = "\(error)"

@@ -47,7 +47,12 @@ public struct RCIAgentMachine: Sendable {
     public let address: String
     var perturbation: RCIStepPerturbation?
     var rng: SplitMix64
-
+    /// This agent's registrar certificate and openings (required when the setup names a registrar).
+    let certified: RCICertifiedBounds?
+    /// Deliberate deviations, for tests of detection only.
+    public var faults = RCIAgentFaults()
+    /// The registrar key of the run (empty: self-declared bounds).
+    var registrarKey: [UInt8] = []
     enum Phase: Sendable {
         case idle, awaitingSetup, connecting
         case exchanging(Int)
@@ -68,16 +73,19 @@ public struct RCIAgentMachine: Sendable {
     var verdict: Bool?
     // result-proof state
     var openings: [PedersenOpening] = []
+    var committed: [Int64] = []
     var pairToleranceKW: Int64 = 0
     /// Time per kind of work (only with a clock; see `RCICostMeter`).
     public var meter = RCICostMeter()
     var bundle: RCIResultProof.Bundle?
 
-    public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64) throws {
+    public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64,
+                certified: RCICertifiedBounds? = nil) throws {
         self.spec = try spec.validated()
         self.address = address
         self.perturbation = perturbation
         self.rng = rng
+        self.certified = certified
     }
 
     /// The parties this machine needs a message from before it can progress (a transport
@@ -134,6 +142,13 @@ public struct RCIAgentMachine: Sendable {
             throw RCIError.protocolViolation("the platform's roster does not list \(spec.id) as a \(spec.role.rawValue)")
         }
         guard setup.roster.count == setup.addresses.count else { throw RCIError.protocolViolation("setup roster and addresses differ in length") }
+        registrarKey = setup.registrarKey
+        if !registrarKey.isEmpty {
+            guard let certified else {
+                throw RCIError.protocolViolation("this run certifies bounds: \(spec.id) needs its registrar certificate (--certificate)")
+            }
+            try certified.certificate.verify(registrar: registrarKey, agent: spec.id)
+        }
         partners = RCIRosterEntry.partners(of: spec.role, in: setup.roster)
         partnerIndex = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1, $0) })
         inbox = Array(repeating: [], count: partners.count)
@@ -185,4 +200,11 @@ public struct RCIAgentMachine: Sendable {
             return
         }
     }
+}
+
+/// Deliberate protocol deviations of an agent, for tests of the detection (a test flag).
+public struct RCIAgentFaults: Sendable, Equatable {
+    /// Prove the result against this upper bound (MW) instead of the certified one.
+    public var claimedUpperBound: Double?
+    public init(claimedUpperBound: Double? = nil) { self.claimedUpperBound = claimedUpperBound }
 }

@@ -33,6 +33,8 @@ public struct RCIPlatformMachine: Sendable {
     public let parameters: RCIParameters
     public let cipher: RCIPlatformCipher?
     public let masking: Bool
+    /// The registrar's Ed25519 key when bounds are certified (forwarded in the setup).
+    public let registrarKey: [UInt8]
 
     enum Phase: Sendable { case gathering, iterating(Int), verifying, done }
     var phase: Phase = .gathering
@@ -46,7 +48,12 @@ public struct RCIPlatformMachine: Sendable {
     /// Time per kind of work (only with a clock; see `RCICostMeter`).
     public var meter = RCICostMeter()
 
-    public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool) throws {
+    public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
+                registrarKey: [UInt8] = []) throws {
+        guard registrarKey.isEmpty || registrarKey.count == 32 else {
+            throw RCIError.protocolViolation("the registrar key must be 32 bytes (Ed25519), not \(registrarKey.count)")
+        }
+        self.registrarKey = registrarKey
         guard agentCount >= 2 else { throw RCIError.protocolViolation("the platform needs at least 2 agents") }
         self.agentCount = agentCount
         self.parameters = try parameters.validated()
@@ -104,7 +111,7 @@ public struct RCIPlatformMachine: Sendable {
         joined.sort { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
         guard Set(joined.map(\.role)).count == 2 else { throw RCIError.protocolViolation("the agents must include generators and consumers") }
         let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
-                             publicKey: cipher?.privateKey.publicKey.serialize() ?? [],
+                             publicKey: cipher?.privateKey.publicKey.serialize() ?? [], registrarKey: registrarKey,
                              roster: joined, addresses: joined.map { addresses[$0.id] ?? "" })
         for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
         phase = .iterating(0)

@@ -23,12 +23,15 @@ public final class RCIAgentNode {
     /// `rng` feeds masks, blinding factors and encryption randomness (seed it from the system
     /// CSPRNG in production, or `RCISeeds.agent` for a reproducible run).
     public init(spec: RCIAgentSpec, platform: RCIAddress, listen: RCIAddress, timeoutMilliseconds: Int32,
-                perturbation: RCIStepPerturbation?, rng: SplitMix64) throws {
+                perturbation: RCIStepPerturbation?, rng: SplitMix64, certified: RCICertifiedBounds? = nil,
+                faults: RCIAgentFaults = RCIAgentFaults()) throws {
         self.spec = try spec.validated()
         self.platformAddress = platform
         self.timeout = timeoutMilliseconds
         (listener, listenAddress) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
-        machine = try RCIAgentMachine(spec: spec, address: listenAddress.description, perturbation: perturbation, rng: rng)
+        machine = try RCIAgentMachine(spec: spec, address: listenAddress.description, perturbation: perturbation, rng: rng,
+                                      certified: certified)
+        machine.faults = faults
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
     }
 

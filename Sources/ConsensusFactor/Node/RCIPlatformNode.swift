@@ -23,8 +23,9 @@ public final class RCIPlatformNode {
     private var io = RCICosts()
 
     public init(listen: RCIAddress, agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?,
-                masking: Bool, timeoutMilliseconds: Int32) throws {
-        machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking)
+                masking: Bool, timeoutMilliseconds: Int32, registrarKey: [UInt8] = []) throws {
+        machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking,
+                                         registrarKey: registrarKey)
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
         timeout = timeoutMilliseconds
         (listener, address) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import GridClearCore
 import GridClearSystem
+import Privacy
 
 /// `gridclear rci run` — platform + one process per agent on this machine.
 struct RCIRunCommand: ParsableCommand {
@@ -29,6 +31,7 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: "Write DIR/result.json.") var out: String?
     @Option(help: "Write per-process transcripts into this directory.") var transcripts: String?
     @OptionGroup var params: RCIParameterOptions
+    @Option(help: .hidden) var cheat: String?
 
     func run() throws {
         try reportingErrors {
@@ -49,6 +52,15 @@ struct RCIRunCommand: ParsableCommand {
             if mask { platformArgs.append("--mask") }
             if let transcripts { platformArgs += ["--transcript", "\(transcripts)/platform.jsonl"] }
             if let transcripts { try FileManager.default.createDirectory(atPath: transcripts, withIntermediateDirectories: true) }
+            // This command reads every row of the case, so it acts as the registrar: it certifies each
+            // agent's bounds and hands the agent its certificate; the platform forwards the key.
+            let registrar = try RCIRegistrar()
+            platformArgs += ["--registrar-key", Hex.encode(registrar.publicKey)]
+            var certificateRNG = SystemCSPRNG()
+            for a in c.agents {
+                try RCIFiles.writeAtomically(try registrar.certify(a, using: &certificateRNG).fileText, to: work.appendingPathComponent("cert-\(a.id)").path)
+            }
+            let cheater = cheat.map { $0.split(separator: ":").map(String.init) }
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
             let master = seed ?? UInt64.random(in: 0...UInt64.max)
@@ -58,6 +70,8 @@ struct RCIRunCommand: ParsableCommand {
                 if transport == "unix" { args += ["--listen", "unix:\(work.path)/a\(runner.count).sock"] }
                 if perturb > 0 { args += ["--perturb", "\(perturb)"] }
                 if let transcripts { args += ["--transcript", "\(transcripts)/agent-\(a.id).jsonl"] }
+                args += ["--certificate", work.appendingPathComponent("cert-\(a.id)").path]
+                if let cheater, cheater.count == 2, cheater[0] == a.id { args += ["--cheat-upper-bound=\(cheater[1])"] }
                 try runner.spawn(name: "agent \(a.id)", args: args)
             }
             try runner.waitAll(seconds: timeout * 10 + 600)
@@ -76,7 +90,7 @@ struct RCIRunCommand: ParsableCommand {
             }
             print(result.summary)
             if !platform.converged { throw CLIFailure("rci run: no convergence within \(platform.iterations) iterations") }
-            if platform.failed.values.contains(where: { !$0.isEmpty }) { throw CLIFailure("rci run: result proofs failed verification") }
+            if platform.failed.values.contains(where: { !$0.isEmpty }) { throw CLIFailure("rci run: \(result.proofFailures)") }
         }
     }
 }
@@ -136,6 +150,17 @@ struct RCIRunResult {
             + "algorithm \(ms(a.algorithm)), transport \(ms(a.transport)); platform: decryption \(ms(p.decryption)), "
             + "transport \(ms(p.transport)), waiting \(ms(p.waiting)); result proofs total "
             + String(format: "%.3f s", Double(a.proofs) / 1e9)
+    }
+
+    /// One line naming every agent whose result proof a partner rejected, the iteration, and
+    /// the first reason given.
+    var proofFailures: String {
+        var rejectedBy: [String: [String]] = [:]
+        for (verifier, bad) in platform.failed { for a in bad { rejectedBy[a, default: []].append(verifier) } }
+        let reasons = Dictionary(reports.flatMap { r in r.failed.map { ($0.key, $0.value) } }, uniquingKeysWith: { a, _ in a })
+        return "result proofs failed after iteration \(outcome.iterations): " + rejectedBy.keys.sorted().map { a in
+            "agent \(a) rejected by \(rejectedBy[a]!.sorted().joined(separator: ", "))" + (reasons[a].map { " (\($0))" } ?? "")
+        }.joined(separator: "; ")
     }
 
     var poolPrice: Double? {
