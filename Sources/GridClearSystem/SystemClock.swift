@@ -22,6 +22,14 @@ public struct SystemClock: Sendable {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
+    /// CPU time consumed by the calling thread, nanoseconds (cost accounting on a shared
+    /// machine, where wall time also counts other processes' work).
+    public func threadCPUNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
     /// Sleeps `nanos`; returns early (false) when a stop signal arrives, see `StopSignals`.
     @discardableResult
     public func sleep(nanos: UInt64) -> Bool {

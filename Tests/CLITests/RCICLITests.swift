@@ -175,6 +175,55 @@ import Testing
         #expect(run.stdout.contains("stop rule met (≤)"))
     }
 
+    /// Supervision: SIGTERM, and in another run SIGKILL, of `rci run` mid-run leaves none of
+    /// its children alive a second later.
+    @Test(arguments: [SIGTERM, SIGKILL])
+    func stoppingRunStopsEveryChild(_ signal: Int32) throws {
+        let p = Process()
+        p.executableURL = try gridclearBinary()
+        p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--timeout", "30"]
+        p.currentDirectoryURL = packageRoot
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        func children() -> [Int32] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> Int32? in
+                guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
+                let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+                return fields.count > 2 && fields[1] == "\(p.processIdentifier)" ? pid : nil
+            }
+        }
+        func alive(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"  // a zombie has exited
+        }
+        var pids: [Int32] = []
+        for _ in 0..<600 where pids.count < 32 { usleep(100_000); pids = children() }
+        #expect(pids.count == 32, "platform + 31 agents running")
+        usleep(500_000)  // mid-run
+        kill(p.processIdentifier, signal)
+        p.waitUntilExit()
+        usleep(1_000_000)
+        let survivors = pids.filter(alive)
+        #expect(survivors.isEmpty, "children alive a second after \(signal): \(survivors)")
+        for pid in survivors { kill(pid, SIGKILL) }
+        #expect(p.terminationStatus != 0)
+        if signal == SIGTERM {
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(stderr.contains("stopped by a signal"), "\(stderr)")
+        }
+    }
+
+    /// A cheating agent (test flag: it proves its result against an upper bound the registrar
+    /// did not certify) is caught; the run fails with one line naming the agent and the iteration.
+    @Test func agentClaimingAnUncertifiedBoundIsCaught() throws {
+        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--algorithm", "admm", "--cheat", "C1:-5"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("agent C1 rejected by G1, G2") && r.stderr.contains("after iteration"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func badCaseFileIsOneClearLine() throws {
         let dir = try tempDir("bad")
         let f = dir.appendingPathComponent("bad.csv")
@@ -196,7 +245,7 @@ import Testing
     @Test func benchExampleRuns() throws {
         let r = try runBench(["rci", "--key-bits", "512", "--encrypted-iterations", "20", "--skip-new-england"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("case_2x3: plaintext 967 iterations"))
+        #expect(r.stdout.contains("case_2x3: plaintext 886 iterations"))  // 967 before the stop rule tested the final trades
         #expect(r.stdout.contains("overhead ×"))
     }
 }

@@ -36,16 +36,17 @@ import Testing
         #expect(!agent.converged)
     }
 
-    @Test func stopNeedsAllThreeThresholds() throws {
+    @Test func localStopNeedsPriceAndTradeThresholds() throws {
         let spec = RCIAgentSpec(id: "C", role: .consumer, a: 0.1, b: 50, pMin: -100, pMax: 0)
         var agent = try RCIAgent(spec: spec, partners: ["G"], parameters: RCIParameters(initialPrice: 50))
         let same = [agent.lambdas[0]]
-        try agent.advance(newLambdas: same, reciprocityHolds: nil)  // price and trade unchanged, reciprocity unknown
-        #expect(!agent.converged && agent.wantsReciprocityTest)
-        try agent.advance(newLambdas: same, reciprocityHolds: false)
-        #expect(!agent.converged)
-        try agent.advance(newLambdas: same, reciprocityHolds: true)
-        #expect(agent.converged)
+        try agent.advance(newLambdas: same, reciprocityHolds: nil)  // price and trade unchanged
+        #expect(agent.converged && agent.wantsReciprocityTest)     // → the reciprocity test is asked for
+        try agent.advance(newLambdas: [same[0] + RCIFixedPoint.resultScale], reciprocityHolds: true)  // λ moved by 1 €/MWh
+        #expect(!agent.converged && !agent.wantsReciprocityTest)
+        // the reciprocity tolerance leaves room for the rounding of both shares
+        let t = try #require(try agent.reciprocityTests().first)
+        #expect(t.tolerance == 10_000 - 2)
     }
 
     @Test func caseParsingRejectsBadRowsWithTheLine() throws {

@@ -18,6 +18,14 @@ import Testing
         #expect(abs(out.totalCost(c) - ref.total_cost) < 0.01 * abs(ref.total_cost) / 100)
         let kkt = out.kkt(c)
         #expect(kkt.holds(powerTolerance: 0.05, priceTolerance: 0.01), "\(kkt)")
+        // The stop rule, with ≤ exactly, holds on the published result itself.
+        let t = RCIParameters().thresholds
+        #expect(out.residuals.reciprocity <= t.reciprocity, "published |P_nm + P_mn| = \(out.residuals.reciprocity)")
+        for r in run.agentResults.values {
+            let s = try #require(r.lastReport)
+            #expect(s.maxPriceChange <= t.priceChange && s.maxTradeChange <= t.tradeChange)
+            #expect(r.finalReciprocityHolds == true)
+        }
     }
 }
 

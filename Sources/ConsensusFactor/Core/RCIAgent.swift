@@ -20,10 +20,13 @@ public struct RCIAgent: RCIConsensusCore {
     public private(set) var muUpper = 0.0
     public private(set) var muLower = 0.0
     /// The agent's own stop condition held in the last step (sent with the next shares).
+    /// The local part of the stop condition held in the last step: max price change and max
+    /// trade change ≤ their thresholds. The reciprocity part is decided on the shares of the
+    /// next iteration (which are exactly the trades the run ends with), by the agent itself in
+    /// plaintext and by the platform on blinded tests when encrypted.
     public private(set) var converged = false
     public private(set) var lastReport: RCIStepReport?
     public var sharesPrice: Bool { true }
-    private var locallySettled = false
     private var perturbation: RCIStepPerturbation?
     private let gammas: [Double]
 
@@ -77,11 +80,13 @@ public struct RCIAgent: RCIConsensusCore {
 
     /// Whether the agent asks for the reciprocity verdict this iteration: only once its local
     /// price and trade criteria held in the last step (saves the encrypted test elsewhere).
-    public var wantsReciprocityTest: Bool { locallySettled }
+    public var wantsReciprocityTest: Bool { converged }
 
-    /// The reciprocity tests on this iteration's own trades, one per partner.
+    /// The reciprocity tests on this iteration's own trades, one per partner. The tolerance is
+    /// the threshold at value scale less 2 units (the rounding of both shares), so a pair that
+    /// passes has |P_nm + P_mn| ≤ threshold on the published (unrounded) trades as well.
     public func reciprocityTests() throws -> [RCIReciprocityTest] {
-        let tol = try RCIFixedPoint.value(parameters.thresholds.reciprocity, "reciprocity threshold")
+        let tol = max(0, try RCIFixedPoint.value(parameters.thresholds.reciprocity, "reciprocity threshold") - 2)
         return try shares().map { RCIReciprocityTest(ownPower: $0.power, tolerance: tol) }
     }
 
@@ -117,8 +122,7 @@ public struct RCIAgent: RCIConsensusCore {
         trades = next
         lambdas = newLambdas
         let t = parameters.thresholds
-        locallySettled = maxPriceChange <= t.priceChange && maxTradeChange <= t.tradeChange
-        converged = locallySettled && reciprocityHolds == true
+        converged = maxPriceChange <= t.priceChange && maxTradeChange <= t.tradeChange
         iteration += 1
         let report = RCIStepReport(iteration: iteration - 1, maxPriceChange: maxPriceChange, maxTradeChange: maxTradeChange,
                                    maxReciprocity: nil, reciprocityHolds: reciprocityHolds, converged: converged)

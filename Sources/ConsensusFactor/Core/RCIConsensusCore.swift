@@ -14,7 +14,8 @@ public protocol RCIConsensusCore: Sendable {
     /// Partner ids in the canonical order; every array is indexed the same way.
     var partners: [String] { get }
     var iteration: Int { get }
-    /// The agent's own stop condition held in the last step (sent with the next request).
+    /// The agent's own stop condition held in the last step (sent with the next request); for
+    /// RCI only its local part, completed by the reciprocity test when `wantsReciprocityTest`.
     var converged: Bool { get }
     /// Whether partners' plans use the λ of the share (false: only P is sent encrypted).
     var sharesPrice: Bool { get }

@@ -20,17 +20,27 @@ public struct RCIInProcessRun {
     private var results: [String: RCIAgentResult] = [:]
     public private(set) var summary: RCIPlatformSummary?
 
-    /// `encryption`: the platform's Paillier key and whether agents mask Enc(λ) (nil = plaintext).
+    /// `encryption`: the platform's Paillier key and whether agents mask Enc(λ) (nil = plaintext);
+    /// `registrar`: certifies every agent's bounds (then proofs are against certified bounds).
     public init(case c: RCICase, parameters: RCIParameters, perturbation: RCIPerturbationOption? = nil,
-                encryption: (key: PaillierPrivateKey, masking: Bool)? = nil, seed: UInt64 = 0) throws {
+                encryption: (key: PaillierPrivateKey, masking: Bool)? = nil, seed: UInt64 = 0, clock: RCIClock? = nil,
+                registrar: RCIRegistrar? = nil, faults: [String: RCIAgentFaults] = [:]) throws {
         self.case = c
         self.parameters = try parameters.validated()
         platform = try RCIPlatformMachine(agentCount: c.agents.count, parameters: parameters,
-                                          cipher: encryption.map { RCIPlatformCipher(privateKey: $0.key) }, masking: encryption?.masking ?? false)
+                                          cipher: encryption.map { RCIPlatformCipher(privateKey: $0.key) }, masking: encryption?.masking ?? false,
+                                          registrarKey: registrar?.publicKey ?? [])
+        var certificateRNG = SplitMix64.derived(seed: seed, label: "registrar")
         for spec in c.agents {
             let p = try perturbation.map { try RCIStepPerturbation(spread: $0.spread, rng: RCISeeds.perturbation($0.seed, spec.id)) }
-            agents.append(try RCIAgentMachine(spec: spec, address: "inproc:\(spec.id)", perturbation: p, rng: RCISeeds.agent(seed, spec.id)))
+            let certified = try registrar?.certify(spec, using: &certificateRNG)
+            var machine = try RCIAgentMachine(spec: spec, address: "inproc:\(spec.id)", perturbation: p, rng: RCISeeds.agent(seed, spec.id),
+                                              certified: certified)
+            machine.faults = faults[spec.id] ?? RCIAgentFaults()
+            agents.append(machine)
+            agents[agents.count - 1].meter.clock = clock
         }
+        platform.meter.clock = clock
         index = Dictionary(uniqueKeysWithValues: c.agents.enumerated().map { ($1.id, $0) })
     }
 

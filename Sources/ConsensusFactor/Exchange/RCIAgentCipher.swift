@@ -3,27 +3,37 @@ import Privacy
 /// An agent's side of the encrypted exchange, holding only the platform's public key.
 ///
 /// Guarantees: every value leaving the agent for a partner is a fresh Paillier encryption;
-/// every value leaving it for the platform is either Enc(λ^{k+1} + mask) with a private mask
-/// uniform in [0, 2¹⁰⁰) (when `masking` is on) or a blinded sign-test ciphertext
+/// every value leaving it for the platform is either a packed ciphertext of slots
+/// λ^{k+1} + mask + 2¹⁰² (`slotBits` = 104 bits each, `slots` per ciphertext) with a private
+/// mask uniform in [0, 2¹⁰⁰) (zero without `masking`), or a blinded sign-test ciphertext
 /// Enc(ρ·y + r) with private ρ ∈ [2²⁰, 2⁴⁰), 0 ≤ r < ρ. All randomness comes from the
 /// injected generator, so a seeded run is reproducible.
 public struct RCIAgentCipher: Sendable {
     public let publicKey: PaillierPublicKey
     public let masking: Bool
 
+    /// Bits per packed slot, and the offset that keeps every slot non-negative.
+    public static let slotBits = 104
+    public static let slotOffset: Int128 = 1 << 102
+    /// Consensus factors per packed ciphertext under this key.
+    public let slots: Int
+
     public init(publicKey: PaillierPublicKey, masking: Bool) {
         self.publicKey = publicKey; self.masking = masking
+        slots = PaillierPacking.slots(of: publicKey, slotBits: Self.slotBits)
     }
 
-    /// Enc(P) and, when `withPrice`, Enc(λ) (empty otherwise).
+    /// Enc(P) and, when `withPrice`, Enc(λ) (empty otherwise), with the fixed-base (DJN)
+    /// randomiser: bits/12 modular multiplications instead of a full exponentiation by N.
     public func encrypt<G: RandomNumberGenerator>(_ s: RCIShare, withPrice: Bool = true, using rng: inout G) throws -> RCIEncryptedShare {
-        RCIEncryptedShare(iteration: s.iteration, lambda: withPrice ? try publicKey.encrypt(s.lambda, using: &rng).bytes : [],
-                          power: try publicKey.encrypt(s.power, using: &rng).bytes, converged: s.converged)
+        RCIEncryptedShare(iteration: s.iteration, lambda: withPrice ? try publicKey.encryptFast(s.lambda, using: &rng).bytes : [],
+                          power: try publicKey.encryptFast(s.power, using: &rng).bytes, converged: s.converged)
     }
 
-    /// Enc(plan(λ_mn, P_mn) + mask), and the mask to remove from the platform's answer.
+    /// Enc(plan(λ_mn, P_mn) + mask + `slotOffset`), and what to subtract from the platform's
+    /// answer (mask + offset).
     public func evaluate<G: RandomNumberGenerator>(_ plan: RCIUpdatePlan, on share: RCIEncryptedShare,
-                                                   using rng: inout G) throws -> (ciphertext: [UInt8], mask: Int128) {
+                                                   using rng: inout G) throws -> (ciphertext: PaillierCiphertext, mask: Int128) {
         let p = try PaillierCiphertext(bytes: share.power, publicKey: publicKey)
         var c = publicKey.multiply(p, by: plan.powerCoefficient)
         if plan.lambdaCoefficient != 0 {
@@ -31,16 +41,20 @@ public struct RCIAgentCipher: Sendable {
             let l = try PaillierCiphertext(bytes: share.lambda, publicKey: publicKey)
             c = publicKey.add(publicKey.multiply(l, by: plan.lambdaCoefficient), c)
         }
-        c = publicKey.addPlaintext(c, plan.constant)
         var mask: Int128 = 0
         if masking {
-            let hi = Int64(rng.next() >> 26), lo = Int64(rng.next() >> 2)  // hi < 2^38, lo < 2^62
+            let hi = rng.next() >> 26, lo = rng.next() >> 2  // hi < 2^38, lo < 2^62
             mask = Int128(hi) << 62 + Int128(lo)
-            let trivialHi = publicKey.addPlaintext(publicKey.multiply(c, by: 0), hi)
-            c = publicKey.add(c, publicKey.multiply(trivialHi, by: 1 << 62))
-            c = publicKey.addPlaintext(c, lo)
         }
-        return (c.bytes, mask)
+        c = publicKey.addPlaintext(c, wide: Int128(plan.constant) + mask + Self.slotOffset)
+        return (c, mask + Self.slotOffset)
+    }
+
+    /// The evaluated ciphertexts packed `slots` to a ciphertext, in order.
+    public func pack(_ cs: [PaillierCiphertext]) -> [[UInt8]] {
+        stride(from: 0, to: cs.count, by: slots).map { i in
+            publicKey.pack(Array(cs[i..<min(i + slots, cs.count)]), slotBits: Self.slotBits).bytes
+        }
     }
 
     /// The two blinded ciphertexts deciding |P_nm + P_mn| ≤ tolerance: Enc(ρ₁(t − x) + r₁) and

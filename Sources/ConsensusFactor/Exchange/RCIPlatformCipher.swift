@@ -14,6 +14,20 @@ public struct RCIPlatformCipher: Sendable {
         return v
     }
 
+    /// The `count` slot values of an agent's packed consensus factors (see `RCIAgentCipher.pack`).
+    public func decryptPacked(_ packed: [[UInt8]], count: Int) throws -> [Int128] {
+        let slots = PaillierPacking.slots(of: privateKey.publicKey, slotBits: RCIAgentCipher.slotBits)
+        guard packed.count == (count + slots - 1) / slots else {
+            throw RCIError.protocolViolation("\(packed.count) packed ciphertexts for \(count) consensus factors (\(slots) per ciphertext)")
+        }
+        var out: [Int128] = []
+        for (i, bytes) in packed.enumerated() {
+            let c = try PaillierCiphertext(bytes: bytes, publicKey: privateKey.publicKey)
+            out += privateKey.decryptPacked(c, count: min(slots, count - i * slots), slotBits: RCIAgentCipher.slotBits)
+        }
+        return out
+    }
+
     public func verdict(_ blinded: [[UInt8]]) throws -> Bool {
         try blinded.allSatisfy { try decrypt($0) >= 0 }
     }

@@ -1,3 +1,5 @@
+import Privacy
+
 /// One iteration of an agent's machine: partner shares in, request out; reply in, advance.
 extension RCIAgentMachine {
     /// All partners' messages for iteration `k` are in: evaluate the plans and ask the platform.
@@ -11,22 +13,32 @@ extension RCIAgentMachine {
             default: throw RCIError.protocolViolation("\(partners[i]) sent \(m.kind) instead of its share for iteration \(k)")
             }
         }
+        var t = meter.start()
         let plans = try core!.plans()  // in place: no copy of the core's arrays
+        meter.charge(\.algorithm, since: t)
+        t = meter.start()
+        defer { meter.charge(\.homomorphic, since: t) }
         let wants = core!.wantsReciprocityTest
-        let flag = core!.converged
+        var flag = core!.converged
         var masks: [Int128] = []
+        verdict = nil
         let request: RCIMessage
         if let cipher {
-            var cts: [[UInt8]] = [], tests: [[UInt8]] = []
+            var cts: [PaillierCiphertext] = [], tests: [[UInt8]] = []
             let reciprocity = wants ? try core!.reciprocityTests() : []
             for i in partners.indices {
                 let (c, m) = try cipher.evaluate(plans[i], on: encrypted[i], using: &rng)
                 cts.append(c); masks.append(m)
                 if wants { tests += try cipher.blindedTest(reciprocity[i], partnerPower: encrypted[i].power, using: &rng) }
             }
-            request = .request(iteration: k, converged: flag, lambdas: cts, tests: tests, wantsTest: wants)
+            request = .request(iteration: k, converged: flag, lambdas: cipher.pack(cts), tests: tests, wantsTest: wants)
         } else {
-            request = .request(iteration: k, converged: flag, lambdas: [], tests: [], wantsTest: wants)
+            // Plaintext: the agent decides the reciprocity part itself, on these very shares.
+            if wants {
+                verdict = zip(try core!.reciprocityTests(), incoming).allSatisfy { $0.holds(partnerPower: $1.power) }
+                flag = flag && verdict == true
+            }
+            request = .request(iteration: k, converged: flag, lambdas: [], tests: [], wantsTest: false)
         }
         ready.messages.append(RCIEnvelope(to: .platform, message: request))
         phase = .awaitingReply(k, masks: masks, incoming: incoming, plans: plans)
@@ -37,7 +49,8 @@ extension RCIAgentMachine {
                               incoming: [RCIShare], plans: [RCIUpdatePlan], into ready: inout RCIAgentReady) throws {
         guard core != nil else { return }
         if stop {
-            runConverged = core!.converged
+            if cipher != nil { self.verdict = verdict }
+            runConverged = core!.converged && (!core!.wantsReciprocityTest || self.verdict == true)
             try beginProofs(into: &ready)
             return
         }
@@ -55,9 +68,11 @@ extension RCIAgentMachine {
             holds = wants ? verdict : nil
         } else {
             lambdas = try zip(plans, incoming).map { try $0.evaluate(partnerLambda: $1.lambda, partnerPower: $1.power) }
-            if wants { holds = zip(try core!.reciprocityTests(), incoming).allSatisfy { $0.holds(partnerPower: $1.power) } }
+            holds = wants ? self.verdict : nil
         }
+        let t = meter.start()
         try core!.advance(newLambdas: lambdas, reciprocityHolds: holds)
+        meter.charge(\.algorithm, since: t)
         try beginIteration(into: &ready)
     }
 }

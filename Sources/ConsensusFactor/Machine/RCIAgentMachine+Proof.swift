@@ -8,11 +8,12 @@ extension RCIAgentMachine {
 
     mutating func beginProofs(into ready: inout RCIAgentReady) throws {
         guard let core else { return }
+        committed = RCIResultProof.committedKW(core.trades, minKW: RCIResultProof.kW(spec.pMin), maxKW: RCIResultProof.kW(spec.pMax))
         if spec.role == .generator {
-            // settlement: generator → consumer (s kW, blinding r)
+            // the pair's blinding: generator → consumer; each side commits its own trade
             for (i, p) in partners.enumerated() {
-                let o = PedersenOpening(value: RCIResultProof.kW(core.trades[i]), blinding: .random(using: &rng))
-                let payload = [ProofTag.settlement.rawValue] + RCIResultProof.encodeSettlement(kW: o.value, blinding: o.blinding)
+                let o = PedersenOpening(value: committed[i], blinding: .random(using: &rng))
+                let payload = [ProofTag.settlement.rawValue] + RCIResultProof.encodeBlinding(o.blinding)
                 ready.messages.append(RCIEnvelope(to: .agent(p), message: .resultProof(RCIResultProofMessage(from: spec.id, payload: payload))))
                 openings.append(o)
             }
@@ -26,9 +27,18 @@ extension RCIAgentMachine {
     /// A result outside the agent's own bounds (e.g. after max iterations) cannot be proven:
     /// the agent says so (tag 2) instead of aborting, and its partners record the failure.
     private mutating func sendBundle(into ready: inout RCIAgentReady) {
+        let t = meter.start()
+        defer { meter.charge(\.proofs, since: t) }
         let payload: [UInt8]
         do {
-            let b = try RCIResultProof.Bundle.make(agent: spec, settled: zip(partners, openings).map { ($0, $1) }, using: &rng)
+            let settled = zip(partners, openings).map { ($0, $1) }
+            var b = try RCIResultProof.Bundle.make(agent: spec, settled: settled, certified: registrarKey.isEmpty ? nil : certified, using: &rng)
+            if let fake = faults.claimedUpperBound {  // test flag: prove against a bound nobody certified
+                var claimed = spec
+                claimed.pMax = fake
+                b = try RCIResultProof.Bundle.make(agent: claimed, settled: settled, certified: nil, using: &rng)
+                b.certificate = certified?.certificate
+            }
             bundle = b; payload = [ProofTag.bundle.rawValue] + b.bytes
         } catch {
             bundle = nil; payload = [ProofTag.unproven.rawValue] + Array("cannot prove its result: \(error)".utf8)
@@ -55,15 +65,16 @@ extension RCIAgentMachine {
             payloads.append(Array(r.payload.dropFirst()))
         }
         if case .settling = phase {
-            for p in payloads {
-                let o = try RCIResultProof.decodeSettlement(p)
-                openings.append(PedersenOpening(value: -o.value, blinding: -o.blinding))
+            for (i, p) in payloads.enumerated() {
+                let r = try RCIResultProof.decodeBlinding(p)
+                openings.append(PedersenOpening(value: committed[i], blinding: -r))
             }
             sendBundle(into: &ready)
             try drain(into: &ready)
             return
         }
         var verified: [String] = [], failed: [String: String] = [:]
+        let t = meter.start()
         for (i, p) in partners.enumerated() {
             let tag = (heads[i].resultProofPayload ?? [255]).first
             do {
@@ -71,18 +82,21 @@ extension RCIAgentMachine {
                 guard let bundle else { throw RCIError.protocolViolation("own result unproven; pairwise check skipped") }
                 let b = try RCIResultProof.Bundle(bytes: payloads[i])
                 guard b.agent == p else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
-                try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment)
+                try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment, pairToleranceKW: pairToleranceKW,
+                             registrar: registrarKey.isEmpty ? nil : registrarKey)
                 verified.append(p)
             } catch {
                 failed[p] = "\(error)"
             }
         }
+        meter.charge(\.proofs, since: t)
         ready.messages.append(RCIEnvelope(to: .platform, message: .verification(id: spec.id, verified: verified, failed: failed.keys.sorted())))
         phase = .done
         guard let core else { return }
         ready.result = RCIAgentResult(outcome: core.outcome, converged: runConverged,
                                       settledKW: Dictionary(uniqueKeysWithValues: zip(partners, openings.map(\.value))),
-                                      verified: verified, failed: failed, lastReport: core.lastReport)
+                                      verified: verified, failed: failed, lastReport: core.lastReport,
+                                      finalReciprocityHolds: core.wantsReciprocityTest ? verdict : nil, costs: meter.costs)
     }
 }
 

@@ -21,6 +21,10 @@ public struct RCIAgentResult: Sendable {
     public var verified: [String]
     public var failed: [String: String]
     public var lastReport: RCIStepReport?
+    /// The reciprocity verdict on the final trades (nil when not tested, e.g. ADMM).
+    public var finalReciprocityHolds: Bool?
+    /// Time per kind of work (zero unless the machine had a clock).
+    public var costs: RCICosts
 }
 
 /// One agent's side of the protocol as a pure state machine: `step` takes one input and
@@ -43,7 +47,12 @@ public struct RCIAgentMachine: Sendable {
     public let address: String
     var perturbation: RCIStepPerturbation?
     var rng: SplitMix64
-
+    /// This agent's registrar certificate and openings (required when the setup names a registrar).
+    let certified: RCICertifiedBounds?
+    /// Deliberate deviations, for tests of detection only.
+    public var faults = RCIAgentFaults()
+    /// The registrar key of the run (empty: self-declared bounds).
+    var registrarKey: [UInt8] = []
     enum Phase: Sendable {
         case idle, awaitingSetup, connecting
         case exchanging(Int)
@@ -60,15 +69,23 @@ public struct RCIAgentMachine: Sendable {
     /// Messages from agents that arrived before the setup named the partners (bounded).
     var early: [(String, RCIMessage)] = []
     var runConverged = false
+    /// The reciprocity verdict on this iteration's shares (plaintext: own; encrypted: the platform's).
+    var verdict: Bool?
     // result-proof state
     var openings: [PedersenOpening] = []
+    var committed: [Int64] = []
+    var pairToleranceKW: Int64 = 0
+    /// Time per kind of work (only with a clock; see `RCICostMeter`).
+    public var meter = RCICostMeter()
     var bundle: RCIResultProof.Bundle?
 
-    public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64) throws {
+    public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64,
+                certified: RCICertifiedBounds? = nil) throws {
         self.spec = try spec.validated()
         self.address = address
         self.perturbation = perturbation
         self.rng = rng
+        self.certified = certified
     }
 
     /// The parties this machine needs a message from before it can progress (a transport
@@ -125,6 +142,13 @@ public struct RCIAgentMachine: Sendable {
             throw RCIError.protocolViolation("the platform's roster does not list \(spec.id) as a \(spec.role.rawValue)")
         }
         guard setup.roster.count == setup.addresses.count else { throw RCIError.protocolViolation("setup roster and addresses differ in length") }
+        registrarKey = setup.registrarKey
+        if !registrarKey.isEmpty {
+            guard let certified else {
+                throw RCIError.protocolViolation("this run certifies bounds: \(spec.id) needs its registrar certificate (--certificate)")
+            }
+            try certified.certificate.verify(registrar: registrarKey, agent: spec.id)
+        }
         partners = RCIRosterEntry.partners(of: spec.role, in: setup.roster)
         partnerIndex = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1, $0) })
         inbox = Array(repeating: [], count: partners.count)
@@ -134,6 +158,7 @@ public struct RCIAgentMachine: Sendable {
         }
         early = []
         let addresses = Dictionary(setup.roster.indices.map { (setup.roster[$0].id, setup.addresses[$0]) }, uniquingKeysWith: { a, _ in a })
+        pairToleranceKW = RCIResultProof.pairToleranceKW(reciprocityThreshold: setup.parameters.thresholds.reciprocity)
         core = try setup.parameters.algorithm.core(spec: spec, partners: partners, parameters: setup.parameters, perturbation: perturbation)
         cipher = setup.encrypted
             ? RCIAgentCipher(publicKey: try PaillierPublicKey(serialized: setup.publicKey), masking: setup.masking) : nil
@@ -148,11 +173,14 @@ public struct RCIAgentMachine: Sendable {
         guard let core else { return }
         let k = core.iteration
         let mine = try core.shares()
+        let t = meter.start()
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map { .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, using: &rng)) }
                 ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m))
         }
+        meter.charge(\.encryption, since: t)
+        meter.countIteration()
         phase = .exchanging(k)
         try drain(into: &ready)
     }
@@ -172,4 +200,11 @@ public struct RCIAgentMachine: Sendable {
             return
         }
     }
+}
+
+/// Deliberate protocol deviations of an agent, for tests of the detection (a test flag).
+public struct RCIAgentFaults: Sendable, Equatable {
+    /// Prove the result against this upper bound (MW) instead of the certified one.
+    public var claimedUpperBound: Double?
+    public init(claimedUpperBound: Double? = nil) { self.claimedUpperBound = claimedUpperBound }
 }

@@ -15,6 +15,8 @@ public struct RCIPlatformSummary: Sendable, Equatable {
     /// agent id → partners whose result proofs it verified / rejected.
     public var verified: [String: [String]]
     public var failed: [String: [String]]
+    /// Time per kind of work (zero unless the machine had a clock).
+    public var costs: RCICosts = RCICosts()
 }
 
 /// The trading platform as a pure state machine: gathers `agentCount` hellos, sends the
@@ -31,6 +33,8 @@ public struct RCIPlatformMachine: Sendable {
     public let parameters: RCIParameters
     public let cipher: RCIPlatformCipher?
     public let masking: Bool
+    /// The registrar's Ed25519 key when bounds are certified (forwarded in the setup).
+    public let registrarKey: [UInt8]
 
     enum Phase: Sendable { case gathering, iterating(Int), verifying, done }
     var phase: Phase = .gathering
@@ -41,8 +45,15 @@ public struct RCIPlatformMachine: Sendable {
     var decryptions = 0
     var convergedRun = false
     var iterations = 0
+    /// Time per kind of work (only with a clock; see `RCICostMeter`).
+    public var meter = RCICostMeter()
 
-    public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool) throws {
+    public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
+                registrarKey: [UInt8] = []) throws {
+        guard registrarKey.isEmpty || registrarKey.count == 32 else {
+            throw RCIError.protocolViolation("the registrar key must be 32 bytes (Ed25519), not \(registrarKey.count)")
+        }
+        self.registrarKey = registrarKey
         guard agentCount >= 2 else { throw RCIError.protocolViolation("the platform needs at least 2 agents") }
         self.agentCount = agentCount
         self.parameters = try parameters.validated()
@@ -88,7 +99,7 @@ public struct RCIPlatformMachine: Sendable {
             if verified.count == agentCount {
                 phase = .done
                 ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
-                                                   verified: verified, failed: failed)
+                                                   verified: verified, failed: failed, costs: meter.costs)
             }
         default:
             throw RCIError.protocolViolation("agent \(id) sent \(m.kind) in phase \(phase)")
@@ -100,30 +111,46 @@ public struct RCIPlatformMachine: Sendable {
         joined.sort { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
         guard Set(joined.map(\.role)).count == 2 else { throw RCIError.protocolViolation("the agents must include generators and consumers") }
         let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
-                             publicKey: cipher?.privateKey.publicKey.serialize() ?? [],
+                             publicKey: cipher?.privateKey.publicKey.serialize() ?? [], registrarKey: registrarKey,
                              roster: joined, addresses: joined.map { addresses[$0.id] ?? "" })
         for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
         phase = .iterating(0)
     }
 
+    /// Every request of iteration `k` is in. An agent's flag counts as true when its local
+    /// criteria held and, if it asked for the test, its blinded reciprocity tests on this
+    /// iteration's shares all decrypt to ≥ 0 (plaintext agents fold their own verdict in).
+    /// The run stops when every flag is true: the agents then keep exactly the tested trades.
     private mutating func answer(_ k: Int, into ready: inout RCIPlatformReady) throws {
         let all = requests
         requests = [:]
-        convergedRun = all.values.allSatisfy(\.converged)
+        var verdicts: [String: Bool] = [:]
+        meter.countIteration()
+        let t = meter.start()
+        defer { meter.charge(\.decryption, since: t) }
+        if let cipher {
+            for (id, r) in all where r.wants {
+                verdicts[id] = try cipher.verdict(r.tests)
+                decryptions += r.tests.count
+            }
+        }
+        convergedRun = all.allSatisfy { $0.value.converged && (!$0.value.wants || verdicts[$0.key] == true) }
         if convergedRun || k >= parameters.maxIterations {
             iterations = k
-            for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .reply(iteration: k, stop: true, values: [], verdict: nil))) }
+            for a in joined {
+                ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .reply(iteration: k, stop: true, values: [], verdict: verdicts[a.id])))
+            }
             phase = .verifying
             return
         }
         for a in joined {
             guard let r = all[a.id] else { continue }
             var values: [Int128] = []
-            var verdict: Bool? = nil
+            let verdict = verdicts[a.id]
             if let cipher {
-                values = try r.lambdas.map { try cipher.decrypt($0) }
-                if r.wants { verdict = try cipher.verdict(r.tests) }
-                decryptions += r.lambdas.count + r.tests.count
+                let partnerCount = joined.filter { $0.role != a.role }.count
+                values = try cipher.decryptPacked(r.lambdas, count: partnerCount)
+                decryptions += r.lambdas.count
             }
             let reply = RCIMessage.reply(iteration: k, stop: false, values: values, verdict: verdict)
             if cipher != nil { ready.decrypted.append(RCIEnvelope(to: .agent(a.id), message: reply)) }

@@ -1,4 +1,5 @@
 import GridClearCore
+import GridClearSystem
 
 /// One generator or consumer process: moves bytes between its `RCIAgentMachine` and sockets
 /// (the platform's; partners' direct connections: generators accept, consumers dial).
@@ -16,16 +17,22 @@ public final class RCIAgentNode {
     private var machine: RCIAgentMachine
     private var platform: RCISocket?
     private var peers: [String: RCISocket] = [:]
+    private let clock = SystemClock()
+    private var io = RCICosts()
 
     /// `rng` feeds masks, blinding factors and encryption randomness (seed it from the system
     /// CSPRNG in production, or `RCISeeds.agent` for a reproducible run).
     public init(spec: RCIAgentSpec, platform: RCIAddress, listen: RCIAddress, timeoutMilliseconds: Int32,
-                perturbation: RCIStepPerturbation?, rng: SplitMix64) throws {
+                perturbation: RCIStepPerturbation?, rng: SplitMix64, certified: RCICertifiedBounds? = nil,
+                faults: RCIAgentFaults = RCIAgentFaults()) throws {
         self.spec = try spec.validated()
         self.platformAddress = platform
         self.timeout = timeoutMilliseconds
         (listener, listenAddress) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
-        machine = try RCIAgentMachine(spec: spec, address: listenAddress.description, perturbation: perturbation, rng: rng)
+        machine = try RCIAgentMachine(spec: spec, address: listenAddress.description, perturbation: perturbation, rng: rng,
+                                      certified: certified)
+        machine.faults = faults
+        machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
     }
 
     public func run(transcript: ((RCITranscriptEntry) -> Void)? = nil) throws -> RCIAgentResult {
@@ -44,16 +51,25 @@ public final class RCIAgentNode {
         self.platform = platform
         var ready = try machine.step(.start)
         while true {
+            var t0 = clock.threadCPUNanos()
             for e in ready.messages { try socket(for: e.to).send(e.message) }
-            if let r = ready.result { return r }
+            io.transport &+= clock.threadCPUNanos() &- t0
+            if var r = ready.result {
+                r.costs = r.costs + io
+                return r
+            }
             if let partners = ready.connect {
                 try connect(partners, transcript: t)
                 ready = try machine.step(.partnersConnected)
                 continue
             }
+            t0 = clock.monotonicNanos()
             let (from, socket) = try nextReadable()
+            io.waiting &+= clock.monotonicNanos() &- t0
+            t0 = clock.threadCPUNanos()
             let m: RCIMessage
             do { m = try socket.receive() } catch { throw RCIError.peerFailed("\(from): \(error)") }
+            io.transport &+= clock.threadCPUNanos() &- t0
             t?(RCITranscriptEntry(receiver: spec.id, sender: from.description, message: m))
             ready = try machine.step(.received(from: from, m))
         }

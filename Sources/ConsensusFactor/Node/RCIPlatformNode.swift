@@ -1,3 +1,5 @@
+import GridClearSystem
+
 /// A record of one received message, for transcripts (privacy audits in tests).
 public struct RCITranscriptEntry: Sendable {
     public var receiver: String
@@ -17,10 +19,14 @@ public final class RCIPlatformNode {
     private let timeout: Int32
     private var machine: RCIPlatformMachine
     private var agents: [String: RCISocket] = [:]
+    private let clock = SystemClock()
+    private var io = RCICosts()
 
     public init(listen: RCIAddress, agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?,
-                masking: Bool, timeoutMilliseconds: Int32) throws {
-        machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking)
+                masking: Bool, timeoutMilliseconds: Int32, registrarKey: [UInt8] = []) throws {
+        machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking,
+                                         registrarKey: registrarKey)
+        machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
         timeout = timeoutMilliseconds
         (listener, address) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
     }
@@ -51,19 +57,28 @@ public final class RCIPlatformNode {
                 // What the platform learns, recorded as if received from its own decryption.
                 t?(RCITranscriptEntry(receiver: "platform", sender: "decryption", message: e.message))
             }
+            var t0 = clock.threadCPUNanos()
             for e in ready.messages {
                 guard case .agent(let id) = e.to, let s = agents[id] else { throw RCIError.protocolViolation("no connection to \(e.to)") }
                 try s.send(e.message)
             }
-            if let summary = ready.summary { return summary }
+            io.transport &+= clock.threadCPUNanos() &- t0
+            if var summary = ready.summary {
+                summary.costs = summary.costs + io
+                return summary
+            }
             let ids = machine.awaiting.compactMap { p -> String? in if case .agent(let id) = p { return id } else { return nil } }
             let sockets = try ids.map { id in
                 guard let s = agents[id] else { throw RCIError.protocolViolation("no connection to agent \(id)") }
                 return s
             }
+            t0 = clock.monotonicNanos()
             let i = try RCISocket.waitAny(sockets, timeoutMilliseconds: timeout)
+            io.waiting &+= clock.monotonicNanos() &- t0
+            t0 = clock.threadCPUNanos()
             let m: RCIMessage
             do { m = try sockets[i].receive() } catch { throw RCIError.peerFailed("agent \(ids[i]): \(error)") }
+            io.transport &+= clock.threadCPUNanos() &- t0
             t?(RCITranscriptEntry(receiver: "platform", sender: ids[i], message: m))
             ready = try machine.step(.received(from: .agent(ids[i]), m))
         }

@@ -8,7 +8,7 @@
 ///
 /// The local problem is solved exactly: with g the agent's marginal value, P_nm(g) =
 /// proj(t_nm − g/ρ) and g solves Σ_m P_nm(g) = clip((g − b)/a, P_min, P_max) (bisection; left
-/// side non-increasing, right side non-decreasing).
+/// side non-increasing, right side non-decreasing, 64 halvings).
 ///
 /// Mapping onto the protocol: the share carries P_nm^{k+1} (λ is not needed by the partner);
 /// the plan is λ_nm^{k+1}·R = (λ_nm^k·R − c·P_nm^{k+1}·V) − c·(P_mn^{k+1}·V) with c = ρ/2 at
@@ -103,7 +103,9 @@ public struct ADMMAgent: RCIConsensusCore {
         partnerTrades = recovered
         lambdas = newLambdas
         let t = parameters.thresholds
-        converged = primal <= t.reciprocity && dual <= t.tradeChange
+        // primal on value-scale integers; + 2 µW covers the rounding of both shares, so the
+        // published (unrounded) trades meet |P_nm + P_mn| ≤ threshold too.
+        converged = primal + 2 / v <= t.reciprocity && dual <= t.tradeChange
         iteration += 1
         next = solveLocal()
         let report = RCIStepReport(iteration: iteration - 1, maxPriceChange: priceChange, maxTradeChange: dual,
@@ -120,7 +122,7 @@ public struct ADMMAgent: RCIConsensusCore {
         func supply(_ g: Double) -> Double { t.reduce(0) { $0 + project($1 - g / rho) } }
         func demand(_ g: Double) -> Double { min(max((g - spec.b) / spec.a, spec.pMin), spec.pMax) }
         var lo = -1e7, hi = 1e7
-        for _ in 0..<200 {
+        for _ in 0..<64 {  // 2·10⁷ / 2⁶⁴: far below a Double's resolution at these magnitudes
             let mid = (lo + hi) / 2
             if supply(mid) > demand(mid) { lo = mid } else { hi = mid }
         }

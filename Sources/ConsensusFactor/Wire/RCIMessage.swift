@@ -54,12 +54,14 @@ public struct RCISetup: Equatable, Sendable {
     public var encrypted: Bool
     public var masking: Bool
     public var publicKey: [UInt8]
+    /// The registrar's Ed25519 public key (32 bytes) when bounds are certified, else empty.
+    public var registrarKey: [UInt8]
     public var roster: [RCIRosterEntry]
     public var addresses: [String]
-    public init(parameters: RCIParameters, encrypted: Bool, masking: Bool, publicKey: [UInt8],
+    public init(parameters: RCIParameters, encrypted: Bool, masking: Bool, publicKey: [UInt8], registrarKey: [UInt8] = [],
                 roster: [RCIRosterEntry], addresses: [String]) {
         self.parameters = parameters; self.encrypted = encrypted; self.masking = masking
-        self.publicKey = publicKey; self.roster = roster; self.addresses = addresses
+        self.publicKey = publicKey; self.registrarKey = registrarKey; self.roster = roster; self.addresses = addresses
     }
 }
 
@@ -80,7 +82,7 @@ extension RCIMessage {
             w.text(id)
         case .setup(let s):
             s.parameters.encode(into: &w)
-            w.bool(s.encrypted); w.bool(s.masking); w.blob(s.publicKey)
+            w.bool(s.encrypted); w.bool(s.masking); w.blob(s.publicKey); w.blob(s.registrarKey)
             w.u32(UInt32(s.roster.count))
             for (e, a) in zip(s.roster, s.addresses) { w.text(e.id); w.text(e.role.rawValue); w.text(a) }
         case .share(let s):
@@ -140,12 +142,13 @@ extension RCIMessage {
         case 2: return .partnerHello(id: try text())
         case 3:
             let params = try RCIParameters.decode(from: &r)
-            let enc = try r.bool(), mask = try r.bool(), key = try r.blob(max: 1 << 16)
+            let enc = try r.bool(), mask = try r.bool(), key = try r.blob(max: 1 << 16), registrar = try r.blob(max: 32)
             var roster: [RCIRosterEntry] = [], addresses: [String] = []
             for _ in 0..<(try count()) {
                 roster.append(RCIRosterEntry(id: try text(), role: try role())); addresses.append(try text())
             }
-            return .setup(RCISetup(parameters: params, encrypted: enc, masking: mask, publicKey: key, roster: roster, addresses: addresses))
+            return .setup(RCISetup(parameters: params, encrypted: enc, masking: mask, publicKey: key, registrarKey: registrar,
+                                   roster: roster, addresses: addresses))
         case 4: return .share(RCIShare(iteration: try iteration(), lambda: try r.i64(), power: try r.i64(), converged: try r.bool()))
         case 5:
             return .encryptedShare(RCIEncryptedShare(iteration: try iteration(), lambda: try r.blob(max: 1 << 16),

@@ -59,6 +59,12 @@ extension PaillierPublicKey {
     /// faster than `encrypt`; the first call builds a per-key table (~ bits/6 × 63 entries).
     public func encryptFast(_ m: Int64) throws -> PaillierCiphertext {
         var rng = SystemCSPRNG()
+        return try encryptFast(m, using: &rng)
+    }
+
+    /// `encryptFast` with the exponent α drawn from `rng` (the caller's generator: the system
+    /// CSPRNG in production, a seeded one for reproducible runs).
+    public func encryptFast<G: RandomNumberGenerator>(_ m: Int64, using rng: inout G) throws -> PaillierCiphertext {
         let rn = fixedBase.randomizer(using: &rng)
         defer { rn.wipe() }
         return PaillierCiphertext(value: (encodeResidue(MPZ(Int(m))) * rn).mod(nSquared), key: self)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import GridClearCore
+import GridClearSystem
 import Privacy
 
 /// `gridclear rci platform` — the trading platform role.
@@ -23,9 +25,16 @@ struct RCIPlatformCommand: ParsableCommand {
     @Option(help: "Seconds to wait for any message before failing.") var timeout = 60.0
     @Option(help: "Write the actual listen address to this file once ready.") var readyFile: String?
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
+    @Option(help: "The registrar's Ed25519 public key (hex): agents then prove against registrar-certified bounds.") var registrarKey: String?
 
     func run() throws {
+        Supervision.exitWhenParentDies()
         try reportingErrors {
+            var registrar: [UInt8] = []
+            if let registrarKey {
+                guard let k = Hex.decode(registrarKey), k.count == 32 else { throw CLIFailure("--registrar-key must be 64 hex digits (an Ed25519 public key)") }
+                registrar = k
+            }
             let address: RCIAddress
             do { address = try RCIAddress(parsing: listen) } catch { throw CLIFailure("--listen: \(error)") }
             let key: PaillierPrivateKey?
@@ -33,7 +42,8 @@ struct RCIPlatformCommand: ParsableCommand {
             let node: RCIPlatformNode
             do {
                 node = try RCIPlatformNode(listen: address, agentCount: agents, parameters: try params.parameters(),
-                                           cipher: key.map(RCIPlatformCipher.init), masking: mask, timeoutMilliseconds: Int32(timeout * 1000))
+                                           cipher: key.map(RCIPlatformCipher.init), masking: mask, timeoutMilliseconds: Int32(timeout * 1000),
+                                           registrarKey: registrar)
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
             print("ready \(node.address)")
             fflush(nil)
@@ -65,9 +75,19 @@ struct RCIAgentCommand: ParsableCommand {
     @Option(help: "Seed for masks, blinding and perturbation (default: system CSPRNG).") var seed: UInt64?
     @Option(help: "Seconds to wait for any message before failing.") var timeout = 60.0
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
+    @Option(help: "This agent's bound certificate from the registrar (hex file; `rci run` writes one per agent).") var certificate: String?
+    @Option(help: .hidden) var cheatUpperBound: Double?
 
     func run() throws {
+        Supervision.exitWhenParentDies()
         try reportingErrors {
+            var certified: RCICertifiedBounds?
+            if let certificate {
+                guard let data = FileManager.default.contents(atPath: certificate) else { throw CLIFailure("--certificate \(certificate): cannot read") }
+                do { certified = try RCICertifiedBounds(fileText: String(decoding: data, as: UTF8.self)) } catch {
+                    throw CLIFailure("--certificate \(certificate): \(error)")
+                }
+            }
             let spec: RCIAgentSpec
             do { spec = try RCIFiles.readCase(`case`).agent(id) } catch let e as CLIFailure { throw e } catch { throw CLIFailure("case file \(`case`): \(error)") }
             let platformAddress: RCIAddress
@@ -88,7 +108,8 @@ struct RCIAgentCommand: ParsableCommand {
             let result: RCIAgentResult
             do {
                 let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
-                                            timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng)
+                                            timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng,
+                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound))
                 result = try node.run(transcript: try RCIFiles.transcript(transcript))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }
             print(RCIFiles.json(RCIAgentReport(result)))

@@ -1,9 +1,9 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import GridClearCore
+import GridClearSystem
+import Privacy
 
 /// `gridclear rci run` — platform + one process per agent on this machine.
 struct RCIRunCommand: ParsableCommand {
@@ -31,6 +31,7 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: "Write DIR/result.json.") var out: String?
     @Option(help: "Write per-process transcripts into this directory.") var transcripts: String?
     @OptionGroup var params: RCIParameterOptions
+    @Option(help: .hidden) var cheat: String?
 
     func run() throws {
         try reportingErrors {
@@ -41,7 +42,7 @@ struct RCIRunCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: work) }
             let started = DispatchTime.now()
-            let runner = RCIProcessGroup(work: work)
+            let runner = try RCIProcessGroup(work: work)
             defer { runner.terminateAll() }
             let listen = transport == "unix" ? "unix:\(work.path)/p.sock" : "tcp:127.0.0.1:0"
             var platformArgs = ["rci", "platform", "--listen", listen, "--agents", "\(c.agents.count)",
@@ -51,6 +52,15 @@ struct RCIRunCommand: ParsableCommand {
             if mask { platformArgs.append("--mask") }
             if let transcripts { platformArgs += ["--transcript", "\(transcripts)/platform.jsonl"] }
             if let transcripts { try FileManager.default.createDirectory(atPath: transcripts, withIntermediateDirectories: true) }
+            // This command reads every row of the case, so it acts as the registrar: it certifies each
+            // agent's bounds and hands the agent its certificate; the platform forwards the key.
+            let registrar = try RCIRegistrar()
+            platformArgs += ["--registrar-key", Hex.encode(registrar.publicKey)]
+            var certificateRNG = SystemCSPRNG()
+            for a in c.agents {
+                try RCIFiles.writeAtomically(try registrar.certify(a, using: &certificateRNG).fileText, to: work.appendingPathComponent("cert-\(a.id)").path)
+            }
+            let cheater = cheat.map { $0.split(separator: ":").map(String.init) }
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
             let master = seed ?? UInt64.random(in: 0...UInt64.max)
@@ -60,6 +70,8 @@ struct RCIRunCommand: ParsableCommand {
                 if transport == "unix" { args += ["--listen", "unix:\(work.path)/a\(runner.count).sock"] }
                 if perturb > 0 { args += ["--perturb", "\(perturb)"] }
                 if let transcripts { args += ["--transcript", "\(transcripts)/agent-\(a.id).jsonl"] }
+                args += ["--certificate", work.appendingPathComponent("cert-\(a.id)").path]
+                if let cheater, cheater.count == 2, cheater[0] == a.id { args += ["--cheat-upper-bound=\(cheater[1])"] }
                 try runner.spawn(name: "agent \(a.id)", args: args)
             }
             try runner.waitAll(seconds: timeout * 10 + 600)
@@ -78,7 +90,7 @@ struct RCIRunCommand: ParsableCommand {
             }
             print(result.summary)
             if !platform.converged { throw CLIFailure("rci run: no convergence within \(platform.iterations) iterations") }
-            if platform.failed.values.contains(where: { !$0.isEmpty }) { throw CLIFailure("rci run: result proofs failed verification") }
+            if platform.failed.values.contains(where: { !$0.isEmpty }) { throw CLIFailure("rci run: \(result.proofFailures)") }
         }
     }
 }
@@ -127,6 +139,30 @@ struct RCIRunResult {
                              reciprocity_tests_held: steps.allSatisfy { $0.reciprocity_holds ?? ($0.reciprocity != nil) })
     }
 
+    /// Per-iteration time by kind of work, summed over the agents (CPU spent in each process)
+    /// and the platform's decryption; nil when nothing was metered.
+    var costSplit: String? {
+        let a = reports.compactMap(\.costs).reduce(RCICosts(), +)
+        guard let p = platform.costs, a.encryption + a.homomorphic + a.algorithm + p.decryption > 0 else { return nil }
+        let k = Double(max(1, outcome.iterations))
+        func ms(_ ns: UInt64) -> String { String(format: "%.3f", Double(ns) / 1e6 / k) }
+        return "per iteration (ms, summed over agents): encryption \(ms(a.encryption)), homomorphic \(ms(a.homomorphic)), "
+            + "algorithm \(ms(a.algorithm)), transport \(ms(a.transport)); platform: decryption \(ms(p.decryption)), "
+            + "transport \(ms(p.transport)), waiting \(ms(p.waiting)); result proofs total "
+            + String(format: "%.3f s", Double(a.proofs) / 1e9)
+    }
+
+    /// One line naming every agent whose result proof a partner rejected, the iteration, and
+    /// the first reason given.
+    var proofFailures: String {
+        var rejectedBy: [String: [String]] = [:]
+        for (verifier, bad) in platform.failed { for a in bad { rejectedBy[a, default: []].append(verifier) } }
+        let reasons = Dictionary(reports.flatMap { r in r.failed.map { ($0.key, $0.value) } }, uniquingKeysWith: { a, _ in a })
+        return "result proofs failed after iteration \(outcome.iterations): " + rejectedBy.keys.sorted().map { a in
+            "agent \(a) rejected by \(rejectedBy[a]!.sorted().joined(separator: ", "))" + (reasons[a].map { " (\($0))" } ?? "")
+        }.joined(separator: "; ")
+    }
+
     var poolPrice: Double? {
         let t = outcome.trades
         return t.isEmpty ? nil : t.reduce(0) { $0 + $1.price * $1.power } / t.reduce(0) { $0 + $1.power }
@@ -147,8 +183,12 @@ struct RCIRunResult {
         lines.append(String(format: "residuals: reciprocity %.5f MW, price gap %.6f €/MWh, balance %.5f MW",
                             r.reciprocity, r.priceDisagreement, r.powerBalance))
         let s = stopResiduals
-        lines.append(String(format: "stop rule met (≤): max price change %.6g €/MWh, max trade change %.6g MW", s.price_change, s.trade_change)
-                     + (s.reciprocity.map { String(format: ", max |P_nm + P_mn| %.6g MW", $0) } ?? ", reciprocity tests \(s.reciprocity_tests_held ? "held" : "did not all hold")"))
+        let rule = outcome.converged ? "stop rule met (≤)" : "stop rule NOT met"
+        lines.append(String(format: "%@: max price change %.6g €/MWh, max trade change %.6g MW", rule, s.price_change, s.trade_change)
+                     + (s.reciprocity.map { String(format: ", max |P_nm + P_mn| %.6g MW", $0) }
+                        ?? ", reciprocity tests \(s.reciprocity_tests_held ? "held" : "did not all hold")")
+                     + String(format: "; published max |P_nm + P_mn| %.6g MW", r.reciprocity))
+        if let split = costSplit { lines.append(split) }
         lines.append("agent      role        net MW")
         for a in outcome.agents {
             lines.append(a.id.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + a.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -159,83 +199,5 @@ struct RCIRunResult {
         lines.append("result proofs: \(pairs) partner verifications passed, \(failed) failed")
         lines.append("\(outcome.trades.count) active trades")
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Child processes of one run (each the same binary, /proc/self/exe); stdout/stderr go to
-/// files in the run's work directory. Fails fast: the first child that exits non-zero or
-/// dies by a signal ends the run, naming that child.
-final class RCIProcessGroup {
-    let work: URL
-    private var children: [(name: String, process: Process, out: URL, err: URL)] = []
-    init(work: URL) { self.work = work }
-    var count: Int { children.count }
-
-    func spawn(name: String, args: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        p.arguments = args
-        let i = children.count
-        let out = work.appendingPathComponent("\(i).out"), err = work.appendingPathComponent("\(i).err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
-        do { try p.run() } catch { throw CLIFailure("cannot start \(name): \(error)") }
-        children.append((name, p, out, err))
-    }
-
-    func waitForFile(_ path: String, seconds: Double) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let d = FileManager.default.contents(atPath: path), let s = String(data: d, encoding: .utf8), s.hasSuffix("\n") {
-                return s.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            try checkFailures()
-            usleep(20_000)
-        }
-        throw CLIFailure("rci run: the platform did not become ready within \(Int(seconds)) s")
-    }
-
-    func waitAll(seconds: Double) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while children.contains(where: { $0.process.isRunning }) {
-            try checkFailures()
-            guard Date() < deadline else { throw CLIFailure("rci run: timed out after \(Int(seconds)) s") }
-            usleep(20_000)
-        }
-        try checkFailures()
-    }
-
-    private func checkFailures() throws {
-        let failedNow = children.filter { !$0.process.isRunning && $0.process.terminationStatus != 0 }
-        guard !failedNow.isEmpty else { return }
-        // Give the others a moment to notice, then blame a crashed (signalled) child first.
-        usleep(200_000)
-        let failed = children.filter { !$0.process.isRunning && $0.process.terminationStatus != 0 }
-        let culprit = failed.first { $0.process.terminationReason == .uncaughtSignal } ?? failed[0]
-        terminateAll()
-        if culprit.process.terminationReason == .uncaughtSignal {
-            throw CLIFailure("rci run: \(culprit.name) (pid \(culprit.process.processIdentifier)) crashed with signal \(culprit.process.terminationStatus); run aborted")
-        }
-        let why = lastLine(at: culprit.err).isEmpty ? "exit status \(culprit.process.terminationStatus)" : lastLine(at: culprit.err)
-        throw CLIFailure("rci run: \(culprit.name) failed: \(why.replacingOccurrences(of: "error: ", with: ""))")
-    }
-
-    func terminateAll() {
-        for c in children where c.process.isRunning { kill(c.process.processIdentifier, SIGTERM) }
-        for c in children { c.process.waitUntilExit() }
-    }
-
-    func lastLine(_ name: String) throws -> String {
-        guard let c = children.first(where: { $0.name == name }) else { throw CLIFailure("no process \(name)") }
-        let l = lastLine(at: c.out)
-        guard !l.isEmpty else { throw CLIFailure("rci run: \(name) printed no result") }
-        return l
-    }
-
-    private func lastLine(at url: URL) -> String {
-        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").last.map(String.init) ?? ""
     }
 }

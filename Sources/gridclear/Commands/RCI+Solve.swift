@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import GridClearSystem
 import Privacy
 
 /// `gridclear rci solve` — platform and agents in one process (no sockets): quick results, tuning.
@@ -35,7 +36,8 @@ struct RCISolveCommand: ParsableCommand {
                 let key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil
                 var run = try RCIInProcessRun(case: c, parameters: parameters,
                                               perturbation: perturb > 0 ? RCIPerturbationOption(spread: perturb, seed: seed) : nil,
-                                              encryption: key.map { ($0, mask) }, seed: seed)
+                                              encryption: key.map { ($0, mask) }, seed: seed,
+                                              clock: { GridClearSystem.SystemClock().threadCPUNanos() })
                 let outcome = try run.run()
                 guard let summary = run.summary else { throw CLIFailure("rci solve: no platform summary") }
                 result = RCIRunResult(outcome: outcome, case: c, platform: RCIPlatformReport(summary),

@@ -71,10 +71,12 @@ struct RCIAgentReport: Codable {
     var verified: [String]
     var failed: [String: String]
     var last_step: RCIStepResiduals?
+    var costs: RCICosts?
 
     init(_ r: RCIAgentResult) {
         outcome = r.outcome; converged = r.converged; settled_kw = r.settledKW; verified = r.verified; failed = r.failed
-        last_step = r.lastReport.map(RCIStepResiduals.init)
+        costs = r.costs
+        last_step = r.lastReport.map { RCIStepResiduals($0, finalReciprocityHolds: r.finalReciprocityHolds) }
     }
 }
 
@@ -84,9 +86,9 @@ struct RCIStepResiduals: Codable {
     var trade_change: Double
     var reciprocity: Double?
     var reciprocity_holds: Bool?
-    init(_ r: RCIStepReport) {
+    init(_ r: RCIStepReport, finalReciprocityHolds: Bool?) {
         price_change = r.maxPriceChange; trade_change = r.maxTradeChange; reciprocity = r.maxReciprocity
-        reciprocity_holds = r.reciprocityHolds
+        reciprocity_holds = finalReciprocityHolds
     }
 }
 
@@ -97,8 +99,10 @@ struct RCIPlatformReport: Codable {
     var decryptions: Int
     var verified: [String: [String]]
     var failed: [String: [String]]
+    var costs: RCICosts?
 
     init(_ s: RCIPlatformSummary) {
         converged = s.converged; iterations = s.iterations; decryptions = s.decryptions; verified = s.verified; failed = s.failed
+        costs = s.costs
     }
 }
