@@ -38,7 +38,7 @@ import Testing
             #expect(f.isEmpty)
             return
         }
-        let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 300
+        let runs = Int(Self.env["GRIDCLEAR_SIM_RUNS"] ?? "") ?? 40
         let base = UInt64(Self.env["GRIDCLEAR_SIM_BASE"] ?? "") ?? 1
         var totals = (commits: 0, viewChanges: 0, disagreements: 0, steps: 0, failed: 0, rejected: 0, equivocations: 0, transfers: 0)
         for seed in base..<(base + UInt64(runs)) {
