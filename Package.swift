@@ -69,10 +69,19 @@ var targets: [Target] = [
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6),
 
+    // BFT mode of the replicated ledger (issue 17): the TCP transport between replicas
+    // (swift-nio), the driver that runs LedgerLite's pure PBFT replica against it, the
+    // replica's ledger and state file, and the client side (status, results).
+    .target(name: "BFTReplication",
+            dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swift6),
+
     // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
-                                     "EtcdClient", "EtcdReplication",
+                                     "EtcdClient", "EtcdReplication", "BFTReplication",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       swiftSettings: swift6),
 

@@ -1,0 +1,187 @@
+import Dispatch
+import GridClearCore
+import GridClearSystem
+import LedgerLite
+
+/// The edge of the BFT mode: runs one pure `Replica` against the network (`PeerTransport`),
+/// its durable state file, its ledger (`ReplicaLedger`) and the application (clearing,
+/// replay). One driver thread owns the replica; clearing and endorsement run on a worker
+/// thread and come back through the inbox.
+///
+/// Each `Ready` is executed in the order the core requires: the durable state is written and
+/// fsynced (`ReplicaStateFile`) before any message is sent; committed blocks are appended to
+/// the ledger (durable) before the application publishes outputs and before clients are told.
+///
+/// Fatal (thrown from `run`): the ledger refuses a certified block (diverged), the state file
+/// cannot be written. Everything else (peers down, bad frames, bad signatures) is logged and
+/// tolerated.
+public final class ReplicaDriver: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var cluster: BFTCluster
+        /// 1…N.
+        public var id: Int
+        public var statePath: String
+        public var limits = TransportLimits()
+        public var tickMillis: Int64 = 5
+        public var viewChangeTimeoutMillis: Int64 = 2_000
+        public var retransmitMillis: Int64 = 300
+        public var maxBlockEntries = 64
+        /// With `once`: keep serving peers this long after the last due cycle committed.
+        public var lingerMillis: Int64 = 1_500
+        /// Test-only misbehaviour of this replica (docs/replication.md, Byzantine test).
+        public var byzantine: ByzantineMode?
+        public init(cluster: BFTCluster, id: Int, statePath: String) { self.cluster = cluster; self.id = id; self.statePath = statePath }
+    }
+
+    /// Test-only Byzantine behaviours.
+    public enum ByzantineMode: String, Sendable, CaseIterable {
+        /// As primary, sends one block to half of the peers and a different block (same
+        /// height, other time) to the other half.
+        case equivocate
+    }
+
+    enum InboxItem: Sendable {
+        case net(TransportInbound)
+        case cleared(String, ReplicaApplication.Cleared)
+        case endorsed(hash: [UInt8], agrees: Bool, reason: String)
+    }
+
+    public let options: Options
+    let committee: Committee
+    let me: ReplicaID
+    let key: NodeKey
+    let ledger: ReplicaLedger
+    let app: ReplicaApplication
+    var replica: Replica
+    var transport: PeerTransport!
+    let inbox = Locked<[InboxItem]>([])
+    let wake = DispatchSemaphore(value: 0)
+    let worker = DispatchQueue(label: "gridclear.bft.worker")
+    /// This replica's own clearing results by cycle id (requests it handed to the core).
+    var local: [String: [LedgerEntry]] = [:]
+    var clearing: Set<String> = []
+    var failed: [String: String] = [:]
+    var submitted: Set<String> = []
+    /// When each request became known (for commit latency).
+    var requestSeen: [String: Int64] = [:]
+    /// Commit latency per committed request, ms (request handed to the core → block durable).
+    public internal(set) var commitLatencies: [Double] = []
+    public internal(set) var committedEntries = 0
+    public var log: @Sendable (String) -> Void = { print($0) }
+    /// UTC milliseconds (injected: `--now` plus monotonic elapsed time).
+    public var clock: @Sendable () -> Int64 = { SystemClock().now().millis }
+    var droppedLogged: Int64 = 0
+    var droppedSuppressed = 0
+
+    public init(options: Options, key: NodeKey, ledger: ReplicaLedger, app: ReplicaApplication) throws {
+        self.options = options; self.key = key; self.ledger = ledger; self.app = app
+        committee = try options.cluster.committee()
+        guard let m = options.cluster.member(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.members.count))") }
+        guard m.publicKey == key.publicKey else {
+            throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.publicKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
+        }
+        me = ReplicaID(options.id - 1)
+        guard let tip = ChainTip(ledger.state), ledger.state.nextHeight > 0 else { throw BFTError.ledger("the ledger has no genesis block") }
+        var cfg = ReplicaConfig(committee: committee, id: me, signer: key)
+        cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
+        cfg.retransmitMillis = options.retransmitMillis
+        cfg.maxBlockEntries = options.maxBlockEntries
+        let durable = try ReplicaStateFile.load(options.statePath)
+        replica = Replica(config: cfg, tip: tip, durable: durable,
+                          committedRequestIDs: Set(ledger.state.cycles.keys).union(ledger.state.rejectedCycles.keys))
+    }
+
+    /// Listens, connects and runs until `shouldStop()`, or with `once` until every due cycle
+    /// is committed or failed (then serves peers for `lingerMillis` more).
+    public func run(once: Bool, shouldStop: @escaping () -> Bool) throws {
+        var peers: [ReplicaID: (host: String, port: Int)] = [:]
+        for m in options.cluster.members where m.id != options.id { peers[ReplicaID(m.id - 1)] = (m.host, m.port) }
+        let inbox = self.inbox, wake = self.wake
+        transport = PeerTransport(peers: peers, limits: options.limits) { item in
+            inbox.withValue { $0.append(.net(item)) }
+            wake.signal()
+        }
+        guard let mine = options.cluster.member(id: options.id) else { return }
+        try transport.listen(host: mine.host, port: mine.port)
+        defer { transport.shutdown() }
+        log("replica \(options.id): listening on \(mine.address), committee \(committee.id), n=\(committee.n) f=\(committee.f), view \(replica.view), ledger height \(replica.tip.height)")
+        var nextScan: Int64 = .min
+        var doneSince: Int64?
+        while !shouldStop() {
+            let now = clock()
+            for item in inbox.withValue({ v in defer { v = [] }; return v }) { try handle(item) }
+            try feed(.tick(nowMillis: now))
+            if now >= nextScan {
+                nextScan = now + 500
+                scheduleDueCycles(now)
+            }
+            if once {
+                if allDueDone(now) {
+                    if doneSince == nil {
+                        doneSince = now
+                        log("replica \(options.id): every due cycle is committed or failed (height \(replica.tip.height)); serving peers \(options.lingerMillis) ms more")
+                    }
+                    if let d = doneSince, now - d >= options.lingerMillis { break }
+                } else { doneSince = nil }
+            }
+            _ = wake.wait(timeout: .now() + .milliseconds(Int(options.tickMillis)))
+        }
+        log("replica \(options.id): stopped at view \(replica.view), ledger height \(replica.tip.height)")
+    }
+
+    // MARK: - inputs
+
+    func handle(_ item: InboxItem) throws {
+        switch item {
+        case .net(.peer(let bytes)): try feed(.received(bytes))
+        case .net(.query(let q, let ch)): ch.answer(answer(q))
+        case .net(.rejected(let why)): log("replica \(options.id): \(why)")
+        case .cleared(let id, let result):
+            clearing.remove(id)
+            switch result {
+            case .entries(let es):
+                guard !isRecorded(id) else { return }
+                local[id] = es
+                requestSeen[id] = requestSeen[id] ?? clock()
+                try feed(.request(Request(id: id, entries: es)))
+            case .skipped(let why):
+                failed[id] = why
+                log("replica \(options.id): cycle \(id) skipped: \(why)")
+            }
+        case .endorsed(let hash, let agrees, let reason):
+            try feed(.endorsed(blockHash: hash, agrees: agrees, reason: reason))
+        }
+    }
+
+    func isRecorded(_ id: String) -> Bool { ledger.state.cycles[id] != nil || ledger.state.rejectedCycles[id] != nil }
+
+    /// Clears (on the worker) every due or submitted cycle this replica has not handed to the core.
+    func scheduleDueCycles(_ now: Int64) {
+        let due = app.due(ledger.state, now) + submitted.sorted()
+        for id in due where !isRecorded(id) && local[id] == nil && !clearing.contains(id) && failed[id] == nil {
+            clearing.insert(id)
+            let app = self.app, inbox = self.inbox, wake = self.wake
+            worker.async {
+                let r = app.clear(id)
+                inbox.withValue { $0.append(.cleared(id, r)) }
+                wake.signal()
+            }
+        }
+    }
+
+    func allDueDone(_ now: Int64) -> Bool {
+        guard clearing.isEmpty else { return false }
+        let due = app.due(ledger.state, now) + submitted.sorted()
+        return due.allSatisfy { isRecorded($0) || failed[$0] != nil }
+    }
+
+    /// Steps the replica with `input` and executes each `Ready`, then the inputs that
+    /// execution produced (state-transfer answers), in order.
+    func feed(_ input: Input) throws {
+        var queue = [input]
+        while !queue.isEmpty {
+            let ready = replica.step(queue.removeFirst())
+            queue += try execute(ready)
+        }
+    }
+}
