@@ -50,9 +50,10 @@ extension ReplicaDriver {
         }
         if options.byzantine == .equivocate, case .prePrepare(let pp) = o.message.message, case .all = o.to,
            let alt = conflicting(pp) {
-            // Test-only: half of the peers get the real block, the other half another one.
+            // Test-only: the first ⌊k/2⌋ peers get the real block, the others another one, so
+            // that (with n = 4) neither block can gather a quorum of PREPAREs.
             let bytes = o.message.encoded(), altBytes = alt.encoded()
-            for (i, t) in targets.enumerated() { transport.send(i % 2 == 0 ? bytes : altBytes, to: t) }
+            for (i, t) in targets.enumerated() { transport.send(i < targets.count / 2 ? bytes : altBytes, to: t) }
             log("replica \(options.id): BYZANTINE equivocated at view \(pp.view) sequence \(pp.seq)")
             return
         }
