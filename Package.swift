@@ -88,6 +88,7 @@ var targets: [Target] = [
     // Benchmarks, outside the product binary (Benchmarks/*.sh and `make bench` run it).
     .executableTarget(name: "gridclear-bench",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     "BFTReplication",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       path: "Benchmarks/gridclear-bench", swiftSettings: swift6),
 ]
@@ -107,6 +108,8 @@ let testTargets: [Target] = [
     .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
+                swiftSettings: swift6),
+    .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "BFTReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
     .testTarget(name: "GridClearAppTests",

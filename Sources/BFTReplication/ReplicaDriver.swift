@@ -23,6 +23,8 @@ public final class ReplicaDriver: @unchecked Sendable {
         public var statePath: String
         public var limits = TransportLimits()
         public var tickMillis: Int64 = 5
+        /// How often the application is asked which cycles are due.
+        public var scanMillis: Int64 = 500
         public var viewChangeTimeoutMillis: Int64 = 2_000
         public var retransmitMillis: Int64 = 300
         public var maxBlockEntries = 64
@@ -67,9 +69,12 @@ public final class ReplicaDriver: @unchecked Sendable {
     /// Commit latency per committed request, ms (request handed to the core → block durable).
     public internal(set) var commitLatencies: [Double] = []
     public internal(set) var committedEntries = 0
+    /// The replica's ledger height (driver thread; read after `run` returns).
+    public var height: UInt64 { replica.tip.height }
     public var log: @Sendable (String) -> Void = { print($0) }
     /// UTC milliseconds (injected: `--now` plus monotonic elapsed time).
     public var clock: @Sendable () -> Int64 = { SystemClock().now().millis }
+    var nextScanDue = false
     var droppedLogged: Int64 = 0
     var droppedSuppressed = 0
 
@@ -111,8 +116,9 @@ public final class ReplicaDriver: @unchecked Sendable {
             let now = clock()
             for item in inbox.withValue({ v in defer { v = [] }; return v }) { try handle(item) }
             try feed(.tick(nowMillis: now))
-            if now >= nextScan {
-                nextScan = now + 500
+            if now >= nextScan || nextScanDue {
+                nextScanDue = false
+                nextScan = now + options.scanMillis
                 scheduleDueCycles(now)
             }
             if once {
