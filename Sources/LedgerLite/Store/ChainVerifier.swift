@@ -27,6 +27,10 @@ public struct ChainState: Sendable {
     public var settledCycles: [String: UInt64] = [:]
     /// Cycle id → height of the first block recording the cycle as rejected.
     public var rejectedCycles: [String: UInt64] = [:]
+    /// Keys named by roster changes (tag 7) of a replicated ledger: they may propose (sign)
+    /// blocks besides the genesis signers. Which committee must certify a block is checked by
+    /// `Membership` (certificates), not here.
+    public var rosterKeys: Set<[UInt8]> = []
     public var blockCount = 0
     public var entryCount = 0
     /// Byte offset just past the last applied block.
@@ -104,7 +108,7 @@ public struct ChainVerifier: Sendable {
             throw fault(BlockField.treeSize, "cumulative tree size \(h.treeSize), expected \(frontier.size)")
         }
         guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") }
-        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? [])
+        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(state.rosterKeys)
         guard keys.contains(h.signer) else {
             throw fault(BlockField.signer, "signer \(Hex.encode(h.signer).prefix(16))… is not a trusted key")
         }
@@ -113,7 +117,7 @@ public struct ChainVerifier: Sendable {
         guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
             throw fault(sigAt, "Ed25519 signature does not verify")
         }
-        var cycles = state.cycles, settled = state.settledCycles, rejected = state.rejectedCycles
+        var cycles = state.cycles, settled = state.settledCycles, rejected = state.rejectedCycles, roster = state.rosterKeys
         for e in block.entries {
             if case .clearedCycle(let c) = e {
                 if let prior = cycles[c.cycleID] {
@@ -124,6 +128,8 @@ public struct ChainVerifier: Sendable {
                 settled[s.cycleID] = h.height
             } else if case .rejectedCycle(let r) = e, rejected[r.cycleID] == nil {
                 rejected[r.cycleID] = h.height
+            } else if case .membership(let m) = e {
+                roster.formUnion(m.roster.map(\.publicKey))
             }
         }
         state.lastHeight = h.height
@@ -135,6 +141,7 @@ public struct ChainVerifier: Sendable {
         state.cycles = cycles
         state.settledCycles = settled
         state.rejectedCycles = rejected
+        state.rosterKeys = roster
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
