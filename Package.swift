@@ -73,7 +73,7 @@ var targets: [Target] = [
     // (swift-nio), the driver that runs LedgerLite's pure PBFT replica against it, the
     // replica's ledger and state file, and the client side (status, results).
     .target(name: "BFTReplication",
-            dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite",
+            dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swift6),
@@ -109,7 +109,7 @@ let testTargets: [Target] = [
                 swiftSettings: swift6),
     .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
                 swiftSettings: swift6),
-    .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "BFTReplication"],
+    .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp", "BFTReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
     .testTarget(name: "GridClearAppTests",

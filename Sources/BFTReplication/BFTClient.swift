@@ -1,3 +1,4 @@
+import GridClearApp
 import GridClearCore
 import GridClearSystem
 import LedgerLite
@@ -8,12 +9,12 @@ import NIOPosix
 /// TCP and, for results, accepts only what f + 1 members signed alike (seed 001, `ReplyQuorum`).
 /// Owns one event-loop thread; call `shutdown` when done.
 public final class BFTClient: @unchecked Sendable {
-    public let cluster: BFTCluster
+    public let cluster: ClusterConfig
     public let committee: Committee
     public var timeoutMillis: Int64 = 2_000
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
-    public init(cluster: BFTCluster) throws {
+    public init(cluster: ClusterConfig) throws {
         self.cluster = cluster
         committee = try cluster.committee()
     }
@@ -22,14 +23,14 @@ public final class BFTClient: @unchecked Sendable {
 
     /// Asks every replica at once; one result per replica in id order (a failure is the
     /// connection or decoding error).
-    public func askAll(_ q: ClientQuery) -> [(BFTCluster.Member, Result<ClientAnswer, Error>)] {
-        let futures = cluster.members.map { m in (m, ask(m, q)) }
+    public func askAll(_ q: ClientQuery) -> [(ClusterConfig.Replica, Result<ClientAnswer, Error>)] {
+        let futures = cluster.replicas.map { m in (m, ask(m, q)) }
         return futures.map { m, f in
             do { return (m, .success(try f.wait())) } catch { return (m, .failure(error)) }
         }
     }
 
-    func ask(_ m: BFTCluster.Member, _ q: ClientQuery) -> EventLoopFuture<ClientAnswer> {
+    func ask(_ m: ClusterConfig.Replica, _ q: ClientQuery) -> EventLoopFuture<ClientAnswer> {
         let loop = group.next()
         let promise = loop.makePromise(of: ClientAnswer.self)
         let frame = Frame(kind: .query, payload: q.encoded()).encoded()
@@ -76,7 +77,7 @@ public final class BFTClient: @unchecked Sendable {
                 case .failure(let e): notes.append("replica \(m.id) (\(m.address)): unreachable (\(e))")
                 case .success(.committed(let reply, let block)):
                     // The block must be the one the reply signs, and hold the cycle.
-                    guard reply.replica == ReplicaID(m.id - 1), LedgerHash.blockHash(block.header) == reply.blockHash,
+                    guard reply.replica == m.replicaID, LedgerHash.blockHash(block.header) == reply.blockHash,
                           block.header.height == reply.height, block.entries.contains(where: { $0.cycleID == cycle }) else {
                         notes.append("replica \(m.id): reply does not match its block (ignored)"); continue
                     }

@@ -1,3 +1,4 @@
+import GridClearApp
 import GridClearCore
 import LedgerLite
 
@@ -28,38 +29,44 @@ public struct ReplicaApplication: Sendable {
     }
 }
 
-/// Endorsement (seed 002): a replica votes for a proposed block only if every request in it
-/// is what this replica computes itself. Pure given the application's functions.
-enum Endorsement {
-    /// nil when the proposal is endorsed, else the reason. `local` holds this replica's own
-    /// results by request id (its own clearing of its own inputs).
-    static func check(_ p: Proposal, local: [String: [LedgerEntry]], app: ReplicaApplication) -> String? {
+/// Endorsement (seed 002): a replica votes for a proposed block only if every cycle in it is
+/// what this replica computes itself — compared byte for byte with its own clearing of its own
+/// inputs when it has them, else re-cleared from the recorded inputs (`ReplayService`, via
+/// `reexecute`) — and its committee entries (tags 7–9) are what the membership allows.
+enum BlockEndorsement {
+    /// nil when the proposal is endorsed, else the reason and the cycle concerned. `local`
+    /// holds this replica's own results by request id.
+    static func check(_ p: Proposal, local: [String: [LedgerEntry]], membership: Membership,
+                      app: ReplicaApplication) -> (reason: String, cycle: String?)? {
         var at = 0
         for ref in p.requests {
             let n = Int(ref.entryCount)
-            guard at + n <= p.block.entries.count else { return "request boundaries out of range" }
+            guard at + n <= p.block.entries.count else { return ("request boundaries out of range", nil) }
             let entries = Array(p.block.entries[at..<(at + n)])
             at += n
-            guard entries.allSatisfy({ $0.cycleID == ref.id }) else { return "request \(ref.id) holds entries of another cycle" }
+            let isCycle = entries.allSatisfy { e in
+                switch e { case .clearedCycle, .rejectedCycle: return true; default: return false }
+            }
+            guard isCycle else { continue }  // committee entries: checked below
+            guard entries.allSatisfy({ $0.cycleID == ref.id }) else { return ("request \(ref.id) holds entries of another cycle", ref.id) }
             if let mine = local[ref.id] ?? ownClearing(ref.id, app: app) {
                 if mine == entries { continue }
                 if isRejection(mine), isRejection(entries) { continue }
-                if isRejection(mine) { return "cycle \(ref.id): this replica finds the inputs invalid, the proposal clears them" }
-                if isRejection(entries) { return "cycle \(ref.id): the proposal rejects inputs this replica clears" }
-                return "cycle \(ref.id): the proposed result differs from this replica's own clearing"
+                if isRejection(mine) { return ("cycle \(ref.id): this replica finds the inputs invalid, the proposal clears them", ref.id) }
+                if isRejection(entries) { return ("cycle \(ref.id): the proposal rejects inputs this replica clears", ref.id) }
+                return ("cycle \(ref.id): the proposed inputs or result differ from this replica's own clearing", ref.id)
             }
-            // The cycle is not in this replica's inputs: replay it from the recorded inputs.
+            // The cycle is not in this replica's inputs: re-clear it from the recorded inputs.
             for e in entries {
                 switch e {
                 case .clearedCycle(let c):
-                    if let why = app.reexecute(c) { return "cycle \(ref.id): \(why)" }
-                case .rejectedCycle:
-                    return "cycle \(ref.id): rejected, and this replica has no inputs to check the rejection"
+                    if let why = app.reexecute(c) { return ("cycle \(ref.id): \(why)", ref.id) }
                 default:
-                    return "cycle \(ref.id): entry kind \(e.tag) is not endorsed in BFT mode"
+                    return ("cycle \(ref.id): rejected, and this replica has no inputs to check the rejection", ref.id)
                 }
             }
         }
+        if let problem = membership.proposalProblem(p.block) { return (problem, nil) }
         return nil
     }
 

@@ -1,3 +1,4 @@
+import GridClearApp
 import GridClearCore
 import GridClearSystem
 import LedgerLite
@@ -6,9 +7,11 @@ extension ReplicaDriver {
     /// Executes one `Ready` in the core's order: persist (fsync) → append committed blocks
     /// (fsync) → send → application requests → events. Returns inputs to feed back.
     func execute(_ ready: Ready) throws -> [Input] {
-        if let d = ready.persist { try ReplicaStateFile.save(d, to: options.statePath) }
+        if let d = ready.persist {
+            do { try ReplicaStateFile.save(d, to: options.statePath) } catch { throw BFTError.state("\(error)") }
+        }
         if !ready.committed.isEmpty {
-            do { try ledger.append(ready.committed) } catch {
+            do { try ledger.appendCommitted(ready.committed) } catch {
                 throw BFTError.ledger("replica \(options.id) cannot append certified block \(ready.committed[0].height): \(error) — the ledger has diverged from the committee; copy a peer's audited ledger (and .certs) and restart")
             }
             let now = clock()
@@ -26,15 +29,18 @@ extension ReplicaDriver {
         var back: [Input] = []
         for r in ready.requests {
             switch r {
-            case .endorse(_, _, let proposal):
-                let app = self.app, inbox = self.inbox, wake = self.wake, mine = local
+            case .endorse(_, let seq, let proposal):
+                let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
                 worker.async {
-                    let why = Endorsement.check(proposal, local: mine, app: app)
-                    inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why ?? "")) }
+                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, app: app)
+                    inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why?.reason ?? "")) }
+                    if let why {
+                        inbox.withValue { $0.append(.disagreed(height: seq, hash: proposal.digest, reason: why.reason, cycle: why.cycle)) }
+                    }
                     wake.signal()
                 }
             case .serveBlocks(let to, let from):
-                let blocks = (try? ledger.certifiedBlocks(from: from, limit: 64, maxBytes: 16 << 20)) ?? []
+                let blocks = (try? ledger.certifiedBlocks(from: from, maxBlocks: 64, maxBytes: 16 << 20)) ?? []
                 back.append(.serveBlocks(to: to, blocks: blocks))
             }
         }
@@ -116,7 +122,7 @@ extension ReplicaDriver {
                 return .notCommitted(known: local[id] != nil || clearing.contains(id))
             }
             do {
-                guard let cb = try ledger.certifiedBlocks(from: h, limit: 1, maxBytes: 1).first else { return .refused("block \(h) unreadable") }
+                guard let cb = try ledger.certifiedBlocks(from: h, maxBlocks: 1, maxBytes: 1).first else { return .refused("block \(h) unreadable") }
                 let reply = try ClientReply.sign(committee: committee.id, replica: me, requestID: id, block: cb, signer: key)
                 return .committed(reply, cb.block)
             } catch { return .refused("block \(h): \(error)") }
@@ -124,20 +130,3 @@ extension ReplicaDriver {
     }
 }
 
-/// The replica's durable state (`DurableState`: view, signing guard, prepared certificates,
-/// stable checkpoint) in one file, replaced atomically and fsynced (0600). Missing file: a
-/// first start.
-public enum ReplicaStateFile {
-    public static func load(_ path: String) throws -> DurableState? {
-        guard FileSystem.exists(path) else { return nil }
-        do { return try DurableState.decode(try FileSystem.read(path)) } catch {
-            throw BFTError.state("\(path): \(error) — do not delete it while the replica's key is in use (the signing guard is in it); restore it from a backup, or retire the key")
-        }
-    }
-
-    public static func save(_ d: DurableState, to path: String) throws {
-        do { try AtomicFile.write(d.encoded(), to: path, mode: 0o600) } catch {
-            throw BFTError.state("\(path): \(error)")
-        }
-    }
-}

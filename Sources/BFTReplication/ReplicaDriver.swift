@@ -1,12 +1,14 @@
 import Dispatch
+import GridClearApp
 import GridClearCore
 import GridClearSystem
 import LedgerLite
 
 /// The edge of the BFT mode: runs one pure `Replica` against the network (`PeerTransport`),
-/// its durable state file, its ledger (`ReplicaLedger`) and the application (clearing,
-/// replay). One driver thread owns the replica; clearing and endorsement run on a worker
-/// thread and come back through the inbox.
+/// its durable state file (`ReplicaStateFile`), its ledger (`ReplicatedLedger`: blocks and
+/// certificates) and the application (clearing, replay). One driver thread owns the replica
+/// and the ledger; clearing and endorsement run on a worker thread and come back through the
+/// inbox. Nothing is global: several drivers (committees, shards) can run in one process.
 ///
 /// Each `Ready` is executed in the order the core requires: the durable state is written and
 /// fsynced (`ReplicaStateFile`) before any message is sent; committed blocks are appended to
@@ -17,7 +19,7 @@ import LedgerLite
 /// tolerated.
 public final class ReplicaDriver: @unchecked Sendable {
     public struct Options: Sendable {
-        public var cluster: BFTCluster
+        public var cluster: ClusterConfig
         /// 1…N.
         public var id: Int
         public var statePath: String
@@ -32,7 +34,7 @@ public final class ReplicaDriver: @unchecked Sendable {
         public var lingerMillis: Int64 = 1_500
         /// Test-only misbehaviour of this replica (docs/replication.md, Byzantine test).
         public var byzantine: ByzantineMode?
-        public init(cluster: BFTCluster, id: Int, statePath: String) { self.cluster = cluster; self.id = id; self.statePath = statePath }
+        public init(cluster: ClusterConfig, id: Int, statePath: String) { self.cluster = cluster; self.id = id; self.statePath = statePath }
     }
 
     /// Test-only Byzantine behaviours.
@@ -46,13 +48,15 @@ public final class ReplicaDriver: @unchecked Sendable {
         case net(TransportInbound)
         case cleared(String, ReplicaApplication.Cleared)
         case endorsed(hash: [UInt8], agrees: Bool, reason: String)
+        /// This replica's endorsement failed: recorded in the ledger as a disagreement entry.
+        case disagreed(height: UInt64, hash: [UInt8], reason: String, cycle: String?)
     }
 
     public let options: Options
     let committee: Committee
     let me: ReplicaID
     let key: NodeKey
-    let ledger: ReplicaLedger
+    let ledger: ReplicatedLedger
     let app: ReplicaApplication
     var replica: Replica
     var transport: PeerTransport!
@@ -78,20 +82,21 @@ public final class ReplicaDriver: @unchecked Sendable {
     var droppedLogged: Int64 = 0
     var droppedSuppressed = 0
 
-    public init(options: Options, key: NodeKey, ledger: ReplicaLedger, app: ReplicaApplication) throws {
+    public init(options: Options, key: NodeKey, ledger: ReplicatedLedger, app: ReplicaApplication) throws {
         self.options = options; self.key = key; self.ledger = ledger; self.app = app
-        committee = try options.cluster.committee()
-        guard let m = options.cluster.member(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.members.count))") }
-        guard m.publicKey == key.publicKey else {
+        committee = ledger.committee
+        guard let m = options.cluster.replica(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.replicas.count))") }
+        guard committee.index(ofKey: key.publicKey) == m.replicaID else {
             throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.publicKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
         }
-        me = ReplicaID(options.id - 1)
-        guard let tip = ChainTip(ledger.state), ledger.state.nextHeight > 0 else { throw BFTError.ledger("the ledger has no genesis block") }
+        me = m.replicaID
+        let tip = ledger.tip
         var cfg = ReplicaConfig(committee: committee, id: me, signer: key)
         cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
         cfg.retransmitMillis = options.retransmitMillis
         cfg.maxBlockEntries = options.maxBlockEntries
-        let durable = try ReplicaStateFile.load(options.statePath)
+        let durable: DurableState?
+        do { durable = try ReplicaStateFile.load(path: options.statePath) } catch { throw BFTError.state("\(error)") }
         replica = Replica(config: cfg, tip: tip, durable: durable,
                           committedRequestIDs: Set(ledger.state.cycles.keys).union(ledger.state.rejectedCycles.keys))
     }
@@ -100,13 +105,13 @@ public final class ReplicaDriver: @unchecked Sendable {
     /// is committed or failed (then serves peers for `lingerMillis` more).
     public func run(once: Bool, shouldStop: @escaping () -> Bool) throws {
         var peers: [ReplicaID: (host: String, port: Int)] = [:]
-        for m in options.cluster.members where m.id != options.id { peers[ReplicaID(m.id - 1)] = (m.host, m.port) }
+        for m in options.cluster.replicas where m.id != options.id { peers[m.replicaID] = (m.host, m.port) }
         let inbox = self.inbox, wake = self.wake
         transport = PeerTransport(peers: peers, limits: options.limits) { item in
             inbox.withValue { $0.append(.net(item)) }
             wake.signal()
         }
-        guard let mine = options.cluster.member(id: options.id) else { return }
+        guard let mine = options.cluster.replica(id: options.id) else { return }
         try transport.listen(host: mine.host, port: mine.port)
         defer { transport.shutdown() }
         log("replica \(options.id): listening on \(mine.address), committee \(committee.id), n=\(committee.n) f=\(committee.f), view \(replica.view), ledger height \(replica.tip.height)")
@@ -156,6 +161,11 @@ public final class ReplicaDriver: @unchecked Sendable {
             }
         case .endorsed(let hash, let agrees, let reason):
             try feed(.endorsed(blockHash: hash, agrees: agrees, reason: reason))
+        case .disagreed(let h, let hash, let reason, let cycle):
+            guard let node = options.cluster.replica(id: options.id)?.nodeID else { return }
+            // The same request id and entry as `EndorsementService.disagreementRequest`.
+            let d = DisagreementEntry(height: h, blockHash: hash, nodeID: node, cycleID: cycle ?? "", reason: reason)
+            try feed(.request(Request(id: "disagreement:\(h):\(node)", entries: [.disagreement(d)])))
         }
     }
 

@@ -43,7 +43,8 @@ import LedgerLite
         }
         let key = NodeKey.generate()
         let c = try Committee(id: CommitteeID(chain: "t", epoch: 2), keys: [key.publicKey])
-        let g = try BFTCluster.genesisBlock(chain: "t", keys: [key], createdMillis: 0, maxEntriesPerBlock: 8)
+        let g = try BlockBuilder.build(entries: [.genesis(GenesisEntry(ledgerID: "t", createdMillis: 0, signerKeys: [key.publicKey], maxEntriesPerBlock: 8, maxBatchMillis: 0))],
+                                       on: ChainState(), nowMillis: 0, key: key)
         let qc = QuorumCertificate(committee: c.id, height: 0, view: 0, blockHash: LedgerHash.blockHash(g.header), votes: [])
         let reply = try ClientReply.sign(committee: c.id, replica: 0, requestID: "C", block: CertifiedBlock(block: g, certificate: qc), signer: key)
         let answers: [ClientAnswer] = [
@@ -66,26 +67,4 @@ import LedgerLite
             }
         }
     }
-
-    @Test func clusterFileRoundTripsAndNamesWhatIsWrong() throws {
-        let keys = (0..<4).map { _ in NodeKey.generate() }
-        let c = BFTCluster(chain: "shard-a", epoch: 3, genesisHash: [UInt8](repeating: 1, count: 32),
-                           members: keys.enumerated().map { BFTCluster.Member(id: $0 + 1, host: "127.0.0.1", port: 7000 + $0, publicKey: $1.publicKey) })
-        let back = try BFTCluster.parse(Array(c.json().utf8), file: "c.json")
-        #expect(back == c)
-        #expect(try back.committee().id == CommitteeID(chain: "shard-a", epoch: 3))
-        let bad: [(String, String)] = [
-            (c.json().replacingOccurrences(of: "\"id\":2", with: "\"id\":5"), "replica 2: 'id' must be 2"),
-            (c.json().replacingOccurrences(of: "127.0.0.1:7001", with: "127.0.0.1"), "'address' must be HOST:PORT"),
-            (c.json().replacingOccurrences(of: Hex.encode(keys[2].publicKey), with: Hex.encode(keys[1].publicKey)), "duplicate public key"),
-            ("{", "not JSON"),
-        ]
-        for (text, want) in bad {
-            do { _ = try BFTCluster.parse(Array(text.utf8), file: "c.json"); Issue.record("accepted: \(want)") } catch {
-                #expect("\(error)".contains(want), "\(error)")
-                #expect("\(error)".contains("c.json"))
-            }
-        }
-    }
 }
-

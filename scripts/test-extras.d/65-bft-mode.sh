@@ -56,6 +56,9 @@ check_all() {
   for i in 2 3 4; do cmp -s "$d/C/node1/ledger/blocks.gcl" "$d/C/node$i/ledger/blocks.gcl" || fail "ledger of replica $i differs from replica 1's"; done
   for i in 1 2 3 4; do
     "$bin" audit "$d/C/node$i/ledger" >"$d/audit$i.txt" 2>&1 || fail "audit of replica $i: $(tail -3 "$d/audit$i.txt")"
+    if "$bin" audit --help | grep -q -- '--cluster'; then
+      "$bin" audit "$d/C/node$i/ledger" --cluster "$d/C/cluster.json" >"$d/audit$i.txt" 2>&1 || fail "audit --cluster of replica $i: $(tail -3 "$d/audit$i.txt")"
+    fi
     for c in "${cycles[@]}"; do [ -f "$d/Out$i/$c/trades.csv" ] || fail "replica $i did not publish $c"; done
   done
   for c in "${cycles[@]}"; do

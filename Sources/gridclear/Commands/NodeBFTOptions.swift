@@ -1,5 +1,6 @@
 import ArgumentParser
 import BFTReplication
+import GridClearApp
 import GridClearSystem
 
 /// Options of `gridclear node run --mode bft` (the clearing options --mechanism, --solver and
@@ -8,7 +9,7 @@ struct NodeBFTOptions: ParsableArguments {
     @Option(help: "The committee's cluster.json (from `gridclear node init`).")
     var cluster: String?
 
-    @Option(help: "This replica's durable state file (view, signing guard); default: <ledger>.pbft-state beside the ledger.")
+    @Option(help: "This replica's durable state file (view, signing guard); default: state.pbft beside the ledger directory.")
     var state: String?
 
     @Option(name: .customLong("view-timeout-ms"), help: "Base view-change timeout in ms.")
@@ -17,16 +18,14 @@ struct NodeBFTOptions: ParsableArguments {
     @Option(help: .hidden)
     var byzantine: String?
 
-    func loadCluster() throws -> (BFTCluster, String) {
+    func loadCluster() throws -> (ClusterConfig, String) {
         guard let path = cluster else { throw CLIFailure("--mode bft needs --cluster DIR/cluster.json", exitCode: 64) }
         return (try NodeBFTSupport.loadCluster(path), path)
     }
 }
 
 enum NodeBFTSupport {
-    static func loadCluster(_ path: String) throws -> BFTCluster {
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, maxBytes: 1 << 20) } catch { throw CLIFailure("cluster file \(path): \(error)") }
-        do { return try BFTCluster.parse(bytes, file: path) } catch { throw CLIFailure("\(error)") }
+    static func loadCluster(_ path: String) throws -> ClusterConfig {
+        do { return try ClusterConfig.load(path: path) } catch { throw CLIFailure("\(error)") }
     }
 }

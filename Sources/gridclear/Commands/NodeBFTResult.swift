@@ -52,7 +52,7 @@ struct NodeResultCommand: ParsableCommand {
             let (accepted, notes) = client.result(cycle: id, submit: submit, waitMillis: wait * 1000)
             guard let a = accepted else {
                 for n in notes { printError(n) }
-                throw CLIFailure("cycle \(id): fewer than \((c.members.count - 1) / 3 + 1) matching signed replies\(wait > 0 ? " within \(wait) s" : "")")
+                throw CLIFailure("cycle \(id): fewer than \((c.replicas.count - 1) / 3 + 1) matching signed replies\(wait > 0 ? " within \(wait) s" : "")")
             }
             let hash = Hex.encode(LedgerHash.blockHash(a.block.header))
             var status = "committed", trades = 0

@@ -17,8 +17,8 @@ struct NodeBFTRun {
     func run() throws {
         let c = command, o = command.etcd
         let (cluster, clusterPath) = try c.bft.loadCluster()
-        guard let id = Int(c.id), cluster.member(id: id) != nil else {
-            throw CLIFailure("--id \(c.id): cluster.json has replicas 1…\(cluster.members.count)", exitCode: 64)
+        guard let id = Int(c.id), cluster.replica(id: id) != nil else {
+            throw CLIFailure("--id \(c.id): \(clusterPath) has replicas 1…\(cluster.replicas.count)", exitCode: 64)
         }
         let key: NodeKey
         do { key = try NodeKeyFile.load(path: c.key) } catch { throw CLIFailure("\(error)") }
@@ -33,17 +33,11 @@ struct NodeBFTRun {
         let startMono = clock.monotonicNanos()
         let nowMillis: @Sendable () -> Int64 = { start.millis + Int64((SystemClock().monotonicNanos() - startMono) / 1_000_000) }
 
-        let ledger: CertifiedLedgerStore
+        let ledger: ReplicatedLedger
         do {
             try FileSystem.makeDirectories(FileSystem.parent(of: c.ledger))
-            ledger = try CertifiedLedgerStore(directory: c.ledger)
-            let gPath = FileSystem.join(FileSystem.parent(of: clusterPath), "genesis.block")
-            let genesis = try Block.decode(try FileSystem.read(gPath))
-            try ledger.start(genesis: genesis, expectedHash: cluster.genesisHash)
-        } catch let e as CLIFailure { throw e } catch { throw CLIFailure("ledger \(c.ledger): \(error)") }
-        if let r = ledger.store.recovery {
-            printError("warning: \(ledger.store.path): cut a torn tail of \(r.cutBytes) bytes at offset \(r.cutOffset) (kept in \(r.brokenFile))")
-        }
+            ledger = try ReplicatedLedger(directory: c.ledger, cluster: cluster, events: report)
+        } catch { throw CLIFailure("ledger \(c.ledger): \(error)") }
 
         var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed)
         if let s = o.solver { clearOptions.solver = s }
@@ -59,10 +53,12 @@ struct NodeBFTRun {
         do { try driver.run(once: c.once, shouldStop: { StopSignals.requested }) } catch { throw CLIFailure("\(error)") }
     }
 
+    /// `node<I>/state.pbft` for `node<I>/ledger`: beside the ledger, never inside it (a ledger
+    /// copied from a peer must not bring the peer's signing guard).
     static func defaultStatePath(_ ledger: String) -> String {
         var d = ledger
         while d.count > 1 && d.hasSuffix("/") { d.removeLast() }
-        return d + ".pbft-state"
+        return FileSystem.join(FileSystem.parent(of: d), "state.pbft")
     }
 
     /// The application side: the scheduler's planner, clearing, replay and publication.
