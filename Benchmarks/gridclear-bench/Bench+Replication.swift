@@ -143,18 +143,15 @@ enum ReplicationBenchRun {
 
     /// Four replica drivers on loopback.
     static func committee(_ w: ReplicationBenchWork, count: Int, dir: String, oneAtATime: Bool) throws -> ReplicationBenchResult {
-        let keys = (0..<4).map { _ in NodeKey.generate() }
-        let genesis = try BFTCluster.genesisBlock(chain: "bench", keys: keys, createdMillis: 0, maxEntriesPerBlock: 64)
         let base = try freeBasePort()
-        let cluster = BFTCluster(chain: "bench", epoch: 0, genesisHash: LedgerHash.blockHash(genesis.header),
-                                 members: keys.enumerated().map { BFTCluster.Member(id: $0 + 1, host: "127.0.0.1", port: base + $0 + 1, publicKey: $1.publicKey) })
+        let cluster = try ClusterSetup.initialize(replicas: 4, directory: dir, basePort: base, now: UTCTime(millis: 0))
         let released = Locked<[String]>([])
         let committedAt = Locked<[String: [UInt64]]>([:])
         let stop = Locked(false)
         var drivers: [ReplicaDriver] = []
         for i in 1...4 {
-            let ledger = try CertifiedLedgerStore(directory: "\(dir)/node\(i)/ledger")
-            try ledger.start(genesis: genesis, expectedHash: cluster.genesisHash)
+            let ledger = try ReplicatedLedger(directory: ClusterSetup.ledgerPath(directory: dir, id: i), cluster: cluster)
+            let key = try NodeKeyFile.load(path: ClusterSetup.keyPath(directory: dir, id: i))
             let entries = w.entries
             let app = ReplicaApplication(
                 due: { state, _ in released.withValue { $0 }.filter { state.cycles[$0] == nil } },
@@ -164,10 +161,10 @@ enum ReplicationBenchRun {
                     let t = monotonicNanos()
                     committedAt.withValue { m in for e in b.entries { if let c = e.cycleID { m[c, default: []].append(t) } } }
                 })
-            var o = ReplicaDriver.Options(cluster: cluster, id: i, statePath: "\(dir)/node\(i)/state")
+            var o = ReplicaDriver.Options(cluster: cluster, id: i, statePath: "\(dir)/node\(i)/state.pbft")
             o.tickMillis = 2
             o.scanMillis = 1
-            let d = try ReplicaDriver(options: o, key: keys[i - 1], ledger: ledger, app: app)
+            let d = try ReplicaDriver(options: o, key: key, ledger: ledger, app: app)
             let verbose = ProcessInfo.processInfo.environment["BENCH_LOG"] != nil
             d.log = { line in if verbose { print("\(monotonicNanos() / 1_000_000) \(line)") } }
             drivers.append(d)

@@ -11,6 +11,8 @@ public enum ClientQuery: Sendable, Equatable {
     /// Ask the committee to clear cycle `id` now (it must be in the replicas' inputs folder),
     /// without waiting for its gate closure; answered like `result`.
     case submit(cycle: String)
+    /// A replica's signed request for the others (see `ForwardedRequest`).
+    case forward(ForwardedRequest)
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -18,17 +20,19 @@ public enum ClientQuery: Sendable, Equatable {
         case .status: w.u8(1)
         case .result(let c): w.u8(2); w.text(c)
         case .submit(let c): w.u8(3); w.text(c)
+        case .forward(let f): w.u8(4); f.write(&w)
         }
         return w.bytes
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> ClientQuery {
-        var r = ByteReader(bytes, cap: 4096)
+        var r = ByteReader(bytes, cap: 1 << 20)
         let q: ClientQuery
         switch try r.u8() {
         case 1: q = .status
         case 2: q = .result(cycle: try r.text(max: 256))
         case 3: q = .submit(cycle: try r.text(max: 256))
+        case 4: q = .forward(try ForwardedRequest.read(&r))
         case let t: throw DecodeError.badTag(at: 0, tag: t, what: "client query")
         }
         try r.finish()

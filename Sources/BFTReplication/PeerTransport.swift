@@ -68,6 +68,11 @@ public final class PeerTransport: @unchecked Sendable {
         peers[peer]?.send(Frame(kind: .peer, payload: bytes).encoded())
     }
 
+    /// Queues a client query for `peer` (a forwarded request) on the peer connection.
+    public func send(query: ClientQuery, to peer: ReplicaID) {
+        peers[peer]?.send(Frame(kind: .query, payload: query.encoded()).encoded())
+    }
+
     /// Messages dropped so far (not connected and queue full, or socket over its limit).
     public var dropped: Int { peers.values.reduce(0) { $0 + $1.droppedCount } }
 

@@ -112,6 +112,8 @@ extension ReplicaDriver {
             return .status(ReplicaStatus(replica: me, view: replica.view, primary: committee.primary(ofView: replica.view),
                                          active: replica.isActive, height: replica.tip.height, head: replica.tip.hash,
                                          pendingRequests: UInt32(replica.pendingRequests.count)))
+        case .forward:
+            return .refused("forwarded requests are handled by the driver")
         case .result(let id), .submit(let id):
             guard CycleID(id) != nil else { return .refused("'\(id)' is not a cycle id") }
             guard let h = ledger.state.cycles[id] ?? ledger.state.rejectedCycles[id] else {

@@ -79,6 +79,9 @@ public final class ReplicaDriver: @unchecked Sendable {
     /// UTC milliseconds (injected: `--now` plus monotonic elapsed time).
     public var clock: @Sendable () -> Int64 = { SystemClock().now().millis }
     var nextScanDue = false
+    /// Own requests forwarded to the others until committed (disagreement records).
+    var forwarded: [String: Request] = [:]
+    var lastForward: Int64 = 0
     var droppedLogged: Int64 = 0
     var droppedSuppressed = 0
 
@@ -145,6 +148,9 @@ public final class ReplicaDriver: @unchecked Sendable {
     func handle(_ item: InboxItem) throws {
         switch item {
         case .net(.peer(let bytes)): try feed(.received(bytes))
+        case .net(.query(.forward(let f), let ch)):
+            try accept(f)
+            ch.answer(.notCommitted(known: true))
         case .net(.query(let q, let ch)): ch.answer(answer(q))
         case .net(.rejected(let why)): log("replica \(options.id): \(why)")
         case .cleared(let id, let result):
@@ -165,14 +171,41 @@ public final class ReplicaDriver: @unchecked Sendable {
             guard let node = options.cluster.replica(id: options.id)?.nodeID else { return }
             // The same request id and entry as `EndorsementService.disagreementRequest`.
             let d = DisagreementEntry(height: h, blockHash: hash, nodeID: node, cycleID: cycle ?? "", reason: reason)
-            try feed(.request(Request(id: "disagreement:\(h):\(node)", entries: [.disagreement(d)])))
+            let r = Request(id: "disagreement:\(h):\(node)", entries: [.disagreement(d)])
+            forwarded[r.id] = r
+            forward(r)
+            try feed(.request(r))
         }
     }
 
     func isRecorded(_ id: String) -> Bool { ledger.state.cycles[id] != nil || ledger.state.rejectedCycles[id] != nil }
 
+    /// Sends one of this replica's own requests to every peer (signed).
+    func forward(_ r: Request) {
+        guard let f = try? ForwardedRequest.sign(r, committee: committee.id, sender: me, signer: key) else { return }
+        for p in committee.members where p != me { transport.send(query: .forward(f), to: p) }
+    }
+
+    /// A peer's forwarded request: only its own disagreement records are accepted.
+    func accept(_ f: ForwardedRequest) throws {
+        guard f.verify(in: committee), let node = options.cluster.replica(id: Int(f.sender) + 1)?.nodeID,
+              !f.request.entries.isEmpty,
+              f.request.entries.allSatisfy({ if case .disagreement(let d) = $0 { return d.nodeID == node }; return false }) else {
+            log("replica \(options.id): refused a forwarded request from replica \(f.sender + 1) (bad signature, or not its own disagreement)")
+            return
+        }
+        try feed(.request(f.request))
+    }
+
     /// Clears (on the worker) every due or submitted cycle this replica has not handed to the core.
     func scheduleDueCycles(_ now: Int64) {
+        // Own forwarded requests still pending are sent again about once a second.
+        if now - lastForward >= 1_000 {
+            lastForward = now
+            for (id, r) in forwarded {
+                if replica.pendingRequests.contains(where: { $0.id == id }) { forward(r) } else { forwarded[id] = nil }
+            }
+        }
         let due = app.due(ledger.state, now) + submitted.sorted()
         for id in due where !isRecorded(id) && local[id] == nil && !clearing.contains(id) && failed[id] == nil {
             clearing.insert(id)

@@ -3,8 +3,8 @@
 public struct TransportLimits: Sendable {
     /// Largest peer frame (a state-transfer batch of blocks is the largest message).
     public var maxPeerFrameBytes = 64 << 20
-    /// Largest client query frame.
-    public var maxQueryFrameBytes = 4096
+    /// Largest client query frame (a forwarded disagreement record is the largest).
+    public var maxQueryFrameBytes = 64 << 10
     /// Frames per second one inbound connection may send before it is closed.
     public var maxFramesPerSecond = 50_000
     /// An inbound connection that sends nothing for this long is closed (peers retransmit
