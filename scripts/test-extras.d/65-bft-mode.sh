@@ -95,6 +95,12 @@ echo "bft-mode: A: replica 1 caught up; heights $(heights)"
 results
 stop_all
 check_all
+"$bin" node status --cluster "$d/C/cluster.json" --json | grep -c '"reachable":false' | grep -qx 4 || fail "status of stopped replicas"
+printf '{"format": 1' >"$d/bad.json"
+out=$("$bin" node run --cluster "$d/bad.json" --id 1 --key "$d/C/keys/node1.key" --ledger "$d/x" --inputs "$d/Inputs" 2>&1); rc=$?
+[ $rc = 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] || fail "a broken cluster.json: exit $rc, $out"
+out=$("$bin" node run --cluster "$d/C/cluster.json" --id 2 --key "$d/C/keys/node1.key" --ledger "$d/x" --inputs "$d/Inputs" 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "not replica 2" || fail "another replica's key: exit $rc, $out"
 echo "bft-mode: A: ok (kill -9 of the primary, view change, restart and state transfer; 4 ledgers identical, audits pass)"
 
 # ---- Run B: an equivocating primary, and a crash of an honest replica.

@@ -22,6 +22,9 @@ struct NodeBFTRun {
         }
         let key: NodeKey
         do { key = try NodeKeyFile.load(path: c.key) } catch { throw CLIFailure("\(error)") }
+        if let m = cluster.replica(id: id), m.publicKey != key.publicKey {
+            throw CLIFailure("\(c.key) is not replica \(id)'s key (\(clusterPath) names \(NodeKey.fingerprint(publicKey: m.publicKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
+        }
         guard FileSystem.isDirectory(c.inputs) else { throw CLIFailure("inputs folder \(c.inputs) not found") }
         var byz: ReplicaDriver.ByzantineMode?
         if let b = c.bft.byzantine {
