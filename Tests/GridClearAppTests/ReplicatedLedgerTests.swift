@@ -205,6 +205,43 @@ import LedgerLite
         #expect(f.height == 3 && f.message.contains("reputation scores differ"), "\(f)")
     }
 
+    @Test func proofCarriesTheCertificateAndVerifiesOfflineAgainstTheCommittee() throws {
+        let (c, l) = try populated()
+        _ = consume l
+        let exported = try ProofService.export(ledgerDirectory: c.ledgerPath(1), trade: .row(1), cycle: Self.cycles[1], trusted: nil)
+        let proof = try TradeProof.parse(exported.proof.jsonBytes())
+        #expect(proof.format == TradeProof.certifiedFormatName && proof == exported.proof && proof.certificate != nil)
+        let cfg = c.config
+        let v = try proof.verify(clusterKeys: cfg.publicKeys, chain: cfg.chain, committeeSize: cfg.reputation.committeeSize)
+        #expect(v.blockHeight == 2 && v.cycle == Self.cycles[1])
+        #expect(throws: Never.self) { try proof.verify(trusted: TrustedKeys(cfg.publicKeys)) }
+        // A wrong committee key, a smaller committee of the proof's own, another chain, a forged vote.
+        var wrong = cfg.publicKeys
+        wrong[2] = NodeKey.generate().publicKey
+        let outsider = NodeKey.generate()
+        var ownCommittee = proof
+        ownCommittee.committeeKeys = [Hex.encode(outsider.publicKey)]
+        var forged = proof
+        var qc = try QuorumCertificate.decode(Hex.decode(proof.certificate!)!)
+        qc.votes[0].signature[9] ^= 4
+        forged.certificate = Hex.encode(qc.encoded())
+        let failures: [(String, () throws -> TradeProof.Verified)] = [
+            ("not the trusted committee", { try proof.verify(clusterKeys: wrong, chain: cfg.chain, committeeSize: 4) }),
+            ("not the trusted committee", { try proof.verify(trusted: TrustedKeys(wrong)) }),
+            ("not the trusted committee", { try ownCommittee.verify(trusted: TrustedKeys(cfg.publicKeys + [outsider.publicKey])) }),
+            ("is for chain", { try proof.verify(clusterKeys: cfg.publicKeys, chain: "elsewhere", committeeSize: 4) }),
+            ("does not verify", { try forged.verify(trusted: TrustedKeys(cfg.publicKeys)) }),
+        ]
+        for (why, f) in failures {
+            do { _ = try f(); Issue.record("verified: \(why)") } catch { #expect("\(error)".contains(why), "\(error)") }
+        }
+        // An older verifier's view: format 3 is named; a future format is refused by name.
+        let future = String(decoding: proof.jsonBytes(), as: UTF8.self).replacingOccurrences(of: "trade-proof/3", with: "trade-proof/4")
+        do { _ = try TradeProof.parse(Array(future.utf8)); Issue.record("format 4 parsed") } catch {
+            #expect(error.description.contains("gridclear-trade-proof/2 and gridclear-trade-proof/3 only"))
+        }
+    }
+
     @Test func endorsementReExecutesCycles() throws {
         let c = try BFTTestCluster()
         let l = try c.ledger(1)
