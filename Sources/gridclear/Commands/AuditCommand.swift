@@ -12,12 +12,11 @@ struct AuditCommand: ParsableCommand {
         discussion: """
         Verifies framing and CRC-32C checksums, block decoding, heights, the previous-block hash chain, block times, the Merkle root of each block's entries and the cumulative tree, and every Ed25519 block signature. Without --keys the signatures are checked against the keys the genesis block records, and the summary line says "origin unverified": anyone who can write the ledger folder can re-sign it with a key of their own. With --keys, against that independent trust anchor — the node's published public key (the .pub file, e.g. Ledger.key.pub beside the ledger, whose SHA256 fingerprint the operator publishes and the auditor pins). Prints a summary or the first bad record's byte offset. Format: docs/ledger-format.md.
 
-        A BFT replica's ledger (its genesis names a committee) is audited with its certificates: every block above genesis needs a commit certificate (certificates.gcl) of a quorum of the committee in force at its height, which the genesis block and the membership entries define. --cluster pins the committee: the genesis committee must be exactly the replicas' keys of that cluster.json (docs/replication.md).
+        A BFT replica's ledger (its genesis names a committee) is audited with its certificates: every block above genesis needs a commit certificate (certificates.gcl) of a quorum of the committee in force at its height, which the genesis block and the membership entries define. --cluster pins the committee: the genesis committee must be exactly the replicas' keys of that cluster.json, e.g. 'gridclear audit DIR/node1/ledger --cluster DIR/cluster.json' (docs/replication.md).
 
         Examples:
           gridclear audit Ledger
           gridclear audit Ledger --keys Ledger.key.pub
-          gridclear audit DIR/node1/ledger --cluster DIR/cluster.json
         """)
 
     @Argument(help: "The ledger directory (holds blocks.gcl).")

@@ -11,11 +11,10 @@ struct VerifyProofCommand: ParsableCommand {
         commandName: "verify-proof",
         abstract: "Verify an inclusion proof without the ledger.",
         discussion: """
-        Needs only the proof file and the trusted signer keys (the node's published .pub file, or its node key file). A proof from a BFT replica's ledger (format 3) also carries the block's commit certificate: give --cluster cluster.json (or --keys with every committee member's key) and the certificate is checked against the committee. Exit 0 and the proved trade on success; one line naming the broken link and exit 1 otherwise.
+        Needs only the proof file and the trusted signer keys (the node's published .pub file, or its node key file). A proof from a BFT replica's ledger (format 3) also carries the block's commit certificate: give --cluster cluster.json (or --keys with every committee member's key) and the certificate is checked against the committee, e.g. 'gridclear verify-proof trade-proof.json --cluster DIR/cluster.json'. Exit 0 and the proved trade on success; one line naming the broken link and exit 1 otherwise.
 
         Examples:
           gridclear verify-proof trade-proof.json --keys Ledger.key.pub
-          gridclear verify-proof trade-proof.json --cluster DIR/cluster.json
         """)
 
     @Argument(help: "The proof file written by 'gridclear proof'.")
