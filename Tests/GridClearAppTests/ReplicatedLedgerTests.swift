@@ -242,6 +242,33 @@ import LedgerLite
         }
     }
 
+    @Test func aCrashBetweenCertificateAndBlockIsRepairedAndAForeignLedgerRefused() throws {
+        let c = try BFTTestCluster()
+        var next: CertifiedBlock
+        do {
+            let l = try c.ledger(1)
+            try c.commit([try BFTTestCluster.cycleEntry(Self.cycles[0])], on: l)
+            let b = try c.block([try BFTTestCluster.cycleEntry(Self.cycles[1])], on: l)
+            next = CertifiedBlock(block: b, certificate: try c.certify(b, committee: l.committee))
+        }
+        // The certificate of block 2 reached the disk, the block did not.
+        do { try CertificateLog(directory: c.ledgerPath(1)).append([next.certificate]) }
+        if case .success(let r) = try audit(c.ledgerPath(1)) { #expect(r.extraCertificates == 1) } else { Issue.record("audit failed") }
+        let l = try c.ledger(1)
+        #expect(l.height == 1 && l.certificates.lastHeight == 1)
+        try l.appendCommitted(next)
+        #expect(try audit(c.ledgerPath(1)).get().certificates == 2)
+        // A block without its certificate (certificates.gcl cut back) is damage, named.
+        _ = consume l
+        try tamper(c, height: 2) { $0.removeLast() }
+        #expect { _ = try c.ledger(1) } throws: { "\($0)".contains("block 2 has no certificate") }
+        // Another cluster's ledger directory is refused.
+        let other = try BFTTestCluster()
+        #expect { _ = try ReplicatedLedger(directory: c.ledgerPath(1), cluster: other.config) } throws: {
+            "\($0)".contains("another cluster")
+        }
+    }
+
     @Test func endorsementReExecutesCycles() throws {
         let c = try BFTTestCluster()
         let l = try c.ledger(1)
