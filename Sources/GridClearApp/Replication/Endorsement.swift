@@ -10,6 +10,7 @@ public struct Endorsement: Sendable, Equatable {
     public var reason: String
     /// The cycle whose re-execution differed (nil when it agrees or the problem is elsewhere).
     public var cycleID: String?
+    public init(agrees: Bool, reason: String, cycleID: String?) { self.agrees = agrees; self.reason = reason; self.cycleID = cycleID }
 }
 
 /// What a replica does with cycles: build the request a primary proposes (clear from the

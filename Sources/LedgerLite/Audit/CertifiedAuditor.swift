@@ -1,6 +1,15 @@
 import GridClearCore
 import GridClearSystem
 
+/// One verified block as the certified audit sees it: the certificate and the committee in
+/// force at its height (both nil for an embedded ledger and for genesis).
+public struct CertifiedVisit {
+    public var block: Block
+    public var certificate: QuorumCertificate?
+    public var committee: Committee?
+    public var offset: Int
+}
+
 /// What a certified audit found beyond `AuditReport`.
 public struct CertifiedAuditReport: Sendable {
     public var audit: AuditReport
@@ -28,7 +37,7 @@ public struct CertifiedAuditReport: Sendable {
 public enum CertifiedAuditor {
     public static func audit(_ blocks: [UInt8], certificates: [UInt8]?, trusted: TrustedKeys?, pinned: [[UInt8]]? = nil,
                              scheme: SignatureScheme = Ed25519Scheme(),
-                             visit: (Block, QuorumCertificate?, Int) -> Void = { _, _, _ in }) -> Result<CertifiedAuditReport, LedgerFault> {
+                             visit: (CertifiedVisit) -> Void = { _ in }) -> Result<CertifiedAuditReport, LedgerFault> {
         var certs: [QuorumCertificate] = []
         var certEnd: ScanEnd = .clean
         if let certificates { (certs, certEnd) = { let s = CertificateFrame.scan(certificates); return (s.certificates.map(\.certificate), s.end) }() }
@@ -54,23 +63,24 @@ public enum CertifiedAuditor {
                 } else if !certs.isEmpty {
                     fail("an embedded ledger with a certificates file (\(CertificateLog.fileName)); remove the stray file or audit the right directory")
                 }
-                visit(block, nil, offset)
+                visit(CertifiedVisit(block: block, certificate: nil, committee: nil, offset: offset))
                 return
             }
             guard var m = membership else {
                 if block.entries.contains(where: { [.membership, .committeeEpoch, .disagreement].contains($0.tag) }) {
                     fail("a committee entry (tag 7, 8 or 9) in an embedded ledger")
                 }
-                visit(block, nil, offset)
+                visit(CertifiedVisit(block: block, certificate: nil, committee: nil, offset: offset))
                 return
             }
             let qc = Int(h) <= certs.count ? certs[Int(h) - 1] : nil
+            let inForce = m.committee
             do throws(MembershipError) {
                 try m.check(block, certificate: qc, scheme: scheme)
                 if let e = try m.apply(block, certificate: qc!) { epochs.append((e.epoch, h + 1)) }
             } catch { return fail(error.description) }
             membership = m
-            visit(block, qc, offset)
+            visit(CertifiedVisit(block: block, certificate: qc, committee: inForce, offset: offset))
         }
         switch base {
         case .failure(let f): return .failure(fault ?? f)
@@ -95,7 +105,7 @@ public enum CertifiedAuditor {
 
     /// Reads and audits the ledger in `directory` (`blocks.gcl` and, when present, `certificates.gcl`).
     public static func audit(directory: String, trusted: TrustedKeys?, pinned: [[UInt8]]? = nil,
-                             visit: (Block, QuorumCertificate?, Int) -> Void = { _, _, _ in }) throws -> Result<CertifiedAuditReport, LedgerFault> {
+                             visit: (CertifiedVisit) -> Void = { _ in }) throws -> Result<CertifiedAuditReport, LedgerFault> {
         let path = FileSystem.join(directory, LedgerStore.fileName)
         guard FileSystem.exists(path) else { throw LedgerError.notALedger(directory) }
         let certPath = FileSystem.join(directory, CertificateLog.fileName)
