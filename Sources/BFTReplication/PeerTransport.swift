@@ -76,8 +76,10 @@ public final class PeerTransport: @unchecked Sendable {
     /// Messages dropped so far (not connected and queue full, or socket over its limit).
     public var dropped: Int { peers.values.reduce(0) { $0 + $1.droppedCount } }
 
+    /// Stops listening, closes every connection, then stops the event loop (in that order, so
+    /// nothing is scheduled on a loop that is gone).
     public func shutdown() {
-        server?.close(promise: nil)
+        try? server?.close().wait()
         for p in peers.values { p.close() }
         try? group.syncShutdownGracefully()
     }
@@ -167,12 +169,13 @@ final class OutboundPeer: @unchecked Sendable {
     func scheduleRetry() {
         let (wait, want): (Int64, Bool) = lock.withLock { (backoff, !queue.isEmpty && !closed) }
         guard want else { return }
+        // Runs on this peer's own loop thread (the close/connect callbacks), so the group is alive.
         group.next().scheduleTask(in: .milliseconds(wait)) { [self] in connectIfDue() }
     }
 
     func close() {
         let ch: Channel? = lock.withLock { closed = true; return channel }
-        ch?.close(promise: nil)
+        try? ch?.close().wait()
     }
 }
 

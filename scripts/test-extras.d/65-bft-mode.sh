@@ -82,9 +82,14 @@ run=A; d="$work/A"; mkdir -p "$d/Inputs"; cp "$src/market.json" "$d/Inputs/"
 for i in 1 2 3 4; do start $i; done
 release 0; accepted "${cycles[0]}"
 release 1; accepted "${cycles[1]}"
-release 2; sleep 0.4
+release 2
+# Kill the primary while cycle 3 is in flight: as soon as it reports the request pending.
+for _ in $(seq 100); do
+  "$bin" node status --cluster "$d/C/cluster.json" --json | python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; sys.exit(0 if r.get("pending",0)>0 else 1)' && break
+  sleep 0.05
+done
 kill -9 "${pid[A1]}"; wait "${pid[A1]}" 2>/dev/null; unset "pid[A1]"
-echo "bft-mode: A: primary killed after releasing ${cycles[2]}; heights $(heights)"
+echo "bft-mode: A: primary killed with ${cycles[2]} pending; heights $(heights)"
 release 3; release 4
 for c in "${cycles[@]}"; do accepted "$c"; done
 grep -q "view 1 installed, primary 2" "$d/r2.log" || fail "no view change after the primary was killed"
