@@ -79,6 +79,8 @@ public final class ReplicaDriver: @unchecked Sendable {
     /// UTC milliseconds (injected: `--now` plus monotonic elapsed time).
     public var clock: @Sendable () -> Int64 = { SystemClock().now().millis }
     var nextScanDue = false
+    /// SHA-256 of recently received large peer payloads → when (retransmission filter).
+    var recentLarge: [[UInt8]: Int64] = [:]
     /// Own requests forwarded to the others until committed (disagreement records).
     var forwarded: [String: Request] = [:]
     var lastForward: Int64 = 0
@@ -147,7 +149,18 @@ public final class ReplicaDriver: @unchecked Sendable {
 
     func handle(_ item: InboxItem) throws {
         switch item {
-        case .net(.peer(let bytes)): try feed(.received(bytes))
+        case .net(.peer(let bytes)):
+            // Large messages (PRE-PREPAREs with whole blocks, view changes, block batches) that
+            // arrive again byte for byte within 2 s are retransmissions the core has already
+            // seen: skip them before decoding (a slow round must not turn into a storm of
+            // multi-megabyte re-decodes). Small votes always go through (they drive `help`).
+            if bytes.count >= 4096 {
+                let now = clock(), d = Merkle.plainSHA256(bytes)
+                if let t = recentLarge[d], now - t < 2_000 { return }
+                if recentLarge.count > 4096 { recentLarge = recentLarge.filter { now - $0.value < 2_000 } }
+                recentLarge[d] = now
+            }
+            try feed(.received(bytes))
         case .net(.query(.forward(let f), let ch)):
             try accept(f)
             ch.answer(.notCommitted(known: true))
