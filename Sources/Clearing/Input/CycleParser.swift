@@ -22,6 +22,10 @@ public enum CycleParser {
         if let m = files.marketJSON { market = try market.applying(json: m, file: files.marketName) }
         if let m = files.cycleMarketJSON { market = try market.applying(json: m, file: files.cycleMarketName) }
         let grid = try files.gridJSON.map { try GridTopology.parse(json: $0, file: files.gridName) }
+        if case .gridPath? = market.fees?.network, grid == nil {
+            throw InputError(file: files.cycleMarketJSON != nil ? files.cycleMarketName : files.marketName, line: 1, column: 1,
+                             "'fees.network' is \"grid_path\" but the cycle has no grid.json (use distance bands, or add grid.json)")
+        }
 
         var ids = [String: (file: String, line: Int)]()
         var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids)
