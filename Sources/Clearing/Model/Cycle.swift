@@ -9,6 +9,9 @@ public struct CycleInputs: Sendable {
     public var offers: [Offer]
     public var bids: [Bid]
     public var grid: GridTopology?
+    /// Notices about the inputs that did not stop the clearing (e.g. a `reputation` column
+    /// that differs from the ledger's and was ignored), for the caller to show.
+    public var warnings: [String] = []
 
     public init(cycleID: String, market: MarketConfig, offers: [Offer], bids: [Bid], grid: GridTopology? = nil) {
         self.cycleID = cycleID; self.market = market; self.offers = offers; self.bids = bids; self.grid = grid

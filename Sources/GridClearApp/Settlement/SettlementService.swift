@@ -84,7 +84,11 @@ public enum SettlementService {
             return .pending(missing: missing, cyclesLeft: left)
         case let .settled(rows, grid, events, complete, missing):
             var book = ReputationBook()
-            if let p = r.reputationFile, FileSystem.exists(p) {
+            // With a ledger, reputation is the ledger's (SPEC §3.7); the state file is a copy.
+            let ledger = try openLedger.map { o throws(AppError) in try CycleService.open(o) }
+            if let s = try ledger?.reputationSnapshot(excludingCycle: r.cycle.description) {
+                book = LedgerReputation.book(s)
+            } else if let p = r.reputationFile, FileSystem.exists(p) {
                 do { book = try ReputationBook(canonicalJSON: try FileSystem.read(p), file: p) } catch {
                     throw CycleService.clearingError(error, cycle: r.cycle.description)
                 }
@@ -92,8 +96,7 @@ public enum SettlementService {
             let changes = book.apply(events)
             var height: UInt64?
             var entries: [LedgerEntry] = []
-            if let openLedger {
-                let ledger = try CycleService.open(openLedger)
+            if let ledger {
                 if let h = ledger.settlementHeight(ofCycle: r.cycle.description) {
                     // Recorded by a run that stopped before its files: publish, never append twice.
                     height = h
