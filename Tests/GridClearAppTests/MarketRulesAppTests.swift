@@ -159,4 +159,30 @@ import LedgerLite
         #expect(settled.book.bills["S1"]?.penaltyMilliPoints == 10_000)
         #expect(throws: AppError.self) { try BillService.period(ledgerDirectory: ws + "/Ledger", from: c.advanced(by: 1), to: c, trusted: nil) }
     }
+
+    /// Priority-matrix settlement (SPEC §3.5) through `settle`: while B3's data is missing and
+    /// the window is open the cycle is pending (the one LateDataRule); after it, S1's net
+    /// supply (14.670 kWh) serves B2 first (4.000 kWh at 0.6200), then B1 (10.100 at 0.5800);
+    /// 0.570 kWh goes to the grid at the feed-in 0.3023 (−0.1723110 CNY), B3 is penalised once.
+    @Test func priorityMatrixSettlementSharesTheLateDataRule() throws {
+        let ws = try workspace(cycles: [])
+        defer { remove(ws) }
+        var request = SettlementRequest(cycle: CycleID(sampleCycle)!, metersFile: meters, tradesFile: ws + "/none.csv", marketFile: nil,
+                                        reputationFile: nil, outputRoot: ws + "/Settlements")
+        request.matrixFile = packageRoot + "/scripts/meter_example/price-matrix.csv"
+        guard case .pending(let missing, _) = try SettlementService.settle(request, openLedger: nil, now: UTCTime(commandLine: "20261120T1015Z")!) else {
+            Issue.record("expected pending"); return
+        }
+        #expect(missing == ["B3"])
+        guard case .settled(let s) = try SettlementService.settle(request, openLedger: { try self.ledger(ws) }, now: UTCTime(commandLine: "20261120T1200Z")!) else {
+            Issue.record("expected settled"); return
+        }
+        #expect(s.rows.map { "\($0.buyerID)<\($0.sellerID):\($0.settled)@\($0.price)" } == ["B2<S1:4000@6200", "B1<S1:10100@5800"])
+        #expect(!s.complete && s.missing == ["B3"])
+        let grid = try String(contentsOfFile: request.directory + "/grid.csv", encoding: .utf8)
+        #expect(grid.contains("S1,seller,14.670,14.100,0.570,0.3023,-0.1723110"))
+        let l = try ledger(ws)
+        let snap = try #require(try l.reputationSnapshot(excludingCycle: nil))
+        #expect(snap.scores == ["S1": 62_000, "B1": 61_000, "B2": 61_000, "B3": 50_000])
+    }
 }
