@@ -45,6 +45,9 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Seed for any randomised step.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Cut ledger blocks by the genesis MMC/MBT (several cycles per block; outputs published once their block is committed) instead of one block per cycle.")
+    var batch = false
+
     func run() throws {
         try reportingErrors {
             let start = try commandNow(now), system = SystemClock(), startMono = system.monotonicNanos()
@@ -57,8 +60,9 @@ struct ScheduleCommand: ParsableCommand {
                 }
             }, stopRequested: { StopSignals.requested })
             let node = try NodeLedger(directory: ledger, keyFile: key, now: clockNow(), events: report)
-            let scheduler = Scheduler(config: SchedulerConfig(inputs: inputs, outputRoot: out,
-                                                              options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once),
+            var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once)
+            config.batchBlocks = batch
+            let scheduler = Scheduler(config: config,
                                       ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }),
                                       events: report)
             let summary = try scheduler.run()
