@@ -3,7 +3,8 @@ import GridClearCore
 extension FeeSchedule {
     /// Attaches `TradeFees` to every row of `result` (zero on grid and rejected rows).
     /// (`CycleParser` refuses a by-path network fee without `grid.json`.)
-    /// - Throws: `ClearingInvariantError` on an overflow (cannot happen within `InputBounds`).
+    /// - Throws: `InputError` when a path's fees sum above 1000 CNY/kWh; `ClearingInvariantError`
+    ///   on an overflow (cannot happen within `InputBounds`).
     static func apply(_ result: ClearingResult, inputs: CycleInputs) throws -> ClearingResult {
         guard let fees = inputs.market.fees else { return result }
         let loss = LossModel(market: inputs.market, grid: inputs.grid)
@@ -18,7 +19,12 @@ extension FeeSchedule {
             switch fees.network {
             case .none: perKWh = 0
             case .distanceBands(let bands): perKWh = fees.bandFee(bands, distanceKm: t.distanceKm)
-            case .gridPath: perKWh = loss.pair(b, o).networkFee
+            case .gridPath:
+                perKWh = loss.pair(b, o).networkFee
+                guard perKWh <= InputBounds.maxPriceTicks else {
+                    throw InputError(file: "grid.json", line: 0, column: 0,
+                                     "the network fees on the path \(o.sellerID) → \(b.buyerID) sum to \(Units.priceString(perKWh)) CNY/kWh, above the 1000 CNY/kWh a fee may be")
+                }
             }
             let (n, o1) = t.energy.multipliedReportingOverflow(by: perKWh)
             let (l, o2) = t.energy.multipliedReportingOverflow(by: fees.levyPerKWh)

@@ -105,6 +105,9 @@ import Testing
         inputs.grid = g
         let r = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: "uniform"), context: ctx)
         #expect(r.result.trades.first?.fees == TradeFees(network: 600_000, levy: 0, buyer: 600_000, seller: 0))
+        // Fees summing above 1000 CNY/kWh along a path are refused as an input problem, not an overflow.
+        inputs.grid!.lines = inputs.grid!.lines.map { var l = $0; l.networkFee = 6_000_000; return l }
+        #expect(throws: InputError.self) { try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: "cda"), context: ctx) }
     }
 
     /// A by-path network fee needs grid.json: refused at parse, naming market.json.
