@@ -63,7 +63,7 @@ struct ScheduleCommand: ParsableCommand {
             var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once)
             config.batchBlocks = batch
             let scheduler = Scheduler(config: config,
-                                      ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }),
+                                      ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }, events: ProgressPrinter.events(quiet: true)),
                                       events: report)
             let summary = try scheduler.run()
             // SPEC §9: exit 2 (partial) when something due was rejected instead of cleared.
