@@ -25,10 +25,12 @@ extension CycleLedger {
 
 extension NodeLedger {
     /// Every entry of the ledger, in order (block 0 first).
-    public func allEntries() throws(AppError) -> [LedgerEntry] {
+    public func allEntries() throws(AppError) -> [LedgerEntry] { try entries(from: 0, to: store.state.nextHeight) }
+
+    /// The entries of the blocks at heights `first ..< n`, in order.
+    func entries(from first: UInt64, to n: UInt64) throws(AppError) -> [LedgerEntry] {
         var out: [LedgerEntry] = []
-        let n = store.state.nextHeight
-        var h: UInt64 = 0
+        var h = first
         while h < n {
             do { if let b = try store.block(at: h) { out += b.entries } } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: "-") }
             h += 1
@@ -38,6 +40,16 @@ extension NodeLedger {
 
     /// The ledger's reputation now (every reputation-change entry so far, but `excludingCycle`'s).
     public func reputationSnapshot(excludingCycle: String?) throws(AppError) -> ReputationSnapshot? {
-        LedgerReputation.snapshot(of: try allEntries().filter { excludingCycle == nil || $0.cycleID != excludingCycle })
+        if let excludingCycle {
+            return LedgerReputation.snapshot(of: try allEntries().filter { $0.cycleID != excludingCycle })
+        }
+        // Incremental: only blocks appended since the last call are read.
+        var snap = reputationCache?.snapshot ?? ReputationSnapshot()
+        let end = store.state.nextHeight
+        for e in try entries(from: reputationCache?.nextHeight ?? 0, to: end) {
+            if case .reputationChange(let r) = e { snap.record(participant: r.participantID, after: r.after) }
+        }
+        reputationCache = (end, snap)
+        return snap
     }
 }
