@@ -54,15 +54,10 @@ struct ScheduleCommand: ParsableCommand {
         let logger = logging.logger(label: "gridclear.schedule", toStderr: json.enabled)
         let report: @Sendable (AppEvent) -> Void = { log($0, to: logger) }
         try reportingErrors {
-            let start = try commandNow(now), system = SystemClock(), startMono = system.monotonicNanos()
-            let clockNow: @Sendable () -> UTCTime = { start.adding(millis: Int64((system.monotonicNanos() - startMono) / 1_000_000)) }
+            let clock = try commandSchedulerClock(now: now)
+            let clockNow = clock.now, system = SystemClock()
             guard FileSystem.isDirectory(inputs) else { throw CLIFailure("inputs folder \(inputs) not found") }
             StopSignals.install()
-            let clock = SchedulerClock(now: clockNow, sleep: { deadline in
-                while !StopSignals.requested, clockNow() < deadline {
-                    system.sleep(nanos: UInt64(min(200, max(1, deadline.millis - clockNow().millis))) * 1_000_000)
-                }
-            }, stopRequested: { StopSignals.requested })
             let node = try NodeLedger(directory: ledger, keyFile: key, now: clockNow(), events: report)
             let scheduler = Scheduler(config: SchedulerConfig(inputs: inputs, outputRoot: out,
                                                               options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once),
