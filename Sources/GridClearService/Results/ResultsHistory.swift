@@ -22,6 +22,16 @@ public struct CycleResultRow: Sendable, Equatable {
     public var meanSellerSatisfaction: Double?
     /// Participant files rejected at intake (nil: single-file form).
     public var rejectedFiles: Int?
+
+    public init(cycle: CycleID, mechanism: String, bids: Int, offers: Int, trades: Int, matchedKWh: Double, gridImportKWh: Double,
+                gridExportKWh: Double, rejectedKWh: Double, cleanShare: Double, priceCNYPerKWh: Double, paidCNY: Double,
+                meanBuyerSatisfaction: Double?, meanSellerSatisfaction: Double?, rejectedFiles: Int?) {
+        self.cycle = cycle; self.mechanism = mechanism; self.bids = bids; self.offers = offers; self.trades = trades
+        self.matchedKWh = matchedKWh; self.gridImportKWh = gridImportKWh; self.gridExportKWh = gridExportKWh
+        self.rejectedKWh = rejectedKWh; self.cleanShare = cleanShare; self.priceCNYPerKWh = priceCNYPerKWh; self.paidCNY = paidCNY
+        self.meanBuyerSatisfaction = meanBuyerSatisfaction; self.meanSellerSatisfaction = meanSellerSatisfaction
+        self.rejectedFiles = rejectedFiles
+    }
 }
 
 /// Reads the published cycles of an output root. Read-only, bounded: at most `limit` newest

@@ -18,7 +18,6 @@ struct ClearCommand: ParsableCommand {
           gridclear clear Inputs/20261120T1000Z
           gridclear clear Inputs/20261120T1000Z --solver simplex --out /tmp/gc-out
           gridclear clear Inputs/20261120T1000Z --market Inputs/market.json --seed 7
-          gridclear clear Inputs/20261120T1000Z --json
         """)
 
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
