@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GridClearApp
 import GridClearCore
 import GridClearService
@@ -92,5 +95,29 @@ import FoundationNetworking
         #expect(try get("/health?x=1") == (200, "ok GET\n"))
         #expect(try get("/other").0 == 404)
         #expect(try get("/health", method: "POST").0 == 405)
+    }
+}
+
+/// `sd_notify` against a real unix datagram socket.
+@Suite(.serialized) struct ServiceNotifyTests {
+    @Test func readinessReachesTheNotifySocket() throws {
+        let path = NSTemporaryDirectory() + "gc-notify-\(getpid()).sock"
+        unlink(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd); unlink(path) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in path.utf8.enumerated() { p[i] = b } }
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        #expect(bound == 0)
+        setenv("NOTIFY_SOCKET", path, 1)
+        defer { unsetenv("NOTIFY_SOCKET") }
+        #expect(ServiceNotify.send("READY=1"))
+        var buf = [UInt8](repeating: 0, count: 64)
+        let n = recv(fd, &buf, buf.count, Int32(MSG_DONTWAIT))
+        #expect(n == 7 && String(decoding: buf[..<max(0, n)], as: UTF8.self) == "READY=1")
+        unsetenv("NOTIFY_SOCKET")
+        #expect(!ServiceNotify.send("READY=1"))
     }
 }

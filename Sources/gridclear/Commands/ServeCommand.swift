@@ -12,7 +12,7 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the scheduler as a service with /metrics, /health and a results page.",
         discussion: """
-        Clears every cycle folder at its gate closure exactly once, as 'gridclear schedule' does (per-participant intake included), and serves over HTTP: / (the results page: day-long plots of clearing price, matched energy, grid import/export and clean share, and the last cycles, read from the published outputs), /health (JSON; 503 once stopping) and /metrics (Prometheus text format: cycles cleared and rejected, rejected participant files, the cycle duration histogram, ledger height, last success time). Binds 127.0.0.1 by default; port 0 picks a free port, and the bound address is logged ("listening on http://…"). Every cycle's start and end and every rejection is logged once. SIGTERM/SIGINT: the cycle in progress finishes, the server closes, exit 0. Exit codes: 0 stopped on signal, 1 failure, 64 usage. Operating notes, a systemd unit and a cron example: docs/operations.md.
+        Clears every cycle folder at its gate closure exactly once, as 'gridclear schedule' does (per-participant intake included), and serves over HTTP: / (the results page: day-long plots of clearing price, matched energy, grid import/export and clean share, and the last cycles, read from the published outputs), /health (JSON; 503 once stopping) and /metrics (Prometheus text format: cycles cleared and rejected, rejected participant files, the cycle duration histogram, ledger height, last success time). Binds 127.0.0.1 by default; port 0 picks a free port, and the bound address is logged ("listening on http://…"). Every cycle's start and end and every rejection is logged once. SIGTERM/SIGINT: the cycle in progress finishes, the server closes, exit 0. Under systemd (Type=notify) it reports READY=1 once listening. Exit codes: 0 stopped on signal, 1 failure, 64 usage. Operating notes, a systemd unit and a cron example: docs/operations.md.
 
         Examples:
           gridclear serve --ledger Ledger --out Outputs
@@ -78,6 +78,7 @@ struct ServeCommand: ParsableCommand {
             }
             defer { server.shutdown() }
             logger.info("listening on http://\(server.boundAddress)", metadata: ["event": "listening", "address": "\(server.boundAddress)"])
+            ServiceNotify.send("READY=1\nSTATUS=listening on \(server.boundAddress)")
             let events: AppEvents = { e in
                 let wall = SystemClock().now()
                 metrics.record(e, wallClock: wall)
@@ -90,6 +91,7 @@ struct ServeCommand: ParsableCommand {
                                       ledger: node, clock: clock, service: CycleService(monotonicNanos: { SystemClock().monotonicNanos() }),
                                       events: events)
             _ = try scheduler.run()
+            ServiceNotify.send("STOPPING=1")
             state.schedulerStopped()
             logger.info("server closed", metadata: ["event": "stopped"])
         }
