@@ -89,7 +89,11 @@ public enum SubmissionIntake {
         let names: [String]
         do { names = try FileSystem.list(folder) } catch { throw .file("\(folder): \(error)") }
         var parts: [ValidatedSubmission] = []
-        for name in names.filter({ !$0.hasPrefix(".") && $0.hasSuffix(".csv") }).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        let files = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".csv") }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard files.count <= InputBounds.maxRowsPerSide else {
+            throw .invalidInputs(cycle: result.files.cycleID, message: "\(folder): \(files.count) participant files; a side holds at most \(InputBounds.maxRowsPerSide) (one row each at least)")
+        }
+        for name in files {
             let participant = String(name.dropLast(4)), relative = side.rawValue + "/" + name
             switch validateFile(FileSystem.join(folder, name), side: side, participant: participant, grid: grid) {
             case .failure(let e):
