@@ -71,18 +71,25 @@ grep -q '"submissions_rejected": 1,' "$tmp/health.json" || fail "health: $(cat "
 grep -q '"status": "ok"' "$tmp/health.json" || fail "health: $(cat "$tmp/health.json")"
 grep -q 'bids/P2.csv' "Outputs/$c5/rejected.json" || fail "rejected.json: $(cat "Outputs/$c5/rejected.json")"
 
+# The comparison chart of one cycle (written next to its outputs by `gridclear compare`).
+"$bin" compare "Inputs/${cycles[3]}" --solver simplex --out Outputs >/dev/null 2>&1 || fail "compare"
+ctype="$(curl -fsS -o "$tmp/compare.svg" -w '%{content_type}' "$url/compare/${cycles[3]}.svg")" || fail "/compare/${cycles[3]}.svg"
+[ "$ctype" = "image/svg+xml" ] && grep -q '<svg' "$tmp/compare.svg" || fail "compare chart: $ctype"
+code="$(curl -s -o /dev/null -w '%{http_code}' "$url/compare/../../etc/passwd.svg")"; [ "$code" = 404 ] || fail "path escape gave $code"
+
 curl -fsS "$url/metrics" >"$tmp/metrics.txt" || fail "/metrics"
 python3 "$check" metrics "$tmp/metrics.txt" 5 1 || fail "metrics check"
 code="$(curl -s -o /dev/null -w '%{http_code}' "$url/nothing-here")"; [ "$code" = 404 ] || fail "unknown path gave $code"
 
 # Headless Chromium: screenshot and DOM of the results page (own profile and HOME in $tmp).
 chrome=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --user-data-dir="$tmp/chrome")
-HOME="$tmp/home" timeout 90 "${chrome[@]}" --window-size=1200,1150 --screenshot="$tmp/page.png" "$url/" >/dev/null 2>&1
+HOME="$tmp/home" timeout 90 "${chrome[@]}" --window-size=1200,1700 --screenshot="$tmp/page.png" "$url/" >/dev/null 2>&1
 [ -s "$tmp/page.png" ] || fail "chromium wrote no screenshot"
 python3 "$check" png "$tmp/page.png" || fail "screenshot check"
 HOME="$tmp/home" timeout 90 "${chrome[@]}" --dump-dom "$url/" >"$tmp/dom.html" 2>/dev/null
 for c in "${cycles[@]}"; do grep -q "$c" "$tmp/dom.html" || fail "page text does not name cycle $c"; done
 grep -c '<svg' "$tmp/dom.html" | grep -q '^[1-9]' || fail "no inline SVG in the page"
+grep -q "/compare/${cycles[3]}.svg" "$tmp/dom.html" || fail "the page does not show the comparison chart"
 if grep -qi '<script' "$tmp/dom.html"; then fail "the page carries a script"; fi
 if [ -n "$shot_out" ]; then cp "$tmp/page.png" "$shot_out"; fi
 

@@ -22,6 +22,8 @@ public struct CycleResultRow: Sendable, Equatable {
     public var meanSellerSatisfaction: Double?
     /// Participant files rejected at intake (nil: single-file form).
     public var rejectedFiles: Int?
+    /// True when `gridclear compare` wrote `compare.svg` for the cycle.
+    public var hasComparison = false
 
     public init(cycle: CycleID, mechanism: String, bids: Int, offers: Int, trades: Int, matchedKWh: Double, gridImportKWh: Double,
                 gridExportKWh: Double, rejectedKWh: Double, cleanShare: Double, priceCNYPerKWh: Double, paidCNY: Double,
@@ -38,6 +40,13 @@ public struct CycleResultRow: Sendable, Equatable {
 /// cycle folders are read (summary files of at most 1 MiB each); a folder whose summary is
 /// missing (not yet published) or does not parse is left out, never an error of the page.
 public enum ResultsHistory {
+    public static let comparisonFile = "compare.svg"
+
+    /// `<out>/<cycle>/compare.svg` (bounded), for `/compare/<cycle>.svg`; nil when absent.
+    public static func comparisonSVG(outputRoot: String, cycle: CycleID) -> [UInt8]? {
+        try? FileSystem.read(FileSystem.join(FileSystem.join(outputRoot, cycle.description), comparisonFile), maxBytes: 8 << 20)
+    }
+
     public static func load(outputRoot: String, limit: Int = 96 * 2) -> [CycleResultRow] {
         guard let names = try? FileSystem.list(outputRoot) else { return [] }
         let ids = names.compactMap(CycleID.init).sorted().suffix(limit)
@@ -49,7 +58,9 @@ public enum ResultsHistory {
             if let r = try? FileSystem.read(FileSystem.join(dir, "rejected.json"), maxBytes: 4 << 20), let j = try? JSONReader.parse(r) {
                 rejected = j["rejected"]?.array?.count
             }
-            return row(id, json, rejectedFiles: rejected)
+            var r = row(id, json, rejectedFiles: rejected)
+            r?.hasComparison = FileSystem.exists(FileSystem.join(dir, ResultsHistory.comparisonFile))
+            return r
         }
     }
 

@@ -48,15 +48,20 @@ public enum ResultsPage {
             .init(name: "export", color: "#9467bd", points: pts(\.gridExportKWh)),
         ]).render() + "\n"
         h += SVGPlot(title: "Clean share", unit: "%", series: [.init(name: "clean", color: "#17becf", points: pts { $0.cleanShare * 100 })]).render() + "\n"
-        h += "</div>\n<h2 style=\"font-size:16px\">Last cycles</h2>\n<table>\n<tr><th class=\"l\">cycle</th><th class=\"l\">mechanism</th><th>bids</th><th>offers</th><th>trades</th><th>matched kWh</th><th>price CNY/kWh</th><th>grid import kWh</th><th>grid export kWh</th><th>rejected kWh</th><th>clean share %</th><th>paid CNY</th><th>buyer sat.</th><th>seller sat.</th><th>rejected files</th></tr>\n"
+        h += "</div>\n"
+        if let c = rows.last(where: \.hasComparison) {
+            let id = HTML.escape(c.cycle.description)
+            h += "<h2 style=\"font-size:16px\">Mechanism comparison, cycle \(id)</h2>\n<p><img src=\"/compare/\(id).svg\" alt=\"mechanism comparison of cycle \(id)\" style=\"max-width:1132px;border:1px solid #d8dbe0;background:#fff\"></p>\n"
+        }
+        h += "<h2 style=\"font-size:16px\">Last cycles</h2>\n<table>\n<tr><th class=\"l\">cycle</th><th class=\"l\">mechanism</th><th>bids</th><th>offers</th><th>trades</th><th>matched kWh</th><th>price CNY/kWh</th><th>grid import kWh</th><th>grid export kWh</th><th>rejected kWh</th><th>clean share %</th><th>paid CNY</th><th>buyer sat.</th><th>seller sat.</th><th>rejected files</th><th class=\"l\">compare</th></tr>\n"
         func n(_ x: Double, _ d: Int) -> String { HTML.escape(CanonicalText.number(x, decimals: d)) }
         for r in rows.suffix(tableRows).reversed() {
             let rej = r.rejectedFiles.map { $0 > 0 ? "<span class=\"warn\">\($0)</span>" : "0" } ?? "–"
             h += "<tr><td class=\"l\">\(HTML.escape(r.cycle.description))</td><td class=\"l\">\(HTML.escape(r.mechanism))</td><td>\(r.bids)</td><td>\(r.offers)</td><td>\(r.trades)</td>"
             h += "<td>\(n(r.matchedKWh, 3))</td><td>\(n(r.priceCNYPerKWh, 4))</td><td>\(n(r.gridImportKWh, 3))</td><td>\(n(r.gridExportKWh, 3))</td><td>\(n(r.rejectedKWh, 3))</td>"
-            h += "<td>\(n(r.cleanShare * 100, 1))</td><td>\(n(r.paidCNY, 2))</td><td>\(r.meanBuyerSatisfaction.map { n($0, 3) } ?? "–")</td><td>\(r.meanSellerSatisfaction.map { n($0, 3) } ?? "–")</td><td>\(rej)</td></tr>\n"
+            h += "<td>\(n(r.cleanShare * 100, 1))</td><td>\(n(r.paidCNY, 2))</td><td>\(r.meanBuyerSatisfaction.map { n($0, 3) } ?? "–")</td><td>\(r.meanSellerSatisfaction.map { n($0, 3) } ?? "–")</td><td>\(rej)</td><td class=\"l\">\(r.hasComparison ? "<a href=\"/compare/\(HTML.escape(r.cycle.description)).svg\">svg</a>" : "–")</td></tr>\n"
         }
-        if rows.isEmpty { h += "<tr><td class=\"l\" colspan=\"15\">No cycle published yet.</td></tr>\n" }
+        if rows.isEmpty { h += "<tr><td class=\"l\" colspan=\"16\">No cycle published yet.</td></tr>\n" }
         h += "</table>\n<p class=\"sub\">Read from the published outputs (written after each ledger entry is durable). Metrics: <a href=\"/metrics\">/metrics</a> · health: <a href=\"/health\">/health</a></p>\n</body></html>\n"
         return h
     }
