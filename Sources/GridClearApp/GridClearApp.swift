@@ -8,6 +8,8 @@ import GridClearCore
 /// - `ReplayService`: re-clear a recorded cycle from the ledger and compare byte for byte.
 /// - `SettlementService`: meters → deviation settlement → reputation → ledger.
 /// - `Scheduler` (+ the pure `SchedulePlanner`): every cycle at its gate closure, exactly once.
+/// - `SubmissionIntake` (+ `CycleService.intakeClearAndRecord`): one file per participant,
+///   each validated alone; rejected files in `rejected.json` and the ledger, the rest clears.
 /// - `ProofService`: find a trade in a ledger and export its inclusion proof.
 /// - `NodeKeyFile` / `TrustedKeyFile`: the one key-file format of GridClear.
 /// - `NodeLedger`: a ledger directory opened for writing with its node key.
