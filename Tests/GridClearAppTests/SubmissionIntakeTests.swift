@@ -65,6 +65,18 @@ import Testing
         #expect(v.errors == [r.rejected[0].error])
     }
 
+    @Test func aSideWithNoValidFileClearsEmptyAndKeepsTheRejections() throws {
+        let (ws, dir) = try split()
+        defer { remove(ws) }
+        for p in ["P1", "P2", "P3"] {
+            try (Self.bidHeader + "\nX\(p),\(p),free,10,39.9,116.4,70\n").write(toFile: dir + "/bids/\(p).csv", atomically: true, encoding: .utf8)
+        }
+        let r = try SubmissionIntake.gather(cycleDirectory: dir)
+        #expect(r.rejected.count == 3 && r.accepted.count == 3)
+        let inputs = try CycleParser.parse(r.files)
+        #expect(inputs.bids.isEmpty && inputs.offers.count == 3)
+    }
+
     @Test func bothFormsForOneSideIsAnError() throws {
         let (ws, dir) = try split()
         defer { remove(ws) }

@@ -72,7 +72,10 @@ public enum SubmissionParser {
     /// union of the parts' columns in the fixed column order; a column a part lacks is empty
     /// in its rows. Fields are written as read, quoted when they hold `,`, `"` or a line break.
     public static func merge(_ parts: [ValidatedSubmission], side: SubmissionSide) -> [UInt8] {
-        let present = Set(parts.flatMap(\.columns))
+        // No valid file: the required columns only, so the side parses as empty.
+        let present = parts.isEmpty ? Set([side.idColumn, side.participantColumn, "price", "quantity_kwh", "reputation", "lat", "lon"]
+                                           + (side == .offers ? ["energy_type"] : []))
+                                    : Set(parts.flatMap(\.columns))
         let header = (side == .offers ? offerOrder : bidOrder).filter { present.contains($0) }
         var out = header.joined(separator: ",") + "\n"
         for p in parts {
