@@ -61,30 +61,28 @@ public enum SubmissionIntake {
         var ids: [String: String] = [:]
         for side in SubmissionSide.allCases {
             let single = FileSystem.join(cycleDir, side.rawValue + ".csv"), folder = FileSystem.join(cycleDir, side.rawValue)
-            let bytes: [UInt8]
             if FileSystem.isDirectory(folder) {
                 if FileSystem.exists(single) {
                     throw .invalidInputs(cycle: files.cycleID, message: "\(single): the cycle also has the folder \(folder)/ of participant files; give one form per side")
                 }
                 result.perParticipant = true
-                bytes = try gatherFolder(folder, side: side, cycleDir: cycleDir, grid: grid, ids: &ids, into: &result)
+                let merged = try gatherFolder(folder, side: side, grid: grid, ids: &ids, into: &result)
+                let name = folder + "/*.csv (merged)"
+                if side == .offers { (result.files.offersCSV, result.files.offersName) = (merged, name) } else { (result.files.bidsCSV, result.files.bidsName) = (merged, name) }
             } else {
                 guard FileSystem.exists(single) else {
                     throw .invalidInputs(cycle: files.cycleID, message: "\(single): missing file (each cycle folder needs offers.csv and bids.csv, or the folders offers/ and bids/ with one file per participant)")
                 }
+                let bytes: [UInt8]
                 do { bytes = try CycleFiles.readInput(single) } catch { throw CycleService.clearingError(error, cycle: files.cycleID) }
-            }
-            if side == .offers { result.files.offersCSV = bytes } else { result.files.bidsCSV = bytes }
-            if FileSystem.isDirectory(folder) {
-                let merged = folder + "/*.csv (merged)"
-                if side == .offers { result.files.offersName = merged } else { result.files.bidsName = merged }
+                if side == .offers { result.files.offersCSV = bytes } else { result.files.bidsCSV = bytes }
             }
         }
         return result
     }
 
     /// Validates and merges one side's participant folder.
-    static func gatherFolder(_ folder: String, side: SubmissionSide, cycleDir: String, grid: GridTopology?,
+    static func gatherFolder(_ folder: String, side: SubmissionSide, grid: GridTopology?,
                              ids: inout [String: String], into result: inout IntakeResult) throws(AppError) -> [UInt8] {
         let names: [String]
         do { names = try FileSystem.list(folder) } catch { throw .file("\(folder): \(error)") }
