@@ -108,6 +108,23 @@ import Testing
         #expect(meta["bids"] as? String == "23" && meta["offers"] as? String == "25" && meta["ledger_height"] as? String == "1", "\(meta)")
     }
 
+    /// `--log-level` filters, `--log-format text` lines carry time and level.
+    @Test func logLevelAndTextFormat() throws {
+        let ws = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-log-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: ws) }
+        try FileManager.default.createDirectory(at: ws.appendingPathComponent("Inputs"), withIntermediateDirectories: true)
+        for f in ["market.json", Self.cycle] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/\(f)"), to: ws.appendingPathComponent("Inputs/\(f)"))
+        }
+        let quiet = try runGridclear(["schedule", "--ledger", "L1", "--once", "--now", "2026-11-20T10:00Z", "--solver", "simplex", "--log-level", "warning"], cwd: ws)
+        #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout) \(quiet.stderr)")
+        let text = try runGridclear(["schedule", "--ledger", "L2", "--once", "--now", "2026-11-20T10:00Z", "--solver", "simplex"], cwd: ws)
+        let end = try #require(text.stdout.split(separator: "\n").first { $0.contains("event=cycle_end") }).description
+        #expect(end.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info cleared 20261120T1000Z: "#, options: .regularExpression) != nil, "\(end)")
+        #expect(end.contains("ledger_height=1") && end.contains("mechanism=cmap") && end.contains("bids=3"), "\(end)")
+        #expect(try runGridclear(["schedule", "--ledger", "L3", "--once", "--log-level", "loud"], cwd: ws).status == 64)
+    }
+
     /// `clear --json`, `audit --json`, `replay --json` carry the numbers of the text outputs.
     @Test func jsonOutputsCarryTheTextNumbers() throws {
         let ws = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-json-\(UUID().uuidString)")
