@@ -33,15 +33,17 @@ public final class BlockBatcher {
         firstPendingMillis.map { UTCTime(millis: $0 + Int64(ledger.store.state.genesis?.maxBatchMillis ?? 0)) }
     }
 
-    /// Submits a cleared cycle's entry; returns the cycles committed by this submit.
-    public func record(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, now: UTCTime) throws(AppError) -> [Committed] {
+    /// Submits a cleared cycle's entry (with `extraEntries`, e.g. rejected submissions, in the
+    /// same block); returns the cycles committed by this submit.
+    public func record(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, extraEntries: [LedgerEntry] = [],
+                       now: UTCTime) throws(AppError) -> [Committed] {
         let entry: ClearedCycleEntry
         do { entry = try CycleRecord.entry(cleared, files: files, options: options) } catch {
             throw .clearingFailed(cycle: cleared.cycleID, message: "\(error)")
         }
         if waiting.isEmpty { firstPendingMillis = now.millis }
         waiting.append((files, cleared))
-        do { _ = try ledger.orderer.submit([.clearedCycle(entry)], nowMillis: now.millis) } catch { throw Self.wrap(error) }
+        do { _ = try ledger.orderer.submit([.clearedCycle(entry)] + extraEntries, nowMillis: now.millis) } catch { throw Self.wrap(error) }
         let done = try publishCommitted()
         // A cut before this entry (MMC) leaves it alone in a new pending block started now.
         if !done.isEmpty && !waiting.isEmpty { firstPendingMillis = now.millis }

@@ -22,6 +22,8 @@ extension LedgerEntry {
             w.text(m.cycleID); w.text(m.meterID); w.text(m.participantID); w.u32(m.readings); w.raw(m.digest)
         case .rejectedCycle(let r):
             w.text(r.cycleID); w.text(r.reason)
+        case .rejectedSubmission(let r):
+            w.text(r.cycleID); w.text(r.participantID); w.text(r.file); w.text(r.reason)
         }
         return w.bytes
     }
@@ -71,6 +73,12 @@ extension LedgerEntry {
                 throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
             }
             e = .rejectedCycle(RejectedCycleEntry(cycleID: id, reason: reason))
+        case .rejectedSubmission:
+            let id = try r.text(), participant = try r.text(), file = try r.text(), reasonAt = r.position, reason = try r.text()
+            guard reason.utf8.count <= RejectedCycleEntry.maxReasonBytes else {
+                throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
+            }
+            e = .rejectedSubmission(RejectedSubmissionEntry(cycleID: id, participantID: participant, file: file, reason: reason))
         }
         try r.finish()
         return e

@@ -10,9 +10,11 @@ public enum LedgerEntry: Sendable, Hashable {
     case reputationChange(ReputationChangeEntry)
     case meterDigest(MeterDigestEntry)
     case rejectedCycle(RejectedCycleEntry)
+    case rejectedSubmission(RejectedSubmissionEntry)
 
     /// Tag byte of each kind in the canonical encoding.
-    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6 }
+    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6,
+                                    rejectedSubmission = 13 }
 
     public var tag: Tag {
         switch self {
@@ -22,6 +24,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange: return .reputationChange
         case .meterDigest: return .meterDigest
         case .rejectedCycle: return .rejectedCycle
+        case .rejectedSubmission: return .rejectedSubmission
         }
     }
 
@@ -34,6 +37,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange(let r): return r.cycleID
         case .meterDigest(let m): return m.cycleID
         case .rejectedCycle(let r): return r.cycleID
+        case .rejectedSubmission(let r): return r.cycleID
         }
     }
 }
