@@ -65,7 +65,10 @@ struct ScheduleCommand: ParsableCommand {
             var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once)
             config.batchBlocks = batch
             let scheduler = Scheduler(config: config,
-                                      ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }, events: ProgressPrinter.events(quiet: true)),
+                                      ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }, events: { e in
+                                          // e.g. a CSV reputation the ledger's replaced (notice: below --log-level warning)
+                                          if case .inputWarning = e { logger.notice("\(e.message)", metadata: ["event": "input_warning"]) }
+                                      }),
                                       events: report)
             let summary = try scheduler.run()
             if json.enabled { say(ScheduleReport.json(summary, partialExit: once && summary.partial)) }
