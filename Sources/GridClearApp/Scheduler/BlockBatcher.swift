@@ -13,16 +13,18 @@ import LedgerLite
 public final class BlockBatcher {
     public let ledger: NodeLedger
     public let outputRoot: String?
-    private var waiting: [(files: CycleFiles, cleared: ClearedCycle)] = []
+    private var waiting: [(files: CycleFiles, cleared: ClearedCycle, submitted: Int64, rejected: Int)] = []
     private var firstPendingMillis: Int64?
 
     public init(ledger: NodeLedger, outputRoot: String?) { self.ledger = ledger; self.outputRoot = outputRoot }
 
-    /// A cycle committed by a cut, with its block height, once its outputs are published.
+    /// A cycle committed by a cut, with its block height, once its outputs are published;
+    /// `report` as the scheduler logs it (duration: from submit to commit).
     public struct Committed: Sendable, Equatable {
         public var cycle: String
         public var height: UInt64
         public var trades: Int
+        public var report: CycleRunReport
     }
 
     /// Cycles submitted but not yet in a committed block.
@@ -42,9 +44,9 @@ public final class BlockBatcher {
             throw .clearingFailed(cycle: cleared.cycleID, message: "\(error)")
         }
         if waiting.isEmpty { firstPendingMillis = now.millis }
-        waiting.append((files, cleared))
+        waiting.append((files, cleared, now.millis, extraEntries.count))
         do { _ = try ledger.orderer.submit([.clearedCycle(entry)] + extraEntries, nowMillis: now.millis) } catch { throw Self.wrap(error) }
-        let done = try publishCommitted()
+        let done = try publishCommitted(now: now)
         // A cut before this entry (MMC) leaves it alone in a new pending block started now.
         if !done.isEmpty && !waiting.isEmpty { firstPendingMillis = now.millis }
         return done
@@ -53,19 +55,19 @@ public final class BlockBatcher {
     /// Cuts the pending block if MBT has passed.
     public func tick(now: UTCTime) throws(AppError) -> [Committed] {
         do { _ = try ledger.orderer.tick(nowMillis: now.millis) } catch { throw Self.wrap(error) }
-        return try publishCommitted()
+        return try publishCommitted(now: now)
     }
 
     /// Cuts everything pending now.
     public func flush(now: UTCTime) throws(AppError) -> [Committed] {
         do { _ = try ledger.orderer.flush(nowMillis: now.millis) } catch { throw Self.wrap(error) }
-        return try publishCommitted()
+        return try publishCommitted(now: now)
     }
 
     /// Publishes every waiting cycle the ledger now holds (also after another commit, e.g. a
     /// rejected-cycle entry, flushed the pending block).
-    public func publishCommitted() throws(AppError) -> [Committed] {
-        var done: [Committed] = [], rest: [(files: CycleFiles, cleared: ClearedCycle)] = []
+    public func publishCommitted(now: UTCTime) throws(AppError) -> [Committed] {
+        var done: [Committed] = [], rest: [(files: CycleFiles, cleared: ClearedCycle, submitted: Int64, rejected: Int)] = []
         for w in waiting {
             guard let h = ledger.recordedHeight(ofCycle: w.cleared.cycleID) else { rest.append(w); continue }
             if let root = outputRoot {
@@ -74,7 +76,11 @@ public final class BlockBatcher {
                     throw error
                 }
             }
-            done.append(Committed(cycle: w.cleared.cycleID, height: h, trades: w.cleared.result.trades.count))
+            let c = w.cleared, inputs = c.inputs
+            let report = CycleRunReport(cycle: c.cycleID, mechanism: c.result.mechanism, bids: inputs.bids.count, offers: inputs.offers.count,
+                                        trades: c.result.trades.count, matchedWh: CycleMetrics.compute(inputs: inputs, result: c.result).matchedWh,
+                                        durationMillis: now.millis - w.submitted, height: h, rejectedSubmissions: w.rejected)
+            done.append(Committed(cycle: c.cycleID, height: h, trades: c.result.trades.count, report: report))
         }
         waiting = rest
         if waiting.isEmpty { firstPendingMillis = nil }

@@ -142,7 +142,7 @@ public struct Scheduler {
                 // The cycle's own fault: recorded as rejected, never retried.
                 summary.skipped[c.id] = error.description
                 let h = try ledger.commit([.rejectedCycle(RejectedCycleEntry(cycleID: c.id, reason: error.description))], now: clock.now())
-                if let b = batcher { try committed(b.publishCommitted(), into: &summary) }  // the commit flushed the pending block
+                if let b = batcher { try committed(b.publishCommitted(now: clock.now()), into: &summary) }  // the commit flushed the pending block
                 events(.cycleSkipped(cycle: c.id, reason: error.description + (h.map { " (recorded as rejected at height \($0))" } ?? "")))
                 return
             case .usage, .failed:
@@ -178,6 +178,7 @@ public struct Scheduler {
         for c in cycles {
             summary.cleared.append(c.cycle)
             events(.cycleCleared(cycle: c.cycle, trades: c.trades, height: c.height))
+            events(.cycleReport(c.report))
         }
     }
 }
