@@ -30,11 +30,26 @@ public struct Membership: Sendable {
     /// The genesis committee, or nil for an embedded ledger (no committee in its genesis).
     public init?(genesis g: GenesisEntry) throws {
         guard let c = g.committee else { return nil }
+        try Self.validate(c.params)
         chain = g.ledgerID; params = c.params
         roster = c.members.sorted { $0.nodeID < $1.nodeID }
         members = c.members
         committee = try Committee(id: CommitteeID(chain: g.ledgerID, epoch: 0), keys: c.members.map(\.publicKey))
         book = ReputationBook(params: c.params, nodes: c.members.map(\.nodeID))
+    }
+
+    /// The reputation parameters a replicated ledger may use: `ReputationParams.validate`, except
+    /// that committees of 1 … 3 members are allowed (no Byzantine member tolerated), and every
+    /// value bounded (≤ 2^40) so no reputation arithmetic can overflow on hostile parameters.
+    public static func validate(_ p: ReputationParams) throws(MembershipError) {
+        var q = p
+        q.committeeSize = max(4, p.committeeSize)
+        do { try q.validate() } catch { throw MembershipError("\(error)") }
+        let cap: Int64 = 1 << 40
+        guard p.committeeSize >= 1, [p.tInit, p.tUp, p.tDown, p.tMax, p.tMin, p.lotteryRange].allSatisfy({ $0 <= cap }),
+              p.epochBlocks <= UInt64(cap) else {
+            throw MembershipError("reputation: committee size ≥ 1 and every value ≤ 2^40")
+        }
     }
 
     /// Node id of replica `r` of the committee in force.
