@@ -91,8 +91,17 @@ import LedgerLite
                 #expect(error.description.contains("block 1") && error.description.contains(why), "\(error)")
             }
         }
-        #expect(l.height == 0)
+        // A valid certificate over a header whose entries were swapped: the store refuses the
+        // block (Merkle root) and the certificate written just before is cut back.
+        var swapped = b
+        swapped.entries = [try BFTTestCluster.cycleEntry(Self.cycles[1])]
+        #expect { try l.appendCommitted(CertifiedBlock(block: swapped, certificate: try c.certify(b, committee: l.committee))) } throws: {
+            "\($0)".contains("Merkle root")
+        }
+        #expect(l.height == 0 && l.certificates.lastHeight == 0)
         #expect(try FileSystem.read(c.ledgerPath(1) + "/certificates.gcl").isEmpty)
+        try l.appendCommitted(CertifiedBlock(block: b, certificate: try c.certify(b, committee: l.committee)))
+        #expect(l.height == 1)
     }
 
     /// Rewrites replica 1's certificates.gcl with `edit` applied to the certificate of `height`.

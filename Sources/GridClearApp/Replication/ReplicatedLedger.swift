@@ -75,32 +75,43 @@ public final class ReplicatedLedger {
     /// Checks `cb` as the next block: chain linkage, Merkle roots, proposer, and its certificate
     /// against the membership in force. Throws a one-line reason naming the height.
     public func verify(_ cb: CertifiedBlock) throws(AppError) {
-        _ = try verified([cb])
+        if let p = tip.linkageProblem(cb.block) {
+            throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height) does not extend the ledger: \(p)"))
+        }
+        _ = try certified([cb])
     }
 
-    private func verified(_ cbs: [CertifiedBlock]) throws(AppError) -> Membership {
+    /// The membership after `cbs`, each checked against the membership in force at its height
+    /// (heights and previous hashes here; the full chain rules when the store appends).
+    private func certified(_ cbs: [CertifiedBlock]) throws(AppError) -> Membership {
         var m = membership
-        var t = tip
+        var next = height + 1, previous = headHash
         for cb in cbs {
-            if let p = t.linkageProblem(cb.block) { throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height) does not extend the ledger: \(p)")) }
+            guard cb.height == next, cb.block.header.previousHash == previous else {
+                throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height) does not extend the ledger at height \(next - 1)"))
+            }
             do throws(MembershipError) {
                 try m.check(cb.block, certificate: cb.certificate, scheme: scheme)
                 try m.apply(cb.block, certificate: cb.certificate)
             } catch { throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height): \(error)")) }
-            t = t.extended(by: cb.block)
+            next += 1; previous = cb.hash
         }
         return m
     }
 
     /// Appends committed blocks (from `Ready.committed` or state transfer), in order. Durable
-    /// on return: certificates fsynced first, then the blocks. Nothing is written on error.
+    /// on return: certificates fsynced first, then the blocks (whose chain rules — Merkle roots,
+    /// times, signature, exactly-once cycles — `LedgerStore` checks before writing). Nothing
+    /// is left behind on error: certificates written for blocks the store refused are cut back.
     public func appendCommitted(_ cbs: [CertifiedBlock]) throws(AppError) {
         guard !cbs.isEmpty else { return }
-        let m = try verified(cbs)
-        do {
-            try certificates.append(cbs.map(\.certificate))
-            try store.append(cbs.map(\.block))
-        } catch { throw AppError.wrap(error, cycle: "-") }
+        let m = try certified(cbs)
+        let before = height
+        do { try certificates.append(cbs.map(\.certificate)) } catch { throw AppError.wrap(error, cycle: "-") }
+        do { try store.append(cbs.map(\.block)) } catch {
+            do { try certificates.truncate(above: before) } catch let e { throw AppError.wrap(e, cycle: "-") }
+            throw AppError.wrap(error, cycle: "-")
+        }
         membership = m
     }
 
