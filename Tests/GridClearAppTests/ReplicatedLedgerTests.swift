@@ -50,6 +50,30 @@ import LedgerLite
         }
     }
 
+    /// Hostile cluster files: every mutation is parsed or refused with one line naming the file,
+    /// never a trap.
+    @Test func mutatedClusterFilesNeverTrap() throws {
+        let c = try BFTTestCluster()
+        let good = try FileSystem.read(c.dir + "/cluster.json")
+        var rng = SplitMix64(seed: 1717)
+        var refused = 0
+        for i in 0..<1_500 {
+            var b = good
+            switch i % 3 {
+            case 0: b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next())
+            case 1: b = Array(b.prefix(Int(rng.next() % UInt64(b.count))))
+            default:
+                let at = Int(rng.next() % UInt64(b.count))
+                b.insert(contentsOf: Array("\"x\": [1, {\"y\": -7e3}], ".utf8), at: at)
+            }
+            do { _ = try ClusterConfig.parse(b, name: "c.json") } catch {
+                refused += 1
+                #expect(error.description.hasPrefix("c.json") && !error.description.contains("\n"), "\(error)")
+            }
+        }
+        #expect(refused > 1_000)
+    }
+
     @Test func certifiedLedgerAuditsReplaysAndReopens() throws {
         let (c, l) = try populated()
         #expect(l.height == 3)
