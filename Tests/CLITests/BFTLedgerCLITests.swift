@@ -67,5 +67,10 @@ import LedgerLite
         try Data(bytes[0..<first]).write(to: certs)
         let missing = try runGridclear(["audit", ledger, "--cluster", "c/cluster.json"], cwd: ws)
         #expect(missing.status == 1 && missing.stderr.contains("(block 2)") && missing.stderr.contains("no commit certificate"), "\(missing.stderr)")
+        // replay and proof audit the certificates before they act.
+        for args in [["replay", ledger, Self.cycles[0]], ["proof", ledger, "--trade", "#1", "--cycle", Self.cycles[0], "--out", "q.json"]] {
+            let r = try runGridclear(args, cwd: ws)
+            #expect(r.status == 1 && r.stderr.contains("block 2") && r.stderr.contains("no commit certificate"), "\(args[0]): \(r.stderr)")
+        }
     }
 }

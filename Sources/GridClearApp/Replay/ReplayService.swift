@@ -58,11 +58,10 @@ public enum ReplayService {
     /// `cycle` and replays it. A ledger that does not audit is not replayed.
     public static func replay(ledgerDirectory directory: String, cycle: String, trusted: TrustedKeys?) throws(AppError) -> ReplayReport {
         var found: (ClearedCycleEntry, UInt64)?
-        let result: Result<CertifiedAuditReport, LedgerFault>
+        let result: Result<AuditReport, LedgerFault>
         do {
-            // A replica's ledger is audited with its certificates (CertifiedAuditor); an embedded one as before.
-            result = try CertifiedAuditor.audit(directory: directory, trusted: trusted) { v in
-                for e in v.block.entries { if case .clearedCycle(let c) = e, c.cycleID == cycle { found = (c, v.block.header.height) } }
+            result = try LedgerAuditor.audit(directory: directory, trusted: trusted) { block, _ in
+                for e in block.entries { if case .clearedCycle(let c) = e, c.cycleID == cycle { found = (c, block.header.height) } }
             }
         } catch { throw AppError.wrap(error, cycle: cycle) }
         if case .failure(let f) = result { throw .ledgerFault(f) }

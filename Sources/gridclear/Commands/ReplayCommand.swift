@@ -27,6 +27,7 @@ struct ReplayCommand: ParsableCommand {
         try reportingErrors {
             let id = try commandCycle(cycle)
             let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
+            try ReplicaAudit.require(directory: ledgerDir, trusted: trusted)  // a replica's ledger: its certificates too
             let r = try ReplayService.replay(ledgerDirectory: ledgerDir, cycle: id.description, trusted: trusted)
             let e = r.entry
             say("replay of cycle \(e.cycleID) (block \(r.height.map(String.init) ?? "-"), mechanism \(e.mechanism), solver \(e.solver), seed \(e.seed)):")
