@@ -50,8 +50,8 @@ public final class ReplicatedLedger {
             throw .ledger(.corrupt(path: certificates.path, LedgerFault(offset: 0, height: certificates.lastHeight + 1,
                 "block \(certificates.lastHeight + 1) has no certificate; restore this replica's ledger from a peer (copy its node directory's ledger and audit it)")))
         }
-        // Fold the membership over the blocks on disk.
-        for cb in try readCertified(from: 1, maxBlocks: Int.max, maxBytes: Int.max) {
+        // Fold the membership over the blocks on disk, one decoded block at a time.
+        try forEachCertified(from: 1, maxBlocks: Int.max, maxBytes: Int.max) { (cb: CertifiedBlock) throws(AppError) in
             do throws(MembershipError) { try membership.apply(cb.block, certificate: cb.certificate) } catch {
                 throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, error.description))
             }
@@ -129,24 +129,31 @@ public final class ReplicatedLedger {
     }
 
     private func readCertified(from height: UInt64, maxBlocks: Int, maxBytes: Int) throws(AppError) -> [CertifiedBlock] {
-        guard height <= self.height, maxBlocks > 0 else { return [] }
+        var out: [CertifiedBlock] = []
+        try forEachCertified(from: height, maxBlocks: maxBlocks, maxBytes: maxBytes) { (cb: CertifiedBlock) throws(AppError) in out.append(cb) }
+        return out
+    }
+
+    private func forEachCertified(from height: UInt64, maxBlocks: Int, maxBytes: Int,
+                                  _ body: (CertifiedBlock) throws(AppError) -> Void) throws(AppError) {
+        guard height <= self.height, maxBlocks > 0 else { return }
         let bytes: [UInt8]
         do { bytes = try FileSystem.read(store.path, maxBytes: Int.max) } catch { throw AppError.wrap(error, cycle: "-") }
         let records = RecordScanner.scan(bytes).records
-        var out: [CertifiedBlock] = []
-        var size = 0
+        var size = 0, count = 0
         var h = height
-        while h <= self.height, Int(h) < records.count, out.count < maxBlocks {
+        while h <= self.height, Int(h) < records.count, count < maxBlocks {
             let payload = records[Int(h)].payload
-            if !out.isEmpty && size + payload.count > maxBytes { break }
+            if count > 0 && size + payload.count > maxBytes { break }
             guard let qc = certificates.certificate(at: h) else { break }
-            do { out.append(CertifiedBlock(block: try Block.decode(payload), certificate: qc)) } catch {
+            let block: Block
+            do { block = try Block.decode(payload) } catch {
                 throw .ledgerFault(LedgerFault(offset: records[Int(h)].offset, height: h, "undecodable block: \(error)"))
             }
-            size += payload.count
+            try body(CertifiedBlock(block: block, certificate: qc))
+            size += payload.count; count += 1
             h += 1
         }
-        return out
     }
 }
 
