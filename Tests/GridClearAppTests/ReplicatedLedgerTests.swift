@@ -204,9 +204,20 @@ import LedgerLite
         let l = try c.ledger(1)
         // node5 never signs; node2 records a disagreement.
         try c.commit([try BFTTestCluster.cycleEntry(Self.cycles[0])], on: l, signers: [0, 1, 2, 3])
-        let d = EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node2",
-                                                       endorsement: Endorsement(agrees: false, reason: "trades.csv differs", cycleID: Self.cycles[0]))
-        try c.commit(d.entries, on: l, signers: [0, 1, 2, 3])
+        let verdict = Endorsement(agrees: false, reason: "trades.csv differs", cycleID: Self.cycles[0])
+        // node2's own, signed disagreement counts; an unsigned one naming node3 is on record only;
+        // one "signed" for node4 by another key (a primary framing node4) is refused.
+        let d = try EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node2", endorsement: verdict,
+                                                           chain: c.config.chain, signer: c.keys[1])
+        let unsigned = try EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node3", endorsement: verdict)
+        let framed = try EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node4", endorsement: verdict,
+                                                                chain: c.config.chain, signer: c.keys[0])
+        let framing = try c.block(framed.entries, on: l)
+        #expect(!EndorsementService.endorse(framing, ledger: l).agrees)
+        #expect { try l.appendCommitted(CertifiedBlock(block: framing, certificate: try c.certify(framing, committee: l.committee, signers: [0, 1, 2, 3]))) } throws: {
+            "\($0)".contains("not signed by that node's roster key")
+        }
+        try c.commit(d.entries + unsigned.entries, on: l, signers: [0, 1, 2, 3])
         let entry = try l.membership.nextEpochEntry(previousHash: l.headHash, excluding: [], reason: "epoch 1")
         #expect(entry.scores.map(\.score) == [62_000, 52_000, 62_000, 62_000, 60_000])
         // Closed form: node2 (52,000) is the lowest of five and drops out; node5 (60,000) ranks last.

@@ -15,7 +15,7 @@ import GridClearCore
 ///   of `epochBlocks` and equals `CommitteeSelection.select` over the roster with the block's
 ///   previous hash; it takes effect from block h + 1.
 /// Reputation: +T_up to each member whose commit signature is in a block's certificate,
-/// −T_down to the node named by each disagreement entry, applied when an epoch closes.
+/// −T_down to the node named by each disagreement entry that node signed, applied when an epoch closes.
 public struct Membership: Sendable {
     public let chain: String
     public let params: ReputationParams
@@ -98,7 +98,14 @@ public struct Membership: Sendable {
             case .membership(let m):
                 guard !m.roster.isEmpty else { throw MembershipError("block \(h): a roster change leaves no members") }
                 roster = m.roster
-            case .disagreement(let d): wrong.append(d.nodeID)
+            case .disagreement(let d):
+                // Signed by the node itself: it counts; unsigned: on record only; forged: refused.
+                guard !d.signature.isEmpty else { continue }
+                guard let key = roster.first(where: { $0.nodeID == d.nodeID })?.publicKey,
+                      NodeKey.verify(signature: d.signature, message: d.signingBytes(chain: chain), publicKey: key) else {
+                    throw MembershipError("block \(h): the disagreement of \(d.nodeID) is not signed by that node's roster key")
+                }
+                wrong.append(d.nodeID)
             case .committeeEpoch(let c):
                 guard epochEntry == nil else { throw MembershipError("block \(h) holds two committee epoch entries") }
                 epochEntry = c

@@ -85,6 +85,8 @@ import GridClearCore
             .committeeEpoch(CommitteeEpochEntry(epoch: 3, selection: .reputation, primaryOffset: 2, members: members,
                                                 scores: members.map { NodeScore(nodeID: $0.nodeID, score: -5) }, excluded: ["z", "a"], reason: "r")),
             .disagreement(DisagreementEntry(height: 4, blockHash: Array(repeating: 7, count: 32), nodeID: "node2", cycleID: "20261120T1000Z", reason: "differs")),
+            .disagreement(try DisagreementEntry(height: 4, blockHash: Array(repeating: 7, count: 32), nodeID: "node2", cycleID: "", reason: "differs")
+                .signed(chain: "c", key: keys[1])),
         ]
         for e in entries {
             #expect(try LedgerEntry.decode(e.encoded()) == e)
