@@ -108,7 +108,7 @@ public struct ChainVerifier: Sendable {
             throw fault(BlockField.treeSize, "cumulative tree size \(h.treeSize), expected \(frontier.size)")
         }
         guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") }
-        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(state.rosterKeys)
+        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(genesis?.committee == nil ? [] : state.rosterKeys)
         guard keys.contains(h.signer) else {
             throw fault(BlockField.signer, "signer \(Hex.encode(h.signer).prefix(16))… is not a trusted key")
         }
