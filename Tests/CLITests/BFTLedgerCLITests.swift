@@ -60,6 +60,13 @@ import LedgerLite
         let neither = try runGridclear(["verify-proof", "p.json"], cwd: ws)
         #expect(neither.status == 64)
 
+        // The embedded writer refuses a replica's ledger (it would append uncertified blocks).
+        let before = try Data(contentsOf: ws.appendingPathComponent(ledger + "/blocks.gcl"))
+        let clear = try runGridclear(["clear", packageRoot.path + "/Inputs/20261120T1000Z", "--solver", "simplex", "--ledger", ledger,
+                                      "--key", "c/keys/node1.key", "--quiet"], cwd: ws)
+        #expect(clear.status != 0 && clear.stderr.contains("BFT replica's ledger"), "\(clear.stderr)")
+        #expect(try Data(contentsOf: ws.appendingPathComponent(ledger + "/blocks.gcl")) == before)
+
         // The last block's certificate goes missing: audit names block 2.
         let certs = ws.appendingPathComponent(ledger + "/certificates.gcl")
         let bytes = try Array(Data(contentsOf: certs))
