@@ -42,6 +42,9 @@ import LedgerLite
 
         let pinned = try runGridclear(["audit", ledger, "--cluster", "c/cluster.json"], cwd: ws)
         #expect(pinned.status == 0 && pinned.stdout.contains("replicated; origin verified") && pinned.stdout.contains("certificates 2"), "\(pinned.stdout) \(pinned.stderr)")
+        let json = try runGridclear(["audit", ledger, "--cluster", "c/cluster.json", "--json"], cwd: ws)
+        #expect(json.status == 0 && json.stdout.contains("\"replicated\": true") && json.stdout.contains("\"certificates\": 2")
+                && json.stdout.contains("\"origin_verified\": true"), "\(json.stdout) \(json.stderr)")
         let plain = try runGridclear(["audit", ledger], cwd: ws)
         #expect(plain.status == 0 && plain.stdout.contains("not pinned"), "\(plain.stdout) \(plain.stderr)")
         let other = try runGridclear(["audit", ledger, "--cluster", "other/cluster.json"], cwd: ws)
