@@ -183,7 +183,9 @@ public final class ReplicaDriver: @unchecked Sendable {
         case .disagreed(let h, let hash, let reason, let cycle):
             guard let node = options.cluster.replica(id: options.id)?.nodeID else { return }
             // The same request id and entry as `EndorsementService.disagreementRequest`.
-            let d = DisagreementEntry(height: h, blockHash: hash, nodeID: node, cycleID: cycle ?? "", reason: reason)
+            // Signed by this replica, so that it counts against the proposer's result, not a frame-up.
+            let unsigned = DisagreementEntry(height: h, blockHash: hash, nodeID: node, cycleID: cycle ?? "", reason: reason)
+            let d = (try? unsigned.signed(chain: committee.id.chain, key: key)) ?? unsigned
             let r = Request(id: "disagreement:\(h):\(node)", entries: [.disagreement(d)])
             forwarded[r.id] = r
             forward(r)

@@ -119,6 +119,8 @@ final class TestCommittee: @unchecked Sendable {
         for i in 1...4 { c.stop(i) }
         let d = try #require(recorded().first)
         #expect(d.nodeID == "node4" && d.cycleID == bad)
+        let key4 = try NodeKeyFile.load(path: ClusterSetup.keyPath(directory: c.dir, id: 4))
+        #expect(NodeKey.verify(signature: d.signature, message: d.signingBytes(chain: c.cluster.chain), publicKey: key4.publicKey))
         // The committed result is the honest one, on every replica.
         for i in 1...4 {
             let e = c.blocks(i).flatMap(\.entries).first { $0.cycleID == bad && $0.tag == .clearedCycle }

@@ -42,6 +42,9 @@ import LedgerLite
 
         let pinned = try runGridclear(["audit", ledger, "--cluster", "c/cluster.json"], cwd: ws)
         #expect(pinned.status == 0 && pinned.stdout.contains("replicated; origin verified") && pinned.stdout.contains("certificates 2"), "\(pinned.stdout) \(pinned.stderr)")
+        let json = try runGridclear(["audit", ledger, "--cluster", "c/cluster.json", "--json"], cwd: ws)
+        #expect(json.status == 0 && json.stdout.contains("\"replicated\": true") && json.stdout.contains("\"certificates\": 2")
+                && json.stdout.contains("\"origin_verified\": true"), "\(json.stdout) \(json.stderr)")
         let plain = try runGridclear(["audit", ledger], cwd: ws)
         #expect(plain.status == 0 && plain.stdout.contains("not pinned"), "\(plain.stdout) \(plain.stderr)")
         let other = try runGridclear(["audit", ledger, "--cluster", "other/cluster.json"], cwd: ws)
@@ -60,6 +63,13 @@ import LedgerLite
         let neither = try runGridclear(["verify-proof", "p.json"], cwd: ws)
         #expect(neither.status == 64)
 
+        // The embedded writer refuses a replica's ledger (it would append uncertified blocks).
+        let before = try Data(contentsOf: ws.appendingPathComponent(ledger + "/blocks.gcl"))
+        let clear = try runGridclear(["clear", packageRoot.path + "/Inputs/20261120T1000Z", "--solver", "simplex", "--ledger", ledger,
+                                      "--key", "c/keys/node1.key", "--quiet"], cwd: ws)
+        #expect(clear.status != 0 && clear.stderr.contains("BFT replica's ledger"), "\(clear.stderr)")
+        #expect(try Data(contentsOf: ws.appendingPathComponent(ledger + "/blocks.gcl")) == before)
+
         // The last block's certificate goes missing: audit names block 2.
         let certs = ws.appendingPathComponent(ledger + "/certificates.gcl")
         let bytes = try Array(Data(contentsOf: certs))
@@ -67,5 +77,10 @@ import LedgerLite
         try Data(bytes[0..<first]).write(to: certs)
         let missing = try runGridclear(["audit", ledger, "--cluster", "c/cluster.json"], cwd: ws)
         #expect(missing.status == 1 && missing.stderr.contains("(block 2)") && missing.stderr.contains("no commit certificate"), "\(missing.stderr)")
+        // replay and proof audit the certificates before they act.
+        for args in [["replay", ledger, Self.cycles[0]], ["proof", ledger, "--trade", "#1", "--cycle", Self.cycles[0], "--out", "q.json"]] {
+            let r = try runGridclear(args, cwd: ws)
+            #expect(r.status == 1 && r.stderr.contains("block 2") && r.stderr.contains("no commit certificate"), "\(args[0]): \(r.stderr)")
+        }
     }
 }

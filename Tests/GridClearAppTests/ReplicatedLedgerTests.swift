@@ -50,6 +50,30 @@ import LedgerLite
         }
     }
 
+    /// Hostile cluster files: every mutation is parsed or refused with one line naming the file,
+    /// never a trap.
+    @Test func mutatedClusterFilesNeverTrap() throws {
+        let c = try BFTTestCluster()
+        let good = try FileSystem.read(c.dir + "/cluster.json")
+        var rng = SplitMix64(seed: 1717)
+        var refused = 0
+        for i in 0..<1_500 {
+            var b = good
+            switch i % 3 {
+            case 0: b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next())
+            case 1: b = Array(b.prefix(Int(rng.next() % UInt64(b.count))))
+            default:
+                let at = Int(rng.next() % UInt64(b.count))
+                b.insert(contentsOf: Array("\"x\": [1, {\"y\": -7e3}], ".utf8), at: at)
+            }
+            do { _ = try ClusterConfig.parse(b, name: "c.json") } catch {
+                refused += 1
+                #expect(error.description.hasPrefix("c.json") && !error.description.contains("\n"), "\(error)")
+            }
+        }
+        #expect(refused > 1_000)
+    }
+
     @Test func certifiedLedgerAuditsReplaysAndReopens() throws {
         let (c, l) = try populated()
         #expect(l.height == 3)
@@ -91,8 +115,17 @@ import LedgerLite
                 #expect(error.description.contains("block 1") && error.description.contains(why), "\(error)")
             }
         }
-        #expect(l.height == 0)
+        // A valid certificate over a header whose entries were swapped: the store refuses the
+        // block (Merkle root) and the certificate written just before is cut back.
+        var swapped = b
+        swapped.entries = [try BFTTestCluster.cycleEntry(Self.cycles[1])]
+        #expect { try l.appendCommitted(CertifiedBlock(block: swapped, certificate: try c.certify(b, committee: l.committee))) } throws: {
+            "\($0)".contains("Merkle root")
+        }
+        #expect(l.height == 0 && l.certificates.lastHeight == 0)
         #expect(try FileSystem.read(c.ledgerPath(1) + "/certificates.gcl").isEmpty)
+        try l.appendCommitted(CertifiedBlock(block: b, certificate: try c.certify(b, committee: l.committee)))
+        #expect(l.height == 1)
     }
 
     /// Rewrites replica 1's certificates.gcl with `edit` applied to the certificate of `height`.
@@ -171,9 +204,20 @@ import LedgerLite
         let l = try c.ledger(1)
         // node5 never signs; node2 records a disagreement.
         try c.commit([try BFTTestCluster.cycleEntry(Self.cycles[0])], on: l, signers: [0, 1, 2, 3])
-        let d = EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node2",
-                                                       endorsement: Endorsement(agrees: false, reason: "trades.csv differs", cycleID: Self.cycles[0]))
-        try c.commit(d.entries, on: l, signers: [0, 1, 2, 3])
+        let verdict = Endorsement(agrees: false, reason: "trades.csv differs", cycleID: Self.cycles[0])
+        // node2's own, signed disagreement counts; an unsigned one naming node3 is on record only;
+        // one "signed" for node4 by another key (a primary framing node4) is refused.
+        let d = try EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node2", endorsement: verdict,
+                                                           chain: c.config.chain, signer: c.keys[1])
+        let unsigned = try EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node3", endorsement: verdict)
+        let framed = try EndorsementService.disagreementRequest(height: 1, blockHash: l.headHash, nodeID: "node4", endorsement: verdict,
+                                                                chain: c.config.chain, signer: c.keys[0])
+        let framing = try c.block(framed.entries, on: l)
+        #expect(!EndorsementService.endorse(framing, ledger: l).agrees)
+        #expect { try l.appendCommitted(CertifiedBlock(block: framing, certificate: try c.certify(framing, committee: l.committee, signers: [0, 1, 2, 3]))) } throws: {
+            "\($0)".contains("not signed by that node's roster key")
+        }
+        try c.commit(d.entries + unsigned.entries, on: l, signers: [0, 1, 2, 3])
         let entry = try l.membership.nextEpochEntry(previousHash: l.headHash, excluding: [], reason: "epoch 1")
         #expect(entry.scores.map(\.score) == [62_000, 52_000, 62_000, 62_000, 60_000])
         // Closed form: node2 (52,000) is the lowest of five and drops out; node5 (60,000) ranks last.

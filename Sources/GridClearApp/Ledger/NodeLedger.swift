@@ -1,3 +1,4 @@
+import Clearing
 import GridClearCore
 import GridClearSystem
 import LedgerLite
@@ -30,6 +31,8 @@ public final class NodeLedger {
     public let store: LedgerStore
     public let orderer: EmbeddedOrderer
     public let key: NodeKey
+    /// The reputation fold up to a height, so a long-running scheduler reads each block once.
+    var reputationCache: (nextHeight: UInt64, snapshot: ReputationSnapshot)?
 
     /// Opens (creating on first use) the ledger in `directory`. `now` stamps the genesis block
     /// of a new ledger.
@@ -41,6 +44,9 @@ public final class NodeLedger {
         } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: "-") }
         if let r = store.recovery {
             events(.ledgerRepaired(path: store.path, cutOffset: r.cutOffset, cutBytes: r.cutBytes, keptIn: r.brokenFile))
+        }
+        if store.state.genesis?.committee != nil {
+            throw .usage("\(directory) is a BFT replica's ledger (its genesis names a committee): only its replica appends to it, with certified blocks ('gridclear node run'); read it with audit, replay or proof")
         }
         let legacy = FileSystem.join(directory, Self.legacyKeyFileName)
         if FileSystem.exists(legacy) {

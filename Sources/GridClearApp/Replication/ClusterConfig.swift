@@ -149,9 +149,7 @@ public struct ClusterConfig: Sendable, Equatable {
     /// Reputation parameters as `ReputationParams.validate`, except that a committee smaller
     /// than 4 is allowed (tests with 1 … 3 replicas tolerate no Byzantine member).
     static func validate(_ p: ReputationParams, name: String) throws(AppError) {
-        var q = p
-        q.committeeSize = max(4, p.committeeSize)
-        do { try q.validate() } catch { throw .usage("\(name): \(error)") }
+        do { try Membership.validate(p) } catch { throw .usage("\(name): \(error)") }
     }
 
     /// Why the genesis block does not match this file, or nil.

@@ -29,9 +29,13 @@ public enum EndorsementService {
     }
 
     /// The request recording a disagreement this replica had (submit it like a cycle; its id
-    /// is `disagreement:<height>:<node>`, so it is recorded once).
-    public static func disagreementRequest(height: UInt64, blockHash: [UInt8], nodeID: String, endorsement e: Endorsement) -> Request {
-        let d = DisagreementEntry(height: height, blockHash: blockHash, nodeID: nodeID, cycleID: e.cycleID ?? "", reason: e.reason)
+    /// is `disagreement:<height>:<node>`, so it is recorded once). With `signer` (this node's
+    /// key) and `chain` (the ledger's chain id), the entry is signed and costs the node
+    /// reputation (−T_down) at the next epoch boundary; unsigned, it is on record only.
+    public static func disagreementRequest(height: UInt64, blockHash: [UInt8], nodeID: String, endorsement e: Endorsement,
+                                           chain: String? = nil, signer: MessageSigner? = nil) throws -> Request {
+        var d = DisagreementEntry(height: height, blockHash: blockHash, nodeID: nodeID, cycleID: e.cycleID ?? "", reason: e.reason)
+        if let chain, let signer { d = try d.signed(chain: chain, key: signer) }
         return Request(id: "disagreement:\(height):\(nodeID)", entries: [.disagreement(d)])
     }
 

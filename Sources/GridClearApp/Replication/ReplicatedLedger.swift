@@ -50,8 +50,8 @@ public final class ReplicatedLedger {
             throw .ledger(.corrupt(path: certificates.path, LedgerFault(offset: 0, height: certificates.lastHeight + 1,
                 "block \(certificates.lastHeight + 1) has no certificate; restore this replica's ledger from a peer (copy its node directory's ledger and audit it)")))
         }
-        // Fold the membership over the blocks on disk.
-        for cb in try readCertified(from: 1, maxBlocks: Int.max, maxBytes: Int.max) {
+        // Fold the membership over the blocks on disk, one decoded block at a time.
+        try forEachCertified(from: 1, maxBlocks: Int.max, maxBytes: Int.max) { (cb: CertifiedBlock) throws(AppError) in
             do throws(MembershipError) { try membership.apply(cb.block, certificate: cb.certificate) } catch {
                 throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, error.description))
             }
@@ -75,32 +75,43 @@ public final class ReplicatedLedger {
     /// Checks `cb` as the next block: chain linkage, Merkle roots, proposer, and its certificate
     /// against the membership in force. Throws a one-line reason naming the height.
     public func verify(_ cb: CertifiedBlock) throws(AppError) {
-        _ = try verified([cb])
+        if let p = tip.linkageProblem(cb.block) {
+            throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height) does not extend the ledger: \(p)"))
+        }
+        _ = try certified([cb])
     }
 
-    private func verified(_ cbs: [CertifiedBlock]) throws(AppError) -> Membership {
+    /// The membership after `cbs`, each checked against the membership in force at its height
+    /// (heights and previous hashes here; the full chain rules when the store appends).
+    private func certified(_ cbs: [CertifiedBlock]) throws(AppError) -> Membership {
         var m = membership
-        var t = tip
+        var next = height + 1, previous = headHash
         for cb in cbs {
-            if let p = t.linkageProblem(cb.block) { throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height) does not extend the ledger: \(p)")) }
+            guard cb.height == next, cb.block.header.previousHash == previous else {
+                throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height) does not extend the ledger at height \(next - 1)"))
+            }
             do throws(MembershipError) {
                 try m.check(cb.block, certificate: cb.certificate, scheme: scheme)
                 try m.apply(cb.block, certificate: cb.certificate)
             } catch { throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, "block \(cb.height): \(error)")) }
-            t = t.extended(by: cb.block)
+            next += 1; previous = cb.hash
         }
         return m
     }
 
     /// Appends committed blocks (from `Ready.committed` or state transfer), in order. Durable
-    /// on return: certificates fsynced first, then the blocks. Nothing is written on error.
+    /// on return: certificates fsynced first, then the blocks (whose chain rules — Merkle roots,
+    /// times, signature, exactly-once cycles — `LedgerStore` checks before writing). Nothing
+    /// is left behind on error: certificates written for blocks the store refused are cut back.
     public func appendCommitted(_ cbs: [CertifiedBlock]) throws(AppError) {
         guard !cbs.isEmpty else { return }
-        let m = try verified(cbs)
-        do {
-            try certificates.append(cbs.map(\.certificate))
-            try store.append(cbs.map(\.block))
-        } catch { throw AppError.wrap(error, cycle: "-") }
+        let m = try certified(cbs)
+        let before = height
+        do { try certificates.append(cbs.map(\.certificate)) } catch { throw AppError.wrap(error, cycle: "-") }
+        do { try store.append(cbs.map(\.block)) } catch {
+            do { try certificates.truncate(above: before) } catch let e { throw AppError.wrap(e, cycle: "-") }
+            throw AppError.wrap(error, cycle: "-")
+        }
         membership = m
     }
 
@@ -118,24 +129,31 @@ public final class ReplicatedLedger {
     }
 
     private func readCertified(from height: UInt64, maxBlocks: Int, maxBytes: Int) throws(AppError) -> [CertifiedBlock] {
-        guard height <= self.height, maxBlocks > 0 else { return [] }
+        var out: [CertifiedBlock] = []
+        try forEachCertified(from: height, maxBlocks: maxBlocks, maxBytes: maxBytes) { (cb: CertifiedBlock) throws(AppError) in out.append(cb) }
+        return out
+    }
+
+    private func forEachCertified(from height: UInt64, maxBlocks: Int, maxBytes: Int,
+                                  _ body: (CertifiedBlock) throws(AppError) -> Void) throws(AppError) {
+        guard height <= self.height, maxBlocks > 0 else { return }
         let bytes: [UInt8]
         do { bytes = try FileSystem.read(store.path, maxBytes: Int.max) } catch { throw AppError.wrap(error, cycle: "-") }
         let records = RecordScanner.scan(bytes).records
-        var out: [CertifiedBlock] = []
-        var size = 0
+        var size = 0, count = 0
         var h = height
-        while h <= self.height, Int(h) < records.count, out.count < maxBlocks {
+        while h <= self.height, Int(h) < records.count, count < maxBlocks {
             let payload = records[Int(h)].payload
-            if !out.isEmpty && size + payload.count > maxBytes { break }
+            if count > 0 && size + payload.count > maxBytes { break }
             guard let qc = certificates.certificate(at: h) else { break }
-            do { out.append(CertifiedBlock(block: try Block.decode(payload), certificate: qc)) } catch {
+            let block: Block
+            do { block = try Block.decode(payload) } catch {
                 throw .ledgerFault(LedgerFault(offset: records[Int(h)].offset, height: h, "undecodable block: \(error)"))
             }
-            size += payload.count
+            try body(CertifiedBlock(block: block, certificate: qc))
+            size += payload.count; count += 1
             h += 1
         }
-        return out
     }
 }
 

@@ -15,7 +15,7 @@ import GridClearCore
 ///   of `epochBlocks` and equals `CommitteeSelection.select` over the roster with the block's
 ///   previous hash; it takes effect from block h + 1.
 /// Reputation: +T_up to each member whose commit signature is in a block's certificate,
-/// −T_down to the node named by each disagreement entry, applied when an epoch closes.
+/// −T_down to the node named by each disagreement entry that node signed, applied when an epoch closes.
 public struct Membership: Sendable {
     public let chain: String
     public let params: ReputationParams
@@ -30,11 +30,26 @@ public struct Membership: Sendable {
     /// The genesis committee, or nil for an embedded ledger (no committee in its genesis).
     public init?(genesis g: GenesisEntry) throws {
         guard let c = g.committee else { return nil }
+        try Self.validate(c.params)
         chain = g.ledgerID; params = c.params
         roster = c.members.sorted { $0.nodeID < $1.nodeID }
         members = c.members
         committee = try Committee(id: CommitteeID(chain: g.ledgerID, epoch: 0), keys: c.members.map(\.publicKey))
         book = ReputationBook(params: c.params, nodes: c.members.map(\.nodeID))
+    }
+
+    /// The reputation parameters a replicated ledger may use: `ReputationParams.validate`, except
+    /// that committees of 1 … 3 members are allowed (no Byzantine member tolerated), and every
+    /// value bounded (≤ 2^40) so no reputation arithmetic can overflow on hostile parameters.
+    public static func validate(_ p: ReputationParams) throws(MembershipError) {
+        var q = p
+        q.committeeSize = max(4, p.committeeSize)
+        do { try q.validate() } catch { throw MembershipError("\(error)") }
+        let cap: Int64 = 1 << 40
+        guard p.committeeSize >= 1, [p.tInit, p.tUp, p.tDown, p.tMax, p.tMin, p.lotteryRange].allSatisfy({ $0 <= cap }),
+              p.epochBlocks <= UInt64(cap) else {
+            throw MembershipError("reputation: committee size ≥ 1 and every value ≤ 2^40")
+        }
     }
 
     /// Node id of replica `r` of the committee in force.
@@ -83,7 +98,14 @@ public struct Membership: Sendable {
             case .membership(let m):
                 guard !m.roster.isEmpty else { throw MembershipError("block \(h): a roster change leaves no members") }
                 roster = m.roster
-            case .disagreement(let d): wrong.append(d.nodeID)
+            case .disagreement(let d):
+                // Signed by the node itself: it counts; unsigned: on record only; forged: refused.
+                guard !d.signature.isEmpty else { continue }
+                guard let key = roster.first(where: { $0.nodeID == d.nodeID })?.publicKey,
+                      NodeKey.verify(signature: d.signature, message: d.signingBytes(chain: chain), publicKey: key) else {
+                    throw MembershipError("block \(h): the disagreement of \(d.nodeID) is not signed by that node's roster key")
+                }
+                wrong.append(d.nodeID)
             case .committeeEpoch(let c):
                 guard epochEntry == nil else { throw MembershipError("block \(h) holds two committee epoch entries") }
                 epochEntry = c

@@ -91,20 +91,42 @@ public struct NodeScore: Sendable, Hashable {
 }
 
 /// Tag 9: a replica re-executed a proposed block and got a different result, so it did not
-/// vote (seed 002); the block was certified by the others. Recorded in a later block; counts
-/// −T_down against `nodeID` at the next epoch boundary.
+/// vote (seed 002); the block was certified by the others. Recorded in a later block. When
+/// signed by the named node's key (`signed(chain:key:)`), it counts −T_down against that node
+/// at the next epoch boundary; unsigned, it is on record only (a primary could otherwise put
+/// words in another node's mouth and cost it reputation).
 ///
-/// Encoding: u64 height | 32-byte block hash | text node id | text cycle id | text reason.
+/// Encoding: u64 height | 32-byte block hash | text node id | text cycle id | text reason |
+/// blob signature (0 or 64 bytes: Ed25519 by the node over `signingBytes(chain:)`).
 public struct DisagreementEntry: Sendable, Hashable {
     public static let maxReasonBytes = 4096
+    public static let signatureLabel = "GridClear/pbft/v1/disagreement"
     public var height: UInt64
     public var blockHash: [UInt8]
     public var nodeID: String
     public var cycleID: String
     public var reason: String
-    public init(height: UInt64, blockHash: [UInt8], nodeID: String, cycleID: String, reason: String) {
+    /// Empty (unsigned) or the node's 64-byte Ed25519 signature.
+    public var signature: [UInt8] = []
+    public init(height: UInt64, blockHash: [UInt8], nodeID: String, cycleID: String, reason: String, signature: [UInt8] = []) {
         self.height = height; self.blockHash = blockHash; self.nodeID = nodeID; self.cycleID = cycleID
         self.reason = String(decoding: Array(reason.utf8.prefix(Self.maxReasonBytes)), as: UTF8.self)
+        self.signature = signature
+    }
+
+    /// What the node signs: label, NUL, the ledger's chain id, then every field but the signature.
+    public func signingBytes(chain: String) -> [UInt8] {
+        var w = ByteWriter()
+        w.raw(Array(Self.signatureLabel.utf8)); w.u8(0); w.text(chain)
+        w.u64(height); w.raw(blockHash); w.text(nodeID); w.text(cycleID); w.text(reason)
+        return w.bytes
+    }
+
+    /// This entry signed by `key` (the node's own key) for the ledger `chain`.
+    public func signed(chain: String, key: MessageSigner) throws -> DisagreementEntry {
+        var d = self
+        d.signature = try key.sign(signingBytes(chain: chain))
+        return d
     }
 }
 
@@ -184,10 +206,16 @@ enum CommitteeCodec {
     }
 
     static func encode(_ d: DisagreementEntry, into w: inout ByteWriter) {
-        w.u64(d.height); w.raw(d.blockHash); w.text(d.nodeID); w.text(d.cycleID); w.text(d.reason)
+        w.u64(d.height); w.raw(d.blockHash); w.text(d.nodeID); w.text(d.cycleID); w.text(d.reason); w.blob(d.signature)
     }
     static func readDisagreement(_ r: inout ByteReader) throws -> DisagreementEntry {
-        DisagreementEntry(height: try r.u64(), blockHash: try r.raw(32), nodeID: try r.text(max: 256), cycleID: try r.text(max: 256),
-                          reason: try r.text(max: DisagreementEntry.maxReasonBytes))
+        let d = DisagreementEntry(height: try r.u64(), blockHash: try r.raw(32), nodeID: try r.text(max: 256), cycleID: try r.text(max: 256),
+                                  reason: try r.text(max: DisagreementEntry.maxReasonBytes))
+        let at = r.position
+        let sig = try r.blob(max: 64)
+        guard sig.isEmpty || sig.count == 64 else { throw DecodeError.nonCanonical(at: at, what: "disagreement signature (0 or 64 bytes)") }
+        var out = d
+        out.signature = sig
+        return out
     }
 }

@@ -26,6 +26,8 @@ extension LedgerEntry {
         case .membership(let m): CommitteeCodec.encode(m, into: &w)
         case .committeeEpoch(let c): CommitteeCodec.encode(c, into: &w)
         case .disagreement(let d): CommitteeCodec.encode(d, into: &w)
+        case .rejectedSubmission(let r):
+            w.text(r.cycleID); w.text(r.participantID); w.text(r.file); w.text(r.reason)
         }
         return w.bytes
     }
@@ -85,6 +87,12 @@ extension LedgerEntry {
         case .membership: e = .membership(try CommitteeCodec.readMembership(&r))
         case .committeeEpoch: e = .committeeEpoch(try CommitteeCodec.readEpoch(&r))
         case .disagreement: e = .disagreement(try CommitteeCodec.readDisagreement(&r))
+        case .rejectedSubmission:
+            let id = try r.text(), participant = try r.text(), file = try r.text(), reasonAt = r.position, reason = try r.text()
+            guard reason.utf8.count <= RejectedCycleEntry.maxReasonBytes else {
+                throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
+            }
+            e = .rejectedSubmission(RejectedSubmissionEntry(cycleID: id, participantID: participant, file: file, reason: reason))
         }
         try r.finish()
         return e

@@ -14,10 +14,11 @@ public enum LedgerEntry: Sendable, Hashable {
     case membership(MembershipEntry)
     case committeeEpoch(CommitteeEpochEntry)
     case disagreement(DisagreementEntry)
+    case rejectedSubmission(RejectedSubmissionEntry)
 
     /// Tag byte of each kind in the canonical encoding.
     public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6,
-                                      membership = 7, committeeEpoch = 8, disagreement = 9 }
+                                      membership = 7, committeeEpoch = 8, disagreement = 9, rejectedSubmission = 13 }
 
     public var tag: Tag {
         switch self {
@@ -30,6 +31,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .membership: return .membership
         case .committeeEpoch: return .committeeEpoch
         case .disagreement: return .disagreement
+        case .rejectedSubmission: return .rejectedSubmission
         }
     }
 
@@ -43,6 +45,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange(let r): return r.cycleID
         case .meterDigest(let m): return m.cycleID
         case .rejectedCycle(let r): return r.cycleID
+        case .rejectedSubmission(let r): return r.cycleID
         }
     }
 }

@@ -108,7 +108,7 @@ public struct ChainVerifier: Sendable {
             throw fault(BlockField.treeSize, "cumulative tree size \(h.treeSize), expected \(frontier.size)")
         }
         guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") }
-        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(state.rosterKeys)
+        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(genesis?.committee == nil ? [] : state.rosterKeys)
         guard keys.contains(h.signer) else {
             throw fault(BlockField.signer, "signer \(Hex.encode(h.signer).prefix(16))… is not a trusted key")
         }
@@ -117,7 +117,7 @@ public struct ChainVerifier: Sendable {
         guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
             throw fault(sigAt, "Ed25519 signature does not verify")
         }
-        var cycles = state.cycles, settled = state.settledCycles, rejected = state.rejectedCycles, roster = state.rosterKeys
+        var cycles = state.cycles, settled = state.settledCycles, rejected = state.rejectedCycles
         for e in block.entries {
             if case .clearedCycle(let c) = e {
                 if let prior = cycles[c.cycleID] {
@@ -128,8 +128,6 @@ public struct ChainVerifier: Sendable {
                 settled[s.cycleID] = h.height
             } else if case .rejectedCycle(let r) = e, rejected[r.cycleID] == nil {
                 rejected[r.cycleID] = h.height
-            } else if case .membership(let m) = e {
-                roster.formUnion(m.roster.map(\.publicKey))
             }
         }
         state.lastHeight = h.height
@@ -141,10 +139,10 @@ public struct ChainVerifier: Sendable {
         state.cycles = cycles
         state.settledCycles = settled
         state.rejectedCycles = rejected
-        state.rosterKeys = roster
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
+        for case .membership(let m) in block.entries { state.rosterKeys.formUnion(m.roster.map(\.publicKey)) }  // BFT roster (tag 7)
         state._checkInvariants()
     }
 }

@@ -17,6 +17,7 @@ struct AuditCommand: ParsableCommand {
         Examples:
           gridclear audit Ledger
           gridclear audit Ledger --keys Ledger.key.pub
+          gridclear audit Ledger --json
         """)
 
     @Argument(help: "The ledger directory (holds blocks.gcl).")
@@ -28,6 +29,8 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "A BFT cluster file (cluster.json): pin the committee of a replica's ledger to its replicas' keys.")
     var cluster: String?
 
+    @OptionGroup var json: JSONOutputOption
+
     func run() throws {
         try reportingErrors {
             let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
@@ -35,9 +38,34 @@ struct AuditCommand: ParsableCommand {
             let path = ledgerDir + "/" + LedgerStore.fileName
             switch try CertifiedAuditor.audit(directory: ledgerDir, trusted: trusted, pinned: pinned) {
             case .failure(let f):
+                if json.enabled {
+                    var w = JSONWriter()
+                    w.add("ledger", path); w.add("ok", false); w.add("offset", f.offset)
+                    w.add("block", raw: f.height.map { String($0) } ?? "null"); w.add("error", f.message)
+                    say(w.render())
+                }
                 throw CLIFailure("audit of \(path) failed at byte offset \(f.offset)\(f.height.map { " (block \($0))" } ?? ""): \(f.message)")
             case .success(let c):
                 let r = c.audit
+                if json.enabled {
+                    var w = JSONWriter()
+                    w.add("ledger", path); w.add("ok", true); w.add("origin_verified", c.replicated ? c.pinned : !r.keysFromGenesis)
+                    w.add("blocks", r.blocks); w.add("entries", r.entries); w.add("cycles", r.cycles.count)
+                    w.add("first_cycle", raw: r.cycles.first.map(CanonicalText.jsonString) ?? "null")
+                    w.add("last_cycle", raw: r.cycles.last.map(CanonicalText.jsonString) ?? "null")
+                    w.add("bytes", r.bytes)
+                    w.add("first_block_time", raw: r.firstTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
+                    w.add("last_block_time", raw: r.lastTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
+                    w.add("head", Hex.encode(r.headHash)); w.add("tree_size", raw: String(r.treeSize)); w.add("tree_root", Hex.encode(r.treeRoot))
+                    w.add("trusted_keys", raw: "[" + (trusted?.keys.map { CanonicalText.jsonString(NodeKey.fingerprint(publicKey: $0)) }.sorted() ?? []).joined(separator: ", ") + "]")
+                    w.add("replicated", c.replicated)
+                    if c.replicated {
+                        w.add("certificates", c.certificates); w.add("pinned", c.pinned)
+                        w.add("epochs", raw: "[" + c.epochs.map { "{\"epoch\": \($0.epoch), \"from_block\": \($0.fromHeight)}" }.joined(separator: ", ") + "]")
+                    }
+                    say(w.render())
+                    return
+                }
                 if c.replicated {
                     say(c.pinned ? "ledger \(path): OK (replicated; origin verified: certificates of the committee pinned by \(cluster!))"
                                  : "ledger \(path): OK (replicated; committee from the genesis block, not pinned: no --cluster given)")

@@ -28,14 +28,9 @@ struct NodeRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run replica/node I: clear due cycles in replicated mode, exactly once.",
         discussion: """
-        BFT mode (the default with --cluster): replica I of the PBFT committee in
-        cluster.json (from `gridclear node init`). The primary proposes each due cycle's
-        inputs and result; every replica re-clears it and votes only for an identical result;
-        a block is committed with 2f + 1 signatures and appended to every replica's ledger.
+        BFT mode (the default with --cluster): replica I of the PBFT committee in cluster.json (from `gridclear node init`). The primary proposes each due cycle's inputs and result; every replica re-clears it and votes only for an identical result; a block is committed with 2f + 1 signatures and appended to every replica's ledger.
 
-        etcd mode: every node keeps its own ledger; the node holding the etcd lease clears
-        cycles whose gate closure has passed and commits each block with one fenced etcd
-        transaction; the others append the committed blocks. See docs/replication.md.
+        etcd mode: every node keeps its own ledger; the node holding the etcd lease clears cycles whose gate closure has passed and commits each block with one fenced etcd transaction; the others append the committed blocks. See docs/replication.md.
 
         Examples:
           gridclear node run --cluster C/cluster.json --id 1 --key C/keys/node1.key --ledger C/node1/ledger --inputs Inputs

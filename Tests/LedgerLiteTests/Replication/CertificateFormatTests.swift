@@ -85,6 +85,8 @@ import GridClearCore
             .committeeEpoch(CommitteeEpochEntry(epoch: 3, selection: .reputation, primaryOffset: 2, members: members,
                                                 scores: members.map { NodeScore(nodeID: $0.nodeID, score: -5) }, excluded: ["z", "a"], reason: "r")),
             .disagreement(DisagreementEntry(height: 4, blockHash: Array(repeating: 7, count: 32), nodeID: "node2", cycleID: "20261120T1000Z", reason: "differs")),
+            .disagreement(try DisagreementEntry(height: 4, blockHash: Array(repeating: 7, count: 32), nodeID: "node2", cycleID: "", reason: "differs")
+                .signed(chain: "c", key: keys[1])),
         ]
         for e in entries {
             #expect(try LedgerEntry.decode(e.encoded()) == e)
@@ -103,5 +105,24 @@ import GridClearCore
         var w = ByteWriter()
         w.u8(7); w.u32(2); for _ in 0..<2 { w.text("n"); w.raw(keys[0].publicKey) }; w.text("")
         #expect(throws: DecodeError.self) { try LedgerEntry.decode(w.bytes) }
+    }
+
+    /// A genesis with hostile reputation parameters (zero-length epochs, values that would
+    /// overflow) is a located audit fault at block 0, never a trap.
+    @Test func hostileGenesisParametersAreAFaultNotATrap() throws {
+        let members = keys.enumerated().map { CommitteeMember(nodeID: "node\($0.offset + 1)", publicKey: $0.element.publicKey) }
+        var zero = ReputationParams(); zero.epochBlocks = 0
+        var huge = ReputationParams(); huge.lotteryRange = .max; huge.tMax = .max
+        var tiny = ReputationParams(); tiny.committeeSize = 0
+        for p in [zero, huge, tiny] {
+            let g = GenesisEntry(ledgerID: "x", createdMillis: 0, signerKeys: members.map(\.publicKey), maxEntriesPerBlock: 8, maxBatchMillis: 0,
+                                 committee: GenesisCommittee(members: members, params: p))
+            let block = try BlockBuilder.build(entries: [.genesis(g)], on: ChainState(), nowMillis: 0, key: keys[0])
+            let bytes = RecordFrame.encode(kind: .block, payload: block.encoded())
+            guard case .failure(let f) = CertifiedAuditor.audit(bytes, certificates: nil, trusted: nil) else {
+                Issue.record("audit passed with \(p)"); continue
+            }
+            #expect(f.height == 0 && f.message.contains("genesis committee"), "\(f)")
+        }
     }
 }
