@@ -62,7 +62,14 @@ public struct RCIAgentMachine: Sendable {
     var phase: Phase = .idle
     var core: (any RCIConsensusCore)?
     var cipher: RCIAgentCipher?
+    /// This agent's slot in every receiver's packing (its place among its own role, mod slots).
+    var ownSlot = 0
+    /// Randomisers precomputed in idle time (`precompute()`), drawn from their own stream.
+    var pool: PaillierRandomnessPool?
+    var poolRNG = SplitMix64(seed: 0)
     public internal(set) var partners: [String] = []
+    /// Partners' registered Ed25519 keys from the setup (empty when the run registers none).
+    public internal(set) var partnerKeys: [String: [UInt8]] = [:]
     var partnerIndex: [String: Int] = [:]
     /// Unconsumed messages per partner, FIFO.
     var inbox: [[RCIMessage]] = []
@@ -158,10 +165,20 @@ public struct RCIAgentMachine: Sendable {
         }
         early = []
         let addresses = Dictionary(setup.roster.indices.map { (setup.roster[$0].id, setup.addresses[$0]) }, uniquingKeysWith: { a, _ in a })
+        if setup.keys.count == setup.roster.count {
+            partnerKeys = Dictionary(setup.roster.indices.filter { partnerIndex[setup.roster[$0].id] != nil }
+                .map { (setup.roster[$0].id, setup.keys[$0]) }, uniquingKeysWith: { a, _ in a })
+        }
         pairToleranceKW = RCIResultProof.pairToleranceKW(reciprocityThreshold: setup.parameters.thresholds.reciprocity)
         core = try setup.parameters.algorithm.core(spec: spec, partners: partners, parameters: setup.parameters, perturbation: perturbation)
         cipher = setup.encrypted
             ? RCIAgentCipher(publicKey: try PaillierPublicKey(serialized: setup.publicKey), masking: setup.masking) : nil
+        if let cipher {
+            let peers = RCIRosterEntry.partners(of: spec.role == .generator ? .consumer : .generator, in: setup.roster)
+            ownSlot = cipher.slot(ofPartner: peers.firstIndex(of: spec.id) ?? 0)
+            pool = PaillierRandomnessPool(publicKey: cipher.publicKey, count: 0)
+            poolRNG = SplitMix64(seed: rng.next())
+        }
         return try partners.map { p in
             guard let a = addresses[p] else { throw RCIError.protocolViolation("no address for partner \(p)") }
             return (p, a)
@@ -175,14 +192,24 @@ public struct RCIAgentMachine: Sendable {
         let mine = try core.shares()
         let t = meter.start()
         for (i, p) in partners.enumerated() {
-            let m: RCIMessage = try cipher.map { .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, using: &rng)) }
-                ?? .share(mine[i])
+            let m: RCIMessage = try cipher.map {
+                .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, slot: ownSlot, pool: pool, using: &rng))
+            } ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m))
         }
         meter.charge(\.encryption, since: t)
         meter.countIteration()
         phase = .exchanging(k)
         try drain(into: &ready)
+    }
+
+    /// Precomputes one encryption randomiser if the pool holds less than two iterations'
+    /// worth; returns whether it did (a transport calls this while it has nothing to read).
+    public mutating func precompute() -> Bool {
+        guard let pool, let core, !partners.isEmpty else { return false }
+        guard pool.available < 2 * partners.count * (core.sharesPrice ? 2 : 1) else { return false }
+        pool.refillFast(count: 1, using: &poolRNG)
+        return true
     }
 
     /// Progresses as far as the buffered partner messages allow.

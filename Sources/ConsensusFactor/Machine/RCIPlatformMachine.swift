@@ -35,6 +35,8 @@ public struct RCIPlatformMachine: Sendable {
     public let masking: Bool
     /// The registrar's Ed25519 key when bounds are certified (forwarded in the setup).
     public let registrarKey: [UInt8]
+    /// The registered agents (id → role, Ed25519 key); empty: any id may join.
+    public let registered: [String: RCIRegisteredAgent]
 
     enum Phase: Sendable { case gathering, iterating(Int), verifying, done }
     var phase: Phase = .gathering
@@ -49,7 +51,11 @@ public struct RCIPlatformMachine: Sendable {
     public var meter = RCICostMeter()
 
     public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
-                registrarKey: [UInt8] = []) throws {
+                registrarKey: [UInt8] = [], registered: [String: RCIRegisteredAgent] = [:]) throws {
+        guard registered.isEmpty || registered.count == agentCount else {
+            throw RCIError.protocolViolation("\(registered.count) registered agents for a run of \(agentCount)")
+        }
+        self.registered = registered
         guard registrarKey.isEmpty || registrarKey.count == 32 else {
             throw RCIError.protocolViolation("the registrar key must be 32 bytes (Ed25519), not \(registrarKey.count)")
         }
@@ -83,6 +89,9 @@ public struct RCIPlatformMachine: Sendable {
         case (.gathering, .hello(let hid, let role, let address)):
             guard hid == id else { throw RCIError.protocolViolation("connection of \(id) says hello as \(hid)") }
             guard addresses[id] == nil else { throw RCIError.protocolViolation("agent id \(id) joined twice") }
+            if !registered.isEmpty {
+                guard registered[id]?.role == role else { throw RCIError.protocolViolation("\(id) is not registered as a \(role.rawValue)") }
+            }
             joined.append(RCIRosterEntry(id: id, role: role)); addresses[id] = address
             if joined.count == agentCount { try sendSetup(into: &ready) }
         case (.iterating(let k), .request(let it, let c, let l, let t, let w)):
@@ -112,7 +121,8 @@ public struct RCIPlatformMachine: Sendable {
         guard Set(joined.map(\.role)).count == 2 else { throw RCIError.protocolViolation("the agents must include generators and consumers") }
         let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
                              publicKey: cipher?.privateKey.publicKey.serialize() ?? [], registrarKey: registrarKey,
-                             roster: joined, addresses: joined.map { addresses[$0.id] ?? "" })
+                             roster: joined, addresses: joined.map { addresses[$0.id] ?? "" },
+                             keys: registered.isEmpty ? [] : joined.map { registered[$0.id]?.publicKey ?? [] })
         for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
         phase = .iterating(0)
     }
