@@ -55,7 +55,8 @@ import Glibc
         #expect(ra["agents"] as! [String: Double] == rb["agents"] as! [String: Double])
         #expect(ra["iterations"] as? Int == rb["iterations"] as? Int)
 
-        // The platform received only hellos, requests (ciphertexts of its key's size) and verification reports.
+        // The platform received only hellos, requests (ciphertexts of its key's size), result-proof bundles
+        // (commitments and zero-knowledge range proofs, which it checks once for everybody) and verification reports.
         func lines(_ f: String) throws -> [[String: Any]] {
             try String(contentsOf: tr.appendingPathComponent(f), encoding: .utf8).split(separator: "\n").map {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
@@ -63,8 +64,8 @@ import Glibc
         }
         let platform = try lines("platform.jsonl")
         let kinds = Set(platform.map { $0["kind"] as! String })
-        #expect(kinds.isSubset(of: ["hello", "request", "verification", "reply"]))
-        #expect(!kinds.contains("share") && !kinds.contains("encryptedShare") && !kinds.contains("resultProof"))
+        #expect(kinds.isSubset(of: ["hello", "request", "verification", "reply", "resultProof"]))
+        #expect(!kinds.contains("share") && !kinds.contains("encryptedShare"))
         var ciphertextSizes = Set<Int>()
         for m in platform where m["kind"] as? String == "request" {
             let f = m["fields"] as! [String: Any]

@@ -73,6 +73,8 @@ public struct RCIAgentMachine: Sendable {
     var partnerIndex: [String: Int] = [:]
     /// Unconsumed messages per partner, FIFO.
     var inbox: [[RCIMessage]] = []
+    /// How many partners' inboxes are non-empty (a phase progresses when all are).
+    var filledInboxes = 0
     /// Messages from agents that arrived before the setup named the partners (bounded).
     var early: [(String, RCIMessage)] = []
     var runConverged = false
@@ -110,6 +112,13 @@ public struct RCIAgentMachine: Sendable {
 
     public mutating func step(_ input: RCIInput) throws -> RCIAgentReady {
         var ready = RCIAgentReady()
+        // The hot path (a partner's message once the partners are known), without copying the phase.
+        if case .received(.agent(let id), let m) = input, !inbox.isEmpty {
+            if case .abort(let why) = m { throw RCIError.peerFailed("\(id) aborted: \(why)") }
+            try enqueue(m, from: id)
+            try drain(into: &ready)
+            return ready
+        }
         switch (phase, input) {
         case (.idle, .start):
             ready.messages.append(RCIEnvelope(to: .platform, message: .hello(id: spec.id, role: spec.role, address: address)))
@@ -128,9 +137,7 @@ public struct RCIAgentMachine: Sendable {
         case (_, .received(.agent(let id), let m)):
             // Buffered per partner: a partner may be one phase ahead (e.g. its share of k+1
             // arrives while this agent still waits for the platform's reply to k).
-            guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
-            guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(id) is running ahead of the protocol") }
-            inbox[i].append(m)
+            try enqueue(m, from: id)
             try drain(into: &ready)
         case (.awaitingReply(let k, let masks, let incoming, let plans), .received(.platform, .reply(let it, let stop, let values, let verdict))):
             guard it == k else { throw RCIError.protocolViolation("the platform replied for iteration \(it) during \(k)") }
@@ -159,10 +166,8 @@ public struct RCIAgentMachine: Sendable {
         partners = RCIRosterEntry.partners(of: spec.role, in: setup.roster)
         partnerIndex = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1, $0) })
         inbox = Array(repeating: [], count: partners.count)
-        for (id, m) in early {
-            guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
-            inbox[i].append(m)
-        }
+        filledInboxes = 0
+        for (id, m) in early { try enqueue(m, from: id) }
         early = []
         let addresses = Dictionary(setup.roster.indices.map { (setup.roster[$0].id, setup.addresses[$0]) }, uniquingKeysWith: { a, _ in a })
         if setup.keys.count == setup.roster.count {
@@ -212,17 +217,34 @@ public struct RCIAgentMachine: Sendable {
         return true
     }
 
+    /// Buffers a partner's message (a partner may be one phase ahead, e.g. its share of k+1
+    /// arrives while this agent still waits for the platform's reply to k).
+    mutating func enqueue(_ m: RCIMessage, from id: String) throws {
+        guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
+        guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(id) is running ahead of the protocol") }
+        if inbox[i].isEmpty { filledInboxes += 1 }
+        inbox[i].append(m)
+    }
+
+    /// One message from every partner, in partner order.
+    private mutating func heads() -> [RCIMessage] {
+        var out: [RCIMessage] = []
+        out.reserveCapacity(inbox.count)
+        for i in inbox.indices {
+            out.append(inbox[i].removeFirst())
+            if inbox[i].isEmpty { filledInboxes -= 1 }
+        }
+        return out
+    }
+
     /// Progresses as far as the buffered partner messages allow.
     mutating func drain(into ready: inout RCIAgentReady) throws {
+        guard filledInboxes == inbox.count, !inbox.isEmpty else { return }
         switch phase {
         case .exchanging(let k):
-            guard inbox.allSatisfy({ !$0.isEmpty }) else { return }
-            let heads = inbox.indices.map { inbox[$0].removeFirst() }
-            try exchange(k: k, heads: heads, into: &ready)
+            try exchange(k: k, heads: heads(), into: &ready)
         case .settling, .verifying:
-            guard inbox.allSatisfy({ !$0.isEmpty }) else { return }
-            let heads = inbox.indices.map { inbox[$0].removeFirst() }
-            try proofStep(heads: heads, into: &ready)
+            try proofStep(heads: heads(), into: &ready)
         default:
             return
         }

@@ -44,6 +44,8 @@ public struct RCIPlatformMachine: Sendable {
     var addresses: [String: String] = [:]
     var requests: [String: (converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wants: Bool)] = [:]
     var verified: [String: [String]] = [:], failed: [String: [String]] = [:]
+    /// Agents whose bundle the platform checked (range proofs, certificate), and the rejected ones.
+    var bundlesChecked: Set<String> = [], rejected: [String] = []
     var decryptions = 0
     var convergedRun = false
     var iterations = 0
@@ -73,7 +75,7 @@ public struct RCIPlatformMachine: Sendable {
         switch phase {
         case .gathering, .done: return []
         case .iterating: return joined.filter { requests[$0.id] == nil }.map { .agent($0.id) }
-        case .verifying: return joined.filter { verified[$0.id] == nil }.map { .agent($0.id) }
+        case .verifying: return joined.filter { verified[$0.id] == nil || !bundlesChecked.contains($0.id) }.map { .agent($0.id) }
         }
     }
 
@@ -100,20 +102,41 @@ public struct RCIPlatformMachine: Sendable {
             }
             requests[id] = (c, l, t, w)
             if requests.count == agentCount { try answer(k, into: &ready) }
+        case (.verifying, .resultProof(let r)):
+            guard r.from == id, addresses[id] != nil, !bundlesChecked.contains(id) else {
+                throw RCIError.protocolViolation("agent \(id) sent a second or foreign result proof")
+            }
+            bundlesChecked.insert(id)
+            let t = meter.start()
+            do {
+                guard r.payload.first == 1 else { throw RCIError.protocolViolation("unproven result") }
+                let b = try RCIResultProof.Bundle(bytes: Array(r.payload.dropFirst()))
+                guard b.agent == id else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
+                try b.verify(verifier: "platform", mine: nil, registrar: registrarKey.isEmpty ? nil : registrarKey)
+            } catch {
+                rejected.append(id)
+            }
+            meter.charge(\.proofs, since: t)
+            try finishIfComplete(into: &ready)
         case (.verifying, .verification(let vid, let ok, let bad)):
             guard vid == id, addresses[id] != nil, verified[id] == nil else {
                 throw RCIError.protocolViolation("agent \(id) sent a second or foreign verification report")
             }
             verified[id] = ok; failed[id] = bad
-            if verified.count == agentCount {
-                phase = .done
-                ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
-                                                   verified: verified, failed: failed, costs: meter.costs)
-            }
+            try finishIfComplete(into: &ready)
         default:
             throw RCIError.protocolViolation("agent \(id) sent \(m.kind) in phase \(phase)")
         }
         return ready
+    }
+
+    /// Every agent's verification report and bundle are in: the summary.
+    private mutating func finishIfComplete(into ready: inout RCIPlatformReady) throws {
+        guard verified.count == agentCount && bundlesChecked.count == agentCount else { return }
+        if !rejected.isEmpty { failed["platform"] = rejected.sorted() }
+        phase = .done
+        ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
+                                           verified: verified, failed: failed, costs: meter.costs)
     }
 
     private mutating func sendSetup(into ready: inout RCIPlatformReady) throws {
