@@ -44,7 +44,7 @@ import Glibc
     /// encrypted tcp run gives exactly the plaintext run's numbers, and the transcripts show
     /// what each party received.
     @Test func encryptedRunEqualsPlaintextAndTranscriptsKeepSecrets() throws {
-        let loose = ["--alpha", "0.1", "--price-tol", "0.05", "--trade-tol", "0.05", "--reciprocity-tol", "0.1", "--seed", "5"]
+        let loose = ["--algorithm", "rci", "--alpha", "0.1", "--price-tol", "0.05", "--trade-tol", "0.05", "--reciprocity-tol", "0.1", "--seed", "5"]
         let plain = try tempDir("p2"), enc = try tempDir("e2"), tr = try tempDir("tr")
         let a = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--out", plain.path] + loose)
         #expect(a.status == 0, "\(a.stderr)")
@@ -192,7 +192,7 @@ import Glibc
         close(silent); close(garbage)
         #expect(platform.terminationStatus == 0, "\(err)")
         #expect(out.contains("\"converged\":true"))
-        #expect(err.contains("refused connection claiming C1: the handshake signature is not C1's registered key"), "\(err)")
+        #expect(err.contains("refused connection claiming C1") && err.contains("the handshake signature is not C1's registered key"), "\(err)")
         #expect(err.contains("not an RCI peer"), "\(err)")
         #expect(err.contains("no complete handshake"), "\(err)")
         // the same result as the in-process run with this seed, bit for bit

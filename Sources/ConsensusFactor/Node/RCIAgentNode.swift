@@ -141,6 +141,7 @@ public final class RCIAgentNode {
                 t?(RCITranscriptEntry(receiver: spec.id, sender: id, message: m))
                 peers[id] = s
             }
+            gatherer.closePending()
         } else {
             for p in partners {
                 let s = try RCISocket.connect(try RCIAddress(parsing: p.address), timeoutMilliseconds: timeout)

@@ -80,8 +80,12 @@ final class RCIGatherer {
         }
     }
 
-    /// Connections still in their handshake (closed when the gatherer is dropped).
-    var pendingCount: Int { pending.count }
+    /// Refuses (logs and closes) every connection still in its handshake: call once every
+    /// party has joined.
+    func closePending() {
+        for p in pending { refuse(p, "no complete handshake before every agent had joined") }
+        pending = []
+    }
 
     private func acceptOne() {
         do {

@@ -76,6 +76,7 @@ public final class RCIPlatformNode {
             agents[id] = s
             ready = try machine.step(.received(from: .agent(id), m))
         }
+        gatherer.closePending()
         while true {
             for e in ready.decrypted {
                 // What the platform learns, recorded as if received from its own decryption.
