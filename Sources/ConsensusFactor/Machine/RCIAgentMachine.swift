@@ -9,7 +9,12 @@ public struct RCIAgentReady: Sendable {
     /// Partners (id, address) to connect to; the transport answers with `.partnersConnected`.
     /// Generators accept these partners' connections, consumers dial them.
     public var connect: [(id: String, address: String)]?
-    public var result: RCIAgentResult?
+    /// The final result (boxed: `Ready` is made and dropped on every step, the result once).
+    public var result: RCIAgentResult? {
+        get { resultBox.first }
+        set { resultBox = newValue.map { [$0] } ?? [] }
+    }
+    private var resultBox: [RCIAgentResult] = []
 }
 
 /// What an agent reports at the end: its outcome (its own trades and prices), the settled

@@ -4,7 +4,12 @@ public struct RCIPlatformReady: Sendable {
     /// What the platform learned by decrypting (one reply per agent per iteration), for
     /// transcripts and privacy audits; the same values are in `messages`.
     public var decrypted: [RCIEnvelope] = []
-    public var summary: RCIPlatformSummary?
+    /// The end-of-run summary (boxed: `Ready` is made and dropped on every step).
+    public var summary: RCIPlatformSummary? {
+        get { summaryBox.first }
+        set { summaryBox = newValue.map { [$0] } ?? [] }
+    }
+    private var summaryBox: [RCIPlatformSummary] = []
 }
 
 /// What the platform reports at the end of a run.
