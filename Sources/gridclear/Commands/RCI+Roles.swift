@@ -12,11 +12,7 @@ struct RCIPlatformCommand: ParsableCommand {
         commandName: "platform",
         abstract: "Run the trading platform: gather N agents, decrypt their consensus factors, stop the run.",
         discussion: """
-        Prints `ready <address>` once listening, then one JSON summary line at the end.
-        Only the agents the --identities case file registers (its public_key column) may
-        join: each must sign the platform's challenge with its Ed25519 key. Other connections
-        (unknown ids, bad signatures, garbage, silence) are refused with one line on stderr
-        and the run goes on. Exits 1 when the run does not converge or a result proof fails.
+        Prints `ready <address>` once listening, then one JSON summary line at the end. Only the agents registered by --identities (a roster agent,role,public_key or a case file with a public_key column) may join: each must sign the platform's challenge with its Ed25519 key. Other connections (unknown ids, bad signatures, garbage, silence) are refused with one line on stderr and the run goes on. Exits 1 when the run does not converge or a result proof fails.
         Example:
           gridclear rci platform --listen unix:/tmp/gridclear-rci.sock --identities roster.csv
         """)
@@ -85,11 +81,9 @@ struct RCIAgentCommand: ParsableCommand {
         commandName: "agent",
         abstract: "Run one generator or consumer agent against a platform.",
         discussion: """
-        Reads only its own row of the case file. Proves its identity with --key (a NodeKeyFile
-        from 'gridclear keygen --ed25519', kept outside data folders) to the platform and to its
-        partners. Prints one JSON line with its outcome at the end.
+        Reads only its own row of the case file. Proves its identity with --key (a node key file from 'gridclear keygen --ed25519', kept outside data folders) to the platform and to its partners. Prints one JSON line with its outcome at the end.
         Example:
-          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --key keys/G1.key --platform unix:/tmp/gridclear-rci.sock
+          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --key keys/G1.ed25519.key --platform unix:/tmp/gridclear-rci.sock
         """)
 
     @Option(help: "Case file holding this agent's row.") var `case`: String
