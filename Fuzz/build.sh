@@ -3,11 +3,16 @@
 #   cycle-parser-fuzz   CSV, JSON and whole-cycle parsing (Sources/Clearing/Input)
 #   ledger-reader-fuzz  ledger record scanner, block and entry decoders (Sources/LedgerLite/Format)
 #   meter-data-fuzz     meter-data lines and interval apportioning (Sources/MeterIngest)
+#   proof-reader-fuzz   trade proof files: parse and verify (Sources/LedgerLite/{Format,Merkle,Signing,Proof})
+#   rci-frame-fuzz      RCI wire frames and messages (Sources/ConsensusFactor/Wire)
 # The pure core (Sources/GridClearCore) is compiled once as a module with the same
 # instrumentation; each target compiles its module's sources directly with swiftc.
+# proof-reader-fuzz links swift-crypto as SwiftPM built it (not instrumented: BoringSSL is not
+# what is fuzzed) from $2, default .build/debug (run `swift build` first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-.build-fuzz}"
+spm="${2:-.build/debug}"
 mods="$out/modules"
 mkdir -p "$mods"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
@@ -30,3 +35,23 @@ meter=(Sources/MeterIngest/Data/MeterRecord.swift Sources/MeterIngest/Intervals/
 [ -f Sources/MeterIngest/Intervals/CycleTime.swift ] && meter+=(Sources/MeterIngest/Intervals/CycleTime.swift)
 swiftc "${flags[@]}" "${core[@]}" -module-name MeterDataFuzz "${meter[@]}" Fuzz/MeterDataFuzz.swift -o "$out/meter-data-fuzz"
 echo "$out/meter-data-fuzz"
+
+# The proof reader needs SHA-256 and Ed25519: swift-crypto's module and objects from SwiftPM.
+[ -f "$spm/Modules/Crypto.swiftmodule" ] || { echo "build.sh: no $spm/Modules/Crypto.swiftmodule (run swift build first)" >&2; exit 1; }
+crypto_src="$(dirname "$(realpath "$spm")")/../checkouts/swift-crypto/Sources"
+[ -d "$crypto_src" ] || crypto_src=.build/checkouts/swift-crypto/Sources
+crypto=(-I "$spm/Modules"
+  -Xcc -fmodule-map-file="$crypto_src/CCryptoBoringSSLShims/include/module.modulemap" -Xcc -I -Xcc "$crypto_src/CCryptoBoringSSLShims/include"
+  -Xcc -fmodule-map-file="$crypto_src/CCryptoBoringSSL/include/module.modulemap" -Xcc -I -Xcc "$crypto_src/CCryptoBoringSSL/include")
+mapfile -t crypto_objs < <(find "$spm/Crypto.build" "$spm/CryptoBoringWrapper.build" "$spm/CCryptoBoringSSL.build" \
+  "$spm/CCryptoBoringSSLShims.build" -name '*.o' | sort)
+swiftc "${flags[@]}" "${core[@]}" "${crypto[@]}" -module-name ProofReaderFuzz \
+  Sources/LedgerLite/Format/*.swift Sources/LedgerLite/Merkle/*.swift Sources/LedgerLite/Signing/*.swift \
+  Sources/LedgerLite/Proof/*.swift Fuzz/ProofReaderFuzz.swift "${crypto_objs[@]}" -o "$out/proof-reader-fuzz"
+echo "$out/proof-reader-fuzz"
+
+swiftc "${flags[@]}" "${core[@]}" -module-name RCIFrameFuzz \
+  Sources/ConsensusFactor/Wire/*.swift Sources/ConsensusFactor/Core/*.swift Sources/ConsensusFactor/Variant/*.swift \
+  Sources/ConsensusFactor/Exchange/RCIEncryptedShare.swift Sources/ConsensusFactor/Model/RCICase.swift \
+  Fuzz/RCIFrameFuzz.swift -o "$out/rci-frame-fuzz"
+echo "$out/rci-frame-fuzz"
