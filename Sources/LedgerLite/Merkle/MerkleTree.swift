@@ -10,7 +10,10 @@ public enum Merkle {
     public static func leafHash<C: Collection>(_ data: C) -> Hash where C.Element == UInt8 {
         var h = SHA256()
         h.update(data: [0x00])
-        h.update(data: Array(data))
+        // Contiguous data (arrays, slices) is hashed in place, without a copy.
+        if data.withContiguousStorageIfAvailable({ h.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            h.update(data: Array(data))
+        }
         return Array(h.finalize())
     }
 
