@@ -128,7 +128,7 @@ struct Sample {
     var cpuSeconds: Double
     private static func cpuNow() -> Double {
         var a = rusage(), b = rusage()
-        getrusage(RUSAGE_SELF, &a); getrusage(RUSAGE_CHILDREN, &b)
+        getrusage(0, &a); getrusage(-1, &b)  // RUSAGE_SELF, RUSAGE_CHILDREN (Linux ABI values)
         func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return s(a.ru_utime) + s(a.ru_stime) + s(b.ru_utime) + s(b.ru_stime)
     }

@@ -16,8 +16,10 @@ import GridClearCore
         var out: [ScannedRecord] = []
         while let x = try r.next() { out.append(x) }
         #expect(try r.next() == nil)
-        #expect(r.bytesRead == bytes.count)
-        return (out, try #require(r.end))
+        let end = try #require(r.end)
+        // The whole file is read unless the reader stopped at damage.
+        if case .corrupt = end {} else { #expect(r.bytesRead == bytes.count) }
+        return (out, end)
     }
 
     @Test func matchesScannerOnEveryTruncationAndFlip() throws {
@@ -25,7 +27,7 @@ import GridClearCore
         let (bytes, _, offsets) = try buildLedgerBytes(blocks: 5, seed: 11)
         #expect(offsets.count == 6)
         for chunk in [1, 14, 50, 333, 1 << 20] {
-            for cut in stride(from: 0, through: bytes.count, by: chunk < 50 ? 7 : 1) {
+            for cut in stride(from: 0, through: bytes.count, by: chunk < 50 ? 11 : 3) {
                 let part = Array(bytes[0..<cut])
                 let (records, end) = try streamed(part, chunk: chunk)
                 let oracle = RecordScanner.scan(part)

@@ -69,7 +69,7 @@ public struct TradeTable: Sendable, Hashable {
                 if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                     out.append(contentsOf: CanonicalText.csvField(f).utf8)
                 } else {
-                    out.append(contentsOf: f.utf8)
+                    TradeTable.appendUTF8(f, to: &out)
                 }
             }
             out.append(UInt8(ascii: "\n"))
@@ -92,7 +92,14 @@ public struct TradeTable: Sendable, Hashable {
             out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
         }
         u32(fields.count)
-        for f in fields { u32(f.utf8.count); out.append(contentsOf: f.utf8) }
+        for f in fields { u32(f.utf8.count); appendUTF8(f, to: &out) }
+    }
+
+    /// Appends the UTF-8 bytes of `s` in one copy (native strings are contiguous).
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
     }
 
     /// Decodes one `rowEncoding`, rejecting trailing bytes and oversized fields.

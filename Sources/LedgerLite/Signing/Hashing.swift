@@ -15,7 +15,7 @@ public enum LedgerHash {
         var h = SHA256()
         h.update(data: Array(label.utf8) + [0])
         h.update(data: bytes)
-        return Array(h.finalize())
+        return Merkle.bytes(h.finalize())
     }
 
     /// `digest(inputsLabel, u32 count ‖ (u32 len ‖ name ‖ u32 len ‖ bytes)…)`, hashed piece by
@@ -23,14 +23,14 @@ public enum LedgerHash {
     public static func inputsDigest(_ inputs: [InputFile]) -> [UInt8] {
         var h = SHA256()
         h.update(data: Array(inputsLabel.utf8) + [0])
-        func u32(_ v: Int) { h.update(data: [UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]) }
+        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).bigEndian) { h.update(bufferPointer: $0) } }
         u32(inputs.count)
         for f in inputs {
             let name = Array(f.name.utf8)
             u32(name.count); h.update(data: name)
             u32(f.bytes.count); h.update(data: f.bytes)
         }
-        return Array(h.finalize())
+        return Merkle.bytes(h.finalize())
     }
 
     /// The hash that chains blocks and that signatures cover.
