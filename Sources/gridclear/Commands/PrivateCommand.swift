@@ -9,13 +9,7 @@ struct PrivateCommand: ParsableCommand {
         commandName: "private",
         abstract: "Run the privacy-preserving market: pseudonyms, anonymous plans, encrypted matching.",
         discussion: """
-        `private run` drives a whole private cycle: a key holder, a registration authority
-        issuing per-round pseudonym certificates by cut-and-choose RSA blind signatures,
-        (t, n) tracing trustees, one participant per bid and offer publishing committed plans
-        with capacity/balance proofs, and a matching service running K-prototypes on Paillier
-        ciphertexts. It writes trades.csv and summary.json exactly as
-        `gridclear clear --mechanism kproto` would, plus one transcript per role.
-        See docs/privacy.md for what each role learns.
+        `private run` drives a whole private cycle: a key holder, a registration authority issuing per-round pseudonym certificates by cut-and-choose RSA blind signatures, (t, n) tracing trustees, one participant per bid and offer publishing committed plans with capacity/balance proofs, and a matching service running K-prototypes on Paillier ciphertexts. It writes trades.csv and summary.json exactly as `gridclear clear --mechanism kproto` would, plus one transcript per role. See docs/privacy.md for what each role learns.
         """,
         subcommands: [PrivateRunCommand.self, PrivateNodeCommand.self])
 }
@@ -28,8 +22,7 @@ struct PrivateRunCommand: ParsableCommand {
         Examples:
           gridclear private run Inputs/20261120T1000Z
           gridclear private run Inputs/20261120T1000Z --out /tmp/gc-private --paillier-bits 1024
-        Exit codes: 0 ok (and equal to plaintext kproto), 1 failure, 2 partial (a plan was
-        rejected or the result differs from plaintext kproto), 64 usage.
+        Exit codes: 0 ok (and equal to plaintext kproto), 1 failure, 2 partial (a plan was rejected or the result differs from plaintext kproto), 64 usage.
         """)
 
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
