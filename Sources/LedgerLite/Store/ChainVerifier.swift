@@ -131,7 +131,7 @@ public struct ChainVerifier: Sendable {
         }
         var applied = Applied(lastHeight: state.lastHeight, lastHash: state.lastHash, firstTimeMillis: state.firstTimeMillis,
                               lastTimeMillis: state.lastTimeMillis, frontier: state.frontier, genesis: state.genesis,
-                              endOffset: state.endOffset, entries: block.entries.count)
+                              endOffset: state.endOffset, entries: block.entries.count, rosterKeys: state.rosterKeys)
         for e in block.entries {
             if case .clearedCycle(let c) = e {
                 state.cycles[c.cycleID] = h.height
@@ -169,6 +169,7 @@ public struct ChainVerifier: Sendable {
         var genesis: GenesisEntry?
         var endOffset: Int
         var entries: Int
+        var rosterKeys: Set<[UInt8]>
         var cycles: [String] = [], settled: [String] = [], rejected: [String] = []
     }
 
@@ -180,6 +181,7 @@ public struct ChainVerifier: Sendable {
         state.lastHeight = a.lastHeight; state.lastHash = a.lastHash
         state.firstTimeMillis = a.firstTimeMillis; state.lastTimeMillis = a.lastTimeMillis
         state.frontier = a.frontier; state.genesis = a.genesis; state.endOffset = a.endOffset
+        state.rosterKeys = a.rosterKeys
         state.blockCount -= 1; state.entryCount -= a.entries
         state._checkInvariants()
     }
