@@ -53,8 +53,9 @@ for t in ledger-reader:LedgerReaderFuzz proof-reader:ProofReaderFuzz; do
   echo "$out/${t%%:*}-fuzz"
 done
 
-swiftc "${flags[@]}" "${core[@]}" -module-name RCIFrameFuzz \
+# The RCI messages, the value types they carry and the agent identities a case names (Ed25519).
+swiftc "${flags[@]}" "${core[@]}" "${crypto[@]}" -module-name RCIFrameFuzz \
   Sources/ConsensusFactor/Wire/*.swift Sources/ConsensusFactor/Core/*.swift Sources/ConsensusFactor/Variant/*.swift \
   Sources/ConsensusFactor/Exchange/RCIEncryptedShare.swift Sources/ConsensusFactor/Model/RCICase.swift \
-  Fuzz/RCIFrameFuzz.swift -o "$out/rci-frame-fuzz"
+  Sources/ConsensusFactor/Node/RCIIdentity.swift Fuzz/RCIFrameFuzz.swift "${crypto_objs[@]}" -o "$out/rci-frame-fuzz"
 echo "$out/rci-frame-fuzz"
