@@ -12,10 +12,7 @@ struct NodeInitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a BFT committee: DIR/cluster.json and DIR/keys/nodeI.key.",
         discussion: """
-        Writes one Ed25519 key per replica (DIR/keys/nodeI.key, 0600, the `gridclear keygen`
-        format, with nodeI.key.pub) and DIR/cluster.json (chain id, replica i at HOST:P+i with
-        its public key, reputation parameters, and the genesis block signed by replica 1 that
-        names the committee). Each replica then runs with --ledger DIR/nodeI/ledger.
+        Writes one Ed25519 key per replica (DIR/keys/nodeI.key, 0600, the `gridclear keygen` format, with nodeI.key.pub) and DIR/cluster.json (chain id, replica i at HOST:P+i with its public key, reputation parameters, and the genesis block signed by replica 1 that names the committee). Each replica then runs with --ledger DIR/nodeI/ledger.
 
         Example:
           gridclear node init --replicas 4 --dir C --base-port 7100

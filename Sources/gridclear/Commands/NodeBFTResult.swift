@@ -13,11 +13,7 @@ struct NodeResultCommand: ParsableCommand {
         commandName: "result",
         abstract: "Read (or --submit) a cycle's result from a BFT committee; accepted on f + 1 matching signed replies.",
         discussion: """
-        Asks every replica in cluster.json where the cycle is committed. Each answer is a
-        reply signed by that replica's key over (committee, cycle, height, block hash) and the
-        block; the result is accepted once f + 1 distinct replicas agree (at least one of them
-        is honest). Prints the height, block hash and signers; --out writes trades.csv and
-        summary.json from the accepted block.
+        Asks every replica in cluster.json where the cycle is committed. Each answer is a reply signed by that replica's key over (committee, cycle, height, block hash) and the block; the result is accepted once f + 1 distinct replicas agree (at least one of them is honest). Prints the height, block hash and signers; --out writes trades.csv and summary.json from the accepted block.
 
         Examples:
           gridclear node result --cluster C/cluster.json --cycle 20261120T1000Z

@@ -82,9 +82,7 @@ struct NodeStatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the leader, each node's height and the replication back end's state.",
         discussion: """
-        BFT mode: asks every replica in cluster.json for its view, primary, ledger height and
-        head hash (--json: an array with one object per replica; an unreachable replica has
-        "reachable": false).
+        BFT mode: asks every replica in cluster.json for its view, primary, ledger height and head hash (--json: an array with one object per replica; an unreachable replica has "reachable": false).
 
         Examples:
           gridclear node status --cluster C/cluster.json
