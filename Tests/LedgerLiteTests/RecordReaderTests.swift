@@ -11,7 +11,7 @@ import GridClearCore
 
     func streamed(_ bytes: [UInt8], chunk: Int) throws -> (records: [ScannedRecord], end: ScanEnd) {
         let path = dir + "/blocks.gcl"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let r = try RecordReader(path: path, chunk: chunk)
         var out: [ScannedRecord] = []
         while let x = try r.next() { out.append(x) }
@@ -49,7 +49,7 @@ import GridClearCore
         let (bytes, _, _) = try buildLedgerBytes(blocks: 4, seed: 5)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for variant in [bytes, Array(bytes.dropLast(3)), bytes.enumerated().map { $0.offset == bytes.count / 2 ? $0.element ^ 0x40 : $0.element }] {
-            FileManager.default.createFile(atPath: dir + "/blocks.gcl", contents: Data(variant))
+            #expect(FileManager.default.createFile(atPath: dir + "/blocks.gcl", contents: Data(variant)))
             let a = try LedgerAuditor.audit(directory: dir, trusted: nil), b = LedgerAuditor.audit(variant, trusted: nil)
             switch (a, b) {
             case (.success(let x), .success(let y)):
