@@ -43,6 +43,10 @@ public enum MarketMessage: Sendable {
     /// Packed form: several distances per ciphertext (Horner: Σ D_i·2^{bits·(k−1−i)}), in
     /// candidate order, `perCiphertext` per ciphertext; one decryption yields them all.
     case rankOpenPacked(session: Int, slots: [Int], pairTerms: [Double], packed: [PaillierCiphertext], slotBits: Int, perCiphertext: Int)
+    /// The packed distances with the ask ≤ bid filter (amended SPEC §3.2): `askNotAboveBid`
+    /// holds one blinded comparison Enc(ρ·(bid − ask) + ρ′) per candidate, in candidate order;
+    /// the key holder ranks only the candidates whose comparison is non-negative.
+    case rankOpenFiltered(session: Int, slots: [Int], pairTerms: [Double], packed: [PaillierCiphertext], slotBits: Int, perCiphertext: Int, askNotAboveBid: PackedSigns)
     case rankNext(session: Int, exclude: Int)
     case rankAnswer(session: Int, slot: Int?)
     /// Enc(ρ·(rem − avail) + ρ′) and Enc(σ·(avail − rem) + σ′) with 0 ≤ ρ′ < ρ, 0 ≤ σ′ < σ:
@@ -89,6 +93,7 @@ public enum MarketMessage: Sendable {
         case .distanceReply: return "distance-reply"
         case .rankOpen: return "rank-open"
         case .rankOpenPacked: return "rank-open-packed"
+        case .rankOpenFiltered: return "rank-open-filtered"
         case .rankNext: return "rank-next"
         case .rankAnswer: return "rank-answer"
         case .energyQuery: return "energy-query"

@@ -115,24 +115,27 @@ public final class MatchingServiceRole: MarketRole {
             return rows.count == sellers.count ? startMatching() : []
         case .distanceReply(let s, let ds):
             guard phase == .matching, s == session, ds.count == candidateSlots.count else { throw PrivacyError.malformedEncoding("distance reply does not match session \(session)") }
-            let per = config.distanceBits > 0 ? (pk.bits - 2) / config.distanceBits : 0
-            guard per >= 2 else {
-                let cands = zip(candidateSlots, ds).map { RankCandidate(slot: $0, distance: $1, pairTerm: terms[buyer][$0]!) }
-                return [MarketEnvelope(to: config.keyHolder, .rankOpen(session: session, candidates: cands))]
-            }
+            let packedPer = config.distanceBits > 0 ? (pk.bits - 2) / config.distanceBits : 0
+            let per = max(1, packedPer), bits = packedPer >= 2 ? config.distanceBits : 8
             // Horner packing: P = (…(D_1·2^b + D_2)·2^b + …) — b squarings per distance here,
-            // one decryption per `per` distances at the key holder.
-            let shift = PaillierBigInt(decimal: "1")!.shifted(config.distanceBits)
+            // one decryption per `per` distances at the key holder (one each when unpacked).
+            let shift = PaillierBigInt(1).shifted(bits)
             var packed: [PaillierCiphertext] = []
             var i = 0
             while i < ds.count {
                 var p = ds[i]
-                for j in (i + 1)..<min(i + per, ds.count) { p = pk.add(pk.multiply(p, by: shift), ds[j]) }
+                if packedPer >= 2 { for j in (i + 1)..<min(i + per, ds.count) { p = pk.add(pk.multiply(p, by: shift), ds[j]) } }
                 packed.append(pk.rerandomizeFast(p))
                 i += per
             }
-            return [MarketEnvelope(to: config.keyHolder, .rankOpenPacked(session: session, slots: candidateSlots, pairTerms: candidateSlots.map { terms[buyer][$0]! },
-                                                                         packed: packed, slotBits: config.distanceBits, perCiphertext: per))]
+            // ask ≤ bid (amended SPEC §3.2) on ciphertexts: Enc(ρ·(bid − ask) + ρ′) per candidate,
+            // packed; the key holder decrypts only these blinded comparisons.
+            var rng = SystemCSPRNG()
+            let bid = buyers[buyer].plan.attributes[RangeColumn.price.rawValue]
+            let checks = PackedSigns.compare(candidateSlots.map { (x: bid, y: sellers[$0].plan.attributes[RangeColumn.price.rawValue]) },
+                                             publicKey: pk, using: &rng)
+            return [MarketEnvelope(to: config.keyHolder, .rankOpenFiltered(session: session, slots: candidateSlots, pairTerms: candidateSlots.map { terms[buyer][$0]! },
+                                                                           packed: packed, slotBits: bits, perCiphertext: per, askNotAboveBid: checks))]
         case .rankAnswer(let s, let slot):
             guard phase == .matching, s == session else { throw PrivacyError.malformedEncoding("stale rank answer") }
             guard let slot else { buyer += 1; return nextBuyer() }
