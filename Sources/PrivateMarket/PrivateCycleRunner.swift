@@ -15,6 +15,8 @@ public struct PrivateRunReport: Sendable {
     public var plaintextSeconds: Double
     public var outputDirectory: String
     public var transcriptDirectory: String
+    /// Height of the block that recorded the cycle (`--ledger`), nil when not recorded.
+    public var ledgerHeight: UInt64? = nil
 }
 
 /// The whole private cycle from files to files (issue 14): reads the cycle folder like
@@ -25,7 +27,8 @@ public struct PrivateRunReport: Sendable {
 /// run and compared.
 public enum PrivateCycleRunner {
     public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String,
-                           options: PrivateCycleOptions, clock: @escaping @Sendable () -> UInt64) throws -> PrivateRunReport {
+                           options: PrivateCycleOptions, clock: @escaping @Sendable () -> UInt64,
+                           ledger: PrivateLedgerTarget? = nil) throws -> PrivateRunReport {
         let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
         let inputs = try CyclePipeline.parse(files)
         let p0 = clock()
@@ -33,6 +36,13 @@ public enum PrivateCycleRunner {
         let plainSeconds = Double(clock() &- p0) / 1e9
         let outcome = try PrivateCycle.run(inputs, options: options, clock: clock)
 
+        // The ledger first (durable), then the outputs.
+        var height: UInt64? = nil
+        if let ledger {
+            let d = outcome.matching.ledgerDigests
+            let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: outcome.matching.matches)
+            height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: outcome.result, entries: entries, to: ledger)
+        }
         let dir = FileSystem.join(outputRoot, inputs.cycleID)
         let tdir = FileSystem.join(dir, "private")
         try FileSystem.makeDirectories(tdir)
@@ -60,6 +70,6 @@ public enum PrivateCycleRunner {
         return PrivateRunReport(cycleID: inputs.cycleID, bids: inputs.bids.count, offers: inputs.offers.count, matches: outcome.matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: outcome.rejected.map { "\($0.identity): \($0.reason)" },
                                 steps: outcome.timings.steps.map { ($0.name, Double($0.nanos) / 1e9) }, plaintextSeconds: plainSeconds,
-                                outputDirectory: dir, transcriptDirectory: tdir)
+                                outputDirectory: dir, transcriptDirectory: tdir, ledgerHeight: height)
     }
 }

@@ -20,7 +20,8 @@ public typealias NodeSpawner = (_ setup: NodeSetup) throws -> () throws -> Int32
 public enum PrivateProcessRun {
     public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String, runDir: String,
                            options: PrivateCycleOptions, participantsPerProcess: Int = 25,
-                           clock: @escaping @Sendable () -> UInt64, spawn: NodeSpawner) throws -> PrivateRunReport {
+                           clock: @escaping @Sendable () -> UInt64, spawn: NodeSpawner,
+                           ledger: PrivateLedgerTarget? = nil) throws -> PrivateRunReport {
         let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
         let inputs = try CyclePipeline.parse(files)
         let p0 = clock()
@@ -137,6 +138,13 @@ public enum PrivateProcessRun {
         }
         let result = try KProtoReplay.result(inputs, matches: matches)
         let trades = result.tradesCSV()
+        // The ledger first (durable), then the outputs.
+        var height: UInt64? = nil
+        if let ledger {
+            guard let d = op.ledgerDigests else { throw PrivateMarketError.incomplete("the matching service sent no ledger digests") }
+            let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: op.published ?? [])
+            height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: result, entries: entries, to: ledger)
+        }
         try GridClearSystem.AtomicFile.write(Array(trades.utf8), to: FileSystem.join(outDir, "trades.csv"))
         try GridClearSystem.AtomicFile.write(Array(result.summaryJSON(inputs: inputs, includeTimings: true).utf8), to: FileSystem.join(outDir, "summary.json"))
         try GridClearSystem.AtomicFile.write(Array(op.transcript.render().utf8), to: FileSystem.join(tdir, "operator.transcript"))
@@ -144,6 +152,6 @@ public enum PrivateProcessRun {
         let rejected = op.reports.filter { $0.value < 0 }.map { "\($0.key): plan or registration refused (see its transcript)" }.sorted()
         return PrivateRunReport(cycleID: inputs.cycleID, bids: bids.count, offers: offers.count, matches: matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: rejected, steps: steps,
-                                plaintextSeconds: plainSeconds, outputDirectory: outDir, transcriptDirectory: tdir)
+                                plaintextSeconds: plainSeconds, outputDirectory: outDir, transcriptDirectory: tdir, ledgerHeight: height)
     }
 }

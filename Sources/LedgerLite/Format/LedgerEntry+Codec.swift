@@ -22,6 +22,9 @@ extension LedgerEntry {
             w.text(m.cycleID); w.text(m.meterID); w.text(m.participantID); w.u32(m.readings); w.raw(m.digest)
         case .rejectedCycle(let r):
             w.text(r.cycleID); w.text(r.reason)
+        case .privatePlan(let p): p.encode(into: &w)
+        case .privateMatch(let m): m.encode(into: &w)
+        case .privateSettlement(let s): s.encode(into: &w)
         }
         return w.bytes
     }
@@ -71,6 +74,9 @@ extension LedgerEntry {
                 throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
             }
             e = .rejectedCycle(RejectedCycleEntry(cycleID: id, reason: reason))
+        case .privatePlan: e = .privatePlan(try PrivatePlanEntry.decode(from: &r))
+        case .privateMatch: e = .privateMatch(try PrivateMatchEntry.decode(from: &r))
+        case .privateSettlement: e = .privateSettlement(try PrivateSettlementEntry.decode(from: &r))
         }
         try r.finish()
         return e

@@ -10,9 +10,14 @@ public enum LedgerEntry: Sendable, Hashable {
     case reputationChange(ReputationChangeEntry)
     case meterDigest(MeterDigestEntry)
     case rejectedCycle(RejectedCycleEntry)
+    // privacy-preserving market (SPEC §4.4; PrivateMarketEntries.swift)
+    case privatePlan(PrivatePlanEntry)
+    case privateMatch(PrivateMatchEntry)
+    case privateSettlement(PrivateSettlementEntry)
 
     /// Tag byte of each kind in the canonical encoding.
-    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6 }
+    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6
+        case privatePlan = 10, privateMatch = 11, privateSettlement = 12 }
 
     public var tag: Tag {
         switch self {
@@ -22,6 +27,9 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange: return .reputationChange
         case .meterDigest: return .meterDigest
         case .rejectedCycle: return .rejectedCycle
+        case .privatePlan: return .privatePlan
+        case .privateMatch: return .privateMatch
+        case .privateSettlement: return .privateSettlement
         }
     }
 
@@ -34,6 +42,9 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange(let r): return r.cycleID
         case .meterDigest(let m): return m.cycleID
         case .rejectedCycle(let r): return r.cycleID
+        case .privatePlan(let p): return p.cycleID
+        case .privateMatch(let m): return m.cycleID
+        case .privateSettlement(let s): return s.cycleID
         }
     }
 }

@@ -47,6 +47,9 @@ extension MarketMessage {
         case .rankOpenFiltered(let s, let slots, let terms, let packed, let bits, let per, let checks):
             w.u8(34); w.u32(s); w.array(slots) { $0.u32($1) }; w.array(terms) { $0.f64($1) }
             w.array(packed) { $0.ciphertext($1) }; w.u16(bits); w.u16(per); checks.write(to: &w)
+        case .ledgerDigests(let plans, let confs):
+            w.u8(35); w.array(plans) { w, p in p.write(to: &w) }
+            w.array(confs) { w, c in w.u32(c.record); w.blob(c.buyer); w.blob(c.seller) }
         }
         return w.bytes
     }
@@ -123,6 +126,9 @@ extension MarketMessage {
                 throw PrivacyError.malformedEncoding("filtered rank request does not add up")
             }
             m = .rankOpenFiltered(session: s, slots: slots, pairTerms: terms, packed: packed, slotBits: bits, perCiphertext: per, askNotAboveBid: checks)
+        case 35:
+            m = .ledgerDigests(plans: try r.array { try PlanDigest.read(from: &$0) },
+                               confirmations: try r.array { r in ConfirmationDigests(record: try r.u32(), buyer: try r.blob(max: 32), seller: try r.blob(max: 32)) })
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

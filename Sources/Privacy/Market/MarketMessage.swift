@@ -57,6 +57,8 @@ public enum MarketMessage: Sendable {
     case matchConfirmation(MatchConfirmation)
     /// All records confirmed by both parties: the matching service publishes them to the operator.
     case published([ConfirmedMatch])
+    /// Matching service → operator, just before `published`: what the ledger records (plans, confirmation digests).
+    case ledgerDigests(plans: [PlanDigest], confirmations: [ConfirmationDigests])
     // settlement
     case meterReading(record: Int, side: PlanSide, actual: PaillierCiphertext)
     case deviationQuery(record: Int, matched: Int64, toleranceBP: Int64, sellerShortfall: PaillierCiphertext, buyerShortfall: PaillierCiphertext)
@@ -101,6 +103,7 @@ public enum MarketMessage: Sendable {
         case .matchRecord: return "match-record"
         case .matchConfirmation: return "match-confirmation"
         case .published: return "published"
+        case .ledgerDigests: return "ledger-digests"
         case .meterReading: return "meter-reading"
         case .deviationQuery: return "deviation-query"
         case .deviationAnswer: return "deviation-answer"

@@ -67,6 +67,19 @@ public final class MatchingServiceRole: MarketRole {
     public private(set) var settlements: [Int: PrivateSettlementOutcome] = [:]
     private var readings: [Int: [PlanSide: PaillierCiphertext]] = [:]
     private var announcedDone = false
+    private var confirmations: [Int: [PlanSide: [UInt8]]] = [:]
+
+    /// What the ledger records of this cycle (LedgerLite tags 10, 11): every admitted plan
+    /// (sellers, then buyers, by slot) and the digests of both confirmations of each record.
+    public var ledgerDigests: (plans: [PlanDigest], confirmations: [ConfirmationDigests]) {
+        let plans = sellers.enumerated().map { PlanDigest(side: .sell, slot: $0.offset, plan: $0.element.plan) }
+            + buyers.enumerated().map { PlanDigest(side: .buy, slot: $0.offset, plan: $0.element.plan) }
+        let confs = matches.compactMap { m -> ConfirmationDigests? in
+            guard let b = confirmations[m.record.id]?[.buy], let s = confirmations[m.record.id]?[.sell] else { return nil }
+            return ConfirmationDigests(record: m.record.id, buyer: b, seller: s)
+        }
+        return (plans, confs)
+    }
 
     public init(address: MarketAddress = "matching-service", config: MatchingServiceConfig, revoked: Set<[UInt8]> = []) {
         self.address = address; self.config = config
@@ -158,6 +171,7 @@ public final class MatchingServiceRole: MarketRole {
             let entry = c.side == .sell ? sellers[rec.sellerSlot] : buyers[rec.buyerSlot]
             guard entry.address == peer else { throw PrivacyError.proofRejected("confirmation from a party not in record \(rec.id)") }
             let price = try c.verify(record: rec, plan: entry.plan)
+            confirmations[rec.id, default: [:]][c.side] = ConfirmationDigests.digest(c)
             if c.side == .sell { matches[i].sellerConfirmed = true; matches[i].price = price; transcript.learn("record \(rec.id) price \(price ?? 0)") }
             else { matches[i].buyerConfirmed = true }
             return announceIfDone()
@@ -188,7 +202,7 @@ public final class MatchingServiceRole: MarketRole {
         do { try gate.check(plan.certificate) } catch { return reject(error.description) }
         guard config.accountRecords.contains(plan.record) else { return reject("account record is not registered") }
         guard !usedRecords.contains(plan.record) else { return reject("account record already backs another plan this cycle") }
-        do { try plan.verify() } catch { return reject("\(error)") }
+        do { try plan.verify(publicKey: pk) } catch { return reject("\(error)") }
         do { try gate.admit(plan.certificate) } catch { return reject(error.description) }
         usedRecords.insert(plan.record)
         let e = Entry(plan: plan, address: peer, routing: routing)
@@ -245,6 +259,8 @@ public final class MatchingServiceRole: MarketRole {
     private func announceIfDone() -> [MarketEnvelope] {
         guard phase == .done, !announcedDone, matches.allSatisfy({ $0.buyerConfirmed && $0.sellerConfirmed }) else { return [] }
         announcedDone = true
-        return [MarketEnvelope(to: config.operatorAddress, .published(matches))]
+        let d = ledgerDigests
+        return [MarketEnvelope(to: config.operatorAddress, .ledgerDigests(plans: d.plans, confirmations: d.confirmations)),
+                MarketEnvelope(to: config.operatorAddress, .published(matches))]
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridClearApp
 import GridClearSystem
 import PrivateMarket
 
@@ -50,6 +51,10 @@ struct PrivateRunCommand: ParsableCommand {
     var inProcess = false
     @Option(help: "Participant roles hosted per participant process (process mode).")
     var participantsPerProcess: Int = 25
+    @Option(help: "Record the cycle, its plans and confirmed match records in the ledger in this directory (created on first use) before writing outputs.")
+    var ledger: String?
+    @Option(help: "Node key file for --ledger (default: the key kept in the ledger directory).")
+    var key: String?
     @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
     var clock: String = "wall"
 
@@ -67,19 +72,23 @@ struct PrivateRunCommand: ParsableCommand {
             let r: PrivateRunReport
             let now: @Sendable () -> UInt64
             if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock().monotonicNanos() } }
+            let (dir, keyFile) = (ledger, key)
+            let wallNow = SystemClock().now()
+            let target = dir.map { d in PrivateLedgerTarget(open: { try NodeLedger(directory: d, keyFile: keyFile, now: wallNow, events: report) }, now: wallNow) }
             if inProcess {
-                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now)
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now, ledger: target)
             } else {
                 let runDir = try PrivateProcesses.makeRunDirectory()
                 defer { PrivateProcesses.removeRunDirectory(runDir) }
                 r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
                                               participantsPerProcess: participantsPerProcess, clock: now,
-                                              spawn: PrivateProcesses.spawn)
+                                              spawn: PrivateProcesses.spawn, ledger: target)
             }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
             for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
             print("  plaintext kproto on the same inputs: \(String(format3: r.plaintextSeconds)) s; trades equal: \(r.equalsPlaintext ? "yes" : "NO")")
             for x in r.rejected { print("  rejected \(x)") }
+            if let h = r.ledgerHeight { print("ledger \(ledger!): appended cycle \(r.cycleID), its plans and match records at height \(h)") }
             print("wrote \(r.outputDirectory)/trades.csv and summary.json; transcripts in \(r.transcriptDirectory)")
             if !r.rejected.isEmpty || !r.equalsPlaintext { throw ExitCode(2) }
         }

@@ -1,0 +1,105 @@
+import Clearing
+import Foundation
+import GridClearApp
+import GridClearCore
+import GridClearSystem
+import LedgerLite
+import Privacy
+import PrivateMarket
+import Testing
+
+/// `private run --ledger` (issue 14): the cycle, its plans (tag 10) and confirmed match
+/// records (tag 11) are one durable commit before any output; private settlements (tag 12)
+/// are appended later; the ledger audits; its cleared-cycle entry is the one plaintext
+/// `clear --mechanism kproto` would record.
+@Suite struct PrivateLedgerTests {
+    static let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+
+    static func temp(_ tag: String) -> String {
+        let p = NSTemporaryDirectory() + "gc-private-ledger-\(tag)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+        return p
+    }
+
+    static func entries(_ dir: String) throws -> (AuditReport, [LedgerEntry]) {
+        var all: [LedgerEntry] = []
+        let r = try LedgerAuditor.audit(directory: dir, trusted: nil) { b, _ in all += b.entries }
+        guard case .success(let rep) = r else { throw PrivateMarketError.incomplete("audit failed: \(r)") }
+        return (rep, all)
+    }
+
+    @Test func privateRunRecordsPlansAndMatchesBeforeOutputs() throws {
+        let ledgerDir = Self.temp("l"), out = Self.temp("o")
+        defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
+        let cycleDir = Self.root + "/Inputs/20261120T1000Z"
+        let now = UTCTime(millis: 1_795_000_000_000)
+        // The outputs must not exist while the ledger commits: checked from inside the opener's ledger.
+        let target = PrivateLedgerTarget(open: {
+            #expect(!FileManager.default.fileExists(atPath: out + "/20261120T1000Z/trades.csv"))
+            return try NodeLedger(directory: ledgerDir, keyFile: nil, now: now)
+        }, now: now)
+        var o = testOptions()
+        o.paillierBits = 512
+        let r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out, options: o, clock: { 0 }, ledger: target)
+        #expect(r.equalsPlaintext && r.ledgerHeight != nil)
+
+        let (rep, all) = try Self.entries(ledgerDir)
+        #expect(rep.cycles == ["20261120T1000Z"])
+        let plans = all.compactMap { if case .privatePlan(let p) = $0 { return p } else { return nil } }
+        let matches = all.compactMap { if case .privateMatch(let m) = $0 { return m } else { return nil } }
+        #expect(plans.count == r.bids + r.offers - r.rejected.count)
+        #expect(matches.count == r.matches)
+        #expect(Set(plans.map(\.pseudonym)).count == plans.count)
+        for m in matches {   // every record's parties are recorded plans
+            #expect(plans.contains { $0.side == 2 && $0.slot == m.buyerSlot && $0.pseudonym == m.buyerPseudonym })
+            #expect(plans.contains { $0.side == 1 && $0.slot == m.sellerSlot && $0.pseudonym == m.sellerPseudonym })
+        }
+        // The cleared-cycle entry is what plaintext `clear --mechanism kproto` records.
+        let files = try CycleFiles.load(cycleDirectory: cycleDir)
+        let plain = try CyclePipeline.clear(files, options: ClearOptions(mechanism: "kproto"), context: ClearingContext())
+        let expected = try CycleRecord.entry(plain, files: files, options: ClearOptions(mechanism: "kproto"))
+        #expect(all.contains(.clearedCycle(expected)))
+        // Outputs after the ledger, equal to the recorded trades.
+        let published = try FileSystem.read(out + "/20261120T1000Z/trades.csv")
+        #expect(published == expected.tradesCSV)
+
+        // A second private run of the same cycle appends nothing and writes nothing.
+        let out2 = Self.temp("o2")
+        defer { try? FileManager.default.removeItem(atPath: out2) }
+        #expect(throws: PrivateMarketError.self) {
+            _ = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out2, options: o, clock: { 0 },
+                                           ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out2 + "/20261120T1000Z/trades.csv"))
+        #expect(try Self.entries(ledgerDir).1.count == all.count)
+    }
+
+    /// Private settlements (tag 12) of a cycle, appended after its record; the ledger audits
+    /// and each entry carries the key holder's decision.
+    @Test func privateSettlementsAppendedAndAudited() throws {
+        let (inputs, o) = try PrivateSettlementTests.cycle()
+        let ledgerDir = Self.temp("s")
+        defer { try? FileManager.default.removeItem(atPath: ledgerDir) }
+        let now = UTCTime(millis: 1_795_000_000_000)
+        let target = PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now)
+        let d = o.matching.ledgerDigests
+        let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: o.matching.matches)
+        let files = CycleFiles(cycleID: inputs.cycleID, offersCSV: [], bidsCSV: [], marketJSON: nil, cycleMarketJSON: nil, gridJSON: nil)
+        _ = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: o.result, entries: entries, to: target)
+
+        let m = try #require(o.matching.matches.first)
+        let pk = o.keyHolder.publicKey
+        let meter = OperatorRole()
+        o.bus.add(meter)
+        o.bus.post([MarketEnvelope(to: o.matching.address, .meterReading(record: m.record.id, side: .sell, actual: try pk.encrypt(94_000))),
+                    MarketEnvelope(to: o.matching.address, .meterReading(record: m.record.id, side: .buy, actual: try pk.encrypt(100_000)))], from: meter)
+        o.bus.run()
+        let s = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: o.matching.matches, settlements: o.matching.settlements)
+        #expect(s.count == 1)
+        #expect(try PrivateLedgerRecord.recordSettlements(s, to: target) != nil)
+        let (_, all) = try Self.entries(ledgerDir)
+        let recorded = all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } }
+        #expect(recorded == [PrivateSettlementEntry(cycleID: inputs.cycleID, recordID: UInt32(m.record.id), matchedWh: 100_000, settledWh: 94_000,
+                                                    deviationBP: 600, withinTolerance: false, sellerAtFault: true, buyerAtFault: false)])
+    }
+}
