@@ -4,7 +4,8 @@ import GridClearSystem
 import Privacy
 
 /// Market roles in one process (one role, or several participant roles of a host):
-/// listens on one socket per address (`<runDir>/<hash(address)>.sock`), authenticates every
+/// listens on one socket per address (`<runDir>/<hash(address)>.sock`) or on one TCP
+/// endpoint for all of them, authenticates every
 /// frame (`MarketFrame`), hands the decoded message to the addressed role's pure state
 /// machine, and signs and sends what it returns. Stops on `.shutdown` from the operator.
 ///
@@ -21,13 +22,19 @@ public final class MarketNode {
     private var lastSeq: [MarketAddress: UInt64] = [:]
     private var sockets: [MarketSocket] = []
 
+    /// Where each address is reached (TCP); addresses not listed use unix sockets under `runDir`.
+    let endpoints: [MarketAddress: MarketEndpoint]
+
+    /// `listen`: one endpoint for every role of this process (TCP); nil = one unix socket per address.
     init(roles: [MarketRole], keys: [MarketAddress: Curve25519.Signing.PrivateKey], directory: [MarketAddress: Curve25519.Signing.PublicKey],
-         runDir: String, publicKey: PaillierPublicKey, operatorAddress: MarketAddress = "operator") throws {
+         runDir: String, publicKey: PaillierPublicKey, operatorAddress: MarketAddress = "operator",
+         endpoints: [MarketAddress: MarketEndpoint] = [:], listen: MarketEndpoint? = nil) throws {
         var byAddress: [MarketAddress: MarketRole] = [:]
         for r in roles { for a in [r.address] + r.aliases { byAddress[a] = r } }
         self.roles = byAddress; self.keys = keys; self.directory = directory; self.runDir = runDir
-        self.publicKey = publicKey; self.operatorAddress = operatorAddress
-        for a in byAddress.keys.sorted() { sockets.append(try MarketSocket.listen(Self.socketPath(runDir, a))) }
+        self.publicKey = publicKey; self.operatorAddress = operatorAddress; self.endpoints = endpoints
+        if let listen { sockets.append(try MarketSocket.listen(listen)) }
+        else { for a in byAddress.keys.sorted() { sockets.append(try MarketSocket.listen(Self.socketPath(runDir, a))) } }
     }
 
     static func socketPath(_ runDir: String, _ address: MarketAddress) -> String {
@@ -45,7 +52,7 @@ public final class MarketNode {
             let bytes = e.message.encode()
             role.transcript.record(received: false, peer: e.to, kind: e.message.kind, bytes: bytes)
             try MarketSocket.sendFrame(try MarketFrame.signed(MarketFrame(from: from, to: e.to, seq: seq, message: bytes), key: key),
-                                       to: Self.socketPath(runDir, e.to))
+                                       to: endpoints[e.to] ?? .unix(Self.socketPath(runDir, e.to)))
         }
     }
 

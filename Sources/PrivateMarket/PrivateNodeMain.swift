@@ -82,7 +82,9 @@ public enum PrivateNodeMain {
                 roles.append(p); starts.append(p)
             }
         }
-        let node = try MarketNode(roles: roles, keys: keys, directory: directory, runDir: s.runDir, publicKey: pk)
+        let endpoints = Dictionary(try s.endpoints.map { ($0.address, try MarketEndpoint(parsing: $0.endpoint)) }, uniquingKeysWith: { a, _ in a })
+        let node = try MarketNode(roles: roles, keys: keys, directory: directory, runDir: s.runDir, publicKey: pk,
+                                  endpoints: endpoints, listen: try s.listen.map(MarketEndpoint.init(parsing:)))
         for p in starts { try node.send(try p.start(), from: p) }
         defer {
             var text = roles.map { $0.transcript.render() }.joined(separator: "\n")

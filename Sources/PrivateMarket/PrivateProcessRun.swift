@@ -11,7 +11,7 @@ public typealias NodeSpawner = (_ setup: NodeSetup) throws -> () throws -> Int32
 /// A private cycle with every role in its own process (issue 14, item 5): key holder,
 /// registration authority, trustees, matching service, and participant hosts (each
 /// running `participantsPerProcess` participant roles), talking over unix sockets in a
-/// private 0700 run directory with Ed25519-authenticated frames. The operator (this
+/// private 0700 run directory, or over loopback TCP (`tcp`), with Ed25519-authenticated frames. The operator (this
 /// process) only spawns, sequences plan publication in arrival order, closes the gate,
 /// receives the published records and the participants' slot reports, and writes results.
 ///
@@ -21,7 +21,7 @@ public enum PrivateProcessRun {
     public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String, runDir: String,
                            options: PrivateCycleOptions, participantsPerProcess: Int = 25,
                            clock: @escaping @Sendable () -> UInt64, spawn: NodeSpawner,
-                           ledger: PrivateLedgerTarget? = nil) throws -> PrivateRunReport {
+                           ledger: PrivateLedgerTarget? = nil, tcp: Bool = false) throws -> PrivateRunReport {
         let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
         let inputs = try CyclePipeline.parse(files)
         let p0 = clock()
@@ -94,13 +94,28 @@ public enum PrivateProcessRun {
                 }
             })
         }
+        // TCP transport: one loopback port per process, every address routed to its process's port.
+        var operatorEndpoint: MarketEndpoint? = nil
+        var endpoints: [(address: String, endpoint: String)] = []
+        if tcp {
+            operatorEndpoint = .tcp(host: "127.0.0.1", port: try MarketSocket.freeLoopbackPort())
+            endpoints.append(("operator", operatorEndpoint!.description))
+            for i in setups.indices {
+                let e = MarketEndpoint.tcp(host: "127.0.0.1", port: try MarketSocket.freeLoopbackPort())
+                setups[i].listen = e.description
+                endpoints += setups[i].channelKeys.map { ($0.address, e.description) }
+            }
+            for i in setups.indices { setups[i].endpoints = endpoints }
+        }
         step("setup (keys)")
 
         // The operator's own node, then every role process.
         let op = OperatorRole()
         let node = try MarketNode(roles: [op], keys: ["operator": keys["operator"]!],
                                   directory: Dictionary(uniqueKeysWithValues: try directory.map { ($0.0, try Curve25519.Signing.PublicKey(rawRepresentation: $0.1)) }),
-                                  runDir: runDir, publicKey: sk.publicKey)
+                                  runDir: runDir, publicKey: sk.publicKey,
+                                  endpoints: Dictionary(try endpoints.map { ($0.address, try MarketEndpoint(parsing: $0.endpoint)) }, uniquingKeysWith: { a, _ in a }),
+                                  listen: operatorEndpoint)
         let waits = try setups.map { try spawn($0) }
         func waitFor(_ done: () -> Bool, _ what: String) throws {
             var idle = 0

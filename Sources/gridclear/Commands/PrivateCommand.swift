@@ -49,6 +49,8 @@ struct PrivateRunCommand: ParsableCommand {
     var trustees: Int = 3
     @Flag(help: "Run every role in this process over an in-memory bus (same messages and transcripts; for benchmarks).")
     var inProcess = false
+    @Option(help: "Transport between role processes: unix (sockets in a private 0700 directory) or tcp (loopback TCP, one port per process).")
+    var transport: String = "unix"
     @Option(help: "Participant roles hosted per participant process (process mode).")
     var participantsPerProcess: Int = 25
     @Option(help: "Record the cycle, its plans and confirmed match records in the ledger in this directory (created on first use) before writing outputs.")
@@ -63,6 +65,7 @@ struct PrivateRunCommand: ParsableCommand {
         guard candidates >= 2 else { throw ValidationError("--candidates must be at least 2") }
         guard threshold >= 1, trustees >= threshold else { throw ValidationError("need 1 <= threshold <= trustees") }
         guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu") }
+        guard transport == "unix" || transport == "tcp" else { throw ValidationError("--transport must be unix or tcp") }
     }
 
     func run() throws {
@@ -82,7 +85,7 @@ struct PrivateRunCommand: ParsableCommand {
                 defer { PrivateProcesses.removeRunDirectory(runDir) }
                 r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
                                               participantsPerProcess: participantsPerProcess, clock: now,
-                                              spawn: PrivateProcesses.spawn, ledger: target)
+                                              spawn: PrivateProcesses.spawn, ledger: target, tcp: transport == "tcp")
             }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
             for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
