@@ -6,7 +6,19 @@ import Privacy
 /// (never written to disk): its kind and secrets, its channel keys, the directory of every
 /// address's public channel key, the run directory of sockets, where to write its transcript.
 public struct NodeSetup: Sendable {
-    public enum Kind: UInt8, Sendable { case keyHolder = 1, authority, trustee, matching, participant }
+    public enum Kind: UInt8, Sendable, CaseIterable {
+        case keyHolder = 1, authority, trustee, matching, participant
+        /// The `--role` name of `gridclear private node`.
+        public var roleName: String {
+            switch self {
+            case .keyHolder: return "key-holder"
+            case .authority: return "registration-authority"
+            case .trustee: return "trustee"
+            case .matching: return "matching-service"
+            case .participant: return "participant"
+            }
+        }
+    }
     public var kind: Kind
     public var runDir: String
     public var transcriptPath: String
@@ -26,6 +38,14 @@ public struct NodeSetup: Sendable {
                 endpoints: [(address: String, endpoint: String)] = [], listen: String? = nil) {
         self.kind = kind; self.runDir = runDir; self.transcriptPath = transcriptPath; self.channelKeys = channelKeys
         self.directory = directory; self.paillierModulus = paillierModulus; self.body = body; self.endpoints = endpoints; self.listen = listen
+    }
+
+    /// The setup as a deployed role's setup file holds it: without channel keys, directory
+    /// and routes (those come from its key files and the peers file).
+    public var forDeployment: NodeSetup {
+        var s = self
+        s.channelKeys = []; s.directory = []; s.endpoints = []; s.listen = nil
+        return s
     }
 
     public func encode() -> [UInt8] {
