@@ -28,3 +28,26 @@ import Testing
         #expect(throws: PrivacyError.self) { try bad.decode(with: Self.sk) }
     }
 }
+
+/// The new market messages (`rank-open-filtered`, `ledger-digests`) decode back to the same
+/// canonical bytes, and every truncation or trailing byte is refused.
+@Suite struct FilteredMessageCodecTests {
+    @Test func roundTripAndTruncations() throws {
+        let pk = PackedSignsTests.sk.publicKey
+        var rng = SystemCSPRNG()
+        let cts = try (0..<3).map { (x: try pk.encrypt(Int64($0)), y: try pk.encrypt(1)) }
+        let checks = PackedSigns.compare(cts, publicKey: pk, using: &rng)
+        let m = MarketMessage.rankOpenFiltered(session: 7, slots: [0, 2, 5], pairTerms: [0.5, 0, 1e-3], packed: [try pk.encrypt(9)],
+                                               slotBits: 107, perCiphertext: 9, askNotAboveBid: checks)
+        let digest = MarketMessage.ledgerDigests(plans: [], confirmations: [ConfirmationDigests(record: 3, buyer: [UInt8](repeating: 1, count: 32),
+                                                                                                seller: [UInt8](repeating: 2, count: 32))])
+        for msg in [m, digest] {
+            let b = msg.encode()
+            #expect(try MarketMessage.decode(b, publicKey: pk).encode() == b)
+            #expect(throws: PrivacyError.self) { try MarketMessage.decode(b + [0], publicKey: pk) }
+            for cut in stride(from: 0, to: b.count, by: max(1, b.count / 97)) {
+                #expect(throws: PrivacyError.self) { try MarketMessage.decode(Array(b[0..<cut]), publicKey: pk) }
+            }
+        }
+    }
+}
