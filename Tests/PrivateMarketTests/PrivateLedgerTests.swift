@@ -4,6 +4,7 @@ import GridClearApp
 import GridClearCore
 import GridClearSystem
 import LedgerLite
+import MeterIngest
 import Privacy
 import PrivateMarket
 import Testing
@@ -72,6 +73,57 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: out2 + "/20261120T1000Z/trades.csv"))
         #expect(try Self.entries(ledgerDir).1.count == all.count)
+    }
+
+    /// A meter-data file for the sample cycle: readings 10 s before and after it, each party's
+    /// register moving by `wh` (sellers export, buyers import), CRC-32 per line.
+    static func meterFile(_ wh: [String: Int64], sellers: Set<String>) -> String {
+        let start: Int64 = 1_795_168_800_000, end = start + 900_000
+        var lines = ["GRIDCLEAR-METER-DATA 1"]
+        for (k, t) in [(Int64(0), start - 10_000), (1, end + 10_000)] {
+            for (i, p) in wh.keys.sorted().enumerated() {
+                let seller = sellers.contains(p)
+                let body = "R \(t + Int64(i)) m-\(p) \(p) modbus-\(i + 1) \(1000 + (seller ? 0 : wh[p]! * k)) \(5000 + (seller ? wh[p]! * k : 0))"
+                let crc = String(CRC32.checksum(Array(body.utf8)), radix: 16)
+                lines.append(body + " " + String(repeating: "0", count: 8 - crc.count) + crc)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `private run --meters`: each record's deviation is decided by the key holder on
+    /// ciphertexts; the decisions equal plaintext `settle` on the same meters (within σ, short
+    /// seller, short buyer) and are recorded as tag 12 in the same durable commit.
+    @Test func meteredPrivateSettlementEqualsPlaintextAndIsRecorded() throws {
+        let ledgerDir = Self.temp("m"), out = Self.temp("mo")
+        defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
+        let meters = out + "/meters.log"
+        try Self.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000],
+                           sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
+        let now = UTCTime(commandLine: "20261120T1200Z")!
+        let r = try PrivateCycleRunner.run(cycleDirectory: Self.root + "/Inputs/20261120T1000Z", marketFile: nil, outputRoot: out, options: testOptions(),
+                                           clock: { 0 }, ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now),
+                                           meters: PrivateMeterInput(metersFile: meters, now: now))
+        let st = try #require(r.settlement)
+        #expect(st.pending.isEmpty && st.outcomes.count == 3 && st.equalsPlaintext)
+        // Oracle: plaintext settle of the published trades on the same meters.
+        let files = try CycleFiles.load(cycleDirectory: Self.root + "/Inputs/20261120T1000Z")
+        let inputs = try CyclePipeline.parse(files)
+        let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
+        let data = try MeterDataFile.load(meters)
+        let parties = MeteredEnergyAggregator.perParticipant(data.records, cycleStart: 1_795_168_800_000).map {
+            MeteredParty(participant: $0.participantID, role: $0.channel == .exportEnergy ? .seller : .buyer, wh: $0.isComplete ? $0.wh : nil)
+        }
+        guard case .settled(let rows, _, _, _, _) = DeviationSettlement(config: inputs.market.settlement, gridBuyPrice: inputs.market.gridBuyPrice,
+                                                                        gridSellPrice: inputs.market.gridSellPrice)
+            .settle(trades: plain.trades, metered: parties, cyclesElapsed: 7) else { Issue.record("plaintext pending"); return }
+        #expect(Set(rows.map(\.outcome)) == [.matched, .actual])   // both branches exercised
+        let (_, all) = try Self.entries(ledgerDir)
+        let recorded = all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } }
+        #expect(recorded.map(\.settledWh).sorted() == rows.map(\.settled).sorted())
+        #expect(recorded.map(\.deviationBP).sorted() == rows.compactMap(\.deviationBP).sorted())
+        #expect(recorded.filter(\.withinTolerance).count == rows.filter { $0.outcome == .matched }.count)
+        #expect(recorded.filter { $0.sellerAtFault || $0.buyerAtFault }.count == rows.filter { !$0.atFault.isEmpty }.count)
     }
 
     /// Private settlements (tag 12) of a cycle, appended after its record; the ledger audits

@@ -186,7 +186,7 @@ public final class MatchingServiceRole: MarketRole {
         case .deviationAnswer(let id, let o):
             settlements[id] = o
             transcript.learn("record \(id) settled \(o.settled) Wh within \(o.withinTolerance)")
-            return []
+            return [MarketEnvelope(to: config.operatorAddress, .deviationAnswer(record: id, outcome: o))]   // for the record (ledger tag 12)
         default:
             throw PrivacyError.malformedEncoding("matching service does not accept \(message.kind)")
         }

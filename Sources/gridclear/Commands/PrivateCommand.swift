@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridClearApp
+import GridClearCore
 import GridClearSystem
 import LedgerLite
 import PrivateMarket
@@ -60,6 +61,10 @@ struct PrivateRunCommand: ParsableCommand {
     var ledger: String?
     @Option(help: "Node key file for --ledger (default: the key kept in the ledger directory).")
     var key: String?
+    @Option(help: "Meter-data file (as `settle --meters`): settle the matched records privately (encrypted deviations, the key holder decides) and compare with plaintext settle.")
+    var meters: String?
+    @Option(help: "With --meters: the current UTC time (e.g. 20261120T1200Z; default: the system clock).")
+    var now: String?
     @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
     var clock: String = "wall"
 
@@ -77,28 +82,36 @@ struct PrivateRunCommand: ParsableCommand {
             o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
             let r: PrivateRunReport
             if let d = deployDir { try FileSystem.makeDirectories(d); chmod(d, 0o700) }
-            let now: @Sendable () -> UInt64
-            if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock().monotonicNanos() } }
+            let clockNow: @Sendable () -> UInt64
+            if clock == "cpu" { clockNow = { PrivateProcesses.cpuNanos() } } else { clockNow = { SystemClock().monotonicNanos() } }
             let (dir, keyFile) = (ledger, key)
-            let wallNow = SystemClock().now()
+            let wallNow = try now.map { t in
+                guard let u = UTCTime(commandLine: t) else { throw CLIFailure("--now '\(t)': expected a UTC time such as 20261120T1200Z", exitCode: 64) }
+                return u
+            } ?? SystemClock().now()
+            let meterInput = meters.map { PrivateMeterInput(metersFile: $0, now: wallNow) }
             let target = dir.map { d in PrivateLedgerTarget(open: { try NodeLedger(directory: d, keyFile: keyFile, now: wallNow, events: report) }, now: wallNow) }
             if inProcess {
-                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now, ledger: target)
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: clockNow, ledger: target, meters: meterInput)
             } else {
                 let runDir = try PrivateProcesses.makeRunDirectory()
                 defer { PrivateProcesses.removeRunDirectory(runDir) }
                 r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
-                                              participantsPerProcess: participantsPerProcess, clock: now,
+                                              participantsPerProcess: participantsPerProcess, clock: clockNow,
                                               spawn: deployDir.map { d in PrivateProcesses.spawnDeployed(dir: d) } ?? PrivateProcesses.spawn,
-                                              ledger: target, tcp: transport == "tcp" || deployDir != nil)
+                                              ledger: target, tcp: transport == "tcp" || deployDir != nil, meters: meterInput)
             }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
             for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
             print("  plaintext kproto on the same inputs: \(String(format3: r.plaintextSeconds)) s; trades equal: \(r.equalsPlaintext ? "yes" : "NO")")
             for x in r.rejected { print("  rejected \(x)") }
-            if let h = r.ledgerHeight { print("ledger \(ledger!): appended cycle \(r.cycleID), its plans and match records at height \(h)") }
+            if let st = r.settlement {
+                if !st.pending.isEmpty { print("  private settlement pending: meter data incomplete for \(st.pending.joined(separator: ", "))") }
+                else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")") }
+            }
+            if let h = r.ledgerHeight { print("ledger \(ledger!): appended cycle \(r.cycleID), its plans and match records\(r.settlement?.outcomes.isEmpty == false ? " and private settlements" : "") at height \(h)") }
             print("wrote \(r.outputDirectory)/trades.csv and summary.json; transcripts in \(r.transcriptDirectory)")
-            if !r.rejected.isEmpty || !r.equalsPlaintext { throw ExitCode(2) }
+            if !r.rejected.isEmpty || !r.equalsPlaintext || r.settlement?.equalsPlaintext == false { throw ExitCode(2) }
         }
     }
 }
