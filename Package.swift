@@ -69,10 +69,22 @@ var targets: [Target] = [
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6),
 
+    // Service mode (issue 15): logs (swift-log handlers), Prometheus metrics, the HTTP server
+    // (swift-nio directly: /metrics, /health, the results page) and the page's rendering.
+    .target(name: "GridClearService",
+            dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "LedgerLite",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: swift6),
+
     // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
-                                     "EtcdClient", "EtcdReplication",
+                                     "EtcdClient", "EtcdReplication", "GridClearService", .product(name: "Logging", package: "swift-log"),
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       swiftSettings: swift6),
 
@@ -100,6 +112,9 @@ let testTargets: [Target] = [
     .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
+    .testTarget(name: "GridClearServiceTests", dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "GridClearService", "Clearing", "LedgerLite",
+                                                          .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swift6),
     .testTarget(name: "GridClearAppTests",
                 dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "LedgerLite", "MeterIngest"],
                 swiftSettings: swift6),
@@ -142,6 +157,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v5]

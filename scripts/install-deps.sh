@@ -16,6 +16,8 @@ if [ "${1:-}" = "--test" ]; then
   # A real 3-member etcd cluster for the etcd replication mode's tests (issue 18).
   command -v etcd >/dev/null || [ -x /usr/bin/etcd ] || need+=(etcd-server)
   command -v etcdctl >/dev/null || need+=(etcd-client)
+  # Headless browser for the results-page screenshot test (issue 15).
+  command -v chromium >/dev/null || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing system packages: ${need[*]}"

@@ -9,6 +9,21 @@ extension CycleFiles {
     /// also behind a symlink, is refused before a byte is read) of at most
     /// `InputBounds.maxFileBytes`; any failure is an `InputError` naming the file.
     public static func load(cycleDirectory dir: String, marketFile: String? = nil) throws -> CycleFiles {
+        var f = try loadMarket(cycleDirectory: dir, marketFile: marketFile)
+        let d = f.offersName.hasSuffix("/offers.csv") ? String(f.offersName.dropLast("/offers.csv".count)) : dir
+        func need(_ name: String) throws -> [UInt8] {
+            let p = d + "/" + name
+            guard FileSystem.exists(p) else { throw InputError(file: p, line: 0, column: 0, "missing file (each cycle folder needs offers.csv and bids.csv)") }
+            return try readInput(p)
+        }
+        f.offersCSV = try need("offers.csv"); f.bidsCSV = try need("bids.csv")
+        return f
+    }
+
+    /// The cycle folder's market-wide files only (`market.json` of the market and of the
+    /// cycle, `grid.json`), found as `load` finds them; `offersCSV`/`bidsCSV` are empty and
+    /// `offersName`/`bidsName` are `<dir>/offers.csv` and `<dir>/bids.csv`.
+    public static func loadMarket(cycleDirectory dir: String, marketFile: String? = nil) throws -> CycleFiles {
         var d = dir
         while d.count > 1 && d.hasSuffix("/") { d.removeLast() }
         guard FileSystem.isDirectory(d) else {
@@ -16,13 +31,8 @@ extension CycleFiles {
         }
         let id = String(d.split(separator: "/").last ?? Substring(d))
         let parent = d.contains("/") ? String(d[..<d.lastIndex(of: "/")!]) : "."
-        func need(_ name: String) throws -> [UInt8] {
-            let p = d + "/" + name
-            guard FileSystem.exists(p) else { throw InputError(file: p, line: 0, column: 0, "missing file (each cycle folder needs offers.csv and bids.csv)") }
-            return try readInput(p)
-        }
         func maybe(_ p: String) throws -> [UInt8]? { FileSystem.exists(p) ? try readInput(p) : nil }
-        var f = CycleFiles(cycleID: id, offersCSV: try need("offers.csv"), bidsCSV: try need("bids.csv"))
+        var f = CycleFiles(cycleID: id, offersCSV: [], bidsCSV: [])
         f.offersName = d + "/offers.csv"; f.bidsName = d + "/bids.csv"
         let marketPath = marketFile ?? parent + "/market.json"
         if let mf = marketFile, !FileSystem.exists(mf) { throw InputError(file: mf, line: 0, column: 0, "market file not found") }
@@ -36,7 +46,7 @@ extension CycleFiles {
 
     /// One input file's bytes, or an `InputError` naming it (not a regular file, too large,
     /// unreadable).
-    static func readInput(_ path: String) throws -> [UInt8] {
+    public static func readInput(_ path: String) throws -> [UInt8] {
         do {
             return try FileSystem.read(path, maxBytes: InputBounds.maxFileBytes)
         } catch FileSystem.Error.notRegularFile(_, let kind) {

@@ -70,11 +70,16 @@ public struct CycleService: Sendable {
 
     /// As above, with the ledger opened only once the cycle has cleared (so invalid inputs
     /// never create or touch a ledger), e.g. `{ try NodeLedger(directory: …) }`.
+    /// `extraEntries` (e.g. rejected participant submissions) are committed in the same batch
+    /// as the cycle's entry, and only when that entry is appended now.
     public func clearAndRecord(_ files: CycleFiles, options: ClearOptions, openLedger: LedgerOpener?,
-                               outputRoot: String?, now: UTCTime) throws(AppError) -> ClearAndRecordResult {
+                               outputRoot: String?, now: UTCTime, extraEntries: [LedgerEntry] = []) throws(AppError) -> ClearAndRecordResult {
         let cleared = try clear(files, options: options)
         var record: RecordOutcome?, recorded: ClearedCycleEntry?
-        if let openLedger { (record, recorded) = try self.recordReturningPrior(cleared, files: files, options: options, in: try Self.open(openLedger), now: now) }
+        if let openLedger {
+            (record, recorded) = try self.recordReturningPrior(cleared, files: files, options: options, in: try Self.open(openLedger),
+                                                               now: now, extraEntries: extraEntries)
+        }
         var published: [String] = []
         if let outputRoot {
             do throws(AppError) {
@@ -101,7 +106,7 @@ public struct CycleService: Sendable {
 
     /// `record`, also returning the entry the ledger already held (nil when appended now).
     func recordReturningPrior(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, in ledger: CycleLedger,
-                              now: UTCTime) throws(AppError) -> (RecordOutcome, ClearedCycleEntry?) {
+                              now: UTCTime, extraEntries: [LedgerEntry] = []) throws(AppError) -> (RecordOutcome, ClearedCycleEntry?) {
         let id = cleared.cycleID
         if let h = ledger.recordedHeight(ofCycle: id) {
             let prior = try ledger.recordedEntry(ofCycle: id)
@@ -112,7 +117,7 @@ public struct CycleService: Sendable {
         }
         let entry: ClearedCycleEntry
         do { entry = try CycleRecord.entry(cleared, files: files, options: options) } catch { throw .clearingFailed(cycle: id, message: "\(error)") }
-        _ = try ledger.commit([.clearedCycle(entry)], now: now)
+        _ = try ledger.commit([.clearedCycle(entry)] + extraEntries, now: now)
         guard let h = ledger.recordedHeight(ofCycle: id) else { throw .notCommitted(cycle: id) }
         return (.appended(height: h), nil)
     }

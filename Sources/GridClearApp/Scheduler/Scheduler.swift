@@ -39,8 +39,12 @@ public struct SchedulerSummary: Sendable, Equatable {
     public var cleared: [String] = []
     /// Cycles skipped by this run (invalid inputs or clearing failed), with the reason.
     public var skipped: [String: String] = [:]
+    /// Participant files rejected at intake, per cycle cleared by this run (the rest cleared).
+    public var rejectedSubmissions: [String: [RejectedSubmission]] = [:]
     /// True when the run ended on a stop request.
     public var stopped = false
+    /// True when something due was skipped or a submission rejected (exit code 2).
+    public var partial: Bool { !skipped.isEmpty || !rejectedSubmissions.isEmpty }
 }
 
 /// `gridclear schedule`: clears every cycle folder whose gate closure has passed and that
@@ -109,12 +113,13 @@ public struct Scheduler {
 
     /// Clears and records one due cycle; input and clearing failures skip it.
     func clearOne(_ c: ScheduledCycle, into summary: inout SchedulerSummary) throws(AppError) {
-        let files: CycleFiles
-        let result: ClearAndRecordResult
+        let outcome: IntakeOutcome
+        let ledger = self.ledger
+        events(.cycleStarted(cycle: c.id))
+        let started = service.monotonicNanos()
         do {
-            files = try service.load(cycleDirectory: FileSystem.join(config.inputs, c.id))
-            result = try service.clearAndRecord(files, options: config.options, ledger: ledger,
-                                                outputRoot: config.outputRoot, now: clock.now())
+            outcome = try service.intakeClearAndRecord(cycleDirectory: FileSystem.join(config.inputs, c.id), options: config.options,
+                                                       openLedger: { ledger }, outputRoot: config.outputRoot, now: clock.now())
         } catch {
             switch error {
             case .invalidInputs, .clearingFailed:
@@ -131,10 +136,19 @@ public struct Scheduler {
             default: throw error
             }
         }
+        let result = outcome.result
+        for r in outcome.intake.rejected { events(.submissionRejected(cycle: c.id, file: r.file, error: r.error)) }
+        if outcome.partial { summary.rejectedSubmissions[c.id] = outcome.intake.rejected }
         switch result.record {
         case .appended(let h)?:
             summary.cleared.append(c.id)
             events(.cycleCleared(cycle: c.id, trades: result.cleared.result.trades.count, height: h))
+            let inputs = result.cleared.inputs
+            events(.cycleReport(CycleRunReport(cycle: c.id, mechanism: result.cleared.result.mechanism, bids: inputs.bids.count,
+                                               offers: inputs.offers.count, trades: result.cleared.result.trades.count,
+                                               matchedWh: CycleMetrics.compute(inputs: inputs, result: result.cleared.result).matchedWh,
+                                               durationMillis: Int64((service.monotonicNanos() &- started) / 1_000_000),
+                                               height: h, rejectedSubmissions: outcome.intake.rejected.count)))
         case .alreadyRecorded(let h)?:
             events(.cycleAlreadyRecorded(cycle: c.id, height: h))
         case nil:

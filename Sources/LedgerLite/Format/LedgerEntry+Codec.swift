@@ -25,6 +25,8 @@ extension LedgerEntry {
         case .privatePlan(let p): p.encode(into: &w)
         case .privateMatch(let m): m.encode(into: &w)
         case .privateSettlement(let s): s.encode(into: &w)
+        case .rejectedSubmission(let r):
+            w.text(r.cycleID); w.text(r.participantID); w.text(r.file); w.text(r.reason)
         }
         return w.bytes
     }
@@ -77,6 +79,12 @@ extension LedgerEntry {
         case .privatePlan: e = .privatePlan(try PrivatePlanEntry.decode(from: &r))
         case .privateMatch: e = .privateMatch(try PrivateMatchEntry.decode(from: &r))
         case .privateSettlement: e = .privateSettlement(try PrivateSettlementEntry.decode(from: &r))
+        case .rejectedSubmission:
+            let id = try r.text(), participant = try r.text(), file = try r.text(), reasonAt = r.position, reason = try r.text()
+            guard reason.utf8.count <= RejectedCycleEntry.maxReasonBytes else {
+                throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
+            }
+            e = .rejectedSubmission(RejectedSubmissionEntry(cycleID: id, participantID: participant, file: file, reason: reason))
         }
         try r.finish()
         return e

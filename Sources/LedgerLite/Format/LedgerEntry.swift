@@ -14,10 +14,12 @@ public enum LedgerEntry: Sendable, Hashable {
     case privatePlan(PrivatePlanEntry)
     case privateMatch(PrivateMatchEntry)
     case privateSettlement(PrivateSettlementEntry)
+    // service intake (RejectedSubmissionEntry.swift)
+    case rejectedSubmission(RejectedSubmissionEntry)
 
     /// Tag byte of each kind in the canonical encoding.
-    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6
-        case privatePlan = 10, privateMatch = 11, privateSettlement = 12 }
+    public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6,
+                                    privatePlan = 10, privateMatch = 11, privateSettlement = 12, rejectedSubmission = 13 }
 
     public var tag: Tag {
         switch self {
@@ -30,6 +32,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .privatePlan: return .privatePlan
         case .privateMatch: return .privateMatch
         case .privateSettlement: return .privateSettlement
+        case .rejectedSubmission: return .rejectedSubmission
         }
     }
 
@@ -45,6 +48,7 @@ public enum LedgerEntry: Sendable, Hashable {
         case .privatePlan(let p): return p.cycleID
         case .privateMatch(let m): return m.cycleID
         case .privateSettlement(let s): return s.cycleID
+        case .rejectedSubmission(let r): return r.cycleID
         }
     }
 }

@@ -15,6 +15,7 @@ struct AuditCommand: ParsableCommand {
         Examples:
           gridclear audit Ledger
           gridclear audit Ledger --keys Ledger.key.pub
+          gridclear audit Ledger --json
         """)
 
     @Argument(help: "The ledger directory (holds blocks.gcl).")
@@ -23,14 +24,36 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Trusted Ed25519 public keys: a .pub or node key file from 'gridclear keygen --ed25519', or 'ed25519-public: <hex>' lines.")
     var keys: String?
 
+    @OptionGroup var json: JSONOutputOption
+
     func run() throws {
         try reportingErrors {
             let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
             let path = ledgerDir + "/" + LedgerStore.fileName
             switch try LedgerAuditor.audit(directory: ledgerDir, trusted: trusted) {
             case .failure(let f):
+                if json.enabled {
+                    var w = JSONWriter()
+                    w.add("ledger", path); w.add("ok", false); w.add("offset", f.offset)
+                    w.add("block", raw: f.height.map { String($0) } ?? "null"); w.add("error", f.message)
+                    say(w.render())
+                }
                 throw CLIFailure("audit of \(path) failed at byte offset \(f.offset)\(f.height.map { " (block \($0))" } ?? ""): \(f.message)")
             case .success(let r):
+                if json.enabled {
+                    var w = JSONWriter()
+                    w.add("ledger", path); w.add("ok", true); w.add("origin_verified", !r.keysFromGenesis)
+                    w.add("blocks", r.blocks); w.add("entries", r.entries); w.add("cycles", r.cycles.count)
+                    w.add("first_cycle", raw: r.cycles.first.map(CanonicalText.jsonString) ?? "null")
+                    w.add("last_cycle", raw: r.cycles.last.map(CanonicalText.jsonString) ?? "null")
+                    w.add("bytes", r.bytes)
+                    w.add("first_block_time", raw: r.firstTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
+                    w.add("last_block_time", raw: r.lastTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
+                    w.add("head", Hex.encode(r.headHash)); w.add("tree_size", raw: String(r.treeSize)); w.add("tree_root", Hex.encode(r.treeRoot))
+                    w.add("trusted_keys", raw: "[" + (trusted?.keys.map { CanonicalText.jsonString(NodeKey.fingerprint(publicKey: $0)) }.sorted() ?? []).joined(separator: ", ") + "]")
+                    say(w.render())
+                    return
+                }
                 say(r.keysFromGenesis ? "ledger \(path): OK (integrity only; origin unverified: no --keys given)"
                                       : "ledger \(path): OK (origin verified: signed by trusted keys)")
                 let cycles = r.cycles.isEmpty ? "" : " (\(r.cycles.first!) … \(r.cycles.last!))"

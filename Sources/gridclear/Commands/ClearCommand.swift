@@ -12,7 +12,7 @@ struct ClearCommand: ParsableCommand {
         commandName: "clear",
         abstract: "Clear one cycle folder and write trades.csv and summary.json.",
         discussion: """
-        The cycle folder is named by its UTC start (e.g. 20261120T1000Z) and holds offers.csv and bids.csv (docs/architecture.md, README.md). market.json and grid.json are read from the folder's parent unless --market is given; a market.json inside the folder overrides single keys. With --ledger the cycle is recorded first and the outputs are published only once the ledger entry is durable; a cycle already recorded from other inputs is an error and nothing is written.
+        The cycle folder is named by its UTC start (e.g. 20261120T1000Z) and holds offers.csv and bids.csv (docs/architecture.md, README.md), or the folders offers/ and bids/ with one file per participant (offers/<participant>.csv): each participant file is checked on its own, an invalid one is rejected (its error in <out>/<cycle>/rejected.json and, with --ledger, in the ledger) and the rest clears, with exit code 2. Check files first with 'gridclear validate'. market.json and grid.json are read from the folder's parent unless --market is given; a market.json inside the folder overrides single keys. With --ledger the cycle is recorded first and the outputs are published only once the ledger entry is durable; a cycle already recorded from other inputs is an error and nothing is written.
 
         Examples:
           gridclear clear Inputs/20261120T1000Z
@@ -47,17 +47,26 @@ struct ClearCommand: ParsableCommand {
     @Flag(help: "Print only the output paths (no progress line on a terminal).")
     var quiet = false
 
+    @OptionGroup var json: JSONOutputOption
+
     func run() throws {
         try reportingErrors {
-            let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() }, events: ProgressPrinter.events(quiet: quiet))
-            let files = try service.load(cycleDirectory: cycleDir, marketFile: market)
+            let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() }, events: ProgressPrinter.events(quiet: quiet || json.enabled))
             let now = SystemClock().now()
             let (dir, keyFile) = (ledger, key)
             let opener: LedgerOpener? = dir.map { d in
                 { try NodeLedger(directory: d, keyFile: keyFile, now: now, events: report) }
             }
-            let r = try service.clearAndRecord(files, options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed),
-                                               openLedger: opener, outputRoot: out, now: now)
+            let outcome = try service.intakeClearAndRecord(cycleDirectory: cycleDir, marketFile: market,
+                                                           options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed),
+                                                           openLedger: opener, outputRoot: out, now: now)
+            let r = outcome.result
+            for x in outcome.intake.rejected { printError("rejected \(x.file): \(x.error)") }
+            if json.enabled {
+                say(ClearReport.json(outcome, ledger: ledger))
+                if outcome.partial { throw ExitCode(2) }
+                return
+            }
             if !quiet { say(ClearReport.render(r.cleared)) }
             switch r.record {
             case .appended(let h)?: say("ledger \(ledger!): appended cycle \(r.cleared.cycleID) at height \(h)")
@@ -65,6 +74,11 @@ struct ClearCommand: ParsableCommand {
             case nil: break
             }
             say("wrote \(out)/\(r.cleared.cycleID)/trades.csv and summary.json")
+            if let p = outcome.rejectedPath {
+                say("\(outcome.intake.accepted.count) participant file(s) cleared, \(outcome.intake.rejected.count) rejected: \(p)")
+            }
+            // Exit code 2: the cycle cleared without some participants' files (SPEC §9 partial).
+            if outcome.partial { throw ExitCode(2) }
         }
     }
 }

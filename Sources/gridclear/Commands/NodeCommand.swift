@@ -20,9 +20,7 @@ struct NodeRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run replica/node I: clear due cycles in replicated mode, exactly once.",
         discussion: """
-        etcd mode: every node keeps its own ledger; the node holding the etcd lease clears
-        cycles whose gate closure has passed and commits each block with one fenced etcd
-        transaction; the others append the committed blocks. See docs/replication.md.
+        etcd mode: every node keeps its own ledger; the node holding the etcd lease clears cycles whose gate closure has passed and commits each block with one fenced etcd transaction; the others append the committed blocks. See docs/replication.md.
 
         Examples:
           gridclear node run --mode etcd --endpoints http://127.0.0.1:2379 --id 1 --key node1.key --ledger node1/ledger --inputs Inputs --once --now 2026-11-20T10:00Z

@@ -12,13 +12,7 @@ struct PrivateCommand: ParsableCommand {
         commandName: "private",
         abstract: "Run the privacy-preserving market: pseudonyms, anonymous plans, encrypted matching.",
         discussion: """
-        `private run` drives a whole private cycle: a key holder, a registration authority
-        issuing per-round pseudonym certificates by cut-and-choose RSA blind signatures,
-        (t, n) tracing trustees, one participant per bid and offer publishing committed plans
-        with capacity/balance proofs, and a matching service running K-prototypes on Paillier
-        ciphertexts. It writes trades.csv and summary.json exactly as
-        `gridclear clear --mechanism kproto` would, plus one transcript per role.
-        See docs/privacy.md for what each role learns.
+        `private run` drives a whole private cycle: a key holder, a registration authority issuing per-round pseudonym certificates by cut-and-choose RSA blind signatures, (t, n) tracing trustees, one participant per bid and offer publishing committed plans with capacity/balance proofs, and a matching service running K-prototypes on Paillier ciphertexts. It writes trades.csv and summary.json exactly as `gridclear clear --mechanism kproto` would, plus one transcript per role. See docs/privacy.md for what each role learns.
         """,
         subcommands: [PrivateRunCommand.self, PrivateNodeCommand.self])
 }
@@ -31,8 +25,7 @@ struct PrivateRunCommand: ParsableCommand {
         Examples:
           gridclear private run Inputs/20261120T1000Z
           gridclear private run Inputs/20261120T1000Z --out /tmp/gc-private --paillier-bits 1024
-        Exit codes: 0 ok (and equal to plaintext kproto), 1 failure, 2 partial (a plan was
-        rejected or the result differs from plaintext kproto), 64 usage.
+        Exit codes: 0 ok (and equal to plaintext kproto), 1 failure, 2 partial (a plan was rejected or the result differs from plaintext kproto), 64 usage.
         """)
 
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
@@ -123,13 +116,9 @@ struct PrivateNodeCommand: ParsableCommand {
         commandName: "node",
         abstract: "Run one private-market role process (a deployment's role, or one started by `private run`).",
         discussion: """
-        Deployed: gridclear private node --role key-holder --setup D/key-holder.setup --key D/key-holder.key \\
-                    --peers D/peers --listen 127.0.0.1:7001
-        Roles: key-holder, registration-authority, trustee, matching-service, participant.
-        The setup file (0600) holds the role's secrets and configuration, as `private run --deploy-dir D`
-        deals them; --key files are Ed25519 keys in the node key-file format (`gridclear keygen --ed25519`),
-        one per market address the process serves (a participant: its identity and its anonymous address);
-        the peers file lists every address, its endpoint and public key. Without --setup the setup is read on stdin.
+        Deployed role, for example:
+          gridclear private node --role key-holder --setup D/key-holder.setup --key D/key-holder.key --peers D/peers --listen 127.0.0.1:7001
+        Roles: key-holder, registration-authority, trustee, matching-service, participant. The setup file (0600) holds the role's secrets and configuration, as `private run --deploy-dir D` deals them; --key files are Ed25519 keys in the node key-file format (`gridclear keygen --ed25519`), one per market address the process serves (a participant: its identity and its anonymous address); the peers file lists every address, its endpoint and public key. Without --setup the setup is read on stdin (as `private run` starts its roles).
         """)
 
     @Option(help: "The role: key-holder, registration-authority, trustee, matching-service or participant.")

@@ -11,9 +11,7 @@ struct RCIRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the distributed clearing: a platform process and one process per agent.",
         discussion: """
-        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes,
-        sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json
-        (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs).
+        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs).
         Examples:
           gridclear rci run Inputs/rci/case_2x3.csv
           gridclear rci run Inputs/rci/case_2x3.csv --encrypted --key-bits 512 --transport tcp --mask \\

@@ -10,8 +10,7 @@ struct RCISolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Run every agent of a case in this process (plaintext, or --encrypted in-process) and print the result.",
         discussion: """
-        The same platform and agent state machines as `rci run`, connected by a queue instead
-        of sockets: with the same --seed the result is bit-identical to `rci run`'s.
+        The same platform and agent state machines as `rci run`, connected by a queue instead of sockets: with the same --seed the result is bit-identical to `rci run`'s.
         Examples:
           gridclear rci solve Inputs/rci/case_5x5.csv --alpha 0.05 --beta 0.2
           gridclear rci solve Inputs/rci/new_england_31.csv --algorithm admm --out /tmp/rci-solve

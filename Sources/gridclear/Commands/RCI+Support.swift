@@ -5,7 +5,7 @@ import GridClearSystem
 
 /// The public RCI parameters as command-line options (shared by `run`, `platform`, `solve`).
 struct RCIParameterOptions: ParsableArguments {
-    @Option(help: "Algorithm: rci (SPEC §5) or admm (consensus ADMM, far fewer iterations).") var algorithm = "rci"
+    @Option(help: "Algorithm: rci (docs/rci-privacy.md) or admm (consensus ADMM, far fewer iterations).") var algorithm = "rci"
     @Option(help: "ρ: ADMM penalty in (0, 2] (€/MWh per MW).") var rho = 1.0
     @Option(help: "α: step on the reciprocity mismatch (€/MWh per MW).") var alpha = 0.05
     @Option(help: "β: step on the partner price disagreement.") var beta = 0.2

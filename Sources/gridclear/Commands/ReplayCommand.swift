@@ -1,5 +1,6 @@
 import ArgumentParser
 import GridClearApp
+import GridClearCore
 
 /// `gridclear replay <ledger-dir> <cycle>` — re-clears a cycle from the inputs recorded in
 /// the ledger and compares trades.csv and the canonical summary byte for byte.
@@ -12,6 +13,7 @@ struct ReplayCommand: ParsableCommand {
 
         Examples:
           gridclear replay Ledger 20261120T1000Z
+          gridclear replay Ledger 20261120T1000Z --json
         """)
 
     @Argument(help: "The ledger directory.")
@@ -23,12 +25,28 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Trusted keys for the audit: a .pub or node key file (default: the genesis keys).")
     var keys: String?
 
+    @OptionGroup var json: JSONOutputOption
+
     func run() throws {
         try reportingErrors {
             let id = try commandCycle(cycle)
             let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
             let r = try ReplayService.replay(ledgerDirectory: ledgerDir, cycle: id.description, trusted: trusted)
             let e = r.entry
+            if json.enabled {
+                var w = JSONWriter()
+                w.add("cycle", e.cycleID); w.add("block", raw: r.height.map { String($0) } ?? "null")
+                w.add("mechanism", e.mechanism); w.add("solver", e.solver); w.add("seed", raw: String(e.seed)); w.add("identical", r.identical)
+                w.add("files", raw: "[" + r.comparisons.map { c in
+                    var o = JSONWriter()
+                    o.add("name", c.name); o.add("identical", c.identical); o.add("bytes", c.recorded.count); o.add("sha256", c.sha256)
+                    o.add("first_difference", raw: c.firstDifference.map(CanonicalText.jsonString) ?? "null")
+                    return o.renderCompact()
+                }.joined(separator: ", ") + "]")
+                say(w.render())
+                if !r.identical { throw CLIFailure("replay of cycle \(e.cycleID) differs from the ledger") }
+                return
+            }
             say("replay of cycle \(e.cycleID) (block \(r.height.map(String.init) ?? "-"), mechanism \(e.mechanism), solver \(e.solver), seed \(e.seed)):")
             for c in r.comparisons {
                 say(c.identical ? "  \(c.name): identical (\(c.recorded.count) bytes, sha256 \(c.sha256))" : "  \(c.name): DIFFERENT — \(c.firstDifference ?? "")")
