@@ -42,6 +42,9 @@ public final class NodeLedger {
         if let r = store.recovery {
             events(.ledgerRepaired(path: store.path, cutOffset: r.cutOffset, cutBytes: r.cutBytes, keptIn: r.brokenFile))
         }
+        if store.state.genesis?.committee != nil {
+            throw .usage("\(directory) is a BFT replica's ledger (its genesis names a committee): only its replica appends to it, with certified blocks ('gridclear node run'); read it with audit, replay or proof")
+        }
         let legacy = FileSystem.join(directory, Self.legacyKeyFileName)
         if FileSystem.exists(legacy) {
             let to = Self.defaultKeyPath(forLedger: directory) ?? "a file outside the ledger"

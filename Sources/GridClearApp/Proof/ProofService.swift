@@ -34,13 +34,14 @@ public struct ExportedProof: Sendable {
 public enum ProofService {
     public static func export(ledgerDirectory dir: String, trade: TradeSelector, cycle: String?,
                               trusted: TrustedKeys?) throws(AppError) -> ExportedProof {
-        var matches: [(block: Block, entry: Int, row: Int, cycle: String)] = []
-        let result: Result<AuditReport, LedgerFault>
+        var matches: [(block: Block, entry: Int, row: Int, cycle: String, qc: QuorumCertificate?, committee: Committee?)] = []
+        let result: Result<CertifiedAuditReport, LedgerFault>
         do {
-            result = try LedgerAuditor.audit(directory: dir, trusted: trusted) { block, _ in
-                for (i, e) in block.entries.enumerated() {
+            // A replica's ledger: the proof carries the block's certificate and committee (format 3).
+            result = try CertifiedAuditor.audit(directory: dir, trusted: trusted) { v in
+                for (i, e) in v.block.entries.enumerated() {
                     guard case .clearedCycle(let c) = e, cycle == nil || cycle == c.cycleID else { continue }
-                    if let r = find(trade, in: c) { matches.append((block, i, r, c.cycleID)) }
+                    if let r = find(trade, in: c) { matches.append((v.block, i, r, c.cycleID, v.certificate, v.committee)) }
                 }
             }
         } catch { throw AppError.wrap(error, cycle: cycle ?? "-") }
@@ -52,7 +53,10 @@ public enum ProofService {
             throw .usage("trade '\(name)' occurs in cycles \(matches.map(\.cycle).joined(separator: ", ")); pick one with --cycle")
         }
         let proof: TradeProof
-        do { proof = try TradeProof.make(block: m.block, entryIndex: m.entry, row: m.row) } catch { throw .failed("\(error)") }
+        do {
+            proof = try TradeProof.make(block: m.block, entryIndex: m.entry, row: m.row,
+                                        certified: m.qc.flatMap { q in m.committee.map { (q, $0) } })
+        } catch { throw .failed("\(error)") }
         return ExportedProof(proof: proof, cycle: m.cycle, row: m.row, height: m.block.header.height)
     }
 

@@ -10,6 +10,7 @@ extension LedgerEntry {
             w.text(g.ledgerID); w.i64(g.createdMillis)
             w.u32(UInt32(g.signerKeys.count)); for k in g.signerKeys { w.raw(k) }
             w.u32(g.maxEntriesPerBlock); w.u64(g.maxBatchMillis)
+            if let c = g.committee { w.u8(1); c.encode(into: &w) }  // replicated ledgers only
         case .clearedCycle(let c):
             w.text(c.cycleID); w.text(c.mechanism); w.text(c.solver); w.u64(c.seed)
             w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
@@ -22,6 +23,9 @@ extension LedgerEntry {
             w.text(m.cycleID); w.text(m.meterID); w.text(m.participantID); w.u32(m.readings); w.raw(m.digest)
         case .rejectedCycle(let r):
             w.text(r.cycleID); w.text(r.reason)
+        case .membership(let m): CommitteeCodec.encode(m, into: &w)
+        case .committeeEpoch(let c): CommitteeCodec.encode(c, into: &w)
+        case .disagreement(let d): CommitteeCodec.encode(d, into: &w)
         case .privatePlan(let p): p.encode(into: &w)
         case .privateMatch(let m): m.encode(into: &w)
         case .privateSettlement(let s): s.encode(into: &w)
@@ -47,8 +51,15 @@ extension LedgerEntry {
             for _ in 0..<n { keys.append(try r.raw(32)) }
             let sorted = keys.sorted { $0.lexicographicallyPrecedes($1) }
             guard sorted == keys else { throw DecodeError.nonCanonical(at: tagAt, what: "signer key order") }
+            let mmc = try r.u32(), mbt = try r.u64()
+            var committee: GenesisCommittee?
+            if r.remaining > 0 {
+                let at = r.position
+                guard try r.u8() == 1 else { throw DecodeError.nonCanonical(at: at, what: "genesis committee marker") }
+                committee = try GenesisCommittee.read(&r)
+            }
             e = .genesis(GenesisEntry(ledgerID: id, createdMillis: created, signerKeys: keys,
-                                      maxEntriesPerBlock: try r.u32(), maxBatchMillis: try r.u64()))
+                                      maxEntriesPerBlock: mmc, maxBatchMillis: mbt, committee: committee))
         case .clearedCycle:
             let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
             let nAt = r.position
@@ -76,6 +87,9 @@ extension LedgerEntry {
                 throw DecodeError.lengthOverCap(at: reasonAt, length: reason.utf8.count, cap: RejectedCycleEntry.maxReasonBytes)
             }
             e = .rejectedCycle(RejectedCycleEntry(cycleID: id, reason: reason))
+        case .membership: e = .membership(try CommitteeCodec.readMembership(&r))
+        case .committeeEpoch: e = .committeeEpoch(try CommitteeCodec.readEpoch(&r))
+        case .disagreement: e = .disagreement(try CommitteeCodec.readDisagreement(&r))
         case .privatePlan: e = .privatePlan(try PrivatePlanEntry.decode(from: &r))
         case .privateMatch: e = .privateMatch(try PrivateMatchEntry.decode(from: &r))
         case .privateSettlement: e = .privateSettlement(try PrivateSettlementEntry.decode(from: &r))

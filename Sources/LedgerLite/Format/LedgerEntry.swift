@@ -10,6 +10,10 @@ public enum LedgerEntry: Sendable, Hashable {
     case reputationChange(ReputationChangeEntry)
     case meterDigest(MeterDigestEntry)
     case rejectedCycle(RejectedCycleEntry)
+    /// BFT mode (issue 17): roster change, committee epoch, recorded endorsement disagreement.
+    case membership(MembershipEntry)
+    case committeeEpoch(CommitteeEpochEntry)
+    case disagreement(DisagreementEntry)
     // privacy-preserving market (SPEC §4.4; PrivateMarketEntries.swift)
     case privatePlan(PrivatePlanEntry)
     case privateMatch(PrivateMatchEntry)
@@ -19,7 +23,8 @@ public enum LedgerEntry: Sendable, Hashable {
 
     /// Tag byte of each kind in the canonical encoding.
     public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6,
-                                    privatePlan = 10, privateMatch = 11, privateSettlement = 12, rejectedSubmission = 13 }
+                                      membership = 7, committeeEpoch = 8, disagreement = 9,
+                                      privatePlan = 10, privateMatch = 11, privateSettlement = 12, rejectedSubmission = 13 }
 
     public var tag: Tag {
         switch self {
@@ -29,6 +34,9 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange: return .reputationChange
         case .meterDigest: return .meterDigest
         case .rejectedCycle: return .rejectedCycle
+        case .membership: return .membership
+        case .committeeEpoch: return .committeeEpoch
+        case .disagreement: return .disagreement
         case .privatePlan: return .privatePlan
         case .privateMatch: return .privateMatch
         case .privateSettlement: return .privateSettlement
@@ -39,7 +47,8 @@ public enum LedgerEntry: Sendable, Hashable {
     /// The cycle this entry belongs to, if any.
     public var cycleID: String? {
         switch self {
-        case .genesis: return nil
+        case .genesis, .membership, .committeeEpoch: return nil
+        case .disagreement(let d): return d.cycleID
         case .clearedCycle(let c): return c.cycleID
         case .settlement(let s): return s.cycleID
         case .reputationChange(let r): return r.cycleID
@@ -62,8 +71,11 @@ public struct GenesisEntry: Sendable, Hashable {
     /// Block cutting: maximum entries per block (MMC) and maximum batch time in ms (MBT).
     public var maxEntriesPerBlock: UInt32
     public var maxBatchMillis: UInt64
-    public init(ledgerID: String, createdMillis: Int64, signerKeys: [[UInt8]], maxEntriesPerBlock: UInt32, maxBatchMillis: UInt64) {
-        self.ledgerID = ledgerID; self.createdMillis = createdMillis
+    /// The BFT committee of a replicated ledger (nil for an embedded ledger; see `GenesisCommittee`).
+    public var committee: GenesisCommittee?
+    public init(ledgerID: String, createdMillis: Int64, signerKeys: [[UInt8]], maxEntriesPerBlock: UInt32, maxBatchMillis: UInt64,
+                committee: GenesisCommittee? = nil) {
+        self.ledgerID = ledgerID; self.createdMillis = createdMillis; self.committee = committee
         self.signerKeys = signerKeys.sorted { $0.lexicographicallyPrecedes($1) }
         self.maxEntriesPerBlock = maxEntriesPerBlock; self.maxBatchMillis = maxBatchMillis
     }

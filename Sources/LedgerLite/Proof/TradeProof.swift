@@ -8,8 +8,13 @@ import GridClearCore
 /// Format 2: the trade is its list of fields (`trade_fields`) under the list of column names
 /// (`trade_columns`); the leaf is their length-prefixed encoding (`TradeTable.rowEncoding`), so
 /// no field value can be read as a different row or column.
+///
+/// Format 3 (a replicated ledger's block, issue 17): format 2 plus `certificate` (hex of the
+/// block's `QuorumCertificate`) and `committee_keys` (the committee in force at that height,
+/// in replica order); see `TradeProof+Certificate.swift`. A format-2 reader refuses it by name.
 public struct TradeProof: Sendable, Equatable {
     public static let formatName = "gridclear-trade-proof/2"
+    public static let certifiedFormatName = "gridclear-trade-proof/3"
     public var format: String
     public var cycle: String
     /// 1-based row number in `trades.csv` (header excluded).
@@ -28,15 +33,19 @@ public struct TradeProof: Sendable, Equatable {
     /// Informational (recomputed by the verifier).
     public var blockHeight: UInt64
     public var blockHash: String
+    /// Format 3 only: hex of the commit certificate, and the committee keys (hex, replica order).
+    public var certificate: String? = nil
+    public var committeeKeys: [String]? = nil
 
     /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
-    public static func make(block: Block, entryIndex: Int, row: Int) throws -> TradeProof {
+    /// With `certified` (the block's certificate and the committee in force), format 3.
+    public static func make(block: Block, entryIndex: Int, row: Int, certified: (QuorumCertificate, Committee)? = nil) throws -> TradeProof {
         guard case .clearedCycle(let c) = block.entries[entryIndex] else { throw ProofError("entry \(entryIndex) is not a cleared cycle") }
         let table = c.trades
         guard row >= 1 && row <= table.rows.count else { throw ProofError("cycle \(c.cycleID) has \(table.rows.count) trades; row \(row) does not exist") }
         let rowLeaves = table.rows.map { Merkle.leafHash(TradeTable.rowEncoding($0)) }
         let entryLeaves = block.entries.map(\.leafHash)
-        return TradeProof(format: formatName, cycle: c.cycleID, row: row,
+        var p = TradeProof(format: formatName, cycle: c.cycleID, row: row,
                           tradeColumns: table.columns, tradeFields: table.rows[row - 1],
                           tradeCount: UInt32(table.rows.count),
                           tradePath: Merkle.inclusionProof(index: row - 1, leaves: rowLeaves).map(Hex.encode),
@@ -45,6 +54,12 @@ public struct TradeProof: Sendable, Equatable {
                           entryPath: Merkle.inclusionProof(index: entryIndex, leaves: entryLeaves).map(Hex.encode),
                           blockHeader: Hex.encode(block.header.encoded()), signature: Hex.encode(block.signature),
                           blockHeight: block.header.height, blockHash: Hex.encode(LedgerHash.blockHash(block.header)))
+        if let (qc, committee) = certified {
+            p.format = certifiedFormatName
+            p.certificate = Hex.encode(qc.encoded())
+            p.committeeKeys = committee.keys.map(Hex.encode)
+        }
+        return p
     }
 
     /// The proof file: one JSON object, keys sorted, one line per key.
@@ -56,6 +71,8 @@ public struct TradeProof: Sendable, Equatable {
         w.add("block_hash", blockHash)
         w.add("block_header", blockHeader)
         w.add("block_height", raw: String(blockHeight))
+        if let certificate { w.add("certificate", certificate) }
+        if let committeeKeys { w.add("committee_keys", raw: strings(committeeKeys)) }
         w.add("commitment", commitment)
         w.add("cycle", cycle)
         w.add("entry_index", raw: String(entryIndex))
@@ -91,18 +108,23 @@ public struct TradeProof: Sendable, Equatable {
             }
             return out
         }
-        if let f = v["format"]?.string, f != formatName {
-            throw ProofError("proof format '\(CanonicalText.echo(f))'; this GridClear verifies \(formatName) only (export the proof again with 'gridclear proof')")
+        if let f = v["format"]?.string, f != formatName, f != certifiedFormatName {
+            throw ProofError("proof format '\(CanonicalText.echo(f))'; this GridClear verifies \(formatName) and \(certifiedFormatName) only (export the proof again with 'gridclear proof')")
         }
         let row = try num("row"), count = try num("trade_count"), index = try num("entry_index")
         guard row <= UInt64(Int32.max), count <= UInt64(UInt32.max), index <= UInt64(UInt32.max) else {
             throw ProofError("not a trade proof file (row, trade_count or entry_index out of range)")
         }
-        return TradeProof(format: try str("format"), cycle: try str("cycle"), row: Int(row), tradeColumns: try list("trade_columns"),
+        var p = TradeProof(format: try str("format"), cycle: try str("cycle"), row: Int(row), tradeColumns: try list("trade_columns"),
                           tradeFields: try list("trade_fields"), tradeCount: UInt32(count), tradePath: try list("trade_path"),
                           commitment: try str("commitment"), entryIndex: UInt32(index), entryPath: try list("entry_path"),
                           blockHeader: try str("block_header"), signature: try str("signature"),
                           blockHeight: try num("block_height"), blockHash: try str("block_hash"))
+        if p.format == certifiedFormatName {
+            p.certificate = try str("certificate")
+            p.committeeKeys = try list("committee_keys")
+        }
+        return p
     }
 
     /// What a verified proof establishes.
@@ -118,8 +140,10 @@ public struct TradeProof: Sendable, Equatable {
     }
 
     /// Checks every link of the proof against `trusted` keys; throws the first broken link.
-    public func verify(trusted: TrustedKeys) throws -> Verified {
-        guard format == TradeProof.formatName else { throw ProofError("unknown proof format '\(format)'") }
+    public func verify(trusted: TrustedKeys) throws -> Verified { try verify(trusted: trusted, chain: nil, minCommittee: nil) }
+
+    func verify(trusted: TrustedKeys, chain: String?, minCommittee: Int?) throws -> Verified {
+        guard format == TradeProof.formatName || format == TradeProof.certifiedFormatName else { throw ProofError("unknown proof format '\(format)'") }
         func hex(_ s: String, _ what: String) throws -> [UInt8] {
             guard let b = Hex.decode(s) else { throw ProofError("\(what) is not hex") }
             return b
@@ -143,6 +167,9 @@ public struct TradeProof: Sendable, Equatable {
         guard Merkle.verifyInclusion(leafHash: Merkle.leafHash(commitmentBytes), index: UInt64(entryIndex), size: UInt64(header.entryCount),
                                      proof: ep, root: header.entriesRoot) else {
             throw ProofError("the cycle commitment is not in the block's entries tree")
+        }
+        if format == TradeProof.certifiedFormatName {
+            try verifyCertificate(header: header, trusted: trusted, chain: chain, minCommittee: minCommittee)
         }
         guard trusted.keys.contains(header.signer) else {
             throw ProofError("the block is signed by \(Hex.encode(header.signer).prefix(16))…, which is not among the trusted keys")

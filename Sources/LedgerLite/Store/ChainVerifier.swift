@@ -27,6 +27,10 @@ public struct ChainState: Sendable {
     public var settledCycles: [String: UInt64] = [:]
     /// Cycle id → height of the first block recording the cycle as rejected.
     public var rejectedCycles: [String: UInt64] = [:]
+    /// Keys named by roster changes (tag 7) of a replicated ledger: they may propose (sign)
+    /// blocks besides the genesis signers. Which committee must certify a block is checked by
+    /// `Membership` (certificates), not here.
+    public var rosterKeys: Set<[UInt8]> = []
     public var blockCount = 0
     public var entryCount = 0
     /// Byte offset just past the last applied block.
@@ -104,7 +108,7 @@ public struct ChainVerifier: Sendable {
             throw fault(BlockField.treeSize, "cumulative tree size \(h.treeSize), expected \(frontier.size)")
         }
         guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") }
-        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? [])
+        let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(genesis?.committee == nil ? [] : state.rosterKeys)
         guard keys.contains(h.signer) else {
             throw fault(BlockField.signer, "signer \(Hex.encode(h.signer).prefix(16))… is not a trusted key")
         }
@@ -138,6 +142,7 @@ public struct ChainVerifier: Sendable {
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
+        for case .membership(let m) in block.entries { state.rosterKeys.formUnion(m.roster.map(\.publicKey)) }  // BFT roster (tag 7)
         state._checkInvariants()
     }
 }

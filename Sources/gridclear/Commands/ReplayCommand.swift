@@ -31,6 +31,7 @@ struct ReplayCommand: ParsableCommand {
         try reportingErrors {
             let id = try commandCycle(cycle)
             let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
+            try ReplicaAudit.require(directory: ledgerDir, trusted: trusted)  // a replica's ledger: its certificates too
             let r = try ReplayService.replay(ledgerDirectory: ledgerDir, cycle: id.description, trusted: trusted)
             let e = r.entry
             if json.enabled {
