@@ -22,7 +22,7 @@ public func cycleParserFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     if parts.count > 3 { files.gridJSON = parts[3] }
     // The standalone readers too: whatever they accept or reject, they never trap.
     _ = try? CSVReader.read(files.offersCSV, file: "offers.csv", maxRecords: InputBounds.maxRowsPerSide + 1)
-    if let m = files.marketJSON { _ = try? JSONParser.parse(m, file: "market.json") }
+    if let m = files.marketJSON { _ = try? JSONInput.parse(m, file: "market.json") }
     do {
         let c = try CycleParser.parse(files)
         for o in c.offers {

@@ -17,7 +17,7 @@ core=(-I "$mods" -L "$mods" -lGridClearCore)
 
 swiftc "${flags[@]}" "${core[@]}" -module-name CycleParserFuzz \
   Sources/Clearing/Input/*.swift Sources/Clearing/Model/Cycle.swift Sources/Clearing/Model/CyclePipeline.swift \
-  Sources/Clearing/Model/MarketConfig.swift Sources/Clearing/Model/Participants.swift Sources/Clearing/Loss/GridTopology.swift Sources/Clearing/CMAP/ClearingEvent.swift \
+  Sources/Clearing/Model/MarketConfig.swift Sources/Clearing/Model/PricingRule.swift Sources/Clearing/Model/FeeSchedule.swift Sources/Clearing/Reputation/ReputationSnapshot.swift Sources/Clearing/Model/Participants.swift Sources/Clearing/Loss/GridTopology.swift Sources/Clearing/CMAP/ClearingEvent.swift \
   Fuzz/CycleParserFuzz.swift -o "$out/cycle-parser-fuzz"
 echo "$out/cycle-parser-fuzz"
 

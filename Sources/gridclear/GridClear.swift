@@ -14,7 +14,7 @@ struct GridClear: ParsableCommand {
             ClearCommand.self, ValidateCommand.self, CompareCommand.self, ScheduleCommand.self, ServeCommand.self, 
             AuditCommand.self, ProofCommand.self, VerifyProofCommand.self, ReplayCommand.self,
             RCICommand.self, MeterCommand.self, SettleCommand.self, NodeCommand.self,
-            KeygenCommand.self, PrivateCommand.self,
+            KeygenCommand.self, PrivateCommand.self, BillsCommand.self, ForecastCommand.self,
         ]
     )
 }

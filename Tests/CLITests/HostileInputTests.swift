@@ -268,7 +268,7 @@ import Glibc
     @Test func deeplyNestedJSONIsRejected() throws {
         let ws = try Workspace(market: String(repeating: "[", count: 100_000))
         defer { ws.remove() }
-        try expectRejected(ws, place: "market.json:1:", "nested too deeply")
+        try expectRejected(ws, place: "market.json:1:", "nesting deeper than 64")
     }
 
     // MARK: the scheduler

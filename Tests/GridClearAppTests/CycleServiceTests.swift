@@ -22,7 +22,7 @@ import LedgerLite
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         let r = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: ws + "/Outputs", now: now)
         #expect(r.record == .appended(height: 1))
-        #expect(r.published == [ws + "/Outputs/\(sampleCycle)/trades.csv", ws + "/Outputs/\(sampleCycle)/summary.json"])
+        #expect(r.published == ["trades.csv", "bills.csv", "summary.json"].map { ws + "/Outputs/\(sampleCycle)/" + $0 })
         #expect(try FileSystem.read(r.published[0]) == r.cleared.tradesCSV)
         // The ledger entry is what was published, and it audits against the node key.
         let entry = try #require(try ledger.recordedEntry(ofCycle: sampleCycle))
@@ -33,7 +33,7 @@ import LedgerLite
         // Same inputs again: nothing appended.
         let again = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: ws + "/Outputs", now: now)
         #expect(again.record == .alreadyRecorded(height: 1))
-        #expect(try FileSystem.read(again.published[1]) == entry.summaryJSON)  // published from the ledger entry
+        #expect(try FileSystem.read(again.published[2]) == entry.summaryJSON)  // published from the ledger entry
         #expect(ledger.store.state.blockCount == 2)
     }
 
@@ -115,7 +115,7 @@ import LedgerLite
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         _ = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: nil, now: now)
         let r = try ReplayService.replay(ledgerDirectory: ws + "/Ledger", cycle: sampleCycle, trusted: TrustedKeys([ledger.key.publicKey]))
-        #expect(r.identical && r.height == 1 && r.comparisons.map(\.name) == ["trades.csv", "summary.json"])
+        #expect(r.identical && r.height == 1 && r.comparisons.map(\.name) == ["trades.csv", "summary.json", "reputation.json"])
         var forged = r.entry
         forged.trades = try TradeTable(csv: Array(String(decoding: forged.tradesCSV, as: UTF8.self).replacingOccurrences(of: "0.6500", with: "0.6400").utf8))
         let bad = try ReplayService.replay(forged)

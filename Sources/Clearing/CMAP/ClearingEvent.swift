@@ -7,6 +7,8 @@ public enum ClearingEvent: Sendable, Equatable {
     case cmapProgress(round: Int, lp: Int, lpCount: Int, elapsedSeconds: Double)
     /// The `from` solver path failed on a round; the round is solved again with `to`.
     case solverFallback(round: Int, from: String, to: String, reason: String)
+    /// Something about the inputs that did not stop the clearing (`CycleInputs.warnings`).
+    case inputWarning(String)
 
     /// One line for a terminal or a log.
     public var message: String {
@@ -16,6 +18,8 @@ public enum ClearingEvent: Sendable, Equatable {
             return "CMAP round \(round), LP \(lp)/\(lpCount), \(tenths / 10).\(tenths % 10) s"
         case let .solverFallback(round, from, to, reason):
             return "CMAP round \(round): solver \(from) failed (\(reason)); solving again with \(to)"
+        case let .inputWarning(w):
+            return "warning: " + w
         }
     }
 }

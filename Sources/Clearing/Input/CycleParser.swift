@@ -22,10 +22,27 @@ public enum CycleParser {
         if let m = files.marketJSON { market = try market.applying(json: m, file: files.marketName) }
         if let m = files.cycleMarketJSON { market = try market.applying(json: m, file: files.cycleMarketName) }
         let grid = try files.gridJSON.map { try GridTopology.parse(json: $0, file: files.gridName) }
+        if case .gridPath? = market.fees?.network, grid == nil {
+            throw InputError(file: files.cycleMarketJSON != nil ? files.cycleMarketName : files.marketName, line: 1, column: 1,
+                             "'fees.network' is \"grid_path\" but the cycle has no grid.json (use distance bands, or add grid.json)")
+        }
 
+        let ledger = try files.reputationJSON.map { try ReputationSnapshot(json: $0, file: files.reputationName) }
         var ids = [String: (file: String, line: Int)]()
-        var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids)
-        var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids)
+        var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids, ledger: ledger)
+        var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids, ledger: ledger)
+        var warnings: [String] = []
+        if let ledger {
+            // SPEC §3.7: reputation is the ledger's; a differing CSV value is ignored, with one warning.
+            var differing: [String] = []
+            for o in offers where o.reputation != ledger.points(of: o.sellerID) { differing.append("\(files.offersName):\(o.line) \(o.sellerID) \(o.reputation) → \(ledger.points(of: o.sellerID))") }
+            for b in bids where b.reputation != ledger.points(of: b.buyerID) { differing.append("\(files.bidsName):\(b.line) \(b.buyerID) \(b.reputation) → \(ledger.points(of: b.buyerID))") }
+            for k in offers.indices { offers[k].reputation = ledger.points(of: offers[k].sellerID) }
+            for k in bids.indices { bids[k].reputation = ledger.points(of: bids[k].buyerID) }
+            if let first = differing.first {
+                warnings.append("\(differing.count) row(s) give a reputation that differs from the ledger's; the ledger's is used (SPEC §3.7), e.g. \(first)")
+            }
+        }
         try checkSideTotal(offers.map { ($0.quantity, $0.line) }, file: files.offersName, side: "offers")
         try checkSideTotal(bids.map { ($0.quantity, $0.line) }, file: files.bidsName, side: "bids")
         if bids.count * offers.count > InputBounds.maxPairs {
@@ -33,7 +50,9 @@ public enum CycleParser {
                              "\(bids.count) bids × \(offers.count) offers = \(bids.count * offers.count) pairs; a cycle forms at most \(InputBounds.maxPairs) bid–offer pairs (split the market or the cycle)")
         }
         assignArrival(&offers, &bids)
-        return CycleInputs(cycleID: files.cycleID, market: market, offers: offers, bids: bids, grid: grid)
+        var inputs = CycleInputs(cycleID: files.cycleID, market: market, offers: offers, bids: bids, grid: grid)
+        inputs.warnings = warnings
+        return inputs
     }
 
     /// Arrival rank over both sides: rows with `submitted_at` first by time, then rows without
@@ -199,8 +218,10 @@ public enum CycleParser {
         return id
     }
 
-    static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Offer] {
-        let rs = try rows(bytes, file: file, allowed: offerColumns, required: ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type", "reputation"])
+    static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
+                            ledger: ReputationSnapshot? = nil) throws -> [Offer] {
+        // With the ledger's reputation the column is optional (its value is only compared).
+        let rs = try rows(bytes, file: file, allowed: offerColumns, required: ledger == nil ? ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type", "reputation"] : ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type"])
         return try rs.map { r in
             let id = try uniqueID(r, "offer_id", &ids)
             let seller = try r.identifier("seller_id")
@@ -210,14 +231,17 @@ public enum CycleParser {
                          quantity: try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh"),
                          energyType: try r.energyType("energy_type", required: true)!,
                          location: try r.location(grid: grid),
-                         reputation: try r.decimal("reputation", min: 0, max: 100, what: "reputation"),
+                         reputation: try ledger.map { try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation") ?? $0.points(of: seller) }
+                            ?? r.decimal("reputation", min: 0, max: 100, what: "reputation"),
                          preferences: try r.preferences(SellerCriterion.self, side: "seller", default: defaultSellerPreferences),
                          submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }
     }
 
-    static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Bid] {
-        let rs = try rows(bytes, file: file, allowed: bidColumns, required: ["bid_id", "buyer_id", "price", "quantity_kwh", "reputation"])
+    static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
+                            ledger: ReputationSnapshot? = nil) throws -> [Bid] {
+        // With the ledger's reputation the column is optional (its value is only compared).
+        let rs = try rows(bytes, file: file, allowed: bidColumns, required: ledger == nil ? ["bid_id", "buyer_id", "price", "quantity_kwh", "reputation"] : ["bid_id", "buyer_id", "price", "quantity_kwh"])
         return try rs.map { r in
             let id = try uniqueID(r, "bid_id", &ids)
             let buyer = try r.identifier("buyer_id")
@@ -229,7 +253,8 @@ public enum CycleParser {
                        greenIndex: try r.optionalDecimal("green_index", min: 0, max: 1, what: "green index"),
                        maxLossPct: try r.optionalDecimal("max_loss_pct", min: 0, max: 100, what: "maximum loss percent"),
                        location: try r.location(grid: grid),
-                       reputation: try r.decimal("reputation", min: 0, max: 100, what: "reputation"),
+                       reputation: try ledger.map { try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation") ?? $0.points(of: buyer) }
+                            ?? r.decimal("reputation", min: 0, max: 100, what: "reputation"),
                        preferences: try r.preferences(BuyerCriterion.self, side: "buyer", default: defaultBuyerPreferences),
                        submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }

@@ -5,9 +5,9 @@ extension MarketConfig {
     /// market-wide file when reading a per-cycle override). Unknown keys are errors so
     /// typos are caught; decimals may be JSON strings or numbers and are read exactly.
     public func applying(json bytes: [UInt8], file: String) throws -> MarketConfig {
-        let root = try JSONParser.parse(bytes, file: file)
+        let root = try JSONInput.parse(bytes, file: file)
         var c = self
-        var r = JSONReader(file: file)
+        var r = JSONFields(file: file)
         guard case .object(let members) = root else { throw InputError(file: file, line: 1, column: 1, "expected a JSON object") }
         for m in members {
             r.at(m.line, m.column)
@@ -71,67 +71,15 @@ extension MarketConfig {
                     default: throw r.fail("unknown key 'settlement.\(CanonicalText.echo(n.key))' (expected tolerance_pct, late_cycles)")
                     }
                 }
+            case "pricing": c.pricing.merge(try r.pricing(m.value)) { _, new in new }
+            case "fees": c.fees = try r.fees(m.value)
             default:
-                throw r.fail("unknown key '\(CanonicalText.echo(m.key))' (expected price_min, price_max, grid_buy_price, grid_sell_price, loss_pct_per_km, max_line_km, mechanism, gate_closure_minutes, cmap, kproto, settlement)")
+                throw r.fail("unknown key '\(CanonicalText.echo(m.key))' (expected price_min, price_max, grid_buy_price, grid_sell_price, loss_pct_per_km, max_line_km, mechanism, gate_closure_minutes, cmap, kproto, settlement, pricing, fees)")
             }
         }
         guard c.priceMin < c.priceMax else {
             throw InputError(file: file, line: 1, column: 1, "price_min (\(Units.priceString(c.priceMin))) must be below price_max (\(Units.priceString(c.priceMax)))")
         }
         return c
-    }
-}
-
-/// Typed access to JSON values with located errors.
-struct JSONReader {
-    let file: String
-    var line = 1, column = 1
-    init(file: String) { self.file = file }
-    mutating func at(_ l: Int, _ c: Int) { line = l; column = c }
-    func fail(_ msg: String) -> InputError { InputError(file: file, line: line, column: column, msg) }
-
-    func text(_ v: JSONValue, _ key: String) throws -> String {
-        switch v {
-        case .string(let s): return s
-        case .number(let s): return s
-        default: throw fail("'\(key)' must be a decimal (string or number), found \(v.typeName)")
-        }
-    }
-    func exact(_ v: JSONValue, _ key: String, decimals: Int) throws -> Int64 {
-        let t = try text(v, key)
-        switch ExactDecimal.parse(t, decimals: decimals) {
-        case .success(let x): return x
-        case .failure(.tooManyDecimals(let n)): throw fail("'\(key)' has \(n) decimals; at most \(decimals) allowed")
-        case .failure: throw fail("'\(key)' must be a plain decimal like \"0.5\", found '\(CanonicalText.echo(t))'")
-        }
-    }
-    func price(_ v: JSONValue, _ key: String) throws -> PriceTicks {
-        let x = try exact(v, key, decimals: 4)
-        guard x > 0 else { throw fail("'\(key)' must be a positive price in CNY/kWh") }
-        guard x <= InputBounds.maxPriceTicks else { throw fail("'\(key)' must be at most 1000 CNY/kWh, found \(Units.priceString(x))") }
-        return x
-    }
-    func decimal(_ v: JSONValue, _ key: String, min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false) throws -> Double {
-        let x = Double(try exact(v, key, decimals: 6)) / 1e6
-        if let min, x < min || (exclusiveMin && x == min) { throw fail("'\(key)' must be \(exclusiveMin ? ">" : ">=") \(min), found \(x)") }
-        if let max, x > max { throw fail("'\(key)' must be <= \(max), found \(x)") }
-        return x
-    }
-    func integer(_ v: JSONValue, _ key: String, min: Int, max: Int) throws -> Int {
-        guard case .number(let t) = v, let x = Int(t) else { throw fail("'\(key)' must be an integer") }
-        guard x >= min, x <= max else { throw fail("'\(key)' must be between \(min) and \(max), found \(x)") }
-        return x
-    }
-    func string(_ v: JSONValue, _ key: String) throws -> String {
-        guard case .string(let s) = v else { throw fail("'\(key)' must be a string, found \(v.typeName)") }
-        return s
-    }
-    func object(_ v: JSONValue, _ key: String) throws -> [(key: String, value: JSONValue, line: Int, column: Int)] {
-        guard case .object(let m) = v else { throw fail("'\(key)' must be an object, found \(v.typeName)") }
-        return m
-    }
-    func array(_ v: JSONValue, _ key: String) throws -> [JSONValue] {
-        guard case .array(let a) = v else { throw fail("'\(key)' must be an array, found \(v.typeName)") }
-        return a
     }
 }

@@ -1,3 +1,5 @@
+import GridClearCore
+
 /// The optional `grid.json` (SPEC §3.6): nodes (sellers, buyers and energy routers with a
 /// conversion loss) and directed lines with lengths. Path loss = Σ length × loss rate +
 /// Σ conversion losses of routers passed (not counting the endpoints).
@@ -18,8 +20,10 @@ public struct GridTopology: Sendable, Hashable {
         public var lengthKm: Double
         /// Loss per km in percent for this line; nil = market's `loss_pct_per_km`.
         public var lossPctPerKm: Double?
-        public init(from: String, to: String, lengthKm: Double, lossPctPerKm: Double? = nil) {
-            self.from = from; self.to = to; self.lengthKm = lengthKm; self.lossPctPerKm = lossPctPerKm
+        /// Network fee per kWh for energy carried over this line (`network_fee`, ticks; 0 = none).
+        public var networkFee: PriceTicks
+        public init(from: String, to: String, lengthKm: Double, lossPctPerKm: Double? = nil, networkFee: PriceTicks = 0) {
+            self.from = from; self.to = to; self.lengthKm = lengthKm; self.lossPctPerKm = lossPctPerKm; self.networkFee = networkFee
         }
     }
     public var nodes: [Node]

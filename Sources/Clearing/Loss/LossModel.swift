@@ -1,3 +1,4 @@
+import GridClearCore
 import GridClearSystem
 import RealModule
 
@@ -7,8 +8,11 @@ public struct PairLoss: Sendable, Hashable {
     public var lossPct: Double
     /// False when no path exists in `grid.json` (the pair cannot trade).
     public var reachable: Bool
-    public init(distanceKm: Double, lossPct: Double, reachable: Bool = true) {
-        self.distanceKm = distanceKm; self.lossPct = lossPct; self.reachable = reachable
+    /// Σ `network_fee` (ticks per kWh) of the `grid.json` lines on the least-loss path; 0 for
+    /// coordinates. Follows the path the loss chose, never changes which path that is.
+    public var networkFee: PriceTicks
+    public init(distanceKm: Double, lossPct: Double, reachable: Bool = true, networkFee: PriceTicks = 0) {
+        self.distanceKm = distanceKm; self.lossPct = lossPct; self.reachable = reachable; self.networkFee = networkFee
     }
 }
 
@@ -65,7 +69,7 @@ final class PathGraph: @unchecked Sendable {
     private let index: [String: Int]
     private let ids: [String]
     private let routerLoss: [Double]
-    private let adj: [[(to: Int, loss: Double, km: Double)]]
+    private let adj: [[(to: Int, loss: Double, km: Double, fee: PriceTicks)]]
     private var cache: [Int: [PairLoss?]] = [:]
     private let lock = Mutex()
 
@@ -76,10 +80,10 @@ final class PathGraph: @unchecked Sendable {
         for (i, n) in sortedNodes.enumerated() { idx[n.id] = i }
         index = idx
         routerLoss = sortedNodes.map { $0.kind == "router" ? $0.conversionLossPct : 0 }
-        var a = Array(repeating: [(to: Int, loss: Double, km: Double)](), count: sortedNodes.count)
+        var a = Array(repeating: [(to: Int, loss: Double, km: Double, fee: PriceTicks)](), count: sortedNodes.count)
         for l in g.lines {
             guard let f = idx[l.from], let t = idx[l.to] else { continue }
-            a[f].append((t, l.lengthKm * (l.lossPctPerKm ?? defaultRate), l.lengthKm))
+            a[f].append((t, l.lengthKm * (l.lossPctPerKm ?? defaultRate), l.lengthKm, l.networkFee))
         }
         adj = a
     }
@@ -95,6 +99,7 @@ final class PathGraph: @unchecked Sendable {
     private func run(source s: Int) -> [PairLoss?] {
         let n = ids.count
         var best = Array(repeating: (loss: Double.infinity, km: Double.infinity), count: n)
+        var fee = Array(repeating: PriceTicks(0), count: n)
         var done = Array(repeating: false, count: n)
         best[s] = (0, 0)
         // O(n²) selection keeps ties deterministic (lowest loss, then km, then node index); grids are small.
@@ -111,9 +116,10 @@ final class PathGraph: @unchecked Sendable {
                 let cand = (loss: best[u].loss + via + e.loss, km: best[u].km + e.km)
                 if cand.loss < best[e.to].loss || (cand.loss == best[e.to].loss && cand.km < best[e.to].km) {
                     best[e.to] = cand
+                    fee[e.to] = fee[u] + e.fee
                 }
             }
         }
-        return best.map { $0.loss.isFinite ? PairLoss(distanceKm: $0.km, lossPct: $0.loss) : nil }
+        return (0..<n).map { v in best[v].loss.isFinite ? PairLoss(distanceKm: best[v].km, lossPct: best[v].loss, networkFee: fee[v]) : nil }
     }
 }

@@ -21,6 +21,8 @@ public struct ClearingInvariantError: Error, CustomStringConvertible, Sendable, 
 ///   sale at its grid sell price; participant rows never name `grid`;
 /// - money is Wh × ticks: prices are non-negative and every amount, and the cycle's total,
 ///   is computed without overflow;
+/// - fees (when the market sets them): on every row buyer + seller = network + levy, all
+///   non-negative, and only accepted rows carry any;
 /// - rejected rows carry no money: `amount` is 0, and they are never settled, paid or counted
 ///   as matched (their energy and price show the rejected proposal, for transparency).
 ///
@@ -40,6 +42,12 @@ extension ClearingResult {
             let what = "row \(row + 1) (\(t.bidID)/\(t.offerID))"
             guard t.energy > 0 else { throw ClearingInvariantError("\(what) carries \(t.energy) Wh; every row carries positive energy") }
             guard t.price >= 0 else { throw ClearingInvariantError("\(what) has the negative price \(t.price) ticks") }
+            if feesApplied {
+                guard let f = t.fees, f.buyer + f.seller == f.network + f.levy, f.network >= 0, f.levy >= 0, f.buyer >= 0, f.seller >= 0 else {
+                    throw ClearingInvariantError("\(what): its fees do not add up (buyer + seller must equal network + levy)")
+                }
+                guard t.status == .accepted || f == .zero else { throw ClearingInvariantError("\(what) is not an accepted trade but carries fees") }
+            }
             let (amount, overflow) = t.energy.multipliedReportingOverflow(by: t.price)
             guard !overflow else { throw ClearingInvariantError("\(what): \(t.energy) Wh × \(t.price) ticks overflows") }
             switch t.status {

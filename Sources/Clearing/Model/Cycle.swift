@@ -9,6 +9,9 @@ public struct CycleInputs: Sendable {
     public var offers: [Offer]
     public var bids: [Bid]
     public var grid: GridTopology?
+    /// Notices about the inputs that did not stop the clearing (e.g. a `reputation` column
+    /// that differs from the ledger's and was ignored), for the caller to show.
+    public var warnings: [String] = []
 
     public init(cycleID: String, market: MarketConfig, offers: [Offer], bids: [Bid], grid: GridTopology? = nil) {
         self.cycleID = cycleID; self.market = market; self.offers = offers; self.bids = bids; self.grid = grid
@@ -46,6 +49,8 @@ public struct Trade: Sendable, Hashable {
     public var buyerSatisfaction: Double?
     public var sellerSatisfaction: Double?
     public var status: TradeStatus
+    /// Grid fees and levies of the row when the market sets `fees` (nil otherwise).
+    public var fees: TradeFees?
 
     /// Money the row moves: energy × price exactly, and 0 for a `rejected` proposal
     /// (SPEC §2: a rejected row carries no money, so summing `amount_cny` over trades.csv
@@ -100,6 +105,9 @@ public struct ClearingResult: Sendable {
     public var rounds: [CMAPRoundReport]
     /// Mechanism-specific extra values for summary.json (e.g. the uniform clearing price).
     public var extra: [String: String]
+    /// True when the market sets `fees`: every trade carries `fees`, and `trades.csv` and
+    /// `summary.json` show them (fee columns appear only then, so older outputs keep their bytes).
+    public var feesApplied = false
     public init(mechanism: String, trades: [Trade], rounds: [CMAPRoundReport] = [], extra: [String: String] = [:]) {
         self.mechanism = mechanism; self.trades = trades; self.rounds = rounds; self.extra = extra
     }

@@ -89,7 +89,10 @@ public enum CyclePipeline {
     /// Clears already-parsed inputs.
     public static func clear(inputs: CycleInputs, options: ClearOptions, context: ClearingContext) throws -> ClearedCycle {
         let mech = try mechanism(named: options.mechanism ?? inputs.market.mechanism, solver: options.solver)
-        let result = try mech.clear(inputs, context: context)
+        for w in inputs.warnings { context.events(.inputWarning(w)) }
+        // Market rules on top of the mechanism's decision: the pricing rule, then fees.
+        let result = try FeeSchedule.apply(PricingRule.apply(try mech.clear(inputs, context: context), inputs: inputs), inputs: inputs)
+        result._checkInvariants(against: inputs)
         return ClearedCycle(cycleID: inputs.cycleID, inputs: inputs, result: result,
                             tradesCSV: Array(result.tradesCSV().utf8),
                             summaryJSON: Array(result.summaryJSON(inputs: inputs, includeTimings: true).utf8),

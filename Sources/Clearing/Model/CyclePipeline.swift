@@ -11,12 +11,16 @@ public struct CycleFiles: Sendable, Hashable {
     public var cycleMarketJSON: [UInt8]?
     /// Optional `grid.json`.
     public var gridJSON: [UInt8]?
+    /// Participants' reputation from the ledger (`ReputationSnapshot`'s canonical file), when
+    /// the cycle is cleared against a ledger; nil = the `reputation` columns of the CSV files.
+    public var reputationJSON: [UInt8]?
     /// Display names of the files, for error messages (e.g. `Inputs/20261120T1000Z/offers.csv`).
     public var offersName = "offers.csv"
     public var bidsName = "bids.csv"
     public var marketName = "market.json"
     public var cycleMarketName = "market.json"
     public var gridName = "grid.json"
+    public var reputationName = "reputation.json"
 
     public init(cycleID: String, offersCSV: [UInt8], bidsCSV: [UInt8], marketJSON: [UInt8]? = nil,
                 cycleMarketJSON: [UInt8]? = nil, gridJSON: [UInt8]? = nil) {

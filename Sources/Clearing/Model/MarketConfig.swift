@@ -15,6 +15,10 @@ public struct MarketConfig: Sendable, Hashable {
     public var cmap = CMAPConfig()
     public var kproto = KProtoConfig()
     public var settlement = SettlementConfig()
+    /// Pricing rule per mechanism name, only where `market.json` sets one (`PricingRule`).
+    public var pricing: [String: PricingRule] = [:]
+    /// Grid fees and levies on local trades; nil = none (`FeeSchedule`).
+    public var fees: FeeSchedule?
 
     /// L_max in percent: `max_line_km × loss_pct_per_km`.
     public var maxLossPct: Double { maxLineKm * lossPctPerKm }

@@ -5,11 +5,15 @@ extension ClearingResult {
     public static let tradeColumns = ["bid_id", "offer_id", "buyer_id", "seller_id", "energy_kwh", "price", "amount_cny",
                                       "loss_pct", "distance_km", "buyer_satisfaction", "seller_satisfaction", "status"]
 
+    /// Columns appended to `trades.csv` when the market sets `fees` (money, 7 decimals, exact):
+    /// the network fee and the levies of the row, and who pays them (buyer + seller = network + levy).
+    public static let feeColumns = ["network_fee_cny", "levy_cny", "buyer_fee_cny", "seller_fee_cny"]
+
     /// `trades.csv`: energy with 3 decimals (exact Wh), price with 4 (exact ticks), amount in
     /// CNY with 7 decimals (exact: Wh × ticks), loss and distance with 6 decimals, satisfaction
     /// with 6 decimals or empty when the mechanism defines none. LF line endings.
     public func tradesCSV() -> String {
-        var out = Self.tradeColumns.joined(separator: ",") + "\n"
+        var out = (Self.tradeColumns + (feesApplied ? Self.feeColumns : [])).joined(separator: ",") + "\n"
         for t in trades {
             let f: [String] = [
                 t.bidID, t.offerID, t.buyerID, t.sellerID,
@@ -19,7 +23,7 @@ extension ClearingResult {
                 t.buyerSatisfaction.map { CanonicalText.number($0, decimals: 6) } ?? "",
                 t.sellerSatisfaction.map { CanonicalText.number($0, decimals: 6) } ?? "",
                 t.status.rawValue,
-            ]
+            ] + (feesApplied ? [t.fees ?? .zero].flatMap { [$0.network, $0.levy, $0.buyer, $0.seller].map(Units.moneyString) } : [])
             out += f.map(CanonicalText.csvField).joined(separator: ",") + "\n"
         }
         return out
@@ -72,6 +76,17 @@ extension ClearingResult {
         w.add("rejected_share", mx.rejectedShare, decimals: 6)
         w.add("unmatched_buyers", mx.unmatchedBuyers)
         w.add("unmatched_sellers", mx.unmatchedSellers)
+        if let rule = inputs.market.pricing[mechanism] { w.add("pricing", rule.rawValue) }
+        if feesApplied {
+            let f = trades.reduce(TradeFees.zero) { s, t in
+                let x = t.fees ?? .zero
+                return TradeFees(network: s.network + x.network, levy: s.levy + x.levy, buyer: s.buyer + x.buyer, seller: s.seller + x.seller)
+            }
+            w.add("network_fee_cny", raw: Units.moneyString(f.network))
+            w.add("levy_cny", raw: Units.moneyString(f.levy))
+            w.add("buyer_fees_cny", raw: Units.moneyString(f.buyer))
+            w.add("seller_fees_cny", raw: Units.moneyString(f.seller))
+        }
         for k in extra.keys.sorted() { w.add(k, extra[k]!) }
         if includeTimings { w.add("solve_seconds", self.rounds.reduce(0) { $0 + $1.solveSeconds }, decimals: 6) }
         return w.render() + "\n"

@@ -18,7 +18,7 @@ extension ReputationBook {
     }
 
     public init(canonicalJSON bytes: [UInt8], file: String = "reputation.json") throws {
-        let v = try JSONParser.parse(bytes, file: file)
+        let v = try JSONInput.parse(bytes, file: file)
         func fail(_ m: String) -> InputError { InputError(file: file, line: 1, column: 1, m) }
         guard case .object(let top) = v else { throw fail("expected a JSON object") }
         func int(_ j: JSONValue, _ what: String) throws -> Int {
@@ -26,19 +26,21 @@ extension ReputationBook {
             return n
         }
         var rules: ReputationRules?, scores: [String: Int] = [:], version: Int?
-        for (k, val, _, _) in top {
+        for m in top {
+            let k = m.key, val = m.value
             switch k {
             case "version": version = try int(val, "version")
             case "rules":
                 guard case .object(let fields) = val else { throw fail("rules: expected an object") }
                 var f: [String: Int] = [:]
-                for (rk, rv, _, _) in fields { f[rk] = try int(rv, "rules.\(rk)") }
+                for n in fields { f[n.key] = try int(n.value, "rules.\(n.key)") }
                 guard let i = f["initial"], let lo = f["minimum"], let hi = f["maximum"], let rw = f["reward"], let pn = f["penalty"],
                       f.count == 5, lo <= i, i <= hi else { throw fail("rules: expected initial, minimum ≤ initial ≤ maximum, reward, penalty") }
                 rules = ReputationRules(initial: i, minimum: lo, maximum: hi, reward: rw, penalty: pn)
             case "scores":
                 guard case .object(let fields) = val else { throw fail("scores: expected an object") }
-                for (id, sv, _, _) in fields {
+                for n in fields {
+                    let id = n.key, sv = n.value
                     guard scores[id] == nil else { throw fail("scores: duplicate participant '\(id)'") }
                     scores[id] = try int(sv, "scores.\(id)")
                 }

@@ -6,7 +6,8 @@ import LedgerLite
 /// Guarantees: `files(of: entry(cleared, files, options))` gives back the same input bytes
 /// and options, so a replica or an auditor can re-clear a recorded cycle from the ledger
 /// alone (`ReplayService`); input names are fixed (`offers.csv`, `bids.csv`, `market.json`,
-/// `cycle-market.json`, `grid.json`), so the ledger format does not depend on folder layout.
+/// `cycle-market.json`, `grid.json`, and `reputation.json`: the ledger's reputation the cycle was
+/// cleared with, when cleared against a ledger), so the ledger format does not depend on folder layout.
 public enum CycleRecord {
     /// The ledger entry for a cleared cycle: raw inputs, mechanism and parameters, canonical outputs.
     /// - Throws: `TradeTable.Failure` if `trades.csv` is not canonical (a renderer bug).
@@ -23,6 +24,7 @@ public enum CycleRecord {
         if let m = files.marketJSON { inputs.append(InputFile(name: "market.json", bytes: m)) }
         if let m = files.cycleMarketJSON { inputs.append(InputFile(name: "cycle-market.json", bytes: m)) }
         if let g = files.gridJSON { inputs.append(InputFile(name: "grid.json", bytes: g)) }
+        if let r = files.reputationJSON { inputs.append(InputFile(name: "reputation.json", bytes: r)) }
         return inputs.sorted { $0.name < $1.name }
     }
 
@@ -34,6 +36,7 @@ public enum CycleRecord {
         f.offersName = "ledger:\(e.cycleID)/offers.csv"; f.bidsName = "ledger:\(e.cycleID)/bids.csv"
         f.marketName = "ledger:\(e.cycleID)/market.json"; f.cycleMarketName = "ledger:\(e.cycleID)/cycle-market.json"
         f.gridName = "ledger:\(e.cycleID)/grid.json"
+        f.reputationJSON = file("reputation.json"); f.reputationName = "ledger:\(e.cycleID)/reputation.json"
         return (f, ClearOptions(mechanism: e.mechanism, solver: e.solver, seed: e.seed))
     }
 

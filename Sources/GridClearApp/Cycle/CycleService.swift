@@ -74,10 +74,19 @@ public struct CycleService: Sendable {
     /// as the cycle's entry, and only when that entry is appended now.
     public func clearAndRecord(_ files: CycleFiles, options: ClearOptions, openLedger: LedgerOpener?,
                                outputRoot: String?, now: UTCTime, extraEntries: [LedgerEntry] = []) throws(AppError) -> ClearAndRecordResult {
+        var files = files, ledger: CycleLedger?
+        if let openLedger {
+            // Invalid inputs never touch the ledger: validate first, then take the reputation
+            // from the ledger (SPEC §3.7) — the recorded one when the cycle is already there.
+            do { _ = try CyclePipeline.parse(files) } catch { throw Self.clearingError(error, cycle: files.cycleID) }
+            let l = try Self.open(openLedger)
+            files = try Self.withLedgerReputation(files, ledger: l)
+            ledger = l
+        }
         let cleared = try clear(files, options: options)
         var record: RecordOutcome?, recorded: ClearedCycleEntry?
-        if let openLedger {
-            (record, recorded) = try self.recordReturningPrior(cleared, files: files, options: options, in: try Self.open(openLedger),
+        if let ledger {
+            (record, recorded) = try self.recordReturningPrior(cleared, files: files, options: options, in: ledger,
                                                                now: now, extraEntries: extraEntries)
         }
         var published: [String] = []
@@ -120,6 +129,20 @@ public struct CycleService: Sendable {
         _ = try ledger.commit([.clearedCycle(entry)] + extraEntries, now: now)
         guard let h = ledger.recordedHeight(ofCycle: id) else { throw .notCommitted(cycle: id) }
         return (.appended(height: h), nil)
+    }
+
+    /// `files` with the ledger's reputation (`CycleFiles.reputationJSON`): the recorded input of
+    /// a cycle the ledger already holds (none for a cycle recorded before reputation came from
+    /// the ledger), else the fold of the ledger's reputation-change entries so far. Unchanged
+    /// for a ledger that provides no reputation.
+    public static func withLedgerReputation(_ files: CycleFiles, ledger: CycleLedger) throws(AppError) -> CycleFiles {
+        var f = files
+        if ledger.recordedHeight(ofCycle: files.cycleID) != nil {
+            f.reputationJSON = try ledger.recordedEntry(ofCycle: files.cycleID)?.inputs.first { $0.name == "reputation.json" }?.bytes
+        } else if let s = try ledger.reputationSnapshot(excludingCycle: nil) {
+            f.reputationJSON = s.canonicalJSON()
+        }
+        return f
     }
 
     /// Calls an opener, keeping its error typed.

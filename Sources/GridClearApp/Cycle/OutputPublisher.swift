@@ -2,7 +2,8 @@ import Clearing
 import GridClearSystem
 import LedgerLite
 
-/// Publishes a cycle's outputs: `<root>/<cycle>/trades.csv`, then `summary.json`, each
+/// Publishes a cycle's outputs: `<root>/<cycle>/trades.csv`, `bills.csv` (per participant,
+/// `BillBook`, from the trades alone), then `summary.json`, each
 /// written atomically and durably (a present summary means complete results). Temporary
 /// files a killed publisher left in the folder are removed first.
 public enum OutputPublisher {
@@ -28,14 +29,17 @@ public enum OutputPublisher {
     static func publish(cycle: String, trades: [UInt8], summary summaryBytes: [UInt8], root: String) throws(AppError) -> [String] {
         let dir = FileSystem.join(root, cycle)
         let tradesPath = FileSystem.join(dir, "trades.csv"), summaryPath = FileSystem.join(dir, "summary.json")
+        let billsPath = FileSystem.join(dir, "bills.csv")
         do {
+            let bills = try BillBook.csv(cycle: cycle, trades: trades)
             try FileSystem.makeDirectories(dir)
             try GridClearSystem.AtomicFile.removeStaleTemporaries(in: dir)
             try GridClearSystem.AtomicFile.write(trades, to: tradesPath)
+            try GridClearSystem.AtomicFile.write(bills, to: billsPath)
             try GridClearSystem.AtomicFile.write(summaryBytes, to: summaryPath)
         } catch {
             throw .publishFailed(cycle: cycle, height: nil, message: "\(error)")
         }
-        return [tradesPath, summaryPath]
+        return [tradesPath, billsPath, summaryPath]
     }
 }

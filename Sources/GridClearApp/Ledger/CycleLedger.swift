@@ -1,3 +1,4 @@
+import Clearing
 import GridClearCore
 import LedgerLite
 
@@ -22,6 +23,10 @@ public protocol CycleLedger: AnyObject {
     func settlementHeight(ofCycle cycle: String) -> UInt64?
     /// Every cycle recorded as rejected (`RejectedCycleEntry`) so far.
     var rejectedCycles: Set<String> { get }
+    /// Participants' reputation from the ledger's reputation-change entries (SPEC §3.7), or
+    /// nil when this ledger does not provide it (then the CSV `reputation` columns are used).
+    /// `excludingCycle`: leave out that cycle's own changes (re-publishing a settled cycle).
+    func reputationSnapshot(excludingCycle: String?) throws(AppError) -> ReputationSnapshot?
 }
 
 extension CycleLedger {

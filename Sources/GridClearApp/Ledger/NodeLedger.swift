@@ -1,3 +1,4 @@
+import Clearing
 import GridClearCore
 import GridClearSystem
 import LedgerLite
@@ -30,6 +31,8 @@ public final class NodeLedger {
     public let store: LedgerStore
     public let orderer: EmbeddedOrderer
     public let key: NodeKey
+    /// The reputation fold up to a height, so a long-running scheduler reads each block once.
+    var reputationCache: (nextHeight: UInt64, snapshot: ReputationSnapshot)?
 
     /// Opens (creating on first use) the ledger in `directory`. `now` stamps the genesis block
     /// of a new ledger.

@@ -40,7 +40,12 @@ public struct ReplayReport: Sendable {
 /// re-execution, SPEC §1 and §7).
 public enum ReplayService {
     /// Re-clears `entry` and compares. Pure (no I/O, no clock).
-    public static func replay(_ entry: ClearedCycleEntry, height: UInt64? = nil) throws(AppError) -> ReplayReport {
+    /// `prefixReputation`: the reputation the ledger prefix before the entry holds; when the
+    /// entry was cleared with the ledger's reputation (`reputation.json` input), that input is
+    /// compared with it as a third output, so the reputation used is shown to follow from the
+    /// ledger, not only to reproduce the trades.
+    public static func replay(_ entry: ClearedCycleEntry, height: UInt64? = nil,
+                              prefixReputation: ReputationSnapshot? = nil) throws(AppError) -> ReplayReport {
         let (files, options) = CycleRecord.files(of: entry)
         let again = try CycleService().clear(files, options: options)
         // The re-cleared result must satisfy every clearing invariant (exact Wh conservation,
@@ -48,24 +53,32 @@ public enum ReplayService {
         do { try again.result.validate(against: again.inputs) } catch {
             throw .clearingFailed(cycle: entry.cycleID, message: "replayed result breaks an invariant: \(error.description)")
         }
-        return ReplayReport(entry: entry, height: height, comparisons: [
+        var comparisons = [
             ReplayComparison(name: "trades.csv", recorded: entry.tradesCSV, replayed: again.tradesCSV),
             ReplayComparison(name: "summary.json", recorded: entry.summaryJSON, replayed: again.canonicalSummaryJSON),
-        ])
+        ]
+        if let used = files.reputationJSON, let prefixReputation {
+            comparisons.append(ReplayComparison(name: "reputation.json", recorded: used, replayed: prefixReputation.canonicalJSON()))
+        }
+        return ReplayReport(entry: entry, height: height, comparisons: comparisons)
     }
 
     /// Audits the ledger in `directory` (against `trusted`, or the genesis keys), finds
     /// `cycle` and replays it. A ledger that does not audit is not replayed.
     public static func replay(ledgerDirectory directory: String, cycle: String, trusted: TrustedKeys?) throws(AppError) -> ReplayReport {
-        var found: (ClearedCycleEntry, UInt64)?
+        var found: (ClearedCycleEntry, UInt64, ReputationSnapshot)?
+        var reputation = ReputationSnapshot()
         let result: Result<AuditReport, LedgerFault>
         do {
             result = try LedgerAuditor.audit(directory: directory, trusted: trusted) { block, _ in
-                for e in block.entries { if case .clearedCycle(let c) = e, c.cycleID == cycle { found = (c, block.header.height) } }
+                for e in block.entries {
+                    if case .reputationChange(let r) = e { reputation.record(participant: r.participantID, after: r.after) }
+                    if case .clearedCycle(let c) = e, c.cycleID == cycle, found == nil { found = (c, block.header.height, reputation) }
+                }
             }
         } catch { throw AppError.wrap(error, cycle: cycle) }
         if case .failure(let f) = result { throw .ledgerFault(f) }
-        guard let (entry, height) = found else { throw .notInLedger("cycle \(cycle) is not in the ledger \(directory)") }
-        return try replay(entry, height: height)
+        guard let (entry, height, prefix) = found else { throw .notInLedger("cycle \(cycle) is not in the ledger \(directory)") }
+        return try replay(entry, height: height, prefixReputation: prefix)
     }
 }

@@ -27,6 +27,9 @@ public struct SchedulerConfig: Sendable {
     public var once: Bool
     /// Longest sleep before looking for new cycle folders again.
     public var rescanSeconds: Int64
+    /// Cut blocks by the genesis MMC/MBT (`BlockBatcher`) instead of one block per cycle;
+    /// needs the embedded `NodeLedger`.
+    public var batchBlocks = false
 
     public init(inputs: String, outputRoot: String?, options: ClearOptions, once: Bool, rescanSeconds: Int64 = 60) {
         self.inputs = inputs; self.outputRoot = outputRoot; self.options = options; self.once = once; self.rescanSeconds = rescanSeconds
@@ -62,10 +65,12 @@ public struct Scheduler {
     public let clock: SchedulerClock
     public let service: CycleService
     let events: AppEvents
+    let batcher: BlockBatcher?
 
     public init(config: SchedulerConfig, ledger: CycleLedger, clock: SchedulerClock, service: CycleService,
                 events: @escaping AppEvents = { _ in }) {
         self.config = config; self.ledger = ledger; self.clock = clock; self.service = service; self.events = events
+        batcher = config.batchBlocks ? (ledger as? NodeLedger).map { BlockBatcher(ledger: $0, outputRoot: config.outputRoot) } : nil
     }
 
     /// Runs until stopped (or, with `once`, until what is due now is done).
@@ -75,12 +80,13 @@ public struct Scheduler {
         while !clock.stopRequested() {
             let cycles = try CycleFolderScanner.scan(inputs: config.inputs)
             if !repaired { try republishMissingOutputs(cycles); repaired = true }
-            let plan = SchedulePlanner.plan(cycles: cycles, recorded: ledger.recordedCycles,
+            let plan = SchedulePlanner.plan(cycles: cycles, recorded: ledger.recordedCycles.union(batcher?.pendingCycles ?? []),
                                             skipped: Set(summary.skipped.keys).union(ledger.rejectedCycles), now: clock.now())
             for c in plan.due {
                 if clock.stopRequested() { break }
                 try clearOne(c, into: &summary)
             }
+            if let b = batcher { try committed(config.once ? b.flush(now: clock.now()) : b.tick(now: clock.now()), into: &summary) }
             if config.once {
                 if plan.due.isEmpty {
                     let recorded = ledger.recordedCycles.count
@@ -89,10 +95,12 @@ public struct Scheduler {
                 break
             }
             let now = clock.now()
-            let wake = min(plan.nextWake ?? .init(millis: .max), now.adding(seconds: config.rescanSeconds))
+            var wake = min(plan.nextWake ?? .init(millis: .max), now.adding(seconds: config.rescanSeconds))
+            if let d = batcher?.deadline { wake = min(wake, d) }  // MBT
             if plan.due.isEmpty { events(.sleeping(until: wake.rfc3339)) }
             clock.sleep(wake)
         }
+        if let b = batcher { try committed(b.flush(now: clock.now()), into: &summary) }  // at exit
         if clock.stopRequested() {
             summary.stopped = true
             events(.stopping)
@@ -118,6 +126,14 @@ public struct Scheduler {
         events(.cycleStarted(cycle: c.id))
         let started = service.monotonicNanos()
         do {
+            if let b = batcher {
+                // Block cutting (`--batch`): submitted now, committed and published by a cut.
+                let intake = try SubmissionIntake.gather(cycleDirectory: FileSystem.join(config.inputs, c.id))
+                for r in intake.rejected { events(.submissionRejected(cycle: c.id, file: r.file, error: r.error)) }
+                let f = try CycleService.withLedgerReputation(intake.files, ledger: ledger)
+                return try committed(b.record(try service.clear(f, options: config.options), files: f, options: config.options,
+                                              extraEntries: intake.ledgerEntries, now: clock.now()), into: &summary)
+            }
             outcome = try service.intakeClearAndRecord(cycleDirectory: FileSystem.join(config.inputs, c.id), options: config.options,
                                                        openLedger: { ledger }, outputRoot: config.outputRoot, now: clock.now())
         } catch {
@@ -126,6 +142,7 @@ public struct Scheduler {
                 // The cycle's own fault: recorded as rejected, never retried.
                 summary.skipped[c.id] = error.description
                 let h = try ledger.commit([.rejectedCycle(RejectedCycleEntry(cycleID: c.id, reason: error.description))], now: clock.now())
+                if let b = batcher { try committed(b.publishCommitted(now: clock.now()), into: &summary) }  // the commit flushed the pending block
                 events(.cycleSkipped(cycle: c.id, reason: error.description + (h.map { " (recorded as rejected at height \($0))" } ?? "")))
                 return
             case .usage, .failed:
@@ -153,6 +170,15 @@ public struct Scheduler {
             events(.cycleAlreadyRecorded(cycle: c.id, height: h))
         case nil:
             break
+        }
+    }
+
+    /// Reports cycles a block cut committed (their outputs are published by then).
+    func committed(_ cycles: [BlockBatcher.Committed], into summary: inout SchedulerSummary) {
+        for c in cycles {
+            summary.cleared.append(c.cycle)
+            events(.cycleCleared(cycle: c.cycle, trades: c.trades, height: c.height))
+            events(.cycleReport(c.report))
         }
     }
 }

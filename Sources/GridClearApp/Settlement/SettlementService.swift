@@ -17,6 +17,9 @@ public struct SettlementRequest: Sendable {
     public var reputationFile: String?
     /// Output root: results go to `<outputRoot>/<cycle>/`.
     public var outputRoot: String
+    /// Price matrix (`seller_id,buyer_id,priority,price` CSV) to settle by priority matrix
+    /// (SPEC §3.5) instead of by deviation from the cleared trades; nil = deviation settlement.
+    public var matrixFile: String?
 
     public init(cycle: CycleID, metersFile: String, tradesFile: String, marketFile: String?, reputationFile: String?, outputRoot: String) {
         self.cycle = cycle; self.metersFile = metersFile; self.tradesFile = tradesFile
@@ -49,7 +52,8 @@ public struct SettledCycle: Sendable {
     public var written: [String]
 }
 
-/// Settling a cycle: meters → deviation settlement (SPEC §3.5) → reputation → ledger →
+/// Settling a cycle: meters → deviation settlement, or priority-matrix settlement with
+/// `matrixFile` (SPEC §3.5; both under the one `LateDataRule`) → reputation → ledger →
 /// outputs. Order: everything is computed first; then the ledger entries are made durable;
 /// then `grid.csv`, `reputation.json` and last `settlement.csv` are published atomically;
 /// then the reputation state file is replaced. A cycle whose settlement the ledger already
@@ -63,13 +67,17 @@ public enum SettlementService {
         let settledMarker = FileSystem.join(dir, "settlement.csv")
         if FileSystem.exists(settledMarker) { return .alreadySettled(directory: dir) }
         let market = try loadMarket(r.marketFile)
-        guard FileSystem.exists(r.tradesFile) else {
+        var matrix: PriceMatrix?
+        if let m = r.matrixFile {
+            do { matrix = try PriceMatrix.parseCSV(try FileSystem.read(m), file: m) } catch { throw CycleService.clearingError(error, cycle: r.cycle.description) }
+        }
+        guard matrix != nil || FileSystem.exists(r.tradesFile) else {
             throw .settlement("\(r.tradesFile): no trades for cycle \(r.cycle) (clear it first or pass --trades)")
         }
-        let trades: [Trade]
-        do { trades = try SettlementFiles.parseTrades(try FileSystem.read(r.tradesFile), file: r.tradesFile) } catch {
+        var trades: [Trade] = []
+        if matrix == nil { do { trades = try SettlementFiles.parseTrades(try FileSystem.read(r.tradesFile), file: r.tradesFile) } catch {
             throw CycleService.clearingError(error, cycle: r.cycle.description)
-        }
+        } }
         let data: MeterDataFile.Contents
         do { data = try MeterDataFile.load(r.metersFile) } catch { throw .settlement("\(error)") }
         guard now >= r.cycle.end else { throw .settlement("cycle \(r.cycle) has not ended yet (ends \(r.cycle.end.rfc3339))") }
@@ -78,13 +86,21 @@ public enum SettlementService {
         let parties = MeteredEnergyAggregator.perParticipant(data.records, cycleStart: r.cycle.startMillis).map {
             MeteredParty(participant: $0.participantID, role: $0.channel == .exportEnergy ? .seller : .buyer, wh: $0.isComplete ? $0.wh : nil)
         }
-        let rule = DeviationSettlement(config: market.settlement, gridBuyPrice: market.gridBuyPrice, gridSellPrice: market.gridSellPrice)
-        switch rule.settle(trades: trades, metered: parties, cyclesElapsed: elapsed) {
+        let outcome = matrix.map {
+            PriorityMatrixSettlement(matrix: $0, config: market.settlement, gridBuyPrice: market.gridBuyPrice, gridSellPrice: market.gridSellPrice)
+                .settle(metered: parties, cyclesElapsed: elapsed)
+        } ?? DeviationSettlement(config: market.settlement, gridBuyPrice: market.gridBuyPrice, gridSellPrice: market.gridSellPrice)
+            .settle(trades: trades, metered: parties, cyclesElapsed: elapsed)
+        switch outcome {
         case let .pending(missing, left):
             return .pending(missing: missing, cyclesLeft: left)
         case let .settled(rows, grid, events, complete, missing):
             var book = ReputationBook()
-            if let p = r.reputationFile, FileSystem.exists(p) {
+            // With a ledger, reputation is the ledger's (SPEC §3.7); the state file is a copy.
+            let ledger = try openLedger.map { o throws(AppError) in try CycleService.open(o) }
+            if let s = try ledger?.reputationSnapshot(excludingCycle: r.cycle.description) {
+                book = LedgerReputation.book(s)
+            } else if let p = r.reputationFile, FileSystem.exists(p) {
                 do { book = try ReputationBook(canonicalJSON: try FileSystem.read(p), file: p) } catch {
                     throw CycleService.clearingError(error, cycle: r.cycle.description)
                 }
@@ -92,8 +108,7 @@ public enum SettlementService {
             let changes = book.apply(events)
             var height: UInt64?
             var entries: [LedgerEntry] = []
-            if let openLedger {
-                let ledger = try CycleService.open(openLedger)
+            if let ledger {
                 if let h = ledger.settlementHeight(ofCycle: r.cycle.description) {
                     // Recorded by a run that stopped before its files: publish, never append twice.
                     height = h

@@ -73,7 +73,7 @@ struct ClearCommand: ParsableCommand {
             case .alreadyRecorded(let h)?: say("ledger \(ledger!): cycle \(r.cleared.cycleID) is already recorded at height \(h); nothing appended")
             case nil: break
             }
-            say("wrote \(out)/\(r.cleared.cycleID)/trades.csv and summary.json")
+            say("wrote \(out)/\(r.cleared.cycleID)/trades.csv, bills.csv and summary.json")
             if let p = outcome.rejectedPath {
                 say("\(outcome.intake.accepted.count) participant file(s) cleared, \(outcome.intake.rejected.count) rejected: \(p)")
             }

@@ -46,6 +46,9 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Seed for any randomised step.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Cut ledger blocks by the genesis MMC/MBT (several cycles per block; outputs published once their block is committed) instead of one block per cycle.")
+    var batch = false
+
     @OptionGroup var logging: LogOptions
 
     @OptionGroup var json: JSONOutputOption
@@ -59,9 +62,13 @@ struct ScheduleCommand: ParsableCommand {
             guard FileSystem.isDirectory(inputs) else { throw CLIFailure("inputs folder \(inputs) not found") }
             StopSignals.install()
             let node = try NodeLedger(directory: ledger, keyFile: key, now: clockNow(), events: report)
-            let scheduler = Scheduler(config: SchedulerConfig(inputs: inputs, outputRoot: out,
-                                                              options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once),
-                                      ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }),
+            var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once)
+            config.batchBlocks = batch
+            let scheduler = Scheduler(config: config,
+                                      ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }, events: { e in
+                                          // e.g. a CSV reputation the ledger's replaced (notice: below --log-level warning)
+                                          if case .inputWarning = e { logger.notice("\(e.message)", metadata: ["event": "input_warning"]) }
+                                      }),
                                       events: report)
             let summary = try scheduler.run()
             if json.enabled { say(ScheduleReport.json(summary, partialExit: once && summary.partial)) }

@@ -12,12 +12,13 @@ struct SettleCommand: ParsableCommand {
         commandName: "settle",
         abstract: "Settle a cycle's trades against metered energy (tolerance σ, late data, reputation).",
         discussion: """
-        Matched energy comes from trades.csv (--trades, or <outputs>/<cycle>/trades.csv), metered energy from the meter-data file written by 'meter poll' (sellers: export, buyers: import). With --ledger the settlement, reputation changes and meter digests are recorded first, then the files are published. Rules and file formats: docs/meter.md. A cycle already settled in --out is left as is.
+        Matched energy comes from trades.csv (--trades, or <outputs>/<cycle>/trades.csv), metered energy from the meter-data file written by 'meter poll' (sellers: export, buyers: import). With --ledger the settlement, reputation changes and meter digests are recorded first, then the files are published. Rules and file formats: docs/meter.md. With --rule priority-matrix no trades are read: each participant's net metered energy is settled by the bilateral priority/price matrix (docs/market-rules.md), under the same late-data rule. A cycle already settled in --out is left as is.
 
         Examples:
           gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --trades scripts/meter_example/trades.csv --out /tmp/gridclear-settle --now 20261120T1200Z
           gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --trades scripts/meter_example/trades.csv --out /tmp/gridclear-settle-pending --now 20261120T1015Z
           gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --trades scripts/meter_example/trades.csv --out /tmp/gridclear-settle-ledger --now 20261120T1200Z --ledger /tmp/gridclear-settle-ledger/Ledger
+          gridclear settle 20261120T1000Z --meters scripts/meter_example/meter-data.log --rule priority-matrix --matrix scripts/meter_example/price-matrix.csv --out /tmp/gridclear-settle-pm --now 20261120T1200Z
         """)
 
     @Argument(help: "Cycle id, e.g. 20261120T1000Z.") var cycle: String
@@ -30,13 +31,22 @@ struct SettleCommand: ParsableCommand {
     @Option(help: "Current time as a cycle id or RFC 3339 UTC (default: the system clock).") var now: String?
     @Option(help: "Also record the settlement, reputation changes and meter digests in this ledger.") var ledger: String?
     @Option(help: "Node key file for the ledger (default: the key kept in the ledger directory).") var key: String?
+    @Option(help: "Settlement rule: deviation (the cleared trades against meters) or priority-matrix (metered net energy by the agreed bilateral priority/price matrix; needs --matrix).") var rule: String = "deviation"
+    @Option(help: "Price matrix CSV for --rule priority-matrix: seller_id,buyer_id,priority,price.") var matrix: String?
 
     func run() throws {
         try reportingErrors {
             let id = try commandCycle(cycle), t = try commandNow(now)
-            let request = SettlementRequest(cycle: id, metersFile: meters, tradesFile: trades ?? "\(outputs)/\(cycle)/trades.csv",
+            var request = SettlementRequest(cycle: id, metersFile: meters, tradesFile: trades ?? "\(outputs)/\(cycle)/trades.csv",
                                             marketFile: market ?? (FileSystem.exists("Inputs/market.json") ? "Inputs/market.json" : nil),
                                             reputationFile: reputation, outputRoot: out)
+            switch (rule, matrix) {
+            case ("deviation", nil): break
+            case ("priority-matrix", let m?): request.matrixFile = m
+            case ("priority-matrix", nil): throw CLIFailure("--rule priority-matrix needs --matrix FILE", exitCode: 64)
+            case ("deviation", _?): throw CLIFailure("--matrix is used only with --rule priority-matrix", exitCode: 64)
+            default: throw CLIFailure("--rule must be deviation or priority-matrix (got '\(rule)')", exitCode: 64)
+            }
             let (dir, keyFile) = (ledger, key)
             let opener: LedgerOpener? = dir.map { d in
                 { try NodeLedger(directory: d, keyFile: keyFile, now: t, events: report) }

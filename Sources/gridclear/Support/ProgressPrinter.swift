@@ -37,7 +37,7 @@ final class ProgressPrinter: @unchecked Sendable {
             let line = ClearingEvent.cmapProgress(round: round, lp: highest, lpCount: count, elapsedSeconds: elapsed).message
             write("\r\u{1B}[K" + line)
             lineShown = true
-        case .solverFallback:
+        case .solverFallback, .inputWarning:
             erase()
             write(event.message + "\n")
         }

@@ -84,7 +84,7 @@ import Testing
         ("O1,S1,0.5,1,solar,39,116,80,", "B1,P1,0.5,1,39,116,80,price:0.5;supply:0.5;demand:0", nil, 2, 8, "not allowed for buyers"),
         ("O1,S1,0.5,1,solar,39,116,80,", nil, #"{"price_mn": "0.3"}"#, 1, 2, "unknown key 'price_mn'"),
         ("O1,S1,0.5,1,solar,39,116,80,", nil, "{\n  \"cmap\": {\"max_rounds\": 0}}", 2, 12, "between 1 and 100"),
-        ("O1,S1,0.5,1,solar,39,116,80,", nil, "{\"price_min\": 0.3, }", 1, 20, "expected a quoted key"),
+        ("O1,S1,0.5,1,solar,39,116,80,", nil, "{\"price_min\": 0.3, }", 1, 20, "expected a member name in quotes"),
     ] as [(String, String?, String?, Int, Int, String)])
     func malformedInputIsLocated(offerRows: String, bidRows: String?, market: String?, line: Int, column: Int, fragment: String) throws {
         let o = "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation,preferences\n" + offerRows + "\n"
