@@ -63,9 +63,23 @@ final class MarketSocket {
         return s
     }
 
-    /// A loopback TCP port free right now (bound to port 0 and released; for `private run --transport tcp`).
-    static func freeLoopbackPort() throws -> UInt16 {
-        let s = try listen(.tcp(host: "127.0.0.1", port: 0))
+    /// `count` distinct loopback TCP ports free right now: all probes stay bound until every
+    /// port is known, so the kernel cannot hand the same port out twice within one run.
+    static func freeLoopbackPorts(_ count: Int) throws -> [UInt16] {
+        var probes: [MarketSocket] = []
+        var ports: [UInt16] = []
+        for _ in 0..<count {
+            let s = try listen(.tcp(host: "127.0.0.1", port: 0))
+            probes.append(s)
+            ports.append(try boundPort(s))
+        }
+        return ports
+    }
+
+    /// A loopback TCP port free right now (bound to port 0 and released).
+    static func freeLoopbackPort() throws -> UInt16 { try freeLoopbackPorts(1)[0] }
+
+    private static func boundPort(_ s: MarketSocket) throws -> UInt16 {
         var sin = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = try withUnsafeMutablePointer(to: &sin) { p in

@@ -100,10 +100,11 @@ public enum PrivateProcessRun {
         var operatorEndpoint: MarketEndpoint? = nil
         var endpoints: [(address: String, endpoint: String)] = []
         if tcp {
-            operatorEndpoint = .tcp(host: "127.0.0.1", port: try MarketSocket.freeLoopbackPort())
+            let ports = try MarketSocket.freeLoopbackPorts(setups.count + 1)
+            operatorEndpoint = .tcp(host: "127.0.0.1", port: ports[setups.count])
             endpoints.append(("operator", operatorEndpoint!.description))
             for i in setups.indices {
-                let e = MarketEndpoint.tcp(host: "127.0.0.1", port: try MarketSocket.freeLoopbackPort())
+                let e = MarketEndpoint.tcp(host: "127.0.0.1", port: ports[i])
                 setups[i].listen = e.description
                 endpoints += setups[i].channelKeys.map { ($0.address, e.description) }
             }
