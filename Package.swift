@@ -69,6 +69,15 @@ var targets: [Target] = [
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6),
 
+    // BFT mode of the replicated ledger (issue 17): the TCP transport between replicas
+    // (swift-nio), the driver that runs LedgerLite's pure PBFT replica against it, the
+    // replica's ledger and state file, and the client side (status, results).
+    .target(name: "BFTReplication",
+            dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swift6),
+
     // Service mode (issue 15): logs (swift-log handlers), Prometheus metrics, the HTTP server
     // (swift-nio directly: /metrics, /health, the results page) and the page's rendering.
     .target(name: "GridClearService",
@@ -84,13 +93,14 @@ var targets: [Target] = [
     // The thin command-line front end: options → one call into GridClearApp → printing.
     .executableTarget(name: "gridclear",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "PrivateMarket", "ConsensusFactor", "LedgerLite", "MeterIngest",
-                                     "EtcdClient", "EtcdReplication", "GridClearService", .product(name: "Logging", package: "swift-log"),
+                                     "EtcdClient", "EtcdReplication", "BFTReplication", "GridClearService", .product(name: "Logging", package: "swift-log"),
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       swiftSettings: swift6),
 
     // Benchmarks, outside the product binary (Benchmarks/*.sh and `make bench` run it).
     .executableTarget(name: "gridclear-bench",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
+                                     "BFTReplication",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       path: "Benchmarks/gridclear-bench", swiftSettings: swift6),
 ]
@@ -110,6 +120,8 @@ let testTargets: [Target] = [
     .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
+                swiftSettings: swift6),
+    .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp", "BFTReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
     .testTarget(name: "GridClearServiceTests", dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "GridClearService", "Clearing", "LedgerLite",

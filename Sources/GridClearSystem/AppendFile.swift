@@ -68,10 +68,12 @@ public final class AppendFile: @unchecked Sendable {
         return done == n ? out : Array(out[0..<done])
     }
 
-    /// Appends `bytes` and syncs them before returning (a failed sync stops the process).
+    /// Appends `bytes` with one write and makes them durable with one fdatasync before
+    /// returning (the new size is part of what fdatasync flushes); a failed sync stops the
+    /// process. The file and its directory entry were made durable when it was created.
     public func append(_ bytes: [UInt8]) throws {
         try AtomicFile.writeAll(fd, bytes, path: path)
-        Durability.syncOrStop(fd, path: path)
+        Durability.dataSyncOrStop(fd, path: path)
     }
 
     /// Cuts the file back to `length` bytes durably (torn-tail repair).

@@ -8,16 +8,23 @@ import Glibc
 /// append or publish an output that a crash would lose.
 public enum Durability {
     /// fsync `fd` or stop the process with a message naming `path`.
-    public static func syncOrStop(_ fd: Int32, path: String) {
+    public static func syncOrStop(_ fd: Int32, path: String) { sync(fd, path: path, "fsync", fsync) }
+
+    /// fdatasync `fd` or stop: the data and the metadata needed to read it back (the file
+    /// size after an append) are durable, timestamps are not — what an append needs, without
+    /// the extra inode write fsync forces for the modification time.
+    public static func dataSyncOrStop(_ fd: Int32, path: String) { sync(fd, path: path, "fdatasync", fdatasync) }
+
+    private static func sync(_ fd: Int32, path: String, _ name: String, _ call: (Int32) -> Int32) {
         while true {
-            if fsync(fd) == 0 { return }
+            if call(fd) == 0 { return }
             let e = errno
             if e == EINTR { continue }
             // EINVAL/EROFS: the descriptor does not support syncing (a pipe, /dev/null):
             // nothing was lost because nothing could be made durable there.
             if e == EINVAL || e == EROFS { return }
             let text = String(cString: strerror(e))
-            StandardStreams.writeError("fatal: fsync \(path) failed: \(text); stopping (data may not be durable)\n")
+            StandardStreams.writeError("fatal: \(name) \(path) failed: \(text); stopping (data may not be durable)\n")
             exit(70)
         }
     }

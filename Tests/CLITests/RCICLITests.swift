@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// End-to-end `gridclear rci` runs: real platform and agent processes over sockets.
 @Suite(.serialized) struct RCICLITests {
@@ -41,7 +44,7 @@ import Testing
     /// encrypted tcp run gives exactly the plaintext run's numbers, and the transcripts show
     /// what each party received.
     @Test func encryptedRunEqualsPlaintextAndTranscriptsKeepSecrets() throws {
-        let loose = ["--alpha", "0.1", "--price-tol", "0.05", "--trade-tol", "0.05", "--reciprocity-tol", "0.1", "--seed", "5"]
+        let loose = ["--algorithm", "rci", "--alpha", "0.1", "--price-tol", "0.05", "--trade-tol", "0.05", "--reciprocity-tol", "0.1", "--seed", "5"]
         let plain = try tempDir("p2"), enc = try tempDir("e2"), tr = try tempDir("tr")
         let a = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--out", plain.path] + loose)
         #expect(a.status == 0, "\(a.stderr)")
@@ -52,7 +55,8 @@ import Testing
         #expect(ra["agents"] as! [String: Double] == rb["agents"] as! [String: Double])
         #expect(ra["iterations"] as? Int == rb["iterations"] as? Int)
 
-        // The platform received only hellos, requests (ciphertexts of its key's size) and verification reports.
+        // The platform received only hellos, requests (ciphertexts of its key's size), result-proof bundles
+        // (commitments and zero-knowledge range proofs, which it checks once for everybody) and verification reports.
         func lines(_ f: String) throws -> [[String: Any]] {
             try String(contentsOf: tr.appendingPathComponent(f), encoding: .utf8).split(separator: "\n").map {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
@@ -60,8 +64,8 @@ import Testing
         }
         let platform = try lines("platform.jsonl")
         let kinds = Set(platform.map { $0["kind"] as! String })
-        #expect(kinds.isSubset(of: ["hello", "request", "verification", "reply"]))
-        #expect(!kinds.contains("share") && !kinds.contains("encryptedShare") && !kinds.contains("resultProof"))
+        #expect(kinds.isSubset(of: ["hello", "request", "verification", "reply", "resultProof"]))
+        #expect(!kinds.contains("share") && !kinds.contains("encryptedShare"))
         var ciphertextSizes = Set<Int>()
         for m in platform where m["kind"] as? String == "request" {
             let f = m["fields"] as! [String: Any]
@@ -89,39 +93,126 @@ import Testing
         }
     }
 
-    /// The `platform` and `agent` --help examples: one platform and five agent processes started separately.
+    /// Ed25519 identities for the agents of case_2x3 (`gridclear keygen --ed25519`), and the
+    /// roster the platform registers (agent,role,public_key).
+    func identities(_ dir: URL, ids: [String] = ["G1", "G2", "C1", "C2", "C3"]) throws -> (keys: URL, roster: URL) {
+        let keys = dir.appendingPathComponent("keys")
+        var lines = ["agent,role,public_key"]
+        for id in ids {
+            let r = try runGridclear(["keygen", "--ed25519", "--out", keys.appendingPathComponent(id).path])
+            #expect(r.status == 0, "\(r.stderr)")
+            let pub = try String(contentsOf: keys.appendingPathComponent("\(id).ed25519.pub"), encoding: .utf8)
+            let hex = pub.split(separator: "\n").first { $0.hasPrefix("ed25519-public: ") }!.dropFirst("ed25519-public: ".count)
+            lines.append("\(id),\(id.hasPrefix("G") ? "generator" : "consumer"),\(hex)")
+        }
+        let roster = dir.appendingPathComponent("roster.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: roster, atomically: true, encoding: .utf8)
+        return (keys, roster)
+    }
+
+    func start(_ args: [String], stdout: Any? = nil, stderr: Any? = nil) throws -> Process {
+        let p = Process()
+        p.executableURL = try gridclearBinary()
+        p.arguments = args
+        p.currentDirectoryURL = packageRoot
+        p.standardOutput = stdout ?? FileHandle.nullDevice
+        p.standardError = stderr ?? FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// The `platform` and `agent` --help examples: one platform and five agent processes
+    /// started separately, each agent proving its registered identity.
     @Test func separateRolesExample() throws {
-        let sock = "unix:/tmp/gridclear-rci.sock"
-        let platform = Process()
-        platform.executableURL = try gridclearBinary()
-        platform.arguments = ["rci", "platform", "--listen", sock, "--agents", "5"]
-        platform.currentDirectoryURL = packageRoot
+        let dir = try tempDir("roles")
+        let (keys, roster) = try identities(dir)
+        let sock = "unix:/tmp/gridclear-rci-\(getpid()).sock"
         let pout = Pipe()
-        platform.standardOutput = pout
-        try platform.run()
+        let platform = try start(["rci", "platform", "--listen", sock, "--identities", roster.path], stdout: pout)
         var agents: [Process] = []
         for id in ["G1", "G2", "C1", "C2", "C3"] {
-            let a = Process()
-            a.executableURL = try gridclearBinary()
-            a.arguments = ["rci", "agent", "--case", "Inputs/rci/case_2x3.csv", "--id", id, "--platform", sock]
-            a.currentDirectoryURL = packageRoot
-            a.standardOutput = FileHandle.nullDevice
-            try a.run()
-            agents.append(a)
+            agents.append(try start(["rci", "agent", "--case", "Inputs/rci/case_2x3.csv", "--id", id, "--key",
+                                     keys.appendingPathComponent("\(id).ed25519.key").path, "--platform", sock]))
         }
         let out = String(decoding: pout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         platform.waitUntilExit()
         agents.forEach { $0.waitUntilExit() }
         #expect(platform.terminationStatus == 0)
         #expect(agents.allSatisfy { $0.terminationStatus == 0 })
-        #expect(out.hasPrefix("ready unix:/tmp/gridclear-rci.sock"))
+        #expect(out.hasPrefix("ready \(sock)"))
         #expect(out.contains("\"converged\":true"))
+    }
+
+    /// Issue 13 item 7: during a real multi-process run, a garbage sender (4 KiB of random
+    /// bytes), a silent connection and an impostor (a forged cost row for C1, signed with a key
+    /// the platform never registered) are refused and logged; the run still converges to
+    /// exactly the result of `rci solve` with the same seed.
+    @Test func impostorGarbageAndSilentPeersAreRefusedAndTheRunStillConverges() throws {
+        let dir = try tempDir("impostor")
+        let (keys, roster) = try identities(dir)
+        let forged = dir.appendingPathComponent("forged.csv")
+        try "agent,role,a,b,p_min_mw,p_max_mw\nG1,generator,0.08,20,0,300\nC1,consumer,0.001,500,-2000,-1\n"
+            .write(to: forged, atomically: true, encoding: .utf8)
+        let impostorKey = dir.appendingPathComponent("impostor")
+        #expect(try runGridclear(["keygen", "--ed25519", "--out", impostorKey.path]).status == 0)
+        let sockPath = "/tmp/gridclear-rci-imp-\(getpid()).sock"
+        let pout = Pipe(), perr = Pipe()
+        let platform = try start(["rci", "platform", "--listen", "unix:\(sockPath)", "--identities", roster.path, "--encrypted",
+                                  "--key-bits", "512", "--timeout", "30"], stdout: pout, stderr: perr)
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: sockPath) { usleep(10_000) }
+        // garbage and silence first: neither may block or abort the gathering
+        func connect() -> Int32 {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var sa = sockaddr_un()
+            sa.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &sa.sun_path) { raw in raw.copyBytes(from: Array(sockPath.utf8) + [0]) }
+            let r = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            #expect(r == 0)
+            return fd
+        }
+        let silent = connect()
+        let garbage = connect()
+        var rng = SystemRandomNumberGenerator()
+        let junk = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        _ = junk.withUnsafeBytes { send(garbage, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let impostor = try start(["rci", "agent", "--case", forged.path, "--id", "C1", "--key", impostorKey.path + ".ed25519.key",
+                                  "--platform", "unix:\(sockPath)", "--timeout", "10"])
+        impostor.waitUntilExit()
+        #expect(impostor.terminationStatus != 0)
+        var agents: [(String, Process, Pipe)] = []
+        for id in ["G1", "G2", "C1", "C2", "C3"] {
+            let out = Pipe()
+            agents.append((id, try start(["rci", "agent", "--case", "Inputs/rci/case_2x3.csv", "--id", id, "--key",
+                                          keys.appendingPathComponent("\(id).ed25519.key").path, "--platform", "unix:\(sockPath)",
+                                          "--seed", "7"], stdout: out), out))
+        }
+        let out = String(decoding: pout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: perr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        platform.waitUntilExit()
+        close(silent); close(garbage)
+        #expect(platform.terminationStatus == 0, "\(err)")
+        #expect(out.contains("\"converged\":true"))
+        #expect(err.contains("refused connection claiming C1") && err.contains("the handshake signature is not C1's registered key"), "\(err)")
+        #expect(err.contains("not an RCI peer"), "\(err)")
+        #expect(err.contains("no complete handshake"), "\(err)")
+        // the same result as the in-process run with this seed, bit for bit
+        let solved = try tempDir("impostor-solve")
+        let s = try runGridclear(["rci", "solve", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--seed", "7", "--out", solved.path])
+        #expect(s.status == 0, "\(s.stderr)")
+        let expected = try result(solved)["agents"] as! [String: Double]
+        for (id, p, pipe) in agents {
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            let line = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").last ?? ""
+            let report = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            #expect((report["outcome"] as! [String: Any])["netPower"] as? Double == expected[id], "agent \(id)")
+        }
     }
 
     @Test func killedAgentFailsTheRunWithAClearError() throws {
         let p = Process()
         p.executableURL = try gridclearBinary()
-        p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--timeout", "20"]
+        p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--algorithm", "rci", "--timeout", "20"]  // RCI: long enough to kill mid-run
         p.currentDirectoryURL = packageRoot
         let err = Pipe()
         p.standardError = err
@@ -181,7 +272,7 @@ import Testing
     func stoppingRunStopsEveryChild(_ signal: Int32) throws {
         let p = Process()
         p.executableURL = try gridclearBinary()
-        p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--timeout", "30"]
+        p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--algorithm", "rci", "--timeout", "30"]
         p.currentDirectoryURL = packageRoot
         let err = Pipe()
         p.standardError = err

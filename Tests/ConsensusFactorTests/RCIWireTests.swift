@@ -17,7 +17,26 @@ import GridClearCore
         .resultProof(RCIResultProofMessage(from: "G1", payload: [0, 1])),
         .verification(id: "C1", verified: ["G1"], failed: ["G2"]),
         .abort("because"),
+        .setup(RCISetup(parameters: RCIParameters(), encrypted: false, masking: false, publicKey: [],
+                        roster: [RCIRosterEntry(id: "G1", role: .generator)], addresses: ["unix:/tmp/x"], keys: [Array(repeating: 7, count: 32)])),
+        .challenge(runID: Array(repeating: 1, count: 32), nonce: Array(repeating: 2, count: 32)),
+        .signature(Array(repeating: 3, count: 64)),
     ]
+
+    /// A handshake signature binds the key, the run, the nonce, the hello and the acceptor.
+    @Test func handshakeSignaturesBindRunNonceHelloAndAcceptor() throws {
+        let me = RCIIdentity.generate(), other = RCIIdentity.generate()
+        let run = Array(repeating: UInt8(1), count: 32), nonce = Array(repeating: UInt8(2), count: 32)
+        let hello = RCIMessage.hello(id: "C1", role: .consumer, address: "unix:/tmp/a")
+        let sig = try RCIHandshake.sign(me, runID: run, nonce: nonce, hello: hello, acceptor: "platform")
+        #expect(RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "platform"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "platform"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: nonce, nonce: nonce, hello: hello, acceptor: "platform"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: run, hello: hello, acceptor: "platform"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce,
+                                     hello: .hello(id: "C1", role: .consumer, address: "unix:/tmp/b"), acceptor: "platform"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "G1"))
+    }
 
     @Test func everyMessageRoundTrips() throws {
         for m in Self.samples {

@@ -68,6 +68,44 @@ import GridClearCore
         #expect(throws: LedgerError.self) { try store.append([bad]) }
         #expect(try FileManager.default.attributesOfItem(atPath: ledgerPath(d))[.size] as! Int == size)
     }
+
+    /// A batch whose second block breaks a rule (here: records the first block's cycle again)
+    /// is refused whole: nothing written, and the in-memory chain state (verified in place,
+    /// then reverted) is exactly what it was, so the next good append succeeds.
+    @Test func rejectedBatchLeavesStateUnchanged() throws {
+        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let store = try LedgerStore(directory: d, create: true)
+        let o = try EmbeddedOrderer(store: store, key: testKey, nowMillis: 0, ledgerID: "t", cutting: CuttingConfig(maxEntriesPerBlock: 1, maxBatchMillis: 0))
+        _ = try o.submit([.settlement(SettlementEntry(cycleID: "s0", participantID: "p", energyWh: 1, amount: 1, reason: ""))], nowMillis: 1)
+        var rng = SeededRNG(4)
+        var cycle: LedgerEntry
+        repeat { cycle = randomEntry(&rng) } while cycle.tag != .clearedCycle
+        let before = store.state
+        let size = try FileManager.default.attributesOfItem(atPath: ledgerPath(d))[.size] as! Int
+        let b1 = try BlockBuilder.build(entries: [cycle, .settlement(SettlementEntry(cycleID: "s1", participantID: "p", energyWh: 1, amount: 1, reason: ""))],
+                                        on: before, nowMillis: 2, key: testKey)
+        var mid = ChainVerifier()
+        for (blk, from, to) in try allBlocks(d) { try mid.apply(blk, recordOffset: from, recordEnd: to) }
+        let frame1 = RecordFrame.encode(kind: .block, payload: b1.encoded())
+        try mid.apply(b1, recordOffset: size, recordEnd: size + frame1.count)
+        let b2 = try BlockBuilder.build(entries: [cycle], on: mid.state, nowMillis: 3, key: testKey)
+        do { try store.append([b1, b2]); Issue.record("a cycle recorded twice was written") } catch let e as LedgerError {
+            guard case .rejected(let f) = e else { Issue.record("wrong error \(e)"); return }
+            #expect(f.message.contains("recorded again"))
+        }
+        let after = store.state
+        #expect(after.blockCount == before.blockCount && after.entryCount == before.entryCount && after.endOffset == before.endOffset)
+        #expect(after.lastHash == before.lastHash && after.lastHeight == before.lastHeight && after.frontier == before.frontier)
+        #expect(after.cycles == before.cycles && after.settledCycles == before.settledCycles && after.rejectedCycles == before.rejectedCycles)
+        #expect(try FileManager.default.attributesOfItem(atPath: ledgerPath(d))[.size] as! Int == size)
+        try store.append([b1])
+        #expect(store.state.cycles.count == 1 && store.state.settledCycles.keys.sorted() == ["s0", "s1"])
+    }
+
+    func allBlocks(_ d: String) throws -> [(Block, Int, Int)] {
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: ledgerPath(d))))
+        return try RecordScanner.scan(bytes).records.map { (try Block.decode($0.payload), $0.offset, $0.end) }
+    }
 }
 
 @Suite struct CutterTests {

@@ -60,4 +60,27 @@ import GridClearCore
         guard case .corrupt(4, let reason) = end else { Issue.record("\(end)"); return }
         #expect(reason.contains("ledger format version 1") && reason.contains("new ledger directory"))
     }
+
+    /// The byte-level renderer and row encoder (the audit's hashing path) against the
+    /// String-based definitions they replaced, on random fields with every quoting case
+    /// (commas, quotes, CR, LF, CRLF, a quote followed by a combining mark, non-ASCII, empty).
+    @Test func fastRenderingEqualsTheStringDefinitions() throws {
+        func csvOracle(_ t: TradeTable) -> [UInt8] {
+            var out = ""
+            for line in [t.columns] + t.rows { out += line.map(CanonicalText.csvField).joined(separator: ",") + "\n" }
+            return Array(out.utf8)
+        }
+        func rowOracle(_ fields: [String]) -> [UInt8] {
+            var w = ByteWriter(); w.u32(UInt32(fields.count)); for f in fields { w.text(f) }; return w.bytes
+        }
+        let pieces = ["a", "B1", ",", "\"", "\n", "\r", "\r\n", "\"\u{301}", "é", "電", " ", "0.6500", ""]
+        var rng = SeededRNG(99)
+        for _ in 0..<300 {
+            let cols = 1 + Int(rng.next() % 5)
+            func field() -> String { (0..<Int(rng.next() % 4)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined() }
+            let t = try TradeTable(columns: (0..<cols).map { _ in field() }, rows: (0..<Int(rng.next() % 4)).map { _ in (0..<cols).map { _ in field() } })
+            #expect(t.csv() == csvOracle(t))
+            for r in [t.columns] + t.rows { #expect(TradeTable.rowEncoding(r) == rowOracle(r)) }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearCore
 @testable import MeterIngest
 
 @Suite struct ConfigAndDataTests {
@@ -61,5 +62,25 @@ import Foundation
         text = text.replacingOccurrences(of: " 56 -", with: " 57 -")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: MeterDataError(path: path, line: 3, reason: .checksum)) { try MeterDataFile.load(path) }
+    }
+
+    /// A line with a valid CRC but a non-canonical number (`+5`, `05`, `-0`) is refused: one
+    /// reading has one rendering (a libFuzzer finding of meter-data-fuzz).
+    @Test func nonCanonicalNumbersUnderValidChecksumAreRefused() {
+        func signed(_ body: String) -> Substring {
+            let c = String(CRC32.checksum(Array(body.utf8)), radix: 16)
+            return Substring(body + " " + String(repeating: "0", count: 8 - c.count) + c)
+        }
+        let canonical = signed("R 1795168800000 m1 S1 x 5 7")
+        guard case .success(let r) = MeterRecord.parse(canonical) else { Issue.record("canonical line refused"); return }
+        #expect(r.line == String(canonical))
+        for body in ["R 1795168800000 m1 S1 x +5 7", "R 1795168800000 m1 S1 x 05 7", "R 1795168800000 m1 S1 x 5 -0",
+                     "R 01795168800000 m1 S1 x 5 7", "R +1795168800000 m1 S1 x 5 7", "R 1795168800000 m1 S1 x 5 +7",
+                     "R 1795168800000 m1 S1 x -0 -"] {
+            guard case .failure(.malformed(let why)) = MeterRecord.parse(signed(body)) else {
+                Issue.record("accepted non-canonical line: \(body)"); continue
+            }
+            #expect(why.contains("canonical") || why.contains("integer"))
+        }
     }
 }

@@ -3,10 +3,12 @@
 #   cycle-parser-fuzz   CSV / JSON / whole-cycle input parsing
 #   ledger-reader-fuzz  ledger record scanner, block and entry decoders
 #   meter-data-fuzz     meter-data lines and interval apportioning
+#   proof-reader-fuzz   trade proof files: parse and verify (what verify-proof reads)
+#   rci-frame-fuzz      RCI wire frames and messages (what every RCI process reads from peers)
 # Short pass (make test): FUZZ_SECONDS per target (default 8). Long pass, the documented one:
 #   FUZZ_RUNS=1000000 scripts/test-extras.d/50-ledger-fuzz.sh [.build/debug/gridclear]
 # ($1, optional: the gridclear binary; the test-only gridclear-ledger-writer beside it makes
-# fresh ledger seeds.)
+# fresh ledger seeds, and the proof reader links the swift-crypto objects SwiftPM built there.)
 # runs each target for exactly that many executions and prints the counts. FUZZ_TARGETS
 # limits the targets (space-separated names). Seeds: Fuzz/corpus/<target>/ (copied, never
 # written). Passes when no target finds a crash, trap or broken property.
@@ -15,8 +17,8 @@ bin="$(realpath "${1:-.build/debug/gridclear}" 2>/dev/null || true)"
 cd "$(dirname "$0")/../.."
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-Fuzz/build.sh "$work/build" > "$work/build.log" 2>&1 || { echo "fuzz: build FAILED"; tail -30 "$work/build.log"; exit 1; }
-targets="${FUZZ_TARGETS:-cycle-parser ledger-reader meter-data}"
+Fuzz/build.sh "$work/build" "$(dirname "${bin:-.build/debug/gridclear}")" > "$work/build.log" 2>&1 || { echo "fuzz: build FAILED"; tail -30 "$work/build.log"; exit 1; }
+targets="${FUZZ_TARGETS:-cycle-parser ledger-reader meter-data proof-reader rci-frame}"
 if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); else limit=(-max_total_time="${FUZZ_SECONDS:-8}"); fi
 status=0
 for t in $targets; do

@@ -28,7 +28,8 @@ public struct RCIPlatformCipher: Sendable {
         return out
     }
 
+    /// Whether every blinded test decrypts to ≥ 0 (they are wider than 128 bits when shifted into a slot).
     public func verdict(_ blinded: [[UInt8]]) throws -> Bool {
-        try blinded.allSatisfy { try decrypt($0) >= 0 }
+        try blinded.allSatisfy { privateKey.decryptBig(try PaillierCiphertext(bytes: $0, publicKey: privateKey.publicKey)).signum >= 0 }
     }
 }

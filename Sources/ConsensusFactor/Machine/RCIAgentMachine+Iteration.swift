@@ -24,14 +24,16 @@ extension RCIAgentMachine {
         verdict = nil
         let request: RCIMessage
         if let cipher {
-            var cts: [PaillierCiphertext] = [], tests: [[UInt8]] = []
+            var tests: [[UInt8]] = []
             let reciprocity = wants ? try core!.reciprocityTests() : []
-            for i in partners.indices {
-                let (c, m) = try cipher.evaluate(plans[i], on: encrypted[i], using: &rng)
-                cts.append(c); masks.append(m)
-                if wants { tests += try cipher.blindedTest(reciprocity[i], partnerPower: encrypted[i].power, using: &rng) }
+            let (packed, m) = try cipher.evaluate(plans, on: encrypted, using: &rng)
+            masks = m
+            if wants {
+                for i in partners.indices {
+                    tests += try cipher.blindedTest(reciprocity[i], partnerPower: encrypted[i].power, slot: cipher.slot(ofPartner: i), using: &rng)
+                }
             }
-            request = .request(iteration: k, converged: flag, lambdas: cipher.pack(cts), tests: tests, wantsTest: wants)
+            request = .request(iteration: k, converged: flag, lambdas: packed, tests: tests, wantsTest: wants)
         } else {
             // Plaintext: the agent decides the reciprocity part itself, on these very shares.
             if wants {

@@ -46,6 +46,8 @@ extension RCIAgentMachine {
         for p in partners {
             ready.messages.append(RCIEnvelope(to: .agent(p), message: .resultProof(RCIResultProofMessage(from: spec.id, payload: payload))))
         }
+        // The platform checks the range proofs once for everybody; partners check the rest.
+        ready.messages.append(RCIEnvelope(to: .platform, message: .resultProof(RCIResultProofMessage(from: spec.id, payload: payload))))
         phase = .verifying
     }
 
@@ -75,6 +77,7 @@ extension RCIAgentMachine {
         }
         var verified: [String] = [], failed: [String: String] = [:]
         let t = meter.start()
+        let table = RCIResultProof.Bundle.pairTable(toleranceKW: pairToleranceKW)
         for (i, p) in partners.enumerated() {
             let tag = (heads[i].resultProofPayload ?? [255]).first
             do {
@@ -83,7 +86,7 @@ extension RCIAgentMachine {
                 let b = try RCIResultProof.Bundle(bytes: payloads[i])
                 guard b.agent == p else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
                 try b.verify(verifier: spec.id, mine: bundle.commitments[i].commitment, pairToleranceKW: pairToleranceKW,
-                             registrar: registrarKey.isEmpty ? nil : registrarKey)
+                             registrar: registrarKey.isEmpty ? nil : registrarKey, pairTable: table, ranges: false)
                 verified.append(p)
             } catch {
                 failed[p] = "\(error)"

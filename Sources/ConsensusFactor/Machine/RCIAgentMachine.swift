@@ -9,7 +9,12 @@ public struct RCIAgentReady: Sendable {
     /// Partners (id, address) to connect to; the transport answers with `.partnersConnected`.
     /// Generators accept these partners' connections, consumers dial them.
     public var connect: [(id: String, address: String)]?
-    public var result: RCIAgentResult?
+    /// The final result (boxed: `Ready` is made and dropped on every step, the result once).
+    public var result: RCIAgentResult? {
+        get { resultBox.first }
+        set { resultBox = newValue.map { [$0] } ?? [] }
+    }
+    private var resultBox: [RCIAgentResult] = []
 }
 
 /// What an agent reports at the end: its outcome (its own trades and prices), the settled
@@ -62,10 +67,19 @@ public struct RCIAgentMachine: Sendable {
     var phase: Phase = .idle
     var core: (any RCIConsensusCore)?
     var cipher: RCIAgentCipher?
+    /// This agent's slot in every receiver's packing (its place among its own role, mod slots).
+    var ownSlot = 0
+    /// Randomisers precomputed in idle time (`precompute()`), drawn from their own stream.
+    var pool: PaillierRandomnessPool?
+    var poolRNG = SplitMix64(seed: 0)
     public internal(set) var partners: [String] = []
+    /// Partners' registered Ed25519 keys from the setup (empty when the run registers none).
+    public internal(set) var partnerKeys: [String: [UInt8]] = [:]
     var partnerIndex: [String: Int] = [:]
     /// Unconsumed messages per partner, FIFO.
     var inbox: [[RCIMessage]] = []
+    /// How many partners' inboxes are non-empty (a phase progresses when all are).
+    var filledInboxes = 0
     /// Messages from agents that arrived before the setup named the partners (bounded).
     var early: [(String, RCIMessage)] = []
     var runConverged = false
@@ -103,6 +117,13 @@ public struct RCIAgentMachine: Sendable {
 
     public mutating func step(_ input: RCIInput) throws -> RCIAgentReady {
         var ready = RCIAgentReady()
+        // The hot path (a partner's message once the partners are known), without copying the phase.
+        if case .received(.agent(let id), let m) = input, !inbox.isEmpty {
+            if case .abort(let why) = m { throw RCIError.peerFailed("\(id) aborted: \(why)") }
+            try enqueue(m, from: id)
+            try drain(into: &ready)
+            return ready
+        }
         switch (phase, input) {
         case (.idle, .start):
             ready.messages.append(RCIEnvelope(to: .platform, message: .hello(id: spec.id, role: spec.role, address: address)))
@@ -121,9 +142,7 @@ public struct RCIAgentMachine: Sendable {
         case (_, .received(.agent(let id), let m)):
             // Buffered per partner: a partner may be one phase ahead (e.g. its share of k+1
             // arrives while this agent still waits for the platform's reply to k).
-            guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
-            guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(id) is running ahead of the protocol") }
-            inbox[i].append(m)
+            try enqueue(m, from: id)
             try drain(into: &ready)
         case (.awaitingReply(let k, let masks, let incoming, let plans), .received(.platform, .reply(let it, let stop, let values, let verdict))):
             guard it == k else { throw RCIError.protocolViolation("the platform replied for iteration \(it) during \(k)") }
@@ -152,16 +171,24 @@ public struct RCIAgentMachine: Sendable {
         partners = RCIRosterEntry.partners(of: spec.role, in: setup.roster)
         partnerIndex = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1, $0) })
         inbox = Array(repeating: [], count: partners.count)
-        for (id, m) in early {
-            guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
-            inbox[i].append(m)
-        }
+        filledInboxes = 0
+        for (id, m) in early { try enqueue(m, from: id) }
         early = []
         let addresses = Dictionary(setup.roster.indices.map { (setup.roster[$0].id, setup.addresses[$0]) }, uniquingKeysWith: { a, _ in a })
+        if setup.keys.count == setup.roster.count {
+            partnerKeys = Dictionary(setup.roster.indices.filter { partnerIndex[setup.roster[$0].id] != nil }
+                .map { (setup.roster[$0].id, setup.keys[$0]) }, uniquingKeysWith: { a, _ in a })
+        }
         pairToleranceKW = RCIResultProof.pairToleranceKW(reciprocityThreshold: setup.parameters.thresholds.reciprocity)
         core = try setup.parameters.algorithm.core(spec: spec, partners: partners, parameters: setup.parameters, perturbation: perturbation)
         cipher = setup.encrypted
             ? RCIAgentCipher(publicKey: try PaillierPublicKey(serialized: setup.publicKey), masking: setup.masking) : nil
+        if let cipher {
+            let peers = RCIRosterEntry.partners(of: spec.role == .generator ? .consumer : .generator, in: setup.roster)
+            ownSlot = cipher.slot(ofPartner: peers.firstIndex(of: spec.id) ?? 0)
+            pool = PaillierRandomnessPool(publicKey: cipher.publicKey, count: 0)
+            poolRNG = SplitMix64(seed: rng.next())
+        }
         return try partners.map { p in
             guard let a = addresses[p] else { throw RCIError.protocolViolation("no address for partner \(p)") }
             return (p, a)
@@ -175,8 +202,9 @@ public struct RCIAgentMachine: Sendable {
         let mine = try core.shares()
         let t = meter.start()
         for (i, p) in partners.enumerated() {
-            let m: RCIMessage = try cipher.map { .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, using: &rng)) }
-                ?? .share(mine[i])
+            let m: RCIMessage = try cipher.map {
+                .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, slot: ownSlot, pool: pool, using: &rng))
+            } ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m))
         }
         meter.charge(\.encryption, since: t)
@@ -185,17 +213,43 @@ public struct RCIAgentMachine: Sendable {
         try drain(into: &ready)
     }
 
+    /// Precomputes one encryption randomiser if the pool holds less than two iterations'
+    /// worth; returns whether it did (a transport calls this while it has nothing to read).
+    public mutating func precompute() -> Bool {
+        guard let pool, let core, !partners.isEmpty else { return false }
+        guard pool.available < 2 * partners.count * (core.sharesPrice ? 2 : 1) else { return false }
+        pool.refillFast(count: 1, using: &poolRNG)
+        return true
+    }
+
+    /// Buffers a partner's message (a partner may be one phase ahead, e.g. its share of k+1
+    /// arrives while this agent still waits for the platform's reply to k).
+    mutating func enqueue(_ m: RCIMessage, from id: String) throws {
+        guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
+        guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(id) is running ahead of the protocol") }
+        if inbox[i].isEmpty { filledInboxes += 1 }
+        inbox[i].append(m)
+    }
+
+    /// One message from every partner, in partner order.
+    private mutating func heads() -> [RCIMessage] {
+        var out: [RCIMessage] = []
+        out.reserveCapacity(inbox.count)
+        for i in inbox.indices {
+            out.append(inbox[i].removeFirst())
+            if inbox[i].isEmpty { filledInboxes -= 1 }
+        }
+        return out
+    }
+
     /// Progresses as far as the buffered partner messages allow.
     mutating func drain(into ready: inout RCIAgentReady) throws {
+        guard filledInboxes == inbox.count, !inbox.isEmpty else { return }
         switch phase {
         case .exchanging(let k):
-            guard inbox.allSatisfy({ !$0.isEmpty }) else { return }
-            let heads = inbox.indices.map { inbox[$0].removeFirst() }
-            try exchange(k: k, heads: heads, into: &ready)
+            try exchange(k: k, heads: heads(), into: &ready)
         case .settling, .verifying:
-            guard inbox.allSatisfy({ !$0.isEmpty }) else { return }
-            let heads = inbox.indices.map { inbox[$0].removeFirst() }
-            try proofStep(heads: heads, into: &ready)
+            try proofStep(heads: heads(), into: &ready)
         default:
             return
         }

@@ -4,7 +4,12 @@ public struct RCIPlatformReady: Sendable {
     /// What the platform learned by decrypting (one reply per agent per iteration), for
     /// transcripts and privacy audits; the same values are in `messages`.
     public var decrypted: [RCIEnvelope] = []
-    public var summary: RCIPlatformSummary?
+    /// The end-of-run summary (boxed: `Ready` is made and dropped on every step).
+    public var summary: RCIPlatformSummary? {
+        get { summaryBox.first }
+        set { summaryBox = newValue.map { [$0] } ?? [] }
+    }
+    private var summaryBox: [RCIPlatformSummary] = []
 }
 
 /// What the platform reports at the end of a run.
@@ -35,6 +40,8 @@ public struct RCIPlatformMachine: Sendable {
     public let masking: Bool
     /// The registrar's Ed25519 key when bounds are certified (forwarded in the setup).
     public let registrarKey: [UInt8]
+    /// The registered agents (id → role, Ed25519 key); empty: any id may join.
+    public let registered: [String: RCIRegisteredAgent]
 
     enum Phase: Sendable { case gathering, iterating(Int), verifying, done }
     var phase: Phase = .gathering
@@ -42,6 +49,8 @@ public struct RCIPlatformMachine: Sendable {
     var addresses: [String: String] = [:]
     var requests: [String: (converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wants: Bool)] = [:]
     var verified: [String: [String]] = [:], failed: [String: [String]] = [:]
+    /// Agents whose bundle the platform checked (range proofs, certificate), and the rejected ones.
+    var bundlesChecked: Set<String> = [], rejected: [String] = []
     var decryptions = 0
     var convergedRun = false
     var iterations = 0
@@ -49,7 +58,11 @@ public struct RCIPlatformMachine: Sendable {
     public var meter = RCICostMeter()
 
     public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
-                registrarKey: [UInt8] = []) throws {
+                registrarKey: [UInt8] = [], registered: [String: RCIRegisteredAgent] = [:]) throws {
+        guard registered.isEmpty || registered.count == agentCount else {
+            throw RCIError.protocolViolation("\(registered.count) registered agents for a run of \(agentCount)")
+        }
+        self.registered = registered
         guard registrarKey.isEmpty || registrarKey.count == 32 else {
             throw RCIError.protocolViolation("the registrar key must be 32 bytes (Ed25519), not \(registrarKey.count)")
         }
@@ -67,7 +80,7 @@ public struct RCIPlatformMachine: Sendable {
         switch phase {
         case .gathering, .done: return []
         case .iterating: return joined.filter { requests[$0.id] == nil }.map { .agent($0.id) }
-        case .verifying: return joined.filter { verified[$0.id] == nil }.map { .agent($0.id) }
+        case .verifying: return joined.filter { verified[$0.id] == nil || !bundlesChecked.contains($0.id) }.map { .agent($0.id) }
         }
     }
 
@@ -83,6 +96,9 @@ public struct RCIPlatformMachine: Sendable {
         case (.gathering, .hello(let hid, let role, let address)):
             guard hid == id else { throw RCIError.protocolViolation("connection of \(id) says hello as \(hid)") }
             guard addresses[id] == nil else { throw RCIError.protocolViolation("agent id \(id) joined twice") }
+            if !registered.isEmpty {
+                guard registered[id]?.role == role else { throw RCIError.protocolViolation("\(id) is not registered as a \(role.rawValue)") }
+            }
             joined.append(RCIRosterEntry(id: id, role: role)); addresses[id] = address
             if joined.count == agentCount { try sendSetup(into: &ready) }
         case (.iterating(let k), .request(let it, let c, let l, let t, let w)):
@@ -91,20 +107,41 @@ public struct RCIPlatformMachine: Sendable {
             }
             requests[id] = (c, l, t, w)
             if requests.count == agentCount { try answer(k, into: &ready) }
+        case (.verifying, .resultProof(let r)):
+            guard r.from == id, addresses[id] != nil, !bundlesChecked.contains(id) else {
+                throw RCIError.protocolViolation("agent \(id) sent a second or foreign result proof")
+            }
+            bundlesChecked.insert(id)
+            let t = meter.start()
+            do {
+                guard r.payload.first == 1 else { throw RCIError.protocolViolation("unproven result") }
+                let b = try RCIResultProof.Bundle(bytes: Array(r.payload.dropFirst()))
+                guard b.agent == id else { throw RCIError.protocolViolation("bundle names \(b.agent)") }
+                try b.verify(verifier: "platform", mine: nil, registrar: registrarKey.isEmpty ? nil : registrarKey)
+            } catch {
+                rejected.append(id)
+            }
+            meter.charge(\.proofs, since: t)
+            try finishIfComplete(into: &ready)
         case (.verifying, .verification(let vid, let ok, let bad)):
             guard vid == id, addresses[id] != nil, verified[id] == nil else {
                 throw RCIError.protocolViolation("agent \(id) sent a second or foreign verification report")
             }
             verified[id] = ok; failed[id] = bad
-            if verified.count == agentCount {
-                phase = .done
-                ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
-                                                   verified: verified, failed: failed, costs: meter.costs)
-            }
+            try finishIfComplete(into: &ready)
         default:
             throw RCIError.protocolViolation("agent \(id) sent \(m.kind) in phase \(phase)")
         }
         return ready
+    }
+
+    /// Every agent's verification report and bundle are in: the summary.
+    private mutating func finishIfComplete(into ready: inout RCIPlatformReady) throws {
+        guard verified.count == agentCount && bundlesChecked.count == agentCount else { return }
+        if !rejected.isEmpty { failed["platform"] = rejected.sorted() }
+        phase = .done
+        ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
+                                           verified: verified, failed: failed, costs: meter.costs)
     }
 
     private mutating func sendSetup(into ready: inout RCIPlatformReady) throws {
@@ -112,7 +149,8 @@ public struct RCIPlatformMachine: Sendable {
         guard Set(joined.map(\.role)).count == 2 else { throw RCIError.protocolViolation("the agents must include generators and consumers") }
         let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
                              publicKey: cipher?.privateKey.publicKey.serialize() ?? [], registrarKey: registrarKey,
-                             roster: joined, addresses: joined.map { addresses[$0.id] ?? "" })
+                             roster: joined, addresses: joined.map { addresses[$0.id] ?? "" },
+                             keys: registered.isEmpty ? [] : joined.map { registered[$0.id]?.publicKey ?? [] })
         for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
         phase = .iterating(0)
     }

@@ -17,11 +17,13 @@ public struct RCIAgentSpec: Sendable, Equatable {
     public var pMin: Double
     public var pMax: Double
     public var gamma: [String: Double]
+    /// The agent's registered Ed25519 public key (32 bytes; empty when the case names none).
+    public var publicKey: [UInt8]
 
     public init(id: String, role: RCIRole, a: Double, b: Double, pMin: Double, pMax: Double,
-                gamma: [String: Double] = [:]) {
+                gamma: [String: Double] = [:], publicKey: [UInt8] = []) {
         self.id = id; self.role = role; self.a = a; self.b = b
-        self.pMin = pMin; self.pMax = pMax; self.gamma = gamma
+        self.pMin = pMin; self.pMax = pMax; self.gamma = gamma; self.publicKey = publicKey
     }
 
     /// The agent's cost at net power `p` (MW): ½·a·p² + b·p.
@@ -84,6 +86,12 @@ public struct RCICase: Sendable, Equatable {
     public func partners(of id: String) throws -> [String] {
         let me = try agent(id)
         return RCIRosterEntry.partners(of: me.role, in: roster)
+    }
+
+    /// The registered identities (id → role, Ed25519 public key); nil unless every agent has a key.
+    public var registered: [String: RCIRegisteredAgent]? {
+        guard agents.allSatisfy({ $0.publicKey.count == 32 }) else { return nil }
+        return Dictionary(uniqueKeysWithValues: agents.map { ($0.id, RCIRegisteredAgent(role: $0.role, publicKey: $0.publicKey)) })
     }
 
     /// Public roster (id → role): what the platform and the other agents may know.

@@ -19,13 +19,21 @@ public final class RCIAgentNode {
     private var peers: [String: RCISocket] = [:]
     private let clock = SystemClock()
     private var io = RCICosts()
+    private let identity: RCIIdentity?
+    private let log: (String) -> Void
+    /// The run id from the platform's challenge (bound into every handshake signature).
+    private var runID: [UInt8] = []
+    private var platformNonce: [UInt8] = []
 
     /// `rng` feeds masks, blinding factors and encryption randomness (seed it from the system
     /// CSPRNG in production, or `RCISeeds.agent` for a reproducible run).
     public init(spec: RCIAgentSpec, platform: RCIAddress, listen: RCIAddress, timeoutMilliseconds: Int32,
                 perturbation: RCIStepPerturbation?, rng: SplitMix64, certified: RCICertifiedBounds? = nil,
-                faults: RCIAgentFaults = RCIAgentFaults()) throws {
+                faults: RCIAgentFaults = RCIAgentFaults(), identity: RCIIdentity? = nil,
+                log: @escaping (String) -> Void = { _ in }) throws {
         self.spec = try spec.validated()
+        self.identity = identity
+        self.log = log
         self.platformAddress = platform
         self.timeout = timeoutMilliseconds
         (listener, listenAddress) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
@@ -49,10 +57,17 @@ public final class RCIAgentNode {
     private func runUnchecked(transcript t: ((RCITranscriptEntry) -> Void)?) throws -> RCIAgentResult {
         let platform = try RCISocket.connect(platformAddress, timeoutMilliseconds: timeout)
         self.platform = platform
+        guard case .challenge(let run, let nonce) = try platform.receive() else {
+            throw RCIError.protocolViolation("the platform did not open with a challenge")
+        }
+        (runID, platformNonce) = (run, nonce)
         var ready = try machine.step(.start)
         while true {
             var t0 = clock.threadCPUNanos()
-            for e in ready.messages { try socket(for: e.to).send(e.message) }
+            for e in ready.messages {
+                try socket(for: e.to).send(e.message)
+                if case .hello = e.message { try platform.send(.signature(try signature(nonce: platformNonce, hello: e.message, acceptor: "platform"))) }
+            }
             io.transport &+= clock.threadCPUNanos() &- t0
             if var r = ready.result {
                 r.costs = r.costs + io
@@ -88,26 +103,54 @@ public final class RCIAgentNode {
         let parties = machine.awaiting
         guard !parties.isEmpty else { throw RCIError.protocolViolation("\(spec.id)'s machine waits for nothing but has no result") }
         let sockets = try parties.map { try socket(for: $0) }
+        // Idle time fills the encryption randomness pool (only while nothing is readable).
+        let t0 = clock.threadCPUNanos()
+        defer { io.encryption &+= clock.threadCPUNanos() &- t0 }
+        while machine.precompute() {
+            if let i = try RCISocket.readyIndex(sockets) { return (parties[i], sockets[i]) }
+        }
         let i = try RCISocket.waitAny(sockets, timeoutMilliseconds: timeout)
         return (parties[i], sockets[i])
     }
 
+    private func signature(nonce: [UInt8], hello: RCIMessage, acceptor: String) throws -> [UInt8] {
+        guard let identity else { return [] }
+        return try RCIHandshake.sign(identity, runID: runID, nonce: nonce, hello: hello, acceptor: acceptor)
+    }
+
+    /// Generators admit their partners (challenge, partnerHello, signature by the key the
+    /// setup names; anything else is refused and logged); consumers dial and sign.
     private func connect(_ partners: [(id: String, address: String)], transcript t: ((RCITranscriptEntry) -> Void)?) throws {
         if spec.role == .generator {
             let wanted = Set(partners.map(\.id))
+            let keys = machine.partnerKeys
+            let gatherer = RCIGatherer(listener: listener, runID: runID, acceptor: spec.id, handshakeMilliseconds: min(timeout, 5_000), log: log)
             while peers.count < partners.count {
-                let s = try listener.accept()
-                let m = try s.receive()
-                t?(RCITranscriptEntry(receiver: spec.id, sender: "(partner connection)", message: m))
-                guard case .partnerHello(let id) = m, wanted.contains(id), peers[id] == nil else {
-                    throw RCIError.protocolViolation("unexpected partner connection at \(spec.id): \(m.kind)")
+                let (id, m, s) = try gatherer.next(timeoutMilliseconds: timeout) { hello, signature, nonce in
+                    guard case .partnerHello(let id) = hello else { throw RCIError.protocolViolation("expected partnerHello, got \(hello.kind)") }
+                    guard wanted.contains(id) else { throw RCIError.protocolViolation("\(id) is not a partner of \(spec.id)") }
+                    guard peers[id] == nil else { throw RCIError.protocolViolation("\(id) is already connected") }
+                    if !keys.isEmpty {
+                        guard let key = keys[id], RCIHandshake.verify(signature: signature, publicKey: key, runID: runID, nonce: nonce,
+                                                                      hello: hello, acceptor: spec.id) else {
+                            throw RCIError.protocolViolation("the handshake signature is not \(id)'s registered key")
+                        }
+                    }
+                    return id
                 }
+                t?(RCITranscriptEntry(receiver: spec.id, sender: id, message: m))
                 peers[id] = s
             }
+            gatherer.closePending()
         } else {
             for p in partners {
                 let s = try RCISocket.connect(try RCIAddress(parsing: p.address), timeoutMilliseconds: timeout)
-                try s.send(.partnerHello(id: spec.id))
+                guard case .challenge(let run, let nonce) = try s.receive(), run == runID else {
+                    throw RCIError.protocolViolation("partner \(p.id) at \(p.address) did not challenge for this run")
+                }
+                let hello = RCIMessage.partnerHello(id: spec.id)
+                try s.send(hello)
+                try s.send(.signature(try signature(nonce: nonce, hello: hello, acceptor: p.id)))
                 peers[p.id] = s
             }
         }

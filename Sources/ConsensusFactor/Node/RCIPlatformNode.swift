@@ -1,4 +1,5 @@
 import GridClearSystem
+import Privacy
 
 /// A record of one received message, for transcripts (privacy audits in tests).
 public struct RCITranscriptEntry: Sendable {
@@ -21,11 +22,23 @@ public final class RCIPlatformNode {
     private var agents: [String: RCISocket] = [:]
     private let clock = SystemClock()
     private var io = RCICosts()
+    private let registered: [String: RCIRegisteredAgent]
+    private let log: (String) -> Void
+    /// This run's id (random), bound into every handshake signature.
+    public let runID: [UInt8]
 
+    /// `registered`: the agents allowed to join (id → role, Ed25519 key); empty admits any
+    /// hello (in-process tests only: the CLI always registers). `log` receives one line per
+    /// refused connection.
     public init(listen: RCIAddress, agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?,
-                masking: Bool, timeoutMilliseconds: Int32, registrarKey: [UInt8] = []) throws {
+                masking: Bool, timeoutMilliseconds: Int32, registrarKey: [UInt8] = [],
+                registered: [String: RCIRegisteredAgent] = [:], log: @escaping (String) -> Void = { _ in }) throws {
+        self.registered = registered
+        self.log = log
+        var rng = SystemCSPRNG()
+        runID = (0..<RCIHandshake.randomBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
         machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking,
-                                         registrarKey: registrarKey)
+                                         registrarKey: registrarKey, registered: registered)
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
         timeout = timeoutMilliseconds
         (listener, address) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
@@ -42,16 +55,28 @@ public final class RCIPlatformNode {
 
     private func runUnchecked(transcript t: ((RCITranscriptEntry) -> Void)?) throws -> RCIPlatformSummary {
         var ready = RCIPlatformReady()
-        // gather: each new connection's first frame is its hello
+        // gather: challenge, hello, signature; anything else is refused without stopping the run
+        let gatherer = RCIGatherer(listener: listener, runID: runID, acceptor: "platform",
+                                   handshakeMilliseconds: min(timeout, 5_000), log: log)
         while agents.count < machine.agentCount {
-            let s = try listener.accept()
-            let m = try s.receive()
-            t?(RCITranscriptEntry(receiver: "platform", sender: "(new connection)", message: m))
-            guard case .hello(let id, _, _) = m else { throw RCIError.protocolViolation("expected hello, got \(m.kind)") }
-            guard agents[id] == nil else { throw RCIError.protocolViolation("agent id \(id) joined twice") }
+            let (id, m, s) = try gatherer.next(timeoutMilliseconds: timeout) { hello, signature, nonce in
+                guard case .hello(let id, let role, _) = hello else { throw RCIError.protocolViolation("expected hello, got \(hello.kind)") }
+                guard agents[id] == nil else { throw RCIError.protocolViolation("agent \(id) has already joined") }
+                if !registered.isEmpty {
+                    guard let r = registered[id] else { throw RCIError.protocolViolation("\(id) is not a registered agent") }
+                    guard r.role == role else { throw RCIError.protocolViolation("\(id) is registered as a \(r.role.rawValue)") }
+                    guard RCIHandshake.verify(signature: signature, publicKey: r.publicKey, runID: runID, nonce: nonce, hello: hello,
+                                              acceptor: "platform") else {
+                        throw RCIError.protocolViolation("the handshake signature is not \(id)'s registered key")
+                    }
+                }
+                return id
+            }
+            t?(RCITranscriptEntry(receiver: "platform", sender: id, message: m))
             agents[id] = s
             ready = try machine.step(.received(from: .agent(id), m))
         }
+        gatherer.closePending()
         while true {
             for e in ready.decrypted {
                 // What the platform learns, recorded as if received from its own decryption.

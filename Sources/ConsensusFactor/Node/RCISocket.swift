@@ -132,6 +132,27 @@ public final class RCISocket {
         return try RCIFrame.decode(try readExactly(length))
     }
 
+    /// The next frame if it has arrived whole, else nil; never blocks (handshakes, where a
+    /// silent or slow peer must not hold anybody up). Throws when the peer closed or when
+    /// the announced length is outside [6, `limit`] (garbage is refused at its first 4 bytes).
+    func receiveIfComplete(limit: Int) throws -> RCIMessage? {
+        var peek = [UInt8](repeating: 0, count: 4 + limit)
+        let n = peek.withUnsafeMutableBytes { buf in recv(fd, buf.baseAddress!, buf.count, Int32(MSG_PEEK | MSG_DONTWAIT)) }
+        if n < 0 {
+            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
+            throw RCIError.io("reading from \(peer): \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { throw RCIError.peerFailed("connection closed by \(peer)") }
+        guard n >= 4 else { return nil }
+        let length = peek[0..<4].reduce(0) { $0 << 8 | Int($1) }
+        guard length >= 6, length <= limit else {
+            throw RCIError.protocolViolation("frame length \(length) outside [6, \(limit)] (not an RCI peer)")
+        }
+        guard n >= 4 + length else { return nil }
+        _ = try readExactly(4)
+        return try RCIFrame.decode(try readExactly(length))
+    }
+
     private func readExactly(_ n: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: n)
         var got = 0
@@ -158,6 +179,15 @@ public final class RCISocket {
         }
         guard let i = fds.firstIndex(where: { $0.revents != 0 }) else { throw RCIError.io("poll reported no ready socket") }
         return i
+    }
+
+    /// The index of a socket with data (or a closed peer) right now, nil if none (never waits).
+    public static func readyIndex(_ sockets: [RCISocket]) throws -> Int? {
+        var fds = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        let n = try fds.withUnsafeMutableBufferPointer { buf in
+            try socketCall("polling for messages") { poll(buf.baseAddress, nfds_t(buf.count), 0) }
+        }
+        return n == 0 ? nil : fds.firstIndex { $0.revents != 0 }
     }
 
     private func waitReadable(_ what: String) throws {

@@ -27,6 +27,8 @@ extension RCITranscriptEntry {
         case .verification(let id, let ok, let bad):
             fields = "\"id\":\(q(id)),\"verified\":[" + ok.map(q).joined(separator: ",") + "],\"failed\":[" + bad.map(q).joined(separator: ",") + "]"
         case .abort(let why): fields = "\"reason\":\(q(why))"
+        case .challenge(let run, let nonce): fields = "\"runID\":\(hex(run)),\"nonce\":\(hex(nonce))"
+        case .signature(let sig): fields = "\"signature\":\(hex(sig))"
         }
         return "{\"receiver\":\(q(receiver)),\"sender\":\(q(sender)),\"kind\":\(q(message.kind)),\"fields\":{\(fields)}}"
     }

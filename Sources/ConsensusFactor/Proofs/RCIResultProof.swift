@@ -100,7 +100,7 @@ public enum RCIResultProof {
         /// With `registrar` (the run's registrar key) the bounds must be the certified ones and
         /// the slack is 0.
         public func verify(verifier: String, mine: PedersenCommitment?, pairToleranceKW q: Int64 = 0,
-                           registrar: [UInt8]? = nil) throws {
+                           registrar: [UInt8]? = nil, pairTable: Set<[UInt8]>? = nil, ranges: Bool = true) throws {
             let ctx = Array((RCIResultProof.domain + "|" + agent).utf8)
             var slack = boundSlackKW
             if let registrar {
@@ -112,18 +112,27 @@ public enum RCIResultProof {
                 slack = 0
             }
             let lo = -slack, hi = span - 1 - slack
-            try lowProof.verify(total - lower, lo: lo, hi: hi, context: ctx + [0])
-            try highProof.verify(upper - total, lo: lo, hi: hi, context: ctx + [1])
+            if ranges {  // `ranges: false` where another party (the platform) checks them once for everybody
+                try lowProof.verify(total - lower, lo: lo, hi: hi, context: ctx + [0])
+                try highProof.verify(upper - total, lo: lo, hi: hi, context: ctx + [1])
+            }
             if let mine {
                 guard let theirs = commitments.first(where: { $0.partner == verifier })?.commitment else {
                     throw RCIError.protocolViolation("\(agent)'s bundle has no commitment for \(verifier)")
                 }
                 let sum = (theirs + mine).bytes
                 guard q >= 0, q <= 1_000_000,
-                      (-q...q).contains(where: { PedersenParameters.standard.publicCommitment($0).bytes == sum }) else {
+                      pairTable?.contains(sum) ?? (-q...q).contains(where: { PedersenParameters.standard.publicCommitment($0).bytes == sum }) else {
                     throw RCIError.protocolViolation("committed trades \(agent)↔\(verifier) differ by more than \(q) kW")
                 }
             }
+        }
+
+        /// The 2q + 1 commitments k·G, |k| ≤ q, that a pair's sum may equal (compute once per
+        /// verifier, pass to every `verify`).
+        public static func pairTable(toleranceKW q: Int64) -> Set<[UInt8]> {
+            guard q >= 0, q <= 1_000_000 else { return [] }
+            return Set((-q...q).map { PedersenParameters.standard.publicCommitment($0).bytes })
         }
 
         public var bytes: [UInt8] {

@@ -5,18 +5,18 @@ import GridClearCore
 ///     u32 length of what follows (≤ 4 MiB) · u8 version (1) · u8 type · body · u32 CRC-32(version‖type‖body)
 public enum RCIMessage: Equatable, Sendable {
     /// agent → platform: who it is and where partners reach it.
-    case hello(id: String, role: RCIRole, address: String)
+    indirect case hello(id: String, role: RCIRole, address: String)
     /// agent → agent, first frame on a partner connection.
     case partnerHello(id: String)
     /// platform → agent: public parameters, mode, public key (empty in plaintext), roster with addresses.
-    case setup(RCISetup)
+    indirect case setup(RCISetup)
     /// agent → partner: plaintext share.
     case share(RCIShare)
     /// agent → partner: encrypted share.
     case encryptedShare(RCIEncryptedShare)
     /// agent → platform: flag from the last step, Enc(λ^{k+1} + mask) per partner (encrypted
     /// mode only), blinded reciprocity tests (empty when not requested).
-    case request(iteration: Int, converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wantsTest: Bool)
+    indirect case request(iteration: Int, converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wantsTest: Bool)
     /// platform → agent: stop, the decrypted values (own λ only), the test verdict (nil = none).
     case reply(iteration: Int, stop: Bool, values: [Int128], verdict: Bool?)
     /// agent → partner after the stop: commitments and proofs of its final result.
@@ -25,6 +25,10 @@ public enum RCIMessage: Equatable, Sendable {
     case verification(id: String, verified: [String], failed: [String])
     /// any → any: abort with a reason.
     case abort(String)
+    /// acceptor → dialer, first frame of every connection: the run id and a fresh nonce to sign.
+    case challenge(runID: [UInt8], nonce: [UInt8])
+    /// dialer → acceptor right after its hello: Ed25519 signature of the handshake (`RCIHandshake`).
+    case signature([UInt8])
 
     var typeCode: UInt8 {
         switch self {
@@ -38,13 +42,15 @@ public enum RCIMessage: Equatable, Sendable {
         case .resultProof: return 8
         case .verification: return 9
         case .abort: return 10
+        case .challenge: return 11
+        case .signature: return 12
         }
     }
 
     /// Short name for transcripts and errors.
     public var kind: String {
         ["", "hello", "partnerHello", "setup", "share", "encryptedShare", "request", "reply", "resultProof",
-         "verification", "abort"][Int(typeCode)]
+         "verification", "abort", "challenge", "signature"][Int(typeCode)]
     }
 }
 
@@ -58,10 +64,14 @@ public struct RCISetup: Equatable, Sendable {
     public var registrarKey: [UInt8]
     public var roster: [RCIRosterEntry]
     public var addresses: [String]
+    /// Each roster entry's registered Ed25519 key (partners authenticate each other with it);
+    /// empty when the platform has no registered roster.
+    public var keys: [[UInt8]]
     public init(parameters: RCIParameters, encrypted: Bool, masking: Bool, publicKey: [UInt8], registrarKey: [UInt8] = [],
-                roster: [RCIRosterEntry], addresses: [String]) {
+                roster: [RCIRosterEntry], addresses: [String], keys: [[UInt8]] = []) {
         self.parameters = parameters; self.encrypted = encrypted; self.masking = masking
         self.publicKey = publicKey; self.registrarKey = registrarKey; self.roster = roster; self.addresses = addresses
+        self.keys = keys
     }
 }
 
@@ -85,6 +95,7 @@ extension RCIMessage {
             w.bool(s.encrypted); w.bool(s.masking); w.blob(s.publicKey); w.blob(s.registrarKey)
             w.u32(UInt32(s.roster.count))
             for (e, a) in zip(s.roster, s.addresses) { w.text(e.id); w.text(e.role.rawValue); w.text(a) }
+            w.u32(UInt32(s.keys.count)); s.keys.forEach { w.blob($0) }
         case .share(let s):
             w.i64(Int64(s.iteration)); w.i64(s.lambda); w.i64(s.power); w.bool(s.converged)
         case .encryptedShare(let s):
@@ -105,6 +116,10 @@ extension RCIMessage {
             w.u32(UInt32(bad.count)); bad.forEach { w.text($0) }
         case .abort(let reason):
             w.text(reason)
+        case .challenge(let run, let nonce):
+            w.blob(run); w.blob(nonce)
+        case .signature(let sig):
+            w.blob(sig)
         }
     }
 
@@ -147,8 +162,10 @@ extension RCIMessage {
             for _ in 0..<(try count()) {
                 roster.append(RCIRosterEntry(id: try text(), role: try role())); addresses.append(try text())
             }
+            let keys = try (0..<(try count())).map { _ in try r.blob(max: 32) }
+            guard keys.isEmpty || keys.count == roster.count else { throw RCIError.protocolViolation("setup names \(keys.count) keys for \(roster.count) agents") }
             return .setup(RCISetup(parameters: params, encrypted: enc, masking: mask, publicKey: key, registrarKey: registrar,
-                                   roster: roster, addresses: addresses))
+                                   roster: roster, addresses: addresses, keys: keys))
         case 4: return .share(RCIShare(iteration: try iteration(), lambda: try r.i64(), power: try r.i64(), converged: try r.bool()))
         case 5:
             return .encryptedShare(RCIEncryptedShare(iteration: try iteration(), lambda: try r.blob(max: 1 << 16),
@@ -171,6 +188,8 @@ extension RCIMessage {
             let bad = try (0..<(try count())).map { _ in try text() }
             return .verification(id: id, verified: ok, failed: bad)
         case 10: return .abort(try text())
+        case 11: return .challenge(runID: try r.blob(max: 64), nonce: try r.blob(max: 64))
+        case 12: return .signature(try r.blob(max: 64))
         default: throw RCIError.protocolViolation("unknown message type \(type)")
         }
     }

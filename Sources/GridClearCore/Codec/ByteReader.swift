@@ -82,8 +82,20 @@ public struct ByteReader: Sendable {
     }
     public mutating func text(max: Int? = nil) throws -> String {
         let at = position
-        let b = try blob(max: max)
-        guard let s = String(validating: b, as: UTF8.self) else { throw DecodeError.badText(at: at) }
+        let n = Int(try u32())
+        let limit = Swift.min(max ?? cap, cap)
+        guard n <= limit else { throw DecodeError.lengthOverCap(at: at, length: n, cap: limit) }
+        try need(n)
+        let start = position
+        // Decoded straight from the buffer (no intermediate array). ASCII — every id, number
+        // and name a ledger holds — is valid UTF-8 as it is; anything else is validated.
+        let s: String? = bytes.withUnsafeBufferPointer { b in
+            let field = UnsafeBufferPointer(rebasing: b[start..<start + n])
+            if field.allSatisfy({ $0 < 0x80 }) { return String(decoding: field, as: UTF8.self) }
+            return String(validating: field, as: UTF8.self)
+        }
+        guard let s else { throw DecodeError.badText(at: at) }
+        position += n
         return s
     }
     public mutating func optionalBlob() throws -> [UInt8]? {

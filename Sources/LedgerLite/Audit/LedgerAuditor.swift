@@ -26,45 +26,67 @@ public enum LedgerAuditor {
     public static func audit(_ bytes: [UInt8], trusted: TrustedKeys?,
                              visit: (Block, Int) -> Void = { _, _ in }) -> Result<AuditReport, LedgerFault> {
         let (records, end) = RecordScanner.scan(bytes)
-        var v = ChainVerifier(trusted: trusted)
-        var cycles: [String] = []
+        var run = Run(trusted: trusted)
         for rec in records {
-            let block: Block
-            do { block = try Block.decode(rec.payload) } catch let e as DecodeError {
-                return .failure(LedgerFault(offset: rec.offset + RecordFrame.headerSize + e.offset, height: v.state.nextHeight, "undecodable block: \(e)"))
-            } catch { return .failure(LedgerFault(offset: rec.offset, height: nil, "\(error)")) }
-            do { try v.apply(block, recordOffset: rec.offset, recordEnd: rec.end) } catch let f as LedgerFault {
-                return .failure(f)
-            } catch { return .failure(LedgerFault(offset: rec.offset, height: nil, "\(error)")) }
-            for e in block.entries { if case .clearedCycle(let c) = e { cycles.append(c.cycleID) } }
-            visit(block, rec.offset)
+            if let f = run.add(rec, visit: visit) { return .failure(f) }
         }
-        switch end {
-        case .clean: break
-        case .tornTail(let off):
-            return .failure(LedgerFault(offset: off, height: v.state.nextHeight,
-                                        "the file ends inside a record (\(bytes.count - off) bytes of a torn append; the next writer cuts it back to offset \(off))"))
-        case .corrupt(let off, let reason):
-            return .failure(LedgerFault(offset: off, height: v.state.nextHeight, reason))
-        }
-        guard v.state.genesis != nil else {
-            return .failure(LedgerFault(offset: 0, height: nil, "the ledger is empty (no genesis block)"))
-        }
-        let s = v.state
-        return .success(AuditReport(blocks: s.blockCount, entries: s.entryCount, cycles: cycles,
-                                    firstTimeMillis: s.firstTimeMillis, lastTimeMillis: s.blockCount > 0 ? s.lastTimeMillis : nil,
-                                    bytes: bytes.count, keysFromGenesis: trusted == nil, headHash: s.lastHash,
-                                    treeSize: s.frontier.size, treeRoot: s.frontier.root))
+        return run.finish(end, fileBytes: bytes.count)
     }
 
     /// Reads and audits the ledger in `directory` (no lock taken: safe beside a writer,
-    /// which only ever appends).
+    /// which only ever appends). The file is streamed through a bounded buffer
+    /// (`RecordReader`), so memory does not grow with the ledger.
     public static func audit(directory: String, trusted: TrustedKeys?,
                              visit: (Block, Int) -> Void = { _, _ in }) throws -> Result<AuditReport, LedgerFault> {
         let path = FileSystem.join(directory, LedgerStore.fileName)
         guard FileSystem.exists(path) else { throw LedgerError.notALedger(directory) }
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, maxBytes: Int.max) } catch let e as SystemError { throw LedgerError.system(e) }
-        return audit(bytes, trusted: trusted, visit: visit)
+        do {
+            let reader = try RecordReader(path: path)
+            var run = Run(trusted: trusted)
+            while let rec = try reader.next() {
+                if let f = run.add(rec, visit: visit) { return .failure(f) }
+            }
+            return run.finish(reader.end ?? .clean, fileBytes: reader.bytesRead)
+        } catch let e as SystemError { throw LedgerError.system(e) }
+    }
+
+    /// One audit in progress: records in file order, the first fault ends it.
+    struct Run {
+        var v: ChainVerifier
+        var cycles: [String] = []
+        let trusted: TrustedKeys?
+        init(trusted: TrustedKeys?) { self.trusted = trusted; v = ChainVerifier(trusted: trusted) }
+
+        mutating func add(_ rec: ScannedRecord, visit: (Block, Int) -> Void) -> LedgerFault? {
+            let block: Block
+            do { block = try Block.decode(rec.payload) } catch let e as DecodeError {
+                return LedgerFault(offset: rec.offset + RecordFrame.headerSize + e.offset, height: v.state.nextHeight, "undecodable block: \(e)")
+            } catch { return LedgerFault(offset: rec.offset, height: nil, "\(error)") }
+            do { try v.apply(block, recordOffset: rec.offset, recordEnd: rec.end) } catch let f as LedgerFault {
+                return f
+            } catch { return LedgerFault(offset: rec.offset, height: nil, "\(error)") }
+            for e in block.entries { if case .clearedCycle(let c) = e { cycles.append(c.cycleID) } }
+            visit(block, rec.offset)
+            return nil
+        }
+
+        func finish(_ end: ScanEnd, fileBytes: Int) -> Result<AuditReport, LedgerFault> {
+            switch end {
+            case .clean: break
+            case .tornTail(let off):
+                return .failure(LedgerFault(offset: off, height: v.state.nextHeight,
+                                            "the file ends inside a record (\(fileBytes - off) bytes of a torn append; the next writer cuts it back to offset \(off))"))
+            case .corrupt(let off, let reason):
+                return .failure(LedgerFault(offset: off, height: v.state.nextHeight, reason))
+            }
+            guard v.state.genesis != nil else {
+                return .failure(LedgerFault(offset: 0, height: nil, "the ledger is empty (no genesis block)"))
+            }
+            let s = v.state
+            return .success(AuditReport(blocks: s.blockCount, entries: s.entryCount, cycles: cycles,
+                                        firstTimeMillis: s.firstTimeMillis, lastTimeMillis: s.blockCount > 0 ? s.lastTimeMillis : nil,
+                                        bytes: fileBytes, keysFromGenesis: trusted == nil, headHash: s.lastHash,
+                                        treeSize: s.frontier.size, treeRoot: s.frontier.root))
+        }
     }
 }

@@ -58,54 +58,85 @@ public enum ScanEnd: Sendable, Equatable {
     case corrupt(offset: Int, reason: String)
 }
 
-/// Splits file bytes into records. Pure; never traps on any input.
+/// Splits file bytes into records. Pure; never traps on any input. `scan` takes a whole
+/// file; `step` reads one record from a window of it, so a reader can stream a file of any
+/// size through a bounded buffer with exactly the same rules (`RecordReader`).
 public enum RecordScanner {
     public static func scan(_ bytes: [UInt8]) -> (records: [ScannedRecord], end: ScanEnd) {
         var records: [ScannedRecord] = []
         var at = 0
-        let n = bytes.count
-        let H = RecordFrame.headerSize
-        while at < n {
-            let avail = n - at
-            if avail < H {
-                // Only a prefix of a header: torn if what is there is consistent.
-                let m = min(avail, 4)
-                if Array(bytes[at..<at + m]) != Array(RecordFrame.magic[0..<m]) {
-                    return (records, .corrupt(offset: at, reason: "bad magic"))
-                }
-                if avail > 4 && bytes[at + 4] != RecordFrame.version {
-                    return (records, .corrupt(offset: at + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
-                }
-                return (records, .tornTail(offset: at))
+        while true {
+            switch step(bytes, from: at, to: bytes.count, base: 0, final: true) {
+            case .record(let kind, let payload, let next):
+                records.append(ScannedRecord(offset: at, kind: kind, payload: Array(bytes[payload])))
+                at = next
+            case .end(let end): return (records, end)
+            case .needMore: preconditionFailure("a final scan never needs more bytes")
             }
-            if Array(bytes[at..<at + 4]) != RecordFrame.magic {
-                return (records, .corrupt(offset: at, reason: "bad magic"))
-            }
-            let hcrc = CRC32C.checksum(bytes[at..<at + 10])
-            let stored = be32(bytes, at + 10)
-            guard hcrc == stored else {
-                return (records, .corrupt(offset: at, reason: "record header checksum mismatch"))
-            }
-            guard bytes[at + 4] == RecordFrame.version else {
-                return (records, .corrupt(offset: at + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
-            }
-            guard let kind = RecordFrame.Kind(rawValue: bytes[at + 5]) else {
-                return (records, .corrupt(offset: at + 5, reason: "unknown record kind \(bytes[at + 5])"))
-            }
-            let len = Int(be32(bytes, at + 6))
-            guard len <= RecordFrame.maxPayload else {
-                return (records, .corrupt(offset: at + 6, reason: "record length \(len) over the cap \(RecordFrame.maxPayload)"))
-            }
-            let total = H + len + RecordFrame.trailerSize
-            if avail < total { return (records, .tornTail(offset: at)) }
-            let payload = Array(bytes[at + H..<at + H + len])
-            guard CRC32C.checksum(payload) == be32(bytes, at + H + len) else {
-                return (records, .corrupt(offset: at, reason: "record payload checksum mismatch"))
-            }
-            records.append(ScannedRecord(offset: at, kind: kind, payload: payload))
-            at += total
         }
-        return (records, .clean)
+    }
+
+    /// What `step` found at the start of the window.
+    public enum Step: Sendable, Equatable {
+        /// A whole, checksum-valid record: its payload's index range in the window's array,
+        /// and the index just past the record.
+        case record(kind: RecordFrame.Kind, payload: Range<Int>, next: Int)
+        /// The window ends inside a record that is intact so far and more bytes may follow
+        /// (only when not `final`).
+        case needMore
+        /// The scan is over: every byte was a whole record (`clean`), or the rest is a torn
+        /// tail or damaged (offsets are file offsets).
+        case end(ScanEnd)
+    }
+
+    /// Examines `bytes[at..<n]`, whose first byte is at file offset `base + at`. `final`: no
+    /// byte follows `n` in the file (otherwise an incomplete record is `needMore`).
+    public static func step(_ bytes: [UInt8], from at: Int, to n: Int, base: Int, final: Bool) -> Step {
+        let H = RecordFrame.headerSize
+        let off = base + at
+        guard at < n else { return final ? .end(.clean) : .needMore }
+        let avail = n - at
+        if avail < H {
+            // Only a prefix of a header: torn if what is there is consistent.
+            let m = min(avail, 4)
+            if !bytes[at..<at + m].elementsEqual(RecordFrame.magic[0..<m]) {
+                return .end(.corrupt(offset: off, reason: "bad magic"))
+            }
+            if avail > 4 && bytes[at + 4] != RecordFrame.version {
+                return .end(.corrupt(offset: off + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
+            }
+            return final ? .end(.tornTail(offset: off)) : .needMore
+        }
+        if !bytes[at..<at + 4].elementsEqual(RecordFrame.magic) {
+            return .end(.corrupt(offset: off, reason: "bad magic"))
+        }
+        let hcrc = CRC32C.checksum(bytes[at..<at + 10])
+        guard hcrc == be32(bytes, at + 10) else {
+            return .end(.corrupt(offset: off, reason: "record header checksum mismatch"))
+        }
+        guard bytes[at + 4] == RecordFrame.version else {
+            return .end(.corrupt(offset: off + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
+        }
+        guard let kind = RecordFrame.Kind(rawValue: bytes[at + 5]) else {
+            return .end(.corrupt(offset: off + 5, reason: "unknown record kind \(bytes[at + 5])"))
+        }
+        let len = Int(be32(bytes, at + 6))
+        guard len <= RecordFrame.maxPayload else {
+            return .end(.corrupt(offset: off + 6, reason: "record length \(len) over the cap \(RecordFrame.maxPayload)"))
+        }
+        let total = H + len + RecordFrame.trailerSize
+        if avail < total { return final ? .end(.tornTail(offset: off)) : .needMore }
+        guard CRC32C.checksum(bytes[at + H..<at + H + len]) == be32(bytes, at + H + len) else {
+            return .end(.corrupt(offset: off, reason: "record payload checksum mismatch"))
+        }
+        return .record(kind: kind, payload: at + H..<at + H + len, next: at + total)
+    }
+
+    /// Bytes a record needs in the window before `step` can decide on it: the header, then
+    /// (once the header is there) the whole record.
+    public static func bytesNeeded(_ bytes: [UInt8], from at: Int, to n: Int) -> Int {
+        guard n - at >= RecordFrame.headerSize else { return RecordFrame.headerSize }
+        return RecordFrame.headerSize + min(Int(be32(bytes, at + 6)), RecordFrame.maxPayload) + RecordFrame.trailerSize
     }
 
     static func be32(_ b: [UInt8], _ i: Int) -> UInt32 {

@@ -59,18 +59,47 @@ public struct TradeTable: Sendable, Hashable {
 
     /// `trades.csv`: header and rows, fields quoted per RFC 4180 where needed, LF endings.
     public func csv() -> [UInt8] {
-        var out = ""
-        for line in [columns] + rows { out += line.map(CanonicalText.csvField).joined(separator: ",") + "\n" }
-        return Array(out.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((rows.count + 1) * (columns.count * 8 + 1))
+        for line in [columns] + rows {
+            for (k, f) in line.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                // Most fields need no quoting: their bytes go out as they are, without building
+                // a String; the others take `CanonicalText.csvField`, the one rule for quoting.
+                if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                    out.append(contentsOf: CanonicalText.csvField(f).utf8)
+                } else {
+                    TradeTable.appendUTF8(f, to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
     }
 
     /// The canonical encoding of one row (or of the header): `u32 count ‖ (u32 len ‖ bytes)*`.
     /// A trade row's Merkle leaf is `Merkle.leafHash(rowEncoding(fields))`.
     public static func rowEncoding(_ fields: [String]) -> [UInt8] {
-        var w = ByteWriter()
-        w.u32(UInt32(fields.count))
-        for f in fields { w.text(f) }
-        return w.bytes
+        var out: [UInt8] = []
+        appendRowEncoding(fields, to: &out)
+        return out
+    }
+
+    /// Appends `rowEncoding(fields)` to `out` (lets a caller reuse one buffer for many rows).
+    public static func appendRowEncoding(_ fields: [String], to out: inout [UInt8]) {
+        func u32(_ v: Int) {
+            out.append(UInt8(truncatingIfNeeded: v >> 24)); out.append(UInt8(truncatingIfNeeded: v >> 16))
+            out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
+        }
+        u32(fields.count)
+        for f in fields { u32(f.utf8.count); appendUTF8(f, to: &out) }
+    }
+
+    /// Appends the UTF-8 bytes of `s` in one copy (native strings are contiguous).
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
     }
 
     /// Decodes one `rowEncoding`, rejecting trailing bytes and oversized fields.

@@ -9,18 +9,25 @@ public enum Merkle {
 
     public static func leafHash<C: Collection>(_ data: C) -> Hash where C.Element == UInt8 {
         var h = SHA256()
-        h.update(data: [0x00])
-        h.update(data: Array(data))
-        return Array(h.finalize())
+        withUnsafeBytes(of: UInt8(0x00)) { h.update(bufferPointer: $0) }
+        // Contiguous data (arrays, slices) is hashed in place, without a copy.
+        if data.withContiguousStorageIfAvailable({ h.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            h.update(data: Array(data))
+        }
+        return bytes(h.finalize())
     }
 
     public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash {
         var h = SHA256()
-        h.update(data: [0x01])
-        h.update(data: left)
-        h.update(data: right)
-        return Array(h.finalize())
+        withUnsafeBytes(of: UInt8(0x01)) { h.update(bufferPointer: $0) }
+        left.withUnsafeBytes { h.update(bufferPointer: $0) }
+        right.withUnsafeBytes { h.update(bufferPointer: $0) }
+        return bytes(h.finalize())
     }
+
+    /// A digest as bytes, copied in one piece (not element by element through its iterator).
+    @inline(__always)
+    static func bytes(_ d: SHA256.Digest) -> Hash { d.withUnsafeBytes { Array($0) } }
 
     public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))
 

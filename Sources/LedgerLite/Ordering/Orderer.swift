@@ -73,17 +73,26 @@ public final class EmbeddedOrderer: Orderer {
     /// Signs the cut blocks and appends them with a single fsync.
     private func commit(_ lists: [[LedgerEntry]], _ now: Int64) throws -> [BlockHeader] {
         guard !lists.isEmpty else { return [] }
-        var st = store.state
-        var blocks: [Block] = []
-        for l in lists {
-            let b = try BlockBuilder.build(entries: l, on: st, nowMillis: now, key: key)
-            st.lastHeight = b.header.height
-            st.lastHash = LedgerHash.blockHash(b.header)
-            st.lastTimeMillis = b.header.timeMillis
-            for e in l { st.frontier.append(leafHash: e.leafHash) }
-            blocks.append(b)
-        }
+        let blocks = try build(lists, now)
         try store.append(blocks)  // re-verifies every chain rule before writing
         return blocks.map(\.header)
+    }
+
+    /// Signs the blocks in order. Its own function so that the working copy of the chain
+    /// state is gone before `append` updates the store's state in place.
+    private func build(_ lists: [[LedgerEntry]], _ now: Int64) throws -> [Block] {
+        var blocks: [Block] = []
+        var st = store.state
+        for l in lists {
+            let b = try BlockBuilder.build(entries: l, on: st, nowMillis: now, key: key)
+            blocks.append(b)
+            if blocks.count < lists.count {
+                st.lastHeight = b.header.height
+                st.lastHash = LedgerHash.blockHash(b.header)
+                st.lastTimeMillis = b.header.timeMillis
+                for e in l { st.frontier.append(leafHash: e.leafHash) }
+            }
+        }
+        return blocks
     }
 }

@@ -13,6 +13,11 @@ public struct ClientReply: Sendable, Hashable {
     public var blockHash: [UInt8]
     public var signature: [UInt8]
 
+    public init(committee: CommitteeID, replica: ReplicaID, requestID: String, height: UInt64, blockHash: [UInt8], signature: [UInt8]) {
+        self.committee = committee; self.replica = replica; self.requestID = requestID
+        self.height = height; self.blockHash = blockHash; self.signature = signature
+    }
+
     public static func signingBytes(_ c: CommitteeID, _ r: ReplicaID, _ id: String, _ h: UInt64, _ hash: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
         w.raw(Array(label.utf8)); w.u8(0); w.text(c.chain); w.u64(c.epoch); w.u16(r); w.text(id); w.u64(h); w.raw(hash)

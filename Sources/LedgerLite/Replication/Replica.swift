@@ -171,7 +171,9 @@ public struct Replica: Sendable {
     mutating func armTimerIfNeeded() {
         guard timerDeadline == nil else { return }
         if isActive {
-            let work = !pending.isEmpty || slots.values.contains { $0.prePrepare != nil }
+            // Only unexecuted slots are outstanding work (executed ones stay until the next
+            // stable checkpoint; counting them made an idle committee change views forever).
+            let work = !pending.isEmpty || slots.contains { $0.key > tip.height && $0.value.prePrepare != nil }
             if work { timerDeadline = now + config.viewChangeTimeoutMillis * backoff }
         } else if (viewChanges[view]?.count ?? 0) >= committee.quorum {
             timerDeadline = now + config.viewChangeTimeoutMillis * backoff

@@ -15,7 +15,22 @@ public enum LedgerHash {
         var h = SHA256()
         h.update(data: Array(label.utf8) + [0])
         h.update(data: bytes)
-        return Array(h.finalize())
+        return Merkle.bytes(h.finalize())
+    }
+
+    /// `digest(inputsLabel, u32 count ‖ (u32 len ‖ name ‖ u32 len ‖ bytes)…)`, hashed piece by
+    /// piece so the raw input files are never copied into one buffer.
+    public static func inputsDigest(_ inputs: [InputFile]) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: Array(inputsLabel.utf8) + [0])
+        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).bigEndian) { h.update(bufferPointer: $0) } }
+        u32(inputs.count)
+        for f in inputs {
+            let name = Array(f.name.utf8)
+            u32(name.count); h.update(data: name)
+            u32(f.bytes.count); h.update(data: f.bytes)
+        }
+        return Merkle.bytes(h.finalize())
     }
 
     /// The hash that chains blocks and that signatures cover.
@@ -43,12 +58,17 @@ public struct CycleCommitment: Sendable, Hashable {
 
     public init(_ c: ClearedCycleEntry) {
         cycleID = c.cycleID; mechanism = c.mechanism; solver = c.solver; seed = c.seed
-        var w = ByteWriter()
-        w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
-        inputsDigest = LedgerHash.digest(LedgerHash.inputsLabel, w.bytes)
+        inputsDigest = LedgerHash.inputsDigest(c.inputs)
         tradesHeader = TradeTable.rowEncoding(c.trades.columns)
         tradeCount = UInt32(c.trades.rows.count)
-        tradesRoot = Merkle.root(c.trades.rows.map { Merkle.leafHash(TradeTable.rowEncoding($0)) })
+        var row: [UInt8] = [], leaves: [Merkle.Hash] = []
+        leaves.reserveCapacity(c.trades.rows.count)
+        for r in c.trades.rows {
+            row.removeAll(keepingCapacity: true)
+            TradeTable.appendRowEncoding(r, to: &row)
+            leaves.append(Merkle.leafHash(row))
+        }
+        tradesRoot = Merkle.root(leaves)
         tradesDigest = LedgerHash.digest(LedgerHash.tradesLabel, c.tradesCSV)
         summaryDigest = LedgerHash.digest(LedgerHash.summaryLabel, c.summaryJSON)
     }

@@ -74,7 +74,8 @@ public struct ChainVerifier: Sendable {
 
     /// Checks `block` (found at record `offset`, `payloadOffset` bytes into which its payload
     /// starts) and, if valid, extends the state.
-    public mutating func apply(_ block: Block, recordOffset offset: Int, recordEnd: Int) throws {
+    @discardableResult
+    public mutating func apply(_ block: Block, recordOffset offset: Int, recordEnd: Int) throws -> Applied {
         let p = offset + RecordFrame.headerSize
         let h = block.header
         func fault(_ field: Int, _ m: String) -> LedgerFault { LedgerFault(offset: p + field, height: h.height, m) }
@@ -117,17 +118,30 @@ public struct ChainVerifier: Sendable {
         guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
             throw fault(sigAt, "Ed25519 signature does not verify")
         }
-        var cycles = state.cycles, settled = state.settledCycles, rejected = state.rejectedCycles
+        // Check everything before changing anything; then change the state in place (no copy
+        // of the cycle maps per block: appends stay O(block), not O(ledger)).
+        var inBlock: Set<String> = []
         for e in block.entries {
             if case .clearedCycle(let c) = e {
-                if let prior = cycles[c.cycleID] {
+                if let prior = state.cycles[c.cycleID] ?? (inBlock.contains(c.cycleID) ? h.height : nil) {
                     throw fault(BlockField.entries, "cycle \(c.cycleID) is recorded again (first at block \(prior))")
                 }
-                cycles[c.cycleID] = h.height
-            } else if case .settlement(let s) = e, settled[s.cycleID] == nil {
-                settled[s.cycleID] = h.height
-            } else if case .rejectedCycle(let r) = e, rejected[r.cycleID] == nil {
-                rejected[r.cycleID] = h.height
+                inBlock.insert(c.cycleID)
+            }
+        }
+        var applied = Applied(lastHeight: state.lastHeight, lastHash: state.lastHash, firstTimeMillis: state.firstTimeMillis,
+                              lastTimeMillis: state.lastTimeMillis, frontier: state.frontier, genesis: state.genesis,
+                              endOffset: state.endOffset, entries: block.entries.count, rosterKeys: state.rosterKeys)
+        for e in block.entries {
+            if case .clearedCycle(let c) = e {
+                state.cycles[c.cycleID] = h.height
+                applied.cycles.append(c.cycleID)
+            } else if case .settlement(let s) = e, state.settledCycles[s.cycleID] == nil {
+                state.settledCycles[s.cycleID] = h.height
+                applied.settled.append(s.cycleID)
+            } else if case .rejectedCycle(let r) = e, state.rejectedCycles[r.cycleID] == nil {
+                state.rejectedCycles[r.cycleID] = h.height
+                applied.rejected.append(r.cycleID)
             }
         }
         state.lastHeight = h.height
@@ -136,13 +150,39 @@ public struct ChainVerifier: Sendable {
         state.lastTimeMillis = h.timeMillis
         state.frontier = frontier
         state.genesis = genesis
-        state.cycles = cycles
-        state.settledCycles = settled
-        state.rejectedCycles = rejected
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
         for case .membership(let m) in block.entries { state.rosterKeys.formUnion(m.roster.map(\.publicKey)) }  // BFT roster (tag 7)
+        state._checkInvariants()
+        return applied
+    }
+
+    /// What one `apply` changed, so that the block can be taken back out (`revert`) without
+    /// keeping a copy of the whole state (the store verifies a batch, then writes it).
+    public struct Applied: Sendable {
+        var lastHeight: UInt64?
+        var lastHash: [UInt8]
+        var firstTimeMillis: Int64?
+        var lastTimeMillis: Int64
+        var frontier: MerkleFrontier
+        var genesis: GenesisEntry?
+        var endOffset: Int
+        var entries: Int
+        var rosterKeys: Set<[UInt8]>
+        var cycles: [String] = [], settled: [String] = [], rejected: [String] = []
+    }
+
+    /// Undoes the last `apply` (pass the `Applied`s of several in reverse order).
+    public mutating func revert(_ a: Applied) {
+        for c in a.cycles { state.cycles[c] = nil }
+        for c in a.settled { state.settledCycles[c] = nil }
+        for c in a.rejected { state.rejectedCycles[c] = nil }
+        state.lastHeight = a.lastHeight; state.lastHash = a.lastHash
+        state.firstTimeMillis = a.firstTimeMillis; state.lastTimeMillis = a.lastTimeMillis
+        state.frontier = a.frontier; state.genesis = a.genesis; state.endOffset = a.endOffset
+        state.rosterKeys = a.rosterKeys
+        state.blockCount -= 1; state.entryCount -= a.entries
         state._checkInvariants()
     }
 }

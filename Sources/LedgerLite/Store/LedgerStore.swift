@@ -81,19 +81,24 @@ public final class LedgerStore {
     /// the next open cuts back). Each block is verified against the chain first.
     public func append(_ blocks: [Block]) throws {
         guard !blocks.isEmpty else { return }
-        var next = verifier
+        // Verified in place and reverted on any failure: no copy of the chain state per append.
+        var applied: [ChainVerifier.Applied] = []
+        func revert() { for a in applied.reversed() { verifier.revert(a) } }
         var out: [UInt8] = []
         var offset = state.endOffset
         for b in blocks {
             let frame = RecordFrame.encode(kind: .block, payload: b.encoded())
-            do { try next.apply(b, recordOffset: offset, recordEnd: offset + frame.count) } catch let f as LedgerFault {
+            do { applied.append(try verifier.apply(b, recordOffset: offset, recordEnd: offset + frame.count)) } catch let f as LedgerFault {
+                revert()
                 throw LedgerError.rejected(f)
-            }
+            } catch { revert(); throw error }
             offset += frame.count
-            out += frame
+            if blocks.count == 1 { out = frame } else { out += frame }
         }
-        do { try file.append(out) } catch let e as SystemError { throw LedgerError.system(e) }
-        verifier = next
+        do { try file.append(out) } catch let e as SystemError {
+            revert()
+            throw LedgerError.system(e)
+        } catch { revert(); throw error }
         _checkInvariants()
     }
 

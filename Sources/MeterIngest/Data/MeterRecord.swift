@@ -44,7 +44,7 @@ public struct MeterRecord: Sendable, Hashable {
         return body + " " + String(repeating: "0", count: 8 - c.count) + c
     }
 
-    /// Parses a canonical line; nil with a reason otherwise.
+    /// Parses a canonical line (exactly the bytes `line` renders); a reason otherwise.
     public static func parse(_ line: Substring) -> Result<MeterRecord, MeterDataError.Reason> {
         guard line.utf8.count <= maxLineBytes else { return .failure(.tooLong) }
         guard let sp = line.lastIndex(of: " ") else { return .failure(.malformed("no checksum")) }
@@ -66,7 +66,13 @@ public struct MeterRecord: Sendable, Hashable {
         }
         let ids = [String(f[2]), String(f[3]), String(f[4])]
         guard ids.allSatisfy(isValidID) else { return .failure(.malformed("bad id")) }
-        return .success(MeterRecord(utcMillis: t, meterID: ids[0], participantID: ids[1], serial: ids[2], importWh: imp, exportWh: exp))
+        let record = MeterRecord(utcMillis: t, meterID: ids[0], participantID: ids[1], serial: ids[2], importWh: imp, exportWh: exp)
+        // One rendering per reading: `+5`, `05`, `-0` parse as integers but are not how a
+        // reading is written, so a line is accepted only if it re-renders to the same bytes.
+        guard record.line.utf8.elementsEqual(line.utf8) else {
+            return .failure(.malformed("not canonical (numbers are written without sign or leading zeros)"))
+        }
+        return .success(record)
     }
 }
 

@@ -28,6 +28,10 @@ public final class PaillierRandomnessPool: @unchecked Sendable {
         var fresh: [MPZ] = []
         fresh.reserveCapacity(count)
         for _ in 0..<count { fresh.append(publicKey.randomizer(using: &rng)) }
+        append(fresh)
+    }
+
+    func append(_ fresh: [MPZ]) {
         lock.lock(); entries += fresh; lock.unlock()
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import GridClearApp
 import GridClearCore
 import GridClearSystem
 import Privacy
@@ -11,13 +12,14 @@ struct RCIPlatformCommand: ParsableCommand {
         commandName: "platform",
         abstract: "Run the trading platform: gather N agents, decrypt their consensus factors, stop the run.",
         discussion: """
-        Prints `ready <address>` once listening, then one JSON summary line at the end.
+        Prints `ready <address>` once listening, then one JSON summary line at the end. Only the agents registered by --identities (a roster agent,role,public_key or a case file with a public_key column) may join: each must sign the platform's challenge with its Ed25519 key. Other connections (unknown ids, bad signatures, garbage, silence) are refused with one line on stderr and the run goes on. Exits 1 when the run does not converge or a result proof fails.
         Example:
-          gridclear rci platform --listen unix:/tmp/gridclear-rci.sock --agents 5
+          gridclear rci platform --listen unix:/tmp/gridclear-rci.sock --identities roster.csv
         """)
 
     @Option(help: "Listen address: unix:/path or tcp:HOST:PORT (port 0 = any).") var listen: String
-    @Option(help: "Number of agents to wait for.") var agents: Int
+    @Option(help: "Registered agents: a roster (agent,role,public_key) or a case file with a public_key column.") var identities: String
+    @Option(help: "Number of agents to wait for (default: every registered agent).") var agents: Int?
     @Flag(help: "Encrypted exchange (Paillier).") var encrypted = false
     @Option(help: "Paillier modulus size when generating a key.") var keyBits = 2048
     @Flag(help: "Agents mask Enc(λ) before decryption (hides λ from the platform).") var mask = false
@@ -35,15 +37,23 @@ struct RCIPlatformCommand: ParsableCommand {
                 guard let k = Hex.decode(registrarKey), k.count == 32 else { throw CLIFailure("--registrar-key must be 64 hex digits (an Ed25519 public key)") }
                 registrar = k
             }
+            let registered: [String: RCIRegisteredAgent]
+            do {
+                guard let data = FileManager.default.contents(atPath: identities) else { throw CLIFailure("--identities \(identities): cannot read") }
+                registered = try RCICase.parseRegistered(String(decoding: data, as: UTF8.self))
+            } catch let e as CLIFailure { throw e } catch { throw CLIFailure("--identities \(identities): \(error)") }
+            if let agents, agents != registered.count {
+                throw CLIFailure("--agents \(agents) differs from the \(registered.count) agents registered in \(identities)")
+            }
             let address: RCIAddress
             do { address = try RCIAddress(parsing: listen) } catch { throw CLIFailure("--listen: \(error)") }
             let key: PaillierPrivateKey?
             do { key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil } catch { throw CLIFailure("key generation (\(keyBits) bits): \(error)") }
             let node: RCIPlatformNode
             do {
-                node = try RCIPlatformNode(listen: address, agentCount: agents, parameters: try params.parameters(),
+                node = try RCIPlatformNode(listen: address, agentCount: registered.count, parameters: try params.parameters(),
                                            cipher: key.map(RCIPlatformCipher.init), masking: mask, timeoutMilliseconds: Int32(timeout * 1000),
-                                           registrarKey: registrar)
+                                           registrarKey: registrar, registered: registered, log: RCIFiles.logLine)
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
             print("ready \(node.address)")
             fflush(nil)
@@ -52,6 +62,15 @@ struct RCIPlatformCommand: ParsableCommand {
             let s: RCIPlatformSummary
             do { s = try node.run(transcript: sink) } catch { throw CLIFailure("platform: \(error)") }
             print(RCIFiles.json(RCIPlatformReport(s)))
+            fflush(nil)
+            if !s.converged { throw CLIFailure("platform: no convergence within \(s.iterations) iterations") }
+            var rejectedBy: [String: [String]] = [:]
+            for (verifier, bad) in s.failed { for a in bad { rejectedBy[a, default: []].append(verifier) } }
+            if !rejectedBy.isEmpty {
+                throw CLIFailure("platform: result proofs failed after iteration \(s.iterations): " + rejectedBy.keys.sorted().map {
+                    "agent \($0) rejected by \(rejectedBy[$0]!.sorted().joined(separator: ", "))"
+                }.joined(separator: "; "))
+            }
         }
     }
 }
@@ -62,14 +81,15 @@ struct RCIAgentCommand: ParsableCommand {
         commandName: "agent",
         abstract: "Run one generator or consumer agent against a platform.",
         discussion: """
-        Reads only its own row of the case file. Prints one JSON line with its outcome at the end.
+        Reads only its own row of the case file. Proves its identity with --key (a node key file from 'gridclear keygen --ed25519', kept outside data folders) to the platform and to its partners. Prints one JSON line with its outcome at the end.
         Example:
-          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --platform unix:/tmp/gridclear-rci.sock
+          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --key keys/G1.ed25519.key --platform unix:/tmp/gridclear-rci.sock
         """)
 
     @Option(help: "Case file holding this agent's row.") var `case`: String
     @Option(help: "This agent's id.") var id: String
     @Option(help: "Platform address (unix:/path or tcp:HOST:PORT).") var platform: String
+    @Option(help: "This agent's Ed25519 key file (gridclear keygen --ed25519; mode 600).") var key: String
     @Option(help: "Where partners reach this agent (default tcp:127.0.0.1:0 or a unix path for unix platforms).") var listen: String?
     @Option(help: "Private step-size perturbation spread in [0, 1) (privacy mitigation).") var perturb = 0.0
     @Option(help: "Seed for masks, blinding and perturbation (default: system CSPRNG).") var seed: UInt64?
@@ -90,6 +110,8 @@ struct RCIAgentCommand: ParsableCommand {
             }
             let spec: RCIAgentSpec
             do { spec = try RCIFiles.readCase(`case`).agent(id) } catch let e as CLIFailure { throw e } catch { throw CLIFailure("case file \(`case`): \(error)") }
+            let identity: RCIIdentity
+            do { identity = try RCIIdentity(secret: try NodeKeyFile.load(path: key).secret) } catch { throw CLIFailure("--key: \(error)") }
             let platformAddress: RCIAddress
             do { platformAddress = try RCIAddress(parsing: platform) } catch { throw CLIFailure("--platform: \(error)") }
             let listenAddress: RCIAddress
@@ -109,7 +131,8 @@ struct RCIAgentCommand: ParsableCommand {
             do {
                 let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
                                             timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng,
-                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound))
+                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound),
+                                            identity: identity, log: RCIFiles.logLine)
                 result = try node.run(transcript: try RCIFiles.transcript(transcript))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }
             print(RCIFiles.json(RCIAgentReport(result)))

@@ -1,8 +1,10 @@
 import ArgumentParser
 import ConsensusFactor
 import Foundation
+import GridClearApp
 import GridClearCore
 import GridClearSystem
+import LedgerLite
 import Privacy
 
 /// `gridclear rci run` — platform + one process per agent on this machine.
@@ -11,7 +13,7 @@ struct RCIRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the distributed clearing: a platform process and one process per agent.",
         discussion: """
-        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs).
+        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs). Every agent proves an Ed25519 identity registered with the platform: the case's public_key column with key files from --agent-keys, or fresh keys made for the run when the case names none. The default algorithm is consensus ADMM (--algorithm rci for the relaxed consensus + innovation algorithm).
         Examples:
           gridclear rci run Inputs/rci/case_2x3.csv
           gridclear rci run Inputs/rci/case_2x3.csv --encrypted --key-bits 512 --transport tcp --mask \\
@@ -28,6 +30,7 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: "Per-message timeout in seconds.") var timeout = 60.0
     @Option(help: "Write DIR/result.json.") var out: String?
     @Option(help: "Write per-process transcripts into this directory.") var transcripts: String?
+    @Option(help: "Folder with <id>.ed25519.key (gridclear keygen --ed25519 --out DIR/<id>) for a case that registers public keys; otherwise each run makes fresh identities.") var agentKeys: String?
     @OptionGroup var params: RCIParameterOptions
     @Option(help: .hidden) var cheat: String?
 
@@ -37,13 +40,13 @@ struct RCIRunCommand: ParsableCommand {
             _ = try params.parameters()
             guard transport == "unix" || transport == "tcp" else { throw CLIFailure("--transport must be unix or tcp, not \(transport)") }
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("gridclear-rci-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             defer { try? FileManager.default.removeItem(at: work) }
             let started = DispatchTime.now()
             let runner = try RCIProcessGroup(work: work)
             defer { runner.terminateAll() }
             let listen = transport == "unix" ? "unix:\(work.path)/p.sock" : "tcp:127.0.0.1:0"
-            var platformArgs = ["rci", "platform", "--listen", listen, "--agents", "\(c.agents.count)",
+            var platformArgs = ["rci", "platform", "--listen", listen,
                                 "--timeout", "\(timeout)", "--ready-file", work.appendingPathComponent("ready").path,
                                 "--key-bits", "\(keyBits)"] + params.arguments
             if encrypted { platformArgs.append("--encrypted") }
@@ -58,12 +61,34 @@ struct RCIRunCommand: ParsableCommand {
             for a in c.agents {
                 try RCIFiles.writeAtomically(try registrar.certify(a, using: &certificateRNG).fileText, to: work.appendingPathComponent("cert-\(a.id)").path)
             }
+            // Identities: the case's registered keys (key files from --agent-keys) or fresh ones kept in
+            // this run's private folder; the platform admits only these agents.
+            var keyFiles: [String: String] = [:], roster: [(id: String, role: RCIRole, publicKey: [UInt8])] = []
+            for a in c.agents {
+                let path: String, publicKey: [UInt8]
+                if !a.publicKey.isEmpty {
+                    guard let agentKeys else { throw CLIFailure("the case registers public keys: give --agent-keys DIR holding <id>.ed25519.key for every agent (gridclear keygen --ed25519 --out DIR/<id>)") }
+                    path = agentKeys + "/\(a.id).ed25519.key"
+                    do { publicKey = try NodeKeyFile.load(path: path).publicKey } catch { throw CLIFailure("--agent-keys: \(error)") }
+                    guard publicKey == a.publicKey else { throw CLIFailure("\(path) is not the key registered for \(a.id) in \(caseFile)") }
+                } else {
+                    let key = NodeKey.generate()
+                    path = work.appendingPathComponent("key-\(a.id).key").path
+                    do { try NodeKeyFile.write(key, to: path) } catch { throw CLIFailure("\(error)") }
+                    publicKey = key.publicKey
+                }
+                keyFiles[a.id] = path
+                roster.append((a.id, a.role, publicKey))
+            }
+            let rosterPath = work.appendingPathComponent("roster.csv").path
+            try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: rosterPath)
+            platformArgs += ["--identities", rosterPath]
             let cheater = cheat.map { $0.split(separator: ":").map(String.init) }
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
             let master = seed ?? UInt64.random(in: 0...UInt64.max)
             for a in c.agents {
-                var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--platform", address, "--timeout", "\(timeout)",
+                var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--key", keyFiles[a.id]!, "--platform", address, "--timeout", "\(timeout)",
                             "--seed", "\(master)"]
                 if transport == "unix" { args += ["--listen", "unix:\(work.path)/a\(runner.count).sock"] }
                 if perturb > 0 { args += ["--perturb", "\(perturb)"] }

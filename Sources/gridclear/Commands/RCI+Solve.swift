@@ -25,6 +25,8 @@ struct RCISolveCommand: ParsableCommand {
     @Option(help: "Write DIR/result.json (the same document as `rci run --out`).") var out: String?
     @OptionGroup var params: RCIParameterOptions
 
+    static let cpuClock: RCIClock = { GridClearSystem.SystemClock().threadCPUNanos() }
+
     func run() throws {
         try reportingErrors {
             let c = try RCIFiles.readCase(caseFile)
@@ -33,10 +35,14 @@ struct RCISolveCommand: ParsableCommand {
             let result: RCIRunResult
             do {
                 let key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil
+                // Per-step CPU metering costs clock_gettime syscalls on every step: only worth it
+                // when the steps are ciphertext operations.
+                var meterClock: RCIClock? = nil
+                if encrypted { meterClock = Self.cpuClock }
                 var run = try RCIInProcessRun(case: c, parameters: parameters,
                                               perturbation: perturb > 0 ? RCIPerturbationOption(spread: perturb, seed: seed) : nil,
                                               encryption: key.map { ($0, mask) }, seed: seed,
-                                              clock: { GridClearSystem.SystemClock().threadCPUNanos() })
+                                              clock: meterClock)
                 let outcome = try run.run()
                 guard let summary = run.summary else { throw CLIFailure("rci solve: no platform summary") }
                 result = RCIRunResult(outcome: outcome, case: c, platform: RCIPlatformReport(summary),

@@ -5,7 +5,7 @@ import GridClearSystem
 
 /// The public RCI parameters as command-line options (shared by `run`, `platform`, `solve`).
 struct RCIParameterOptions: ParsableArguments {
-    @Option(help: "Algorithm: rci (docs/rci-privacy.md) or admm (consensus ADMM, far fewer iterations).") var algorithm = "rci"
+    @Option(help: "Algorithm: admm (default: consensus ADMM, ~100× fewer iterations) or rci (docs/rci-privacy.md).") var algorithm = "admm"
     @Option(help: "ρ: ADMM penalty in (0, 2] (€/MWh per MW).") var rho = 1.0
     @Option(help: "α: step on the reciprocity mismatch (€/MWh per MW).") var alpha = 0.05
     @Option(help: "β: step on the partner price disagreement.") var beta = 0.2
@@ -40,6 +40,11 @@ enum RCIFiles {
     static func readCase(_ path: String) throws -> RCICase {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("case file \(path): cannot read") }
         do { return try RCICase.parseCSV(String(decoding: data, as: UTF8.self)) } catch { throw CLIFailure("case file \(path): \(error)") }
+    }
+
+    /// One line on stderr (refused connections and other notes that do not stop the run).
+    @Sendable static func logLine(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// Writes `text` atomically and durably (`AtomicFile`).
