@@ -46,7 +46,7 @@ var targets: [Target] = [
     .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
     // The privacy-preserving market as flows (issue 14): adapters from cycle inputs, the
     // in-process and networked drivers of the Privacy/Market roles.
-    .target(name: "PrivateMarket", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy",
+    .target(name: "PrivateMarket", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "Privacy", "LedgerLite", "GridClearApp", "MeterIngest",
                                                   .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
 
     // The application layer: the workflows (clear-and-record, settle, replay, schedule, keys)
@@ -111,7 +111,7 @@ let testTargets: [Target] = [
                 swiftSettings: swift6),
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearCore", "Clearing", "Privacy", "PrivateMarket",
+    .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearCore", "Clearing", "Privacy", "PrivateMarket", "LedgerLite", "GridClearApp", "MeterIngest",
                                                           .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),

@@ -66,6 +66,15 @@ struct BenchPrivacyCommand: ParsableCommand {
             line("add", add, peer?.add)
             line("multiply by scalar", mul, peer?.multiply)
 
+            do {   // the plan's attribute binding (issue 14): Enc(x) and C = x·G + s·H hide the same x
+                let params = PedersenParameters.standard
+                let (c, o) = params.commit(Int64.random(in: 0...(1 << 40), using: &rng), using: &rng)
+                let n = max(1, min(ops, 20))
+                var proof: (ciphertext: PaillierCiphertext, proof: PaillierPedersenEqualityProof)?
+                let tProve = try timeEach(n) { proof = PaillierPedersenEqualityProof.encryptAndProve(o, commitment: c, publicKey: pk, context: []) }
+                let tVerify = try timeEach(n) { try proof!.proof.verify(proof!.ciphertext, c, publicKey: pk, context: []) }
+                print("Paillier–Pedersen equality proof: encrypt+prove \(fmt(tProve * 1000)) ms, verify \(fmt(tVerify * 1000)) ms, size \(proof!.proof.bytes.count) bytes")
+            }
             print("Range proofs (bit decomposition, Ristretto255)")
             let params = PedersenParameters.standard
             for width in [16, 32, 64] {

@@ -112,7 +112,9 @@ public struct KProtoPrivateInputs: Sendable {
         for b in bs {
             loss.append(ss.map { s in let p = model.pair(from: s.0, to: b.0); return p.reachable ? p.lossPct : .infinity })
         }
-        let expected = bs.map { $0.1 ?? 0 }
+        // Expected loss 0 for every buyer (amended SPEC §3.2, `KProtoFeatures.expectedLoss`);
+        // the buyer's limit is the filter below, not a target.
+        let expected = bs.map { _ in 0.0 }
         let lossS = MinMaxScale(over: expected + loss.flatMap { $0 })
         let lw = w("loss")
         return bs.indices.map { j in

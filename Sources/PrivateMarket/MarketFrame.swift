@@ -2,8 +2,9 @@ import Crypto
 import Privacy
 
 /// An authenticated frame between market processes:
-/// `text from ‖ text to ‖ u64 seq ‖ blob message ‖ blob Ed25519 signature` where the
-/// signature covers `"GridClear/market/frame/v1" ‖ from ‖ to ‖ seq ‖ SHA-256(message)`
+/// `text from ‖ text to ‖ u64 seq ‖ blob message ‖ blob Ed25519 signature` where `message`
+/// is the market message sealed to the receiver's key (`ChannelSeal`, by `MarketNode`) and the
+/// signature covers `"GridClear/market/frame/v2" ‖ from ‖ to ‖ seq ‖ SHA-256(message)`
 /// under the sender address's channel key. The receiver checks the key in its directory,
 /// that the frame is addressed to it, and that `seq` strictly increases per (sender,
 /// receiver address) pair (no replays). Channel keys authenticate addresses, not identities: a participant's
@@ -22,7 +23,7 @@ struct MarketFrame {
 
     var signedBytes: [UInt8] {
         var w = MarketWriter()
-        w.text("GridClear/market/frame/v1"); w.text(from); w.text(to); w.u64(seq); w.blob(Array(SHA256.hash(data: message)))
+        w.text("GridClear/market/frame/v2"); w.text(from); w.text(to); w.u64(seq); w.blob(Array(SHA256.hash(data: message)))
         return w.bytes
     }
 

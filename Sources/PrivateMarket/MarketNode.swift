@@ -4,7 +4,8 @@ import GridClearSystem
 import Privacy
 
 /// Market roles in one process (one role, or several participant roles of a host):
-/// listens on one socket per address (`<runDir>/<hash(address)>.sock`), authenticates every
+/// listens on one socket per address (`<runDir>/<hash(address)>.sock`) or on one TCP
+/// endpoint for all of them, seals every frame to its receiver's key (`ChannelSeal`), authenticates every
 /// frame (`MarketFrame`), hands the decoded message to the addressed role's pure state
 /// machine, and signs and sends what it returns. Stops on `.shutdown` from the operator.
 ///
@@ -21,13 +22,19 @@ public final class MarketNode {
     private var lastSeq: [MarketAddress: UInt64] = [:]
     private var sockets: [MarketSocket] = []
 
+    /// Where each address is reached (TCP); addresses not listed use unix sockets under `runDir`.
+    let endpoints: [MarketAddress: MarketEndpoint]
+
+    /// `listen`: one endpoint for every role of this process (TCP); nil = one unix socket per address.
     init(roles: [MarketRole], keys: [MarketAddress: Curve25519.Signing.PrivateKey], directory: [MarketAddress: Curve25519.Signing.PublicKey],
-         runDir: String, publicKey: PaillierPublicKey, operatorAddress: MarketAddress = "operator") throws {
+         runDir: String, publicKey: PaillierPublicKey, operatorAddress: MarketAddress = "operator",
+         endpoints: [MarketAddress: MarketEndpoint] = [:], listen: MarketEndpoint? = nil) throws {
         var byAddress: [MarketAddress: MarketRole] = [:]
         for r in roles { for a in [r.address] + r.aliases { byAddress[a] = r } }
         self.roles = byAddress; self.keys = keys; self.directory = directory; self.runDir = runDir
-        self.publicKey = publicKey; self.operatorAddress = operatorAddress
-        for a in byAddress.keys.sorted() { sockets.append(try MarketSocket.listen(Self.socketPath(runDir, a))) }
+        self.publicKey = publicKey; self.operatorAddress = operatorAddress; self.endpoints = endpoints
+        if let listen { sockets.append(try MarketSocket.listen(listen)) }
+        else { for a in byAddress.keys.sorted() { sockets.append(try MarketSocket.listen(Self.socketPath(runDir, a))) } }
     }
 
     static func socketPath(_ runDir: String, _ address: MarketAddress) -> String {
@@ -41,11 +48,14 @@ public final class MarketNode {
         for e in envelopes {
             let from = e.from ?? role.address
             guard let key = keys[from] else { throw PrivateMarketError.incomplete("no channel key for '\(from)'") }
+            guard let receiver = directory[e.to] else { throw PrivateMarketError.incomplete("no public channel key for '\(e.to)'") }
             seq += 1
             let bytes = e.message.encode()
             role.transcript.record(received: false, peer: e.to, kind: e.message.kind, bytes: bytes)
-            try MarketSocket.sendFrame(try MarketFrame.signed(MarketFrame(from: from, to: e.to, seq: seq, message: bytes), key: key),
-                                       to: Self.socketPath(runDir, e.to))
+            // Sealed to the receiver's key, then signed by the sender over the sealed bytes.
+            let sealed = try ChannelSeal.seal(bytes, toEd25519: Array(receiver.rawRepresentation))
+            try MarketSocket.sendFrame(try MarketFrame.signed(MarketFrame(from: from, to: e.to, seq: seq, message: sealed), key: key),
+                                       to: endpoints[e.to] ?? .unix(Self.socketPath(runDir, e.to)))
         }
     }
 
@@ -55,8 +65,10 @@ public final class MarketNode {
         do {
             let f = try MarketFrame.open(raw, directory: directory, mine: Set(roles.keys), lastSeq: &lastSeq)
             let role = roles[f.to]!
-            let m = try MarketMessage.decode(f.message, publicKey: publicKey)
-            role.transcript.record(received: true, peer: f.from, kind: m.kind, bytes: f.message)
+            guard let key = keys[f.to] else { throw PrivateMarketError.incomplete("no channel key for '\(f.to)'") }
+            let plain = try ChannelSeal.open(f.message, ed25519Seed: Array(key.rawRepresentation))
+            let m = try MarketMessage.decode(plain, publicKey: publicKey)
+            role.transcript.record(received: true, peer: f.from, kind: m.kind, bytes: plain)
             return (role, f.from, m)
         } catch {
             dropped.append("\(error)")

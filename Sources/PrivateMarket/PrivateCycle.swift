@@ -167,12 +167,18 @@ public final class OperatorRole: MarketRole {
     public let address: MarketAddress = "operator"
     public var transcript = MarketTranscript(role: "operator")
     public private(set) var published: [ConfirmedMatch]?
+    /// What the matching service handed over for the ledger (plans, confirmation digests).
+    public private(set) var ledgerDigests: (plans: [PlanDigest], confirmations: [ConfirmationDigests])?
+    /// Private settlement decisions forwarded by the matching service, by record id.
+    public private(set) var settlements: [Int: PrivateSettlementOutcome] = [:]
     /// Quote id → slot (−1: rejected), as each participant reported it.
     public private(set) var reports: [String: Int] = [:]
     public init() {}
     public func handle(_ message: MarketMessage, from peer: MarketAddress) throws -> [MarketEnvelope] {
         switch message {
         case .published(let ms): published = ms
+        case .ledgerDigests(let p, let c): ledgerDigests = (p, c)
+        case .deviationAnswer(let id, let o): settlements[id] = o
         case .partyReport(let q, let slot): reports[q] = slot
         default: break
         }

@@ -1,6 +1,7 @@
 import Clearing
 import GridClearCore
 import GridClearSystem
+import LedgerLite
 import Privacy
 
 /// What `gridclear private run` reports.
@@ -15,6 +16,10 @@ public struct PrivateRunReport: Sendable {
     public var plaintextSeconds: Double
     public var outputDirectory: String
     public var transcriptDirectory: String
+    /// Height of the block that recorded the cycle (`--ledger`), nil when not recorded.
+    public var ledgerHeight: UInt64? = nil
+    /// The private settlement (`--meters`), nil when not asked for.
+    public var settlement: PrivateSettlementReport? = nil
 }
 
 /// The whole private cycle from files to files (issue 14): reads the cycle folder like
@@ -25,7 +30,8 @@ public struct PrivateRunReport: Sendable {
 /// run and compared.
 public enum PrivateCycleRunner {
     public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String,
-                           options: PrivateCycleOptions, clock: @escaping @Sendable () -> UInt64) throws -> PrivateRunReport {
+                           options: PrivateCycleOptions, clock: @escaping @Sendable () -> UInt64,
+                           ledger: PrivateLedgerTarget? = nil, meters: PrivateMeterInput? = nil) throws -> PrivateRunReport {
         let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
         let inputs = try CyclePipeline.parse(files)
         let p0 = clock()
@@ -33,6 +39,31 @@ public enum PrivateCycleRunner {
         let plainSeconds = Double(clock() &- p0) / 1e9
         let outcome = try PrivateCycle.run(inputs, options: options, clock: clock)
 
+        // Private settlement from the meters (the key holder decides on encrypted deviations).
+        var settlement: PrivateSettlementReport? = nil
+        var settlementEntries: [LedgerEntry] = []
+        if let meters {
+            switch try PrivateMeterSettlement.plaintext(meters, inputs: inputs, result: outcome.result) {
+            case .pending(let missing, _):
+                settlement = PrivateSettlementReport(pending: missing, outcomes: [:], equalsPlaintext: true)
+            case .settled(let rows, _, _, _, _):
+                let rs = PrivateMeterSettlement.readings(rows: rows, records: outcome.matching.matches, matches: outcome.matches, inputs: inputs)
+                let meter = MeterRole()
+                outcome.bus.add(meter)
+                outcome.bus.post(try PrivateMeterSettlement.envelopes(rs, publicKey: outcome.keyHolder.publicKey, to: outcome.matching.address), from: meter)
+                outcome.bus.run()
+                let outs = outcome.matching.settlements
+                settlement = PrivateSettlementReport(pending: [], outcomes: outs, equalsPlaintext: PrivateMeterSettlement.equal(rs, outs))
+                settlementEntries = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: outcome.matching.matches, settlements: outs)
+            }
+        }
+        // The ledger first (durable), then the outputs.
+        var height: UInt64? = nil
+        if let ledger {
+            let d = outcome.matching.ledgerDigests
+            let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: outcome.matching.matches)
+            height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: outcome.result, entries: entries + settlementEntries, to: ledger)
+        }
         let dir = FileSystem.join(outputRoot, inputs.cycleID)
         let tdir = FileSystem.join(dir, "private")
         try FileSystem.makeDirectories(tdir)
@@ -60,6 +91,6 @@ public enum PrivateCycleRunner {
         return PrivateRunReport(cycleID: inputs.cycleID, bids: inputs.bids.count, offers: inputs.offers.count, matches: outcome.matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: outcome.rejected.map { "\($0.identity): \($0.reason)" },
                                 steps: outcome.timings.steps.map { ($0.name, Double($0.nanos) / 1e9) }, plaintextSeconds: plainSeconds,
-                                outputDirectory: dir, transcriptDirectory: tdir)
+                                outputDirectory: dir, transcriptDirectory: tdir, ledgerHeight: height, settlement: settlement)
     }
 }

@@ -7,8 +7,31 @@ import Privacy
 /// The body of `gridclear private node`: builds the role(s) a `NodeSetup` describes and
 /// serves them until the operator's shutdown, then writes each role's transcript.
 public enum PrivateNodeMain {
-    public static func run(setupBytes: [UInt8]) throws {
-        let s = try NodeSetup.decode(setupBytes)
+    /// A deployed role (`gridclear private node --role R --setup F --key K… --peers P --listen E`):
+    /// the channel keys come from NodeKeyFile-format key files (each key's address is the one
+    /// the peers file lists for its public key), the directory and routes from the peers file.
+    public static func runDeployed(role: String, setupBytes: [UInt8], channelSecrets: [[UInt8]], peers: PeersFile, listen: MarketEndpoint) throws {
+        var s = try NodeSetup.decode(setupBytes)
+        guard "\(s.kind)" == role || s.kind.roleName == role else {
+            throw PrivateMarketError.usage("--role \(role) does not match the setup file, which is for \(s.kind.roleName)")
+        }
+        var keys: [(address: String, key: [UInt8])] = []
+        for secret in channelSecrets {
+            let pub = Array(try Curve25519.Signing.PrivateKey(rawRepresentation: secret).publicKey.rawRepresentation)
+            let mine = peers.peers.filter { $0.publicKey == pub }.map(\.address)
+            guard !mine.isEmpty else { throw PrivateMarketError.usage("a --key file's public key is not in the peers file") }
+            keys += mine.map { ($0, secret) }
+        }
+        s.channelKeys = keys
+        s.directory = peers.peers.map { ($0.address, $0.publicKey) }
+        s.endpoints = peers.peers.map { ($0.address, $0.endpoint.description) }
+        s.listen = listen.description
+        try run(setup: s)
+    }
+
+    public static func run(setupBytes: [UInt8]) throws { try run(setup: try NodeSetup.decode(setupBytes)) }
+
+    static func run(setup s: NodeSetup) throws {
         let keys = Dictionary(uniqueKeysWithValues: try s.channelKeys.map { ($0.address, try Curve25519.Signing.PrivateKey(rawRepresentation: $0.key)) })
         let directory = Dictionary(uniqueKeysWithValues: try s.directory.map { ($0.address, try Curve25519.Signing.PublicKey(rawRepresentation: $0.key)) })
         var r = MarketReader(s.body)
@@ -82,7 +105,9 @@ public enum PrivateNodeMain {
                 roles.append(p); starts.append(p)
             }
         }
-        let node = try MarketNode(roles: roles, keys: keys, directory: directory, runDir: s.runDir, publicKey: pk)
+        let endpoints = Dictionary(try s.endpoints.map { ($0.address, try MarketEndpoint(parsing: $0.endpoint)) }, uniquingKeysWith: { a, _ in a })
+        let node = try MarketNode(roles: roles, keys: keys, directory: directory, runDir: s.runDir, publicKey: pk,
+                                  endpoints: endpoints, listen: try s.listen.map(MarketEndpoint.init(parsing:)))
         for p in starts { try node.send(try p.start(), from: p) }
         defer {
             var text = roles.map { $0.transcript.render() }.joined(separator: "\n")

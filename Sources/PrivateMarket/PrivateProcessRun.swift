@@ -2,6 +2,7 @@ import Clearing
 import Crypto
 import GridClearCore
 import GridClearSystem
+import LedgerLite
 import Privacy
 
 /// Starts one role process with its setup on stdin; returns a function that waits for it
@@ -11,7 +12,7 @@ public typealias NodeSpawner = (_ setup: NodeSetup) throws -> () throws -> Int32
 /// A private cycle with every role in its own process (issue 14, item 5): key holder,
 /// registration authority, trustees, matching service, and participant hosts (each
 /// running `participantsPerProcess` participant roles), talking over unix sockets in a
-/// private 0700 run directory with Ed25519-authenticated frames. The operator (this
+/// private 0700 run directory, or over loopback TCP (`tcp`), with Ed25519-authenticated frames. The operator (this
 /// process) only spawns, sequences plan publication in arrival order, closes the gate,
 /// receives the published records and the participants' slot reports, and writes results.
 ///
@@ -20,12 +21,14 @@ public typealias NodeSpawner = (_ setup: NodeSetup) throws -> () throws -> Int32
 public enum PrivateProcessRun {
     public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String, runDir: String,
                            options: PrivateCycleOptions, participantsPerProcess: Int = 25,
-                           clock: @escaping @Sendable () -> UInt64, spawn: NodeSpawner) throws -> PrivateRunReport {
+                           clock: @escaping @Sendable () -> UInt64, spawn: NodeSpawner,
+                           ledger: PrivateLedgerTarget? = nil, tcp: Bool = false, meters: PrivateMeterInput? = nil) throws -> PrivateRunReport {
         let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
         let inputs = try CyclePipeline.parse(files)
         let p0 = clock()
         let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
         let plainSeconds = Double(clock() &- p0) / 1e9
+        if let meters { _ = try PrivateMeterSettlement.plaintext(meters, inputs: inputs, result: plain) }   // bad meters fail before any process starts
         var steps: [(String, Double)] = []
         var t0 = clock()
         func step(_ name: String) { let t = clock(); steps.append((name, Double(t &- t0) / 1e9)); t0 = t }
@@ -93,13 +96,29 @@ public enum PrivateProcessRun {
                 }
             })
         }
+        // TCP transport: one loopback port per process, every address routed to its process's port.
+        var operatorEndpoint: MarketEndpoint? = nil
+        var endpoints: [(address: String, endpoint: String)] = []
+        if tcp {
+            let ports = try MarketSocket.freeLoopbackPorts(setups.count + 1)
+            operatorEndpoint = .tcp(host: "127.0.0.1", port: ports[setups.count])
+            endpoints.append(("operator", operatorEndpoint!.description))
+            for i in setups.indices {
+                let e = MarketEndpoint.tcp(host: "127.0.0.1", port: ports[i])
+                setups[i].listen = e.description
+                endpoints += setups[i].channelKeys.map { ($0.address, e.description) }
+            }
+            for i in setups.indices { setups[i].endpoints = endpoints }
+        }
         step("setup (keys)")
 
         // The operator's own node, then every role process.
         let op = OperatorRole()
         let node = try MarketNode(roles: [op], keys: ["operator": keys["operator"]!],
                                   directory: Dictionary(uniqueKeysWithValues: try directory.map { ($0.0, try Curve25519.Signing.PublicKey(rawRepresentation: $0.1)) }),
-                                  runDir: runDir, publicKey: sk.publicKey)
+                                  runDir: runDir, publicKey: sk.publicKey,
+                                  endpoints: Dictionary(try endpoints.map { ($0.address, try MarketEndpoint(parsing: $0.endpoint)) }, uniquingKeysWith: { a, _ in a }),
+                                  listen: operatorEndpoint)
         let waits = try setups.map { try spawn($0) }
         func waitFor(_ done: () -> Bool, _ what: String) throws {
             var idle = 0
@@ -117,13 +136,6 @@ public enum PrivateProcessRun {
         try node.send([MarketEnvelope(to: "matching-service", .gateClosed)], from: op)
         try waitFor({ op.published != nil }, "the published match records")
         step("range, encryption, matching, confirmation")
-        for a in ["key-holder", "registration-authority", "matching-service"] + trusteeAddresses + stride(from: 0, to: parties.count, by: group).map({ parties[$0].anon }) {
-            try node.send([MarketEnvelope(to: a, .shutdown)], from: op)
-        }
-        var failed: [String] = []
-        for (s, w) in zip(setups, waits) { let rc = try w(); if rc != 0 { failed.append("\(s.transcriptPath) exited \(rc)") } }
-        guard failed.isEmpty else { throw PrivateMarketError.incomplete(failed.joined(separator: "; ")) }
-
         // Publish: slots back to quotes through the parties' own reports.
         var buyerSlot: [Int: Int] = [:], sellerSlot: [Int: Int] = [:]
         for (i, o) in offers.enumerated() { if let s = op.reports["offer:" + o.id], s >= 0 { sellerSlot[s] = i } }
@@ -136,7 +148,37 @@ public enum PrivateProcessRun {
             matches.append(KProtoReplay.Match(bid: b, offer: o, energy: m.record.energy, price: price))
         }
         let result = try KProtoReplay.result(inputs, matches: matches)
+        // Private settlement from the meters, while the roles still run.
+        var settlement: PrivateSettlementReport? = nil
+        var settlementEntries: [LedgerEntry] = []
+        if let meters {
+            switch try PrivateMeterSettlement.plaintext(meters, inputs: inputs, result: result) {
+            case .pending(let missing, _):
+                settlement = PrivateSettlementReport(pending: missing, outcomes: [:], equalsPlaintext: true)
+            case .settled(let rows, _, _, _, _):
+                let published = op.published ?? []
+                let rs = PrivateMeterSettlement.readings(rows: rows, records: published, matches: matches, inputs: inputs)
+                try node.send(try PrivateMeterSettlement.envelopes(rs, publicKey: sk.publicKey, to: "matching-service"), from: op)
+                try waitFor({ rs.allSatisfy { op.settlements[$0.record] != nil } }, "the private settlement decisions")
+                settlement = PrivateSettlementReport(pending: [], outcomes: op.settlements, equalsPlaintext: PrivateMeterSettlement.equal(rs, op.settlements))
+                settlementEntries = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: published, settlements: op.settlements)
+            }
+        }
+        for a in ["key-holder", "registration-authority", "matching-service"] + trusteeAddresses + stride(from: 0, to: parties.count, by: group).map({ parties[$0].anon }) {
+            try node.send([MarketEnvelope(to: a, .shutdown)], from: op)
+        }
+        var failed: [String] = []
+        for (s, w) in zip(setups, waits) { let rc = try w(); if rc != 0 { failed.append("\(s.transcriptPath) exited \(rc)") } }
+        guard failed.isEmpty else { throw PrivateMarketError.incomplete(failed.joined(separator: "; ")) }
+
         let trades = result.tradesCSV()
+        // The ledger first (durable), then the outputs.
+        var height: UInt64? = nil
+        if let ledger {
+            guard let d = op.ledgerDigests else { throw PrivateMarketError.incomplete("the matching service sent no ledger digests") }
+            let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: op.published ?? [])
+            height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: result, entries: entries + settlementEntries, to: ledger)
+        }
         try GridClearSystem.AtomicFile.write(Array(trades.utf8), to: FileSystem.join(outDir, "trades.csv"))
         try GridClearSystem.AtomicFile.write(Array(result.summaryJSON(inputs: inputs, includeTimings: true).utf8), to: FileSystem.join(outDir, "summary.json"))
         try GridClearSystem.AtomicFile.write(Array(op.transcript.render().utf8), to: FileSystem.join(tdir, "operator.transcript"))
@@ -144,6 +186,7 @@ public enum PrivateProcessRun {
         let rejected = op.reports.filter { $0.value < 0 }.map { "\($0.key): plan or registration refused (see its transcript)" }.sorted()
         return PrivateRunReport(cycleID: inputs.cycleID, bids: bids.count, offers: offers.count, matches: matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: rejected, steps: steps,
-                                plaintextSeconds: plainSeconds, outputDirectory: outDir, transcriptDirectory: tdir)
+                                plaintextSeconds: plainSeconds, outputDirectory: outDir, transcriptDirectory: tdir, ledgerHeight: height,
+                                settlement: settlement)
     }
 }

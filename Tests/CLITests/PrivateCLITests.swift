@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearCore
 
 /// `gridclear private run` (issue 14): the sample cycle through the private market, once with
 /// every role in its own process over authenticated unix sockets and once in process; both
@@ -32,6 +33,68 @@ import Foundation
             let text = try String(contentsOf: tdir.appendingPathComponent(n), encoding: .utf8)
             #expect(!text.contains("PRIVATE KEY"), "\(n) holds key material")
         }
+    }
+
+    /// Every role as its own process over loopback TCP: once spawned by `private run
+    /// --transport tcp` (setup on stdin), once deployed as `private node --role R --setup F
+    /// --key K --peers P --listen E` processes with NodeKeyFile-format keys and a peers file
+    /// (`--deploy-dir`). With `--ledger`, the cycle, its plans and match records are recorded
+    /// before the outputs, `audit` passes and `replay` re-clears the cycle identically.
+    @Test(arguments: ["tcp", "deploy"])
+    func privateRunOverTCPWithLedger(mode: String) throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain", "--quiet"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        // Deployed mode also settles privately from meters (S2 short beyond σ, P1 within it).
+        let meters = dir.path + "/meters.log"
+        try Self.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000], sellers: ["S1", "S2", "S3"])
+            .write(toFile: meters, atomically: true, encoding: .utf8)
+        let extra = mode == "tcp" ? ["--transport", "tcp"]
+            : ["--deploy-dir", dir.path + "/deploy", "--participants-per-process", "1", "--meters", meters, "--now", "20261120T1200Z"]
+        let r = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/private", "--ledger", dir.path + "/ledger",
+                                  "--paillier-bits", "1024", "--candidates", "2"] + extra)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("trades equal: yes") && r.stdout.contains("its plans and match records") && r.stdout.contains("at height 1"))
+        if mode == "deploy" { #expect(r.stdout.contains("3 records decided by the key holder on encrypted deviations; equal to plaintext settle: yes")) }
+        let a = try Data(contentsOf: dir.appendingPathComponent("plain/20261120T1000Z/trades.csv"))
+        let b = try Data(contentsOf: dir.appendingPathComponent("private/20261120T1000Z/trades.csv"))
+        #expect(a == b)
+        let audit = try runGridclear(["audit", dir.path + "/ledger"])
+        #expect(audit.status == 0 && audit.stdout.contains("OK"), "\(audit.stdout)\(audit.stderr)")
+        // genesis, the cycle, 6 plans, 3 match records (+ 3 private settlements when metered)
+        #expect(audit.stdout.contains(mode == "tcp" ? "entries 11" : "entries 14"), "\(audit.stdout)")
+        let replay = try runGridclear(["replay", dir.path + "/ledger", "20261120T1000Z"])
+        #expect(replay.status == 0 && replay.stdout.contains("trades.csv: identical"), "\(replay.stdout)")
+        if mode == "deploy" {
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/deploy")
+            #expect(files.contains("peers") && files.contains("key-holder.setup") && files.contains("key-holder.key"))
+            let keyText = try String(contentsOfFile: dir.path + "/deploy/matching-service.key", encoding: .utf8)
+            #expect(keyText.contains("gridclear-node-key: 1"))
+            // The transcripts show the roles talked over TCP (no frame dropped).
+            let ms = try String(contentsOf: dir.appendingPathComponent("private/20261120T1000Z/private/matching-service.transcript"), encoding: .utf8)
+            #expect(!ms.contains("dropped"))
+            // A role started with a key the peers file does not list is refused.
+            _ = try runGridclear(["keygen", "--ed25519", "--out", dir.path + "/stranger"])
+            let bad = try runGridclear(["private", "node", "--role", "key-holder", "--setup", dir.path + "/deploy/key-holder.setup",
+                                        "--key", dir.path + "/stranger.ed25519.key", "--peers", dir.path + "/deploy/peers", "--listen", "127.0.0.1:1"])
+            #expect(bad.status == 1 && bad.stderr.contains("not in the peers file"), "\(bad.stderr)")
+        }
+    }
+
+    /// A meter-data file for the sample cycle (readings 10 s outside it, CRC-32 per line).
+    static func meterFile(_ wh: [String: Int64], sellers: Set<String>) -> String {
+        let start: Int64 = 1_795_168_800_000, end = start + 900_000
+        var lines = ["GRIDCLEAR-METER-DATA 1"]
+        for (k, t) in [(Int64(0), start - 10_000), (1, end + 10_000)] {
+            for (i, p) in wh.keys.sorted().enumerated() {
+                let seller = sellers.contains(p)
+                let body = "R \(t + Int64(i)) m-\(p) \(p) modbus-\(i + 1) \(1000 + (seller ? 0 : wh[p]! * k)) \(5000 + (seller ? wh[p]! * k : 0))"
+                let crc = String(CRC32.checksum(Array(body.utf8)), radix: 16)
+                lines.append(body + " " + String(repeating: "0", count: 8 - crc.count) + crc)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     @Test func privateRunRejectsBadOptions() throws {

@@ -6,23 +6,24 @@ import Testing
 
 @Suite struct PrivateCycleTests {
     /// The private cycle's trades equal plaintext K-prototypes on the same inputs:
-    /// same rows, same Wh, same prices, same grid remainders (issue 14).
-    @Test(arguments: [(UInt64(1), 5, 4), (UInt64(2), 4, 6), (UInt64(3), 6, 3)])
-    func equalsPlaintextKPrototypes(seed: UInt64, bids: Int, offers: Int) throws {
-        let inputs = privateInstance(seed: seed, bids: bids, offers: offers)
+    /// same rows, same Wh, same prices, same grid remainders (issue 14), under the amended
+    /// SPEC §3.2 (loss term against 0; asks above the bid excluded, on ciphertexts).
+    /// `overlapping` instances have asks above some bids, so the filter decides matches.
+    @Test(arguments: [(UInt64(1), 5, 4, false), (UInt64(2), 4, 6, false), (UInt64(3), 6, 3, false),
+                      (UInt64(4), 6, 6, true), (UInt64(5), 7, 5, true), (UInt64(6), 5, 8, true), (UInt64(7), 8, 8, true)])
+    func equalsPlaintextKPrototypes(seed: UInt64, bids: Int, offers: Int, overlapping: Bool) throws {
+        let inputs = privateInstance(seed: seed, bids: bids, offers: offers, overlapping: overlapping)
+        if overlapping { #expect(inputs.bids.contains { b in inputs.offers.contains { $0.price > b.price } }) }
         let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
         let priv = try PrivateCycle.run(inputs, options: testOptions())
         #expect(priv.faults.isEmpty, "\(priv.faults)")
         #expect(priv.matching.matches.allSatisfy { $0.buyerConfirmed && $0.sellerConfirmed })
-        // Known divergence: plaintext K-prototypes now follows the amended SPEC §3.2 (loss term
-        // against 0, sellers asking above the bid excluded; issue 16), while the private
-        // matching still computes the pre-amendment rule (loss against max_loss_pct, no
-        // ask ≤ bid filter on ciphertexts). Until the private protocol gains both, the random
-        // instances differ; the sample cycle (sampleCycleEqualsPlaintext) still agrees.
-        withKnownIssue("private matching predates the SPEC §3.2 amendment (issue 16)", isIntermittent: true) {
-            #expect(tradeStrings(priv.result) == tradeStrings(plain))
-            #expect(priv.result.tradesCSV() == plain.tradesCSV())
-            #expect(priv.result.summaryJSON(inputs: inputs, includeTimings: false) == plain.summaryJSON(inputs: inputs, includeTimings: false))
+        #expect(tradeStrings(priv.result) == tradeStrings(plain))
+        #expect(priv.result.tradesCSV() == plain.tradesCSV())
+        #expect(priv.result.summaryJSON(inputs: inputs, includeTimings: false) == plain.summaryJSON(inputs: inputs, includeTimings: false))
+        // No accepted trade pays more than the bid.
+        for t in priv.result.trades where t.status == .accepted {
+            if let b = inputs.bids.first(where: { $0.id == t.bidID }) { #expect(t.price <= b.price) }
         }
     }
 

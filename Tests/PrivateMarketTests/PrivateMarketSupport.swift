@@ -17,18 +17,20 @@ let buyerPrefs = Preferences<BuyerCriterion>([(.price, 0.5), (.loss, 0.3), (.gre
 
 /// A random cycle in the style of seed 003 §4.4.1. Prices and quantities are drawn from
 /// disjoint, distinctive ranges so a transcript byte search for one cannot hit the other.
-func privateInstance(seed: UInt64, bids m: Int, offers n: Int) -> CycleInputs {
+/// `overlapping`: asks and bids drawn from overlapping price ranges, so the ask ≤ bid
+/// filter of SPEC §3.2 excludes some pairs.
+func privateInstance(seed: UInt64, bids m: Int, offers n: Int, overlapping: Bool = false) -> CycleInputs {
     var g = SplitMix64(seed: seed)
     func lat() -> Double { Double.random(in: 39.80...40.03, using: &g) }
     func lon() -> Double { Double.random(in: 116.25...116.55, using: &g) }
     let offers = (0..<n).map { i in
-        Offer(id: "o\(i)", sellerID: "seller-\(i)", price: PriceTicks.random(in: 8_000_000...8_999_999, using: &g),
+        Offer(id: "o\(i)", sellerID: "seller-\(i)", price: PriceTicks.random(in: overlapping ? 8_000_000...9_599_999 : 8_000_000...8_999_999, using: &g),
               quantity: Wh.random(in: 100_000...999_999, using: &g), energyType: EnergyType.allCases.randomElement(using: &g)!,
               location: .coordinates(lat: lat(), lon: lon()), reputation: Double(Int.random(in: 60...100, using: &g)),
               preferences: sellerPrefs, submittedAtMillis: nil, arrival: i)
     }
     let bids = (0..<m).map { i in
-        Bid(id: "b\(i)", buyerID: "buyer-\(i)", price: PriceTicks.random(in: 9_000_000...9_999_999, using: &g),
+        Bid(id: "b\(i)", buyerID: "buyer-\(i)", price: PriceTicks.random(in: overlapping ? 8_400_000...9_999_999 : 9_000_000...9_999_999, using: &g),
             quantity: Wh.random(in: 100_000...999_999, using: &g),
             energyType: Bool.random(using: &g) ? EnergyType.allCases.randomElement(using: &g)! : nil,
             greenIndex: Bool.random(using: &g) ? Double.random(in: 0...1, using: &g) : nil,

@@ -51,7 +51,7 @@ import Testing
                 let seen = bytes.contains(subsequence: be64(p.price))
                 #expect(!seen, "\(t.role) received a price")
             }
-            #expect(Set(t.entries.filter(\.received).map(\.kind)).isSubset(of: ["range-query", "rank-open", "rank-open-packed", "rank-next", "energy-query", "deviation-query", "trace-request"]))
+            #expect(Set(t.entries.filter(\.received).map(\.kind)).isSubset(of: ["range-query", "rank-open", "rank-open-packed", "rank-open-filtered", "rank-next", "energy-query", "deviation-query", "trace-request"]))
         }
     }
 

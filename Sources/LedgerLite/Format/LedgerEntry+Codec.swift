@@ -26,6 +26,9 @@ extension LedgerEntry {
         case .membership(let m): CommitteeCodec.encode(m, into: &w)
         case .committeeEpoch(let c): CommitteeCodec.encode(c, into: &w)
         case .disagreement(let d): CommitteeCodec.encode(d, into: &w)
+        case .privatePlan(let p): p.encode(into: &w)
+        case .privateMatch(let m): m.encode(into: &w)
+        case .privateSettlement(let s): s.encode(into: &w)
         case .rejectedSubmission(let r):
             w.text(r.cycleID); w.text(r.participantID); w.text(r.file); w.text(r.reason)
         }
@@ -87,6 +90,9 @@ extension LedgerEntry {
         case .membership: e = .membership(try CommitteeCodec.readMembership(&r))
         case .committeeEpoch: e = .committeeEpoch(try CommitteeCodec.readEpoch(&r))
         case .disagreement: e = .disagreement(try CommitteeCodec.readDisagreement(&r))
+        case .privatePlan: e = .privatePlan(try PrivatePlanEntry.decode(from: &r))
+        case .privateMatch: e = .privateMatch(try PrivateMatchEntry.decode(from: &r))
+        case .privateSettlement: e = .privateSettlement(try PrivateSettlementEntry.decode(from: &r))
         case .rejectedSubmission:
             let id = try r.text(), participant = try r.text(), file = try r.text(), reasonAt = r.position, reason = try r.text()
             guard reason.utf8.count <= RejectedCycleEntry.maxReasonBytes else {

@@ -14,11 +14,17 @@ public enum LedgerEntry: Sendable, Hashable {
     case membership(MembershipEntry)
     case committeeEpoch(CommitteeEpochEntry)
     case disagreement(DisagreementEntry)
+    // privacy-preserving market (SPEC §4.4; PrivateMarketEntries.swift)
+    case privatePlan(PrivatePlanEntry)
+    case privateMatch(PrivateMatchEntry)
+    case privateSettlement(PrivateSettlementEntry)
+    // service intake (RejectedSubmissionEntry.swift)
     case rejectedSubmission(RejectedSubmissionEntry)
 
     /// Tag byte of each kind in the canonical encoding.
     public enum Tag: UInt8, Sendable { case genesis = 1, clearedCycle = 2, settlement = 3, reputationChange = 4, meterDigest = 5, rejectedCycle = 6,
-                                      membership = 7, committeeEpoch = 8, disagreement = 9, rejectedSubmission = 13 }
+                                      membership = 7, committeeEpoch = 8, disagreement = 9,
+                                      privatePlan = 10, privateMatch = 11, privateSettlement = 12, rejectedSubmission = 13 }
 
     public var tag: Tag {
         switch self {
@@ -31,6 +37,9 @@ public enum LedgerEntry: Sendable, Hashable {
         case .membership: return .membership
         case .committeeEpoch: return .committeeEpoch
         case .disagreement: return .disagreement
+        case .privatePlan: return .privatePlan
+        case .privateMatch: return .privateMatch
+        case .privateSettlement: return .privateSettlement
         case .rejectedSubmission: return .rejectedSubmission
         }
     }
@@ -45,6 +54,9 @@ public enum LedgerEntry: Sendable, Hashable {
         case .reputationChange(let r): return r.cycleID
         case .meterDigest(let m): return m.cycleID
         case .rejectedCycle(let r): return r.cycleID
+        case .privatePlan(let p): return p.cycleID
+        case .privateMatch(let m): return m.cycleID
+        case .privateSettlement(let s): return s.cycleID
         case .rejectedSubmission(let r): return r.cycleID
         }
     }

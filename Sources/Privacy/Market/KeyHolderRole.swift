@@ -47,21 +47,15 @@ public final class KeyHolderRole: MarketRole {
             return [MarketEnvelope(to: peer, .rankAnswer(session: session, slot: best(session)))]
 
         case .rankOpenPacked(let session, let slots, let terms, let packed, let bits, let per):
-            guard bits * per < publicKey.bits - 1 else { throw PrivacyError.malformedEncoding("\(per) slots of \(bits) bits exceed the plaintext space") }
-            var ranked: [(slot: Int, key: Double)] = []
-            let mask = MPZ(1).shiftedLeft(bits)
-            for (ci, c) in packed.enumerated() {
-                let m = secretKey.decryptBig(c).value
-                let k = min(per, slots.count - ci * per)
-                for j in 0..<k {
-                    let i = ci * per + j
-                    let chunk = PaillierBigInt(m.shiftedRight(bits * (k - 1 - j)).mod(mask))
-                    let d = FixedPointFeature.decodeSquared(chunk) + terms[i]
-                    ranked.append((slots[i], (d * 1e9).rounded()))
-                    transcript.learn("session \(session) slot \(slots[i]) dissimilarity \(d)")
-                }
-            }
-            sessions = [session: ranked]
+            sessions = [session: try rankPacked(session, slots, terms, packed, bits, per, admissible: nil)]
+            return [MarketEnvelope(to: peer, .rankAnswer(session: session, slot: best(session)))]
+
+        case .rankOpenFiltered(let session, let slots, let terms, let packed, let bits, let per, let checks):
+            // ask ≤ bid first (amended SPEC §3.2): only the comparison outcome per slot is decrypted.
+            let admissible = try checks.decode(with: secretKey)
+            guard admissible.count == slots.count else { throw PrivacyError.malformedEncoding("\(admissible.count) price comparisons for \(slots.count) candidates") }
+            for (slot, ok) in zip(slots, admissible) { transcript.learn("session \(session) slot \(slot) ask≤bid \(ok)") }
+            sessions = [session: try rankPacked(session, slots, terms, packed, bits, per, admissible: admissible)]
             return [MarketEnvelope(to: peer, .rankAnswer(session: session, slot: best(session)))]
 
         case .rankNext(let session, let exclude):
@@ -86,6 +80,29 @@ public final class KeyHolderRole: MarketRole {
         default:
             throw PrivacyError.malformedEncoding("key holder does not accept \(message.kind)")
         }
+    }
+
+    /// Decrypts packed distances (one decryption per `per`) and keys the admissible ones as
+    /// `KPrototypesMechanism` does: d = D/2^96 + pair term, rounded at 1e−9.
+    private func rankPacked(_ session: Int, _ slots: [Int], _ terms: [Double], _ packed: [PaillierCiphertext],
+                            _ bits: Int, _ per: Int, admissible: [Bool]?) throws -> [(slot: Int, key: Double)] {
+        guard bits * per < publicKey.bits - 1 else { throw PrivacyError.malformedEncoding("\(per) slots of \(bits) bits exceed the plaintext space") }
+        var ranked: [(slot: Int, key: Double)] = []
+        let mask = MPZ(1).shiftedLeft(bits)
+        for (ci, c) in packed.enumerated() {
+            let k = min(per, slots.count - ci * per)
+            if let admissible, !admissible[(ci * per)..<(ci * per + k)].contains(true) { continue }   // nothing to rank here
+            let m = secretKey.decryptBig(c).value
+            for j in 0..<k {
+                let i = ci * per + j
+                if let admissible, !admissible[i] { continue }
+                let chunk = PaillierBigInt(per == 1 ? m : m.shiftedRight(bits * (k - 1 - j)).mod(mask))
+                let d = FixedPointFeature.decodeSquared(chunk) + terms[i]
+                ranked.append((slots[i], (d * 1e9).rounded()))
+                transcript.learn("session \(session) slot \(slots[i]) dissimilarity \(d)")
+            }
+        }
+        return ranked
     }
 
     private func best(_ session: Int) -> Int? {

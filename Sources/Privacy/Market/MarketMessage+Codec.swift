@@ -44,6 +44,12 @@ extension MarketMessage {
         case .rankOpenPacked(let s, let slots, let terms, let packed, let bits, let per):
             w.u8(33); w.u32(s); w.array(slots) { $0.u32($1) }; w.array(terms) { $0.f64($1) }
             w.array(packed) { $0.ciphertext($1) }; w.u16(bits); w.u16(per)
+        case .rankOpenFiltered(let s, let slots, let terms, let packed, let bits, let per, let checks):
+            w.u8(34); w.u32(s); w.array(slots) { $0.u32($1) }; w.array(terms) { $0.f64($1) }
+            w.array(packed) { $0.ciphertext($1) }; w.u16(bits); w.u16(per); checks.write(to: &w)
+        case .ledgerDigests(let plans, let confs):
+            w.u8(35); w.array(plans) { w, p in p.write(to: &w) }
+            w.array(confs) { w, c in w.u32(c.record); w.blob(c.buyer); w.blob(c.seller) }
         }
         return w.bytes
     }
@@ -111,6 +117,18 @@ extension MarketMessage {
                 throw PrivacyError.malformedEncoding("packed rank request does not add up")
             }
             m = .rankOpenPacked(session: s, slots: slots, pairTerms: terms, packed: packed, slotBits: bits, perCiphertext: per)
+        case 34:
+            let s = try r.u32(), slots = try r.array { try $0.u32() }, terms = try r.array { try $0.f64() }
+            let packed = try r.array { try $0.ciphertext(pk) }
+            let bits = try r.u16(), per = try r.u16()
+            let checks = try PackedSigns.read(from: &r, publicKey: pk)
+            guard bits >= 8, per >= 1, slots.count == terms.count, packed.count == (slots.count + per - 1) / per, checks.count == slots.count else {
+                throw PrivacyError.malformedEncoding("filtered rank request does not add up")
+            }
+            m = .rankOpenFiltered(session: s, slots: slots, pairTerms: terms, packed: packed, slotBits: bits, perCiphertext: per, askNotAboveBid: checks)
+        case 35:
+            m = .ledgerDigests(plans: try r.array { try PlanDigest.read(from: &$0) },
+                               confirmations: try r.array { r in ConfirmationDigests(record: try r.u32(), buyer: try r.blob(max: 32), seller: try r.blob(max: 32)) })
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

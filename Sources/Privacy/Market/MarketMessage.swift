@@ -43,6 +43,10 @@ public enum MarketMessage: Sendable {
     /// Packed form: several distances per ciphertext (Horner: Σ D_i·2^{bits·(k−1−i)}), in
     /// candidate order, `perCiphertext` per ciphertext; one decryption yields them all.
     case rankOpenPacked(session: Int, slots: [Int], pairTerms: [Double], packed: [PaillierCiphertext], slotBits: Int, perCiphertext: Int)
+    /// The packed distances with the ask ≤ bid filter (amended SPEC §3.2): `askNotAboveBid`
+    /// holds one blinded comparison Enc(ρ·(bid − ask) + ρ′) per candidate, in candidate order;
+    /// the key holder ranks only the candidates whose comparison is non-negative.
+    case rankOpenFiltered(session: Int, slots: [Int], pairTerms: [Double], packed: [PaillierCiphertext], slotBits: Int, perCiphertext: Int, askNotAboveBid: PackedSigns)
     case rankNext(session: Int, exclude: Int)
     case rankAnswer(session: Int, slot: Int?)
     /// Enc(ρ·(rem − avail) + ρ′) and Enc(σ·(avail − rem) + σ′) with 0 ≤ ρ′ < ρ, 0 ≤ σ′ < σ:
@@ -53,6 +57,8 @@ public enum MarketMessage: Sendable {
     case matchConfirmation(MatchConfirmation)
     /// All records confirmed by both parties: the matching service publishes them to the operator.
     case published([ConfirmedMatch])
+    /// Matching service → operator, just before `published`: what the ledger records (plans, confirmation digests).
+    case ledgerDigests(plans: [PlanDigest], confirmations: [ConfirmationDigests])
     // settlement
     case meterReading(record: Int, side: PlanSide, actual: PaillierCiphertext)
     case deviationQuery(record: Int, matched: Int64, toleranceBP: Int64, sellerShortfall: PaillierCiphertext, buyerShortfall: PaillierCiphertext)
@@ -89,6 +95,7 @@ public enum MarketMessage: Sendable {
         case .distanceReply: return "distance-reply"
         case .rankOpen: return "rank-open"
         case .rankOpenPacked: return "rank-open-packed"
+        case .rankOpenFiltered: return "rank-open-filtered"
         case .rankNext: return "rank-next"
         case .rankAnswer: return "rank-answer"
         case .energyQuery: return "energy-query"
@@ -96,6 +103,7 @@ public enum MarketMessage: Sendable {
         case .matchRecord: return "match-record"
         case .matchConfirmation: return "match-confirmation"
         case .published: return "published"
+        case .ledgerDigests: return "ledger-digests"
         case .meterReading: return "meter-reading"
         case .deviationQuery: return "deviation-query"
         case .deviationAnswer: return "deviation-answer"

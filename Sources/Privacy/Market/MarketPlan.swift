@@ -22,9 +22,9 @@ public enum RangeColumn: Int, CaseIterable, Sendable {
 /// Guarantees after `verify`: the certificate is the caller's to check (`CertificateGate`);
 /// the signature covers every other field; 1 ≤ v ≤ 2^34 Wh; a seller's capacity record
 /// hides g ≥ v; a buyer's balance record hides b ≥ v·p (p its committed bid price).
-/// Not guaranteed (documented limit): that the Paillier ciphertexts encrypt the committed
-/// values — a participant who lies there changes only how it is matched, never the
-/// committed energy or price its match records and settlement are bound to.
+/// After `verify(publicKey:)` also: Enc(price) and Enc(Wh) encrypt the committed price and
+/// energy (`AttributeBinding`). Not guaranteed (documented limit): green index and reputation
+/// ciphertexts (not committed) and the seller's scaled feature row.
 public struct MarketPlan: Sendable {
     public var side: PlanSide
     public var cycle: String
@@ -38,6 +38,8 @@ public struct MarketPlan: Sendable {
     public var budgetProof: PrivatePriceBudgetProof?
     /// Enc(price ticks), Enc(Wh), Enc(green), Enc(reputation) (see `RangeColumn`) under the key holder's key.
     public var attributes: [PaillierCiphertext]
+    /// Proofs that Enc(price) and Enc(Wh) hide the committed price and energy (nil only in plans built without them; `verify(publicKey:)` rejects those).
+    public var attributeBinding: AttributeBinding? = nil
     public var signature: [UInt8]
 
     public static let energyBits = 34
@@ -66,9 +68,17 @@ public struct MarketPlan: Sendable {
         case .buy: bud = try PrivatePriceBudgetProof.prove(budget: cr, record, energy: cv, energy, price: cp, price, bits: budgetBits, params: params, context: ctx)
         }
         precondition(attributes.count == RangeColumn.allCases.count, "a plan carries \(RangeColumn.allCases.count) attributes")
+        // Enc(price) and Enc(Wh) with their equality proofs to the commitments; the rest as before.
+        let encPrice = PaillierPedersenEqualityProof.encryptAndProve(value: attributes[RangeColumn.price.rawValue], price, commitment: cp, publicKey: pk,
+                                                                     params: params, context: AttributeBinding.context(ctx, .price))
+        let encQty = PaillierPedersenEqualityProof.encryptAndProve(value: attributes[RangeColumn.quantity.rawValue], energy, commitment: cv, publicKey: pk,
+                                                                   params: params, context: AttributeBinding.context(ctx, .quantity))
+        var encrypted = try attributes.map { try pk.encryptFast($0) }
+        encrypted[RangeColumn.price.rawValue] = encPrice.ciphertext
+        encrypted[RangeColumn.quantity.rawValue] = encQty.ciphertext
         var plan = MarketPlan(side: side, cycle: cycle, certificate: certificate, energy: cv, price: cp, record: cr,
                               energyRange: range, capacityProof: cap, budgetProof: bud,
-                              attributes: try attributes.map { try pk.encryptFast($0) }, signature: [])
+                              attributes: encrypted, attributeBinding: AttributeBinding(price: encPrice.proof, quantity: encQty.proof), signature: [])
         plan.signature = Array(try signingKey.signature(for: plan.signedBody()))
         return (plan, cv)
     }
@@ -90,6 +100,8 @@ public struct MarketPlan: Sendable {
         case .buy: w.budgetProof(budgetProof!)
         }
         w.array(attributes) { $0.ciphertext($1) }
+        w.bool(attributeBinding != nil)
+        attributeBinding?.write(to: &w)
     }
 
     public func write(to w: inout MarketWriter) { writeBody(&w); w.blob(signature) }
@@ -103,8 +115,18 @@ public struct MarketPlan: Sendable {
         let cap = side == .sell ? try r.geqProof() : nil
         let bud = side == .buy ? try r.budgetProof() : nil
         let attrs = try r.array(max: 16) { try $0.ciphertext(pk) }
+        let binding = try r.bool() ? try AttributeBinding.read(from: &r, publicKey: pk) : nil
         return MarketPlan(side: side, cycle: cycle, certificate: cert, energy: cv, price: cp, record: cr, energyRange: range,
-                          capacityProof: cap, budgetProof: bud, attributes: attrs, signature: try r.blob(max: 128))
+                          capacityProof: cap, budgetProof: bud, attributes: attrs, attributeBinding: binding, signature: try r.blob(max: 128))
+    }
+
+    /// `verify(params:)` and the attribute binding: Enc(price) and Enc(Wh) hide the committed
+    /// price and energy (what the matching service checks before it admits a plan).
+    public func verify(publicKey pk: PaillierPublicKey, params: PedersenParameters = .standard) throws {
+        try verify(params: params)
+        guard let b = attributeBinding else { throw PrivacyError.proofRejected("plan without proofs that its encrypted attributes match its commitments") }
+        try b.verify(attributes: attributes, price: price, energy: energy, planContext: Self.context(side: side, cycle: cycle, pseudonym: certificate.pseudonymKey),
+                     publicKey: pk, params: params)
     }
 
     /// Checks the signature and every proof (the certificate itself is checked by `CertificateGate`).

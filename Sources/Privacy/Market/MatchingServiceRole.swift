@@ -67,6 +67,19 @@ public final class MatchingServiceRole: MarketRole {
     public private(set) var settlements: [Int: PrivateSettlementOutcome] = [:]
     private var readings: [Int: [PlanSide: PaillierCiphertext]] = [:]
     private var announcedDone = false
+    private var confirmations: [Int: [PlanSide: [UInt8]]] = [:]
+
+    /// What the ledger records of this cycle (LedgerLite tags 10, 11): every admitted plan
+    /// (sellers, then buyers, by slot) and the digests of both confirmations of each record.
+    public var ledgerDigests: (plans: [PlanDigest], confirmations: [ConfirmationDigests]) {
+        let plans = sellers.enumerated().map { PlanDigest(side: .sell, slot: $0.offset, plan: $0.element.plan) }
+            + buyers.enumerated().map { PlanDigest(side: .buy, slot: $0.offset, plan: $0.element.plan) }
+        let confs = matches.compactMap { m -> ConfirmationDigests? in
+            guard let b = confirmations[m.record.id]?[.buy], let s = confirmations[m.record.id]?[.sell] else { return nil }
+            return ConfirmationDigests(record: m.record.id, buyer: b, seller: s)
+        }
+        return (plans, confs)
+    }
 
     public init(address: MarketAddress = "matching-service", config: MatchingServiceConfig, revoked: Set<[UInt8]> = []) {
         self.address = address; self.config = config
@@ -115,24 +128,27 @@ public final class MatchingServiceRole: MarketRole {
             return rows.count == sellers.count ? startMatching() : []
         case .distanceReply(let s, let ds):
             guard phase == .matching, s == session, ds.count == candidateSlots.count else { throw PrivacyError.malformedEncoding("distance reply does not match session \(session)") }
-            let per = config.distanceBits > 0 ? (pk.bits - 2) / config.distanceBits : 0
-            guard per >= 2 else {
-                let cands = zip(candidateSlots, ds).map { RankCandidate(slot: $0, distance: $1, pairTerm: terms[buyer][$0]!) }
-                return [MarketEnvelope(to: config.keyHolder, .rankOpen(session: session, candidates: cands))]
-            }
+            let packedPer = config.distanceBits > 0 ? (pk.bits - 2) / config.distanceBits : 0
+            let per = max(1, packedPer), bits = packedPer >= 2 ? config.distanceBits : 8
             // Horner packing: P = (…(D_1·2^b + D_2)·2^b + …) — b squarings per distance here,
-            // one decryption per `per` distances at the key holder.
-            let shift = PaillierBigInt(decimal: "1")!.shifted(config.distanceBits)
+            // one decryption per `per` distances at the key holder (one each when unpacked).
+            let shift = PaillierBigInt(1).shifted(bits)
             var packed: [PaillierCiphertext] = []
             var i = 0
             while i < ds.count {
                 var p = ds[i]
-                for j in (i + 1)..<min(i + per, ds.count) { p = pk.add(pk.multiply(p, by: shift), ds[j]) }
+                if packedPer >= 2 { for j in (i + 1)..<min(i + per, ds.count) { p = pk.add(pk.multiply(p, by: shift), ds[j]) } }
                 packed.append(pk.rerandomizeFast(p))
                 i += per
             }
-            return [MarketEnvelope(to: config.keyHolder, .rankOpenPacked(session: session, slots: candidateSlots, pairTerms: candidateSlots.map { terms[buyer][$0]! },
-                                                                         packed: packed, slotBits: config.distanceBits, perCiphertext: per))]
+            // ask ≤ bid (amended SPEC §3.2) on ciphertexts: Enc(ρ·(bid − ask) + ρ′) per candidate,
+            // packed; the key holder decrypts only these blinded comparisons.
+            var rng = SystemCSPRNG()
+            let bid = buyers[buyer].plan.attributes[RangeColumn.price.rawValue]
+            let checks = PackedSigns.compare(candidateSlots.map { (x: bid, y: sellers[$0].plan.attributes[RangeColumn.price.rawValue]) },
+                                             publicKey: pk, using: &rng)
+            return [MarketEnvelope(to: config.keyHolder, .rankOpenFiltered(session: session, slots: candidateSlots, pairTerms: candidateSlots.map { terms[buyer][$0]! },
+                                                                           packed: packed, slotBits: bits, perCiphertext: per, askNotAboveBid: checks))]
         case .rankAnswer(let s, let slot):
             guard phase == .matching, s == session else { throw PrivacyError.malformedEncoding("stale rank answer") }
             guard let slot else { buyer += 1; return nextBuyer() }
@@ -155,6 +171,7 @@ public final class MatchingServiceRole: MarketRole {
             let entry = c.side == .sell ? sellers[rec.sellerSlot] : buyers[rec.buyerSlot]
             guard entry.address == peer else { throw PrivacyError.proofRejected("confirmation from a party not in record \(rec.id)") }
             let price = try c.verify(record: rec, plan: entry.plan)
+            confirmations[rec.id, default: [:]][c.side] = ConfirmationDigests.digest(c)
             if c.side == .sell { matches[i].sellerConfirmed = true; matches[i].price = price; transcript.learn("record \(rec.id) price \(price ?? 0)") }
             else { matches[i].buyerConfirmed = true }
             return announceIfDone()
@@ -169,7 +186,7 @@ public final class MatchingServiceRole: MarketRole {
         case .deviationAnswer(let id, let o):
             settlements[id] = o
             transcript.learn("record \(id) settled \(o.settled) Wh within \(o.withinTolerance)")
-            return []
+            return [MarketEnvelope(to: config.operatorAddress, .deviationAnswer(record: id, outcome: o))]   // for the record (ledger tag 12)
         default:
             throw PrivacyError.malformedEncoding("matching service does not accept \(message.kind)")
         }
@@ -185,7 +202,7 @@ public final class MatchingServiceRole: MarketRole {
         do { try gate.check(plan.certificate) } catch { return reject(error.description) }
         guard config.accountRecords.contains(plan.record) else { return reject("account record is not registered") }
         guard !usedRecords.contains(plan.record) else { return reject("account record already backs another plan this cycle") }
-        do { try plan.verify() } catch { return reject("\(error)") }
+        do { try plan.verify(publicKey: pk) } catch { return reject("\(error)") }
         do { try gate.admit(plan.certificate) } catch { return reject(error.description) }
         usedRecords.insert(plan.record)
         let e = Entry(plan: plan, address: peer, routing: routing)
@@ -242,6 +259,8 @@ public final class MatchingServiceRole: MarketRole {
     private func announceIfDone() -> [MarketEnvelope] {
         guard phase == .done, !announcedDone, matches.allSatisfy({ $0.buyerConfirmed && $0.sellerConfirmed }) else { return [] }
         announcedDone = true
-        return [MarketEnvelope(to: config.operatorAddress, .published(matches))]
+        let d = ledgerDigests
+        return [MarketEnvelope(to: config.operatorAddress, .ledgerDigests(plans: d.plans, confirmations: d.confirmations)),
+                MarketEnvelope(to: config.operatorAddress, .published(matches))]
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import GridClearApp
+import GridClearCore
 import GridClearSystem
+import LedgerLite
 import PrivateMarket
 
 /// `gridclear private` — the privacy-preserving market (SPEC §4.3–4.4, issue 14).
@@ -41,8 +44,20 @@ struct PrivateRunCommand: ParsableCommand {
     var trustees: Int = 3
     @Flag(help: "Run every role in this process over an in-memory bus (same messages and transcripts; for benchmarks).")
     var inProcess = false
+    @Option(help: "Transport between role processes: unix (sockets in a private 0700 directory) or tcp (loopback TCP, one port per process).")
+    var transport: String = "unix"
+    @Option(help: "Deploy every role as its own `private node --role …` process over loopback TCP with files in this directory (setup files 0600, node key files, the peers file); implies --transport tcp.")
+    var deployDir: String?
     @Option(help: "Participant roles hosted per participant process (process mode).")
     var participantsPerProcess: Int = 25
+    @Option(help: "Record the cycle, its plans and confirmed match records in the ledger in this directory (created on first use) before writing outputs.")
+    var ledger: String?
+    @Option(help: "Node key file for --ledger (default: the key kept in the ledger directory).")
+    var key: String?
+    @Option(help: "Meter-data file (as `settle --meters`): settle the matched records privately (encrypted deviations, the key holder decides) and compare with plaintext settle.")
+    var meters: String?
+    @Option(help: "With --meters: the current UTC time (e.g. 20261120T1200Z; default: the system clock).")
+    var now: String?
     @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
     var clock: String = "wall"
 
@@ -51,6 +66,7 @@ struct PrivateRunCommand: ParsableCommand {
         guard candidates >= 2 else { throw ValidationError("--candidates must be at least 2") }
         guard threshold >= 1, trustees >= threshold else { throw ValidationError("need 1 <= threshold <= trustees") }
         guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu") }
+        guard transport == "unix" || transport == "tcp" else { throw ValidationError("--transport must be unix or tcp") }
     }
 
     func run() throws {
@@ -58,36 +74,77 @@ struct PrivateRunCommand: ParsableCommand {
             var o = PrivateCycleOptions()
             o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
             let r: PrivateRunReport
-            let now: @Sendable () -> UInt64
-            if clock == "cpu" { now = { PrivateProcesses.cpuNanos() } } else { now = { SystemClock().monotonicNanos() } }
+            if let d = deployDir { try FileSystem.makeDirectories(d); chmod(d, 0o700) }
+            let clockNow: @Sendable () -> UInt64
+            if clock == "cpu" { clockNow = { PrivateProcesses.cpuNanos() } } else { clockNow = { SystemClock().monotonicNanos() } }
+            let (dir, keyFile) = (ledger, key)
+            let wallNow = try now.map { t in
+                guard let u = UTCTime(commandLine: t) else { throw CLIFailure("--now '\(t)': expected a UTC time such as 20261120T1200Z", exitCode: 64) }
+                return u
+            } ?? SystemClock().now()
+            let meterInput = meters.map { PrivateMeterInput(metersFile: $0, now: wallNow) }
+            let target = dir.map { d in PrivateLedgerTarget(open: { try NodeLedger(directory: d, keyFile: keyFile, now: wallNow, events: report) }, now: wallNow) }
             if inProcess {
-                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: now)
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: clockNow, ledger: target, meters: meterInput)
             } else {
                 let runDir = try PrivateProcesses.makeRunDirectory()
                 defer { PrivateProcesses.removeRunDirectory(runDir) }
                 r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
-                                              participantsPerProcess: participantsPerProcess, clock: now,
-                                              spawn: PrivateProcesses.spawn)
+                                              participantsPerProcess: participantsPerProcess, clock: clockNow,
+                                              spawn: deployDir.map { d in PrivateProcesses.spawnDeployed(dir: d) } ?? PrivateProcesses.spawn,
+                                              ledger: target, tcp: transport == "tcp" || deployDir != nil, meters: meterInput)
             }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
             for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
             print("  plaintext kproto on the same inputs: \(String(format3: r.plaintextSeconds)) s; trades equal: \(r.equalsPlaintext ? "yes" : "NO")")
             for x in r.rejected { print("  rejected \(x)") }
+            if let st = r.settlement {
+                if !st.pending.isEmpty { print("  private settlement pending: meter data incomplete for \(st.pending.joined(separator: ", "))") }
+                else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")") }
+            }
+            if let h = r.ledgerHeight { print("ledger \(ledger!): appended cycle \(r.cycleID), its plans and match records\(r.settlement?.outcomes.isEmpty == false ? " and private settlements" : "") at height \(h)") }
             print("wrote \(r.outputDirectory)/trades.csv and summary.json; transcripts in \(r.transcriptDirectory)")
-            if !r.rejected.isEmpty || !r.equalsPlaintext { throw ExitCode(2) }
+            if !r.rejected.isEmpty || !r.equalsPlaintext || r.settlement?.equalsPlaintext == false { throw ExitCode(2) }
         }
     }
 }
 
-/// `gridclear private node` — one role process of `private run` (reads its setup on stdin).
+/// `gridclear private node` — one role process: started by `private run` (setup on stdin), or
+/// deployed with its own files over TCP (`--role --setup --key --peers --listen`).
 struct PrivateNodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Run one private-market role process (started by `private run`; setup on stdin).",
-        shouldDisplay: false)
+        abstract: "Run one private-market role process (a deployment's role, or one started by `private run`).",
+        discussion: """
+        Deployed role, for example:
+          gridclear private node --role key-holder --setup D/key-holder.setup --key D/key-holder.key --peers D/peers --listen 127.0.0.1:7001
+        Roles: key-holder, registration-authority, trustee, matching-service, participant. The setup file (0600) holds the role's secrets and configuration, as `private run --deploy-dir D` deals them; --key files are Ed25519 keys in the node key-file format (`gridclear keygen --ed25519`), one per market address the process serves (a participant: its identity and its anonymous address); the peers file lists every address, its endpoint and public key. Without --setup the setup is read on stdin (as `private run` starts its roles).
+        """)
+
+    @Option(help: "The role: key-holder, registration-authority, trustee, matching-service or participant.")
+    var role: String?
+    @Option(help: "The role's setup file (secrets; 0600).")
+    var setup: String?
+    @Option(help: "Channel key file (node key-file format); repeat for each address this process serves.")
+    var key: [String] = []
+    @Option(help: "Peers file: '<address> <endpoint> <ed25519-public-hex>' per line.")
+    var peers: String?
+    @Option(help: "Listen endpoint, e.g. 127.0.0.1:7001.")
+    var listen: String?
 
     func run() throws {
         try reportingErrors {
+            if let setup {
+                guard let role, let peers, let listen, !key.isEmpty else {
+                    throw CLIFailure("private node --setup needs --role, --key, --peers and --listen")
+                }
+                let bytes = try FileSystem.read(setup)
+                var secrets: [[UInt8]] = []
+                for k in key { secrets.append(try NodeKeyFile.load(path: k).secret) }
+                let p = try PeersFile.parse(try FileSystem.readText(peers), name: peers)
+                try PrivateNodeMain.runDeployed(role: role, setupBytes: bytes, channelSecrets: secrets, peers: p, listen: try MarketEndpoint(parsing: listen))
+                return
+            }
             // u32 length ‖ setup: read exactly that much (other children may hold the pipe open).
             func read(_ n: Int) throws -> [UInt8] {
                 var out: [UInt8] = []
@@ -118,6 +175,36 @@ enum PrivateProcesses {
         var ts = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Deployment: writes each role's setup file (0600, no channel keys), its NodeKeyFile-format
+    /// channel key file(s) and the peers file into `dir`, then starts the role as
+    /// `private node --role R --setup F --key K… --peers P --listen E` (TCP).
+    static func spawnDeployed(dir: String) -> NodeSpawner {
+        { setup in
+            let name = String(setup.transcriptPath.split(separator: "/").last ?? "node")
+            let base = FileSystem.join(dir, name)
+            try AtomicFile.write(setup.forDeployment.encode(), to: base + ".setup", mode: 0o600)
+            var keyFiles: [String] = []
+            for (i, k) in setup.channelKeys.enumerated() {
+                let path = base + (i == 0 ? "" : ".\(i)") + ".key"
+                try NodeKeyFile.write(try NodeKey(secret: k.key), to: path, overwrite: true)
+                keyFiles.append(path)
+            }
+            let peersPath = FileSystem.join(dir, "peers")
+            do {   // the same content for every role of a run; rewritten so a reused directory never holds a stale one
+                let p = PeersFile(peers: try setup.directory.map { d in
+                    (address: d.address, endpoint: try MarketEndpoint(parsing: setup.endpoints.first { $0.address == d.address }?.endpoint ?? "unix:/nonexistent"), publicKey: d.key)
+                })
+                try AtomicFile.write(Array(p.render().utf8), to: peersPath, mode: 0o644)
+            }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            p.arguments = ["private", "node", "--role", setup.kind.roleName, "--setup", base + ".setup", "--peers", peersPath,
+                           "--listen", setup.listen ?? ""] + keyFiles.flatMap { ["--key", $0] }
+            try p.run()
+            return { p.waitUntilExit(); return p.terminationStatus }
+        }
     }
 
     static func removeRunDirectory(_ dir: String) {

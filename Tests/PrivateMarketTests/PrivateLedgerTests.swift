@@ -1,0 +1,157 @@
+import Clearing
+import Foundation
+import GridClearApp
+import GridClearCore
+import GridClearSystem
+import LedgerLite
+import MeterIngest
+import Privacy
+import PrivateMarket
+import Testing
+
+/// `private run --ledger` (issue 14): the cycle, its plans (tag 10) and confirmed match
+/// records (tag 11) are one durable commit before any output; private settlements (tag 12)
+/// are appended later; the ledger audits; its cleared-cycle entry is the one plaintext
+/// `clear --mechanism kproto` would record.
+@Suite struct PrivateLedgerTests {
+    static let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+
+    static func temp(_ tag: String) -> String {
+        let p = NSTemporaryDirectory() + "gc-private-ledger-\(tag)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+        return p
+    }
+
+    static func entries(_ dir: String) throws -> (AuditReport, [LedgerEntry]) {
+        var all: [LedgerEntry] = []
+        let r = try LedgerAuditor.audit(directory: dir, trusted: nil) { b, _ in all += b.entries }
+        guard case .success(let rep) = r else { throw PrivateMarketError.incomplete("audit failed: \(r)") }
+        return (rep, all)
+    }
+
+    @Test func privateRunRecordsPlansAndMatchesBeforeOutputs() throws {
+        let ledgerDir = Self.temp("l"), out = Self.temp("o")
+        defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
+        let cycleDir = Self.root + "/Inputs/20261120T1000Z"
+        let now = UTCTime(millis: 1_795_000_000_000)
+        // The outputs must not exist while the ledger commits: checked from inside the opener's ledger.
+        let target = PrivateLedgerTarget(open: {
+            #expect(!FileManager.default.fileExists(atPath: out + "/20261120T1000Z/trades.csv"))
+            return try NodeLedger(directory: ledgerDir, keyFile: nil, now: now)
+        }, now: now)
+        var o = testOptions()
+        o.paillierBits = 512
+        let r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out, options: o, clock: { 0 }, ledger: target)
+        #expect(r.equalsPlaintext && r.ledgerHeight != nil)
+
+        let (rep, all) = try Self.entries(ledgerDir)
+        #expect(rep.cycles == ["20261120T1000Z"])
+        let plans = all.compactMap { if case .privatePlan(let p) = $0 { return p } else { return nil } }
+        let matches = all.compactMap { if case .privateMatch(let m) = $0 { return m } else { return nil } }
+        #expect(plans.count == r.bids + r.offers - r.rejected.count)
+        #expect(matches.count == r.matches)
+        #expect(Set(plans.map(\.pseudonym)).count == plans.count)
+        for m in matches {   // every record's parties are recorded plans
+            #expect(plans.contains { $0.side == 2 && $0.slot == m.buyerSlot && $0.pseudonym == m.buyerPseudonym })
+            #expect(plans.contains { $0.side == 1 && $0.slot == m.sellerSlot && $0.pseudonym == m.sellerPseudonym })
+        }
+        // The cleared-cycle entry is what plaintext `clear --mechanism kproto` records.
+        let files = try CycleFiles.load(cycleDirectory: cycleDir)
+        let plain = try CyclePipeline.clear(files, options: ClearOptions(mechanism: "kproto"), context: ClearingContext())
+        let expected = try CycleRecord.entry(plain, files: files, options: ClearOptions(mechanism: "kproto"))
+        #expect(all.contains(.clearedCycle(expected)))
+        // Outputs after the ledger, equal to the recorded trades.
+        let published = try FileSystem.read(out + "/20261120T1000Z/trades.csv")
+        #expect(published == expected.tradesCSV)
+
+        // A second private run of the same cycle appends nothing and writes nothing.
+        let out2 = Self.temp("o2")
+        defer { try? FileManager.default.removeItem(atPath: out2) }
+        #expect(throws: PrivateMarketError.self) {
+            _ = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out2, options: o, clock: { 0 },
+                                           ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out2 + "/20261120T1000Z/trades.csv"))
+        #expect(try Self.entries(ledgerDir).1.count == all.count)
+    }
+
+    /// A meter-data file for the sample cycle: readings 10 s before and after it, each party's
+    /// register moving by `wh` (sellers export, buyers import), CRC-32 per line.
+    static func meterFile(_ wh: [String: Int64], sellers: Set<String>) -> String {
+        let start: Int64 = 1_795_168_800_000, end = start + 900_000
+        var lines = ["GRIDCLEAR-METER-DATA 1"]
+        for (k, t) in [(Int64(0), start - 10_000), (1, end + 10_000)] {
+            for (i, p) in wh.keys.sorted().enumerated() {
+                let seller = sellers.contains(p)
+                let body = "R \(t + Int64(i)) m-\(p) \(p) modbus-\(i + 1) \(1000 + (seller ? 0 : wh[p]! * k)) \(5000 + (seller ? wh[p]! * k : 0))"
+                let crc = String(CRC32.checksum(Array(body.utf8)), radix: 16)
+                lines.append(body + " " + String(repeating: "0", count: 8 - crc.count) + crc)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `private run --meters`: each record's deviation is decided by the key holder on
+    /// ciphertexts; the decisions equal plaintext `settle` on the same meters (within σ, short
+    /// seller, short buyer) and are recorded as tag 12 in the same durable commit.
+    @Test func meteredPrivateSettlementEqualsPlaintextAndIsRecorded() throws {
+        let ledgerDir = Self.temp("m"), out = Self.temp("mo")
+        defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
+        let meters = out + "/meters.log"
+        try Self.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000],
+                           sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
+        let now = UTCTime(commandLine: "20261120T1200Z")!
+        let r = try PrivateCycleRunner.run(cycleDirectory: Self.root + "/Inputs/20261120T1000Z", marketFile: nil, outputRoot: out, options: testOptions(),
+                                           clock: { 0 }, ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now),
+                                           meters: PrivateMeterInput(metersFile: meters, now: now))
+        let st = try #require(r.settlement)
+        #expect(st.pending.isEmpty && st.outcomes.count == 3 && st.equalsPlaintext)
+        // Oracle: plaintext settle of the published trades on the same meters.
+        let files = try CycleFiles.load(cycleDirectory: Self.root + "/Inputs/20261120T1000Z")
+        let inputs = try CyclePipeline.parse(files)
+        let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
+        let data = try MeterDataFile.load(meters)
+        let parties = MeteredEnergyAggregator.perParticipant(data.records, cycleStart: 1_795_168_800_000).map {
+            MeteredParty(participant: $0.participantID, role: $0.channel == .exportEnergy ? .seller : .buyer, wh: $0.isComplete ? $0.wh : nil)
+        }
+        guard case .settled(let rows, _, _, _, _) = DeviationSettlement(config: inputs.market.settlement, gridBuyPrice: inputs.market.gridBuyPrice,
+                                                                        gridSellPrice: inputs.market.gridSellPrice)
+            .settle(trades: plain.trades, metered: parties, cyclesElapsed: 7) else { Issue.record("plaintext pending"); return }
+        #expect(Set(rows.map(\.outcome)) == [.matched, .actual])   // both branches exercised
+        let (_, all) = try Self.entries(ledgerDir)
+        let recorded = all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } }
+        #expect(recorded.map(\.settledWh).sorted() == rows.map(\.settled).sorted())
+        #expect(recorded.map(\.deviationBP).sorted() == rows.compactMap(\.deviationBP).sorted())
+        #expect(recorded.filter(\.withinTolerance).count == rows.filter { $0.outcome == .matched }.count)
+        #expect(recorded.filter { $0.sellerAtFault || $0.buyerAtFault }.count == rows.filter { !$0.atFault.isEmpty }.count)
+    }
+
+    /// Private settlements (tag 12) of a cycle, appended after its record; the ledger audits
+    /// and each entry carries the key holder's decision.
+    @Test func privateSettlementsAppendedAndAudited() throws {
+        let (inputs, o) = try PrivateSettlementTests.cycle()
+        let ledgerDir = Self.temp("s")
+        defer { try? FileManager.default.removeItem(atPath: ledgerDir) }
+        let now = UTCTime(millis: 1_795_000_000_000)
+        let target = PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now)
+        let d = o.matching.ledgerDigests
+        let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: o.matching.matches)
+        let files = CycleFiles(cycleID: inputs.cycleID, offersCSV: [], bidsCSV: [], marketJSON: nil, cycleMarketJSON: nil, gridJSON: nil)
+        _ = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: o.result, entries: entries, to: target)
+
+        let m = try #require(o.matching.matches.first)
+        let pk = o.keyHolder.publicKey
+        let meter = OperatorRole()
+        o.bus.add(meter)
+        o.bus.post([MarketEnvelope(to: o.matching.address, .meterReading(record: m.record.id, side: .sell, actual: try pk.encrypt(94_000))),
+                    MarketEnvelope(to: o.matching.address, .meterReading(record: m.record.id, side: .buy, actual: try pk.encrypt(100_000)))], from: meter)
+        o.bus.run()
+        let s = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: o.matching.matches, settlements: o.matching.settlements)
+        #expect(s.count == 1)
+        #expect(try PrivateLedgerRecord.recordSettlements(s, to: target) != nil)
+        let (_, all) = try Self.entries(ledgerDir)
+        let recorded = all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } }
+        #expect(recorded == [PrivateSettlementEntry(cycleID: inputs.cycleID, recordID: UInt32(m.record.id), matchedWh: 100_000, settledWh: 94_000,
+                                                    deviationBP: 600, withinTolerance: false, sellerAtFault: true, buyerAtFault: false)])
+    }
+}
