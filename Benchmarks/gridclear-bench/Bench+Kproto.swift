@@ -108,7 +108,7 @@ struct BenchKprotoCommand: ParsableCommand {
     private func runNumpy() throws -> (seconds: Double, version: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "scripts/kproto_bench_numpy.py", String(records), String(records), String(features), String(runs)]
+        p.arguments = ["python3", repositoryFile("scripts/kproto_bench_numpy.py"), String(records), String(records), String(features), String(runs)]
         let pipe = Pipe()
         p.standardOutput = pipe
         do { try p.run() } catch { throw CLIFailure("--numpy: cannot start python3: \(error)") }

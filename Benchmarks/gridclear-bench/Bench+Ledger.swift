@@ -75,7 +75,7 @@ struct BenchLedgerCommand: ParsableCommand {
     }
 
     func sqliteRun(_ db: String, batch: Int, rowBytes: Int) throws -> Sample {
-        let line = try runPeer(["python3", sqlitePeer, db, String(entries), String(batch), String(rowBytes)])
+        let line = try runPeer(["python3", repositoryFile(sqlitePeer), db, String(entries), String(batch), String(rowBytes)])
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
         guard let sec = field(line, "seconds"), let cpu = field(line, "cpu_seconds") else { throw CLIFailure("sqlite peer said: \(line)") }
         return Sample(seconds: sec, cpuSeconds: cpu)

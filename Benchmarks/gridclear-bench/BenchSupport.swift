@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ConsensusFactor
 import GridClearSystem
 
@@ -25,4 +26,19 @@ func readRCICase(_ path: String) throws -> RCICase {
     let bytes: [UInt8]
     do { bytes = try FileSystem.read(path) } catch { throw CLIFailure("case file \(path): \(error)") }
     do { return try RCICase.parseCSV(String(decoding: bytes, as: UTF8.self)) } catch { throw CLIFailure("case file \(path): \(error)") }
+}
+
+/// A repository file named relative to the repository root (e.g. a peer script), found from the
+/// working directory or, failing that, from the executable's place in `<repo>/.build*/<config>/`,
+/// so that benchmark examples run from any folder.
+func repositoryFile(_ relative: String) -> String {
+    if relative.hasPrefix("/") || FileManager.default.fileExists(atPath: relative) { return relative }
+    guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return relative }
+    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+    for _ in 0..<4 {
+        dir = dir.deletingLastPathComponent()
+        let candidate = dir.appendingPathComponent(relative).path
+        if FileManager.default.fileExists(atPath: candidate) { return candidate }
+    }
+    return relative
 }
