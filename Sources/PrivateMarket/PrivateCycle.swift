@@ -14,6 +14,8 @@ public struct PrivateCycleOptions: Sendable {
     public var threshold = 2, trustees = 3
     /// Registration round (certificates of other rounds are refused).
     public var round: UInt64 = 1
+    /// Trustees that answer trace requests (nil: all n). Fewer than t shows tracing fails.
+    public var tracingAnswering: Int? = nil
     public init() {}
 }
 

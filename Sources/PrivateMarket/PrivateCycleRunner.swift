@@ -20,6 +20,8 @@ public struct PrivateRunReport: Sendable {
     public var ledgerHeight: UInt64? = nil
     /// The private settlement (`--meters`), nil when not asked for.
     public var settlement: PrivateSettlementReport? = nil
+    /// Winners at fault after private settlement and what tracing gave (empty: none at fault).
+    public var traced: [TraceOutcome] = []
 }
 
 /// The whole private cycle from files to files (issue 14): reads the cycle folder like
@@ -57,6 +59,8 @@ public enum PrivateCycleRunner {
                 settlementEntries = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: outcome.matching.matches, settlements: outs)
             }
         }
+        // Winners beyond σ are traced by the authority with the trustees' shares.
+        let traced = settlement == nil ? [] : try PrivateTracing.inProcess(outcome, answering: options.tracingAnswering)
         // The ledger first (durable), then the outputs.
         var height: UInt64? = nil
         if let ledger {
@@ -70,7 +74,13 @@ public enum PrivateCycleRunner {
         let trades = outcome.result.tradesCSV()
         try GridClearSystem.AtomicFile.write(Array(trades.utf8), to: FileSystem.join(dir, "trades.csv"))
         try GridClearSystem.AtomicFile.write(Array(outcome.result.summaryJSON(inputs: inputs, includeTimings: true).utf8), to: FileSystem.join(dir, "summary.json"))
-        for t in outcome.transcripts {
+        if traced.contains(where: { $0.identity != nil }) {
+            try GridClearSystem.AtomicFile.write(Array(PrivateTracing.csv(traced).utf8), to: FileSystem.join(dir, "traced.csv"))
+        }
+        // The live roles' transcripts (settlement and tracing happened after the cycle returned).
+        let transcripts = [outcome.matching.transcript, outcome.keyHolder.transcript, outcome.authority.transcript]
+            + outcome.trusteeRoles.map(\.transcript) + outcome.participants.map(\.transcript)
+        for t in transcripts {
             try GridClearSystem.AtomicFile.write(Array(t.render().utf8), to: FileSystem.join(tdir, "\(t.role).transcript"))
         }
         var steps = JSONWriter(), handlers = JSONWriter(), counts = JSONWriter(), sizes = JSONWriter()
@@ -91,6 +101,6 @@ public enum PrivateCycleRunner {
         return PrivateRunReport(cycleID: inputs.cycleID, bids: inputs.bids.count, offers: inputs.offers.count, matches: outcome.matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: outcome.rejected.map { "\($0.identity): \($0.reason)" },
                                 steps: outcome.timings.steps.map { ($0.name, Double($0.nanos) / 1e9) }, plaintextSeconds: plainSeconds,
-                                outputDirectory: dir, transcriptDirectory: tdir, ledgerHeight: height, settlement: settlement)
+                                outputDirectory: dir, transcriptDirectory: tdir, ledgerHeight: height, settlement: settlement, traced: traced)
     }
 }

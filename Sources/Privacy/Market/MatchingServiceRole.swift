@@ -90,6 +90,12 @@ public final class MatchingServiceRole: MarketRole {
     /// Voids pseudonyms opened during registration (from the authority's `revoked` list).
     public func revoke(_ keys: Set<[UInt8]>) { gate.revoke(keys) }
 
+    /// The tracing tag of the admitted certificate with this pseudonym key (what the
+    /// registration authority asks the trustees to open when a winner is at fault).
+    public func tracingTag(pseudonym key: [UInt8]) -> [UInt8]? {
+        (sellers + buyers).first { $0.plan.certificate.pseudonymKey == key }?.plan.certificate.tracingTag
+    }
+
     public var buyerCount: Int { buyers.count }
     public var sellerCount: Int { sellers.count }
     public var isDone: Bool { phase == .done }

@@ -60,19 +60,25 @@ struct PrivateRunCommand: ParsableCommand {
     var now: String?
     @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
     var clock: String = "wall"
+    @Option(help: .hidden)   // test flag: trustees that answer trace requests (fewer than --threshold shows tracing fails)
+    var trusteesAnswering: Int?
 
     func validate() throws {
         guard paillierBits >= 512, paillierBits % 2 == 0 else { throw ValidationError("--paillier-bits must be even and at least 512") }
         guard candidates >= 2 else { throw ValidationError("--candidates must be at least 2") }
         guard threshold >= 1, trustees >= threshold else { throw ValidationError("need 1 <= threshold <= trustees") }
         guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu") }
+        if let k = trusteesAnswering {
+            guard k >= 0, k <= trustees else { throw ValidationError("--trustees-answering must be between 0 and --trustees") }
+            guard inProcess else { throw ValidationError("--trustees-answering needs --in-process (tracing runs in process only)") }
+        }
         guard transport == "unix" || transport == "tcp" else { throw ValidationError("--transport must be unix or tcp") }
     }
 
     func run() throws {
         try reportingErrors {
             var o = PrivateCycleOptions()
-            o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees
+            o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees; o.tracingAnswering = trusteesAnswering
             let r: PrivateRunReport
             if let d = deployDir { try FileSystem.makeDirectories(d); chmod(d, 0o700) }
             let clockNow: @Sendable () -> UInt64
@@ -102,9 +108,13 @@ struct PrivateRunCommand: ParsableCommand {
                 if !st.pending.isEmpty { print("  private settlement pending: meter data incomplete for \(st.pending.joined(separator: ", "))") }
                 else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")") }
             }
+            for t in r.traced {
+                if let who = t.identity { print("  traced pseudonym \(t.tagDigest.prefix(16)) to \(who): \(t.reason)") }
+                else { print("  NOT traced: pseudonym \(t.tagDigest.prefix(16)) (\(t.reason)): fewer than \(threshold) trustees answered; no identity written") }
+            }
             if let h = r.ledgerHeight { print("ledger \(ledger!): appended cycle \(r.cycleID), its plans and match records\(r.settlement?.outcomes.isEmpty == false ? " and private settlements" : "") at height \(h)") }
-            print("wrote \(r.outputDirectory)/trades.csv and summary.json; transcripts in \(r.transcriptDirectory)")
-            if !r.rejected.isEmpty || !r.equalsPlaintext || r.settlement?.equalsPlaintext == false { throw ExitCode(2) }
+            print("wrote \(r.outputDirectory)/trades.csv\(r.traced.contains { $0.identity != nil } ? ", traced.csv" : "") and summary.json; transcripts in \(r.transcriptDirectory)")
+            if !r.rejected.isEmpty || !r.equalsPlaintext || r.settlement?.equalsPlaintext == false || r.traced.contains(where: { $0.identity == nil }) { throw ExitCode(2) }
         }
     }
 }
