@@ -1,0 +1,56 @@
+import Testing
+import Foundation
+import GridClearCore
+
+/// Tracing through the real binary (issue 14, item 1): after `private run --meters`, the
+/// one winner that did not deliver (S2, short beyond σ; everyone else delivered exactly) is
+/// traced by the registration authority with t = 2 of n = 3 trustees' shares, and
+/// traced.csv names exactly its registered identity; with t − 1 trustees answering nothing
+/// is traced, no identity is written, and the run exits 2 (something due was not done).
+@Suite struct PrivateTracingCLITests {
+    func run(_ dir: URL, answering: [String]) throws -> CLIResult {
+        let meters = dir.path + "/meters.log"
+        try PrivateCLITests.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 100_000, "P2": 150_000, "P3": 250_000],
+                                      sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
+        return try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/out", "--in-process",
+                                 "--paillier-bits", "1024", "--candidates", "2", "--threshold", "2", "--trustees", "3",
+                                 "--meters", meters, "--now", "20261120T1200Z"] + answering)
+    }
+
+    func tempDir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gc-trace-cli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    @Test func tTrusteesTraceTheNonDeliverer() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(dir, answering: [])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("equal to plaintext settle: yes") && r.stdout.contains("to S2#O2: seller deviated"), "\(r.stdout)")
+        let cycle = dir.appendingPathComponent("out/20261120T1000Z")
+        let csv = try String(contentsOf: cycle.appendingPathComponent("traced.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").dropFirst()
+        #expect(rows.count == 1 && rows.first?.split(separator: ",")[1] == "S2#O2", "\(csv)")
+        // The authority learns the one identity; each trustee is asked about one tag only.
+        let ra = try String(contentsOf: cycle.appendingPathComponent("private/registration-authority.transcript"), encoding: .utf8)
+        #expect(ra.contains("traced a pseudonym to S2#O2 with 2 shares"))
+        for t in 1...3 {
+            let tt = try String(contentsOf: cycle.appendingPathComponent("private/trustee-\(t).transcript"), encoding: .utf8)
+            #expect(tt.components(separatedBy: "trace-request").count == 2 && !tt.contains("S2"), "\(tt)")
+        }
+    }
+
+    @Test func fewerThanTTrusteesCannotTrace() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(dir, answering: ["--trustees-answering", "1"])
+        #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("NOT traced") && r.stdout.contains("fewer than 2 trustees answered; no identity written"), "\(r.stdout)")
+        let cycle = dir.appendingPathComponent("out/20261120T1000Z")
+        #expect(!FileManager.default.fileExists(atPath: cycle.appendingPathComponent("traced.csv").path))
+        let ra = try String(contentsOf: cycle.appendingPathComponent("private/registration-authority.transcript"), encoding: .utf8)
+        #expect(ra.contains("could not trace a pseudonym: 1 of the 2 shares needed") && !ra.contains("traced a pseudonym to"))
+    }
+}
