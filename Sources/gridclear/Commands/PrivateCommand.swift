@@ -108,6 +108,9 @@ struct PrivateRunCommand: ParsableCommand {
                 if !st.pending.isEmpty { print("  private settlement pending: meter data incomplete for \(st.pending.joined(separator: ", "))") }
                 else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")") }
             }
+            if !inProcess, let st = r.settlement, st.outcomes.values.contains(where: { $0.sellerAtFault || $0.buyerAtFault }) {
+                print("  tracing of at-fault winners: not done over processes in this build (run with --in-process to trace)")
+            }
             for t in r.traced {
                 if let who = t.identity { print("  traced pseudonym \(t.tagDigest.prefix(16)) to \(who): \(t.reason)") }
                 else { print("  NOT traced: pseudonym \(t.tagDigest.prefix(16)) (\(t.reason)): fewer than \(threshold) trustees answered; no identity written") }
