@@ -39,6 +39,8 @@ public struct PrivateCycleOutcome {
     public let keyHolder: KeyHolderRole
     public let authority: RegistrationAuthorityRole
     public let trusteeRoles: [TrusteeRole]
+    /// The operator's mailbox on the bus (settlement decisions, fault tags, trace results).
+    public let operatorRole: OperatorRole
     public let participants: [ParticipantRole]
     /// Participant index per bid / offer (arrival order).
     public let bidParticipant: [Int], offerParticipant: [Int]
@@ -158,7 +160,7 @@ public enum PrivateCycle {
         let rejected = participants.compactMap { p in p.rejection.map { (p.identity, $0) } }
         let transcripts = [ms.transcript, kh.transcript, ra.transcript] + trustees.map(\.transcript) + participants.map(\.transcript)
         return PrivateCycleOutcome(result: result, matches: matches, transcripts: transcripts, timings: timings, faults: faults,
-                                   rejected: rejected, bus: bus, matching: ms, keyHolder: kh, authority: ra, trusteeRoles: trustees,
+                                   rejected: rejected, bus: bus, matching: ms, keyHolder: kh, authority: ra, trusteeRoles: trustees, operatorRole: op,
                                    participants: participants, bidParticipant: bidParticipant, offerParticipant: offerParticipant)
     }
 }
@@ -175,6 +177,9 @@ public final class OperatorRole: MarketRole {
     public private(set) var settlements: [Int: PrivateSettlementOutcome] = [:]
     /// Quote id → slot (−1: rejected), as each participant reported it.
     public private(set) var reports: [String: Int] = [:]
+    /// Tracing tags of at-fault pseudonyms (from the matching service) and the authority's answers.
+    public private(set) var faultTags: [(tag: [UInt8], reason: String)] = []
+    public private(set) var traceResults: [[UInt8]: String?] = [:]
     public init() {}
     public func handle(_ message: MarketMessage, from peer: MarketAddress) throws -> [MarketEnvelope] {
         switch message {
@@ -182,6 +187,8 @@ public final class OperatorRole: MarketRole {
         case .ledgerDigests(let p, let c): ledgerDigests = (p, c)
         case .deviationAnswer(let id, let o): settlements[id] = o
         case .partyReport(let q, let slot): reports[q] = slot
+        case .faultTag(let tag, let why): faultTags.append((tag, why))
+        case .traceResult(let tag, let who): traceResults[tag] = .some(who)
         default: break
         }
         return []

@@ -60,7 +60,7 @@ public enum PrivateCycleRunner {
             }
         }
         // Winners beyond σ are traced by the authority with the trustees' shares.
-        let traced = settlement == nil ? [] : try PrivateTracing.inProcess(outcome, answering: options.tracingAnswering)
+        let traced = settlement == nil ? [] : PrivateTracing.inProcess(outcome, answering: options.tracingAnswering)
         // The ledger first (durable), then the outputs.
         var height: UInt64? = nil
         if let ledger {

@@ -164,6 +164,17 @@ public enum PrivateProcessRun {
                 settlementEntries = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: published, settlements: op.settlements)
             }
         }
+        // Winners beyond σ: the operator orders the authority to trace each at-fault tag.
+        var traced: [TraceOutcome] = []
+        if let st = settlement, st.pending.isEmpty {
+            try waitFor({ op.faultTags.count >= PrivateTracing.expectedFaultTags(st.outcomes) }, "the tracing tags of at-fault winners")
+            let asked = Array(trusteeAddresses.prefix(options.tracingAnswering ?? trusteeAddresses.count))
+            for f in PrivateTracing.orders(op) {
+                try node.send([MarketEnvelope(to: "registration-authority", .traceOrder(tag: f.tag, trustees: asked))], from: op)
+                try waitFor({ op.traceResults[f.tag] != nil }, "the trace of an at-fault winner")
+                traced.append(PrivateTracing.outcome(f.tag, f.reason, op))
+            }
+        }
         for a in ["key-holder", "registration-authority", "matching-service"] + trusteeAddresses + stride(from: 0, to: parties.count, by: group).map({ parties[$0].anon }) {
             try node.send([MarketEnvelope(to: a, .shutdown)], from: op)
         }
@@ -180,6 +191,9 @@ public enum PrivateProcessRun {
             height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: result, entries: entries + settlementEntries, to: ledger)
         }
         try GridClearSystem.AtomicFile.write(Array(trades.utf8), to: FileSystem.join(outDir, "trades.csv"))
+        if traced.contains(where: { $0.identity != nil }) {
+            try GridClearSystem.AtomicFile.write(Array(PrivateTracing.csv(traced).utf8), to: FileSystem.join(outDir, "traced.csv"))
+        }
         try GridClearSystem.AtomicFile.write(Array(result.summaryJSON(inputs: inputs, includeTimings: true).utf8), to: FileSystem.join(outDir, "summary.json"))
         try GridClearSystem.AtomicFile.write(Array(op.transcript.render().utf8), to: FileSystem.join(tdir, "operator.transcript"))
         step("publish")
@@ -187,6 +201,6 @@ public enum PrivateProcessRun {
         return PrivateRunReport(cycleID: inputs.cycleID, bids: bids.count, offers: offers.count, matches: matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: rejected, steps: steps,
                                 plaintextSeconds: plainSeconds, outputDirectory: outDir, transcriptDirectory: tdir, ledgerHeight: height,
-                                settlement: settlement)
+                                settlement: settlement, traced: traced)
     }
 }

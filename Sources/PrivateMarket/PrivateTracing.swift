@@ -12,40 +12,38 @@ public struct TraceOutcome: Sendable, Equatable {
 }
 
 /// Tracing of non-delivering winners after private settlement (seed 001, issue 14 item 1):
-/// for every pseudonym at fault on a settled match record, the matching service hands the
-/// tracing tag of the admitted certificate to the registration authority, which asks the
-/// trustees for decryption shares; with t verified shares it recovers the registered
-/// identity, with fewer it learns nothing. Trustees see only the tags they are asked about.
+/// the matching service hands the operator the tracing tag of every certificate whose
+/// holder is at fault on a record settled beyond σ (`faultTag`); the operator orders the
+/// registration authority to trace it (`traceOrder`, naming the trustees to ask); the
+/// authority asks the trustees for decryption shares, verifies each, and with t of them
+/// recovers the registered identity (`traceResult`), with fewer it answers nil. Trustees see
+/// only the tags they are asked about. The same messages run on the in-process bus and over
+/// the process transports (`PrivateProcessRun`).
 enum PrivateTracing {
-    /// The pseudonyms at fault, each once, in record order, with the reason.
-    static func atFault(_ matches: [ConfirmedMatch], _ settlements: [Int: PrivateSettlementOutcome]) -> [(pseudonym: [UInt8], reason: String)] {
-        var seen = Set<[UInt8]>(), out: [(pseudonym: [UInt8], reason: String)] = []
-        for m in matches {
-            guard let o = settlements[m.record.id], !o.withinTolerance else { continue }
-            for (side, key, fault) in [("seller", m.record.sellerPseudonym, o.sellerAtFault), ("buyer", m.record.buyerPseudonym, o.buyerAtFault)]
-            where fault && seen.insert(key).inserted {
-                out.append((key, "\(side) deviated \(o.deviationBP) bp beyond tolerance on match record \(m.record.id)"))
-            }
-        }
-        return out
+    /// The tags to trace, each once, in the order the matching service sent them.
+    static func orders(_ op: OperatorRole) -> [(tag: [UInt8], reason: String)] {
+        var seen = Set<[UInt8]>()
+        return op.faultTags.filter { seen.insert($0.tag).inserted }
+    }
+
+    /// How many fault tags the matching service sends for these settlement decisions.
+    static func expectedFaultTags(_ outcomes: [Int: PrivateSettlementOutcome]) -> Int {
+        outcomes.values.filter { !$0.withinTolerance }.reduce(0) { $0 + ($1.sellerAtFault ? 1 : 0) + ($1.buyerAtFault ? 1 : 0) }
+    }
+
+    static func outcome(_ tag: [UInt8], _ reason: String, _ op: OperatorRole) -> TraceOutcome {
+        TraceOutcome(tagDigest: Hex.encode(Array(SHA256.hash(data: tag))), identity: op.traceResults[tag] ?? nil, reason: reason)
     }
 
     /// Traces every at-fault pseudonym on the in-process bus, asking the first `answering`
     /// trustees (all of them when nil).
-    static func inProcess(_ outcome: PrivateCycleOutcome, answering: Int?) throws -> [TraceOutcome] {
-        let ra = outcome.authority, trustees = outcome.trusteeRoles.map(\.address)
+    static func inProcess(_ outcome: PrivateCycleOutcome, answering: Int?) -> [TraceOutcome] {
+        let op = outcome.operatorRole, trustees = outcome.trusteeRoles.map(\.address)
         let asked = Array(trustees.prefix(answering ?? trustees.count))
-        return try atFault(outcome.matching.matches, outcome.matching.settlements).map { f in
-            guard let tag = outcome.matching.tracingTag(pseudonym: f.pseudonym) else {
-                throw PrivateMarketError.incomplete("no admitted certificate for a pseudonym at fault")
-            }
-            outcome.bus.post(ra.requestTrace(tag: tag, trustees: asked), from: ra)
+        return orders(op).map { f in
+            outcome.bus.post([MarketEnvelope(to: outcome.authority.address, .traceOrder(tag: f.tag, trustees: asked))], from: op)
             outcome.bus.run()
-            let who = ra.traced[tag]
-            if who == nil {
-                ra.transcript.learn("could not trace a pseudonym: \(asked.count) of the \(ra.tracing.threshold) shares needed")
-            }
-            return TraceOutcome(tagDigest: Hex.encode(Array(SHA256.hash(data: tag))), identity: who, reason: f.reason)
+            return Self.outcome(f.tag, f.reason, op)
         }
     }
 

@@ -7,14 +7,25 @@ import GridClearCore
 /// traced by the registration authority with t = 2 of n = 3 trustees' shares, and
 /// traced.csv names exactly its registered identity; with t − 1 trustees answering nothing
 /// is traced, no identity is written, and the run exits 2 (something due was not done).
+/// The same messages run in process, with every role in its own process over unix sockets,
+/// over loopback TCP, and as deployed role processes (`--deploy-dir`).
 @Suite struct PrivateTracingCLITests {
-    func run(_ dir: URL, answering: [String]) throws -> CLIResult {
+    static func transport(_ mode: String, _ dir: URL) -> [String] {
+        switch mode {
+        case "in-process": return ["--in-process"]
+        case "tcp": return ["--transport", "tcp"]
+        case "deploy": return ["--deploy-dir", dir.path + "/deploy"]
+        default: return []
+        }
+    }
+
+    func run(_ dir: URL, _ extra: [String]) throws -> CLIResult {
         let meters = dir.path + "/meters.log"
         try PrivateCLITests.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 100_000, "P2": 150_000, "P3": 250_000],
                                       sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
-        return try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/out", "--in-process",
+        return try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/out",
                                  "--paillier-bits", "1024", "--candidates", "2", "--threshold", "2", "--trustees", "3",
-                                 "--meters", meters, "--now", "20261120T1200Z"] + answering)
+                                 "--meters", meters, "--now", "20261120T1200Z"] + extra)
     }
 
     func tempDir() throws -> URL {
@@ -23,10 +34,11 @@ import GridClearCore
         return d
     }
 
-    @Test func tTrusteesTraceTheNonDeliverer() throws {
+    @Test(arguments: ["in-process", "unix", "tcp", "deploy"])
+    func tTrusteesTraceTheNonDeliverer(mode: String) throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try run(dir, answering: [])
+        let r = try run(dir, Self.transport(mode, dir))
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("equal to plaintext settle: yes") && r.stdout.contains("to S2#O2: seller deviated"), "\(r.stdout)")
         let cycle = dir.appendingPathComponent("out/20261120T1000Z")
@@ -42,10 +54,11 @@ import GridClearCore
         }
     }
 
-    @Test func fewerThanTTrusteesCannotTrace() throws {
+    @Test(arguments: ["in-process", "unix"])
+    func fewerThanTTrusteesCannotTrace(mode: String) throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try run(dir, answering: ["--trustees-answering", "1"])
+        let r = try run(dir, ["--trustees-answering", "1"] + Self.transport(mode, dir))
         #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("NOT traced") && r.stdout.contains("fewer than 2 trustees answered; no identity written"), "\(r.stdout)")
         let cycle = dir.appendingPathComponent("out/20261120T1000Z")

@@ -12,6 +12,10 @@ public final class RegistrationAuthorityRole: MarketRole {
     private var shares: [[UInt8]: [PartialDecryption]] = [:]
     public private(set) var traced: [[UInt8]: String] = [:]
     public private(set) var pendingTag: [UInt8]?
+    /// Who ordered the pending trace (`traceOrder`) and how many trustees were asked.
+    private var orderedBy: MarketAddress?, asked = 0, answered = 0
+    /// The market operator, the only peer that may order a trace.
+    public var operatorAddress: MarketAddress = "operator"
 
     /// Where revoked (opened) pseudonyms are announced.
     public var matchingService: MarketAddress = "matching-service"
@@ -23,7 +27,7 @@ public final class RegistrationAuthorityRole: MarketRole {
 
     /// Asks the given trustees for decryption shares of `tag`.
     public func requestTrace(tag: [UInt8], trustees: [MarketAddress]) -> [MarketEnvelope] {
-        pendingTag = tag
+        pendingTag = tag; asked = trustees.count; answered = 0; orderedBy = nil
         return trustees.map { MarketEnvelope(to: $0, .traceRequest(tag: tag)) }
     }
 
@@ -47,6 +51,12 @@ public final class RegistrationAuthorityRole: MarketRole {
                 transcript.learn("refused \(peer): \(error)")
                 return [MarketEnvelope(to: peer, .registrationRefused(reason: "\(error)"))]
             }
+        case .traceOrder(let tag, let trustees):
+            guard peer == operatorAddress else { throw PrivacyError.invalidSignature("trace order from \(peer), not the operator") }
+            guard !trustees.isEmpty else { return [MarketEnvelope(to: peer, .traceResult(tag: tag, identity: nil))] }
+            let out = requestTrace(tag: tag, trustees: trustees)
+            orderedBy = peer
+            return out
         case .traceShare(let p):
             guard let tag = pendingTag, let c = try? ElGamalCiphertext(bytes: tag) else { throw PrivacyError.malformedEncoding("no trace pending") }
             try p.verify(for: c, commitments: tracing.commitments)
@@ -55,6 +65,13 @@ public final class RegistrationAuthorityRole: MarketRole {
             if have.count >= tracing.threshold, traced[tag] == nil, let who = try tracing.trace(have, for: c, candidates: authority.registry) {
                 traced[tag] = who
                 transcript.learn("traced a pseudonym to \(who) with \(have.count) shares")
+                if let o = orderedBy { orderedBy = nil; return [MarketEnvelope(to: o, .traceResult(tag: tag, identity: who))] }
+            }
+            answered += 1
+            if answered == asked, traced[tag] == nil, let o = orderedBy {
+                orderedBy = nil
+                transcript.learn("could not trace a pseudonym: \(have.count) of the \(tracing.threshold) shares needed")
+                return [MarketEnvelope(to: o, .traceResult(tag: tag, identity: nil))]
             }
             return []
         default:

@@ -40,6 +40,9 @@ extension MarketMessage {
         case .submitPlan: w.u8(29)
         case .partyReport(let q, let slot): w.u8(30); w.text(q); w.i64(Int64(slot))
         case .shutdown: w.u8(31)
+        case .faultTag(let t, let why): w.u8(36); w.blob(t); w.text(why)
+        case .traceOrder(let t, let ts): w.u8(37); w.blob(t); w.array(ts) { $0.text($1) }
+        case .traceResult(let t, let who): w.u8(38); w.blob(t); w.bool(who != nil); if let who { w.text(who) }
         case .revocations(let ks): w.u8(32); w.array(ks) { $0.blob($1) }
         case .rankOpenPacked(let s, let slots, let terms, let packed, let bits, let per):
             w.u8(33); w.u32(s); w.array(slots) { $0.u32($1) }; w.array(terms) { $0.f64($1) }
@@ -129,6 +132,9 @@ extension MarketMessage {
         case 35:
             m = .ledgerDigests(plans: try r.array { try PlanDigest.read(from: &$0) },
                                confirmations: try r.array { r in ConfirmationDigests(record: try r.u32(), buyer: try r.blob(max: 32), seller: try r.blob(max: 32)) })
+        case 36: m = .faultTag(tag: try r.blob(max: 64), reason: try r.text(max: 400))
+        case 37: m = .traceOrder(tag: try r.blob(max: 64), trustees: try r.array(max: 256) { try $0.text(max: 200) })
+        case 38: m = .traceResult(tag: try r.blob(max: 64), identity: try r.bool() ? try r.text(max: 400) : nil)
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

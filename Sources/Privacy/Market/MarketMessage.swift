@@ -66,6 +66,12 @@ public enum MarketMessage: Sendable {
     // tracing
     case traceRequest(tag: [UInt8])
     case traceShare(PartialDecryption)
+    /// Matching service → operator, with a settlement beyond σ: the tracing tag of an at-fault pseudonym's certificate.
+    case faultTag(tag: [UInt8], reason: String)
+    /// Operator → registration authority: trace this tag with these trustees.
+    case traceOrder(tag: [UInt8], trustees: [MarketAddress])
+    /// Registration authority → operator: the registered identity behind the tag (nil: fewer than t shares).
+    case traceResult(tag: [UInt8], identity: String?)
     // operator control (process mode)
     /// Operator → participant: publish your plan now (plans reach the matching service in arrival order).
     case submitPlan
@@ -112,6 +118,9 @@ public enum MarketMessage: Sendable {
         case .submitPlan: return "submit-plan"
         case .partyReport: return "party-report"
         case .shutdown: return "shutdown"
+        case .faultTag: return "fault-tag"
+        case .traceOrder: return "trace-order"
+        case .traceResult: return "trace-result"
         }
     }
 }

@@ -192,7 +192,17 @@ public final class MatchingServiceRole: MarketRole {
         case .deviationAnswer(let id, let o):
             settlements[id] = o
             transcript.learn("record \(id) settled \(o.settled) Wh within \(o.withinTolerance)")
-            return [MarketEnvelope(to: config.operatorAddress, .deviationAnswer(record: id, outcome: o))]   // for the record (ledger tag 12)
+            var out = [MarketEnvelope(to: config.operatorAddress, .deviationAnswer(record: id, outcome: o))]   // for the record (ledger tag 12)
+            // A side short beyond σ is handed over for tracing by its certificate's tag.
+            if !o.withinTolerance, let m = matches.first(where: { $0.record.id == id }) {
+                for (side, key, fault) in [("seller", m.record.sellerPseudonym, o.sellerAtFault), ("buyer", m.record.buyerPseudonym, o.buyerAtFault)] where fault {
+                    if let tag = tracingTag(pseudonym: key) {
+                        out.append(MarketEnvelope(to: config.operatorAddress,
+                                                  .faultTag(tag: tag, reason: "\(side) deviated \(o.deviationBP) bp beyond tolerance on match record \(id)")))
+                    }
+                }
+            }
+            return out
         default:
             throw PrivacyError.malformedEncoding("matching service does not accept \(message.kind)")
         }

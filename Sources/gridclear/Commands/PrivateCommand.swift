@@ -70,7 +70,6 @@ struct PrivateRunCommand: ParsableCommand {
         guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu") }
         if let k = trusteesAnswering {
             guard k >= 0, k <= trustees else { throw ValidationError("--trustees-answering must be between 0 and --trustees") }
-            guard inProcess else { throw ValidationError("--trustees-answering needs --in-process (tracing runs in process only)") }
         }
         guard transport == "unix" || transport == "tcp" else { throw ValidationError("--transport must be unix or tcp") }
     }
@@ -107,9 +106,6 @@ struct PrivateRunCommand: ParsableCommand {
             if let st = r.settlement {
                 if !st.pending.isEmpty { print("  private settlement pending: meter data incomplete for \(st.pending.joined(separator: ", "))") }
                 else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")") }
-            }
-            if !inProcess, let st = r.settlement, st.outcomes.values.contains(where: { $0.sellerAtFault || $0.buyerAtFault }) {
-                print("  tracing of at-fault winners: not done over processes in this build (run with --in-process to trace)")
             }
             for t in r.traced {
                 if let who = t.identity { print("  traced pseudonym \(t.tagDigest.prefix(16)) to \(who): \(t.reason)") }
