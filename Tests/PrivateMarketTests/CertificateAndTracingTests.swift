@@ -126,4 +126,34 @@ import Testing
         #expect(try ra.trace(tag: cert.tracingTag) == "bob")
         #expect(ra.traced[cert.tracingTag] == "bob")
     }
+
+    /// The operator's trace order (`trace-order` → shares → `trace-result`, the flow `private
+    /// run` drives): with t of n trustees the result names the registrant, with t − 1 the
+    /// authority answers nil once every asked trustee has answered; an order from any peer
+    /// other than the operator is refused. The three messages survive the wire codec.
+    @Test func traceOrderFromTheOperatorOnly() throws {
+        let w = try Self.world()
+        let (cert, _) = try Self.register("alice", in: w)
+        let ra = RegistrationAuthorityRole(authority: w.authority, tracing: w.tracing)
+        let trustees = try w.shares.map { try TrusteeRole(address: "trustee-\($0.index)", share: $0, commitments: w.tracing.commitments) }
+        let pk = try PaillierPrivateKey.generate(bits: 512).publicKey
+        let bus = MarketBus(publicKey: pk)
+        let op = OperatorRole()
+        bus.add(ra); bus.add(op); trustees.forEach(bus.add)
+        bus.post([MarketEnvelope(to: ra.address, .traceOrder(tag: cert.tracingTag, trustees: trustees.prefix(2).map(\.address)))], from: op)
+        bus.run()
+        #expect(op.traceResults[cert.tracingTag] == .some(nil))
+        let ra2 = RegistrationAuthorityRole(authority: w.authority, tracing: w.tracing)
+        let bus2 = MarketBus(publicKey: pk)
+        let op2 = OperatorRole()
+        bus2.add(ra2); bus2.add(op2); trustees.forEach(bus2.add)
+        bus2.post([MarketEnvelope(to: ra2.address, .traceOrder(tag: cert.tracingTag, trustees: trustees.prefix(3).map(\.address)))], from: op2)
+        bus2.run()
+        #expect(op2.traceResults[cert.tracingTag] == .some("alice"))
+        #expect(throws: PrivacyError.self) { _ = try ra2.handle(.traceOrder(tag: cert.tracingTag, trustees: ["trustee-1"]), from: "matching-service") }
+        for m in [MarketMessage.faultTag(tag: cert.tracingTag, reason: "seller deviated"), .traceOrder(tag: cert.tracingTag, trustees: ["trustee-1"]),
+                  .traceResult(tag: cert.tracingTag, identity: "alice"), .traceResult(tag: cert.tracingTag, identity: nil)] {
+            #expect(try MarketMessage.decode(m.encode(), publicKey: pk).encode() == m.encode())
+        }
+    }
 }
