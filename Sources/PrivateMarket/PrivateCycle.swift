@@ -180,6 +180,8 @@ public final class OperatorRole: MarketRole {
     /// Tracing tags of at-fault pseudonyms (from the matching service) and the authority's answers.
     public private(set) var faultTags: [(tag: [UInt8], reason: String)] = []
     public private(set) var traceResults: [[UInt8]: String?] = [:]
+    /// Buyers' new balance commitments after settlement, by record id (verified by the matching service).
+    public private(set) var balances: [Int: PedersenCommitment] = [:]
     public init() {}
     public func handle(_ message: MarketMessage, from peer: MarketAddress) throws -> [MarketEnvelope] {
         switch message {
@@ -188,6 +190,7 @@ public final class OperatorRole: MarketRole {
         case .deviationAnswer(let id, let o): settlements[id] = o
         case .partyReport(let q, let slot): reports[q] = slot
         case .faultTag(let tag, let why): faultTags.append((tag, why))
+        case .balanceUpdate(let id, let c, _): balances[id] = c
         case .traceResult(let tag, let who): traceResults[tag] = .some(who)
         default: break
         }

@@ -55,7 +55,8 @@ public enum PrivateCycleRunner {
                 outcome.bus.post(try PrivateMeterSettlement.envelopes(rs, publicKey: outcome.keyHolder.publicKey, to: outcome.matching.address), from: meter)
                 outcome.bus.run()
                 let outs = outcome.matching.settlements
-                settlement = PrivateSettlementReport(pending: [], outcomes: outs, equalsPlaintext: PrivateMeterSettlement.equal(rs, outs))
+                settlement = PrivateSettlementReport(pending: [], outcomes: outs, equalsPlaintext: PrivateMeterSettlement.equal(rs, outs),
+                                                     balances: outcome.operatorRole.balances)
                 settlementEntries = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: outcome.matching.matches, settlements: outs)
             }
         }

@@ -18,6 +18,9 @@ public struct PrivateSettlementReport: Sendable {
     public var outcomes: [Int: PrivateSettlementOutcome]
     /// True when every record's settled energy, σ decision and fault equal plaintext `settle`.
     public var equalsPlaintext: Bool
+    /// Buyers' balance commitments after the settlement debits (by record id), each checked by
+    /// the matching service against the old commitment and its b′ ≥ 0 proof.
+    public var balances: [Int: PedersenCommitment] = [:]
 }
 
 /// The private settlement of a cycle from a meter-data file: each party's metered energy is

@@ -160,7 +160,10 @@ public enum PrivateProcessRun {
                 let rs = PrivateMeterSettlement.readings(rows: rows, records: published, matches: matches, inputs: inputs)
                 try node.send(try PrivateMeterSettlement.envelopes(rs, publicKey: sk.publicKey, to: "matching-service"), from: op)
                 try waitFor({ rs.allSatisfy { op.settlements[$0.record] != nil } }, "the private settlement decisions")
-                settlement = PrivateSettlementReport(pending: [], outcomes: op.settlements, equalsPlaintext: PrivateMeterSettlement.equal(rs, op.settlements))
+                let debited = rs.filter { r in published.contains { $0.record.id == r.record && $0.price != nil } }.count
+                try waitFor({ op.balances.count >= debited }, "the buyers' balance updates")
+                settlement = PrivateSettlementReport(pending: [], outcomes: op.settlements, equalsPlaintext: PrivateMeterSettlement.equal(rs, op.settlements),
+                                                     balances: op.balances)
                 settlementEntries = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: published, settlements: op.settlements)
             }
         }

@@ -48,6 +48,12 @@ import GridClearCore
         // The authority learns the one identity; each trustee is asked about one tag only.
         let ra = try String(contentsOf: cycle.appendingPathComponent("private/registration-authority.transcript"), encoding: .utf8)
         #expect(ra.contains("traced a pseudonym to S2#O2 with 2 shares"))
+        // Balances: each buyer's commitment debited by settled Wh × price ticks, proven b′ ≥ 0 and
+        // checked by the matching service (closed form for the two records settled in full:
+        // 100 000 Wh × 5 000 and 200 000 Wh × 4 000).
+        #expect(r.stdout.contains("balances: 3 buyer balance commitments debited"), "\(r.stdout)")
+        let ms = try String(contentsOf: cycle.appendingPathComponent("private/matching-service.transcript"), encoding: .utf8)
+        #expect(ms.contains("balance debited 500000000, b' >= 0 proven") && ms.contains("balance debited 800000000, b' >= 0 proven"), "\(ms)")
         for t in 1...3 {
             let tt = try String(contentsOf: cycle.appendingPathComponent("private/trustee-\(t).transcript"), encoding: .utf8)
             #expect(tt.components(separatedBy: "trace-request").count == 2 && !tt.contains("S2"), "\(tt)")

@@ -41,6 +41,8 @@ extension MarketMessage {
         case .partyReport(let q, let slot): w.u8(30); w.text(q); w.i64(Int64(slot))
         case .shutdown: w.u8(31)
         case .faultTag(let t, let why): w.u8(36); w.blob(t); w.text(why)
+        case .balanceDebit(let r, let a): w.u8(39); w.u32(r); w.i64(a)
+        case .balanceUpdate(let r, let c, let p): w.u8(40); w.u32(r); w.commitment(c); w.rangeProof(p)
         case .traceOrder(let t, let ts): w.u8(37); w.blob(t); w.array(ts) { $0.text($1) }
         case .traceResult(let t, let who): w.u8(38); w.blob(t); w.bool(who != nil); if let who { w.text(who) }
         case .revocations(let ks): w.u8(32); w.array(ks) { $0.blob($1) }
@@ -135,6 +137,8 @@ extension MarketMessage {
         case 36: m = .faultTag(tag: try r.blob(max: 64), reason: try r.text(max: 400))
         case 37: m = .traceOrder(tag: try r.blob(max: 64), trustees: try r.array(max: 256) { try $0.text(max: 200) })
         case 38: m = .traceResult(tag: try r.blob(max: 64), identity: try r.bool() ? try r.text(max: 400) : nil)
+        case 39: m = .balanceDebit(record: try r.u32(), amount: try r.i64())
+        case 40: m = .balanceUpdate(record: try r.u32(), balance: try r.commitment(), proof: try r.rangeProof())
         case let t: throw PrivacyError.malformedEncoding("unknown market message tag \(t)")
         }
         try r.finish()

@@ -63,6 +63,10 @@ public enum MarketMessage: Sendable {
     case meterReading(record: Int, side: PlanSide, actual: PaillierCiphertext)
     case deviationQuery(record: Int, matched: Int64, toleranceBP: Int64, sellerShortfall: PaillierCiphertext, buyerShortfall: PaillierCiphertext)
     case deviationAnswer(record: Int, outcome: PrivateSettlementOutcome)
+    /// Matching service → buyer, after settlement: debit your balance by the settled amount (settled Wh × price).
+    case balanceDebit(record: Int, amount: Int64)
+    /// Buyer → matching service (forwarded to the operator once verified): the new balance commitment and its b′ ≥ 0 proof.
+    case balanceUpdate(record: Int, balance: PedersenCommitment, proof: RangeProof)
     // tracing
     case traceRequest(tag: [UInt8])
     case traceShare(PartialDecryption)
@@ -119,6 +123,8 @@ public enum MarketMessage: Sendable {
         case .partyReport: return "party-report"
         case .shutdown: return "shutdown"
         case .faultTag: return "fault-tag"
+        case .balanceDebit: return "balance-debit"
+        case .balanceUpdate: return "balance-update"
         case .traceOrder: return "trace-order"
         case .traceResult: return "trace-result"
         }

@@ -68,6 +68,10 @@ public final class MatchingServiceRole: MarketRole {
     private var readings: [Int: [PlanSide: PaillierCiphertext]] = [:]
     private var announcedDone = false
     private var confirmations: [Int: [PlanSide: [UInt8]]] = [:]
+    /// Buyers' balance commitments after verified settlement debits, by buyer slot (a slot
+    /// absent here still holds its plan's account record).
+    public private(set) var balances: [Int: PedersenCommitment] = [:]
+    private var debits: [Int: Int64] = [:]
 
     /// What the ledger records of this cycle (LedgerLite tags 10, 11): every admitted plan
     /// (sellers, then buyers, by slot) and the digests of both confirmations of each record.
@@ -193,6 +197,13 @@ public final class MatchingServiceRole: MarketRole {
             settlements[id] = o
             transcript.learn("record \(id) settled \(o.settled) Wh within \(o.withinTolerance)")
             var out = [MarketEnvelope(to: config.operatorAddress, .deviationAnswer(record: id, outcome: o))]   // for the record (ledger tag 12)
+            // The buyer pays the settled amount: it debits its balance commitment with a proof.
+            if let m = matches.first(where: { $0.record.id == id }), let price = m.price {
+                let (amount, overflow) = o.settled.multipliedReportingOverflow(by: price)
+                guard !overflow else { throw PrivacyError.malformedEncoding("record \(id): settled amount overflows") }
+                debits[id] = amount
+                out.append(MarketEnvelope(to: buyers[m.record.buyerSlot].address, .balanceDebit(record: id, amount: amount)))
+            }
             // A side short beyond σ is handed over for tracing by its certificate's tag.
             if !o.withinTolerance, let m = matches.first(where: { $0.record.id == id }) {
                 for (side, key, fault) in [("seller", m.record.sellerPseudonym, o.sellerAtFault), ("buyer", m.record.buyerPseudonym, o.buyerAtFault)] where fault {
@@ -203,6 +214,15 @@ public final class MatchingServiceRole: MarketRole {
                 }
             }
             return out
+        case .balanceUpdate(let id, let balance, let proof):
+            guard let m = matches.first(where: { $0.record.id == id }), let amount = debits[id] else { throw PrivacyError.malformedEncoding("balance update for unknown record \(id)") }
+            let slot = m.record.buyerSlot
+            guard peer == buyers[slot].address else { throw PrivacyError.invalidSignature("balance update for record \(id) from \(peer), not its buyer") }
+            try BalanceUpdate(newBalance: balance, nonNegative: proof).verify(old: balances[slot] ?? buyers[slot].plan.record, amount: amount, debit: true, record: m.record)
+            debits[id] = nil
+            balances[slot] = balance
+            transcript.learn("record \(id): buyer slot \(slot) balance debited \(amount), b' >= 0 proven")
+            return [MarketEnvelope(to: config.operatorAddress, .balanceUpdate(record: id, balance: balance, proof: proof))]
         default:
             throw PrivacyError.malformedEncoding("matching service does not accept \(message.kind)")
         }

@@ -57,6 +57,9 @@ public final class ParticipantRole: MarketRole {
     public private(set) var rejection: String?
     public private(set) var trades: [ParticipantTrade] = []
     private var features: [Int64]?
+    /// A buyer's current balance opening (its account record, then after each debit) and its records.
+    private var balance: PedersenOpening?
+    private var records: [Int: MatchRecord] = [:]
     /// Test hook: tag one cut-and-choose candidate with another identity.
     public var falseTag: (index: Int, identity: String)?
     /// Process mode: publish the plan only on `.submitPlan` and report the slot to `reportTo`.
@@ -138,12 +141,19 @@ public final class ParticipantRole: MarketRole {
             }
             let mine = secrets.side == .sell ? rec.sellerPseudonym : rec.buyerPseudonym
             guard constantTimeEqual(mine, p.certificate.pseudonymKey) else { throw PrivacyError.proofRejected("match record \(rec.id) is not for this pseudonym") }
+            records[rec.id] = rec
             trades.append(ParticipantTrade(record: rec.id, counterpartySlot: secrets.side == .sell ? rec.buyerSlot : rec.sellerSlot, energy: rec.energy))
             transcript.learn("match record \(rec.id): \(rec.energy) Wh with \(secrets.side == .sell ? "buyer" : "seller") slot \(secrets.side == .sell ? rec.buyerSlot : rec.sellerSlot)")
             let c = try MatchConfirmation.make(record: rec, side: secrets.side, plan: p, energyOpening: secrets.energy, recordOpening: ro,
                                                priceOpening: secrets.side == .sell ? secrets.price : nil, signingKey: key)
             return [MarketEnvelope(to: matchingAddress, .matchConfirmation(c))]
 
+        case .balanceDebit(let id, let amount):
+            guard secrets.side == .buy, peer == matchingAddress, let rec = records[id] else { throw PrivacyError.malformedEncoding("balance debit for record \(id) not mine") }
+            let (u, o) = try BalanceUpdate.debit(balance ?? secrets.record, amount: amount, record: rec)
+            balance = o
+            transcript.learn("record \(id): balance debited \(amount)")
+            return [MarketEnvelope(to: matchingAddress, .balanceUpdate(record: id, balance: u.newBalance, proof: u.nonNegative!))]
 
         default:
             throw PrivacyError.malformedEncoding("participant does not accept \(message.kind)")

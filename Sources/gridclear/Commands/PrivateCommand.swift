@@ -105,7 +105,8 @@ struct PrivateRunCommand: ParsableCommand {
             for x in r.rejected { print("  rejected \(x)") }
             if let st = r.settlement {
                 if !st.pending.isEmpty { print("  private settlement pending: meter data incomplete for \(st.pending.joined(separator: ", "))") }
-                else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")") }
+                else { print("  private settlement: \(st.outcomes.count) records decided by the key holder on encrypted deviations; equal to plaintext settle: \(st.equalsPlaintext ? "yes" : "NO")")
+                    print("  balances: \(st.balances.count) buyer balance commitments debited by the settled amounts, each with a b' >= 0 proof verified by the matching service") }
             }
             for t in r.traced {
                 if let who = t.identity { print("  traced pseudonym \(t.tagDigest.prefix(16)) to \(who): \(t.reason)") }
