@@ -47,6 +47,18 @@ import Testing
         #expect(priv.buyerAtFault == row.atFault.contains("P1"))
         // the key holder learned the shortfalls of this record and nothing else about it
         #expect(o.keyHolder.transcript.learned.last?.hasPrefix("record \(m.record.id) shortfalls") == true)
+        // The buyer's balance commitment is its account record minus settled × price (closed
+        // form), verified with its b′ ≥ 0 proof; replaying the update is refused.
+        let buyer = try #require(o.participants.first { $0.side == .buy })
+        let plan = try #require(buyer.plan)
+        let expected = plan.record - PedersenParameters.standard.publicCommitment(row.settled * 6000)
+        #expect(o.matching.balances[m.record.buyerSlot] == expected)
+        #expect(meter.balances[m.record.id] == expected)   // the test's mailbox took the "operator" address
+        let faults = o.bus.faults.count
+        let proof = try BalanceUpdate.debit(PedersenParameters.standard.commit(Int64(0)).opening, amount: 0, record: m.record).update.nonNegative!
+        o.bus.post([MarketEnvelope(to: o.matching.address, .balanceUpdate(record: m.record.id, balance: expected, proof: proof))], from: buyer)
+        o.bus.run()
+        #expect(o.bus.faults.count == faults + 1 && o.matching.balances[m.record.buyerSlot] == expected)
     }
 }
 
