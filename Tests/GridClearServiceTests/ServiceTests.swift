@@ -36,7 +36,8 @@ import FoundationNetworking
         let text = String(decoding: m.exposition(), as: UTF8.self)
         for l in ["gridclear_cycles_cleared_total 1", "gridclear_cycles_rejected_total 1", "gridclear_submissions_rejected_total 1",
                   "gridclear_cycle_seconds_count 1", "gridclear_cycle_seconds_bucket{le=\"0.05\"} 1", "gridclear_cycle_seconds_bucket{le=\"0.025\"} 0",
-                  "gridclear_ledger_height 4.0", "gridclear_last_success_timestamp_seconds 1800000000.0"] {
+                  "gridclear_ledger_height 4.0", "gridclear_last_success_timestamp_seconds 1800000000.0",
+                  "gridclear_replication{mode=\"embedded\"} 1.0"] {
             #expect(text.contains(l + "\n"), "missing \(l) in\n\(text)")
         }
     }

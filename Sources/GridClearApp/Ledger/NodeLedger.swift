@@ -88,12 +88,5 @@ extension NodeLedger: CycleLedger {
     public var recordedCycles: Set<String> { Set(store.state.cycles.keys) }
     public var rejectedCycles: Set<String> { Set(store.state.rejectedCycles.keys) }
     public func settlementHeight(ofCycle cycle: String) -> UInt64? { store.state.settledCycles[cycle] }
-
-    public func recordedEntry(ofCycle cycle: String) throws(AppError) -> ClearedCycleEntry? {
-        guard let h = store.state.cycles[cycle] else { return nil }
-        let block: Block?
-        do { block = try store.block(at: h) } catch let e as LedgerError { throw .ledger(e) } catch { throw AppError.wrap(error, cycle: cycle) }
-        for e in block?.entries ?? [] { if case .clearedCycle(let c) = e, c.cycleID == cycle { return c } }
-        return nil
-    }
+    public func recordedEntry(ofCycle cycle: String) throws(AppError) -> ClearedCycleEntry? { try store.clearedEntry(ofCycle: cycle) }
 }

@@ -12,6 +12,10 @@ import Prometheus
 /// - `gridclear_cycle_seconds` (histogram: intake, clearing, ledger append and outputs of one cycle)
 /// - `gridclear_ledger_height`, `gridclear_last_success_timestamp_seconds` (wall clock of the
 ///   last cleared cycle), `gridclear_up`
+/// - `gridclear_replication{mode="embedded"}` 1: how this process's ledger is replicated. `serve`
+///   writes an embedded (single-signer) ledger — the scheduler refuses a replica's ledger — so the
+///   mode is always `embedded` here; a BFT or etcd replica reports its view, primary, height and
+///   head through `gridclear node status --json`.
 public final class ServiceMetrics: Sendable {
     public static let cycleSecondsBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
     public let registry = PrometheusCollectorRegistry()
@@ -22,6 +26,7 @@ public final class ServiceMetrics: Sendable {
     let height: CoreMetrics.Gauge
     let lastSuccess: CoreMetrics.Gauge
     let up: CoreMetrics.Gauge
+    let replication: CoreMetrics.Gauge
 
     public init(ledgerHeight: UInt64?) {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -33,10 +38,12 @@ public final class ServiceMetrics: Sendable {
         height = CoreMetrics.Gauge(label: "gridclear_ledger_height", factory: factory)
         lastSuccess = CoreMetrics.Gauge(label: "gridclear_last_success_timestamp_seconds", factory: factory)
         up = CoreMetrics.Gauge(label: "gridclear_up", factory: factory)
+        replication = CoreMetrics.Gauge(label: "gridclear_replication", dimensions: [("mode", "embedded")], factory: factory)
         // Every series exists from the start (a counter at 0 is information, a missing one is not).
         cleared.increment(by: 0); rejectedCycles.increment(by: 0); rejectedSubmissions.increment(by: 0)
         if let ledgerHeight { height.record(Int64(ledgerHeight)) }
         up.record(1)
+        replication.record(1)
     }
 
     /// Updates the metrics for one workflow event; `wallClock` stamps the last success.

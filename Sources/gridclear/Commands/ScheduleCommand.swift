@@ -37,14 +37,7 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: the key kept in the ledger directory).")
     var key: String?
 
-    @Option(help: "Mechanism (default: market.json's mechanism).")
-    var mechanism: String?
-
-    @Option(help: "CMAP solver path (default: the clearing library's default).")
-    var solver: String = ClearOptions().solver
-
-    @Option(help: "Seed for any randomised step.")
-    var seed: UInt64 = 0
+    @OptionGroup var clearing: ClearingChoiceOptions
 
     @Flag(help: "Cut ledger blocks by the genesis MMC/MBT (several cycles per block; outputs published once their block is committed) instead of one block per cycle.")
     var batch = false
@@ -62,7 +55,7 @@ struct ScheduleCommand: ParsableCommand {
             guard FileSystem.isDirectory(inputs) else { throw CLIFailure("inputs folder \(inputs) not found") }
             StopSignals.install()
             let node = try NodeLedger(directory: ledger, keyFile: key, now: clockNow(), events: report)
-            var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed), once: once)
+            var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: clearing.clearOptions, once: once)
             config.batchBlocks = batch
             let scheduler = Scheduler(config: config,
                                       ledger: node, clock: clock, service: CycleService(monotonicNanos: { system.monotonicNanos() }, events: { e in

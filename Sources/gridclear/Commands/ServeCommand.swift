@@ -40,14 +40,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: the key kept beside the ledger directory).")
     var key: String?
 
-    @Option(help: "Mechanism (default: market.json's mechanism).")
-    var mechanism: String?
-
-    @Option(help: "CMAP solver path (default: the clearing library's default).")
-    var solver: String = ClearOptions().solver
-
-    @Option(help: "Seed for any randomised step.")
-    var seed: UInt64 = 0
+    @OptionGroup var clearing: ClearingChoiceOptions
 
     @OptionGroup var logging: LogOptions
 
@@ -86,7 +79,7 @@ struct ServeCommand: ParsableCommand {
                 log(e, to: logger)
             }
             let scheduler = Scheduler(config: SchedulerConfig(inputs: inputs, outputRoot: out,
-                                                              options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed),
+                                                              options: clearing.clearOptions,
                                                               once: false, rescanSeconds: rescan),
                                       ledger: node, clock: clock, service: CycleService(monotonicNanos: { SystemClock().monotonicNanos() }),
                                       events: events)
