@@ -118,10 +118,13 @@ final class OutboundPeer: @unchecked Sendable {
     }
 
     func write(_ frame: [UInt8], on ch: Channel) {
-        ch.eventLoop.execute { [self] in
-            guard ch.isWritable else { lock.withLock { droppedCount += 1 }; return }
-            ch.writeAndFlush(ch.allocator.buffer(bytes: frame), promise: nil)
-        }
+        ch.eventLoop.execute { [self] in writeNow(frame, on: ch) }
+    }
+
+    /// Writes at once; the caller is on `ch`'s event loop.
+    func writeNow(_ frame: [UInt8], on ch: Channel) {
+        guard ch.isWritable else { lock.withLock { droppedCount += 1 }; return }
+        ch.writeAndFlush(ch.allocator.buffer(bytes: frame), promise: nil)
     }
 
     func connectIfDue() {
@@ -149,7 +152,9 @@ final class OutboundPeer: @unchecked Sendable {
                     defer { queue = [] }
                     return queue
                 }
-                for f in pending { write(f, on: ch) }
+                // On the channel's loop: the frames queued while connecting are written now,
+                // before any task a sender queued after `channel` was set (frames stay in order).
+                if ch.eventLoop.inEventLoop { for f in pending { writeNow(f, on: ch) } } else { for f in pending { write(f, on: ch) } }
                 ch.closeFuture.whenComplete { [self] _ in
                     lock.withLock { if channel === ch { channel = nil } }
                     scheduleRetry()
