@@ -8,6 +8,9 @@ public struct PrivateCycleOptions: Sendable {
     public var paillierBits = 2048
     /// RSA bits of the registration authority's blind-signature key (2048, 3072 or 4096).
     public var authorityBits = 2048
+    /// The registration authority's long-lived blind-RSA private key (PEM, as written by
+    /// `gridclear keygen --blind-rsa`); nil: a fresh key of `authorityBits` for this run.
+    public var authorityKeyPEM: String? = nil
     /// Cut-and-choose candidates per registration (a false tracing tag escapes with 1/k).
     public var candidates = 4
     /// (t, n) tracing threshold among trustees.
@@ -17,6 +20,18 @@ public struct PrivateCycleOptions: Sendable {
     /// Trustees that answer trace requests (nil: all n). Fewer than t shows tracing fails.
     public var tracingAnswering: Int? = nil
     public init() {}
+
+    /// The round's cut-and-choose authority, with the configured key or a fresh one.
+    func makeAuthority(tracingKey: Point, registered: Set<String>) throws -> CutAndChooseAuthority {
+        if let pem = authorityKeyPEM {
+            do {
+                return try CutAndChooseAuthority(round: round, tracingKey: tracingKey, registered: registered, candidates: candidates, pemRepresentation: pem)
+            } catch {
+                throw PrivateMarketError.usage("the registration key is not a blind-RSA private key in PEM form (make one with 'gridclear keygen --blind-rsa --out PREFIX' and pass PREFIX.blindrsa.key)")
+            }
+        }
+        return try CutAndChooseAuthority(round: round, tracingKey: tracingKey, registered: registered, candidates: candidates, keyBits: authorityBits)
+    }
 }
 
 /// Wall time per protocol step (nanoseconds), from the injected clock.
@@ -72,8 +87,7 @@ public enum PrivateCycle {
         var rng = SystemCSPRNG()
         let (tracing, shares) = try ThresholdTracingKey.deal(threshold: options.threshold, trustees: options.trustees, using: &rng)
         let identities = bids.map { "\($0.buyerID)#\($0.id)" } + offers.map { "\($0.sellerID)#\($0.id)" }
-        let ca = try CutAndChooseAuthority(round: options.round, tracingKey: tracing.publicKey, registered: Set(identities),
-                                           candidates: options.candidates, keyBits: options.authorityBits)
+        let ca = try options.makeAuthority(tracingKey: tracing.publicKey, registered: Set(identities))
         let ra = RegistrationAuthorityRole(authority: ca, tracing: tracing)
         let kh = KeyHolderRole(secretKey: sk)
         let trustees = try shares.map { try TrusteeRole(address: "trustee-\($0.index)", share: $0, commitments: tracing.commitments) }

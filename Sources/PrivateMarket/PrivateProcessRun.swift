@@ -52,8 +52,7 @@ public enum PrivateProcessRun {
                                                        row: row(files.offersCSV, line: o.line), record: pp.commit(o.quantity).opening) }
         parties += bids.map { b in Party(identity: "\(b.buyerID)#\(b.id)", anon: anon(), quote: b.id, side: .buy,
                                          row: row(files.bidsCSV, line: b.line), record: pp.commit(b.quantity * b.price).opening) }
-        let ca = try CutAndChooseAuthority(round: options.round, tracingKey: tracing.publicKey, registered: Set(parties.map(\.identity)),
-                                           candidates: options.candidates, keyBits: options.authorityBits)
+        let ca = try options.makeAuthority(tracingKey: tracing.publicKey, registered: Set(parties.map(\.identity)))
         let trusteeAddresses = shares.map { "trustee-\($0.index)" }
         var keys: [String: Curve25519.Signing.PrivateKey] = [:]
         for a in ["operator", "key-holder", "registration-authority", "matching-service"] + trusteeAddresses + parties.flatMap({ [$0.identity, $0.anon] }) {

@@ -101,4 +101,36 @@ import GridClearCore
         let r = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--candidates", "1"])
         #expect(r.status == 64)
     }
+
+    /// A long-lived registration key from `keygen --blind-rsa` signs the round's certificates
+    /// (a 3072-bit key gives 384-byte blind signatures, visible in the issued message's size);
+    /// a key others may read, or a file that is not such a key, is refused before anything runs.
+    @Test func registrationKeyFromKeygenSignsTheCertificates() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kg = try runGridclear(["keygen", "--blind-rsa", "--bits", "3072", "--out", dir.path + "/ra"])
+        #expect(kg.status == 0, "\(kg.stderr)")
+        let key = dir.path + "/ra.blindrsa.key"
+        func issuedSizes(_ out: String, _ transcript: String) throws -> Set<Int> {
+            let t = try String(contentsOfFile: out + "/20261120T1000Z/private/" + transcript, encoding: .utf8)
+            return Set(t.split(separator: "\n").filter { $0.contains(" registration-issued ") }.compactMap { l in
+                let w = l.split(separator: " "); return w.firstIndex(of: "registration-issued").flatMap { Int(w[$0 + 1]) }
+            })
+        }
+        let fresh = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/fresh", "--paillier-bits", "1024", "--candidates", "2", "--in-process"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        let r = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/keyed", "--paillier-bits", "1024", "--candidates", "2",
+                                  "--registration-key", key])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("trades equal: yes"))
+        let (a, b) = (try issuedSizes(dir.path + "/fresh", "anon-0.transcript"), try issuedSizes(dir.path + "/keyed", "participants-0.transcript"))
+        #expect(a.count == 1 && b.count == 1 && b.first! == a.first! + 128, "issued sizes \(a) (2048-bit fresh) vs \(b) (3072-bit keygen key)")
+        chmod(key, 0o644)
+        let open = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/open", "--in-process", "--registration-key", key])
+        #expect(open.status == 1 && open.stderr.contains("readable by others") && !FileManager.default.fileExists(atPath: dir.path + "/open"), "\(open.stderr)")
+        let junk = dir.path + "/junk.key"
+        #expect(FileManager.default.createFile(atPath: junk, contents: Data("not a key\n".utf8), attributes: [.posixPermissions: 0o600]))
+        let bad = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/bad", "--in-process", "--paillier-bits", "1024", "--registration-key", junk])
+        #expect(bad.status == 1 && bad.stderr.contains("not a blind-RSA private key") && !FileManager.default.fileExists(atPath: dir.path + "/bad"), "\(bad.stderr)")
+    }
 }

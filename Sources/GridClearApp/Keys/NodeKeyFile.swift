@@ -99,17 +99,7 @@ public enum NodeKeyFile {
 
     /// Reads the private key file at `path`. Refuses a file its group or others may read.
     public static func load(path: String) throws(KeyFileError) -> NodeKey {
-        let bytes: [UInt8], mode: UInt32
-        do {
-            bytes = try FileSystem.read(path, maxBytes: 64 << 10)
-            mode = try FileSystem.permissions(of: path)
-        } catch let e as SystemError where e.isNotFound {
-            throw KeyFileError("node key \(path) not found (make one with 'gridclear keygen --ed25519 --out PREFIX')")
-        } catch { throw KeyFileError("node key \(path): \(error)") }
-        guard mode & 0o077 == 0 else {
-            throw KeyFileError("node key \(path) is readable by others (mode \(String(mode, radix: 8))); run 'chmod 600 \(path)'")
-        }
-        return try parse(String(decoding: bytes, as: UTF8.self), name: path)
+        try parse(SecretKeyFile.read(path: path, what: "node key", make: "gridclear keygen --ed25519 --out PREFIX"), name: path)
     }
 
     /// Writes `key` to `path` atomically with mode 0600 (and the public file, if asked, 0644).

@@ -41,7 +41,7 @@ struct ClearCommand: ParsableCommand {
     @Option(help: "Record the cleared cycle in the ledger in this directory (created on first use).")
     var ledger: String?
 
-    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: the key kept in the ledger directory).")
+    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: <ledger>.key beside the ledger directory, never inside it).")
     var key: String?
 
     @Flag(help: "Print only the output paths (no progress line on a terminal).")

@@ -52,7 +52,7 @@ struct PrivateRunCommand: ParsableCommand {
     var participantsPerProcess: Int = 25
     @Option(help: "Record the cycle, its plans and confirmed match records in the ledger in this directory (created on first use) before writing outputs.")
     var ledger: String?
-    @Option(help: "Node key file for --ledger (default: the key kept in the ledger directory).")
+    @Option(help: "Node key file for --ledger (default: <ledger>.key beside the ledger directory, never inside it).")
     var key: String?
     @Option(help: "Meter-data file (as `settle --meters`): settle the matched records privately (encrypted deviations, the key holder decides) and compare with plaintext settle.")
     var meters: String?
@@ -60,6 +60,8 @@ struct PrivateRunCommand: ParsableCommand {
     var now: String?
     @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
     var clock: String = "wall"
+    @Option(help: "The registration authority's blind-RSA private key (made by 'gridclear keygen --blind-rsa --out PREFIX'; mode 0600; default: a fresh key for this run).")
+    var registrationKey: String?
     @Option(help: .hidden)   // test flag: trustees that answer trace requests (fewer than --threshold shows tracing fails)
     var trusteesAnswering: Int?
 
@@ -78,6 +80,9 @@ struct PrivateRunCommand: ParsableCommand {
         try reportingErrors {
             var o = PrivateCycleOptions()
             o.paillierBits = paillierBits; o.candidates = candidates; o.threshold = threshold; o.trustees = trustees; o.tracingAnswering = trusteesAnswering
+            o.authorityKeyPEM = try registrationKey.map { p throws(KeyFileError) in
+                try SecretKeyFile.read(path: p, what: "registration key", make: "gridclear keygen --blind-rsa --out PREFIX")
+            }
             let r: PrivateRunReport
             if let d = deployDir { try FileSystem.makeDirectories(d); chmod(d, 0o700) }
             let clockNow: @Sendable () -> UInt64

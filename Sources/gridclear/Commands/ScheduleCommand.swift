@@ -34,7 +34,7 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Pretend the clock starts at this UTC time (YYYY-MM-DDTHH:MM[:SS]Z, RFC 3339 or a cycle id).")
     var now: String?
 
-    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: the key kept in the ledger directory).")
+    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: <ledger>.key beside the ledger directory, never inside it).")
     var key: String?
 
     @OptionGroup var clearing: ClearingChoiceOptions

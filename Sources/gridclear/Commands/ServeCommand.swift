@@ -37,7 +37,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Longest wait, in seconds, before looking for new cycle folders again.")
     var rescan: Int64 = 60
 
-    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: the key kept beside the ledger directory).")
+    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: <ledger>.key beside the ledger directory, never inside it).")
     var key: String?
 
     @OptionGroup var clearing: ClearingChoiceOptions

@@ -30,7 +30,7 @@ struct SettleCommand: ParsableCommand {
     @Option(help: "Output root; results go to <out>/<cycle>/.") var out: String = "Settlements"
     @Option(help: "Current time as a cycle id or RFC 3339 UTC (default: the system clock).") var now: String?
     @Option(help: "Also record the settlement, reputation changes and meter digests in this ledger.") var ledger: String?
-    @Option(help: "Node key file for the ledger (default: the key kept in the ledger directory).") var key: String?
+    @Option(help: "Node key file for the ledger (default: <ledger>.key beside the ledger directory, never inside it).") var key: String?
     @Option(help: "Settlement rule: deviation (the cleared trades against meters) or priority-matrix (metered net energy by the agreed bilateral priority/price matrix; needs --matrix).") var rule: String = "deviation"
     @Option(help: "Price matrix CSV for --rule priority-matrix: seller_id,buyer_id,priority,price.") var matrix: String?
 
