@@ -32,9 +32,13 @@ final class GatewayConnection: @unchecked Sendable {
     func call(path: String, body: [UInt8], timeoutMillis: Int64) throws -> GatewayReply {
         let promise = channel.eventLoop.makePromise(of: GatewayReply.self)
         let ch = channel
-        let timer = channel.eventLoop.scheduleTask(in: .milliseconds(timeoutMillis)) { ch.close(promise: nil) }
+        let timer = channel.eventLoop.scheduleTask(in: .milliseconds(timeoutMillis)) {
+            // Fails the call even when the connection was already gone (closing it again would not).
+            promise.fail(GatewayTransportError(description: "no answer within \(timeoutMillis) ms"))
+            ch.close(promise: nil)
+        }
         defer { timer.cancel() }
-        channel.writeAndFlush(GatewayCall(path: path, host: endpoint.hostPort, body: body, promise: promise, onChunk: nil), promise: nil)
+        send(GatewayCall(path: path, host: endpoint.hostPort, body: body, promise: promise, onChunk: nil))
         do { return try promise.futureResult.wait() } catch {
             channel.close(promise: nil)
             throw error
@@ -45,8 +49,17 @@ final class GatewayConnection: @unchecked Sendable {
     /// The returned future completes when the stream ends (or fails when the connection does).
     func stream(path: String, body: [UInt8], onChunk: @escaping @Sendable ([UInt8]) -> Void) -> EventLoopFuture<GatewayReply> {
         let promise = channel.eventLoop.makePromise(of: GatewayReply.self)
-        channel.writeAndFlush(GatewayCall(path: path, host: endpoint.hostPort, body: body, promise: promise, onChunk: onChunk), promise: nil)
+        send(GatewayCall(path: path, host: endpoint.hostPort, body: body, promise: promise, onChunk: onChunk))
         return promise.futureResult
+    }
+
+    /// Writes a call; a write that fails (the connection closed before it, so the handler never
+    /// sees the call and `channelInactive` has already run) fails the call's promise, so no
+    /// caller waits for an answer that cannot come. (A second completion is ignored by NIO.)
+    private func send(_ call: GatewayCall) {
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { call.promise.fail($0) }
+        channel.writeAndFlush(call, promise: written)
     }
 
     func close() { channel.close(promise: nil) }
