@@ -39,6 +39,9 @@ struct BenchReplicationCommand: ParsableCommand {
     @Option(help: "Cycles in the latency (one at a time) run.")
     var latencyCycles: Int = 20
 
+    @Option(help: "Give up on a BFT run after this many seconds (prints each replica's height).")
+    var timeout: Double = 300
+
     func run() throws {
         try reportingErrors {
             let root = "/tmp/gridclear-bench-replication-\(getpid())"
@@ -47,29 +50,35 @@ struct BenchReplicationCommand: ParsableCommand {
             let t0 = monotonicNanos()
             let work = try ReplicationBenchWork.make(cycles: max(cycles, latencyCycles), parties: parties)
             let trades = work.trades.prefix(cycles).reduce(0, +)
-            print("replication: \(cycles) cycles × ~\(trades / max(1, cycles)) trades (\(parties) offers and bids each, uniform), cleared once up front in \(String(format: "%.1f", Double(monotonicNanos() - t0) / 1e9)) s")
-            var bft: [Double] = [], emb: [Double] = []
+            let bytes = work.ids.prefix(cycles).reduce(0) { $0 + work.entries[$1]!.reduce(0) { $0 + $1.encoded().count } }
+            print("replication: \(cycles) cycles × ~\(trades / max(1, cycles)) trades (\(parties) offers and bids each, uniform, \(String(format: "%.0f", Double(bytes) / Double(max(1, cycles)) / 1024)) KiB per cycle entry), cleared once up front in \(String(format: "%.1f", Double(monotonicNanos() - t0) / 1e9)) s")
+            var bft: [ReplicationBenchResult] = [], emb: [ReplicationBenchResult] = []
             for r in 0..<max(1, `repeat`) {
                 let e = try ReplicationBenchRun.embedded(work, count: cycles, dir: "\(root)/emb\(r)")
-                let b = try ReplicationBenchRun.committee(work, count: cycles, dir: "\(root)/bft\(r)", oneAtATime: false)
-                emb.append(e.seconds); bft.append(b.seconds)
+                let b = try ReplicationBenchRun.committee(work, count: cycles, dir: "\(root)/bft\(r)", oneAtATime: false, timeout: timeout)
+                emb.append(e); bft.append(b)
                 print("  run \(r + 1): BFT 4 replicas \(String(format: "%.3f", b.seconds)) s (\(b.blocks) blocks, CPU \(String(format: "%.2f", b.cpuSeconds)) s) · embedded \(String(format: "%.3f", e.seconds)) s (CPU \(String(format: "%.2f", e.cpuSeconds)) s)")
             }
-            func line(_ name: String, _ xs: [Double]) {
-                let s = xs.sorted(), mn = s[0], med = s[s.count / 2]
-                print("  \(name): min \(String(format: "%.3f", mn)) s, median \(String(format: "%.3f", med)) s → \(Int(Double(cycles) / mn)) cycles/s, \(Int(Double(trades) / mn)) trades/s, \(Int(Double(cycles) / mn)) entries/s (best)")
-            }
-            print("throughput (all \(cycles) cycles released at once):")
-            line("BFT (4 replicas, f = 1)", bft)
-            line("embedded (1 node)      ", emb)
-            print("  ratio BFT / embedded (min): \(String(format: "%.2f", bft.min()! / emb.min()!))× the time")
-            let lat = try ReplicationBenchRun.committee(work, count: latencyCycles, dir: "\(root)/lat", oneAtATime: true)
+            print("throughput (all \(cycles) cycles released at once), rates at the min / median time:")
+            line("BFT (4 replicas, f = 1)", bft, trades: trades)
+            line("embedded (1 node)      ", emb, trades: trades)
+            print("  ratio BFT / embedded (min): \(String(format: "%.2f", bft.map(\.seconds).min()! / emb.map(\.seconds).min()!))× the time")
+            let lat = try ReplicationBenchRun.committee(work, count: latencyCycles, dir: "\(root)/lat", oneAtATime: true, timeout: timeout)
             let elat = try ReplicationBenchRun.embedded(work, count: latencyCycles, dir: "\(root)/elat")
             print("commit latency, one cycle at a time (\(latencyCycles) cycles):")
             print("  BFT, durable at the first replica: \(percentiles(lat.firstMillis))")
             print("  BFT, durable at all 4 replicas:    \(percentiles(lat.allMillis))")
             print("  embedded (sign + append + fsync):  \(percentiles(elat.allMillis))")
         }
+    }
+
+    /// Time min and median over the repeats, and cycles/s, trades/s, entries/s at each.
+    func line(_ name: String, _ runs: [ReplicationBenchResult], trades: Int) {
+        let s = runs.sorted { $0.seconds < $1.seconds }, mn = s[0], med = s[s.count / 2]
+        func rate(_ x: Int, _ r: ReplicationBenchResult) -> String { String(Int(Double(x) / r.seconds)) }
+        print("  \(name): min \(String(format: "%.3f", mn.seconds)) s, median \(String(format: "%.3f", med.seconds)) s → "
+              + "cycles/s \(rate(cycles, mn)) / \(rate(cycles, med)), trades/s \(rate(trades, mn)) / \(rate(trades, med)), "
+              + "entries/s \(rate(mn.entries, mn)) / \(rate(med.entries, med))")
     }
 
     func percentiles(_ xs: [Double]) -> String {
@@ -117,6 +126,8 @@ struct ReplicationBenchResult {
     var seconds: Double
     var cpuSeconds: Double
     var blocks: UInt64
+    /// Ledger entries committed (above genesis).
+    var entries = 0
     var firstMillis: [Double] = []
     var allMillis: [Double] = []
 }
@@ -138,11 +149,12 @@ enum ReplicationBenchRun {
             lat.append(Double(monotonicNanos() - s) / 1e6)
         }
         return ReplicationBenchResult(seconds: Double(monotonicNanos() - t0) / 1e9, cpuSeconds: cpu() - c0,
-                                      blocks: ledger.store.state.lastHeight ?? 0, allMillis: lat)
+                                      blocks: ledger.store.state.lastHeight ?? 0, entries: count, allMillis: lat)
     }
 
-    /// Four replica drivers on loopback.
-    static func committee(_ w: ReplicationBenchWork, count: Int, dir: String, oneAtATime: Bool) throws -> ReplicationBenchResult {
+    /// Four replica drivers on loopback. Throws (after stopping them) when the cycles are not
+    /// committed at all four within `timeout` seconds.
+    static func committee(_ w: ReplicationBenchWork, count: Int, dir: String, oneAtATime: Bool, timeout: Double) throws -> ReplicationBenchResult {
         let base = try freeBasePort()
         let cluster = try ClusterSetup.initialize(replicas: 4, directory: dir, basePort: base, now: UTCTime(millis: 0))
         let released = Locked<[String]>([])
@@ -178,27 +190,36 @@ enum ReplicationBenchRun {
         let ids = Array(w.ids.prefix(count))
         let c0 = cpu(), t0 = monotonicNanos()
         var first: [Double] = [], all: [Double] = []
-        func waitFor(_ id: String, replicas n: Int) -> UInt64 {
-            while true {
+        let deadline = t0 + UInt64(timeout * 1e9)
+        func waitFor(_ id: String, replicas n: Int) -> UInt64? {
+            while monotonicNanos() < deadline {
                 if let ts = committedAt.withValue({ $0[id] }), ts.count >= n { return ts.sorted()[n - 1] }
                 usleep(200)
             }
+            return nil
         }
+        var missing: String?
         if oneAtATime {
             for id in ids {
                 let s = monotonicNanos()
                 released.withValue { $0.append(id) }
-                first.append(Double(waitFor(id, replicas: 1) - s) / 1e6)
-                all.append(Double(waitFor(id, replicas: 4) - s) / 1e6)
+                guard let one = waitFor(id, replicas: 1), let four = waitFor(id, replicas: 4) else { missing = id; break }
+                first.append(Double(one - s) / 1e6)
+                all.append(Double(four - s) / 1e6)
             }
         } else {
             released.withValue { $0 = ids }
-            for id in ids { _ = waitFor(id, replicas: 4) }
+            for id in ids where waitFor(id, replicas: 4) == nil { missing = id; break }
         }
         let secs = Double(monotonicNanos() - t0) / 1e9, cpus = cpu() - c0
         stop.withValue { $0 = true }
         group.wait()
-        return ReplicationBenchResult(seconds: secs, cpuSeconds: cpus, blocks: drivers[0].height, firstMillis: first, allMillis: all)
+        if let missing {
+            let heights = drivers.map { String($0.height) }.joined(separator: ", ")
+            throw CLIFailure("BFT run in \(dir): cycle \(missing) not committed at all 4 replicas within \(Int(timeout)) s (replica heights \(heights)); rerun with BENCH_LOG=1 for the replicas' logs")
+        }
+        return ReplicationBenchResult(seconds: secs, cpuSeconds: cpus, blocks: drivers[0].height,
+                                      entries: drivers.map(\.committedEntries).min() ?? 0, firstMillis: first, allMillis: all)
     }
 
     static func freeBasePort() throws -> Int {

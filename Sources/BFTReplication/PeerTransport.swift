@@ -68,6 +68,14 @@ public final class PeerTransport: @unchecked Sendable {
         peers[peer]?.send(Frame(kind: .peer, payload: bytes).encoded())
     }
 
+    /// Queues `bytes` (an encoded SignedMessage) for each of `targets`, framed (and
+    /// checksummed) once.
+    public func send(_ bytes: [UInt8], to targets: [ReplicaID]) {
+        guard !targets.isEmpty else { return }
+        let frame = Frame(kind: .peer, payload: bytes).encoded()
+        for t in targets { peers[t]?.send(frame) }
+    }
+
     /// Queues a client query for `peer` (a forwarded request) on the peer connection.
     public func send(query: ClientQuery, to peer: ReplicaID) {
         peers[peer]?.send(Frame(kind: .query, payload: query.encoded()).encoded())

@@ -34,9 +34,10 @@ public struct ReplicaApplication: Sendable {
 /// inputs when it has them, else re-cleared from the recorded inputs (`ReplayService`, via
 /// `reexecute`) — and its committee entries (tags 7–9) are what the membership allows.
 enum BlockEndorsement {
-    /// nil when the proposal is endorsed, else the reason and the cycle concerned. `local`
-    /// holds this replica's own results by request id.
-    static func check(_ p: Proposal, local: [String: [LedgerEntry]], membership: Membership,
+    /// nil when the proposal is endorsed, else the reason and the cycle concerned. `own`
+    /// gives this replica's own result for a request id (its clearing of its own inputs, nil
+    /// when it has none).
+    static func check(_ p: Proposal, own: (String) -> [LedgerEntry]?, membership: Membership,
                       app: ReplicaApplication) -> (reason: String, cycle: String?)? {
         var at = 0
         for ref in p.requests {
@@ -49,7 +50,7 @@ enum BlockEndorsement {
             }
             guard isCycle else { continue }  // committee entries: checked below
             guard entries.allSatisfy({ $0.cycleID == ref.id }) else { return ("request \(ref.id) holds entries of another cycle", ref.id) }
-            if let mine = local[ref.id] ?? ownClearing(ref.id, app: app) {
+            if let mine = own(ref.id) {
                 if mine == entries { continue }
                 if isRejection(mine), isRejection(entries) { continue }
                 if isRejection(mine) { return ("cycle \(ref.id): this replica finds the inputs invalid, the proposal clears them", ref.id) }
@@ -67,11 +68,6 @@ enum BlockEndorsement {
             }
         }
         if let problem = membership.proposalProblem(p.block) { return (problem, nil) }
-        return nil
-    }
-
-    static func ownClearing(_ id: String, app: ReplicaApplication) -> [LedgerEntry]? {
-        if case .entries(let e) = app.clear(id) { return e }
         return nil
     }
 

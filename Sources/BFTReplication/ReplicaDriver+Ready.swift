@@ -4,11 +4,23 @@ import GridClearSystem
 import LedgerLite
 
 extension ReplicaDriver {
+    /// Executes everything stepped since the last flush as one `Ready` (group commit: one
+    /// state write and one ledger append however many messages were handled), then the
+    /// inputs that execution produced (state-transfer answers), until nothing is left.
+    func flush() throws {
+        while !batch.isEmpty {
+            let ready = batch
+            batch = Ready()
+            for input in try execute(ready) { batch.merge(replica.step(input)) }
+        }
+    }
+
     /// Executes one `Ready` in the core's order: persist (fsync) → append committed blocks
     /// (fsync) → send → application requests → events. Returns inputs to feed back.
     func execute(_ ready: Ready) throws -> [Input] {
-        if let d = ready.persist {
-            do { try ReplicaStateFile.save(d, to: options.statePath) } catch { throw BFTError.state("\(error)") }
+        if let d = ready.persist, d != lastSaved {
+            do { try stateFile.save(d) } catch { throw BFTError.state("\(error)") }
+            lastSaved = d
         }
         if !ready.committed.isEmpty {
             do { try ledger.appendCommitted(ready.committed) } catch {
@@ -21,6 +33,7 @@ extension ReplicaDriver {
                     guard let id = e.cycleID else { continue }
                     if let t = requestSeen.removeValue(forKey: id) { commitLatencies.append(Double(now - t)) }
                     local[id] = nil; submitted.remove(id); failed[id] = nil
+                    cleared.withValue { $0[id] = nil }
                 }
                 app.committed(cb.block)
             }
@@ -31,8 +44,17 @@ extension ReplicaDriver {
             switch r {
             case .endorse(_, let seq, let proposal):
                 let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
+                let cleared = self.cleared
                 worker.async {
-                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, app: app)
+                    // This replica's own result: handed to the core already, or cleared on this
+                    // worker before (by the scan or an earlier endorsement), else cleared now, once.
+                    let own: (String) -> [LedgerEntry]? = { id in
+                        if let es = mine[id] ?? cleared.withValue({ $0[id] }) { return es }
+                        guard case .entries(let es) = app.clear(id) else { return nil }
+                        cleared.withValue { $0[id] = es }
+                        return es
+                    }
+                    let why = BlockEndorsement.check(proposal, own: own, membership: membership, app: app)
                     inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why?.reason ?? "")) }
                     if let why {
                         inbox.withValue { $0.append(.disagreed(height: seq, hash: proposal.digest, reason: why.reason, cycle: why.cycle)) }
@@ -63,8 +85,7 @@ extension ReplicaDriver {
             log("replica \(options.id): BYZANTINE equivocated at view \(pp.view) sequence \(pp.seq)")
             return
         }
-        let bytes = o.message.encoded()
-        for t in targets { transport.send(bytes, to: t) }
+        transport.send(o.message.encoded(), to: targets)
     }
 
     /// A second, validly signed PRE-PREPARE for the same (view, seq) with another block.

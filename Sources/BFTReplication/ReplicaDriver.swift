@@ -30,6 +30,13 @@ public final class ReplicaDriver: @unchecked Sendable {
         public var viewChangeTimeoutMillis: Int64 = 2_000
         public var retransmitMillis: Int64 = 300
         public var maxBlockEntries = 64
+        /// Most encoded entry bytes per block: with `checkpointInterval` it bounds the largest
+        /// VIEW-CHANGE / NEW-VIEW (they carry the prepared blocks above the stable checkpoint)
+        /// well under the 64 MiB frame limit.
+        public var maxBlockBytes = 2 << 20
+        /// A checkpoint every K blocks. Small, because the state file written before each vote
+        /// holds every prepared block above the stable checkpoint.
+        public var checkpointInterval: UInt64 = 2
         /// With `once`: keep serving peers this long after the last due cycle committed.
         public var lingerMillis: Int64 = 1_500
         /// Test-only misbehaviour of this replica (docs/replication.md, Byzantine test).
@@ -57,6 +64,7 @@ public final class ReplicaDriver: @unchecked Sendable {
     let me: ReplicaID
     let key: NodeKey
     let ledger: ReplicatedLedger
+    let stateFile: ReplicaStateFile
     let app: ReplicaApplication
     var replica: Replica
     var transport: PeerTransport!
@@ -65,6 +73,9 @@ public final class ReplicaDriver: @unchecked Sendable {
     let worker = DispatchQueue(label: "gridclear.bft.worker")
     /// This replica's own clearing results by cycle id (requests it handed to the core).
     var local: [String: [LedgerEntry]] = [:]
+    /// Results of this replica's own clearing made on the worker (by the scan or by an
+    /// endorsement), until committed: a cycle is cleared once, whichever comes first.
+    let cleared = Locked<[String: [LedgerEntry]]>([:])
     var clearing: Set<String> = []
     var failed: [String: String] = [:]
     var submitted: Set<String> = []
@@ -86,6 +97,10 @@ public final class ReplicaDriver: @unchecked Sendable {
     var lastForward: Int64 = 0
     var droppedLogged: Int64 = 0
     var droppedSuppressed = 0
+    /// `Ready`s stepped but not yet executed, merged (group commit, see `flush`).
+    var batch = Ready()
+    /// The durable state last written (an identical one is not written again).
+    var lastSaved: DurableState?
 
     public init(options: Options, key: NodeKey, ledger: ReplicatedLedger, app: ReplicaApplication) throws {
         self.options = options; self.key = key; self.ledger = ledger; self.app = app
@@ -100,8 +115,12 @@ public final class ReplicaDriver: @unchecked Sendable {
         cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
         cfg.retransmitMillis = options.retransmitMillis
         cfg.maxBlockEntries = options.maxBlockEntries
-        let durable: DurableState?
-        do { durable = try ReplicaStateFile.load(path: options.statePath) } catch { throw BFTError.state("\(error)") }
+        cfg.maxBlockBytes = options.maxBlockBytes
+        cfg.checkpointInterval = options.checkpointInterval
+        let file: ReplicaStateFile
+        do { file = try ReplicaStateFile(path: options.statePath) } catch { throw BFTError.state("\(error)") }
+        stateFile = file
+        let durable = file.loaded
         replica = Replica(config: cfg, tip: tip, durable: durable,
                           committedRequestIDs: Set(ledger.state.cycles.keys).union(ledger.state.rejectedCycles.keys))
     }
@@ -126,6 +145,7 @@ public final class ReplicaDriver: @unchecked Sendable {
             let now = clock()
             for item in inbox.withValue({ v in defer { v = [] }; return v }) { try handle(item) }
             try feed(.tick(nowMillis: now))
+            try flush()
             if now >= nextScan || nextScanDue {
                 nextScanDue = false
                 nextScan = now + options.scanMillis
@@ -164,13 +184,15 @@ public final class ReplicaDriver: @unchecked Sendable {
         case .net(.query(.forward(let f), let ch)):
             try accept(f)
             ch.answer(.notCommitted(known: true))
-        case .net(.query(let q, let ch)): ch.answer(answer(q))
+        case .net(.query(let q, let ch)):
+            try flush()
+            ch.answer(answer(q))
         case .net(.rejected(let why)): log("replica \(options.id): \(why)")
         case .cleared(let id, let result):
             clearing.remove(id)
             switch result {
             case .entries(let es):
-                guard !isRecorded(id) else { return }
+                guard !isRecorded(id) else { cleared.withValue { $0[id] = nil }; return }
                 local[id] = es
                 requestSeen[id] = requestSeen[id] ?? clock()
                 try feed(.request(Request(id: id, entries: es)))
@@ -224,9 +246,13 @@ public final class ReplicaDriver: @unchecked Sendable {
         let due = app.due(ledger.state, now) + submitted.sorted()
         for id in due where !isRecorded(id) && local[id] == nil && !clearing.contains(id) && failed[id] == nil {
             clearing.insert(id)
-            let app = self.app, inbox = self.inbox, wake = self.wake
+            let app = self.app, inbox = self.inbox, wake = self.wake, cleared = self.cleared
             worker.async {
-                let r = app.clear(id)
+                let r: ReplicaApplication.Cleared
+                if let es = cleared.withValue({ $0[id] }) { r = .entries(es) } else {
+                    r = app.clear(id)
+                    if case .entries(let es) = r { cleared.withValue { $0[id] = es } }
+                }
                 inbox.withValue { $0.append(.cleared(id, r)) }
                 wake.signal()
             }
@@ -239,13 +265,9 @@ public final class ReplicaDriver: @unchecked Sendable {
         return due.allSatisfy { isRecorded($0) || failed[$0] != nil }
     }
 
-    /// Steps the replica with `input` and executes each `Ready`, then the inputs that
-    /// execution produced (state-transfer answers), in order.
+    /// Steps the replica with `input`; what it asks for is merged into `batch` and executed
+    /// by the next `flush` (the run loop flushes after each drain of the inbox).
     func feed(_ input: Input) throws {
-        var queue = [input]
-        while !queue.isEmpty {
-            let ready = replica.step(queue.removeFirst())
-            queue += try execute(ready)
-        }
+        batch.merge(replica.step(input))
     }
 }
