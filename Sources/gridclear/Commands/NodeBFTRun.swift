@@ -42,8 +42,11 @@ struct NodeBFTRun {
             ledger = try ReplicatedLedger(directory: c.ledger, cluster: cluster, events: report)
         } catch { throw CLIFailure("ledger \(c.ledger): \(error)") }
 
-        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed)
-        if let s = o.solver { clearOptions.solver = s }
+        // Every replica must clear alike: cluster.json pins the choice (flags must agree).
+        let clearOptions: ClearOptions
+        do { clearOptions = try ClusterClearing.resolve(pinned: cluster.clearing, mechanism: o.mechanism, solver: o.solver, seed: o.seed, file: clusterPath) } catch {
+            throw CLIFailure("\(error)", exitCode: 64)
+        }
         let app = Self.application(inputs: c.inputs, options: clearOptions, out: c.out, id: id)
         var opts = ReplicaDriver.Options(cluster: cluster, id: id, statePath: c.bft.state ?? Self.defaultStatePath(c.ledger))
         opts.byzantine = byz

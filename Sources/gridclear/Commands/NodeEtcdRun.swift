@@ -37,7 +37,7 @@ struct NodeEtcdRun {
         opts.genesisNodes = max(1, o.genesisNodes)
         opts.quotaBytes = o.quotaBytes
         let inputs = c.inputs
-        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed)
+        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed ?? 0)
         if let s = o.solver { clearOptions.solver = s }
         let options = clearOptions
         let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() })
