@@ -12,8 +12,10 @@ import GridClearCore
 /// - a committee epoch entry names epoch + 1, members from the roster (with the roster's
 ///   keys, after this block's roster changes), scores equal to the replayed reputation after
 ///   closing the epoch, and for `.reputation` selection: sits at a height that is a multiple
-///   of `epochBlocks` and equals `CommitteeSelection.select` over the roster with the block's
-///   previous hash; it takes effect from block h + 1.
+///   of `epochBlocks`, excludes exactly the block's trading parties (`CommitteeExclusion`,
+///   derived from its trades, never taken from the proposer) and equals
+///   `CommitteeSelection.select` over the roster with the block's previous hash; it takes
+///   effect from block h + 1.
 /// Reputation: +T_up to each member whose commit signature is in a block's certificate,
 /// −T_down to the node named by each disagreement entry that node signed, applied when an epoch closes.
 public struct Membership: Sendable {
@@ -138,6 +140,10 @@ public struct Membership: Sendable {
         let next: Committee
         switch c.selection {
         case .reputation:
+            let parties = CommitteeExclusion.tradingParties(in: block.entries, roster: roster)
+            guard c.excluded == parties else {
+                throw MembershipError("block \(h): the epoch entry excludes [\(c.excluded.joined(separator: ", "))] but the trading parties of the block on the roster are [\(parties.joined(separator: ", "))]")
+            }
             guard h % params.epochBlocks == 0 else {
                 throw MembershipError("block \(h): a reputation epoch may only start at a multiple of \(params.epochBlocks) blocks")
             }
@@ -161,8 +167,11 @@ public struct Membership: Sendable {
 
     /// The epoch entry a primary puts into the next block (height `height + 1`, which must be a
     /// multiple of `epochBlocks`) to start the next epoch: reputation selection over the roster
-    /// with the scores replayed so far; `previousHash` is the hash of the block at `height`. Pure.
-    public func nextEpochEntry(previousHash: [UInt8], excluding: Set<String>, reason: String) throws -> CommitteeEpochEntry {
+    /// with the scores replayed so far; `previousHash` is the hash of the block at `height`;
+    /// `blockEntries` are the other entries of that block, whose trading parties are excluded
+    /// (`CommitteeExclusion`). Pure.
+    public func nextEpochEntry(previousHash: [UInt8], blockEntries: [LedgerEntry], reason: String) throws -> CommitteeEpochEntry {
+        let excluding = Set(CommitteeExclusion.tradingParties(in: blockEntries, roster: roster))
         var b = book
         _ = b.closeEpoch()
         let epoch = committee.id.epoch + 1
