@@ -51,8 +51,9 @@ extension ReplicaDriver {
     func send(_ o: Outbound) {
         let targets: [ReplicaID]
         switch o.to {
-        case .all: targets = committee.members.filter { $0 != me }
-        case .replica(let r): targets = r == me ? [] : [r]
+        case .all: targets = committee.members.filter { $0 != me }.compactMap { peerOfMember[$0] }
+        case .replica(let r): targets = r == me ? [] : peerOfMember[r].map { [$0] } ?? []
+        case .roster(let r): targets = rosterPeer(r).map { [$0] } ?? []
         }
         if options.byzantine == .equivocate, case .prePrepare(let pp) = o.message.message, case .all = o.to,
            let alt = conflicting(pp) {
@@ -102,6 +103,9 @@ extension ReplicaDriver {
             log("\(p) checkpoint \(s) stable")
         case .stateTransferFailed(let from, let reason):
             log("\(p) state transfer from \(from + 1) failed: \(reason)")
+        case .epochStarted(let c, let member, let from):
+            rewirePeers()
+            log("\(p) EPOCH \(c.id.epoch) from block \(from): committee \(memberNames(c)), \(member.map { "member \($0 + 1), primary offset \(c.primaryOffset)" } ?? "not chosen (observer)")")
         }
     }
 

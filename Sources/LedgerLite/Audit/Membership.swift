@@ -16,8 +16,9 @@ import GridClearCore
 ///   derived from its trades, never taken from the proposer) and equals
 ///   `CommitteeSelection.select` over the roster with the block's previous hash; it takes
 ///   effect from block h + 1.
-/// Reputation: +T_up to each member whose commit signature is in a block's certificate,
-/// −T_down to the node named by each disagreement entry that node signed, applied when an epoch closes.
+/// Reputation: +T_up to each member of the committee that certified a block, −T_down to the
+/// node named by each disagreement entry that node signed, applied when an epoch closes (only
+/// data every replica holds identically counts: certificates differ between replicas).
 public struct Membership: Sendable {
     public let chain: String
     public let params: ReputationParams
@@ -28,6 +29,10 @@ public struct Membership: Sendable {
     public private(set) var book: ReputationBook
     /// Height of the last block applied.
     public private(set) var height: UInt64 = 0
+    /// Height and hash of the block whose epoch entry put `committee` in force (0 and empty:
+    /// the genesis committee). The committee's first block is `epochStartHeight + 1`.
+    public private(set) var epochStartHeight: UInt64 = 0
+    public private(set) var epochStartHash: [UInt8] = []
 
     /// The genesis committee, or nil for an embedded ledger (no committee in its genesis).
     public init?(genesis g: GenesisEntry) throws {
@@ -117,10 +122,13 @@ public struct Membership: Sendable {
         }
         height = h
         // The epoch closes with what blocks before h recorded (the proposer of h cannot know
-        // h's own certificate); h's certificate and disagreements count in the next epoch.
+        // h's outcome); h's credit and disagreements count in the next epoch.
         if let c = epochEntry { try switchEpoch(c, block: block) }
-        book.record(certificate: qc, members: signers)
-        book.record(matched: [], wrong: wrong)
+        // Credit comes from data every replica holds byte for byte (blocks.gcl): each member of
+        // the committee that certified h, as presumed endorser; a recorded (signed)
+        // disagreement takes T_down. Not from the certificate's signers: replicas keep
+        // different quorums for one block, so those would give different scores.
+        book.record(matched: signers, wrong: wrong)
         return epochEntry
     }
 
@@ -163,6 +171,8 @@ public struct Membership: Sendable {
         }
         committee = next
         members = c.members
+        epochStartHeight = h
+        epochStartHash = LedgerHash.blockHash(block.header)
     }
 
     /// The epoch entry a primary puts into the next block (height `height + 1`, which must be a
