@@ -227,10 +227,13 @@ public final class ReplicaDriver: @unchecked Sendable {
         }
         let due = app.due(ledger.state, now) + submitted.sorted()
         for id in due where !isRecorded(id) && local[id] == nil && !clearing.contains(id) && failed[id] == nil {
+            // The committed reputation (not the inputs' CSV columns): the same on every replica.
+            let reputation: [UInt8]
+            do { reputation = try ledger.reputationJSON() } catch { log("replica \(options.id): \(error)"); return }
             clearing.insert(id)
             let app = self.app, inbox = self.inbox, wake = self.wake
             worker.async {
-                let r = app.clear(id)
+                let r = app.clear(id, reputation)
                 inbox.withValue { $0.append(.cleared(id, r)) }
                 wake.signal()
             }

@@ -1,3 +1,4 @@
+import Clearing
 import GridClearCore
 import GridClearSystem
 import LedgerLite
@@ -22,6 +23,8 @@ public final class ReplicatedLedger {
     /// The membership after the last block: `membership.committee` must certify the next one.
     public private(set) var membership: Membership
     public let scheme: SignatureScheme
+    /// Participants' reputation folded up to a height (`ReplicatedLedger+Reputation`).
+    var reputationFold: (nextHeight: UInt64, snapshot: ReputationSnapshot) = (0, ReputationSnapshot())
 
     /// Opens (creating on first use with `genesis`) the replica ledger in `directory`.
     public init(directory: String, genesis: Block, scheme: SignatureScheme = Ed25519Scheme(),

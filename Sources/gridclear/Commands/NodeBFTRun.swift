@@ -83,11 +83,12 @@ struct NodeBFTRun {
                 let recorded = Set(state.cycles.keys).union(state.rejectedCycles.keys)
                 return SchedulePlanner.plan(cycles: cycles, recorded: recorded, now: UTCTime(millis: now)).due.map(\.id)
             },
-            clear: { cycle in
+            clear: { cycle, reputation in
                 let dir = FileSystem.join(inputs, cycle)
                 guard FileSystem.isDirectory(dir) else { return .skipped("no folder \(dir)") }
                 do {
-                    let files = try service.load(cycleDirectory: dir)
+                    var files = try service.load(cycleDirectory: dir)
+                    files.reputationJSON = reputation  // the committed ledger's, never the CSV columns
                     let cleared = try service.clear(files, options: options)
                     return .entries([.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))])
                 } catch let e as AppError {
