@@ -31,7 +31,7 @@ extension ReplicaDriver {
             switch r {
             case .endorse(_, let seq, let proposal):
                 let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
-                let reputation = (try? ledger.expectedReputationInputs(of: proposal.block)) ?? [:]
+                let reputation = ledger.expectedReputationInputs(of: proposal.block)
                 worker.async {
                     let why = BlockEndorsement.check(proposal, local: mine, membership: membership, reputation: reputation, app: app)
                     inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why?.reason ?? "")) }

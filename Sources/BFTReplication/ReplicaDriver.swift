@@ -228,8 +228,7 @@ public final class ReplicaDriver: @unchecked Sendable {
         let due = app.due(ledger.state, now) + submitted.sorted()
         for id in due where !isRecorded(id) && local[id] == nil && !clearing.contains(id) && failed[id] == nil {
             // The committed reputation (not the inputs' CSV columns): the same on every replica.
-            let reputation: [UInt8]
-            do { reputation = try ledger.reputationJSON() } catch { log("replica \(options.id): \(error)"); return }
+            let reputation = ledger.reputationJSON()
             clearing.insert(id)
             let app = self.app, inbox = self.inbox, wake = self.wake
             worker.async {

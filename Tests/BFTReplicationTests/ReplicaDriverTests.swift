@@ -157,7 +157,7 @@ final class TestCommittee: @unchecked Sendable {
         func verdict(_ es: [LedgerEntry]) throws -> String? {
             let b = try BlockBuilder.build(entries: es, on: ledger.state, nowMillis: 1_000, key: key)
             let p = Proposal(block: b, requests: [RequestRef(id: id, entryCount: UInt32(es.count))])
-            return BlockEndorsement.check(p, local: [:], membership: ledger.membership, reputation: try ledger.expectedReputationInputs(of: b), app: app)?.reason
+            return BlockEndorsement.check(p, local: [:], membership: ledger.membership, reputation: ledger.expectedReputationInputs(of: b), app: app)?.reason
         }
         #expect(try verdict([cycleEntry(id)]) == nil)
         #expect(try verdict([cycleEntry(id, reputation: nil)])?.contains("not the committed ledger's") == true)
@@ -165,7 +165,7 @@ final class TestCommittee: @unchecked Sendable {
         other.record(participant: "P1", after: 90_000)
         #expect(try verdict([cycleEntry(id, reputation: other.canonicalJSON())])?.contains("not the committed ledger's") == true)
         let change = LedgerEntry.reputationChange(ReputationChangeEntry(cycleID: id, participantID: "P1", before: 60_000, after: 90_000, reason: "test"))
-        let inBlock = try ledger.expectedReputationInputs(of: try BlockBuilder.build(entries: [change, cycleEntry(id)], on: ledger.state, nowMillis: 1_000, key: key))
+        let inBlock = ledger.expectedReputationInputs(of: try BlockBuilder.build(entries: [change, cycleEntry(id)], on: ledger.state, nowMillis: 1_000, key: key))
         #expect(inBlock[id] == other.canonicalJSON())
     }
 

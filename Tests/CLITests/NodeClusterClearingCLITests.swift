@@ -57,6 +57,9 @@ import LedgerLite
         #expect(ok.status == 0, "\(ok.stderr)")
         let r = try recorded(ws)
         #expect(r?.0 == "cmap" && r?.1 == "simplex" && r?.2 == 7)
+        // The reputation it cleared with is the ledger prefix's, rebuilt by replay byte for byte.
+        let replay = try runGridclear(["replay", "C/node1/ledger", Self.cycle], cwd: ws)
+        #expect(replay.status == 0 && replay.stdout.contains("reputation.json: identical"), "\(replay.stdout)\(replay.stderr)")
     }
 
     @Test func olderClusterFileKeepsTheFlags() throws {

@@ -1,14 +1,40 @@
 import Clearing
 import GridClearCore
+import GridClearSystem
 import LedgerLite
 
 /// Participants' reputation from a ledger (SPEC §3.7): the fold of its reputation-change
 /// entries in ledger order (each sets the participant's value to its `after`), base 60. Pure.
 public enum LedgerReputation {
     public static func snapshot<S: Sequence>(of entries: S) -> ReputationSnapshot where S.Element == LedgerEntry {
-        var s = ReputationSnapshot()
+        folding(entries, into: ReputationSnapshot())
+    }
+
+    /// `s` after the reputation changes among `entries`, in order.
+    public static func folding<S: Sequence>(_ entries: S, into s: ReputationSnapshot) -> ReputationSnapshot where S.Element == LedgerEntry {
+        var s = s
         for e in entries { if case .reputationChange(let r) = e { s.record(participant: r.participantID, after: r.after) } }
         return s
+    }
+
+    /// The reputation of the ledger file at `path` up to `state` (its first `state.nextHeight`
+    /// blocks), continuing `from` (a fold of an earlier prefix). Reads only bytes below
+    /// `state.endOffset`, so it may run beside a writer appending to the same file.
+    public static func fold(ledgerFile path: String, through state: ChainState,
+                            from: (nextHeight: UInt64, snapshot: ReputationSnapshot)) throws(AppError) -> (nextHeight: UInt64, snapshot: ReputationSnapshot) {
+        guard from.nextHeight < state.nextHeight else { return from }
+        let bytes: [UInt8]
+        do { bytes = Array(try FileSystem.read(path, maxBytes: Int.max).prefix(state.endOffset)) } catch { throw AppError.wrap(error, cycle: "-") }
+        let records = RecordScanner.scan(bytes).records
+        var s = from.snapshot
+        var h = Int(from.nextHeight)
+        while h < Int(state.nextHeight), h < records.count {
+            do { s = folding(try Block.decode(records[h].payload).entries, into: s) } catch {
+                throw .ledgerFault(LedgerFault(offset: records[h].offset, height: UInt64(h), "undecodable block: \(error)"))
+            }
+            h += 1
+        }
+        return (UInt64(h), s)
     }
 
     /// The snapshot as settlement's `ReputationBook` (whole points, standard rules).
