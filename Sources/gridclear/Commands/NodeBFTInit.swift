@@ -43,6 +43,12 @@ struct NodeInitCommand: ParsableCommand {
     @Option(help: "Seed for any randomised step, recorded in cluster.json.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("committee-size"), help: "Members of each epoch's committee, chosen by reputation and lottery (default: every replica).")
+    var committeeSize: Int?
+
+    @Option(name: .customLong("epoch-blocks"), help: "Blocks per committee epoch: the committee is re-selected at every multiple (default 96).")
+    var epochBlocks: UInt64?
+
     func run() throws {
         try reportingErrors {
             let t = try commandNow(now)
@@ -50,8 +56,14 @@ struct NodeInitCommand: ParsableCommand {
             do { _ = try CyclePipeline.mechanism(named: mechanism ?? "cmap", solver: clearing.options.solver) } catch {
                 throw CLIFailure("\(error)", exitCode: 64)
             }
+            var params = ReputationParams()
+            params.committeeSize = committeeSize ?? replicas
+            if let epochBlocks { params.epochBlocks = epochBlocks }
+            guard params.committeeSize >= 1, params.committeeSize <= replicas else {
+                throw CLIFailure("--committee-size must be 1 … \(replicas) (the replicas)", exitCode: 64)
+            }
             let cluster = try ClusterSetup.initialize(replicas: replicas, directory: dir, basePort: basePort, host: host, now: t,
-                                                      clearing: clearing)
+                                                      params: params, clearing: clearing)
             say("committee \(cluster.chain): \(replicas) replicas (tolerates \((replicas - 1) / 3) faulty), \(FileSystem.join(dir, ClusterSetup.clusterFileName))")
             for m in cluster.replicas {
                 say("  replica \(m.id)  \(m.address)  \(NodeKey.fingerprint(publicKey: m.publicKey))  key \(ClusterSetup.keyPath(directory: dir, id: m.id))  ledger \(ClusterSetup.ledgerPath(directory: dir, id: m.id))")
