@@ -5,7 +5,7 @@ import Testing
 /// Committee epochs in the running core (SPEC §7): runs that cross many epoch boundaries while
 /// the committee changes (4 of 5 or 5 of 7 nodes chosen by reputation and lottery, trading
 /// parties excluded), under message loss, duplication, delay, partitions, crash-restarts and a
-/// silent member. The simulation's invariants check after every step that every committed
+/// Byzantine member of any kind (silent, equivocator, forger, replayer, wrong voter). The simulation's invariants check after every step that every committed
 /// block's certificate is of the committee in force at its height and that the block obeys the
 /// membership rules, besides agreement, chaining, exactly-once and the double-sign guard.
 /// `GRIDCLEAR_SIM_EPOCH_RUNS` runs more seeds.
@@ -19,7 +19,8 @@ import Testing
         s.epochBlocks = 2 + seed % 2
         s.tradingNodes = true
         s.requests = 8 + Int(seed % 7)
-        s.byzantine = seed % 3 == 0 ? [Int(seed % UInt64(s.n)): .silent] : [:]
+        // At most one Byzantine node (f = 1 in every committee), of any kind.
+        s.byzantine = seed % 3 == 0 ? [Int(seed % UInt64(s.n)): Byzantine.allCases[Int(seed / 3) % Byzantine.allCases.count]] : [:]
         s.crashes = s.crashes.filter { s.byzantine[$0.replica] == nil }
         s.deadline = 150_000
         return s
@@ -38,9 +39,15 @@ import Testing
             let sim = PBFTSimulationTests.check(sc)
             guard sim.failures.isEmpty, let i = sc.honest.first else { continue }
             let es = Self.epochs(sim.ledgers[i])
-            let expected = sim.ledgers[i].count / Int(sc.epochBlocks)
-            // Every boundary block that could select a committee did (4 eligible nodes at least).
-            #expect(es.count >= expected - 1, "seed \(seed): \(es.count) epochs in \(sim.ledgers[i].count) blocks")
+            // A boundary block holds an epoch entry exactly when 4 nodes are eligible: every node
+            // but the block's trading parties (no node falls below T_min in these runs).
+            let roster = sim.genesisMembership?.roster ?? []
+            for cb in sim.ledgers[i] where cb.height % sc.epochBlocks == 0 {
+                let others = cb.block.entries.filter { $0.tag != .committeeEpoch }
+                let eligible = sc.n - CommitteeExclusion.tradingParties(in: others, roster: roster).count
+                let holds = cb.block.entries.contains { $0.tag == .committeeEpoch }
+                #expect(holds == (eligible >= 4), "seed \(seed): block \(cb.height), \(eligible) eligible, epoch entry \(holds)")
+            }
             epochTotal += es.count
             excludedTotal += es.filter { !$0.excluded.isEmpty }.count
             let sets = Set(es.map { Set($0.members.map(\.nodeID)) })
@@ -77,6 +84,15 @@ import Testing
     }
 
     /// A run is a pure function of its seed, with epochs too.
+    /// A few epoch runs with real Ed25519 signatures.
+    @Test func epochRunsWithEd25519() {
+        for seed in UInt64(70_900)..<UInt64(70_904) {
+            var sc = Self.scenario(seed: seed)
+            sc.realCrypto = true
+            PBFTSimulationTests.check(sc)
+        }
+    }
+
     @Test func epochRunsAreDeterministic() {
         let a = Simulation(Self.scenario(seed: 70_003)), b = Simulation(Self.scenario(seed: 70_003))
         _ = a.run(); _ = b.run()
