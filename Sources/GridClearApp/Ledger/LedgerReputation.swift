@@ -17,24 +17,34 @@ public enum LedgerReputation {
         return s
     }
 
+    /// A fold of a ledger file's prefix: its first `nextHeight` blocks, which end at byte `endOffset`.
+    public typealias Fold = (nextHeight: UInt64, endOffset: Int, snapshot: ReputationSnapshot)
+
     /// The reputation of the ledger file at `path` up to `state` (its first `state.nextHeight`
-    /// blocks), continuing `from` (a fold of an earlier prefix). Reads only bytes below
-    /// `state.endOffset`, so it may run beside a writer appending to the same file.
-    public static func fold(ledgerFile path: String, through state: ChainState,
-                            from: (nextHeight: UInt64, snapshot: ReputationSnapshot)) throws(AppError) -> (nextHeight: UInt64, snapshot: ReputationSnapshot) {
-        guard from.nextHeight < state.nextHeight else { return from }
-        let bytes: [UInt8]
-        do { bytes = Array(try FileSystem.read(path, maxBytes: Int.max).prefix(state.endOffset)) } catch { throw AppError.wrap(error, cycle: "-") }
+    /// blocks), continuing `from`: reads only the bytes between `from.endOffset` and
+    /// `state.endOffset`, so each block is read once and it may run beside a writer appending
+    /// to the same file.
+    public static func fold(ledgerFile path: String, through state: ChainState, from: Fold) throws(AppError) -> Fold {
+        guard from.nextHeight < state.nextHeight, from.endOffset <= state.endOffset else { return from }
+        var bytes = [UInt8](repeating: 0, count: state.endOffset - from.endOffset)
+        do {
+            let f = try SequentialFile(path: path)
+            try f.seek(to: from.endOffset)
+            guard try f.read(into: &bytes, from: 0, to: bytes.count) == bytes.count else {
+                throw AppError.failed("\(path) is shorter than its chain state (\(state.endOffset) bytes)")
+            }
+        } catch let e as AppError { throw e } catch { throw AppError.wrap(error, cycle: "-") }
         let records = RecordScanner.scan(bytes).records
         var s = from.snapshot
-        var h = Int(from.nextHeight)
-        while h < Int(state.nextHeight), h < records.count {
-            do { s = folding(try Block.decode(records[h].payload).entries, into: s) } catch {
-                throw .ledgerFault(LedgerFault(offset: records[h].offset, height: UInt64(h), "undecodable block: \(error)"))
+        var h = from.nextHeight
+        for r in records where h < state.nextHeight {
+            do { s = folding(try Block.decode(r.payload).entries, into: s) } catch {
+                throw .ledgerFault(LedgerFault(offset: from.endOffset + r.offset, height: h, "undecodable block: \(error)"))
             }
             h += 1
         }
-        return (UInt64(h), s)
+        guard h == state.nextHeight else { throw AppError.failed("\(path): \(h) blocks readable, the chain state has \(state.nextHeight)") }
+        return (h, state.endOffset, s)
     }
 
     /// The snapshot as settlement's `ReputationBook` (whole points, standard rules).

@@ -44,11 +44,11 @@ struct NodeEtcdRun {
         // Participants' reputation from the committed ledger (SPEC §7), never the CSV columns:
         // recorded as the cycle's reputation.json input, so `replay` rebuilds it from the prefix.
         let ledgerFile = store.path
-        let reputation = Locked<(nextHeight: UInt64, snapshot: ReputationSnapshot)>((0, ReputationSnapshot()))
+        let reputation = Locked<LedgerReputation.Fold>((0, 0, ReputationSnapshot()))
         let node = EtcdNode(options: opts, client: EtcdClient(endpoints: eps, timeoutMillis: 2_000), store: store, key: key) { cycle, state in
             var files = try service.load(cycleDirectory: FileSystem.join(inputs, cycle))
             let fold = try reputation.withValue { r in
-                if r.nextHeight > state.nextHeight { r = (0, ReputationSnapshot()) }  // never ahead of the block's ledger
+                if r.nextHeight > state.nextHeight { r = (0, 0, ReputationSnapshot()) }  // never ahead of the block's ledger
                 r = try LedgerReputation.fold(ledgerFile: ledgerFile, through: state, from: r)
                 return r
             }
