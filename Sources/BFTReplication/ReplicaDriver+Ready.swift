@@ -33,7 +33,6 @@ extension ReplicaDriver {
                     guard let id = e.cycleID else { continue }
                     if let t = requestSeen.removeValue(forKey: id) { commitLatencies.append(Double(now - t)) }
                     local[id] = nil; submitted.remove(id); failed[id] = nil
-                    cleared.withValue { $0[id] = nil }
                 }
                 app.committed(cb.block)
             }
@@ -44,17 +43,9 @@ extension ReplicaDriver {
             switch r {
             case .endorse(_, let seq, let proposal):
                 let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
-                let cleared = self.cleared
+                let reputation = ledger.expectedReputationInputs(of: proposal.block)
                 worker.async {
-                    // This replica's own result: handed to the core already, or cleared on this
-                    // worker before (by the scan or an earlier endorsement), else cleared now, once.
-                    let own: (String) -> [LedgerEntry]? = { id in
-                        if let es = mine[id] ?? cleared.withValue({ $0[id] }) { return es }
-                        guard case .entries(let es) = app.clear(id) else { return nil }
-                        cleared.withValue { $0[id] = es }
-                        return es
-                    }
-                    let why = BlockEndorsement.check(proposal, own: own, membership: membership, app: app)
+                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, reputation: reputation, app: app)
                     inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why?.reason ?? "")) }
                     if let why {
                         inbox.withValue { $0.append(.disagreed(height: seq, hash: proposal.digest, reason: why.reason, cycle: why.cycle)) }
@@ -73,8 +64,9 @@ extension ReplicaDriver {
     func send(_ o: Outbound) {
         let targets: [ReplicaID]
         switch o.to {
-        case .all: targets = committee.members.filter { $0 != me }
-        case .replica(let r): targets = r == me ? [] : [r]
+        case .all: targets = committee.members.filter { $0 != me }.compactMap { peerOfMember[$0] }
+        case .replica(let r): targets = r == me ? [] : peerOfMember[r].map { [$0] } ?? []
+        case .roster(let r): targets = rosterPeer(r).map { [$0] } ?? []
         }
         if options.byzantine == .equivocate, case .prePrepare(let pp) = o.message.message, case .all = o.to,
            let alt = conflicting(pp) {
@@ -123,6 +115,9 @@ extension ReplicaDriver {
             log("\(p) checkpoint \(s) stable")
         case .stateTransferFailed(let from, let reason):
             log("\(p) state transfer from \(from + 1) failed: \(reason)")
+        case .epochStarted(let c, let member, let from):
+            rewirePeers()
+            log("\(p) EPOCH \(c.id.epoch) from block \(from): committee \(memberNames(c)), \(member.map { "member \($0 + 1), primary offset \(c.primaryOffset)" } ?? "not chosen (observer)")")
         }
     }
 

@@ -106,7 +106,7 @@ extension Replica {
             } else if seq == tip.height + 1 {
                 // The tip cannot move while this slot is the next height: check the linkage once.
                 if slot.linkage == nil { slot.linkage = tip.checkedExtension(by: proposal.block) }
-                if let why = slot.linkage?.problem ?? duplicateRequest(proposal) {
+                if let why = slot.linkage?.problem ?? duplicateRequest(proposal) ?? epochProblem(proposal) {
                     if !slot.endorsementAsked {
                         slot.endorsementAsked = true
                         event(.disagreement(view: view, seq: seq, blockHash: digest,
@@ -179,6 +179,8 @@ extension Replica {
             let live = Set(pending.map(\.id))
             requestBytes = requestBytes.filter { live.contains($0.key) }
         }
+        // The block that ends the epoch ends this step too (see `Replica+Epoch`).
+        if applyMembership(cb) { return }
         backoff = 1
         timerDeadline = nil
         armTimerIfNeeded()
@@ -204,7 +206,11 @@ extension Replica {
             chosen.append(r); count += r.entries.count; bytes += size
         }
         guard !chosen.isEmpty else { return }
-        let entries = chosen.flatMap(\.entries)
+        var entries = chosen.flatMap(\.entries)
+        var refs = chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) }
+        if let e = boundaryEntry(seq: seq, entries: entries) {
+            entries.append(.committeeEpoch(e)); refs.append(RequestRef(id: "epoch:\(e.epoch)", entryCount: 1))
+        }
         let leaves = entries.map(\.leafHash)
         var f = tip.frontier
         for l in leaves { f.append(leafHash: l) }
@@ -217,8 +223,7 @@ extension Replica {
         do { sig = try config.signer.sign(LedgerHash.signingMessage(blockHash: digest)) } catch {
             event(.dropped(from: id, reason: "block signing failed: \(error)")); return
         }
-        let proposal = Proposal(block: Block(header: header, entries: entries, signature: sig),
-                                requests: chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) })
+        let proposal = Proposal(block: Block(header: header, entries: entries, signature: sig), requests: refs)
         let pp = PrePrepare(view: view, seq: seq, proposal: proposal)
         guard let m = send(.prePrepare(pp)) else { return }
         accept(prePrepare: m, pp)
