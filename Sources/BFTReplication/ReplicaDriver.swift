@@ -30,10 +30,6 @@ public final class ReplicaDriver: @unchecked Sendable {
         public var viewChangeTimeoutMillis: Int64 = 2_000
         public var retransmitMillis: Int64 = 300
         public var maxBlockEntries = 64
-        /// Most encoded entry bytes per block: with `checkpointInterval` it bounds the largest
-        /// VIEW-CHANGE / NEW-VIEW (they carry the prepared blocks above the stable checkpoint)
-        /// well under the 64 MiB frame limit.
-        public var maxBlockBytes = 2 << 20
         /// A checkpoint every K blocks. Small, because the state file written before each vote
         /// holds every prepared block above the stable checkpoint.
         public var checkpointInterval: UInt64 = 2
@@ -114,7 +110,6 @@ public final class ReplicaDriver: @unchecked Sendable {
         cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
         cfg.retransmitMillis = options.retransmitMillis
         cfg.maxBlockEntries = options.maxBlockEntries
-        cfg.maxBlockBytes = options.maxBlockBytes
         cfg.checkpointInterval = options.checkpointInterval
         let file: ReplicaStateFile
         do { file = try ReplicaStateFile(path: options.statePath) } catch { throw BFTError.state("\(error)") }

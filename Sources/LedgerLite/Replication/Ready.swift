@@ -104,10 +104,6 @@ public struct ReplicaConfig: Sendable {
     public var window: UInt64 = 32
     /// Most entries in one block (MMC); a larger request gets a block of its own.
     public var maxBlockEntries = 64
-    /// Most encoded entry bytes in one block (a larger request gets a block of its own). Keeps
-    /// PRE-PREPAREs, and the VIEW-CHANGE / NEW-VIEW messages that carry prepared blocks,
-    /// well under the transport's frame limit.
-    public var maxBlockBytes = 4 << 20
     /// Base view-change timeout (doubled on each consecutive view change, up to ×`maxBackoff`).
     public var viewChangeTimeoutMillis: Int64 = 2_000
     public var maxBackoff: Int64 = 8
@@ -135,23 +131,19 @@ public struct ChainTip: Sendable, Equatable {
     }
 
     /// Why `block` cannot be the next block on this tip, or nil when it can.
-    public func linkageProblem(_ block: Block) -> String? { checkedExtension(by: block).problem }
-
-    /// `block` checked as the next block on this tip: the tip after it, or why it cannot be
-    /// the next block (the same checks as `linkageProblem`, with the entries hashed once).
-    public func checkedExtension(by block: Block) -> (tip: ChainTip?, problem: String?) {
+    public func linkageProblem(_ block: Block) -> String? {
         let h = block.header
-        guard h.height == height + 1 else { return (nil, "height \(h.height), expected \(height + 1)") }
-        guard h.previousHash == hash else { return (nil, "previous hash does not match block \(height)") }
-        guard h.timeMillis >= timeMillis else { return (nil, "time goes backwards") }
-        guard h.entryCount > 0, Int(h.entryCount) == block.entries.count else { return (nil, "entry count does not match") }
-        guard !block.entries.contains(where: { $0.tag == .genesis }) else { return (nil, "genesis entry outside block 0") }
+        guard h.height == height + 1 else { return "height \(h.height), expected \(height + 1)" }
+        guard h.previousHash == hash else { return "previous hash does not match block \(height)" }
+        guard h.timeMillis >= timeMillis else { return "time goes backwards" }
+        guard h.entryCount > 0, Int(h.entryCount) == block.entries.count else { return "entry count does not match" }
+        guard !block.entries.contains(where: { $0.tag == .genesis }) else { return "genesis entry outside block 0" }
         let leaves = block.entries.map(\.leafHash)
-        guard Merkle.root(leaves) == h.entriesRoot else { return (nil, "entries Merkle root does not match") }
+        guard Merkle.root(leaves) == h.entriesRoot else { return "entries Merkle root does not match" }
         var f = frontier
         for l in leaves { f.append(leafHash: l) }
-        guard f.size == h.treeSize, f.root == h.treeRoot else { return (nil, "cumulative tree does not match") }
-        return (ChainTip(height: h.height, hash: LedgerHash.blockHash(h), timeMillis: h.timeMillis, frontier: f), nil)
+        guard f.size == h.treeSize, f.root == h.treeRoot else { return "cumulative tree does not match" }
+        return nil
     }
 
     public func extended(by block: Block) -> ChainTip {

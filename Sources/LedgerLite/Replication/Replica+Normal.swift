@@ -104,9 +104,7 @@ extension Replica {
             if seq <= tip.height {
                 endorsed = executedHashes[seq] == digest
             } else if seq == tip.height + 1 {
-                // The tip cannot move while this slot is the next height: check the linkage once.
-                if slot.linkage == nil { slot.linkage = tip.checkedExtension(by: proposal.block) }
-                if let why = slot.linkage?.problem ?? duplicateRequest(proposal) ?? epochProblem(proposal) {
+                if let why = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal) ?? epochProblem(proposal) {
                     if !slot.endorsementAsked {
                         slot.endorsementAsked = true
                         event(.disagreement(view: view, seq: seq, blockHash: digest,
@@ -155,11 +153,7 @@ extension Replica {
     /// Applies a certified block on top of the tip: output it, advance the tip, drop its
     /// requests from the queue, checkpoint, then continue with the next slot.
     mutating func execute(_ cb: CertifiedBlock, proposal: Proposal?) {
-        if let next = slots[cb.height]?.linkage?.tip, next.hash == cb.hash, next.height == tip.height + 1 {
-            tip = next
-        } else {
-            tip = tip.extended(by: cb.block)
-        }
+        tip = tip.extended(by: cb.block)
         executedHashes[tip.height] = tip.hash
         out.committed.append(cb)
         if let c = slots[tip.height]?.sentCommit { lastCommitVote = c }
@@ -175,10 +169,6 @@ extension Replica {
             committedIDs.formUnion(done)
             pending.removeAll { done.contains($0.id) }
         }
-        if !requestBytes.isEmpty {
-            let live = Set(pending.map(\.id))
-            requestBytes = requestBytes.filter { live.contains($0.key) }
-        }
         // The block that ends the epoch ends this step too (see `Replica+Epoch`).
         if applyMembership(cb) { return }
         backoff = 1
@@ -193,17 +183,15 @@ extension Replica {
     }
 
     /// The primary cuts the next block from its queue when nothing is in flight: whole
-    /// requests in arrival order up to `maxBlockEntries` and `maxBlockBytes` (at least one request).
+    /// requests in arrival order up to `maxBlockEntries` (at least one request).
     mutating func proposeIfPrimary() {
         let seq = tip.height + 1
         guard isActive, isPrimary, !pending.isEmpty, slots[seq]?.prePrepare == nil, seq <= highWatermark else { return }
         var chosen: [Request] = []
-        var count = 0, bytes = 0
+        var count = 0
         for r in pending where !committedIDs.contains(r.id) {
-            let size = requestBytes[r.id] ?? r.entries.reduce(0) { $0 + $1.encoded().count }
-            requestBytes[r.id] = size
-            if !chosen.isEmpty && (count + r.entries.count > config.maxBlockEntries || bytes + size > config.maxBlockBytes) { break }
-            chosen.append(r); count += r.entries.count; bytes += size
+            if !chosen.isEmpty && count + r.entries.count > config.maxBlockEntries { break }
+            chosen.append(r); count += r.entries.count
         }
         guard !chosen.isEmpty else { return }
         var entries = chosen.flatMap(\.entries)

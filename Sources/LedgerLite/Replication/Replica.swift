@@ -33,9 +33,6 @@ public struct Replica: Sendable {
         var sentPrepare: SignedMessage?
         var sentCommit: SignedMessage?
         var prepared = false
-        /// The proposal checked against the tip it must extend (computed once, when the slot
-        /// is the next height): the tip after it, or why it does not extend the tip.
-        var linkage: (tip: ChainTip?, problem: String?)?
     }
 
     var slots: [UInt64: Slot] = [:]
@@ -61,8 +58,6 @@ public struct Replica: Sendable {
     /// Highest height some member showed it has executed, and who (state transfer target).
     var lagHint: (height: UInt64, peer: ReplicaID)?
     var fetchAttempts: UInt64 = 0
-    /// Encoded size of pending requests by id (the primary's block size cap), filled lazily.
-    var requestBytes: [String: Int] = [:]
     var out = Ready()
     /// The ledger's membership, folded up to the tip (nil: one fixed committee).
     public internal(set) var membership: Membership?
