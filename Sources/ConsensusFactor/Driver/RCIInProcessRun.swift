@@ -54,8 +54,8 @@ public struct RCIInProcessRun {
     /// an agent's message to its partner number p goes to the partner's machine by position
     /// (`RCIAgentMachine.receive(fromPartnerAt:)`), with no id looked up or copied per message.
     public mutating func run(observe: ((RCIParty, RCIParty, RCIMessage) -> Void)? = nil) throws -> RCIOutcome {
-        var queue: [Pending] = []
-        var head = 0
+        // One FIFO as two buffers: a round's deliveries post into `queue`, the round reads `round`.
+        var queue: [Pending] = [], round: [Pending] = []
         var routes: [[Route]] = Array(repeating: [], count: agents.count)
         func post(_ from: Int, _ envelopes: [RCIEnvelope]) throws {
             for e in envelopes {
@@ -74,22 +74,23 @@ public struct RCIInProcessRun {
         }
         func party(_ i: Int) -> RCIParty { i < 0 ? .platform : .agent(`case`.agents[i].id) }
         for i in `case`.agents.indices { try post(i, try deliver(i, .start)) }
-        while head < queue.count {
-            let m = queue[head]
-            head += 1
-            if head > 4096 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
-            observe?(party(m.from), party(m.to), m.message)
-            if m.to < 0 {
-                let ready = try platform.step(.received(from: party(m.from), m.message))
-                try post(-1, ready.messages)
-                if let s = ready.summary { summary = s }
-            } else if case let slot = m.slot >= 0 ? m.slot : resolveSlot(m), slot >= 0 {
-                let ready = try agents[m.to].receive(fromPartnerAt: slot, m.message)
-                if let r = ready.result { results[`case`.agents[m.to].id] = r }
-                try post(m.to, ready.messages)
-            } else {
-                try post(m.to, try deliver(m.to, .received(from: party(m.from), m.message)))
+        while !queue.isEmpty {
+            swap(&queue, &round)
+            for m in round {
+                observe?(party(m.from), party(m.to), m.message)
+                if m.to < 0 {
+                    let ready = try platform.step(.received(from: party(m.from), m.message))
+                    try post(-1, ready.messages)
+                    if let s = ready.summary { summary = s }
+                } else if case let slot = m.slot >= 0 ? m.slot : resolveSlot(m), slot >= 0 {
+                    let ready = try agents[m.to].receive(fromPartnerAt: slot, m.message)
+                    if let r = ready.result { results[`case`.agents[m.to].id] = r }
+                    try post(m.to, ready.messages)
+                } else {
+                    try post(m.to, try deliver(m.to, .received(from: party(m.from), m.message)))
+                }
             }
+            round.removeAll(keepingCapacity: true)
         }
         guard let summary, results.count == `case`.agents.count else {
             throw RCIError.protocolViolation("the in-process run ended without a result (a machine stalled)")

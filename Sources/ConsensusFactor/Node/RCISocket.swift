@@ -136,8 +136,8 @@ public final class RCISocket {
     /// the announced length is outside [6, `limit`] (garbage is refused at its first 4 bytes).
     /// At most one read's worth beyond a whole frame is buffered, so a flood cannot grow it.
     func receiveIfComplete(limit: Int) throws -> RCIMessage? {
-        if let length = try bufferedFrameLength(limit: limit) { return try takeFrame(length: length) }
-        guard try fill(), let length = try bufferedFrameLength(limit: limit) else { return nil }
+        if let length = try bufferedFrameLength(limit: limit, stranger: true) { return try takeFrame(length: length) }
+        guard try fill(), let length = try bufferedFrameLength(limit: limit, stranger: true) else { return nil }
         return try takeFrame(length: length)
     }
 
@@ -153,13 +153,15 @@ public final class RCISocket {
         do { return try bufferedFrameLength(limit: RCIFrame.maxLength) != nil } catch { return true }
     }
 
-    /// The length (after the 4-byte prefix) of the buffered first frame when it is whole.
-    private func bufferedFrameLength(limit: Int) throws -> Int? {
+    /// The length (after the 4-byte prefix) of the buffered first frame when it is whole
+    /// (`stranger`: a connection still in its handshake, whose bad prefix means "not an RCI peer").
+    private func bufferedFrameLength(limit: Int, stranger: Bool = false) throws -> Int? {
         let available = inbox.count - consumed
         guard available >= 4 else { return nil }
         let length = inbox[consumed..<consumed + 4].reduce(0) { $0 << 8 | Int($1) }
         guard length >= 6, length <= limit else {
-            throw RCIError.protocolViolation("frame length \(length) from \(peer) outside [6, \(limit)]")
+            throw RCIError.protocolViolation(stranger ? "frame length \(length) outside [6, \(limit)] (not an RCI peer)"
+                                                      : "frame length \(length) from \(peer) outside [6, \(limit)]")
         }
         return available >= 4 + length ? length : nil
     }
