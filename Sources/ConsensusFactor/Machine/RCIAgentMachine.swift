@@ -209,13 +209,16 @@ public struct RCIAgentMachine: Sendable {
 
     /// Sends this iteration's shares and enters `.exchanging`.
     mutating func beginIteration(into ready: inout RCIAgentReady) throws {
-        guard let core else { return }
-        let k = core.iteration
-        let mine = try core.shares()
+        // No local copy of `core`: it would still hold the core's storage when `drain` below
+        // mutates the core, and force a copy of all its arrays every iteration.
+        guard core != nil else { return }
+        let k = core!.iteration, withPrice = core!.sharesPrice
+        let mine = try core!.shares()
         let t = meter.start()
+        ready.messages.reserveCapacity(ready.messages.count + partners.count)
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map {
-                .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, slot: ownSlot, pool: pool, using: &rng))
+                .encryptedShare(try $0.encrypt(mine[i], withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng))
             } ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m, partner: i))
         }
