@@ -22,6 +22,8 @@ public struct RCIPlatformSummary: Sendable, Equatable {
     public var failed: [String: [String]]
     /// Time per kind of work (zero unless the machine had a clock).
     public var costs: RCICosts = RCICosts()
+    /// Iterations whose per-iteration proofs were checked (inline or audited), in order.
+    public var checkedProofIterations: [Int] = []
 }
 
 /// The trading platform as a pure state machine: gathers `agentCount` hellos, sends the
@@ -56,6 +58,10 @@ public struct RCIPlatformMachine: Sendable {
     var iterations = 0
     /// Time per kind of work (only with a clock; see `RCICostMeter`).
     public var meter = RCICostMeter()
+    /// Per-iteration proofs (`iterationProofs` sets the schedule).
+    var proofState = RCIPlatformProofState()
+    /// This run's id, sent in the setup and bound into per-iteration proofs.
+    public var runID: [UInt8] = []
 
     public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
                 registrarKey: [UInt8] = [], registered: [String: RCIRegisteredAgent] = [:]) throws {
@@ -107,6 +113,9 @@ public struct RCIPlatformMachine: Sendable {
             }
             requests[id] = (c, l, t, w)
             if requests.count == agentCount { try answer(k, into: &ready) }
+        case (.iterating(let k), .iterationProof(let it, let payload)):
+            guard addresses[id] != nil, requests[id] == nil else { throw RCIError.protocolViolation("agent \(id) sent an iteration proof after its request") }
+            try acceptIterationProof(from: id, iteration: it, current: k, payload: payload)
         case (.verifying, .resultProof(let r)):
             guard r.from == id, addresses[id] != nil, !bundlesChecked.contains(id) else {
                 throw RCIError.protocolViolation("agent \(id) sent a second or foreign result proof")
@@ -141,7 +150,7 @@ public struct RCIPlatformMachine: Sendable {
         if !rejected.isEmpty { failed["platform"] = rejected.sorted() }
         phase = .done
         ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
-                                           verified: verified, failed: failed, costs: meter.costs)
+                                           verified: verified, failed: failed, costs: meter.costs, checkedProofIterations: proofState.checked)
     }
 
     private mutating func sendSetup(into ready: inout RCIPlatformReady) throws {
@@ -150,7 +159,9 @@ public struct RCIPlatformMachine: Sendable {
         let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
                              publicKey: cipher?.privateKey.publicKey.serialize() ?? [], registrarKey: registrarKey,
                              roster: joined, addresses: joined.map { addresses[$0.id] ?? "" },
-                             keys: registered.isEmpty ? [] : joined.map { registered[$0.id]?.publicKey ?? [] })
+                             keys: registered.isEmpty ? [] : joined.map { registered[$0.id]?.publicKey ?? [] },
+                             proveEvery: iterationProofs.agentsProveEvery, runID: runID)
+        try startIterationProofChain()
         for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
         phase = .iterating(0)
     }
@@ -164,7 +175,7 @@ public struct RCIPlatformMachine: Sendable {
         requests = [:]
         var verdicts: [String: Bool] = [:]
         meter.countIteration()
-        let t = meter.start()
+        var t = meter.start()
         defer { meter.charge(\.decryption, since: t) }
         if let cipher {
             for (id, r) in all where r.wants {
@@ -175,25 +186,33 @@ public struct RCIPlatformMachine: Sendable {
         convergedRun = all.allSatisfy { $0.value.converged && (!$0.value.wants || verdicts[$0.key] == true) }
         if convergedRun || k >= parameters.maxIterations {
             iterations = k
+            try auditIterationProofs()
+            endIterationProofs()
             for a in joined {
                 ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .reply(iteration: k, stop: true, values: [], verdict: verdicts[a.id])))
             }
             phase = .verifying
             return
         }
+        meter.charge(\.decryption, since: t)
+        let proven = try provenPackedLambdas(k)  // metered as iteration verifying
+        t = meter.start()
         for a in joined {
             guard let r = all[a.id] else { continue }
             var values: [Int128] = []
             let verdict = verdicts[a.id]
             if let cipher {
                 let partnerCount = joined.filter { $0.role != a.role }.count
-                values = try cipher.decryptPacked(r.lambdas, count: partnerCount)
-                decryptions += r.lambdas.count
+                let lambdas = proven?[a.id] ?? r.lambdas
+                values = try cipher.decryptPacked(lambdas, count: partnerCount)
+                decryptions += lambdas.count
+                advanceIterationProofChain(a.id, values: values)
             }
             let reply = RCIMessage.reply(iteration: k, stop: false, values: values, verdict: verdict)
             if cipher != nil { ready.decrypted.append(RCIEnvelope(to: .agent(a.id), message: reply)) }
             ready.messages.append(RCIEnvelope(to: .agent(a.id), message: reply))
         }
+        endIterationProofs()
         phase = .iterating(k + 1)
     }
 }
