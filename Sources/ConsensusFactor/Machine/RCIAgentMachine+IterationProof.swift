@@ -104,7 +104,9 @@ extension RCIAgentMachine {
             } catch {
                 throw RCIError.cheating(agent: m, iteration: k, what: "its update contribution to \(spec.id) is malformed or not an encryption under its stated randomness (\(error))")
             }
-            guard RCIOpening(value: part.value, blinding: contribution.blinding).point == contribution.ownCommitment else {
+            // own part = plan constant (|c| < 2⁶²) + mask + offset (< 2¹⁰⁰): anything wider would spill into the next slot
+            guard part.value > 0, part.value < (Int128(1) << 100) + (Int128(1) << 62),
+                  RCIOpening(value: part.value, blinding: contribution.blinding).point == contribution.ownCommitment else {
                 throw RCIError.cheating(agent: m, iteration: k, what: "its update does not match its commitments (checked by \(spec.id))")
             }
             meter.charge(\.iterationVerifying, since: t)
