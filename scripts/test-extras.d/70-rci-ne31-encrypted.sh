@@ -15,7 +15,7 @@ bin="${1:-.build/debug/gridclear}"
 cd "$(dirname "$0")/../.."
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 for c in case_2x3 case_5x5 new_england_31; do
-  case $c in case_2x3) prove=(--prove-every 4) ;; new_england_31) prove=(--prove-every 50) ;; *) prove=() ;; esac
+  case $c in case_2x3) prove=(--prove-every 4) ;; new_england_31) prove=(--prove-every 50 --timeout 300) ;; *) prove=() ;; esac
   "$bin" rci run "Inputs/rci/$c.csv" --encrypted --mask --key-bits 1024 --seed 3 --out "$out/$c" "${prove[@]}" > "$out/$c.txt"
   head -1 "$out/$c.txt"
   if [ ${#prove[@]} -gt 0 ]; then grep -q "per-iteration proofs checked for" "$out/$c.txt" || { echo "no per-iteration proofs checked for $c"; exit 1; }; grep "per-iteration proofs checked" "$out/$c.txt"; fi
