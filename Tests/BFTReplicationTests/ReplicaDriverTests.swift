@@ -114,8 +114,11 @@ final class TestCommittee: @unchecked Sendable {
         let recorded: () -> [DisagreementEntry] = {
             c.blocks(2).flatMap(\.entries).compactMap { if case .disagreement(let d) = $0 { return d }; return nil }
         }
-        #expect(waitUntil(seconds: 60) { (1...4).allSatisfy { c.cycles($0).count == 3 } && !recorded().isEmpty },
-                "\(c.logs.withValue { $0 }.suffix(20))")
+        // Until every replica has also appended the block holding the disagreement (under load
+        // the replicas were stopped with it still on its way to some: ledgers differed).
+        #expect(waitUntil(seconds: 60) {
+            (1...4).allSatisfy { c.cycles($0).count == 3 } && !recorded().isEmpty && (2...4).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) }
+        }, "\(c.logs.withValue { $0 }.suffix(20))")
         for i in 1...4 { c.stop(i) }
         let d = try #require(recorded().first)
         #expect(d.nodeID == "node4" && d.cycleID == bad)
