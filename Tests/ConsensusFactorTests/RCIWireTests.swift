@@ -21,6 +21,10 @@ import GridClearCore
                         roster: [RCIRosterEntry(id: "G1", role: .generator)], addresses: ["unix:/tmp/x"], keys: [Array(repeating: 7, count: 32)])),
         .challenge(runID: Array(repeating: 1, count: 32), nonce: Array(repeating: 2, count: 32)),
         .signature(Array(repeating: 3, count: 64)),
+        .iterationProof(iteration: 9, payload: [4, 5, 6]),
+        .encryptedShare(RCIEncryptedShare(iteration: 2, lambda: [], power: [8], converged: true, contribution: [1, 2])),
+        .setup(RCISetup(parameters: RCIParameters(), encrypted: true, masking: true, publicKey: [1],
+                        roster: [RCIRosterEntry(id: "G1", role: .generator)], addresses: ["unix:/tmp/x"], proveEvery: 5, runID: [7, 7])),
     ]
 
     /// A handshake signature binds the key, the run, the nonce, the hello and the acceptor.

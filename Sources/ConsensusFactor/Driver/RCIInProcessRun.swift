@@ -21,15 +21,19 @@ public struct RCIInProcessRun {
     public private(set) var summary: RCIPlatformSummary?
 
     /// `encryption`: the platform's Paillier key and whether agents mask Enc(λ) (nil = plaintext);
-    /// `registrar`: certifies every agent's bounds (then proofs are against certified bounds).
+    /// `registrar`: certifies every agent's bounds (then proofs are against certified bounds);
+    /// `proofs`: the per-iteration proof schedule (encrypted runs only).
     public init(case c: RCICase, parameters: RCIParameters, perturbation: RCIPerturbationOption? = nil,
                 encryption: (key: PaillierPrivateKey, masking: Bool)? = nil, seed: UInt64 = 0, clock: RCIClock? = nil,
-                registrar: RCIRegistrar? = nil, faults: [String: RCIAgentFaults] = [:]) throws {
+                registrar: RCIRegistrar? = nil, faults: [String: RCIAgentFaults] = [:],
+                proofs: RCIIterationProofOptions = RCIIterationProofOptions()) throws {
         self.case = c
         self.parameters = try parameters.validated()
         platform = try RCIPlatformMachine(agentCount: c.agents.count, parameters: parameters,
                                           cipher: encryption.map { RCIPlatformCipher(privateKey: $0.key) }, masking: encryption?.masking ?? false,
                                           registrarKey: registrar?.publicKey ?? [])
+        platform.iterationProofs = proofs
+        platform.runID = Array("in-process seed \(seed)".utf8)
         var certificateRNG = SplitMix64.derived(seed: seed, label: "registrar")
         for spec in c.agents {
             let p = try perturbation.map { try RCIStepPerturbation(spread: $0.spread, rng: RCISeeds.perturbation($0.seed, spec.id)) }

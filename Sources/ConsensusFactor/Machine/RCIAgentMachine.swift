@@ -92,6 +92,8 @@ public struct RCIAgentMachine: Sendable {
     /// Time per kind of work (only with a clock; see `RCICostMeter`).
     public var meter = RCICostMeter()
     var bundle: RCIResultProof.Bundle?
+    /// Per-iteration proof state (nil: the run has none).
+    var proofs: RCIAgentProofState?
 
     public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64,
                 certified: RCICertifiedBounds? = nil) throws {
@@ -201,6 +203,7 @@ public struct RCIAgentMachine: Sendable {
             pool = PaillierRandomnessPool(publicKey: cipher.publicKey, count: 0)
             poolRNG = SplitMix64(seed: rng.next())
         }
+        try acceptIterationProofs(setup)
         return try partners.map { p in
             guard let a = addresses[p] else { throw RCIError.protocolViolation("no address for partner \(p)") }
             return (p, a)
@@ -214,11 +217,14 @@ public struct RCIAgentMachine: Sendable {
         guard core != nil else { return }
         let k = core!.iteration, withPrice = core!.sharesPrice
         let mine = try core!.shares()
+        let contributions = try iterationContributions(k: k, shares: mine)
         let t = meter.start()
         ready.messages.reserveCapacity(ready.messages.count + partners.count)
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map {
-                .encryptedShare(try $0.encrypt(mine[i], withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng))
+                var s = try $0.encrypt(mine[i], withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng)
+                if !contributions.isEmpty { s.contribution = contributions[i] }
+                return .encryptedShare(s)
             } ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m, partner: i))
         }
@@ -279,5 +285,9 @@ public struct RCIAgentMachine: Sendable {
 public struct RCIAgentFaults: Sendable, Equatable {
     /// Prove the result against this upper bound (MW) instead of the certified one.
     public var claimedUpperBound: Double?
-    public init(claimedUpperBound: Double? = nil) { self.claimedUpperBound = claimedUpperBound }
+    /// Send a wrong consensus-factor update (off by one unit) in this iteration.
+    public var cheatUpdateAt: Int?
+    public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil) {
+        self.claimedUpperBound = claimedUpperBound; self.cheatUpdateAt = cheatUpdateAt
+    }
 }
