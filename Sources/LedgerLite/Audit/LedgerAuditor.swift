@@ -59,7 +59,7 @@ public enum LedgerAuditor {
 
         mutating func add(_ rec: ScannedRecord, visit: (Block, Int) -> Void) -> LedgerFault? {
             let block: Block
-            do { block = try Block.decode(rec.payload) } catch let e as DecodeError {
+            do { block = try Block.decode(rec.payload, format: rec.format) } catch let e as DecodeError {
                 return LedgerFault(offset: rec.offset + RecordFrame.headerSize + e.offset, height: v.state.nextHeight, "undecodable block: \(e)")
             } catch { return LedgerFault(offset: rec.offset, height: nil, "\(error)") }
             do { try v.apply(block, recordOffset: rec.offset, recordEnd: rec.end) } catch let f as LedgerFault {

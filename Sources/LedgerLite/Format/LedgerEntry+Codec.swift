@@ -1,8 +1,11 @@
 import GridClearCore
 
-/// Canonical encoding of entries (stored form). See `LedgerEntry`.
+/// Canonical encoding of entries (stored form). See `LedgerEntry`. Only a cleared cycle's
+/// trade table differs between the formats (`TradeTable.encode(into:format:)`).
 extension LedgerEntry {
-    public func encoded() -> [UInt8] {
+    public func encoded() -> [UInt8] { encoded(format: .current) }
+
+    public func encoded(format: LedgerFormat) -> [UInt8] {
         var w = ByteWriter()
         w.u8(tag.rawValue)
         switch self {
@@ -13,8 +16,8 @@ extension LedgerEntry {
             if let c = g.committee { w.u8(1); c.encode(into: &w) }  // replicated ledgers only
         case .clearedCycle(let c):
             w.text(c.cycleID); w.text(c.mechanism); w.text(c.solver); w.u64(c.seed)
-            w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
-            c.trades.encode(into: &w); w.blob(c.summaryJSON)
+            ClearedCycleEntry.encodeInputs(c.inputs, into: &w)
+            c.trades.encode(into: &w, format: format); w.blob(c.summaryJSON)
         case .settlement(let s):
             w.text(s.cycleID); w.text(s.participantID); w.i64(s.energyWh); w.i64(s.amount); w.text(s.reason)
         case .reputationChange(let r):
@@ -36,7 +39,13 @@ extension LedgerEntry {
     }
 
     /// Decodes one entry; rejects unknown tags, trailing bytes and non-canonical orderings.
-    public static func decode(_ bytes: [UInt8]) throws -> LedgerEntry {
+    public static func decode(_ bytes: [UInt8], format: LedgerFormat = .current) throws -> LedgerEntry {
+        try decodeStored(bytes, format: format).entry
+    }
+
+    /// Decodes one stored entry and gives its Merkle leaf hash, computed from the stored bytes
+    /// (a version-3 cleared cycle's commitment from its stored sections, in the same pass).
+    static func decodeStored(_ bytes: [UInt8], format: LedgerFormat) throws -> (entry: LedgerEntry, leaf: Merkle.Hash) {
         var r = ByteReader(bytes)
         let tagAt = r.position
         let raw = try r.u8()
@@ -62,16 +71,24 @@ extension LedgerEntry {
                                       maxEntriesPerBlock: mmc, maxBatchMillis: mbt, committee: committee))
         case .clearedCycle:
             let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
-            let nAt = r.position
-            let n = Int(try r.u32())
-            guard n <= 64 else { throw DecodeError.lengthOverCap(at: nAt, length: n, cap: 64) }
-            var files: [InputFile] = []
-            for _ in 0..<n { files.append(InputFile(name: try r.text(), bytes: try r.blob())) }
-            for i in files.indices.dropFirst() where !(files[i - 1].name < files[i].name) {
-                throw DecodeError.nonCanonical(at: nAt, what: "input file order")
+            let inputsAt = r.position
+            let files = try ClearedCycleEntry.decodeInputs(&r)
+            let inputsEnd = r.position
+            switch format {
+            case .v2:
+                e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
+                                                    trades: try TradeTable.decode(from: &r, format: .v2), summaryJSON: try r.blob()))
+            case .v3:
+                let (table, header, leaves) = try TradeTable.decodeStored(from: &r)
+                let summaryAt = r.position + 4
+                let c = ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
+                                          trades: table, summaryJSON: try r.blob())
+                try r.finish()
+                let commitment = CycleCommitment.v3(cycleID: id, mechanism: mech, solver: solver, seed: seed,
+                                                    inputsSection: bytes[inputsAt..<inputsEnd], header: bytes[header], rowLeaves: leaves,
+                                                    summary: bytes[summaryAt..<r.position])
+                return (.clearedCycle(c), Merkle.leafHash(commitment.encoded()))
             }
-            e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
-                                                trades: try TradeTable.decode(from: &r), summaryJSON: try r.blob()))
         case .settlement:
             e = .settlement(SettlementEntry(cycleID: try r.text(), participantID: try r.text(), energyWh: try r.i64(),
                                             amount: try r.i64(), reason: try r.text()))
@@ -101,6 +118,26 @@ extension LedgerEntry {
             e = .rejectedSubmission(RejectedSubmissionEntry(cycleID: id, participantID: participant, file: file, reason: reason))
         }
         try r.finish()
-        return e
+        return (e, e.leafHash(stored: bytes, format: format))
+    }
+}
+
+extension ClearedCycleEntry {
+    /// The inputs section, the same in every format: `u32 count ‖ (text name ‖ blob bytes)*`,
+    /// names strictly ascending. Version 3 hashes it as stored (`CycleCommitment.v3`).
+    static func encodeInputs(_ inputs: [InputFile], into w: inout ByteWriter) {
+        w.u32(UInt32(inputs.count)); for f in inputs { w.text(f.name); w.blob(f.bytes) }
+    }
+
+    static func decodeInputs(_ r: inout ByteReader) throws -> [InputFile] {
+        let nAt = r.position
+        let n = Int(try r.u32())
+        guard n <= 64 else { throw DecodeError.lengthOverCap(at: nAt, length: n, cap: 64) }
+        var files: [InputFile] = []
+        for _ in 0..<n { files.append(InputFile(name: try r.text(), bytes: try r.blob())) }
+        for i in files.indices.dropFirst() where !(files[i - 1].name < files[i].name) {
+            throw DecodeError.nonCanonical(at: nAt, what: "input file order")
+        }
+        return files
     }
 }

@@ -110,13 +110,74 @@ public struct TradeTable: Sendable, Hashable {
         return fields
     }
 
-    public func encode(into w: inout ByteWriter) {
-        w.u32(UInt32(columns.count)); for c in columns { w.text(c) }
-        w.u32(UInt32(rows.count))
-        for row in rows { for f in row { w.text(f) } }
+    /// The stored table. Version 3: `blob(rowEncoding(columns)) ‖ u32 rowCount ‖ rowCount ×
+    /// blob(rowEncoding(row))` — every row is length-prefixed and its stored bytes are exactly
+    /// what its Merkle leaf hashes. Version 2: `u32 columnCount ‖ columns (text) ‖ u32 rowCount ‖
+    /// every row's fields (text)`.
+    public func encode(into w: inout ByteWriter, format: LedgerFormat = .current) {
+        switch format {
+        case .v3:
+            w.blob(Self.rowEncoding(columns))
+            w.u32(UInt32(rows.count))
+            var row: [UInt8] = []
+            for r in rows {
+                row.removeAll(keepingCapacity: true)
+                Self.appendRowEncoding(r, to: &row)
+                w.blob(row)
+            }
+        case .v2:
+            w.u32(UInt32(columns.count)); for c in columns { w.text(c) }
+            w.u32(UInt32(rows.count))
+            for row in rows { for f in row { w.text(f) } }
+        }
     }
 
-    public static func decode(from r: inout ByteReader) throws -> TradeTable {
+    public static func decode(from r: inout ByteReader, format: LedgerFormat = .current) throws -> TradeTable {
+        switch format {
+        case .v3: return try decodeStored(from: &r).table
+        case .v2: return try decodeV2(from: &r)
+        }
+    }
+
+    /// Decodes a version-3 table and hashes each stored row encoding as its Merkle leaf in the
+    /// same pass. `header`: the range of the stored header row encoding in `r.bytes`.
+    /// Rejects a row whose length prefix does not end exactly after its fields, a row with
+    /// another field count than the header, and every bound of `decodeFields`.
+    static func decodeStored(from r: inout ByteReader) throws -> (table: TradeTable, header: Range<Int>, leaves: [Merkle.Hash]) {
+        let (columns, header) = try storedRow(&r)
+        let nAt = r.position
+        let n = Int(try r.u32())
+        // Each row takes at least its 4-byte length and 4-byte field count: a count the bytes
+        // cannot hold is refused before anything is allocated.
+        guard n <= maxRows, n * 8 <= r.remaining else {
+            throw DecodeError.lengthOverCap(at: nAt, length: n, cap: min(maxRows, r.remaining / 8))
+        }
+        var rows: [[String]] = [], leaves: [Merkle.Hash] = []
+        rows.reserveCapacity(n); leaves.reserveCapacity(n)
+        for _ in 0..<n {
+            let at = r.position
+            let (row, body) = try storedRow(&r)
+            guard row.count == columns.count else {
+                throw DecodeError.nonCanonical(at: at, what: "trade row of \(row.count) fields (the header has \(columns.count))")
+            }
+            rows.append(row)
+            leaves.append(Merkle.leafHash(r.bytes[body]))
+        }
+        return (try TradeTable(columns: columns, rows: rows), header, leaves)
+    }
+
+    /// One length-prefixed row encoding: its fields and the range of its body (the row
+    /// encoding) in `r.bytes`. The fields must end exactly where the length prefix says.
+    private static func storedRow(_ r: inout ByteReader) throws -> (fields: [String], body: Range<Int>) {
+        let at = r.position
+        let n = Int(try r.u32())
+        let start = r.position
+        let fields = try decodeFields(&r)
+        guard r.position - start == n else { throw DecodeError.nonCanonical(at: at, what: "trade row length \(n) (its fields take \(r.position - start))") }
+        return (fields, start..<r.position)
+    }
+
+    static func decodeV2(from r: inout ByteReader) throws -> TradeTable {
         let columns = try decodeFields(&r)
         let nAt = r.position
         let n = Int(try r.u32())
