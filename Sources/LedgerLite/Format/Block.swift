@@ -116,28 +116,35 @@ public struct Block: Sendable, Hashable {
 
     /// Decodes a block payload of `format`. Offsets in errors are relative to the payload start.
     public static func decode(_ payload: [UInt8], format: LedgerFormat = .current) throws -> Block {
+        var entries: [LedgerEntry] = [], leaves: [Merkle.Hash] = []
+        let (header, sig) = try walk(payload) { bytes in
+            let (e, leaf) = try LedgerEntry.decodeStored(bytes, format: format)
+            entries.append(e); leaves.append(leaf)
+        }
+        var b = Block(header: header, entries: entries, signature: sig, format: format)
+        b.storedLeaves = leaves
+        return b
+    }
+
+    /// The one reader of the payload framing (`decode` and `BlockFacts.decode`): the header,
+    /// `entryCount` length-prefixed entries (each handed to `entry`; its errors are reported at
+    /// their payload offset), the signature, nothing after.
+    static func walk(_ payload: [UInt8], entry: ([UInt8]) throws -> Void) throws -> (BlockHeader, [UInt8]) {
         var r = ByteReader(payload, cap: RecordFrame.maxPayload)
         let header = try BlockHeader.decode(from: &r)
-        var entries: [LedgerEntry] = [], leaves: [Merkle.Hash] = []
         // Each entry needs at least its 4-byte length: bound the count before allocating.
         guard Int(header.entryCount) <= r.remaining / 4 else {
             throw DecodeError.lengthOverCap(at: 2 + 8 + 32 + 8, length: Int(header.entryCount), cap: r.remaining / 4)
         }
-        entries.reserveCapacity(Int(header.entryCount)); leaves.reserveCapacity(Int(header.entryCount))
         for _ in 0..<header.entryCount {
             let at = r.position
             let bytes = try r.blob()
-            do {
-                let (e, leaf) = try LedgerEntry.decodeStored(bytes, format: format)
-                entries.append(e); leaves.append(leaf)
-            } catch let e as DecodeError {
+            do { try entry(bytes) } catch let e as DecodeError {
                 throw DecodeError.nonCanonical(at: at + 4 + e.offset, what: "entry (\(e))")
             }
         }
         let sig = try r.raw(64)
         try r.finish()
-        var b = Block(header: header, entries: entries, signature: sig, format: format)
-        b.storedLeaves = leaves
-        return b
+        return (header, sig)
     }
 }

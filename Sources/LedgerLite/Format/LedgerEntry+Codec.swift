@@ -70,24 +70,15 @@ extension LedgerEntry {
             e = .genesis(GenesisEntry(ledgerID: id, createdMillis: created, signerKeys: keys,
                                       maxEntriesPerBlock: mmc, maxBatchMillis: mbt, committee: committee))
         case .clearedCycle:
-            let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
-            let inputsAt = r.position
-            let files = try ClearedCycleEntry.decodeInputs(&r)
-            let inputsEnd = r.position
             switch format {
             case .v2:
+                let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
+                let files = try ClearedCycleEntry.walkInputs(&r).map { InputFile(name: $0.name, bytes: Array(bytes[$0.bytes])) }
                 e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
                                                     trades: try TradeTable.decode(from: &r, format: .v2), summaryJSON: try r.blob()))
             case .v3:
-                let (table, header, leaves) = try TradeTable.decodeStored(from: &r)
-                let summaryAt = r.position + 4
-                let c = ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
-                                          trades: table, summaryJSON: try r.blob())
-                try r.finish()
-                let commitment = CycleCommitment.v3(cycleID: id, mechanism: mech, solver: solver, seed: seed,
-                                                    inputsSection: bytes[inputsAt..<inputsEnd], header: bytes[header], rowLeaves: leaves,
-                                                    summary: bytes[summaryAt..<r.position])
-                return (.clearedCycle(c), Merkle.leafHash(commitment.encoded()))
+                let stored = try StoredCycle.walk(&r)
+                return (.clearedCycle(try stored.entry(bytes)), Merkle.leafHash(stored.commitment.encoded()))
             }
         case .settlement:
             e = .settlement(SettlementEntry(cycleID: try r.text(), participantID: try r.text(), energyWh: try r.i64(),
@@ -129,12 +120,13 @@ extension ClearedCycleEntry {
         w.u32(UInt32(inputs.count)); for f in inputs { w.text(f.name); w.blob(f.bytes) }
     }
 
-    static func decodeInputs(_ r: inout ByteReader) throws -> [InputFile] {
+    /// The inputs section's files: names and the ranges of their bytes in `r.bytes`.
+    static func walkInputs(_ r: inout ByteReader) throws -> [(name: String, bytes: Range<Int>)] {
         let nAt = r.position
         let n = Int(try r.u32())
         guard n <= 64 else { throw DecodeError.lengthOverCap(at: nAt, length: n, cap: 64) }
-        var files: [InputFile] = []
-        for _ in 0..<n { files.append(InputFile(name: try r.text(), bytes: try r.blob())) }
+        var files: [(name: String, bytes: Range<Int>)] = []
+        for _ in 0..<n { files.append((try r.text(), try StoredCycle.blobRange(&r))) }
         for i in files.indices.dropFirst() where !(files[i - 1].name < files[i].name) {
             throw DecodeError.nonCanonical(at: nAt, what: "input file order")
         }

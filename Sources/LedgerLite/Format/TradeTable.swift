@@ -139,12 +139,41 @@ public struct TradeTable: Sendable, Hashable {
         }
     }
 
-    /// Decodes a version-3 table and hashes each stored row encoding as its Merkle leaf in the
-    /// same pass. `header`: the range of the stored header row encoding in `r.bytes`.
-    /// Rejects a row whose length prefix does not end exactly after its fields, a row with
-    /// another field count than the header, and every bound of `decodeFields`.
+    /// Decodes a version-3 table (`walkStored`, then the fields made into strings).
+    /// `header`: the range of the stored header row encoding in `r.bytes`; `leaves`: each
+    /// row's Merkle leaf, hashed from its stored bytes.
     static func decodeStored(from r: inout ByteReader) throws -> (table: TradeTable, header: Range<Int>, leaves: [Merkle.Hash]) {
-        let (columns, header) = try storedRow(&r)
+        let t = try walkStored(&r)
+        return (try t.table(r.bytes), t.header, t.leaves)
+    }
+
+    /// A version-3 table as stored: ranges of its parts in the stored bytes, found by one
+    /// validating walk, and each row's leaf hash.
+    struct Stored {
+        /// The header row encoding (what the commitment binds as `tradesHeader`).
+        var header: Range<Int>
+        var columns: [Range<Int>]
+        /// Every row's field bodies, row by row (`columns.count` per row).
+        var fields: [Range<Int>]
+        var leaves: [Merkle.Hash]
+
+        func table(_ bytes: [UInt8]) throws -> TradeTable {
+            func s(_ r: Range<Int>) -> String { bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) } }
+            let n = columns.count
+            var rows: [[String]] = []
+            rows.reserveCapacity(leaves.count)
+            for k in 0..<leaves.count { rows.append(fields[k * n..<(k + 1) * n].map(s)) }
+            return try TradeTable(columns: columns.map(s), rows: rows)
+        }
+    }
+
+    /// The one reader of the version-3 table layout: every length prefix, count, bound and
+    /// UTF-8 field checked (a row's length must end exactly where its last field ends, every row
+    /// has the header's field count), no string made; each stored row encoding hashed once as
+    /// its Merkle leaf.
+    static func walkStored(_ r: inout ByteReader) throws -> Stored {
+        var columns: [Range<Int>] = []
+        let header = try storedRow(&r, into: &columns)
         let nAt = r.position
         let n = Int(try r.u32())
         // Each row takes at least its 4-byte length and 4-byte field count: a count the bytes
@@ -152,29 +181,31 @@ public struct TradeTable: Sendable, Hashable {
         guard n <= maxRows, n * 8 <= r.remaining else {
             throw DecodeError.lengthOverCap(at: nAt, length: n, cap: min(maxRows, r.remaining / 8))
         }
-        var rows: [[String]] = [], leaves: [Merkle.Hash] = []
-        rows.reserveCapacity(n); leaves.reserveCapacity(n)
+        var fields: [Range<Int>] = [], leaves: [Merkle.Hash] = []
+        fields.reserveCapacity(n * columns.count); leaves.reserveCapacity(n)
         for _ in 0..<n {
-            let at = r.position
-            let (row, body) = try storedRow(&r)
-            guard row.count == columns.count else {
-                throw DecodeError.nonCanonical(at: at, what: "trade row of \(row.count) fields (the header has \(columns.count))")
+            let at = r.position, before = fields.count
+            let body = try storedRow(&r, into: &fields)
+            guard fields.count - before == columns.count else {
+                throw DecodeError.nonCanonical(at: at, what: "trade row of \(fields.count - before) fields (the header has \(columns.count))")
             }
-            rows.append(row)
             leaves.append(Merkle.leafHash(r.bytes[body]))
         }
-        return (try TradeTable(columns: columns, rows: rows), header, leaves)
+        return Stored(header: header, columns: columns, fields: fields, leaves: leaves)
     }
 
-    /// One length-prefixed row encoding: its fields and the range of its body (the row
-    /// encoding) in `r.bytes`. The fields must end exactly where the length prefix says.
-    private static func storedRow(_ r: inout ByteReader) throws -> (fields: [String], body: Range<Int>) {
+    /// One length-prefixed row encoding (`u32 len ‖ u32 count ‖ (u32 len ‖ UTF-8)*`): appends
+    /// its field ranges, returns the range of its body (the row encoding).
+    private static func storedRow(_ r: inout ByteReader, into fields: inout [Range<Int>]) throws -> Range<Int> {
         let at = r.position
         let n = Int(try r.u32())
         let start = r.position
-        let fields = try decodeFields(&r)
+        let countAt = r.position
+        let count = Int(try r.u32())
+        guard count <= maxColumns else { throw DecodeError.lengthOverCap(at: countAt, length: count, cap: maxColumns) }
+        for _ in 0..<count { fields.append(try r.textRange(max: maxFieldBytes)) }
         guard r.position - start == n else { throw DecodeError.nonCanonical(at: at, what: "trade row length \(n) (its fields take \(r.position - start))") }
-        return (fields, start..<r.position)
+        return start..<r.position
     }
 
     static func decodeV2(from r: inout ByteReader) throws -> TradeTable {

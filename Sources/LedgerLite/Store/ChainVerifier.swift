@@ -88,6 +88,16 @@ public struct ChainVerifier: Sendable {
     /// starts) and, if valid, extends the state.
     @discardableResult
     public mutating func apply(_ block: Block, recordOffset offset: Int, recordEnd: Int) throws -> Applied {
+        #if DEBUG
+        precondition(block.leafHashes == block.entries.map { $0.leafHash(format: block.format) }, "block \(block.header.height): carried leaf hashes differ from the entries'")
+        #endif
+        return try apply(block.facts, recordOffset: offset, recordEnd: recordEnd)
+    }
+
+    /// `apply` on what the rules need of a block (`BlockFacts`: from a `Block`, or read from
+    /// a stored payload without making its entries into values).
+    @discardableResult
+    mutating func apply(_ block: BlockFacts, recordOffset offset: Int, recordEnd: Int) throws -> Applied {
         let p = offset + RecordFrame.headerSize
         let h = block.header
         func fault(_ field: Int, _ m: String) -> LedgerFault { LedgerFault(offset: p + field, height: h.height, m) }
@@ -118,7 +128,6 @@ public struct ChainVerifier: Sendable {
         // A block this process built on exactly this tree: its roots were derived from these
         // leaves and this tree by the builder (`Block.Seal`); anything else is recomputed.
         #if DEBUG
-        precondition(leaves == block.entries.map { $0.leafHash(format: block.format) }, "block \(h.height): carried leaf hashes differ from the entries'")
         let sealed: Block.Seal? = nil
         #else
         let sealed = block.seal.flatMap { $0.base == state.frontier ? $0 : nil }
@@ -152,26 +161,26 @@ public struct ChainVerifier: Sendable {
         // of the cycle maps per block: appends stay O(block), not O(ledger)).
         var inBlock: Set<String> = []
         for e in block.entries {
-            if case .clearedCycle(let c) = e {
-                if let prior = state.cycles[c.cycleID] ?? (inBlock.contains(c.cycleID) ? h.height : nil) {
-                    throw fault(BlockField.entries, "cycle \(c.cycleID) is recorded again (first at block \(prior))")
+            if case .clearedCycle(let id) = e {
+                if let prior = state.cycles[id] ?? (inBlock.contains(id) ? h.height : nil) {
+                    throw fault(BlockField.entries, "cycle \(id) is recorded again (first at block \(prior))")
                 }
-                inBlock.insert(c.cycleID)
+                inBlock.insert(id)
             }
         }
         var applied = Applied(lastHeight: state.lastHeight, lastHash: state.lastHash, firstTimeMillis: state.firstTimeMillis,
                               lastTimeMillis: state.lastTimeMillis, frontier: state.frontier, genesis: state.genesis,
                               endOffset: state.endOffset, entries: block.entries.count, rosterKeys: state.rosterKeys, format: state.format)
         for e in block.entries {
-            if case .clearedCycle(let c) = e {
-                state.cycles[c.cycleID] = h.height
-                applied.cycles.append(c.cycleID)
-            } else if case .settlement(let s) = e, state.settledCycles[s.cycleID] == nil {
-                state.settledCycles[s.cycleID] = h.height
-                applied.settled.append(s.cycleID)
-            } else if case .rejectedCycle(let r) = e, state.rejectedCycles[r.cycleID] == nil {
-                state.rejectedCycles[r.cycleID] = h.height
-                applied.rejected.append(r.cycleID)
+            if case .clearedCycle(let id) = e {
+                state.cycles[id] = h.height
+                applied.cycles.append(id)
+            } else if case .settlement(let id) = e, state.settledCycles[id] == nil {
+                state.settledCycles[id] = h.height
+                applied.settled.append(id)
+            } else if case .rejectedCycle(let id) = e, state.rejectedCycles[id] == nil {
+                state.rejectedCycles[id] = h.height
+                applied.rejected.append(id)
             }
         }
         state.lastHeight = h.height
