@@ -176,10 +176,11 @@ public struct TradeTable: Sendable, Hashable {
         let header = try storedRow(&r, into: &columns)
         let nAt = r.position
         let n = Int(try r.u32())
-        // Each row takes at least its 4-byte length and 4-byte field count: a count the bytes
-        // cannot hold is refused before anything is allocated.
-        guard n <= maxRows, n * 8 <= r.remaining else {
-            throw DecodeError.lengthOverCap(at: nAt, length: n, cap: min(maxRows, r.remaining / 8))
+        // Each row takes at least its 4-byte length, its 4-byte field count and 4 bytes per
+        // field: a count the bytes cannot hold is refused before anything is allocated.
+        let minRow = 8 + 4 * columns.count
+        guard n <= maxRows, n * minRow <= r.remaining else {
+            throw DecodeError.lengthOverCap(at: nAt, length: n, cap: min(maxRows, r.remaining / minRow))
         }
         var fields: [Range<Int>] = [], leaves: [Merkle.Hash] = []
         fields.reserveCapacity(n * columns.count); leaves.reserveCapacity(n)
