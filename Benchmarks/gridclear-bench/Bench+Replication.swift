@@ -103,7 +103,8 @@ struct ReplicationBenchWork: Sendable {
                 let b = 6000 + Int(rng.next() % 2000)
                 bids += "B\(i),P\(i),0.\(b),\(q),39.9000,116.4000,80,price:0.5;loss:0.3;green:0.2,2026-11-19T23:41:00Z,solar,0.9,10\n"
             }
-            let files = CycleFiles(cycleID: id, offersCSV: Array(offers.utf8), bidsCSV: Array(bids.utf8), marketJSON: market)
+            var files = CycleFiles(cycleID: id, offersCSV: Array(offers.utf8), bidsCSV: Array(bids.utf8), marketJSON: market)
+            files.reputationJSON = ReputationSnapshot().canonicalJSON()  // the BFT mode clears with the ledger's reputation
             let cleared = try CycleService().clear(files, options: options)
             w.ids.append(id)
             w.entries[id] = [.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))]
@@ -155,7 +156,7 @@ enum ReplicationBenchRun {
             let entries = w.entries
             let app = ReplicaApplication(
                 due: { state, _ in released.withValue { $0 }.filter { state.cycles[$0] == nil } },
-                clear: { id in .entries(entries[id]!) },
+                clear: { id, _ in .entries(entries[id]!) },
                 reexecute: { _ in "no inputs" },
                 committed: { b in
                     let t = monotonicNanos()

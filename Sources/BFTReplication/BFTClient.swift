@@ -77,14 +77,17 @@ public final class BFTClient: @unchecked Sendable {
                 case .failure(let e): notes.append("replica \(m.id) (\(m.address)): unreachable (\(e))")
                 case .success(.committed(let reply, let block)):
                     // The block must be the one the reply signs, and hold the cycle.
-                    guard reply.replica == m.replicaID, LedgerHash.blockHash(block.header) == reply.blockHash,
+                    guard LedgerHash.blockHash(block.header) == reply.blockHash,
                           block.header.height == reply.height, block.entries.contains(where: { $0.cycleID == cycle }) else {
                         notes.append("replica \(m.id): reply does not match its block (ignored)"); continue
                     }
-                    guard reply.verify(in: committee) else { notes.append("replica \(m.id): reply signature does not verify (ignored)"); continue }
+                    // Verified with replica m's own key, whatever epoch's committee it sits on now.
+                    guard reply.committee.chain == committee.id.chain, reply.verify(key: m.publicKey) else {
+                        notes.append("replica \(m.id): reply signature does not verify (ignored)"); continue
+                    }
                     blocks[reply.blockHash] = block
-                    signers[reply.blockHash, default: []].append(reply.replica)
-                    if let (h, hash) = quorum.add(reply), let b = blocks[hash] {
+                    signers[reply.blockHash, default: []].append(m.replicaID)
+                    if let (h, hash) = quorum.add(reply, member: m.replicaID), let b = blocks[hash] {
                         return (Accepted(height: h, block: b, signers: signers[hash] ?? []), notes)
                     }
                 case .success(.notCommitted(let known)): notes.append("replica \(m.id): not committed\(known ? " (pending)" : "")")

@@ -16,14 +16,15 @@ public struct ReplicaApplication: Sendable {
 
     /// Cycle ids due at `nowMillis` (UTC ms) that `state` does not record, in cycle order.
     public var due: @Sendable (_ state: ChainState, _ nowMillis: Int64) -> [String]
-    /// Clears one cycle from this replica's own inputs.
-    public var clear: @Sendable (_ cycle: String) -> Cleared
+    /// Clears one cycle from this replica's own inputs, with the participants' reputation the
+    /// committed ledger holds (canonical `reputation.json` bytes; the CSV columns are not used).
+    public var clear: @Sendable (_ cycle: String, _ reputationJSON: [UInt8]) -> Cleared
     /// Re-executes a recorded cleared cycle (replay): nil when byte-identical, else why not.
     public var reexecute: @Sendable (_ entry: ClearedCycleEntry) -> String?
     /// Called after a block is durably appended (publish outputs, log).
     public var committed: @Sendable (_ block: Block) -> Void
 
-    public init(due: @escaping @Sendable (ChainState, Int64) -> [String], clear: @escaping @Sendable (String) -> Cleared,
+    public init(due: @escaping @Sendable (ChainState, Int64) -> [String], clear: @escaping @Sendable (String, [UInt8]) -> Cleared,
                 reexecute: @escaping @Sendable (ClearedCycleEntry) -> String?, committed: @escaping @Sendable (Block) -> Void) {
         self.due = due; self.clear = clear; self.reexecute = reexecute; self.committed = committed
     }
@@ -35,9 +36,10 @@ public struct ReplicaApplication: Sendable {
 /// `reexecute`) — and its committee entries (tags 7–9) are what the membership allows.
 enum BlockEndorsement {
     /// nil when the proposal is endorsed, else the reason and the cycle concerned. `local`
-    /// holds this replica's own results by request id.
+    /// holds this replica's own results by request id; `reputation` the `reputation.json`
+    /// input each cleared cycle must carry (`ReplicatedLedger.expectedReputationInputs`).
     static func check(_ p: Proposal, local: [String: [LedgerEntry]], membership: Membership,
-                      app: ReplicaApplication) -> (reason: String, cycle: String?)? {
+                      reputation: [String: [UInt8]], app: ReplicaApplication) -> (reason: String, cycle: String?)? {
         var at = 0
         for ref in p.requests {
             let n = Int(ref.entryCount)
@@ -49,7 +51,12 @@ enum BlockEndorsement {
             }
             guard isCycle else { continue }  // committee entries: checked below
             guard entries.allSatisfy({ $0.cycleID == ref.id }) else { return ("request \(ref.id) holds entries of another cycle", ref.id) }
-            if let mine = local[ref.id] ?? ownClearing(ref.id, app: app) {
+            for case .clearedCycle(let c) in entries where c.inputs.first(where: { $0.name == "reputation.json" })?.bytes != reputation[c.cycleID] {
+                return ("cycle \(ref.id): cleared with a reputation that is not the committed ledger's (its reputation.json input differs)", ref.id)
+            }
+            // Own results cleared with an older reputation do not count: clear again.
+            let own = local[ref.id].flatMap { usesReputation($0, reputation) ? $0 : nil }
+            if let mine = own ?? ownClearing(ref.id, reputation: reputation[ref.id] ?? [], app: app) {
                 if mine == entries { continue }
                 if isRejection(mine), isRejection(entries) { continue }
                 if isRejection(mine) { return ("cycle \(ref.id): this replica finds the inputs invalid, the proposal clears them", ref.id) }
@@ -70,9 +77,17 @@ enum BlockEndorsement {
         return nil
     }
 
-    static func ownClearing(_ id: String, app: ReplicaApplication) -> [LedgerEntry]? {
-        if case .entries(let e) = app.clear(id) { return e }
+    static func ownClearing(_ id: String, reputation: [UInt8], app: ReplicaApplication) -> [LedgerEntry]? {
+        if case .entries(let e) = app.clear(id, reputation) { return e }
         return nil
+    }
+
+    /// Whether a result's cleared cycles carry the expected reputation inputs.
+    static func usesReputation(_ es: [LedgerEntry], _ reputation: [String: [UInt8]]) -> Bool {
+        es.allSatisfy { e in
+            guard case .clearedCycle(let c) = e else { return true }
+            return c.inputs.first { $0.name == "reputation.json" }?.bytes == reputation[c.cycleID]
+        }
     }
 
     static func isRejection(_ es: [LedgerEntry]) -> Bool {

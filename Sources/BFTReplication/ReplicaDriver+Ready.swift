@@ -31,8 +31,9 @@ extension ReplicaDriver {
             switch r {
             case .endorse(_, let seq, let proposal):
                 let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
+                let reputation = ledger.expectedReputationInputs(of: proposal.block)
                 worker.async {
-                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, app: app)
+                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, reputation: reputation, app: app)
                     inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why?.reason ?? "")) }
                     if let why {
                         inbox.withValue { $0.append(.disagreed(height: seq, hash: proposal.digest, reason: why.reason, cycle: why.cycle)) }
@@ -51,8 +52,9 @@ extension ReplicaDriver {
     func send(_ o: Outbound) {
         let targets: [ReplicaID]
         switch o.to {
-        case .all: targets = committee.members.filter { $0 != me }
-        case .replica(let r): targets = r == me ? [] : [r]
+        case .all: targets = committee.members.filter { $0 != me }.compactMap { peerOfMember[$0] }
+        case .replica(let r): targets = r == me ? [] : peerOfMember[r].map { [$0] } ?? []
+        case .roster(let r): targets = rosterPeer(r).map { [$0] } ?? []
         }
         if options.byzantine == .equivocate, case .prePrepare(let pp) = o.message.message, case .all = o.to,
            let alt = conflicting(pp) {
@@ -102,6 +104,9 @@ extension ReplicaDriver {
             log("\(p) checkpoint \(s) stable")
         case .stateTransferFailed(let from, let reason):
             log("\(p) state transfer from \(from + 1) failed: \(reason)")
+        case .epochStarted(let c, let member, let from):
+            rewirePeers()
+            log("\(p) EPOCH \(c.id.epoch) from block \(from): committee \(memberNames(c)), \(member.map { "member \($0 + 1), primary offset \(c.primaryOffset)" } ?? "not chosen (observer)")")
         }
     }
 

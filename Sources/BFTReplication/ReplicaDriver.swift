@@ -53,8 +53,12 @@ public final class ReplicaDriver: @unchecked Sendable {
     }
 
     public let options: Options
-    let committee: Committee
-    let me: ReplicaID
+    /// The committee in force and this replica's index in it: both change at epoch boundaries
+    /// (decided by the core, `Replica+Epoch`; the driver re-wires its peers, `ReplicaDriver+Epoch`).
+    var committee: Committee { replica.committee }
+    var me: ReplicaID { replica.id }
+    /// Transport peer (cluster replica I − 1) of each committee member in force.
+    var peerOfMember: [ReplicaID: ReplicaID] = [:]
     let key: NodeKey
     let ledger: ReplicatedLedger
     let app: ReplicaApplication
@@ -89,21 +93,21 @@ public final class ReplicaDriver: @unchecked Sendable {
 
     public init(options: Options, key: NodeKey, ledger: ReplicatedLedger, app: ReplicaApplication) throws {
         self.options = options; self.key = key; self.ledger = ledger; self.app = app
-        committee = ledger.committee
         guard let m = options.cluster.replica(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.replicas.count))") }
-        guard committee.index(ofKey: key.publicKey) == m.replicaID else {
+        guard m.publicKey == key.publicKey else {
             throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.publicKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
         }
-        me = m.replicaID
         let tip = ledger.tip
-        var cfg = ReplicaConfig(committee: committee, id: me, signer: key)
+        var cfg = ReplicaConfig(committee: ledger.committee, id: m.replicaID, signer: key)
         cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
         cfg.retransmitMillis = options.retransmitMillis
         cfg.maxBlockEntries = options.maxBlockEntries
         let durable: DurableState?
         do { durable = try ReplicaStateFile.load(path: options.statePath) } catch { throw BFTError.state("\(error)") }
         replica = Replica(config: cfg, tip: tip, durable: durable,
-                          committedRequestIDs: Set(ledger.state.cycles.keys).union(ledger.state.rejectedCycles.keys))
+                          committedRequestIDs: Set(ledger.state.cycles.keys).union(ledger.state.rejectedCycles.keys),
+                          membership: ledger.membership)
+        rewirePeers()
     }
 
     /// Listens, connects and runs until `shouldStop()`, or with `once` until every due cycle
@@ -198,12 +202,12 @@ public final class ReplicaDriver: @unchecked Sendable {
     /// Sends one of this replica's own requests to every peer (signed).
     func forward(_ r: Request) {
         guard let f = try? ForwardedRequest.sign(r, committee: committee.id, sender: me, signer: key) else { return }
-        for p in committee.members where p != me { transport.send(query: .forward(f), to: p) }
+        for p in committee.members where p != me { if let t = peerOfMember[p] { transport.send(query: .forward(f), to: t) } }
     }
 
     /// A peer's forwarded request: only its own disagreement records are accepted.
     func accept(_ f: ForwardedRequest) throws {
-        guard f.verify(in: committee), let node = options.cluster.replica(id: Int(f.sender) + 1)?.nodeID,
+        guard f.verify(in: committee), let node = replica.membership?.nodeID(of: f.sender),
               !f.request.entries.isEmpty,
               f.request.entries.allSatisfy({ if case .disagreement(let d) = $0 { return d.nodeID == node }; return false }) else {
             log("replica \(options.id): refused a forwarded request from replica \(f.sender + 1) (bad signature, or not its own disagreement)")
@@ -223,10 +227,12 @@ public final class ReplicaDriver: @unchecked Sendable {
         }
         let due = app.due(ledger.state, now) + submitted.sorted()
         for id in due where !isRecorded(id) && local[id] == nil && !clearing.contains(id) && failed[id] == nil {
+            // The committed reputation (not the inputs' CSV columns): the same on every replica.
+            let reputation = ledger.reputationJSON()
             clearing.insert(id)
             let app = self.app, inbox = self.inbox, wake = self.wake
             worker.async {
-                let r = app.clear(id)
+                let r = app.clear(id, reputation)
                 inbox.withValue { $0.append(.cleared(id, r)) }
                 wake.signal()
             }

@@ -69,7 +69,7 @@ extension EtcdNode {
         let clear = self.clear, inbox = self.inbox
         DispatchQueue.global().async {
             do {
-                let entries = try clear(cycle)
+                let entries = try clear(cycle, state)
                 let b = try BlockBuilder.build(entries: entries, on: state, nowMillis: now, key: key)
                 inbox.withValue { $0.append(.produced(height: h, payload: b.encoded(), cycle: cycle)) }
             } catch {

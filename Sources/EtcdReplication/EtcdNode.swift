@@ -26,8 +26,10 @@ public final class EtcdNode {
         public init(nodeID: String) { self.nodeID = nodeID }
     }
 
-    /// Clears one cycle on the application layer: the ledger entries recording it.
-    public typealias Clear = @Sendable (_ cycle: String) throws -> [LedgerEntry]
+    /// Clears one cycle on the application layer: the ledger entries recording it. `state` is
+    /// the ledger the block will extend (the committed data the clearing may use, e.g. the
+    /// participants' reputation its blocks hold); it runs off the node's thread.
+    public typealias Clear = @Sendable (_ cycle: String, _ state: ChainState) throws -> [LedgerEntry]
 
     public let options: Options
     public let client: EtcdClient

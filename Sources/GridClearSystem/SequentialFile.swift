@@ -30,6 +30,12 @@ public final class SequentialFile {
 
     deinit { close(fd) }
 
+    /// Continues reading at byte `offset` (e.g. where an earlier pass over an append-only
+    /// file stopped).
+    public func seek(to offset: Int) throws {
+        _ = try Syscall.retrying("lseek", path) { lseek(fd, off_t(offset), SEEK_SET) }
+    }
+
     /// Reads into `buffer[from..<to]`, as much as the file has (several reads if needed);
     /// returns the number of bytes read, less than asked only at the end of the file.
     public func read(into buffer: inout [UInt8], from: Int, to: Int) throws -> Int {

@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+import Clearing
 import GridClearApp
 import GridClearCore
 import GridClearSystem
 import LedgerLite
 @testable import BFTReplication
 
-/// A cycle's ledger entry as every honest replica computes it (small, deterministic).
-func cycleEntry(_ id: String, variant: Int = 0) -> LedgerEntry {
+/// A cycle's ledger entry as every honest replica computes it (small, deterministic), cleared
+/// with `reputation` (default: the reputation of a ledger without reputation changes).
+func cycleEntry(_ id: String, variant: Int = 0, reputation: [UInt8]? = ReputationSnapshot().canonicalJSON()) -> LedgerEntry {
     .clearedCycle(try! ClearedCycleEntry(
         cycleID: id, mechanism: "cmap", solver: "auto", seed: 0,
-        inputs: [InputFile(name: "offers.csv", bytes: Array("offer_id\nO-\(id)\n".utf8))],
+        inputs: [InputFile(name: "offers.csv", bytes: Array("offer_id\nO-\(id)\n".utf8))]
+            + (reputation.map { [InputFile(name: "reputation.json", bytes: $0)] } ?? []),
         tradesCSV: Array("bid_id,offer_id,wh\nB,O-\(id),\(1000 + variant)\n".utf8), summaryJSON: Array("{\"v\":\(variant)}".utf8)))
 }
 
@@ -28,11 +31,11 @@ final class TestCommittee: @unchecked Sendable {
     var threads: [Int: DispatchGroup] = [:]
     let logs = Locked<[String]>([])
 
-    init(deviant: [Int: Set<String>] = [:]) throws {
+    init(deviant: [Int: Set<String>] = [:], replicas n: Int = 4, params: ReputationParams? = nil) throws {
         dir = NSTemporaryDirectory() + "gridclear-bft-driver-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let ports = freePorts(4)
-        guard ports.count == 4, ports == Array(ports[0]...ports[0] + 3) else { throw BFTError.transport("no free ports") }
-        cluster = try ClusterSetup.initialize(replicas: 4, directory: dir, basePort: ports[0] - 1, now: UTCTime(millis: 0))
+        let ports = freePorts(n)
+        guard ports.count == n, ports == Array(ports[0]...ports[0] + n - 1) else { throw BFTError.transport("no free ports") }
+        cluster = try ClusterSetup.initialize(replicas: n, directory: dir, basePort: ports[0] - 1, now: UTCTime(millis: 0), params: params)
         self.deviant = deviant
     }
 
@@ -42,7 +45,7 @@ final class TestCommittee: @unchecked Sendable {
         let released = self.released, mine = deviant[i] ?? []
         let app = ReplicaApplication(
             due: { state, _ in released.withValue { $0 }.filter { state.cycles[$0] == nil } },
-            clear: { id in .entries([cycleEntry(id, variant: mine.contains(id) ? 1 : 0)]) },
+            clear: { id, reputation in .entries([cycleEntry(id, variant: mine.contains(id) ? 1 : 0, reputation: reputation)]) },
             reexecute: { _ in "no inputs here" },
             committed: { _ in })
         var o = ReplicaDriver.Options(cluster: cluster, id: i, statePath: FileSystem.join(dir, "node\(i)/state.pbft"))
@@ -105,6 +108,73 @@ final class TestCommittee: @unchecked Sendable {
         }
     }
 
+    /// Committee epochs in running replicas over TCP: 5 replicas, committees of 4 chosen every
+    /// 2 blocks (the core decides, the drivers re-wire their peers); a replica left out follows
+    /// the chain as an observer and rejoins when chosen; a replica stopped across several
+    /// boundaries catches up; all ledgers end byte-identical and audit.
+    @Test func committeesChangeAtEpochBoundariesInRunningReplicas() throws {
+        var p = ReputationParams()
+        // A lottery range far above the reputation gaps: each epoch leaves out a random node
+        // (the chance that 6 epochs all leave out the same one is 5 × 5⁻⁶ ≈ 0.03 %).
+        p.committeeSize = 4; p.epochBlocks = 2; p.lotteryRange = 1_000_000
+        let c = try TestCommittee(replicas: 5, params: p)
+        defer { c.shutdown() }
+        for i in 1...5 { try c.start(i) }
+        let ids = (0..<12).map(cycleID)
+        // One cycle at a time, so that each is a block of its own and epochs pass every 2 blocks.
+        for k in 0..<ids.count {
+            if k == 4 { c.stop(3) }
+            c.released.withValue { $0 = Array(ids.prefix(k + 1)) }
+            let live = k < 4 ? [1, 2, 3, 4, 5] : [1, 2, 4, 5]
+            #expect(waitUntil(seconds: 60) { live.allSatisfy { c.cycles($0).count == k + 1 } }, "\(c.logs.withValue { $0 }.suffix(30))")
+        }
+        try c.start(3)
+        #expect(waitUntil(seconds: 60) { c.cycles(3).count == 12 && (1...5).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) } },
+                "\(c.logs.withValue { $0 }.suffix(30))")
+        // A client (seed 001) accepts a cycle of a later epoch on f + 1 replies signed by the
+        // replicas' own keys, whatever committee each sits on now.
+        let client = try BFTClient(cluster: c.cluster)
+        defer { client.shutdown() }
+        let (accepted, notes) = client.result(cycle: ids[11], submit: false, waitMillis: 10_000)
+        #expect(accepted != nil && (accepted?.signers.count ?? 0) >= 2, "\(notes)")
+        for i in 1...5 { c.stop(i) }
+        let epochs = c.blocks(1).flatMap(\.entries).compactMap { e -> CommitteeEpochEntry? in if case .committeeEpoch(let x) = e { return x }; return nil }
+        #expect(epochs.count >= 6 && Set(epochs.map { Set($0.members.map(\.nodeID)) }).count >= 2, "\(epochs.map { $0.members.map(\.nodeID) })")
+        #expect(c.logs.withValue { $0 }.contains { $0.contains("EPOCH 1") })
+        for i in 1...5 {
+            #expect(c.ledgerBytes(i) == c.ledgerBytes(1), "replica \(i)'s ledger differs")
+            let r = try CertifiedAuditor.audit(directory: ClusterSetup.ledgerPath(directory: c.dir, id: i), trusted: nil, pinned: c.cluster.publicKeys).get()
+            #expect(r.epochs.count == epochs.count + 1)
+        }
+        #expect(c.cycles(1).sorted() == ids.sorted(), "each cycle exactly once")
+    }
+
+    /// Clearing uses the committed reputation (SPEC §7): a proposal whose cycle was cleared with
+    /// another reputation (the inputs' CSV columns, or a made-up one) is not endorsed; one with
+    /// the ledger's reputation — including the reputation changes earlier in the same block — is.
+    @Test func endorsementRequiresTheCommittedReputation() throws {
+        let c = try TestCommittee()
+        defer { c.shutdown() }
+        let ledger = try ReplicatedLedger(directory: ClusterSetup.ledgerPath(directory: c.dir, id: 1), cluster: c.cluster)
+        let key = try NodeKeyFile.load(path: ClusterSetup.keyPath(directory: c.dir, id: 1))
+        let app = ReplicaApplication(due: { _, _ in [] }, clear: { id, rep in .entries([cycleEntry(id, reputation: rep)]) },
+                                     reexecute: { _ in nil }, committed: { _ in })
+        let id = cycleID(0)
+        func verdict(_ es: [LedgerEntry]) throws -> String? {
+            let b = try BlockBuilder.build(entries: es, on: ledger.state, nowMillis: 1_000, key: key)
+            let p = Proposal(block: b, requests: [RequestRef(id: id, entryCount: UInt32(es.count))])
+            return BlockEndorsement.check(p, local: [:], membership: ledger.membership, reputation: ledger.expectedReputationInputs(of: b), app: app)?.reason
+        }
+        #expect(try verdict([cycleEntry(id)]) == nil)
+        #expect(try verdict([cycleEntry(id, reputation: nil)])?.contains("not the committed ledger's") == true)
+        var other = ReputationSnapshot()
+        other.record(participant: "P1", after: 90_000)
+        #expect(try verdict([cycleEntry(id, reputation: other.canonicalJSON())])?.contains("not the committed ledger's") == true)
+        let change = LedgerEntry.reputationChange(ReputationChangeEntry(cycleID: id, participantID: "P1", before: 60_000, after: 90_000, reason: "test"))
+        let inBlock = ledger.expectedReputationInputs(of: try BlockBuilder.build(entries: [change, cycleEntry(id)], on: ledger.state, nowMillis: 1_000, key: key))
+        #expect(inBlock[id] == other.canonicalJSON())
+    }
+
     @Test func aReplicaThatComputesAnotherResultDoesNotVoteAndItsDisagreementIsRecorded() throws {
         let bad = cycleID(1)
         let c = try TestCommittee(deviant: [4: [bad]])
@@ -114,8 +184,11 @@ final class TestCommittee: @unchecked Sendable {
         let recorded: () -> [DisagreementEntry] = {
             c.blocks(2).flatMap(\.entries).compactMap { if case .disagreement(let d) = $0 { return d }; return nil }
         }
-        #expect(waitUntil(seconds: 60) { (1...4).allSatisfy { c.cycles($0).count == 3 } && !recorded().isEmpty },
-                "\(c.logs.withValue { $0 }.suffix(20))")
+        // Until every replica has also appended the block holding the disagreement (under load
+        // the replicas were stopped with it still on its way to some: ledgers differed).
+        #expect(waitUntil(seconds: 60) {
+            (1...4).allSatisfy { c.cycles($0).count == 3 } && !recorded().isEmpty && (2...4).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) }
+        }, "\(c.logs.withValue { $0 }.suffix(20))")
         for i in 1...4 { c.stop(i) }
         let d = try #require(recorded().first)
         #expect(d.nodeID == "node4" && d.cycleID == bad)

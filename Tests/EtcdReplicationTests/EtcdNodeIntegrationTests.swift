@@ -47,7 +47,7 @@ final class TestNode: @unchecked Sendable {
                 o.leaseTTLSeconds = ttl
                 o.genesisNodes = genesisNodes
                 let delay = clearDelayMicros, id = self.id, onClear = self.onClear
-                let node = EtcdNode(options: o, client: EtcdClient(endpoints: endpoints, timeoutMillis: 1_000), store: store, key: nodeKey) { c in
+                let node = EtcdNode(options: o, client: EtcdClient(endpoints: endpoints, timeoutMillis: 1_000), store: store, key: nodeKey) { c, _ in
                     onClear(id, c)
                     usleep(delay)
                     return [.clearedCycle(try! ClearedCycleEntry(cycleID: c, mechanism: "test", solver: "none", seed: 0, inputs: [],
@@ -214,7 +214,7 @@ struct EtcdNodeIntegrationTests {
         o.layout = EtcdLayout(prefix: "fence/")
         o.quotaBytes = 16 << 10  // far below etcd's file: the size alarm must fire
         let client = EtcdClient(endpoints: cluster.endpoints)
-        let node = EtcdNode(options: o, client: client, store: store, key: NodeKey.generate()) { _ in [] }
+        let node = EtcdNode(options: o, client: client, store: store, key: NodeKey.generate()) { _, _ in [] }
         let lines = Locked<[String]>([])
         node.log = { l in lines.withValue { $0.append(l) } }
         _ = try node.execute(.checkStatus)
@@ -268,7 +268,7 @@ struct EtcdModeBenchmark {
             let store = try LedgerStore(directory: "\(dir)/etcd-\(payloadBytes)", create: true)
             var o = EtcdNode.Options(nodeID: "1")
             o.layout = EtcdLayout(prefix: "bench\(payloadBytes)/")
-            let node = EtcdNode(options: o, client: EtcdClient(endpoints: cluster.endpoints), store: store, key: NodeKey.generate()) { c in [entry(c)] }
+            let node = EtcdNode(options: o, client: EtcdClient(endpoints: cluster.endpoints), store: store, key: NodeKey.generate()) { c, _ in [entry(c)] }
             node.log = { _ in }
             let t0 = Date()
             try node.run(once: true, due: { st in cycles.filter { st.cycles[$0] == nil } }, shouldStop: { false })

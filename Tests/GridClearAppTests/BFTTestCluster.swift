@@ -58,9 +58,14 @@ final class BFTTestCluster {
     }
 
     /// A cleared cycle entry from the sample inputs under the cycle id `cycle`.
-    static func cycleEntry(_ cycle: String) throws -> LedgerEntry {
+    /// `participants` renames participant ids of the sample (e.g. `["P1": "node3"]`: node3 trades).
+    static func cycleEntry(_ cycle: String, participants: [String: String] = [:]) throws -> LedgerEntry {
         var files = try CycleService().load(cycleDirectory: packageRoot + "/Inputs/" + sampleCycle)
         files.cycleID = cycle
+        for (from, to) in participants {
+            func rename(_ b: [UInt8]) -> [UInt8] { Array(String(decoding: b, as: UTF8.self).replacingOccurrences(of: ",\(from),", with: ",\(to),").utf8) }
+            files.bidsCSV = rename(files.bidsCSV); files.offersCSV = rename(files.offersCSV)
+        }
         let r = try EndorsementService.request(files: files, options: ClearOptions(solver: "simplex"))
         return r.entries[0]
     }

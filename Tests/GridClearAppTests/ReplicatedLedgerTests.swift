@@ -177,7 +177,8 @@ import LedgerLite
         let newKey = NodeKey.generate()
         var roster = c.config.replicas.map { CommitteeMember(nodeID: $0.nodeID, publicKey: $0.publicKey) }
         roster[3].publicKey = newKey.publicKey
-        let scores = roster.map { NodeScore(nodeID: $0.nodeID, score: 60_000 + ($0.nodeID == "node4" ? 0 : 1_000)) }
+        // Block 1 credits every member of the committee that certified it (+T_up), signer or not.
+        let scores = roster.map { NodeScore(nodeID: $0.nodeID, score: 61_000) }
         let epoch = CommitteeEpochEntry(epoch: 1, selection: .operatorDecision, primaryOffset: 0, members: roster, scores: scores,
                                         excluded: [], reason: "node4 lost its disk and key")
         let change: [LedgerEntry] = [.membership(MembershipEntry(roster: roster, reason: "replace node4's key")), .committeeEpoch(epoch)]
@@ -202,7 +203,8 @@ import LedgerLite
         p.committeeSize = 4; p.epochBlocks = 3; p.lotteryRange = 0
         let c = try BFTTestCluster(replicas: 5, params: p)
         let l = try c.ledger(1)
-        // node5 never signs; node2 records a disagreement.
+        // node5 never signs (credit comes from the committee, not from the certificate's
+        // signers, which differ between replicas); node2 records a disagreement.
         try c.commit([try BFTTestCluster.cycleEntry(Self.cycles[0])], on: l, signers: [0, 1, 2, 3])
         let verdict = Endorsement(agrees: false, reason: "trades.csv differs", cycleID: Self.cycles[0])
         // node2's own, signed disagreement counts; an unsigned one naming node3 is on record only;
@@ -218,10 +220,13 @@ import LedgerLite
             "\($0)".contains("not signed by that node's roster key")
         }
         try c.commit(d.entries + unsigned.entries, on: l, signers: [0, 1, 2, 3])
-        let entry = try l.membership.nextEpochEntry(previousHash: l.headHash, excluding: [], reason: "epoch 1")
-        #expect(entry.scores.map(\.score) == [62_000, 52_000, 62_000, 62_000, 60_000])
-        // Closed form: node2 (52,000) is the lowest of five and drops out; node5 (60,000) ranks last.
-        #expect(Set(entry.members.map(\.nodeID)) == ["node1", "node3", "node4", "node5"] && entry.members.last?.nodeID == "node5")
+        let entry = try l.membership.nextEpochEntry(previousHash: l.headHash, blockEntries: [], reason: "epoch 1")
+        #expect(entry.scores.map(\.score) == [62_000, 52_000, 62_000, 62_000, 62_000])
+        // Closed form: node2 (52,000) is the lowest of five and drops out; the others tie at
+        // 62,000 (lottery range 0): ordered by lottery digest.
+        #expect(Set(entry.members.map(\.nodeID)) == ["node1", "node3", "node4", "node5"])
+        let digests = entry.members.map { CommitteeSelection.lotteryDigest(previousHash: l.headHash, nodeID: $0.nodeID) }
+        #expect(zip(digests, digests.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
         // A wrong score is refused at endorsement and at append.
         var bad = entry
         bad.scores[1].score += 1
@@ -247,6 +252,39 @@ import LedgerLite
         }
         guard case .failure(let f) = try audit(c.ledgerPath(2)) else { Issue.record("wrong scores passed"); return }
         #expect(f.height == 3 && f.message.contains("reputation scores differ"), "\(f)")
+    }
+
+    /// The nodes excluded from the next committee are the block's trading parties, derived by
+    /// every replica from the (re-executed) trades: a proposer that lies about them in either
+    /// direction is not endorsed and its block is refused at append.
+    @Test func excludedNodesAreDerivedFromTheBlocksTrades() throws {
+        var p = ReputationParams()
+        p.committeeSize = 4; p.epochBlocks = 2; p.lotteryRange = 0
+        let c = try BFTTestCluster(replicas: 5, params: p)
+        let l = try c.ledger(1)
+        try c.commit([try BFTTestCluster.cycleEntry(Self.cycles[0])], on: l, signers: [0, 1, 2, 3])
+        // Block 2 clears a cycle in which node3 buys (participant P1 renamed): node3 is a trading party.
+        let trading = try BFTTestCluster.cycleEntry(Self.cycles[1], participants: ["P1": "node3"])
+        #expect(CommitteeExclusion.tradingParties(in: [trading], roster: l.membership.roster) == ["node3"])
+        let honest = try l.membership.nextEpochEntry(previousHash: l.headHash, blockEntries: [trading], reason: "epoch 1")
+        #expect(honest.excluded == ["node3"] && !honest.members.contains { $0.nodeID == "node3" })
+        // Byzantine proposer 1: hides the trading party (keeps node3 on the committee).
+        let hiding = try l.membership.nextEpochEntry(previousHash: l.headHash, blockEntries: [], reason: "epoch 1")
+        // Byzantine proposer 2: excludes a node that does not trade (to push node1 off).
+        var framing = honest
+        framing.excluded = ["node1", "node3"]
+        for lie in [hiding, framing] {
+            let b = try c.block([trading, .committeeEpoch(lie)], on: l, proposer: 0)
+            let verdict = EndorsementService.endorse(b, ledger: l)
+            #expect(!verdict.agrees && verdict.reason.contains("trading parties of the block on the roster are [node3]"), "\(verdict.reason)")
+            let cb = CertifiedBlock(block: b, certificate: try c.certify(b, committee: l.committee, signers: [0, 1, 2, 3]))
+            #expect { try l.appendCommitted(cb) } throws: { "\($0)".contains("trading parties") }
+        }
+        let good = try c.block([trading, .committeeEpoch(honest)], on: l, proposer: 0)
+        #expect(EndorsementService.endorse(good, ledger: l).agrees)
+        try l.appendCommitted(CertifiedBlock(block: good, certificate: try c.certify(good, committee: l.committee, signers: [0, 1, 2, 3])))
+        #expect(l.committee.id.epoch == 1 && !l.membership.members.contains { $0.nodeID == "node3" })
+        #expect(try audit(c.ledgerPath(1)).get().epochs.map(\.epoch) == [0, 1])
     }
 
     @Test func proofCarriesTheCertificateAndVerifiesOfflineAgainstTheCommittee() throws {

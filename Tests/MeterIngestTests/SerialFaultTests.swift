@@ -9,7 +9,7 @@ final class SimHarness {
     let bus: MeterBus
     let clock = SystemMeterClock()
 
-    init(timeoutMillis: Int = 50) throws {
+    init(timeoutMillis: Int = 50, quietMillis: Int? = nil) throws {
         dir = NSTemporaryDirectory() + "meter-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         sim = try MeterSimulator(linkPath: dir + "/ttyMETER")
@@ -17,7 +17,7 @@ final class SimHarness {
         sim.setDLT645Meter(address: DLT645Address("000000000001")!, .init(importWh: 123_456_780, exportWh: 20))
         sim.start()
         bus = MeterBus(path: dir + "/ttyMETER", settings: SerialSettings(baud: 9600, parity: .even),
-                       timing: BusTiming(responseTimeoutMillis: timeoutMillis, quietMillis: timeoutMillis,
+                       timing: BusTiming(responseTimeoutMillis: timeoutMillis, quietMillis: quietMillis ?? timeoutMillis,
                                          backoffInitialMillis: 10, backoffMaxMillis: 40),
                        clock: clock)
     }
@@ -48,7 +48,13 @@ final class SimHarness {
     }
 
     @Test func eachModbusFaultIsCountedAndNeverYieldsAWrongValue() throws {
-        let h = try SimHarness()
+        // A late answer must land after the answer window (response timeout + the answer's wire
+        // time, ~15 ms here) and inside the quiet-line wait that follows it, whatever the
+        // scheduler does to either thread: it is sent half a quiet period after the timeout,
+        // ~135 ms clear of both edges (75 ms after a 50 ms timeout left ~10 ms, and under load
+        // the answer landed inside the window and was taken as the answer).
+        let (timeout, quiet) = (100, 300)
+        let h = try SimHarness(timeoutMillis: timeout, quietMillis: quiet)
         let want = EnergyRegisters(importWh: 1_234_500, exportWh: 10_250)
         var c = MeterCounters()
         h.sim.enqueue([.noiseBefore(5)])
@@ -65,7 +71,7 @@ final class SimHarness {
         #expect(c.staleAnswers == 1)
         // A late answer (after the timeout) is drained by the quiet-line wait, not taken as the next answer.
         h.sim.setModbusMeter(slave: 1, .init(importWh: 1_234_000, exportWh: 10_250))
-        h.sim.enqueue([.late(millis: 75)])
+        h.sim.enqueue([.late(millis: timeout + quiet / 2)])
         let r = try modbus.read(on: h.bus, attempts: 3, counters: &c)
         #expect(r.importWh == 1_234_000)
         #expect(c.timeouts == 2)

@@ -22,11 +22,22 @@ import Testing
         return p
     }
 
-    static func entries(_ dir: String) throws -> (AuditReport, [LedgerEntry]) {
-        var all: [LedgerEntry] = []
-        let r = try LedgerAuditor.audit(directory: dir, trusted: nil) { b, _ in all += b.entries }
-        guard case .success(let rep) = r else { throw PrivateMarketError.incomplete("audit failed: \(r)") }
-        return (rep, all)
+    /// A private cycle's ledger after an audit that must pass: every entry, and the private
+    /// market's entries by tag (10 plans, 11 match records, 12 private settlements).
+    struct AuditedLedger {
+        let report: AuditReport
+        let all: [LedgerEntry]
+
+        init(_ dir: String) throws {
+            var all: [LedgerEntry] = []
+            let r = try LedgerAuditor.audit(directory: dir, trusted: nil) { b, _ in all += b.entries }
+            guard case .success(let rep) = r else { throw PrivateMarketError.incomplete("audit failed: \(r)") }
+            (report, self.all) = (rep, all)
+        }
+
+        var plans: [PrivatePlanEntry] { all.compactMap { if case .privatePlan(let p) = $0 { return p } else { return nil } } }
+        var matches: [PrivateMatchEntry] { all.compactMap { if case .privateMatch(let m) = $0 { return m } else { return nil } } }
+        var settlements: [PrivateSettlementEntry] { all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } } }
     }
 
     @Test func privateRunRecordsPlansAndMatchesBeforeOutputs() throws {
@@ -44,10 +55,9 @@ import Testing
         let r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out, options: o, clock: { 0 }, ledger: target)
         #expect(r.equalsPlaintext && r.ledgerHeight != nil)
 
-        let (rep, all) = try Self.entries(ledgerDir)
-        #expect(rep.cycles == ["20261120T1000Z"])
-        let plans = all.compactMap { if case .privatePlan(let p) = $0 { return p } else { return nil } }
-        let matches = all.compactMap { if case .privateMatch(let m) = $0 { return m } else { return nil } }
+        let ledger = try AuditedLedger(ledgerDir)
+        #expect(ledger.report.cycles == ["20261120T1000Z"])
+        let (plans, matches) = (ledger.plans, ledger.matches)
         #expect(plans.count == r.bids + r.offers - r.rejected.count)
         #expect(matches.count == r.matches)
         #expect(Set(plans.map(\.pseudonym)).count == plans.count)
@@ -59,7 +69,7 @@ import Testing
         let files = try CycleFiles.load(cycleDirectory: cycleDir)
         let plain = try CyclePipeline.clear(files, options: ClearOptions(mechanism: "kproto"), context: ClearingContext())
         let expected = try CycleRecord.entry(plain, files: files, options: ClearOptions(mechanism: "kproto"))
-        #expect(all.contains(.clearedCycle(expected)))
+        #expect(ledger.all.contains(.clearedCycle(expected)))
         // Outputs after the ledger, equal to the recorded trades.
         let published = try FileSystem.read(out + "/20261120T1000Z/trades.csv")
         #expect(published == expected.tradesCSV)
@@ -72,7 +82,7 @@ import Testing
                                            ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now))
         }
         #expect(!FileManager.default.fileExists(atPath: out2 + "/20261120T1000Z/trades.csv"))
-        #expect(try Self.entries(ledgerDir).1.count == all.count)
+        #expect(try AuditedLedger(ledgerDir).all.count == ledger.all.count)
     }
 
     /// A meter-data file for the sample cycle: readings 10 s before and after it, each party's
@@ -118,8 +128,7 @@ import Testing
                                                                         gridSellPrice: inputs.market.gridSellPrice)
             .settle(trades: plain.trades, metered: parties, cyclesElapsed: 7) else { Issue.record("plaintext pending"); return }
         #expect(Set(rows.map(\.outcome)) == [.matched, .actual])   // both branches exercised
-        let (_, all) = try Self.entries(ledgerDir)
-        let recorded = all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } }
+        let recorded = try AuditedLedger(ledgerDir).settlements
         #expect(recorded.map(\.settledWh).sorted() == rows.map(\.settled).sorted())
         #expect(recorded.map(\.deviationBP).sorted() == rows.compactMap(\.deviationBP).sorted())
         #expect(recorded.filter(\.withinTolerance).count == rows.filter { $0.outcome == .matched }.count)
@@ -149,8 +158,7 @@ import Testing
         let s = PrivateLedgerRecord.settlementEntries(cycle: inputs.cycleID, matches: o.matching.matches, settlements: o.matching.settlements)
         #expect(s.count == 1)
         #expect(try PrivateLedgerRecord.recordSettlements(s, to: target) != nil)
-        let (_, all) = try Self.entries(ledgerDir)
-        let recorded = all.compactMap { if case .privateSettlement(let x) = $0 { return x } else { return nil } }
+        let recorded = try AuditedLedger(ledgerDir).settlements
         #expect(recorded == [PrivateSettlementEntry(cycleID: inputs.cycleID, recordID: UInt32(m.record.id), matchedWh: 100_000, settledWh: 94_000,
                                                     deviationBP: 600, withinTolerance: false, sellerAtFault: true, buyerAtFault: false)])
     }

@@ -7,7 +7,9 @@
 #   Run B (Byzantine): replica 1 runs with the test-only --byzantine equivocate (as primary it
 #     sends two different blocks for one sequence number); the others change view and commit
 #     every cycle; replica 3 is killed (kill -9) and restarted with --once on the way.
-# Both runs: the four ledgers are byte-identical, `audit` passes on each, `node result`
+#   Run C (epochs): 5 replicas, committees of 4 re-selected every 2 blocks; replica 5 is killed
+#     (kill -9) and restarted with --once after the committee moved on twice.
+# All runs: the ledgers are byte-identical, `audit` passes on each, `node result`
 # accepts every cycle on f + 1 matching signed replies, each cycle is in the ledger exactly once
 # and every replica published its outputs.
 set -uo pipefail
@@ -25,19 +27,20 @@ trap 'exit 1' INT TERM
 run=""
 fail() { echo "bft-mode: FAILED ($run): $*"; for f in "$work"/$run/r*.log; do echo "--- $f"; tail -25 "$f"; done; exit 1; }
 
-free_base() {  # a base port P with P+1…P+4 free
-  python3 -c 'import socket, random
+free_base() {  # a base port P with P+1…P+N free (N = $1, default 4)
+  python3 -c 'import socket, random, sys
+n = int(sys.argv[1])
 for _ in range(200):
     p = random.randint(20000, 60000)
     ok = True
     s = []
     try:
-        for i in range(1, 5):
+        for i in range(1, n + 1):
             x = socket.socket(); x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); x.bind(("127.0.0.1", p + i)); s.append(x)
     except OSError:
         ok = False
     for x in s: x.close()
-    if ok: print(p); break'
+    if ok: print(p); break' "${1:-4}"
 }
 cycles=()
 for k in 0 1 2 3 4; do m=$((600 + 15*k)); cycles+=("$(printf "20261120T%02d%02dZ" $((m/60)) $((m%60)))"); done
@@ -128,3 +131,30 @@ results
 stop_all
 check_all
 echo "bft-mode: B: ok (equivocating primary replaced by view change; 4 ledgers identical, audits pass)"
+
+# ---- Run C: committee epochs. 5 replicas, committees of 4 re-selected every 2 blocks by
+# reputation and lottery (the cores decide, the drivers re-wire their peers); replica 5 is
+# killed with kill -9 after cycle 2 and restarted with --once after the last one (it catches
+# up across the epoch boundaries it missed).
+run=C; d="$work/C"; mkdir -p "$d/Inputs"; cp "$src/market.json" "$d/Inputs/"
+"$bin" node init --replicas 5 --committee-size 4 --epoch-blocks 2 --dir "$d/C" --base-port "$(free_base 5)" \
+  --now 2026-11-20T09:00Z >/dev/null || fail "node init"
+for i in 1 2 3 4 5; do start $i; done
+release 0; accepted "${cycles[0]}"
+release 1; accepted "${cycles[1]}"
+kill -9 "${pid[C5]}"; wait "${pid[C5]}" 2>/dev/null; unset "pid[C5]"
+for k in 2 3 4; do release $k; accepted "${cycles[$k]}"; done
+start 5 --once
+wait "${pid[C5]}" || fail "restarted replica 5 (--once) failed"; unset "pid[C5]"
+results
+for i in 1 2 3 4; do [ -n "${pid[C$i]:-}" ] && kill "${pid[C$i]}" 2>/dev/null; done; wait 2>/dev/null
+for i in 2 3 4 5; do cmp -s "$d/C/node1/ledger/blocks.gcl" "$d/C/node$i/ledger/blocks.gcl" || fail "ledger of replica $i differs from replica 1's"; done
+for i in 1 2 3 4 5; do
+  "$bin" audit "$d/C/node$i/ledger" --cluster "$d/C/cluster.json" >"$d/audit$i.txt" 2>&1 || fail "audit --cluster of replica $i: $(tail -3 "$d/audit$i.txt")"
+  for c in "${cycles[@]}"; do
+    n=$(grep -c "committed block [0-9]*: cycle $c" "$d/r$i.log"); [ "$n" = 1 ] || fail "cycle $c committed $n times at replica $i"
+  done
+done
+grep -q "EPOCH 2 from block 5" "$d/r1.log" || fail "no second epoch at block 5: $(grep EPOCH "$d/r1.log")"
+grep -q "EPOCH" "$d/r5.log" || fail "replica 5 did not switch epochs when catching up"
+echo "bft-mode: C: ok (committee epochs every 2 blocks, 4 of 5 chosen; kill -9 and catch-up across epochs; 5 ledgers identical, audits pass)"

@@ -1,14 +1,50 @@
 import Clearing
 import GridClearCore
+import GridClearSystem
 import LedgerLite
 
 /// Participants' reputation from a ledger (SPEC §3.7): the fold of its reputation-change
 /// entries in ledger order (each sets the participant's value to its `after`), base 60. Pure.
 public enum LedgerReputation {
     public static func snapshot<S: Sequence>(of entries: S) -> ReputationSnapshot where S.Element == LedgerEntry {
-        var s = ReputationSnapshot()
+        folding(entries, into: ReputationSnapshot())
+    }
+
+    /// `s` after the reputation changes among `entries`, in order.
+    public static func folding<S: Sequence>(_ entries: S, into s: ReputationSnapshot) -> ReputationSnapshot where S.Element == LedgerEntry {
+        var s = s
         for e in entries { if case .reputationChange(let r) = e { s.record(participant: r.participantID, after: r.after) } }
         return s
+    }
+
+    /// A fold of a ledger file's prefix: its first `nextHeight` blocks, which end at byte `endOffset`.
+    public typealias Fold = (nextHeight: UInt64, endOffset: Int, snapshot: ReputationSnapshot)
+
+    /// The reputation of the ledger file at `path` up to `state` (its first `state.nextHeight`
+    /// blocks), continuing `from`: reads only the bytes between `from.endOffset` and
+    /// `state.endOffset`, so each block is read once and it may run beside a writer appending
+    /// to the same file.
+    public static func fold(ledgerFile path: String, through state: ChainState, from: Fold) throws(AppError) -> Fold {
+        guard from.nextHeight < state.nextHeight, from.endOffset <= state.endOffset else { return from }
+        var bytes = [UInt8](repeating: 0, count: state.endOffset - from.endOffset)
+        do {
+            let f = try SequentialFile(path: path)
+            try f.seek(to: from.endOffset)
+            guard try f.read(into: &bytes, from: 0, to: bytes.count) == bytes.count else {
+                throw AppError.failed("\(path) is shorter than its chain state (\(state.endOffset) bytes)")
+            }
+        } catch let e as AppError { throw e } catch { throw AppError.wrap(error, cycle: "-") }
+        let records = RecordScanner.scan(bytes).records
+        var s = from.snapshot
+        var h = from.nextHeight
+        for r in records where h < state.nextHeight {
+            do { s = folding(try Block.decode(r.payload).entries, into: s) } catch {
+                throw .ledgerFault(LedgerFault(offset: from.endOffset + r.offset, height: h, "undecodable block: \(error)"))
+            }
+            h += 1
+        }
+        guard h == state.nextHeight else { throw AppError.failed("\(path): \(h) blocks readable, the chain state has \(state.nextHeight)") }
+        return (h, state.endOffset, s)
     }
 
     /// The snapshot as settlement's `ReputationBook` (whole points, standard rules).

@@ -13,6 +13,7 @@ import LedgerLite
 ///       "reputation": {"t_init": 60000, "t_up": 1000, "t_down": 10000, "t_max": 100000,
 ///                      "t_min": 30000, "committee_size": 4, "epoch_blocks": 96, "lottery_range": 10000},
 ///       "max_entries_per_block": 64,
+///       "clearing": {"mechanism": null, "solver": null, "seed": 0},
 ///       "genesis": "<hex of the genesis block>"
 ///     }
 ///
@@ -46,10 +47,14 @@ public struct ClusterConfig: Sendable, Equatable {
     public var reputation: ReputationParams
     public var maxEntriesPerBlock: Int
     public var genesis: Block
+    /// The clearing choices every replica must share (nil: a file written before they were
+    /// recorded; the command-line flags then apply as given).
+    public var clearing: ClusterClearing?
 
-    public init(chain: String, replicas: [Replica], reputation: ReputationParams, maxEntriesPerBlock: Int, genesis: Block) {
+    public init(chain: String, replicas: [Replica], reputation: ReputationParams, maxEntriesPerBlock: Int, genesis: Block,
+                clearing: ClusterClearing? = nil) {
         self.chain = chain; self.replicas = replicas; self.reputation = reputation
-        self.maxEntriesPerBlock = maxEntriesPerBlock; self.genesis = genesis
+        self.maxEntriesPerBlock = maxEntriesPerBlock; self.genesis = genesis; self.clearing = clearing
     }
 
     /// The epoch-0 committee (replica I is member I − 1).
@@ -84,6 +89,7 @@ public struct ClusterConfig: Sendable, Equatable {
         p.add("committee_size", q.committeeSize); p.add("epoch_blocks", raw: String(q.epochBlocks)); p.add("lottery_range", q.lotteryRange)
         w.add("reputation", raw: p.renderCompact())
         w.add("max_entries_per_block", maxEntriesPerBlock)
+        if let clearing { w.add("clearing", raw: clearing.render()) }
         w.add("genesis", Hex.encode(genesis.encoded()))
         return w.render() + "\n"
     }
@@ -141,7 +147,8 @@ public struct ClusterConfig: Sendable, Equatable {
         guard let gHex = v["genesis"]?.string, let gBytes = Hex.decode(gHex) else { throw bad("no 'genesis' hex string") }
         let genesis: Block
         do { genesis = try Block.decode(gBytes) } catch { throw bad("genesis is not a block (\(error))") }
-        let c = ClusterConfig(chain: chain, replicas: replicas, reputation: p, maxEntriesPerBlock: Int(mmc), genesis: genesis)
+        let clearing = try ClusterClearing.parse(v["clearing"], name: name)
+        let c = ClusterConfig(chain: chain, replicas: replicas, reputation: p, maxEntriesPerBlock: Int(mmc), genesis: genesis, clearing: clearing)
         if let problem = c.genesisProblem() { throw bad("genesis: \(problem)") }
         return c
     }

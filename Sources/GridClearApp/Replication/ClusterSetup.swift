@@ -20,7 +20,8 @@ public enum ClusterSetup {
     /// Creates `replicas` keys and the cluster file. Addresses: `host:basePort + I`. Refuses to
     /// overwrite an existing cluster file or key. `now` stamps the genesis block.
     public static func initialize(replicas n: Int, directory: String, basePort: Int, host: String = "127.0.0.1",
-                                  now: UTCTime, params: ReputationParams? = nil, maxEntriesPerBlock: Int = 64) throws(AppError) -> ClusterConfig {
+                                  now: UTCTime, params: ReputationParams? = nil, maxEntriesPerBlock: Int = 64,
+                                  clearing: ClusterClearing = ClusterClearing()) throws(AppError) -> ClusterConfig {
         guard n >= 1, n <= 1024 else { throw .usage("--replicas must be 1 … 1024") }
         guard basePort >= 1, basePort + n <= 65535 else { throw .usage("--base-port must leave room for \(n) ports below 65536") }
         let clusterPath = FileSystem.join(directory, clusterFileName)
@@ -36,12 +37,13 @@ public enum ClusterSetup {
         let replicas = keys.enumerated().map { i, k in
             ClusterConfig.Replica(id: i + 1, host: host, port: basePort + i + 1, publicKey: k.publicKey)
         }
-        return try create(replicas: replicas, signer: keys[0], now: now, params: p, maxEntriesPerBlock: maxEntriesPerBlock, writeTo: clusterPath)
+        return try create(replicas: replicas, signer: keys[0], now: now, params: p, maxEntriesPerBlock: maxEntriesPerBlock,
+                          clearing: clearing, writeTo: clusterPath)
     }
 
     /// The cluster of known replicas (keys made elsewhere); `signer` (one of them) signs the genesis block.
     public static func create(replicas: [ClusterConfig.Replica], signer: NodeKey, now: UTCTime, params: ReputationParams,
-                              maxEntriesPerBlock: Int, writeTo path: String?) throws(AppError) -> ClusterConfig {
+                              maxEntriesPerBlock: Int, clearing: ClusterClearing? = nil, writeTo path: String?) throws(AppError) -> ClusterConfig {
         let keys = replicas.map(\.publicKey)
         guard keys.contains(signer.publicKey) else { throw .usage("the genesis signer is not one of the replicas") }
         let chain = "gridclear-bft:" + Hex.encode(Array(Merkle.plainSHA256(keys.flatMap { $0 }).prefix(8)))
@@ -51,7 +53,8 @@ public enum ClusterSetup {
         do { genesis = try BlockBuilder.build(entries: [.genesis(g)], on: ChainState(), nowMillis: now.millis, key: signer) } catch {
             throw .failed("cannot sign the genesis block: \(error)")
         }
-        let c = ClusterConfig(chain: chain, replicas: replicas, reputation: params, maxEntriesPerBlock: maxEntriesPerBlock, genesis: genesis)
+        let c = ClusterConfig(chain: chain, replicas: replicas, reputation: params, maxEntriesPerBlock: maxEntriesPerBlock, genesis: genesis,
+                              clearing: clearing)
         if let problem = c.genesisProblem() { throw .failed("internal: genesis \(problem)") }
         if let path {
             do { try FileSystem.makeDirectories(FileSystem.parent(of: path)) } catch { throw .file("\(error)") }

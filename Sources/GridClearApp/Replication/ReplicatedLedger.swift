@@ -1,3 +1,4 @@
+import Clearing
 import GridClearCore
 import GridClearSystem
 import LedgerLite
@@ -22,6 +23,9 @@ public final class ReplicatedLedger {
     /// The membership after the last block: `membership.committee` must certify the next one.
     public private(set) var membership: Membership
     public let scheme: SignatureScheme
+    /// Participants' reputation after the last block: the fold of its reputation-change
+    /// entries, kept up to date by every append (`ReplicatedLedger+Reputation`).
+    public private(set) var reputation = ReputationSnapshot()
 
     /// Opens (creating on first use with `genesis`) the replica ledger in `directory`.
     public init(directory: String, genesis: Block, scheme: SignatureScheme = Ed25519Scheme(),
@@ -55,6 +59,7 @@ public final class ReplicatedLedger {
             do throws(MembershipError) { try membership.apply(cb.block, certificate: cb.certificate) } catch {
                 throw .ledgerFault(LedgerFault(offset: 0, height: cb.height, error.description))
             }
+            reputation = LedgerReputation.folding(cb.block.entries, into: reputation)
         }
     }
 
@@ -113,6 +118,7 @@ public final class ReplicatedLedger {
             throw AppError.wrap(error, cycle: "-")
         }
         membership = m
+        for cb in cbs { reputation = LedgerReputation.folding(cb.block.entries, into: reputation) }
     }
 
     public func appendCommitted(_ cb: CertifiedBlock) throws(AppError) { try appendCommitted([cb]) }

@@ -12,10 +12,13 @@ import GridClearCore
 /// - a committee epoch entry names epoch + 1, members from the roster (with the roster's
 ///   keys, after this block's roster changes), scores equal to the replayed reputation after
 ///   closing the epoch, and for `.reputation` selection: sits at a height that is a multiple
-///   of `epochBlocks` and equals `CommitteeSelection.select` over the roster with the block's
-///   previous hash; it takes effect from block h + 1.
-/// Reputation: +T_up to each member whose commit signature is in a block's certificate,
-/// −T_down to the node named by each disagreement entry that node signed, applied when an epoch closes.
+///   of `epochBlocks`, excludes exactly the block's trading parties (`CommitteeExclusion`,
+///   derived from its trades, never taken from the proposer) and equals
+///   `CommitteeSelection.select` over the roster with the block's previous hash; it takes
+///   effect from block h + 1.
+/// Reputation: +T_up to each member of the committee that certified a block, −T_down to the
+/// node named by each disagreement entry that node signed, applied when an epoch closes (only
+/// data every replica holds identically counts: certificates differ between replicas).
 public struct Membership: Sendable {
     public let chain: String
     public let params: ReputationParams
@@ -26,6 +29,10 @@ public struct Membership: Sendable {
     public private(set) var book: ReputationBook
     /// Height of the last block applied.
     public private(set) var height: UInt64 = 0
+    /// Height and hash of the block whose epoch entry put `committee` in force (0 and empty:
+    /// the genesis committee). The committee's first block is `epochStartHeight + 1`.
+    public private(set) var epochStartHeight: UInt64 = 0
+    public private(set) var epochStartHash: [UInt8] = []
 
     /// The genesis committee, or nil for an embedded ledger (no committee in its genesis).
     public init?(genesis g: GenesisEntry) throws {
@@ -115,10 +122,13 @@ public struct Membership: Sendable {
         }
         height = h
         // The epoch closes with what blocks before h recorded (the proposer of h cannot know
-        // h's own certificate); h's certificate and disagreements count in the next epoch.
+        // h's outcome); h's credit and disagreements count in the next epoch.
         if let c = epochEntry { try switchEpoch(c, block: block) }
-        book.record(certificate: qc, members: signers)
-        book.record(matched: [], wrong: wrong)
+        // Credit comes from data every replica holds byte for byte (blocks.gcl): each member of
+        // the committee that certified h, as presumed endorser; a recorded (signed)
+        // disagreement takes T_down. Not from the certificate's signers: replicas keep
+        // different quorums for one block, so those would give different scores.
+        book.record(matched: signers, wrong: wrong)
         return epochEntry
     }
 
@@ -138,6 +148,10 @@ public struct Membership: Sendable {
         let next: Committee
         switch c.selection {
         case .reputation:
+            let parties = CommitteeExclusion.tradingParties(in: block.entries, roster: roster)
+            guard c.excluded == parties else {
+                throw MembershipError("block \(h): the epoch entry excludes [\(c.excluded.joined(separator: ", "))] but the trading parties of the block on the roster are [\(parties.joined(separator: ", "))]")
+            }
             guard h % params.epochBlocks == 0 else {
                 throw MembershipError("block \(h): a reputation epoch may only start at a multiple of \(params.epochBlocks) blocks")
             }
@@ -157,12 +171,17 @@ public struct Membership: Sendable {
         }
         committee = next
         members = c.members
+        epochStartHeight = h
+        epochStartHash = LedgerHash.blockHash(block.header)
     }
 
     /// The epoch entry a primary puts into the next block (height `height + 1`, which must be a
     /// multiple of `epochBlocks`) to start the next epoch: reputation selection over the roster
-    /// with the scores replayed so far; `previousHash` is the hash of the block at `height`. Pure.
-    public func nextEpochEntry(previousHash: [UInt8], excluding: Set<String>, reason: String) throws -> CommitteeEpochEntry {
+    /// with the scores replayed so far; `previousHash` is the hash of the block at `height`;
+    /// `blockEntries` are the other entries of that block, whose trading parties are excluded
+    /// (`CommitteeExclusion`). Pure.
+    public func nextEpochEntry(previousHash: [UInt8], blockEntries: [LedgerEntry], reason: String) throws -> CommitteeEpochEntry {
+        let excluding = Set(CommitteeExclusion.tradingParties(in: blockEntries, roster: roster))
         var b = book
         _ = b.closeEpoch()
         let epoch = committee.id.epoch + 1

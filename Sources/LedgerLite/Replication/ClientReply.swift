@@ -32,7 +32,12 @@ public struct ClientReply: Sendable, Hashable {
 
     public func verify(in c: Committee, scheme: SignatureScheme = Ed25519Scheme()) -> Bool {
         guard committee == c.id, let key = c.key(of: replica) else { return false }
-        return scheme.verify(signature: signature, message: Self.signingBytes(committee, replica, requestID, height, blockHash), publicKey: key)
+        return verify(key: key, scheme: scheme)
+    }
+
+    /// Signed by `key`, in whatever committee and position the reply states.
+    public func verify(key: [UInt8], scheme: SignatureScheme = Ed25519Scheme()) -> Bool {
+        scheme.verify(signature: signature, message: Self.signingBytes(committee, replica, requestID, height, blockHash), publicKey: key)
     }
 }
 
@@ -53,6 +58,19 @@ public struct ReplyQuorum: Sendable {
     /// Adds a reply; returns the accepted (height, block hash) once f + 1 members agree.
     public mutating func add(_ r: ClientReply) -> (height: UInt64, blockHash: [UInt8])? {
         if r.requestID == requestID, first[r.replica] == nil, r.verify(in: committee, scheme: scheme) { first[r.replica] = r }
+        return tally()
+    }
+
+    /// Adds a reply that `member` (its index and key in `committee`, e.g. the cluster's replicas
+    /// in genesis order) sent, signed in any epoch of the same chain: committees change at
+    /// epoch boundaries (`Replica+Epoch`), a node's key does not. Counted per member.
+    public mutating func add(_ r: ClientReply, member: ReplicaID) -> (height: UInt64, blockHash: [UInt8])? {
+        if r.requestID == requestID, first[member] == nil, r.committee.chain == committee.id.chain,
+           let key = committee.key(of: member), r.verify(key: key, scheme: scheme) { first[member] = r }
+        return tally()
+    }
+
+    func tally() -> (height: UInt64, blockHash: [UInt8])? {
         var counts: [[UInt8]: Int] = [:]
         for k in first.keys.sorted() {
             guard let x = first[k] else { continue }

@@ -51,7 +51,10 @@ extension Replica {
     /// A stable-checkpoint proof: sequence 0 is the genesis; otherwise a quorum of distinct,
     /// valid CHECKPOINT messages for exactly (seq, digest).
     func checkpointProblem(_ p: CheckpointProof) -> String? {
-        if p.seq == 0 { return p.votes.isEmpty ? nil : "genesis checkpoint carries votes" }
+        if p.seq <= epochStart.height {
+            guard p.seq == epochStart.height, p.votes.isEmpty else { return "checkpoint at or below the epoch's start carries votes" }
+            return epochStart.height == 0 || p.digest == epochStart.hash ? nil : "checkpoint of the epoch's start with another hash"
+        }
         var senders = Set<ReplicaID>()
         for m in p.votes {
             guard (try? m.verify(in: committee, scheme: config.scheme)) != nil else { return "checkpoint vote does not verify" }

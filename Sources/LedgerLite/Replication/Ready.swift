@@ -5,6 +5,9 @@ public enum Destination: Sendable, Hashable {
     /// Every other member of the committee.
     case all
     case replica(ReplicaID)
+    /// A node of the roster by its index there (node ids ascending): FETCH and BLOCKS across
+    /// epochs (`Replica+Epoch`), possibly to a node outside the committee in force.
+    case roster(ReplicaID)
 }
 
 /// One message to send.
@@ -19,7 +22,7 @@ public enum AppRequest: Sendable, Hashable {
     /// answer with `Input.endorsed(blockHash:agrees:reason:)`. Seed 002's endorsement.
     case endorse(view: UInt64, seq: UInt64, proposal: Proposal)
     /// Read certified blocks from `fromHeight` on (a bounded batch) from the ledger and answer
-    /// with `Input.serveBlocks(to:blocks:)`.
+    /// with `Input.serveBlocks(to:blocks:)`. With a membership, `to` is a roster index.
     case serveBlocks(to: ReplicaID, fromHeight: UInt64)
 }
 
@@ -38,6 +41,9 @@ public enum ReplicaEvent: Sendable, Hashable {
     case checkpointStable(seq: UInt64)
     /// Certified blocks from a peer could not be applied.
     case stateTransferFailed(from: ReplicaID, reason: String)
+    /// A committee epoch entry was executed: `committee` certifies from `fromHeight` on;
+    /// `member` is this replica's index in it (nil: an observer until a later epoch).
+    case epochStarted(committee: Committee, member: ReplicaID?, fromHeight: UInt64)
 }
 
 /// The output contract of `Replica.step` (etcd-io/raft's `Ready`). The driver handles the

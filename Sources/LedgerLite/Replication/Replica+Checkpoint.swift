@@ -57,7 +57,10 @@ extension Replica {
                 event(.stateTransferFailed(from: peer, reason: "block \(cb.height): \(error)")); return
             }
             let proposal = slots[cb.height].flatMap { $0.digest == cb.hash ? $0.proposal : nil }
+            let epoch = committee.id.epoch
             execute(cb, proposal: proposal)
+            // A new epoch: the rest of the batch is fetched again in a later step.
+            if committee.id.epoch != epoch { behindEpoch = cb.height < blocks.last?.height ?? 0; return }
             if let votes = checkpointVotes[cb.height], let r = votes.keys.sorted().first, let cp = votes[r], case .checkpoint(let c) = cp.message { recordCheckpoint(cp, c) }
         }
         if let lag = lagHint, lag.height <= tip.height { lagHint = nil; fetchAttempts = 0 }

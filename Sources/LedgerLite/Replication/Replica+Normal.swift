@@ -104,7 +104,7 @@ extension Replica {
             if seq <= tip.height {
                 endorsed = executedHashes[seq] == digest
             } else if seq == tip.height + 1 {
-                if let why = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal) {
+                if let why = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal) ?? epochProblem(proposal) {
                     if !slot.endorsementAsked {
                         slot.endorsementAsked = true
                         event(.disagreement(view: view, seq: seq, blockHash: digest,
@@ -169,6 +169,8 @@ extension Replica {
             committedIDs.formUnion(done)
             pending.removeAll { done.contains($0.id) }
         }
+        // The block that ends the epoch ends this step too (see `Replica+Epoch`).
+        if applyMembership(cb) { return }
         backoff = 1
         timerDeadline = nil
         armTimerIfNeeded()
@@ -192,7 +194,11 @@ extension Replica {
             chosen.append(r); count += r.entries.count
         }
         guard !chosen.isEmpty else { return }
-        let entries = chosen.flatMap(\.entries)
+        var entries = chosen.flatMap(\.entries)
+        var refs = chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) }
+        if let e = boundaryEntry(seq: seq, entries: entries) {
+            entries.append(.committeeEpoch(e)); refs.append(RequestRef(id: "epoch:\(e.epoch)", entryCount: 1))
+        }
         let leaves = entries.map(\.leafHash)
         var f = tip.frontier
         for l in leaves { f.append(leafHash: l) }
@@ -205,8 +211,7 @@ extension Replica {
         do { sig = try config.signer.sign(LedgerHash.signingMessage(blockHash: digest)) } catch {
             event(.dropped(from: id, reason: "block signing failed: \(error)")); return
         }
-        let proposal = Proposal(block: Block(header: header, entries: entries, signature: sig),
-                                requests: chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) })
+        let proposal = Proposal(block: Block(header: header, entries: entries, signature: sig), requests: refs)
         let pp = PrePrepare(view: view, seq: seq, proposal: proposal)
         guard let m = send(.prePrepare(pp)) else { return }
         accept(prePrepare: m, pp)

@@ -17,7 +17,8 @@ import GridClearCore
 /// - liveness under partial synchrony: after the network heals, pending requests commit.
 /// Hostile or malformed input is dropped and reported as `ReplicaEvent.dropped`, never a trap.
 public struct Replica: Sendable {
-    public let config: ReplicaConfig
+    /// The committee and this replica's index in it change at epoch boundaries (`Replica+Epoch`).
+    public internal(set) var config: ReplicaConfig
     public internal(set) var durable: DurableState
     public internal(set) var tip: ChainTip
 
@@ -58,6 +59,14 @@ public struct Replica: Sendable {
     var lagHint: (height: UInt64, peer: ReplicaID)?
     var fetchAttempts: UInt64 = 0
     var out = Ready()
+    /// The ledger's membership, folded up to the tip (nil: one fixed committee).
+    public internal(set) var membership: Membership?
+    /// The whole roster as the signing domain of FETCH and BLOCKS (with a membership).
+    var rosterDomain: Committee?
+    /// The block after which the committee in force started (genesis: 0).
+    var epochStart: (height: UInt64, hash: [UInt8]) = (0, [])
+    /// A message of a later epoch of this chain arrived: this replica missed an epoch change.
+    var behindEpoch = false
 
     public var id: ReplicaID { config.id }
     public var committee: Committee { config.committee }
@@ -71,24 +80,38 @@ public struct Replica: Sendable {
 
     /// A replica over a ledger whose last block is `tip`. `durable` is what the previous
     /// incarnation persisted (nil on first start). `committedRequestIDs`: request ids already
-    /// in the ledger (e.g. its recorded cycle ids), never ordered again.
-    public init(config: ReplicaConfig, tip: ChainTip, durable: DurableState?, committedRequestIDs: Set<String> = []) {
+    /// in the ledger (e.g. its recorded cycle ids), never ordered again. `membership`: the
+    /// ledger's membership at `tip` — then the committee and this replica's index come from it
+    /// (`config.committee` and `config.id` are replaced), epochs change inside the core, and a
+    /// `durable` state of an earlier epoch is discarded.
+    public init(config: ReplicaConfig, tip: ChainTip, durable: DurableState?, committedRequestIDs: Set<String> = [],
+                membership: Membership? = nil) {
         self.config = config
         self.tip = tip
-        var d = durable ?? DurableState(genesisHash: tip.height == 0 ? tip.hash : [UInt8](repeating: 0, count: 32))
+        self.durable = DurableState(genesisHash: tip.height == 0 ? tip.hash : [UInt8](repeating: 0, count: 32))
+        self.committedIDs = committedRequestIDs
+        var d = durable ?? self.durable
+        if let membership {
+            adopt(membership)
+            d = durable.flatMap { belongsToEpoch($0) ? $0 : nil } ?? freshDurable()
+        }
         if d.stableCheckpoint.seq > tip.height {
             // The ledger lost blocks the checkpoint covered (restored from an old copy): keep the
             // proof for view changes, state transfer brings the blocks back.
-            lagHint = (d.stableCheckpoint.seq, config.committee.primary(ofView: d.view))
+            lagHint = (d.stableCheckpoint.seq, self.config.committee.primary(ofView: d.view))
         }
         d.prepared = d.prepared.filter { $0.key > d.stableCheckpoint.seq }
         self.durable = d
-        self.committedIDs = committedRequestIDs
         executedHashes[tip.height] = tip.hash
     }
 
     /// Feeds one input; returns what the driver must do (see `Ready` for the order).
     public mutating func step(_ input: Input) -> Ready {
+        if membership != nil && !isMember {
+            observe(input)
+            defer { out = Ready() }
+            return out
+        }
         switch input {
         case .received(let bytes):
             do { receive(try SignedMessage.decode(bytes)) } catch { event(.dropped(from: nil, reason: "\(error)")) }
@@ -97,7 +120,9 @@ public struct Replica: Sendable {
         case .request(let r): onRequest(r)
         case .endorsed(let hash, let agrees, let reason): onEndorsed(hash, agrees, reason)
         case .serveBlocks(let to, let blocks):
-            if !blocks.isEmpty, to != id { send(.blocks(blocks), to: .replica(to)) }
+            if membership != nil {
+                if !blocks.isEmpty { sendRoster(.blocks(blocks), to: to) }
+            } else if !blocks.isEmpty, to != id { send(.blocks(blocks), to: .replica(to)) }
         }
         #if DEBUG
         checkInvariants()
@@ -140,6 +165,10 @@ public struct Replica: Sendable {
 
     /// Verifies the envelope and routes the message. Own messages echoed back are ignored.
     mutating func receive(_ m: SignedMessage) {
+        if membership != nil {
+            if m.committee.epoch == Self.rosterEpoch { receiveRoster(m); return }
+            if m.committee.chain == committee.id.chain, m.committee.epoch > committee.id.epoch { behindEpoch = true; return }
+        }
         do { try m.verify(in: committee, scheme: config.scheme) } catch {
             event(.dropped(from: m.sender, reason: "\(error)")); return
         }
@@ -212,6 +241,7 @@ public struct Replica: Sendable {
             resend(ownViewChange)
         }
         if let c = ownCheckpoint, case .checkpoint(let x) = c.message, x.seq > lowWatermark { resend(c) }
+        if membership != nil { fetchFromRoster(); return }
         if let lag = lagHint {
             if lag.height > tip.height {
                 // Ask the member that showed progress first, then rotate (it may be silent).

@@ -23,8 +23,7 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: "The ledger directory (holds blocks.gcl).")
     var ledgerDir: String
 
-    @Option(help: "Trusted Ed25519 public keys: a .pub or node key file from 'gridclear keygen --ed25519', or 'ed25519-public: <hex>' lines.")
-    var keys: String?
+    @OptionGroup var keys: TrustedKeysOption
 
     @Option(help: "A BFT cluster file (cluster.json): pin the committee of a replica's ledger to its replicas' keys.")
     var cluster: String?
@@ -33,65 +32,77 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
+            let trusted = try keys.load()
             let pinned = try cluster.map { try ClusterConfig.load(path: $0).publicKeys }
             let path = ledgerDir + "/" + LedgerStore.fileName
             switch try CertifiedAuditor.audit(directory: ledgerDir, trusted: trusted, pinned: pinned) {
             case .failure(let f):
-                if json.enabled {
+                try json.finishCheck(document: {
                     var w = JSONWriter()
                     w.add("ledger", path); w.add("ok", false); w.add("offset", f.offset)
                     w.add("block", raw: f.height.map { String($0) } ?? "null"); w.add("error", f.message)
-                    say(w.render())
-                }
-                throw CLIFailure("audit of \(path) failed at byte offset \(f.offset)\(f.height.map { " (block \($0))" } ?? ""): \(f.message)")
+                    return w.render()
+                }, text: { [] }, problems: ["audit of \(path) failed at byte offset \(f.offset)\(f.height.map { " (block \($0))" } ?? ""): \(f.message)"])
             case .success(let c):
-                let r = c.audit
-                if json.enabled {
-                    var w = JSONWriter()
-                    w.add("ledger", path); w.add("ok", true); w.add("origin_verified", c.replicated ? c.pinned : !r.keysFromGenesis)
-                    w.add("blocks", r.blocks); w.add("entries", r.entries); w.add("cycles", r.cycles.count)
-                    w.add("first_cycle", raw: r.cycles.first.map(CanonicalText.jsonString) ?? "null")
-                    w.add("last_cycle", raw: r.cycles.last.map(CanonicalText.jsonString) ?? "null")
-                    w.add("bytes", r.bytes)
-                    w.add("first_block_time", raw: r.firstTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
-                    w.add("last_block_time", raw: r.lastTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
-                    w.add("head", Hex.encode(r.headHash)); w.add("tree_size", raw: String(r.treeSize)); w.add("tree_root", Hex.encode(r.treeRoot))
-                    w.add("trusted_keys", raw: "[" + (trusted?.keys.map { CanonicalText.jsonString(NodeKey.fingerprint(publicKey: $0)) }.sorted() ?? []).joined(separator: ", ") + "]")
-                    w.add("replicated", c.replicated)
-                    if c.replicated {
-                        w.add("certificates", c.certificates); w.add("pinned", c.pinned)
-                        w.add("epochs", raw: "[" + c.epochs.map { "{\"epoch\": \($0.epoch), \"from_block\": \($0.fromHeight)}" }.joined(separator: ", ") + "]")
-                    }
-                    say(w.render())
-                    return
-                }
-                if c.replicated {
-                    say(c.pinned ? "ledger \(path): OK (replicated; origin verified: certificates of the committee pinned by \(cluster!))"
-                                 : "ledger \(path): OK (replicated; committee from the genesis block, not pinned: no --cluster given)")
-                } else {
-                    say(r.keysFromGenesis ? "ledger \(path): OK (integrity only; origin unverified: no --keys given)"
-                                          : "ledger \(path): OK (origin verified: signed by trusted keys)")
-                }
-                let cycles = r.cycles.isEmpty ? "" : " (\(r.cycles.first!) … \(r.cycles.last!))"
-                say("  blocks \(r.blocks) (heights 0–\(r.blocks - 1)) · entries \(r.entries) · cycles \(r.cycles.count)\(cycles) · \(r.bytes) bytes")
-                if let f = r.firstTimeMillis, let l = r.lastTimeMillis {
-                    say("  first block \(UTCTime(millis: f).rfc3339) · last block \(UTCTime(millis: l).rfc3339)")
-                }
-                say("  head \(Hex.encode(r.headHash)) · tree size \(r.treeSize) root \(Hex.encode(r.treeRoot))")
-                if c.replicated {
-                    let epochs = c.epochs.map { "epoch \($0.epoch) from block \($0.fromHeight)" }.joined(separator: ", ")
-                    say("  certificates \(c.certificates) (every block above genesis, each a quorum of the committee in force) · \(epochs)")
-                    if let k = c.committee {
-                        say("  committee now: \(k.n) members, f = \(k.f), quorum \(k.quorum): \(k.keys.map { NodeKey.fingerprint(publicKey: $0) }.joined(separator: ", "))")
-                    }
-                    if c.extraCertificates > 0 { say("  note: \(c.extraCertificates) certificate(s) beyond the head (an interrupted append; the replica drops them on start)") }
-                } else if r.keysFromGenesis {
-                    say("  signatures checked against the keys recorded in the genesis block (no --keys given: this proves integrity, not origin)")
-                } else {
-                    say("  signatures checked against \(trusted!.keys.count) trusted key(s) from \(keys!): \(trusted!.keys.map { NodeKey.fingerprint(publicKey: $0) }.sorted().joined(separator: ", "))")
-                }
+                let report = AuditReport(path: path, audit: c, trusted: trusted, keysFile: keys.keys, clusterFile: cluster)
+                try json.finishCheck(document: report.json, text: report.text, problems: [])
             }
         }
+    }
+}
+
+/// A successful audit's report: `audit --json` and the text summary carry the same numbers.
+struct AuditReport {
+    let path: String, audit: CertifiedAuditReport, trusted: TrustedKeys?, keysFile: String?, clusterFile: String?
+
+    func json() -> String {
+        let (c, r) = (audit, audit.audit)
+        var w = JSONWriter()
+        w.add("ledger", path); w.add("ok", true); w.add("origin_verified", c.replicated ? c.pinned : !r.keysFromGenesis)
+        w.add("blocks", r.blocks); w.add("entries", r.entries); w.add("cycles", r.cycles.count)
+        w.add("first_cycle", raw: r.cycles.first.map(CanonicalText.jsonString) ?? "null")
+        w.add("last_cycle", raw: r.cycles.last.map(CanonicalText.jsonString) ?? "null")
+        w.add("bytes", r.bytes)
+        w.add("first_block_time", raw: r.firstTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
+        w.add("last_block_time", raw: r.lastTimeMillis.map { CanonicalText.jsonString(UTCTime(millis: $0).rfc3339) } ?? "null")
+        w.add("head", Hex.encode(r.headHash)); w.add("tree_size", raw: String(r.treeSize)); w.add("tree_root", Hex.encode(r.treeRoot))
+        w.add("trusted_keys", raw: "[" + (trusted?.keys.map { CanonicalText.jsonString(NodeKey.fingerprint(publicKey: $0)) }.sorted() ?? []).joined(separator: ", ") + "]")
+        w.add("replicated", c.replicated)
+        if c.replicated {
+            w.add("certificates", c.certificates); w.add("pinned", c.pinned)
+            w.add("epochs", raw: "[" + c.epochs.map { "{\"epoch\": \($0.epoch), \"from_block\": \($0.fromHeight)}" }.joined(separator: ", ") + "]")
+        }
+        return w.render()
+    }
+
+    func text() -> [String] {
+        let (c, r) = (audit, audit.audit)
+        var lines: [String] = []
+        if c.replicated {
+            lines.append(c.pinned ? "ledger \(path): OK (replicated; origin verified: certificates of the committee pinned by \(clusterFile!))"
+                                  : "ledger \(path): OK (replicated; committee from the genesis block, not pinned: no --cluster given)")
+        } else {
+            lines.append(r.keysFromGenesis ? "ledger \(path): OK (integrity only; origin unverified: no --keys given)"
+                                           : "ledger \(path): OK (origin verified: signed by trusted keys)")
+        }
+        let cycles = r.cycles.isEmpty ? "" : " (\(r.cycles.first!) … \(r.cycles.last!))"
+        lines.append("  blocks \(r.blocks) (heights 0–\(r.blocks - 1)) · entries \(r.entries) · cycles \(r.cycles.count)\(cycles) · \(r.bytes) bytes")
+        if let f = r.firstTimeMillis, let l = r.lastTimeMillis {
+            lines.append("  first block \(UTCTime(millis: f).rfc3339) · last block \(UTCTime(millis: l).rfc3339)")
+        }
+        lines.append("  head \(Hex.encode(r.headHash)) · tree size \(r.treeSize) root \(Hex.encode(r.treeRoot))")
+        if c.replicated {
+            let epochs = c.epochs.map { "epoch \($0.epoch) from block \($0.fromHeight)" }.joined(separator: ", ")
+            lines.append("  certificates \(c.certificates) (every block above genesis, each a quorum of the committee in force) · \(epochs)")
+            if let k = c.committee {
+                lines.append("  committee now: \(k.n) members, f = \(k.f), quorum \(k.quorum): \(k.keys.map { NodeKey.fingerprint(publicKey: $0) }.joined(separator: ", "))")
+            }
+            if c.extraCertificates > 0 { lines.append("  note: \(c.extraCertificates) certificate(s) beyond the head (an interrupted append; the replica drops them on start)") }
+        } else if r.keysFromGenesis {
+            lines.append("  signatures checked against the keys recorded in the genesis block (no --keys given: this proves integrity, not origin)")
+        } else {
+            lines.append("  signatures checked against \(trusted!.keys.count) trusted key(s) from \(keysFile!): \(trusted!.keys.map { NodeKey.fingerprint(publicKey: $0) }.sorted().joined(separator: ", "))")
+        }
+        return lines
     }
 }

@@ -29,13 +29,12 @@ struct BillsCommand: ParsableCommand {
     @Option(help: "Write the CSV here (atomically) instead of standard output.")
     var out: String?
 
-    @Option(help: "Trusted keys for the audit: a .pub or node key file (default: the genesis keys).")
-    var keys: String?
+    @OptionGroup var keys: TrustedKeysOption
 
     func run() throws {
         try reportingErrors {
             let f = try commandCycle(from, option: "--from"), t = try commandCycle(to, option: "--to")
-            let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
+            let trusted = try keys.load()
             let p = try BillService.period(ledgerDirectory: ledger, from: f, to: t, trusted: trusted)
             let csv = p.book.csv()
             if let out {

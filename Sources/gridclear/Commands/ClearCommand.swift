@@ -23,26 +23,14 @@ struct ClearCommand: ParsableCommand {
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
     var cycleDir: String
 
-    @Option(help: "Market-wide market.json (default: the cycle folder's parent's market.json).")
-    var market: String?
-
-    @Option(help: "Mechanism: cmap, kproto, cda or uniform (default: market.json's mechanism).")
-    var mechanism: String?
+    @OptionGroup var market: MarketFileOption
 
     @Option(help: "Output root; results go to <out>/<cycle>/.")
     var out: String = "Outputs"
 
-    @Option(help: "CMAP solver path: auto (= network, falling back to simplex if it fails), network (GridClear's exact integer network simplex) or simplex (GLPK simplex with sparse pricing, the cross-check).")
-    var solver: String = "auto"
+    @OptionGroup var clearing: ClearingChoiceOptions
 
-    @Option(help: "Seed for any randomised step (results are reproducible from inputs and seed).")
-    var seed: UInt64 = 0
-
-    @Option(help: "Record the cleared cycle in the ledger in this directory (created on first use).")
-    var ledger: String?
-
-    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: <ledger>.key beside the ledger directory, never inside it).")
-    var key: String?
+    @OptionGroup var recording: LedgerOptions
 
     @Flag(help: "Print only the output paths (no progress line on a terminal).")
     var quiet = false
@@ -53,24 +41,20 @@ struct ClearCommand: ParsableCommand {
         try reportingErrors {
             let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() }, events: ProgressPrinter.events(quiet: quiet || json.enabled))
             let now = SystemClock().now()
-            let (dir, keyFile) = (ledger, key)
-            let opener: LedgerOpener? = dir.map { d in
-                { try NodeLedger(directory: d, keyFile: keyFile, now: now, events: report) }
-            }
-            let outcome = try service.intakeClearAndRecord(cycleDirectory: cycleDir, marketFile: market,
-                                                           options: ClearOptions(mechanism: mechanism, solver: solver, seed: seed),
-                                                           openLedger: opener, outputRoot: out, now: now)
+            let outcome = try service.intakeClearAndRecord(cycleDirectory: cycleDir, marketFile: market.market,
+                                                           options: clearing.clearOptions,
+                                                           openLedger: recording.opener(now: now), outputRoot: out, now: now)
             let r = outcome.result
             for x in outcome.intake.rejected { printError("rejected \(x.file): \(x.error)") }
             if json.enabled {
-                say(ClearReport.json(outcome, ledger: ledger))
+                say(ClearReport.json(outcome, ledger: recording.ledger))
                 if outcome.partial { throw ExitCode(2) }
                 return
             }
             if !quiet { say(ClearReport.render(r.cleared)) }
             switch r.record {
-            case .appended(let h)?: say("ledger \(ledger!): appended cycle \(r.cleared.cycleID) at height \(h)")
-            case .alreadyRecorded(let h)?: say("ledger \(ledger!): cycle \(r.cleared.cycleID) is already recorded at height \(h); nothing appended")
+            case .appended(let h)?: say("ledger \(recording.ledger!): appended cycle \(r.cleared.cycleID) at height \(h)")
+            case .alreadyRecorded(let h)?: say("ledger \(recording.ledger!): cycle \(r.cleared.cycleID) is already recorded at height \(h); nothing appended")
             case nil: break
             }
             say("wrote \(out)/\(r.cleared.cycleID)/trades.csv, bills.csv and summary.json")

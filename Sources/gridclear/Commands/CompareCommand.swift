@@ -20,8 +20,7 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
     var cycleDir: String
 
-    @Option(help: "Market-wide market.json (default: the cycle folder's parent's market.json).")
-    var market: String?
+    @OptionGroup var market: MarketFileOption
 
     @Option(help: "Output root; results go to <out>/<cycle>/.")
     var out: String = "Outputs"
@@ -42,7 +41,7 @@ struct CompareCommand: ParsableCommand {
             for n in names where !CyclePipeline.mechanismNames.contains(n) {
                 throw CLIFailure("--mechanisms: unknown mechanism '\(n)'; expected some of \(CyclePipeline.mechanismNames.joined(separator: ", "))", exitCode: 64)
             }
-            let files = try CycleFiles.load(cycleDirectory: cycleDir, marketFile: market)
+            let files = try CycleFiles.load(cycleDirectory: cycleDir, marketFile: market.market)
             let inputs = try CyclePipeline.parse(files)
             var cmp = MechanismComparison(inputs: inputs)
             let clock = SystemClock()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BFTReplication
+import Clearing
 import GridClearApp
 import GridClearCore
 import GridClearSystem
@@ -12,7 +13,7 @@ struct NodeInitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a BFT committee: DIR/cluster.json and DIR/keys/nodeI.key.",
         discussion: """
-        Writes one Ed25519 key per replica (DIR/keys/nodeI.key, 0600, the `gridclear keygen` format, with nodeI.key.pub) and DIR/cluster.json (chain id, replica i at HOST:P+i with its public key, reputation parameters, and the genesis block signed by replica 1 that names the committee). Each replica then runs with --ledger DIR/nodeI/ledger.
+        Writes one Ed25519 key per replica (DIR/keys/nodeI.key, 0600, the `gridclear keygen` format, with nodeI.key.pub) and DIR/cluster.json (chain id, replica i at HOST:P+i with its public key, reputation parameters, the clearing choices --mechanism/--solver/--seed every replica must share, and the genesis block signed by replica 1 that names the committee). `node run` clears with the recorded choices; a flag that disagrees with them is refused. Each replica then runs with --ledger DIR/nodeI/ledger.
 
         Example:
           gridclear node init --replicas 4 --dir C --base-port 7100
@@ -33,10 +34,36 @@ struct NodeInitCommand: ParsableCommand {
     @Option(help: "Genesis time (default: now).")
     var now: String?
 
+    @Option(help: "Mechanism every replica clears with, recorded in cluster.json (default: market.json's mechanism).")
+    var mechanism: String?
+
+    @Option(help: "CMAP solver path every replica uses, recorded in cluster.json (default: the clearing library's).")
+    var solver: String?
+
+    @Option(help: "Seed for any randomised step, recorded in cluster.json.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("committee-size"), help: "Members of each epoch's committee, chosen by reputation and lottery (default: every replica).")
+    var committeeSize: Int?
+
+    @Option(name: .customLong("epoch-blocks"), help: "Blocks per committee epoch: the committee is re-selected at every multiple (default 96).")
+    var epochBlocks: UInt64?
+
     func run() throws {
         try reportingErrors {
             let t = try commandNow(now)
-            let cluster = try ClusterSetup.initialize(replicas: replicas, directory: dir, basePort: basePort, host: host, now: t)
+            let clearing = ClusterClearing(mechanism: mechanism, solver: solver, seed: seed)
+            do { _ = try CyclePipeline.mechanism(named: mechanism ?? "cmap", solver: clearing.options.solver) } catch {
+                throw CLIFailure("\(error)", exitCode: 64)
+            }
+            var params = ReputationParams()
+            params.committeeSize = committeeSize ?? replicas
+            if let epochBlocks { params.epochBlocks = epochBlocks }
+            guard params.committeeSize >= 1, params.committeeSize <= replicas else {
+                throw CLIFailure("--committee-size must be 1 … \(replicas) (the replicas)", exitCode: 64)
+            }
+            let cluster = try ClusterSetup.initialize(replicas: replicas, directory: dir, basePort: basePort, host: host, now: t,
+                                                      params: params, clearing: clearing)
             say("committee \(cluster.chain): \(replicas) replicas (tolerates \((replicas - 1) / 3) faulty), \(FileSystem.join(dir, ClusterSetup.clusterFileName))")
             for m in cluster.replicas {
                 say("  replica \(m.id)  \(m.address)  \(NodeKey.fingerprint(publicKey: m.publicKey))  key \(ClusterSetup.keyPath(directory: dir, id: m.id))  ledger \(ClusterSetup.ledgerPath(directory: dir, id: m.id))")

@@ -42,8 +42,11 @@ struct NodeBFTRun {
             ledger = try ReplicatedLedger(directory: c.ledger, cluster: cluster, events: report)
         } catch { throw CLIFailure("ledger \(c.ledger): \(error)") }
 
-        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed)
-        if let s = o.solver { clearOptions.solver = s }
+        // Every replica must clear alike: cluster.json pins the choice (flags must agree).
+        let clearOptions: ClearOptions
+        do { clearOptions = try ClusterClearing.resolve(pinned: cluster.clearing, mechanism: o.mechanism, solver: o.solver, seed: o.seed, file: clusterPath) } catch {
+            throw CLIFailure("\(error)", exitCode: 64)
+        }
         let app = Self.application(inputs: c.inputs, options: clearOptions, out: c.out, id: id)
         var opts = ReplicaDriver.Options(cluster: cluster, id: id, statePath: c.bft.state ?? Self.defaultStatePath(c.ledger))
         opts.byzantine = byz
@@ -80,11 +83,12 @@ struct NodeBFTRun {
                 let recorded = Set(state.cycles.keys).union(state.rejectedCycles.keys)
                 return SchedulePlanner.plan(cycles: cycles, recorded: recorded, now: UTCTime(millis: now)).due.map(\.id)
             },
-            clear: { cycle in
+            clear: { cycle, reputation in
                 let dir = FileSystem.join(inputs, cycle)
                 guard FileSystem.isDirectory(dir) else { return .skipped("no folder \(dir)") }
                 do {
-                    let files = try service.load(cycleDirectory: dir)
+                    var files = try service.load(cycleDirectory: dir)
+                    files.reputationJSON = reputation  // the committed ledger's, never the CSV columns
                     let cleared = try service.clear(files, options: options)
                     return .entries([.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))])
                 } catch let e as AppError {

@@ -37,12 +37,22 @@ struct NodeEtcdRun {
         opts.genesisNodes = max(1, o.genesisNodes)
         opts.quotaBytes = o.quotaBytes
         let inputs = c.inputs
-        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed)
+        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed ?? 0)
         if let s = o.solver { clearOptions.solver = s }
         let options = clearOptions
         let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() })
-        let node = EtcdNode(options: opts, client: EtcdClient(endpoints: eps, timeoutMillis: 2_000), store: store, key: key) { cycle in
-            let files = try service.load(cycleDirectory: FileSystem.join(inputs, cycle))
+        // Participants' reputation from the committed ledger (SPEC §7), never the CSV columns:
+        // recorded as the cycle's reputation.json input, so `replay` rebuilds it from the prefix.
+        let ledgerFile = store.path
+        let reputation = Locked<LedgerReputation.Fold>((0, 0, ReputationSnapshot()))
+        let node = EtcdNode(options: opts, client: EtcdClient(endpoints: eps, timeoutMillis: 2_000), store: store, key: key) { cycle, state in
+            var files = try service.load(cycleDirectory: FileSystem.join(inputs, cycle))
+            let fold = try reputation.withValue { r in
+                if r.nextHeight > state.nextHeight { r = (0, 0, ReputationSnapshot()) }  // never ahead of the block's ledger
+                r = try LedgerReputation.fold(ledgerFile: ledgerFile, through: state, from: r)
+                return r
+            }
+            files.reputationJSON = fold.snapshot.canonicalJSON()
             let cleared = try service.clear(files, options: options)
             return [.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))]
         }

@@ -30,8 +30,7 @@ struct PrivateRunCommand: ParsableCommand {
 
     @Argument(help: "The cycle folder, e.g. Inputs/20261120T1000Z.")
     var cycleDir: String
-    @Option(help: "Market-wide market.json (default: the cycle folder's parent's market.json).")
-    var market: String?
+    @OptionGroup var market: MarketFileOption
     @Option(help: "Output root; results go to <out>/<cycle>/, transcripts to <out>/<cycle>/private/.")
     var out: String = "Outputs"
     @Option(help: "Paillier modulus bits of the key holder (2048 or 3072; >= 512 for experiments).")
@@ -50,14 +49,10 @@ struct PrivateRunCommand: ParsableCommand {
     var deployDir: String?
     @Option(help: "Participant roles hosted per participant process (process mode).")
     var participantsPerProcess: Int = 25
-    @Option(help: "Record the cycle, its plans and confirmed match records in the ledger in this directory (created on first use) before writing outputs.")
-    var ledger: String?
-    @Option(help: "Node key file for --ledger (default: <ledger>.key beside the ledger directory, never inside it).")
-    var key: String?
+    @OptionGroup var recording: LedgerOptions
     @Option(help: "Meter-data file (as `settle --meters`): settle the matched records privately (encrypted deviations, the key holder decides) and compare with plaintext settle.")
     var meters: String?
-    @Option(help: "With --meters: the current UTC time (e.g. 20261120T1200Z; default: the system clock).")
-    var now: String?
+    @OptionGroup var now: NowOption
     @Option(help: "Clock for the per-step times: wall, or cpu (this process's CPU time; with --in-process it is the whole protocol's CPU time, undisturbed by other load).")
     var clock: String = "wall"
     @Option(help: "The registration authority's blind-RSA private key (made by 'gridclear keygen --blind-rsa --out PREFIX'; mode 0600; default: a fresh key for this run).")
@@ -87,19 +82,15 @@ struct PrivateRunCommand: ParsableCommand {
             if let d = deployDir { try FileSystem.makeDirectories(d); chmod(d, 0o700) }
             let clockNow: @Sendable () -> UInt64
             if clock == "cpu" { clockNow = { PrivateProcesses.cpuNanos() } } else { clockNow = { SystemClock().monotonicNanos() } }
-            let (dir, keyFile) = (ledger, key)
-            let wallNow = try now.map { t in
-                guard let u = UTCTime(commandLine: t) else { throw CLIFailure("--now '\(t)': expected a UTC time such as 20261120T1200Z", exitCode: 64) }
-                return u
-            } ?? SystemClock().now()
+            let wallNow = try now.time()
             let meterInput = meters.map { PrivateMeterInput(metersFile: $0, now: wallNow) }
-            let target = dir.map { d in PrivateLedgerTarget(open: { try NodeLedger(directory: d, keyFile: keyFile, now: wallNow, events: report) }, now: wallNow) }
+            let target = recording.opener(now: wallNow).map { PrivateLedgerTarget(open: $0, now: wallNow) }
             if inProcess {
-                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, options: o, clock: clockNow, ledger: target, meters: meterInput)
+                r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: market.market, outputRoot: out, options: o, clock: clockNow, ledger: target, meters: meterInput)
             } else {
                 let runDir = try PrivateProcesses.makeRunDirectory()
                 defer { PrivateProcesses.removeRunDirectory(runDir) }
-                r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market, outputRoot: out, runDir: runDir, options: o,
+                r = try PrivateProcessRun.run(cycleDirectory: cycleDir, marketFile: market.market, outputRoot: out, runDir: runDir, options: o,
                                               participantsPerProcess: participantsPerProcess, clock: clockNow,
                                               spawn: deployDir.map { d in PrivateProcesses.spawnDeployed(dir: d) } ?? PrivateProcesses.spawn,
                                               ledger: target, tcp: transport == "tcp" || deployDir != nil, meters: meterInput)
@@ -117,7 +108,7 @@ struct PrivateRunCommand: ParsableCommand {
                 if let who = t.identity { print("  traced pseudonym \(t.tagDigest.prefix(16)) to \(who): \(t.reason)") }
                 else { print("  NOT traced: pseudonym \(t.tagDigest.prefix(16)) (\(t.reason)): fewer than \(threshold) trustees answered; no identity written") }
             }
-            if let h = r.ledgerHeight { print("ledger \(ledger!): appended cycle \(r.cycleID), its plans and match records\(r.settlement?.outcomes.isEmpty == false ? " and private settlements" : "") at height \(h)") }
+            if let h = r.ledgerHeight { print("ledger \(recording.ledger!): appended cycle \(r.cycleID), its plans and match records\(r.settlement?.outcomes.isEmpty == false ? " and private settlements" : "") at height \(h)") }
             print("wrote \(r.outputDirectory)/trades.csv\(r.traced.contains { $0.identity != nil } ? ", traced.csv" : "") and summary.json; transcripts in \(r.transcriptDirectory)")
             if !r.rejected.isEmpty || !r.equalsPlaintext || r.settlement?.equalsPlaintext == false || r.traced.contains(where: { $0.identity == nil }) { throw ExitCode(2) }
         }

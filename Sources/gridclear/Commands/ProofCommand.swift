@@ -28,12 +28,11 @@ struct ProofCommand: ParsableCommand {
     @Option(help: "Output file (default: <cycle>-row<N>.proof.json).")
     var out: String?
 
-    @Option(help: "Trusted keys for the audit before export: a .pub or node key file (default: the genesis keys).")
-    var keys: String?
+    @OptionGroup var keys: TrustedKeysOption
 
     func run() throws {
         try reportingErrors {
-            let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
+            let trusted = try keys.load()
             let p = try ProofService.export(ledgerDirectory: ledgerDir, trade: try TradeSelector(parsing: trade), cycle: cycle, trusted: trusted)
             let path = out ?? "\(p.cycle)-row\(p.row).proof.json"
             try AtomicFile.write(p.proof.jsonBytes(), to: path)

@@ -22,19 +22,18 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The cycle id, e.g. 20261120T1000Z.")
     var cycle: String
 
-    @Option(help: "Trusted keys for the audit: a .pub or node key file (default: the genesis keys).")
-    var keys: String?
+    @OptionGroup var keys: TrustedKeysOption
 
     @OptionGroup var json: JSONOutputOption
 
     func run() throws {
         try reportingErrors {
             let id = try commandCycle(cycle)
-            let trusted = try keys.map { try TrustedKeyFile.load(path: $0) }
+            let trusted = try keys.load()
             try ReplicaAudit.require(directory: ledgerDir, trusted: trusted)  // a replica's ledger: its certificates too
             let r = try ReplayService.replay(ledgerDirectory: ledgerDir, cycle: id.description, trusted: trusted)
             let e = r.entry
-            if json.enabled {
+            try json.finishCheck(document: {
                 var w = JSONWriter()
                 w.add("cycle", e.cycleID); w.add("block", raw: r.height.map { String($0) } ?? "null")
                 w.add("mechanism", e.mechanism); w.add("solver", e.solver); w.add("seed", raw: String(e.seed)); w.add("identical", r.identical)
@@ -44,15 +43,13 @@ struct ReplayCommand: ParsableCommand {
                     o.add("first_difference", raw: c.firstDifference.map(CanonicalText.jsonString) ?? "null")
                     return o.renderCompact()
                 }.joined(separator: ", ") + "]")
-                say(w.render())
-                if !r.identical { throw CLIFailure("replay of cycle \(e.cycleID) differs from the ledger") }
-                return
-            }
-            say("replay of cycle \(e.cycleID) (block \(r.height.map(String.init) ?? "-"), mechanism \(e.mechanism), solver \(e.solver), seed \(e.seed)):")
-            for c in r.comparisons {
-                say(c.identical ? "  \(c.name): identical (\(c.recorded.count) bytes, sha256 \(c.sha256))" : "  \(c.name): DIFFERENT — \(c.firstDifference ?? "")")
-            }
-            if !r.identical { throw CLIFailure("replay of cycle \(e.cycleID) differs from the ledger") }
+                return w.render()
+            }, text: {
+                ["replay of cycle \(e.cycleID) (block \(r.height.map(String.init) ?? "-"), mechanism \(e.mechanism), solver \(e.solver), seed \(e.seed)):"]
+                    + r.comparisons.map { c in
+                        c.identical ? "  \(c.name): identical (\(c.recorded.count) bytes, sha256 \(c.sha256))" : "  \(c.name): DIFFERENT — \(c.firstDifference ?? "")"
+                    }
+            }, problems: r.identical ? [] : ["replay of cycle \(e.cycleID) differs from the ledger"])
         }
     }
 }

@@ -19,11 +19,9 @@ struct ScheduleCommand: ParsableCommand {
           gridclear schedule --ledger Ledger --once --now 2026-11-20T10:00Z --json --log-format json
         """)
 
-    @Option(help: "The inputs folder (market.json, grid.json and one folder per cycle).")
-    var inputs: String = "Inputs"
+    @OptionGroup var inputs: InputsFolderOption
 
-    @Option(help: "The ledger directory (created on first use).")
-    var ledger: String
+    @OptionGroup var ledger: RequiredLedgerOptions
 
     @Option(help: "Output root for trades.csv and summary.json per cycle (default: none).")
     var out: String?
@@ -31,11 +29,7 @@ struct ScheduleCommand: ParsableCommand {
     @Flag(help: "Clear what is due now and exit (for cron).")
     var once = false
 
-    @Option(help: "Pretend the clock starts at this UTC time (YYYY-MM-DDTHH:MM[:SS]Z, RFC 3339 or a cycle id).")
-    var now: String?
-
-    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: <ledger>.key beside the ledger directory, never inside it).")
-    var key: String?
+    @OptionGroup var start: NowOption
 
     @OptionGroup var clearing: ClearingChoiceOptions
 
@@ -50,11 +44,10 @@ struct ScheduleCommand: ParsableCommand {
         let logger = logging.logger(label: "gridclear.schedule", toStderr: json.enabled)
         let report: @Sendable (AppEvent) -> Void = { log($0, to: logger) }
         try reportingErrors {
-            let clock = try commandSchedulerClock(now: now)
-            let clockNow = clock.now, system = SystemClock()
-            guard FileSystem.isDirectory(inputs) else { throw CLIFailure("inputs folder \(inputs) not found") }
+            let clock = try start.schedulerClock(), system = SystemClock()
+            let inputs = try self.inputs.existing()
             StopSignals.install()
-            let node = try NodeLedger(directory: ledger, keyFile: key, now: clockNow(), events: report)
+            let node = try ledger.open(now: clock.now(), events: report)
             var config = SchedulerConfig(inputs: inputs, outputRoot: out, options: clearing.clearOptions, once: once)
             config.batchBlocks = batch
             let scheduler = Scheduler(config: config,

@@ -19,11 +19,9 @@ struct ServeCommand: ParsableCommand {
           gridclear serve --ledger Ledger --out Outputs --listen 127.0.0.1:0 --now 2026-11-20T10:00Z --log-format json
         """)
 
-    @Option(help: "The inputs folder (market.json, grid.json and one folder per cycle).")
-    var inputs: String = "Inputs"
+    @OptionGroup var inputs: InputsFolderOption
 
-    @Option(help: "The ledger directory (created on first use).")
-    var ledger: String
+    @OptionGroup var ledger: RequiredLedgerOptions
 
     @Option(help: "Output root for each cycle's trades.csv, summary.json and rejected.json; the results page reads it.")
     var out: String = "Outputs"
@@ -31,14 +29,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT (port 0: any free port).")
     var listen: String = "127.0.0.1:9464"
 
-    @Option(help: "Pretend the clock starts at this UTC time (YYYY-MM-DDTHH:MM[:SS]Z, RFC 3339 or a cycle id).")
-    var now: String?
+    @OptionGroup var start: NowOption
 
     @Option(help: "Longest wait, in seconds, before looking for new cycle folders again.")
     var rescan: Int64 = 60
-
-    @Option(help: "Node key file (made by 'gridclear keygen --ed25519'; default: <ledger>.key beside the ledger directory, never inside it).")
-    var key: String?
 
     @OptionGroup var clearing: ClearingChoiceOptions
 
@@ -52,11 +46,11 @@ struct ServeCommand: ParsableCommand {
             }
             let host = String(listen[..<colon].filter { $0 != "[" && $0 != "]" })
             guard rescan >= 1 else { throw CLIFailure("--rescan must be at least 1 second", exitCode: 64) }
-            let clock = try commandSchedulerClock(now: now)
-            guard FileSystem.isDirectory(inputs) else { throw CLIFailure("inputs folder \(inputs) not found") }
+            let clock = try start.schedulerClock()
+            let inputs = try self.inputs.existing()
             StopSignals.install()
             let report: @Sendable (AppEvent) -> Void = { log($0, to: logger) }
-            let node = try NodeLedger(directory: ledger, keyFile: key, now: clock.now(), events: report)
+            let node = try ledger.open(now: clock.now(), events: report)
             let height = node.store.state.lastHeight
             let metrics = ServiceMetrics(ledgerHeight: height)
             let state = ServiceState(ledgerHeight: height, startedAt: SystemClock().now())

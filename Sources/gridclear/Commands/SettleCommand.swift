@@ -28,15 +28,14 @@ struct SettleCommand: ParsableCommand {
     @Option(help: "market.json for settlement tolerance, late cycles and grid prices (default: Inputs/market.json if present).") var market: String?
     @Option(help: "Reputation state file to read and update (created if absent).") var reputation: String?
     @Option(help: "Output root; results go to <out>/<cycle>/.") var out: String = "Settlements"
-    @Option(help: "Current time as a cycle id or RFC 3339 UTC (default: the system clock).") var now: String?
-    @Option(help: "Also record the settlement, reputation changes and meter digests in this ledger.") var ledger: String?
-    @Option(help: "Node key file for the ledger (default: <ledger>.key beside the ledger directory, never inside it).") var key: String?
+    @OptionGroup var clock: NowOption
+    @OptionGroup var recording: LedgerOptions
     @Option(help: "Settlement rule: deviation (the cleared trades against meters) or priority-matrix (metered net energy by the agreed bilateral priority/price matrix; needs --matrix).") var rule: String = "deviation"
     @Option(help: "Price matrix CSV for --rule priority-matrix: seller_id,buyer_id,priority,price.") var matrix: String?
 
     func run() throws {
         try reportingErrors {
-            let id = try commandCycle(cycle), t = try commandNow(now)
+            let id = try commandCycle(cycle), t = try clock.time()
             var request = SettlementRequest(cycle: id, metersFile: meters, tradesFile: trades ?? "\(outputs)/\(cycle)/trades.csv",
                                             marketFile: market ?? (FileSystem.exists("Inputs/market.json") ? "Inputs/market.json" : nil),
                                             reputationFile: reputation, outputRoot: out)
@@ -47,17 +46,13 @@ struct SettleCommand: ParsableCommand {
             case ("deviation", _?): throw CLIFailure("--matrix is used only with --rule priority-matrix", exitCode: 64)
             default: throw CLIFailure("--rule must be deviation or priority-matrix (got '\(rule)')", exitCode: 64)
             }
-            let (dir, keyFile) = (ledger, key)
-            let opener: LedgerOpener? = dir.map { d in
-                { try NodeLedger(directory: d, keyFile: keyFile, now: t, events: report) }
-            }
-            switch try SettlementService.settle(request, openLedger: opener, now: t) {
+            switch try SettlementService.settle(request, openLedger: recording.opener(now: t), now: t) {
             case .alreadySettled(let d):
                 say("\(cycle) already settled in \(d); nothing to do")
             case let .pending(missing, left):
                 say("pending: meter data for \(cycle) incomplete for \(missing.joined(separator: ", ")); settles normally if it arrives within \(left) more cycle(s)")
             case .settled(let s):
-                if let ledger, let h = s.ledgerHeight {
+                if let ledger = recording.ledger, let h = s.ledgerHeight {
                     say(s.ledgerEntries > 0 ? "ledger \(ledger): appended \(s.ledgerEntries) settlement entries (block \(h))"
                                             : "ledger \(ledger): settlement of \(cycle) already recorded (block \(h)); nothing appended")
                 }

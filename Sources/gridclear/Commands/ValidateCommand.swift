@@ -24,8 +24,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "bids or offers, for a file whose name or folder does not say.")
     var side: String?
 
-    @Option(help: "Market-wide market.json (default: the cycle folder's parent's market.json).")
-    var market: String?
+    @OptionGroup var market: MarketFileOption
 
     @OptionGroup var json: JSONOutputOption
 
@@ -36,17 +35,14 @@ struct ValidateCommand: ParsableCommand {
                 guard let x = SubmissionSide(rawValue: side) else { throw CLIFailure("--side '\(side)': expected bids or offers", exitCode: 64) }
                 s = x
             }
-            let v = try SubmissionIntake.validate(path: path, side: s, marketFile: market)
-            if json.enabled {
+            let v = try SubmissionIntake.validate(path: path, side: s, marketFile: market.market)
+            try json.finishCheck(document: {
                 var w = JSONWriter()
                 w.add("path", path); w.add("valid", v.errors.isEmpty)
                 w.add("checked", raw: "[" + v.checked.map(CanonicalText.jsonString).joined(separator: ", ") + "]")
                 w.add("errors", raw: "[" + v.errors.map(CanonicalText.jsonString).joined(separator: ", ") + "]")
-                say(w.render())
-            }
-            for e in v.errors { printError("error: \(e)") }
-            guard v.errors.isEmpty else { throw ExitCode(1) }
-            if !json.enabled { say("\(path): valid (\(v.checked.count) file(s) checked)") }
+                return w.render()
+            }, text: { v.errors.isEmpty ? ["\(path): valid (\(v.checked.count) file(s) checked)"] : [] }, problems: v.errors)
         }
     }
 }

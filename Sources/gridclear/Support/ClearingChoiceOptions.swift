@@ -1,16 +1,16 @@
 import ArgumentParser
 import Clearing
 
-/// Shared options of the commands that clear cycles on their own clock (`schedule`, `serve`):
-/// which mechanism, which CMAP solver path and which seed; one home for their help text.
+/// Shared options of the commands that clear cycles (`clear`, `schedule`, `serve`): which
+/// mechanism, which CMAP solver path and which seed; one home for their help text.
 struct ClearingChoiceOptions: ParsableArguments {
-    @Option(help: "Mechanism (default: market.json's mechanism).")
+    @Option(help: "Mechanism: cmap, kproto, cda or uniform (default: market.json's mechanism).")
     var mechanism: String?
 
-    @Option(help: "CMAP solver path (default: the clearing library's default).")
+    @Option(help: "CMAP solver path: auto (= network, falling back to simplex if it fails), network (GridClear's exact integer network simplex) or simplex (GLPK simplex with sparse pricing, the cross-check).")
     var solver: String = ClearOptions().solver
 
-    @Option(help: "Seed for any randomised step.")
+    @Option(help: "Seed for any randomised step (results are reproducible from inputs and seed).")
     var seed: UInt64 = 0
 
     /// The application layer's clearing options.

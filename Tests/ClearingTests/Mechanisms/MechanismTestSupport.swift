@@ -49,3 +49,25 @@ func randomInstance(seed: UInt64, bids m: Int, offers n: Int, withTimes: Bool = 
 func tradeStrings(_ r: ClearingResult) -> [String] {
     r.trades.map { "\($0.bidID)>\($0.offerID):\($0.energy)@\($0.price)" }
 }
+
+/// A small cycle worked by hand: its offers and bids (from `mkOffer`/`mkBid`), optionally on a
+/// grid, cleared by one mechanism and read back as `tradeStrings`.
+struct CycleBuilder {
+    var offers: [Offer]
+    var bids: [Bid]
+    var grid: GridTopology? = nil
+
+    var inputs: CycleInputs {
+        var i = mkInputs(offers: offers, bids: bids)
+        i.grid = grid
+        return i
+    }
+
+    /// The mechanism's result on this cycle (default context).
+    func clear(_ mechanism: any ClearingMechanism) throws -> ClearingResult {
+        try mechanism.clear(inputs, context: ClearingContext())
+    }
+
+    /// The mechanism's trades on this cycle, as "bid>offer:Wh@ticks".
+    func trades(_ mechanism: any ClearingMechanism) throws -> [String] { tradeStrings(try clear(mechanism)) }
+}

@@ -14,16 +14,27 @@ final class SafetyInvariants {
     let honest: Set<Int>
     var committedAt: [UInt64: [UInt8]] = [:]
     var votes: [String: [UInt8]] = [:]
+    /// With epochs: each honest replica's membership folded over its ledger (certificates are
+    /// checked against the committee in force at their height).
+    var memberships: [Int: Membership] = [:]
+    let genesisMembership: Membership?
 
-    init(committee: Committee, scheme: SignatureScheme, honest: Set<Int>) {
-        self.committee = committee; self.scheme = scheme; self.honest = honest
+    init(committee: Committee, scheme: SignatureScheme, honest: Set<Int>, membership: Membership? = nil) {
+        self.committee = committee; self.scheme = scheme; self.honest = honest; self.genesisMembership = membership
     }
 
     /// Checks a block replica `i` is about to append after `ledger`; nil when all holds.
     func commit(replica i: Int, block cb: CertifiedBlock, ledger: [CertifiedBlock]) -> String? {
         guard honest.contains(i) else { return nil }
-        do { try cb.verify(against: committee, scheme: scheme) } catch {
+        var m = memberships[i] ?? genesisMembership
+        do { try cb.verify(against: m?.committee ?? committee, scheme: scheme) } catch {
             return "r\(i) committed block \(cb.height) without a valid certificate: \(error)"
+        }
+        if m != nil {
+            do { try m!.check(cb.block, certificate: cb.certificate, scheme: scheme); try m!.apply(cb.block, certificate: cb.certificate) } catch {
+                return "r\(i) committed block \(cb.height) that breaks the membership rules: \(error)"
+            }
+            memberships[i] = m
         }
         guard cb.height == UInt64(ledger.count + 1) else { return "r\(i) committed height \(cb.height) after \(ledger.count)" }
         if let prev = ledger.last, cb.block.header.previousHash != prev.hash { return "r\(i) block \(cb.height) does not chain" }
@@ -53,7 +64,7 @@ final class SafetyInvariants {
         if g.view < v.0 || (g.view == v.0 && v.1 > d.stableCheckpoint.seq && g.signed[v.1] != v.2) {
             return "replica \(m.sender) sent a vote for view \(v.0) seq \(v.1) its persisted guard does not cover"
         }
-        let key = "\(m.sender)/\(v.0)/\(v.1)"
+        let key = "\(m.committee.epoch)/\(m.sender)/\(v.0)/\(v.1)"
         if let d = votes[key], d != v.2 { return "honest replica \(m.sender) signed two blocks at view \(v.0) seq \(v.1)" }
         votes[key] = v.2
         return nil

@@ -3,7 +3,9 @@
 extension Simulation {
     /// What a Byzantine member actually sends instead of `out` (its honest core's messages).
     func corrupt(_ i: Int, _ b: Byzantine, _ out: [Outbound]) -> [Outbound] {
-        let me = ReplicaID(i)
+        // With epochs, the committee (and this member's index in it) in force at replica i.
+        let me = replicas[i]?.id ?? ReplicaID(i)
+        let committee = replicas[i]?.committee ?? self.committee
         func signed(_ m: Message, committee id: CommitteeID? = nil) -> SignedMessage? {
             try? SignedMessage.sign(m, committee: id ?? committee.id, sender: me, signer: signers[i])
         }

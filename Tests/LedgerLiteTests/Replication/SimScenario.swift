@@ -38,6 +38,14 @@ struct SimScenario: CustomStringConvertible {
     var realCrypto = false
     var checkpointInterval: UInt64 = 4
     var tickMillis: Int64 = 100
+    /// Committee epochs (0: one fixed committee): the genesis names every node with reputation
+    /// parameters; each `epochBlocks` blocks the core selects the next committee of
+    /// `committeeSize` (0: n) members, excluding the block's trading parties.
+    var epochBlocks: UInt64 = 0
+    var committeeSize = 0
+    /// Some requests trade with a node as buyer (that node is excluded from the next committee
+    /// when the request lands in a boundary block).
+    var tradingNodes = false
 
     var f: Int { (n - 1) / 3 }
     var honest: [Int] { (0..<n).filter { byzantine[$0] == nil } }
@@ -88,5 +96,6 @@ struct SimScenario: CustomStringConvertible {
             + "loss=\(loss) dup=\(duplicate) delay=\(minDelay)…\(maxDelay) heal=\(healAt) "
             + "partitions=\(partitions.map { "\($0.from)…\($0.until):\($0.group.sorted())" }) "
             + "crashes=\(crashes.map { "r\($0.replica)@\($0.at)…\($0.restart)" }) K=\(checkpointInterval) crypto=\(realCrypto ? "ed25519" : "sim")"
+            + (epochBlocks > 0 ? " epochs=\(epochBlocks) size=\(committeeSize) trading=\(tradingNodes)" : "")
     }
 }

@@ -82,8 +82,10 @@ struct EventQueue<T> {
 }
 
 /// The genesis block every simulated replica starts from.
-func simGenesis(chain: String, keys: [[UInt8]]) -> (Block, ChainTip) {
-    let g = LedgerEntry.genesis(GenesisEntry(ledgerID: chain, createdMillis: 0, signerKeys: keys, maxEntriesPerBlock: 64, maxBatchMillis: 0))
+/// With `committee`, it names the nodes and reputation parameters (epochs change in the core).
+func simGenesis(chain: String, keys: [[UInt8]], committee: GenesisCommittee? = nil) -> (Block, ChainTip) {
+    let g = LedgerEntry.genesis(GenesisEntry(ledgerID: chain, createdMillis: 0, signerKeys: keys, maxEntriesPerBlock: 64, maxBatchMillis: 0,
+                                             committee: committee))
     var f = MerkleFrontier()
     f.append(leafHash: g.leafHash)
     let h = BlockHeader(height: 0, previousHash: [UInt8](repeating: 0, count: 32), timeMillis: 0, entryCount: 1,
@@ -95,12 +97,15 @@ func simGenesis(chain: String, keys: [[UInt8]]) -> (Block, ChainTip) {
 
 /// The request with id `k` as every honest application computes it (a cleared cycle, or a
 /// settlement), i.e. the "re-execution" result endorsement compares against.
-func simRequest(_ k: Int) -> Request {
+/// `tradingNode`: a node id that buys in this cycle (a trading party of its block).
+func simRequest(_ k: Int, tradingNode: String? = nil) -> Request {
     let id = "C\(k)"
+    let trades = tradingNode.map { "bid_id,offer_id,buyer_id,seller_id,wh\nB\(k),O\(k),\($0),S\(k),\(1000 + k)\n" }
+        ?? "bid_id,offer_id,wh\nB\(k),O\(k),\(1000 + k)\n"
     var entries: [LedgerEntry] = [.clearedCycle(try! ClearedCycleEntry(
         cycleID: id, mechanism: "cmap", solver: "relax4", seed: UInt64(k),
         inputs: [InputFile(name: "offers.csv", bytes: Array("offer_id,kwh\nO\(k),\(k % 7 + 1)\n".utf8))],
-        tradesCSV: Array("bid_id,offer_id,wh\nB\(k),O\(k),\(1000 + k)\n".utf8), summaryJSON: Array("{\"k\":\(k)}".utf8)))]
+        tradesCSV: Array(trades.utf8), summaryJSON: Array("{\"k\":\(k)}".utf8)))]
     for j in 0..<(k % 3) {
         entries.append(.settlement(SettlementEntry(cycleID: id, participantID: "P\(j)", energyWh: Int64(j * 10 + k), amount: Int64(k), reason: "deviation")))
     }

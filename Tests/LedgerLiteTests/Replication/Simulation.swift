@@ -23,6 +23,11 @@ final class Simulation {
     let committee: Committee
     let genesis: Block
     let genesisTip: ChainTip
+    /// With epochs: the genesis membership (each replica folds its own ledger into it).
+    var genesisMembership: Membership?
+    /// Node index by public key (destinations of committees and the roster).
+    var nodeOfKey: [[UInt8]: Int] = [:]
+    var epochsStarted = 0
     var signers: [MessageSigner] = []
     var replicas: [Replica?]
     var incarnation: [Int]
@@ -57,14 +62,26 @@ final class Simulation {
             }
         }
         let chain = "sim-\(sc.seed)"
-        (genesis, genesisTip) = simGenesis(chain: chain, keys: signers.map(\.publicKey))
-        committee = try! Committee(id: CommitteeID(chain: chain, epoch: 1), keys: signers.map(\.publicKey), primaryOffset: 0)
+        var gc: GenesisCommittee?
+        if sc.epochBlocks > 0 {
+            var p = ReputationParams()
+            p.committeeSize = sc.committeeSize == 0 ? sc.n : sc.committeeSize
+            p.epochBlocks = sc.epochBlocks
+            p.lotteryRange = 4_000
+            gc = GenesisCommittee(members: signers.enumerated().map { CommitteeMember(nodeID: "n\($0.offset)", publicKey: $0.element.publicKey) }, params: p)
+        }
+        (genesis, genesisTip) = simGenesis(chain: chain, keys: signers.map(\.publicKey), committee: gc)
+        if case .genesis(let g) = genesis.entries[0], gc != nil { genesisMembership = try! Membership(genesis: g) }
+        committee = genesisMembership?.committee
+            ?? (try! Committee(id: CommitteeID(chain: chain, epoch: 1), keys: signers.map(\.publicKey), primaryOffset: 0))
+        for (i, s) in signers.enumerated() { nodeOfKey[s.publicKey] = i }
         replicas = Array(repeating: nil, count: sc.n)
         incarnation = Array(repeating: 0, count: sc.n)
         durableBytes = Array(repeating: nil, count: sc.n)
         persisted = Array(repeating: nil, count: sc.n)
         ledgers = Array(repeating: [], count: sc.n)
-        invariants = SafetyInvariants(committee: committee, scheme: sc.realCrypto ? Ed25519Scheme() : SimScheme(), honest: Set(sc.honest))
+        invariants = SafetyInvariants(committee: committee, scheme: sc.realCrypto ? Ed25519Scheme() : SimScheme(), honest: Set(sc.honest),
+                                      membership: genesisMembership)
         for i in 0..<sc.n {
             replicas[i] = makeReplica(i)
             queue.push(Int64(i) * 7 % sc.tickMillis, .tick(i))
@@ -86,7 +103,9 @@ final class Simulation {
         let tip = ledgers[i].last.map { _ in ledgers[i].reduce(genesisTip) { $0.extended(by: $1.block) } } ?? genesisTip
         let durable = durableBytes[i].map { try! DurableState.decode($0) }
         let ids = Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) })
-        return Replica(config: cfg, tip: tip, durable: durable, committedRequestIDs: ids)
+        var membership = genesisMembership
+        for cb in ledgers[i] { _ = try! membership?.apply(cb.block, certificate: cb.certificate) }
+        return Replica(config: cfg, tip: tip, durable: durable, committedRequestIDs: ids, membership: membership)
     }
 
     func log(_ s: @autoclosure () -> String) { if record { transcript.append("t=\(now) \(s())") } }
@@ -134,7 +153,7 @@ final class Simulation {
         case .request(let i, let k):
             injected[k, default: []].insert(i)
             guard replicas[i] != nil else { return }
-            step(i, .request(sc.byzantine[i] == .wrongVoter ? simWrongRequest(k) : simRequest(k)))
+            step(i, .request(sc.byzantine[i] == .wrongVoter ? simWrongRequest(k) : request(k)))
         case .endorse(let i, let inc, let hash, let agrees, let reason):
             guard replicas[i] != nil, incarnation[i] == inc else { return }
             step(i, .endorsed(blockHash: hash, agrees: agrees, reason: reason))
@@ -147,7 +166,7 @@ final class Simulation {
             replicas[i] = makeReplica(i)
             step(i, .tick(nowMillis: now))
             for k in injected.keys.sorted() where injected[k]?.contains(i) == true {
-                step(i, .request(simRequest(k)))
+                step(i, .request(request(k)))
             }
         }
     }
@@ -172,11 +191,7 @@ final class Simulation {
         if let b = sc.byzantine[i] { out = corrupt(i, b, out) }
         for o in out {
             if sc.byzantine[i] == nil, let why = invariants.sent(o.message, persisted: persisted[i]) { failures.append("safety: \(why)") }
-            let targets: [Int]
-            switch o.to {
-            case .all: targets = (0..<sc.n).filter { $0 != i }
-            case .replica(let r): targets = Int(r) < sc.n ? [Int(r)] : []
-            }
+            let targets = destinations(from: i, o.to)
             // One delivery in eight goes through the wire encoding and the decoder.
             let bytes = rng.below(8) == 0 ? o.message.encoded() : nil
             for t in targets { transmit(from: i, to: t, o.message, bytes) }
@@ -196,12 +211,37 @@ final class Simulation {
         for e in ready.events {
             switch e {
             case .viewChangeStarted: stats.viewChanges += 1
+            case .epochStarted: epochsStarted += 1
             case .disagreement: stats.disagreements += 1
             case .dropped: stats.rejected += 1
             case .equivocation: stats.equivocations += 1
             default: break
             }
             log("r\(i) \(e)")
+        }
+    }
+
+    /// The request `k` as every honest application computes it.
+    func request(_ k: Int) -> Request {
+        simRequest(k, tradingNode: sc.tradingNodes && k % 3 == 1 ? "n\(k % sc.n)" : nil)
+    }
+
+    /// Node indices a message from node `i` goes to: committee members by the sender's
+    /// committee in force, roster nodes by the sender's roster.
+    func destinations(from i: Int, _ to: Destination) -> [Int] {
+        guard genesisMembership != nil, let r = replicas[i] else {
+            switch to {
+            case .all: return (0..<sc.n).filter { $0 != i }
+            case .replica(let r): return Int(r) < sc.n ? [Int(r)] : []
+            case .roster: return []
+            }
+        }
+        switch to {
+        case .all: return r.committee.keys.compactMap { nodeOfKey[$0] }.filter { $0 != i }
+        case .replica(let x): return r.committee.key(of: x).flatMap { nodeOfKey[$0] }.map { [$0] } ?? []
+        case .roster(let x):
+            guard let m = r.membership, Int(x) < m.roster.count else { return [] }
+            return nodeOfKey[m.roster[Int(x)].publicKey].map { [$0] } ?? []
         }
     }
 
@@ -225,8 +265,9 @@ final class Simulation {
     func simEndorse(_ p: Proposal) -> (Bool, String) {
         var at = 0
         for r in p.requests {
+            if r.id.hasPrefix("epoch:") { at += Int(r.entryCount); continue }  // the core checks epoch entries
             guard r.id.hasPrefix("C"), let k = Int(r.id.dropFirst()), k >= 0, k < sc.requests else { return (false, "unknown request \(r.id)") }
-            let mine = simRequest(k).entries
+            let mine = request(k).entries
             let end = at + Int(r.entryCount)
             guard end <= p.block.entries.count, Array(p.block.entries[at..<end]) == mine else {
                 return (false, "re-executed \(r.id): result differs from the proposal")

@@ -1,0 +1,29 @@
+import GridClearApp
+import GridClearCore
+import LedgerLite
+
+/// The driver's side of committee epochs: the core decides every change (`Replica+Epoch`);
+/// the driver only re-wires which transport peer (cluster replica) each committee member and
+/// each roster node is. Transport connections are per cluster replica and never change.
+extension ReplicaDriver {
+    /// Recomputes `peerOfMember` for the committee in force (at start and on `epochStarted`).
+    func rewirePeers() {
+        var map: [ReplicaID: ReplicaID] = [:]
+        for r in committee.members {
+            if let k = committee.key(of: r), let c = options.cluster.replicas.first(where: { $0.publicKey == k }) { map[r] = c.replicaID }
+        }
+        peerOfMember = map
+    }
+
+    /// The transport peer of roster node `r` (index in the membership's roster).
+    func rosterPeer(_ r: ReplicaID) -> ReplicaID? {
+        guard let m = replica.membership, Int(r) < m.roster.count, m.roster[Int(r)].publicKey != key.publicKey else { return nil }
+        let k = m.roster[Int(r)].publicKey
+        return options.cluster.replicas.first { $0.publicKey == k }?.replicaID
+    }
+
+    /// "node3, node1, …" in committee order.
+    func memberNames(_ c: Committee) -> String {
+        c.keys.map { k in options.cluster.replicas.first { $0.publicKey == k }?.nodeID ?? "?" }.joined(separator: ", ")
+    }
+}
