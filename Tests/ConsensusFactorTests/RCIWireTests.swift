@@ -38,6 +38,21 @@ import GridClearCore
         #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "G1"))
     }
 
+    /// The generator's answer to a consumer's challenge binds its key, the run, the consumer's
+    /// nonce and both ids; it is no dialer's handshake signature.
+    @Test func acceptanceSignaturesBindRunNonceAndBothIds() throws {
+        let g = RCIIdentity.generate(), other = RCIIdentity.generate()
+        let run = Array(repeating: UInt8(1), count: 32), nonce = Array(repeating: UInt8(2), count: 32)
+        let sig = try RCIHandshake.signAcceptance(g, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1")
+        #expect(RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: nonce, nonce: nonce, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: run, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G2", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C2"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, hello: .partnerHello(id: "G1"), acceptor: "C1"))
+    }
+
     @Test func everyMessageRoundTrips() throws {
         for m in Self.samples {
             let frame = try RCIFrame.encode(m)

@@ -5,13 +5,19 @@
 # the central optimum (Tests/ConsensusFactorTests/Fixtures/rci_reference_*.json, λ-iteration
 # checked against cvxpy by scripts/rci_reference.py).
 # Here rather than in `swift test` because these are whole multi-process encrypted runs
-# (NE31: ~36 s of CPU with the debug binary, ~2 min wall on a loaded 2-core machine).
+# (NE31: ~36 s of CPU with the debug binary, ~2 min wall on a loaded 2-core machine). Each case
+# prints the wall time of its whole `rci run` and the per-iteration cost split.
 set -euo pipefail
 bin="${1:-.build/debug/gridclear}"
 cd "$(dirname "$0")/../.."
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 for c in case_2x3 case_5x5 new_england_31; do
-  "$bin" rci run "Inputs/rci/$c.csv" --encrypted --mask --key-bits 1024 --seed 3 --out "$out/$c" | head -1
+  start=$(date +%s%N)
+  "$bin" rci run "Inputs/rci/$c.csv" --encrypted --mask --key-bits 1024 --seed 3 --out "$out/$c" > "$out/$c.txt"
+  end=$(date +%s%N)
+  head -1 "$out/$c.txt"
+  grep '^per iteration' "$out/$c.txt" || true
+  echo "rci $c encrypted: wall $(( (end - start) / 1000000 )) ms for the whole rci run (key generation, process start-up, handshakes, iterations, result proofs)"
   python3 - "$out/$c/result.json" "Tests/ConsensusFactorTests/Fixtures/rci_reference_$c.json" "$c" <<'PY'
 import json, sys
 r, ref = (json.load(open(p)) for p in sys.argv[1:3])

@@ -6,6 +6,7 @@ extension RCIAgentMachine {
     mutating func exchange(k: Int, heads: [RCIMessage], into ready: inout RCIAgentReady) throws {
         guard core != nil else { return }
         var incoming: [RCIShare] = [], encrypted: [RCIEncryptedShare] = []
+        if cipher == nil { incoming.reserveCapacity(heads.count) } else { encrypted.reserveCapacity(heads.count) }
         for (i, m) in heads.enumerated() {
             switch m {
             case .share(let s) where cipher == nil && s.iteration == k: incoming.append(s)

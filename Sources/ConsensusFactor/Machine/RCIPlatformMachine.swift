@@ -47,7 +47,8 @@ public struct RCIPlatformMachine: Sendable {
     var phase: Phase = .gathering
     var joined: [RCIRosterEntry] = []
     var addresses: [String: String] = [:]
-    var requests: [String: (converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wants: Bool)] = [:]
+    /// This iteration's requests, decrypted on arrival (while other agents still compute).
+    var requests: [String: (converged: Bool, values: [Int128], verdict: Bool?, wants: Bool)] = [:]
     var verified: [String: [String]] = [:], failed: [String: [String]] = [:]
     /// Agents whose bundle the platform checked (range proofs, certificate), and the rejected ones.
     var bundlesChecked: Set<String> = [], rejected: [String] = []
@@ -105,7 +106,7 @@ public struct RCIPlatformMachine: Sendable {
             guard it == k, addresses[id] != nil, requests[id] == nil else {
                 throw RCIError.protocolViolation("agent \(id) sent a request for iteration \(it) during \(k)")
             }
-            requests[id] = (c, l, t, w)
+            requests[id] = try open(agent: id, converged: c, lambdas: l, tests: t, wants: w)
             if requests.count == agentCount { try answer(k, into: &ready) }
         case (.verifying, .resultProof(let r)):
             guard r.from == id, addresses[id] != nil, !bundlesChecked.contains(id) else {
@@ -155,6 +156,25 @@ public struct RCIPlatformMachine: Sendable {
         phase = .iterating(0)
     }
 
+    /// Decrypts one agent's request as it arrives: its blinded tests (only the conjunction
+    /// "all ≥ 0" is kept) and its packed consensus factors (replied to it alone). The values
+    /// are decrypted even in the iteration that turns out to be the last (then never sent).
+    private mutating func open(agent id: String, converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]],
+                               wants: Bool) throws -> (converged: Bool, values: [Int128], verdict: Bool?, wants: Bool) {
+        guard let cipher else { return (converged, [], nil, wants) }
+        let t = meter.start()
+        defer { meter.charge(\.decryption, since: t) }
+        var verdict: Bool?
+        if wants {
+            verdict = try cipher.verdict(tests)
+            decryptions += tests.count
+        }
+        guard let role = joined.first(where: { $0.id == id })?.role else { throw RCIError.protocolViolation("request from \(id), who did not join") }
+        let values = try cipher.decryptPacked(lambdas, count: joined.filter { $0.role != role }.count)
+        decryptions += lambdas.count
+        return (converged, values, verdict, wants)
+    }
+
     /// Every request of iteration `k` is in. An agent's flag counts as true when its local
     /// criteria held and, if it asked for the test, its blinded reciprocity tests on this
     /// iteration's shares all decrypt to ≥ 0 (plaintext agents fold their own verdict in).
@@ -162,16 +182,8 @@ public struct RCIPlatformMachine: Sendable {
     private mutating func answer(_ k: Int, into ready: inout RCIPlatformReady) throws {
         let all = requests
         requests = [:]
-        var verdicts: [String: Bool] = [:]
+        let verdicts = all.compactMapValues(\.verdict)
         meter.countIteration()
-        let t = meter.start()
-        defer { meter.charge(\.decryption, since: t) }
-        if let cipher {
-            for (id, r) in all where r.wants {
-                verdicts[id] = try cipher.verdict(r.tests)
-                decryptions += r.tests.count
-            }
-        }
         convergedRun = all.allSatisfy { $0.value.converged && (!$0.value.wants || verdicts[$0.key] == true) }
         if convergedRun || k >= parameters.maxIterations {
             iterations = k
@@ -183,14 +195,7 @@ public struct RCIPlatformMachine: Sendable {
         }
         for a in joined {
             guard let r = all[a.id] else { continue }
-            var values: [Int128] = []
-            let verdict = verdicts[a.id]
-            if let cipher {
-                let partnerCount = joined.filter { $0.role != a.role }.count
-                values = try cipher.decryptPacked(r.lambdas, count: partnerCount)
-                decryptions += r.lambdas.count
-            }
-            let reply = RCIMessage.reply(iteration: k, stop: false, values: values, verdict: verdict)
+            let reply = RCIMessage.reply(iteration: k, stop: false, values: r.values, verdict: r.verdict)
             if cipher != nil { ready.decrypted.append(RCIEnvelope(to: .agent(a.id), message: reply)) }
             ready.messages.append(RCIEnvelope(to: .agent(a.id), message: reply))
         }
