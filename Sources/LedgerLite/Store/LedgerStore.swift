@@ -121,6 +121,13 @@ public final class LedgerStore {
         _checkInvariants()
     }
 
+    /// The size on disk of the record holding the block at `height` (nil above the head).
+    public func recordLength(at height: UInt64) -> Int? {
+        guard let last = state.lastHeight, height <= last, Int(height) < offsets.count else { return nil }
+        let h = Int(height)
+        return (h + 1 < offsets.count ? offsets[h + 1] : state.endOffset) - offsets[h]
+    }
+
     /// The block at `height`, read back from the file (nil above the head): one `pread` of
     /// its record (found in the offset index), checked by the record rules (`RecordScanner`)
     /// and decoded.
