@@ -5,7 +5,10 @@
 // - the scanner, block decoder and entry decoder never trap (bounds, caps, overflow);
 // - records found by the scanner are contiguous from offset 0 and their frames re-encode to
 //   exactly the scanned bytes;
-// - whatever decodes is canonical: re-encoding gives back the same bytes.
+// - whatever decodes is canonical: re-encoding gives back the same bytes, in both readable
+//   formats (2 and 3);
+// - the leaf hashes a decoded block carries (computed from the stored bytes, version 3 in one
+//   pass) equal the leaves recomputed from the decoded entries.
 
 import GridClearCore
 
@@ -16,17 +19,24 @@ public func ledgerReaderFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
     var at = 0
     for r in records {
         precondition(r.offset == at, "records not contiguous")
-        let frame = RecordFrame.encode(kind: r.kind, payload: r.payload)
+        let frame = RecordFrame.encode(kind: r.kind, payload: r.payload, format: r.format)
         precondition(Array(bytes[r.offset..<r.end]) == frame, "frame does not re-encode")
         at = r.end
-        if let b = try? Block.decode(r.payload) { precondition(b.encoded() == r.payload, "block not canonical") }
+        if let b = try? Block.decode(r.payload, format: r.format) { check(b, r.payload) }
     }
     switch end {
     case .clean: precondition(at == bytes.count)
     case .tornTail(let o): precondition(o == at && o < bytes.count)
     case .corrupt(let o, _): precondition(o >= at && o < bytes.count)
     }
-    if let b = try? Block.decode(bytes) { precondition(b.encoded() == bytes, "block not canonical") }
-    if let e = try? LedgerEntry.decode(bytes) { precondition(e.encoded() == bytes, "entry not canonical") }
+    for format in [LedgerFormat.v2, .v3] {
+        if let b = try? Block.decode(bytes, format: format) { check(b, bytes) }
+        if let e = try? LedgerEntry.decode(bytes, format: format) { precondition(e.encoded(format: format) == bytes, "entry not canonical") }
+    }
     return 0
+}
+
+func check(_ b: Block, _ payload: [UInt8]) {
+    precondition(b.encoded() == payload, "block not canonical")
+    precondition(b.leafHashes == b.entries.map { $0.leafHash(format: b.format) }, "stored leaves differ from the entries' leaves")
 }

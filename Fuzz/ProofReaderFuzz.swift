@@ -9,7 +9,8 @@
 // - an accepted proof writes back (`jsonBytes`) to a file that parses to the same proof;
 // - `verify` only succeeds for the block's own signer and returns exactly the proof's trade;
 //   a proof is never accepted under a key that did not sign it;
-// - the raw bytes, read as a block header or a cycle commitment, decode canonically or not at all.
+// - the raw bytes, read as a block header or a cycle commitment (of either ledger format),
+//   decode canonically or not at all.
 
 import GridClearCore
 
@@ -30,7 +31,7 @@ public func proofReaderFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
                 if let v = try? proof.verify(trusted: TrustedKeys([h.signer])) {
                     precondition(v.signer == h.signer && v.cycle == proof.cycle && v.row == proof.row)
                     precondition(v.fields.map(\.1) == proof.tradeFields && v.fields.map(\.0) == proof.tradeColumns)
-                    precondition(v.blockHash == LedgerHash.blockHash(h))
+                    precondition(v.blockHash == LedgerHash.blockHash(h, format: proof.ledgerFormat))
                 }
             }
         }
@@ -39,6 +40,8 @@ public func proofReaderFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     if let h = try? BlockHeader.decode(from: &r), (try? r.finish()) != nil {
         precondition(h.encoded() == bytes, "block header not canonical")
     }
-    if let c = try? CycleCommitment.decode(bytes) { precondition(c.encoded() == bytes, "commitment not canonical") }
+    for format in [LedgerFormat.v2, .v3] {
+        if let c = try? CycleCommitment.decode(bytes, format: format) { precondition(c.encoded() == bytes, "commitment not canonical") }
+    }
     return 0
 }

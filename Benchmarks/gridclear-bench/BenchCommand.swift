@@ -10,6 +10,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run GridClear's benchmarks (each prints measurements and ratios against its peer).",
         discussion: "Build with 'swift build -c release --product gridclear-bench'; 'make bench' runs every script in Benchmarks/ with it.",
         subcommands: [BenchClearingCommand.self, BenchKprotoCommand.self, BenchPrivacyCommand.self,
-                      BenchRCICommand.self, BenchLedgerCommand.self, BenchMeterCommand.self,
+                      BenchRCICommand.self, BenchRCIProofsCommand.self, BenchLedgerCommand.self, BenchMeterCommand.self,
                       BenchReplicationCommand.self])
 }

@@ -65,7 +65,7 @@ static inline void gc_gmp_wipe(mpz_ptr a) {
    holding secret intermediates do not linger in the heap. */
 static void *gc_gmp_alloc(size_t n) { void *p = malloc(n); if (!p) abort(); return p; }
 static void gc_gmp_free(void *p, size_t n) {
-    if (p) { volatile unsigned char *v = (volatile unsigned char *)p; for (size_t i = 0; i < n; i++) v[i] = 0; free(p); }
+    if (p) { explicit_bzero(p, n); free(p); }  /* word-wise and never optimised away */
 }
 static void *gc_gmp_realloc(void *p, size_t old, size_t n) {
     void *q = gc_gmp_alloc(n);

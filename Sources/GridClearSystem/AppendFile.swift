@@ -54,13 +54,16 @@ public final class AppendFile: @unchecked Sendable {
     }
 
     /// Reads the whole file from the start.
-    public func readAll() throws -> [UInt8] {
-        let n = try size()
+    public func readAll() throws -> [UInt8] { try read(at: 0, count: try size()) }
+
+    /// Reads `count` bytes from `offset` (fewer only where the file ends first).
+    public func read(at offset: Int, count n: Int) throws -> [UInt8] {
+        precondition(offset >= 0 && n >= 0, "negative read range")
         var out = [UInt8](repeating: 0, count: n)
         var done = 0
         try out.withUnsafeMutableBytes { b in
             while done < n {
-                let r = try Syscall.retrying("pread", path) { pread(fd, b.baseAddress! + done, n - done, off_t(done)) }
+                let r = try Syscall.retrying("pread", path) { pread(fd, b.baseAddress! + done, n - done, off_t(offset + done)) }
                 if r == 0 { break }
                 done += r
             }

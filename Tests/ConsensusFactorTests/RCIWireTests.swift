@@ -21,6 +21,10 @@ import GridClearCore
                         roster: [RCIRosterEntry(id: "G1", role: .generator)], addresses: ["unix:/tmp/x"], keys: [Array(repeating: 7, count: 32)])),
         .challenge(runID: Array(repeating: 1, count: 32), nonce: Array(repeating: 2, count: 32)),
         .signature(Array(repeating: 3, count: 64)),
+        .iterationProof(iteration: 9, payload: [4, 5, 6]),
+        .encryptedShare(RCIEncryptedShare(iteration: 2, lambda: [], power: [8], converged: true, contribution: [1, 2])),
+        .setup(RCISetup(parameters: RCIParameters(), encrypted: true, masking: true, publicKey: [1],
+                        roster: [RCIRosterEntry(id: "G1", role: .generator)], addresses: ["unix:/tmp/x"], proveEvery: 5, runID: [7, 7])),
     ]
 
     /// A handshake signature binds the key, the run, the nonce, the hello and the acceptor.
@@ -36,6 +40,21 @@ import GridClearCore
         #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce,
                                      hello: .hello(id: "C1", role: .consumer, address: "unix:/tmp/b"), acceptor: "platform"))
         #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "G1"))
+    }
+
+    /// The generator's answer to a consumer's challenge binds its key, the run, the consumer's
+    /// nonce and both ids; it is no dialer's handshake signature.
+    @Test func acceptanceSignaturesBindRunNonceAndBothIds() throws {
+        let g = RCIIdentity.generate(), other = RCIIdentity.generate()
+        let run = Array(repeating: UInt8(1), count: 32), nonce = Array(repeating: UInt8(2), count: 32)
+        let sig = try RCIHandshake.signAcceptance(g, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1")
+        #expect(RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: nonce, nonce: nonce, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: run, acceptor: "G1", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G2", dialer: "C1"))
+        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C2"))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, hello: .partnerHello(id: "G1"), acceptor: "C1"))
     }
 
     @Test func everyMessageRoundTrips() throws {

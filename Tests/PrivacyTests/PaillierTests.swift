@@ -132,6 +132,37 @@ import Testing
         }
         #expect(try pk.encryptFast(1) != pk.encryptFast(1))
     }
+
+    /// The validated product decrypts to the sum; one factor sharing p with N, a zero or an
+    /// out-of-range value is refused even among valid ones.
+    @Test func validatedProductIsTheSumAndRefusesBadFactors() throws {
+        let sk = SharedKeys.phe, pk = sk.publicKey
+        let cs = try [5, -7, 1 << 40].map { try pk.encryptFast(Int64($0)).bytes }
+        #expect(try sk.decrypt(PaillierCiphertext(validatingProductOf: cs, publicKey: pk)) == 5 - 7 + (1 << 40))
+        let sharesP = sk.p.bytes(length: pk.ciphertextByteCount)!
+        let zero = [UInt8](repeating: 0, count: pk.ciphertextByteCount)
+        let tooBig = pk.nSquared.bytes(length: pk.ciphertextByteCount)!
+        for bad in [sharesP, zero, tooBig, [1, 2, 3]] {
+            #expect(throws: PrivacyError.self) { try PaillierCiphertext(validatingProductOf: cs + [bad], publicKey: pk) }
+        }
+    }
+
+    /// The Montgomery fixed-base table gives exactly h_s^α (checked against GMP's powm), also
+    /// for α of a length that is not a whole number of bytes (1026-bit key: 513-bit α) and
+    /// for α = 0.
+    @Test func fixedBaseTableComputesThePowerExactly() throws {
+        var rng = SplitMix64(seed: 7)
+        for key in [SharedKeys.generated1024.publicKey, try PaillierPrivateKey.generate(bits: 1026, using: &rng).publicKey] {
+            let f = key.fixedBase
+            #expect(f.windows == (f.exponentBits + 7) / 8)
+            for trial in 0..<6 {
+                var digits = trial == 0 ? [UInt8](repeating: 0, count: f.windows) : rng.bytes(f.windows)
+                if f.exponentBits % 8 != 0 { digits[f.windows - 1] &= UInt8((1 << (f.exponentBits % 8)) - 1) }
+                let alpha = MPZ(bytes: digits.reversed())
+                #expect(f.power(digits).compare(f.hs.powPublic(alpha, mod: key.nSquared)) == 0)
+            }
+        }
+    }
 }
 
 @Test func armoredKeysRoundTrip() throws {

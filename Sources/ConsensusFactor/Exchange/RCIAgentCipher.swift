@@ -67,9 +67,7 @@ public struct RCIAgentCipher: Sendable {
             var acc: PaillierCiphertext?
             func add(_ c: PaillierCiphertext) { acc = acc.map { publicKey.add($0, c) } ?? c }
             func product(_ cs: [[UInt8]]) throws -> PaillierCiphertext {
-                var p = try PaillierCiphertext(bytes: cs[0], publicKey: publicKey)
-                for b in cs.dropFirst() { p = publicKey.add(p, try PaillierCiphertext(bytes: b, publicKey: publicKey)) }
-                return p
+                try PaillierCiphertext(validatingProductOf: cs, publicKey: publicKey)
             }
             let first = plans[group.lowerBound]
             let uniform = group.allSatisfy { plans[$0].lambdaCoefficient == first.lambdaCoefficient && plans[$0].powerCoefficient == first.powerCoefficient }

@@ -6,7 +6,10 @@ public struct RCIEncryptedShare: Sendable, Equatable {
     public var lambda: [UInt8]
     public var power: [UInt8]
     public var converged: Bool
-    public init(iteration: Int, lambda: [UInt8], power: [UInt8], converged: Bool) {
-        self.iteration = iteration; self.lambda = lambda; self.power = power; self.converged = converged
+    /// In a proof iteration: the sender's own part of its update slot for the receiver
+    /// (`RCIUpdateContribution`), empty otherwise.
+    public var contribution: [UInt8] = []
+    public init(iteration: Int, lambda: [UInt8], power: [UInt8], converged: Bool, contribution: [UInt8] = []) {
+        self.iteration = iteration; self.lambda = lambda; self.power = power; self.converged = converged; self.contribution = contribution
     }
 }

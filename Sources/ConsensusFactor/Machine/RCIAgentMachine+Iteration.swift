@@ -6,6 +6,7 @@ extension RCIAgentMachine {
     mutating func exchange(k: Int, heads: [RCIMessage], into ready: inout RCIAgentReady) throws {
         guard core != nil else { return }
         var incoming: [RCIShare] = [], encrypted: [RCIEncryptedShare] = []
+        if cipher == nil { incoming.reserveCapacity(heads.count) } else { encrypted.reserveCapacity(heads.count) }
         for (i, m) in heads.enumerated() {
             switch m {
             case .share(let s) where cipher == nil && s.iteration == k: incoming.append(s)
@@ -14,7 +15,7 @@ extension RCIAgentMachine {
             }
         }
         var t = meter.start()
-        let plans = try core!.plans()  // in place: no copy of the core's arrays
+        let plans = try takePlans(k: k)
         meter.charge(\.algorithm, since: t)
         t = meter.start()
         defer { meter.charge(\.homomorphic, since: t) }
@@ -26,8 +27,16 @@ extension RCIAgentMachine {
         if let cipher {
             var tests: [[UInt8]] = []
             let reciprocity = wants ? try core!.reciprocityTests() : []
-            let (packed, m) = try cipher.evaluate(plans, on: encrypted, using: &rng)
-            masks = m
+            var packed: [[UInt8]] = []
+            if proofs?.every.provesIteration(k) == true {
+                let (bundle, m) = try assembleIterationProof(k: k, shares: encrypted)
+                ready.messages.append(RCIEnvelope(to: .platform, message: bundle))
+                masks = m
+                t = meter.start()  // metered as iteration proving/verifying, not homomorphic
+            } else {
+                (packed, masks) = try cipher.evaluate(plans, on: encrypted, using: &rng)
+                if let bundle = maskCommitments(k: k, masks: masks) { ready.messages.append(RCIEnvelope(to: .platform, message: bundle)) }
+            }
             if wants {
                 for i in partners.indices {
                     tests += try cipher.blindedTest(reciprocity[i], partnerPower: encrypted[i].power, slot: cipher.slot(ofPartner: i), using: &rng)
@@ -68,6 +77,7 @@ extension RCIAgentMachine {
                 return l
             }
             holds = wants ? verdict : nil
+            advanceIterationProofChain(k: k, values: values)
         } else {
             lambdas = try zip(plans, incoming).map { try $0.evaluate(partnerLambda: $1.lambda, partnerPower: $1.power) }
             holds = wants ? self.verdict : nil

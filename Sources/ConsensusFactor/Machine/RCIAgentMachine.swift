@@ -92,6 +92,8 @@ public struct RCIAgentMachine: Sendable {
     /// Time per kind of work (only with a clock; see `RCICostMeter`).
     public var meter = RCICostMeter()
     var bundle: RCIResultProof.Bundle?
+    /// Per-iteration proof state (nil: the run has none).
+    var proofs: RCIAgentProofState?
 
     public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64,
                 certified: RCICertifiedBounds? = nil) throws {
@@ -156,6 +158,18 @@ public struct RCIAgentMachine: Sendable {
         return ready
     }
 
+    /// A message from `partners[i]`: the same as `step(.received(from: .agent(partners[i]), m))`
+    /// without looking the id up (an in-process driver's hand-off). Only once the partners are
+    /// known (after the setup).
+    public mutating func receive(fromPartnerAt i: Int, _ m: RCIMessage) throws -> RCIAgentReady {
+        guard inbox.indices.contains(i) else { throw RCIError.protocolViolation("\(spec.id) has no partner number \(i)") }
+        var ready = RCIAgentReady()
+        if case .abort(let why) = m { throw RCIError.peerFailed("\(partners[i]) aborted: \(why)") }
+        try enqueue(m, at: i)
+        try drain(into: &ready)
+        return ready
+    }
+
     private mutating func accept(_ setup: RCISetup) throws -> [(id: String, address: String)] {
         guard setup.roster.contains(RCIRosterEntry(id: spec.id, role: spec.role)) else {
             throw RCIError.protocolViolation("the platform's roster does not list \(spec.id) as a \(spec.role.rawValue)")
@@ -189,6 +203,7 @@ public struct RCIAgentMachine: Sendable {
             pool = PaillierRandomnessPool(publicKey: cipher.publicKey, count: 0)
             poolRNG = SplitMix64(seed: rng.next())
         }
+        try acceptIterationProofs(setup)
         return try partners.map { p in
             guard let a = addresses[p] else { throw RCIError.protocolViolation("no address for partner \(p)") }
             return (p, a)
@@ -197,15 +212,21 @@ public struct RCIAgentMachine: Sendable {
 
     /// Sends this iteration's shares and enters `.exchanging`.
     mutating func beginIteration(into ready: inout RCIAgentReady) throws {
-        guard let core else { return }
-        let k = core.iteration
-        let mine = try core.shares()
+        // No local copy of `core`: it would still hold the core's storage when `drain` below
+        // mutates the core, and force a copy of all its arrays every iteration.
+        guard core != nil else { return }
+        let k = core!.iteration, withPrice = core!.sharesPrice
+        let mine = try core!.shares()
+        let contributions = try iterationContributions(k: k, shares: mine)
         let t = meter.start()
+        ready.messages.reserveCapacity(ready.messages.count + partners.count)
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map {
-                .encryptedShare(try $0.encrypt(mine[i], withPrice: core.sharesPrice, slot: ownSlot, pool: pool, using: &rng))
+                var s = try $0.encrypt(mine[i], withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng)
+                if !contributions.isEmpty { s.contribution = contributions[i] }
+                return .encryptedShare(s)
             } ?? .share(mine[i])
-            ready.messages.append(RCIEnvelope(to: .agent(p), message: m))
+            ready.messages.append(RCIEnvelope(to: .agent(p), message: m, partner: i))
         }
         meter.charge(\.encryption, since: t)
         meter.countIteration()
@@ -226,7 +247,11 @@ public struct RCIAgentMachine: Sendable {
     /// arrives while this agent still waits for the platform's reply to k).
     mutating func enqueue(_ m: RCIMessage, from id: String) throws {
         guard let i = partnerIndex[id] else { throw RCIError.protocolViolation("message from \(id), who is not a partner of \(spec.id)") }
-        guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(id) is running ahead of the protocol") }
+        try enqueue(m, at: i)
+    }
+
+    private mutating func enqueue(_ m: RCIMessage, at i: Int) throws {
+        guard inbox[i].count < 4 else { throw RCIError.protocolViolation("\(partners[i]) is running ahead of the protocol") }
         if inbox[i].isEmpty { filledInboxes += 1 }
         inbox[i].append(m)
     }
@@ -260,5 +285,9 @@ public struct RCIAgentMachine: Sendable {
 public struct RCIAgentFaults: Sendable, Equatable {
     /// Prove the result against this upper bound (MW) instead of the certified one.
     public var claimedUpperBound: Double?
-    public init(claimedUpperBound: Double? = nil) { self.claimedUpperBound = claimedUpperBound }
+    /// Send a wrong consensus-factor update (off by one unit) in this iteration.
+    public var cheatUpdateAt: Int?
+    public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil) {
+        self.claimedUpperBound = claimedUpperBound; self.cheatUpdateAt = cheatUpdateAt
+    }
 }

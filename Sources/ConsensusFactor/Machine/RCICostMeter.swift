@@ -13,6 +13,10 @@ public struct RCICosts: Sendable, Equatable, Codable {
     public var algorithm: UInt64 = 0
     /// Result proofs: building and verifying bundles.
     public var proofs: UInt64 = 0
+    /// Per-iteration proofs: contributions, commitments, assembling and proving (agents).
+    public var iterationProving: UInt64 = 0
+    /// Per-iteration proofs: checking partners' contributions (agents), verifying proofs (platform).
+    public var iterationVerifying: UInt64 = 0
     /// Encoding, sending, receiving and decoding frames (nodes).
     public var transport: UInt64 = 0
     /// Waiting for peers (nodes).
@@ -25,7 +29,8 @@ public struct RCICosts: Sendable, Equatable, Codable {
     public static func + (a: RCICosts, b: RCICosts) -> RCICosts {
         var c = a
         c.encryption += b.encryption; c.homomorphic += b.homomorphic; c.decryption += b.decryption
-        c.algorithm += b.algorithm; c.proofs += b.proofs; c.transport += b.transport; c.waiting += b.waiting
+        c.algorithm += b.algorithm; c.proofs += b.proofs
+        c.iterationProving += b.iterationProving; c.iterationVerifying += b.iterationVerifying; c.transport += b.transport; c.waiting += b.waiting
         c.iterations = max(a.iterations, b.iterations)
         return c
     }

@@ -17,7 +17,10 @@ public enum RCIParty: Hashable, Sendable, CustomStringConvertible {
 public struct RCIEnvelope: Sendable, Equatable {
     public var to: RCIParty
     public var message: RCIMessage
-    public init(to: RCIParty, message: RCIMessage) { self.to = to; self.message = message }
+    /// The receiver's position in the sending agent's `partners` (−1: not given), so that an
+    /// in-process driver can hand the message over without looking the id up.
+    public var partner: Int
+    public init(to: RCIParty, message: RCIMessage, partner: Int = -1) { self.to = to; self.message = message; self.partner = partner }
 }
 
 /// What the protocol machines are fed: the start signal, the transport's confirmation that

@@ -22,6 +22,8 @@ public struct RCIPlatformSummary: Sendable, Equatable {
     public var failed: [String: [String]]
     /// Time per kind of work (zero unless the machine had a clock).
     public var costs: RCICosts = RCICosts()
+    /// Iterations whose per-iteration proofs were checked (inline or audited), in order.
+    public var checkedProofIterations: [Int] = []
 }
 
 /// The trading platform as a pure state machine: gathers `agentCount` hellos, sends the
@@ -47,7 +49,10 @@ public struct RCIPlatformMachine: Sendable {
     var phase: Phase = .gathering
     var joined: [RCIRosterEntry] = []
     var addresses: [String: String] = [:]
-    var requests: [String: (converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wants: Bool)] = [:]
+    /// This iteration's requests, decrypted on arrival (while other agents still compute).
+    /// This iteration's requests: opened on arrival, except the packed factors of a proof
+    /// iteration (`deferred`), decrypted only once their partners' slots are proven.
+    var requests: [String: (converged: Bool, values: [Int128], verdict: Bool?, wants: Bool, deferred: [[UInt8]]?)] = [:]
     var verified: [String: [String]] = [:], failed: [String: [String]] = [:]
     /// Agents whose bundle the platform checked (range proofs, certificate), and the rejected ones.
     var bundlesChecked: Set<String> = [], rejected: [String] = []
@@ -56,6 +61,10 @@ public struct RCIPlatformMachine: Sendable {
     var iterations = 0
     /// Time per kind of work (only with a clock; see `RCICostMeter`).
     public var meter = RCICostMeter()
+    /// Per-iteration proofs (`iterationProofs` sets the schedule).
+    var proofState = RCIPlatformProofState()
+    /// This run's id, sent in the setup and bound into per-iteration proofs.
+    public var runID: [UInt8] = []
 
     public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
                 registrarKey: [UInt8] = [], registered: [String: RCIRegisteredAgent] = [:]) throws {
@@ -105,8 +114,12 @@ public struct RCIPlatformMachine: Sendable {
             guard it == k, addresses[id] != nil, requests[id] == nil else {
                 throw RCIError.protocolViolation("agent \(id) sent a request for iteration \(it) during \(k)")
             }
-            requests[id] = (c, l, t, w)
+            requests[id] = try open(agent: id, converged: c, lambdas: l, tests: t, wants: w,
+                                    deferring: iterationProofs.agentsProveEvery.provesIteration(k))
             if requests.count == agentCount { try answer(k, into: &ready) }
+        case (.iterating(let k), .iterationProof(let it, let payload)):
+            guard addresses[id] != nil, requests[id] == nil else { throw RCIError.protocolViolation("agent \(id) sent an iteration proof after its request") }
+            try acceptIterationProof(from: id, iteration: it, current: k, payload: payload)
         case (.verifying, .resultProof(let r)):
             guard r.from == id, addresses[id] != nil, !bundlesChecked.contains(id) else {
                 throw RCIError.protocolViolation("agent \(id) sent a second or foreign result proof")
@@ -141,7 +154,7 @@ public struct RCIPlatformMachine: Sendable {
         if !rejected.isEmpty { failed["platform"] = rejected.sorted() }
         phase = .done
         ready.summary = RCIPlatformSummary(converged: convergedRun, iterations: iterations, decryptions: decryptions,
-                                           verified: verified, failed: failed, costs: meter.costs)
+                                           verified: verified, failed: failed, costs: meter.costs, checkedProofIterations: proofState.checked)
     }
 
     private mutating func sendSetup(into ready: inout RCIPlatformReady) throws {
@@ -150,9 +163,38 @@ public struct RCIPlatformMachine: Sendable {
         let setup = RCISetup(parameters: parameters, encrypted: cipher != nil, masking: masking,
                              publicKey: cipher?.privateKey.publicKey.serialize() ?? [], registrarKey: registrarKey,
                              roster: joined, addresses: joined.map { addresses[$0.id] ?? "" },
-                             keys: registered.isEmpty ? [] : joined.map { registered[$0.id]?.publicKey ?? [] })
+                             keys: registered.isEmpty ? [] : joined.map { registered[$0.id]?.publicKey ?? [] },
+                             proveEvery: iterationProofs.agentsProveEvery, runID: runID)
+        try startIterationProofChain()
         for a in joined { ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .setup(setup))) }
         phase = .iterating(0)
+    }
+
+    /// Decrypts one agent's request as it arrives: its blinded tests (only the conjunction
+    /// "all ≥ 0" is kept) and its packed consensus factors (replied to it alone). The values
+    /// are decrypted even in the iteration that turns out to be the last (then never sent).
+    private mutating func open(agent id: String, converged: Bool, lambdas: [[UInt8]], tests: [[UInt8]], wants: Bool,
+                               deferring: Bool) throws -> (converged: Bool, values: [Int128], verdict: Bool?, wants: Bool, deferred: [[UInt8]]?) {
+        guard let cipher else { return (converged, [], nil, wants, nil) }
+        let t = meter.start()
+        defer { meter.charge(\.decryption, since: t) }
+        var verdict: Bool?
+        if wants {
+            verdict = try cipher.verdict(tests)
+            decryptions += tests.count
+        }
+        if deferring { return (converged, [], verdict, wants, lambdas) }
+        let values = try decryptFactors(lambdas, of: id)
+        return (converged, values, verdict, wants, nil)
+    }
+
+    /// Decrypts agent `id`'s packed consensus factors (one slot per partner).
+    private mutating func decryptFactors(_ lambdas: [[UInt8]], of id: String) throws -> [Int128] {
+        guard let cipher else { return [] }
+        guard let role = joined.first(where: { $0.id == id })?.role else { throw RCIError.protocolViolation("request from \(id), who did not join") }
+        let values = try cipher.decryptPacked(lambdas, count: joined.filter { $0.role != role }.count)
+        decryptions += lambdas.count
+        return values
     }
 
     /// Every request of iteration `k` is in. An agent's flag counts as true when its local
@@ -162,38 +204,37 @@ public struct RCIPlatformMachine: Sendable {
     private mutating func answer(_ k: Int, into ready: inout RCIPlatformReady) throws {
         let all = requests
         requests = [:]
-        var verdicts: [String: Bool] = [:]
+        let verdicts = all.compactMapValues(\.verdict)
         meter.countIteration()
-        let t = meter.start()
-        defer { meter.charge(\.decryption, since: t) }
-        if let cipher {
-            for (id, r) in all where r.wants {
-                verdicts[id] = try cipher.verdict(r.tests)
-                decryptions += r.tests.count
-            }
-        }
         convergedRun = all.allSatisfy { $0.value.converged && (!$0.value.wants || verdicts[$0.key] == true) }
         if convergedRun || k >= parameters.maxIterations {
             iterations = k
+            try auditIterationProofs()
+            endIterationProofs()
             for a in joined {
                 ready.messages.append(RCIEnvelope(to: .agent(a.id), message: .reply(iteration: k, stop: true, values: [], verdict: verdicts[a.id])))
             }
             phase = .verifying
             return
         }
+        let proven = try provenPackedLambdas(k)  // metered as iteration verifying
         for a in joined {
             guard let r = all[a.id] else { continue }
-            var values: [Int128] = []
-            let verdict = verdicts[a.id]
-            if let cipher {
-                let partnerCount = joined.filter { $0.role != a.role }.count
-                values = try cipher.decryptPacked(r.lambdas, count: partnerCount)
-                decryptions += r.lambdas.count
+            var values = r.values
+            if cipher != nil {
+                if let deferred = r.deferred {
+                    // a proof iteration: the slots its partners assembled and proved
+                    let t = meter.start()
+                    values = try decryptFactors(proven?[a.id] ?? deferred, of: a.id)
+                    meter.charge(\.decryption, since: t)
+                }
+                advanceIterationProofChain(a.id, values: values)
             }
-            let reply = RCIMessage.reply(iteration: k, stop: false, values: values, verdict: verdict)
+            let reply = RCIMessage.reply(iteration: k, stop: false, values: values, verdict: r.verdict)
             if cipher != nil { ready.decrypted.append(RCIEnvelope(to: .agent(a.id), message: reply)) }
             ready.messages.append(RCIEnvelope(to: .agent(a.id), message: reply))
         }
+        endIterationProofs()
         phase = .iterating(k + 1)
     }
 }

@@ -1,5 +1,6 @@
 import GridClearCore
 import GridClearSystem
+import Privacy
 
 /// One generator or consumer process: moves bytes between its `RCIAgentMachine` and sockets
 /// (the platform's; partners' direct connections: generators accept, consumers dial).
@@ -139,10 +140,19 @@ public final class RCIAgentNode {
                     return id
                 }
                 t?(RCITranscriptEntry(receiver: spec.id, sender: id, message: m))
+                // the consumer's challenge: prove to it that this is the generator it dialled
+                guard case .challenge(let run, let nonce) = try s.receive(), run == runID, nonce.count == RCIHandshake.randomBytes else {
+                    throw RCIError.protocolViolation("partner \(id) did not challenge \(spec.id) after its handshake")
+                }
+                let proof = try identity.map { try RCIHandshake.signAcceptance($0, runID: runID, nonce: nonce, acceptor: spec.id, dialer: id) } ?? []
+                try s.send(.signature(proof))
                 peers[id] = s
             }
             gatherer.closePending()
         } else {
+            // Dial and sign every generator first, then check their answers (they answer in parallel).
+            var dialled: [(id: String, address: String, socket: RCISocket, nonce: [UInt8])] = []
+            var rng = SystemCSPRNG()
             for p in partners {
                 let s = try RCISocket.connect(try RCIAddress(parsing: p.address), timeoutMilliseconds: timeout)
                 guard case .challenge(let run, let nonce) = try s.receive(), run == runID else {
@@ -151,7 +161,24 @@ public final class RCIAgentNode {
                 let hello = RCIMessage.partnerHello(id: spec.id)
                 try s.send(hello)
                 try s.send(.signature(try signature(nonce: nonce, hello: hello, acceptor: p.id)))
-                peers[p.id] = s
+                let mine = (0..<RCIHandshake.randomBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                try s.send(.challenge(runID: runID, nonce: mine))
+                dialled.append((p.id, p.address, s, mine))
+            }
+            let keys = machine.partnerKeys
+            for d in dialled {
+                let answer = try d.socket.receive()
+                if case .abort(let why) = answer { throw RCIError.peerFailed("partner \(d.id) at \(d.address) refused \(spec.id): \(why)") }
+                guard case .signature(let proof) = answer else {
+                    throw RCIError.protocolViolation("partner \(d.id) at \(d.address) sent \(answer.kind) instead of answering the challenge")
+                }
+                if !keys.isEmpty {
+                    guard let key = keys[d.id], RCIHandshake.verifyAcceptance(signature: proof, publicKey: key, runID: runID, nonce: d.nonce,
+                                                                              acceptor: d.id, dialer: spec.id) else {
+                        throw RCIError.protocolViolation("the generator at \(d.address) did not prove it is \(d.id) (its answer is not signed by \(d.id)'s registered key)")
+                    }
+                }
+                peers[d.id] = d.socket
             }
         }
     }

@@ -40,8 +40,14 @@ public struct RCIIdentity: Sendable {
 /// acceptor`, so it is bound to this run, this connection and this hello; it cannot be
 /// replayed on another connection, in another run, or to another acceptor.
 ///
+/// Partner connections are authenticated both ways: right after its signature the consumer
+/// (dialer) sends its own challenge (run id, fresh nonce) and the generator (acceptor)
+/// answers with a signature over `domain ‖ "partnerAccept" ‖ run id ‖ that nonce ‖ generator
+/// id ‖ consumer id` (`signAcceptance`), checked against the generator's key from the setup.
+///
 /// Guarantees: `verify` accepts only a signature by the registered key of the id the
-/// hello names, over exactly these bytes.
+/// hello names, over exactly these bytes; `verifyAcceptance` only the named acceptor's
+/// signature for this run, this nonce and this dialer.
 public enum RCIHandshake {
     public static let domain = "GridClear/rci/handshake/v1"
     /// Bytes of a run id and of a nonce.
@@ -69,6 +75,27 @@ public enum RCIHandshake {
                               acceptor: String) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
         return key.isValidSignature(signature, for: transcript(runID: runID, nonce: nonce, hello: hello, acceptor: acceptor))
+    }
+}
+
+extension RCIHandshake {
+    /// What the acceptor `acceptor` signs to prove itself to the dialer `dialer` that challenged it with `nonce`.
+    public static func acceptanceTranscript(runID: [UInt8], nonce: [UInt8], acceptor: String, dialer: String) -> [UInt8] {
+        var w = ByteWriter()
+        w.text(domain); w.blob(runID); w.blob(nonce)
+        w.text("partnerAccept"); w.text(acceptor); w.text(dialer)
+        return w.bytes
+    }
+
+    public static func signAcceptance(_ identity: RCIIdentity, runID: [UInt8], nonce: [UInt8], acceptor: String, dialer: String) throws -> [UInt8] {
+        try identity.sign(acceptanceTranscript(runID: runID, nonce: nonce, acceptor: acceptor, dialer: dialer))
+    }
+
+    /// Whether `signature` is the acceptor's registered key's answer to the dialer's challenge.
+    public static func verifyAcceptance(signature: [UInt8], publicKey: [UInt8], runID: [UInt8], nonce: [UInt8], acceptor: String,
+                                        dialer: String) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        return key.isValidSignature(signature, for: acceptanceTranscript(runID: runID, nonce: nonce, acceptor: acceptor, dialer: dialer))
     }
 }
 

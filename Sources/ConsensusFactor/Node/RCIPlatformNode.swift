@@ -39,9 +39,16 @@ public final class RCIPlatformNode {
         runID = (0..<RCIHandshake.randomBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
         machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking,
                                          registrarKey: registrarKey, registered: registered)
+        machine.runID = runID
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
         timeout = timeoutMilliseconds
         (listener, address) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// The per-iteration proof schedule (set before `run`).
+    public var iterationProofs: RCIIterationProofOptions {
+        get { machine.iterationProofs }
+        set { machine.iterationProofs = newValue }
     }
 
     public func run(transcript: ((RCITranscriptEntry) -> Void)? = nil) throws -> RCIPlatformSummary {

@@ -124,52 +124,74 @@ public final class RCISocket {
     }
 
     public func receive() throws -> RCIMessage {
-        let header = try readExactly(4)
-        let length = header.reduce(0) { $0 << 8 | Int($1) }
-        guard length >= 6, length <= RCIFrame.maxLength else {
-            throw RCIError.protocolViolation("frame length \(length) from \(peer) outside [6, \(RCIFrame.maxLength)]")
+        while true {
+            if let length = try bufferedFrameLength(limit: RCIFrame.maxLength) { return try takeFrame(length: length) }
+            if try fill() { continue }
+            try waitReadable("reading from \(peer)")
         }
-        return try RCIFrame.decode(try readExactly(length))
     }
 
     /// The next frame if it has arrived whole, else nil; never blocks (handshakes, where a
     /// silent or slow peer must not hold anybody up). Throws when the peer closed or when
     /// the announced length is outside [6, `limit`] (garbage is refused at its first 4 bytes).
+    /// At most one read's worth beyond a whole frame is buffered, so a flood cannot grow it.
     func receiveIfComplete(limit: Int) throws -> RCIMessage? {
-        var peek = [UInt8](repeating: 0, count: 4 + limit)
-        let n = peek.withUnsafeMutableBytes { buf in recv(fd, buf.baseAddress!, buf.count, Int32(MSG_PEEK | MSG_DONTWAIT)) }
-        if n < 0 {
-            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
-            throw RCIError.io("reading from \(peer): \(String(cString: strerror(errno)))")
-        }
-        if n == 0 { throw RCIError.peerFailed("connection closed by \(peer)") }
-        guard n >= 4 else { return nil }
-        let length = peek[0..<4].reduce(0) { $0 << 8 | Int($1) }
-        guard length >= 6, length <= limit else {
-            throw RCIError.protocolViolation("frame length \(length) outside [6, \(limit)] (not an RCI peer)")
-        }
-        guard n >= 4 + length else { return nil }
-        _ = try readExactly(4)
-        return try RCIFrame.decode(try readExactly(length))
+        if let length = try bufferedFrameLength(limit: limit, stranger: true) { return try takeFrame(length: length) }
+        guard try fill(), let length = try bufferedFrameLength(limit: limit, stranger: true) else { return nil }
+        return try takeFrame(length: length)
     }
 
-    private func readExactly(_ n: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
-        var got = 0
-        while got < n {
-            try waitReadable("reading from \(peer)")
-            let r = try out.withUnsafeMutableBytes { buf in
-                try socketCall("reading from \(peer)") { Glibc.recv(fd, buf.baseAddress! + got, n - got, 0) }
-            }
-            if r == 0 { throw RCIError.peerFailed("connection closed by \(peer) (the process exited or crashed)") }
-            got += r
+    // Received bytes not yet consumed: one read takes every frame that has arrived (a burst of
+    // shares, or a reply behind a share), so a frame costs no poll or read of its own.
+    private var inbox: [UInt8] = []
+    private var consumed = 0
+    private var chunk: [UInt8] = []
+    private static let chunkSize = 32 << 10
+
+    /// Whether a whole frame (or an invalid length prefix, which `receive` reports) is buffered.
+    var hasBufferedFrame: Bool {
+        do { return try bufferedFrameLength(limit: RCIFrame.maxLength) != nil } catch { return true }
+    }
+
+    /// The length (after the 4-byte prefix) of the buffered first frame when it is whole
+    /// (`stranger`: a connection still in its handshake, whose bad prefix means "not an RCI peer").
+    private func bufferedFrameLength(limit: Int, stranger: Bool = false) throws -> Int? {
+        let available = inbox.count - consumed
+        guard available >= 4 else { return nil }
+        let length = inbox[consumed..<consumed + 4].reduce(0) { $0 << 8 | Int($1) }
+        guard length >= 6, length <= limit else {
+            throw RCIError.protocolViolation(stranger ? "frame length \(length) outside [6, \(limit)] (not an RCI peer)"
+                                                      : "frame length \(length) from \(peer) outside [6, \(limit)]")
         }
-        return out
+        return available >= 4 + length ? length : nil
+    }
+
+    private func takeFrame(length: Int) throws -> RCIMessage {
+        let start = consumed + 4
+        let frame = Array(inbox[start..<start + length])
+        consumed = start + length
+        if consumed == inbox.count { inbox.removeAll(keepingCapacity: true); consumed = 0 }
+        return try RCIFrame.decode(frame)
+    }
+
+    /// Appends what the socket holds now (one read, never waits); false when nothing was there.
+    private func fill() throws -> Bool {
+        if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: Self.chunkSize) }
+        let n = chunk.withUnsafeMutableBytes { buf in recv(fd, buf.baseAddress!, buf.count, Int32(MSG_DONTWAIT)) }
+        if n < 0 {
+            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return false }
+            throw RCIError.io("reading from \(peer): \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { throw RCIError.peerFailed("connection closed by \(peer) (the process exited or crashed)") }
+        if consumed > 0 { inbox.removeFirst(consumed); consumed = 0 }
+        inbox.append(contentsOf: chunk[0..<n])
+        return true
     }
 
     /// Waits until one of `sockets` has data (or its peer closed) and returns its index;
     /// throws `RCIError.timeout` after `timeoutMilliseconds` of silence from all of them.
     public static func waitAny(_ sockets: [RCISocket], timeoutMilliseconds: Int32) throws -> Int {
+        if let i = sockets.firstIndex(where: \.hasBufferedFrame) { return i }
         var fds = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
         let n = try fds.withUnsafeMutableBufferPointer { buf in
             try socketCall("waiting for messages") { poll(buf.baseAddress, nfds_t(buf.count), timeoutMilliseconds) }
@@ -183,6 +205,7 @@ public final class RCISocket {
 
     /// The index of a socket with data (or a closed peer) right now, nil if none (never waits).
     public static func readyIndex(_ sockets: [RCISocket]) throws -> Int? {
+        if let i = sockets.firstIndex(where: \.hasBufferedFrame) { return i }
         var fds = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
         let n = try fds.withUnsafeMutableBufferPointer { buf in
             try socketCall("polling for messages") { poll(buf.baseAddress, nfds_t(buf.count), 0) }

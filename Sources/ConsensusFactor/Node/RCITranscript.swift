@@ -18,6 +18,7 @@ extension RCITranscriptEntry {
         case .share(let s): fields = "\"iteration\":\(s.iteration),\"lambda\":\(s.lambda),\"power\":\(s.power),\"converged\":\(s.converged)"
         case .encryptedShare(let s):
             fields = "\"iteration\":\(s.iteration),\"lambda\":\(hex(s.lambda)),\"power\":\(hex(s.power)),\"converged\":\(s.converged)"
+                + (s.contribution.isEmpty ? "" : ",\"contribution\":\(hex(s.contribution))")
         case .request(let k, let c, let l, let tests, let w):
             fields = "\"iteration\":\(k),\"converged\":\(c),\"wantsTest\":\(w),\"lambdas\":\(list(l)),\"tests\":\(list(tests))"
         case .reply(let k, let stop, let v, let verdict):
@@ -29,6 +30,7 @@ extension RCITranscriptEntry {
         case .abort(let why): fields = "\"reason\":\(q(why))"
         case .challenge(let run, let nonce): fields = "\"runID\":\(hex(run)),\"nonce\":\(hex(nonce))"
         case .signature(let sig): fields = "\"signature\":\(hex(sig))"
+        case .iterationProof(let k, let payload): fields = "\"iteration\":\(k),\"payload\":\(hex(payload))"
         }
         return "{\"receiver\":\(q(receiver)),\"sender\":\(q(sender)),\"kind\":\(q(message.kind)),\"fields\":{\(fields)}}"
     }

@@ -29,6 +29,9 @@ public enum RCIMessage: Equatable, Sendable {
     case challenge(runID: [UInt8], nonce: [UInt8])
     /// dialer → acceptor right after its hello: Ed25519 signature of the handshake (`RCIHandshake`).
     case signature([UInt8])
+    /// agent → platform before its request in iterations with per-iteration proofs: its
+    /// commitments and the slots it assembled and proved (`RCIIterationProofBundle`).
+    case iterationProof(iteration: Int, payload: [UInt8])
 
     var typeCode: UInt8 {
         switch self {
@@ -44,13 +47,14 @@ public enum RCIMessage: Equatable, Sendable {
         case .abort: return 10
         case .challenge: return 11
         case .signature: return 12
+        case .iterationProof: return 13
         }
     }
 
     /// Short name for transcripts and errors.
     public var kind: String {
         ["", "hello", "partnerHello", "setup", "share", "encryptedShare", "request", "reply", "resultProof",
-         "verification", "abort", "challenge", "signature"][Int(typeCode)]
+         "verification", "abort", "challenge", "signature", "iterationProof"][Int(typeCode)]
     }
 }
 
@@ -67,11 +71,14 @@ public struct RCISetup: Equatable, Sendable {
     /// Each roster entry's registered Ed25519 key (partners authenticate each other with it);
     /// empty when the platform has no registered roster.
     public var keys: [[UInt8]]
+    /// Per-iteration proofs every k-th iteration (0: none), and the run id bound into them.
+    public var proveEvery: Int = 0
+    public var runID: [UInt8] = []
     public init(parameters: RCIParameters, encrypted: Bool, masking: Bool, publicKey: [UInt8], registrarKey: [UInt8] = [],
-                roster: [RCIRosterEntry], addresses: [String], keys: [[UInt8]] = []) {
+                roster: [RCIRosterEntry], addresses: [String], keys: [[UInt8]] = [], proveEvery: Int = 0, runID: [UInt8] = []) {
         self.parameters = parameters; self.encrypted = encrypted; self.masking = masking
         self.publicKey = publicKey; self.registrarKey = registrarKey; self.roster = roster; self.addresses = addresses
-        self.keys = keys
+        self.keys = keys; self.proveEvery = proveEvery; self.runID = runID
     }
 }
 
@@ -96,10 +103,11 @@ extension RCIMessage {
             w.u32(UInt32(s.roster.count))
             for (e, a) in zip(s.roster, s.addresses) { w.text(e.id); w.text(e.role.rawValue); w.text(a) }
             w.u32(UInt32(s.keys.count)); s.keys.forEach { w.blob($0) }
+            w.u32(UInt32(s.proveEvery)); w.blob(s.runID)
         case .share(let s):
             w.i64(Int64(s.iteration)); w.i64(s.lambda); w.i64(s.power); w.bool(s.converged)
         case .encryptedShare(let s):
-            w.i64(Int64(s.iteration)); w.blob(s.lambda); w.blob(s.power); w.bool(s.converged)
+            w.i64(Int64(s.iteration)); w.blob(s.lambda); w.blob(s.power); w.bool(s.converged); w.blob(s.contribution)
         case .request(let k, let c, let lambdas, let tests, let wants):
             w.i64(Int64(k)); w.bool(c); w.bool(wants)
             w.u32(UInt32(lambdas.count)); lambdas.forEach { w.blob($0) }
@@ -120,6 +128,8 @@ extension RCIMessage {
             w.blob(run); w.blob(nonce)
         case .signature(let sig):
             w.blob(sig)
+        case .iterationProof(let k, let payload):
+            w.i64(Int64(k)); w.blob(payload)
         }
     }
 
@@ -164,12 +174,14 @@ extension RCIMessage {
             }
             let keys = try (0..<(try count())).map { _ in try r.blob(max: 32) }
             guard keys.isEmpty || keys.count == roster.count else { throw RCIError.protocolViolation("setup names \(keys.count) keys for \(roster.count) agents") }
+            let every = Int(try r.u32()), runID = try r.blob(max: 64)
             return .setup(RCISetup(parameters: params, encrypted: enc, masking: mask, publicKey: key, registrarKey: registrar,
-                                   roster: roster, addresses: addresses, keys: keys))
+                                   roster: roster, addresses: addresses, keys: keys, proveEvery: every, runID: runID))
         case 4: return .share(RCIShare(iteration: try iteration(), lambda: try r.i64(), power: try r.i64(), converged: try r.bool()))
         case 5:
             return .encryptedShare(RCIEncryptedShare(iteration: try iteration(), lambda: try r.blob(max: 1 << 16),
-                                                     power: try r.blob(max: 1 << 16), converged: try r.bool()))
+                                                     power: try r.blob(max: 1 << 16), converged: try r.bool(),
+                                                     contribution: try r.blob(max: 1 << 16)))
         case 6:
             let k = try iteration(), c = try r.bool(), wants = try r.bool()
             let l = try (0..<(try count())).map { _ in try r.blob(max: 1 << 16) }
@@ -190,6 +202,7 @@ extension RCIMessage {
         case 10: return .abort(try text())
         case 11: return .challenge(runID: try r.blob(max: 64), nonce: try r.blob(max: 64))
         case 12: return .signature(try r.blob(max: 64))
+        case 13: return .iterationProof(iteration: try iteration(), payload: try r.blob(max: 4 << 20))
         default: throw RCIError.protocolViolation("unknown message type \(type)")
         }
     }

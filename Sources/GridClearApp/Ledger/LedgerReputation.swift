@@ -38,7 +38,7 @@ public enum LedgerReputation {
         var s = from.snapshot
         var h = from.nextHeight
         for r in records where h < state.nextHeight {
-            do { s = folding(try Block.decode(r.payload).entries, into: s) } catch {
+            do { s = folding(try Block.decode(r.payload, format: r.format).entries, into: s) } catch {
                 throw .ledgerFault(LedgerFault(offset: from.endOffset + r.offset, height: h, "undecodable block: \(error)"))
             }
             h += 1

@@ -3,7 +3,7 @@ import GridClearCore
 import GridClearSystem
 import LedgerLite
 
-/// A replica's ledger directory in BFT mode: `blocks.gcl` (the embedded v2 format,
+/// A replica's ledger directory in BFT mode: `blocks.gcl` (the embedded ledger format,
 /// byte-identical on every replica) and `certificates.gcl` (one commit certificate per block
 /// above genesis, see `CertificateFrame`), both exclusively locked while open.
 ///
@@ -143,21 +143,17 @@ public final class ReplicatedLedger {
     private func forEachCertified(from height: UInt64, maxBlocks: Int, maxBytes: Int,
                                   _ body: (CertifiedBlock) throws(AppError) -> Void) throws(AppError) {
         guard height <= self.height, maxBlocks > 0 else { return }
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(store.path, maxBytes: Int.max) } catch { throw AppError.wrap(error, cycle: "-") }
-        let records = RecordScanner.scan(bytes).records
         var size = 0, count = 0
         var h = height
-        while h <= self.height, Int(h) < records.count, count < maxBlocks {
-            let payload = records[Int(h)].payload
-            if count > 0 && size + payload.count > maxBytes { break }
+        // One read per block through the store's offset index (each record in its own format).
+        while h <= self.height, count < maxBlocks, let length = store.recordLength(at: h) {
+            if count > 0 && size + length > maxBytes { break }
             guard let qc = certificates.certificate(at: h) else { break }
-            let block: Block
-            do { block = try Block.decode(payload) } catch {
-                throw .ledgerFault(LedgerFault(offset: records[Int(h)].offset, height: h, "undecodable block: \(error)"))
-            }
+            let found: Block?
+            do { found = try store.block(at: h) } catch { throw AppError.wrap(error, cycle: "-") }
+            guard let block = found else { break }
             try body(CertifiedBlock(block: block, certificate: qc))
-            size += payload.count; count += 1
+            size += length; count += 1
             h += 1
         }
     }

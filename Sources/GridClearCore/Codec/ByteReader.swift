@@ -81,23 +81,36 @@ public struct ByteReader: Sendable {
         return try raw(n)
     }
     public mutating func text(max: Int? = nil) throws -> String {
+        let range = try textRange(max: max)
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    /// Length-prefixed UTF-8 text, validated exactly as `text` does but not made into a
+    /// `String`: its byte range in `bytes` (for readers that hash or skip stored text).
+    public mutating func textRange(max: Int? = nil) throws -> Range<Int> {
         let at = position
         let n = Int(try u32())
         let limit = Swift.min(max ?? cap, cap)
         guard n <= limit else { throw DecodeError.lengthOverCap(at: at, length: n, cap: limit) }
         try need(n)
         let start = position
-        // Decoded straight from the buffer (no intermediate array). ASCII — every id, number
-        // and name a ledger holds — is valid UTF-8 as it is; anything else is validated.
-        let s: String? = bytes.withUnsafeBufferPointer { b in
+        // ASCII — every id, number and name a ledger holds — is valid UTF-8 as it is; anything
+        // else is validated.
+        let valid: Bool = bytes.withUnsafeBufferPointer { b in
             let field = UnsafeBufferPointer(rebasing: b[start..<start + n])
-            if field.allSatisfy({ $0 < 0x80 }) { return String(decoding: field, as: UTF8.self) }
-            return String(validating: field, as: UTF8.self)
+            return field.allSatisfy({ $0 < 0x80 }) || String(validating: field, as: UTF8.self) != nil
         }
-        guard let s else { throw DecodeError.badText(at: at) }
+        guard valid else { throw DecodeError.badText(at: at) }
         position += n
-        return s
+        return start..<start + n
     }
+
+    /// Moves past `n` bytes (they must be there).
+    public mutating func skip(_ n: Int) throws {
+        try need(n)
+        position += n
+    }
+
     public mutating func optionalBlob() throws -> [UInt8]? {
         let at = position
         switch try u8() {

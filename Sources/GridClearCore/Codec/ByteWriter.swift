@@ -19,7 +19,10 @@ public struct ByteWriter: Sendable {
     /// Length-prefixed (`u32`) bytes.
     public mutating func blob(_ b: [UInt8]) { u32(UInt32(b.count)); bytes.append(contentsOf: b) }
     /// Length-prefixed UTF-8 text.
-    public mutating func text(_ s: String) { blob(Array(s.utf8)) }
+    public mutating func text(_ s: String) {
+        var s = s  // native strings are contiguous UTF-8: appended in one copy, no array made
+        s.withUTF8 { u32(UInt32($0.count)); bytes.append(contentsOf: $0) }
+    }
     /// Optional bytes: a presence byte (0/1) then the blob.
     public mutating func optionalBlob(_ b: [UInt8]?) {
         if let b { u8(1); blob(b) } else { u8(0) }

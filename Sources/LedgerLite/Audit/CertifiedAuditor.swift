@@ -37,28 +37,34 @@ public struct CertifiedAuditReport: Sendable {
 public enum CertifiedAuditor {
     public static func audit(_ blocks: [UInt8], certificates: [UInt8]?, trusted: TrustedKeys?, pinned: [[UInt8]]? = nil,
                              scheme: SignatureScheme = Ed25519Scheme(),
-                             visit: (CertifiedVisit) -> Void = { _ in }) -> Result<CertifiedAuditReport, LedgerFault> {
+                             visit: ((CertifiedVisit) -> Void)? = nil) -> Result<CertifiedAuditReport, LedgerFault> {
         var check = CertificateCheck(certificates: certificates, pinned: pinned, scheme: scheme)
-        let base = LedgerAuditor.audit(blocks, trusted: trusted) { block, offset in check.add(block, offset: offset, visit: visit) }
+        let base = LedgerAuditor.audit(blocks, trusted: trusted, wantsBlock: { visit != nil || check.membership != nil }) { facts, block, offset in
+            check.add(facts, block, offset: offset, visit: visit)
+        }
         return check.finish(base)
     }
 
     /// Audits the ledger in `directory` (`blocks.gcl`, streamed by `LedgerAuditor`, and, when
     /// present, `certificates.gcl`). No lock taken: safe beside a writer.
     public static func audit(directory: String, trusted: TrustedKeys?, pinned: [[UInt8]]? = nil,
-                             visit: (CertifiedVisit) -> Void = { _ in }) throws -> Result<CertifiedAuditReport, LedgerFault> {
+                             visit: ((CertifiedVisit) -> Void)? = nil) throws -> Result<CertifiedAuditReport, LedgerFault> {
         let certPath = FileSystem.join(directory, CertificateLog.fileName)
         let certs: [UInt8]?
         do { certs = FileSystem.exists(certPath) ? try FileSystem.read(certPath, maxBytes: Int.max) : nil } catch let e as SystemError {
             throw LedgerError.system(e)
         }
         var check = CertificateCheck(certificates: certs, pinned: pinned, scheme: Ed25519Scheme())
-        let base = try LedgerAuditor.audit(directory: directory, trusted: trusted) { block, offset in check.add(block, offset: offset, visit: visit) }
+        let base = try LedgerAuditor.audit(directory: directory, trusted: trusted, wantsBlock: { visit != nil || check.membership != nil }) { facts, block, offset in
+            check.add(facts, block, offset: offset, visit: visit)
+        }
         return check.finish(base)
     }
 }
 
-/// The certificate side of one certified audit, fed the blocks `LedgerAuditor` verified.
+/// The certificate side of one certified audit, fed the blocks `LedgerAuditor` verified: as
+/// `Block`s once the genesis names a committee (membership is folded over whole blocks) or when
+/// the caller visits blocks, else as `BlockFacts`.
 struct CertificateCheck {
     var certs: [QuorumCertificate] = []
     var certEnd: ScanEnd = .clean
@@ -77,17 +83,22 @@ struct CertificateCheck {
         }
     }
 
-    mutating func add(_ block: Block, offset: Int, visit: (CertifiedVisit) -> Void) {
+    mutating func add(_ facts: BlockFacts, _ decoded: Block?, offset: Int, visit: ((CertifiedVisit) -> Void)?) {
         guard fault == nil else { return }
-        let h = block.header.height
+        let h = facts.header.height
         heights = Int(h) + 1
-        if h == 0 { return genesis(block, offset: offset, visit: visit) }
+        if h == 0 { return genesis(facts, decoded, offset: offset, visit: visit) }
         guard var m = membership else {
-            if block.entries.contains(where: { [.membership, .committeeEpoch, .disagreement].contains($0.tag) }) {
+            if facts.entries.contains(where: { [.membership, .committeeEpoch, .disagreement].contains($0.tag) }) {
                 fault = LedgerFault(offset: offset, height: h, "a committee entry (tag 7, 8 or 9) in an embedded ledger")
                 return
             }
-            return visit(CertifiedVisit(block: block, certificate: nil, committee: nil, offset: offset))
+            if let visit, let decoded { visit(CertifiedVisit(block: decoded, certificate: nil, committee: nil, offset: offset)) }
+            return
+        }
+        guard let block = decoded else {
+            fault = LedgerFault(offset: offset, height: h, "internal: a replicated ledger's block was not decoded for its membership check")
+            return
         }
         let qc = Int(h) <= certs.count ? certs[Int(h) - 1] : nil
         let inForce = m.committee
@@ -99,12 +110,12 @@ struct CertificateCheck {
             return
         }
         membership = m
-        visit(CertifiedVisit(block: block, certificate: qc, committee: inForce, offset: offset))
+        visit?(CertifiedVisit(block: block, certificate: qc, committee: inForce, offset: offset))
     }
 
-    private mutating func genesis(_ block: Block, offset: Int, visit: (CertifiedVisit) -> Void) {
+    private mutating func genesis(_ facts: BlockFacts, _ decoded: Block?, offset: Int, visit: ((CertifiedVisit) -> Void)?) {
         func fail(_ m: String) { fault = LedgerFault(offset: offset, height: 0, m) }
-        guard case .genesis(let g) = block.entries.first else { return }
+        guard case .genesis(let g) = facts.entries.first else { return }
         do { membership = try Membership(genesis: g) } catch { return fail("genesis committee: \(error)") }
         if let m = membership {
             epochs.append((0, 1))
@@ -116,7 +127,7 @@ struct CertificateCheck {
         } else if !certs.isEmpty {
             return fail("an embedded ledger with a certificates file (\(CertificateLog.fileName)); remove the stray file or audit the right directory")
         }
-        visit(CertifiedVisit(block: block, certificate: nil, committee: nil, offset: offset))
+        if let visit, let decoded { visit(CertifiedVisit(block: decoded, certificate: nil, committee: nil, offset: offset)) }
     }
 
     func finish(_ base: Result<AuditReport, LedgerFault>) -> Result<CertifiedAuditReport, LedgerFault> {

@@ -68,7 +68,7 @@ public struct Membership: Sendable {
         let h = block.header.height
         guard let qc = certificate else { throw MembershipError("block \(h) has no commit certificate") }
         guard qc.height == h else { throw MembershipError("the certificate is for height \(qc.height), not \(h)") }
-        guard qc.blockHash == LedgerHash.blockHash(block.header) else { throw MembershipError("the certificate is for another block hash") }
+        guard qc.blockHash == block.hash else { throw MembershipError("the certificate is for another block hash") }
         do { try qc.verify(against: committee, scheme: scheme) } catch {
             throw MembershipError("certificate of committee \(qc.committee) does not verify against committee \(committee.id): \(error)")
         }
@@ -84,7 +84,7 @@ public struct Membership: Sendable {
     public func proposalProblem(_ block: Block) -> String? {
         var probe = self
         let none = QuorumCertificate(committee: committee.id, height: block.header.height, view: 0,
-                                     blockHash: LedgerHash.blockHash(block.header), votes: [])
+                                     blockHash: block.hash, votes: [])
         do throws(MembershipError) { _ = try probe.advance(block, certificate: none) } catch { return error.description }
         return nil
     }

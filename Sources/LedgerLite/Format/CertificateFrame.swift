@@ -8,7 +8,7 @@ import GridClearCore
 ///
 /// All integers big-endian; the payload is the certificate's canonical encoding (its own
 /// version byte, committee id and epoch, height, view, block hash and the votes).
-/// The certificates live in their own file so that `blocks.gcl` stays the embedded v2 format,
+/// The certificates live in their own file so that `blocks.gcl` stays the embedded format,
 /// byte-identical on every replica (two replicas may hold different but equally valid quorums
 /// of commit signatures for one block), and readable by every command that reads a ledger.
 /// Guarantees: `scan(encode(q)...)` gives back the certificates; `scan` never traps, and

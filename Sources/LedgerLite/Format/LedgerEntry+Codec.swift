@@ -1,8 +1,11 @@
 import GridClearCore
 
-/// Canonical encoding of entries (stored form). See `LedgerEntry`.
+/// Canonical encoding of entries (stored form). See `LedgerEntry`. Only a cleared cycle's
+/// trade table differs between the formats (`TradeTable.encode(into:format:)`).
 extension LedgerEntry {
-    public func encoded() -> [UInt8] {
+    public func encoded() -> [UInt8] { encoded(format: .current) }
+
+    public func encoded(format: LedgerFormat) -> [UInt8] {
         var w = ByteWriter()
         w.u8(tag.rawValue)
         switch self {
@@ -13,8 +16,8 @@ extension LedgerEntry {
             if let c = g.committee { w.u8(1); c.encode(into: &w) }  // replicated ledgers only
         case .clearedCycle(let c):
             w.text(c.cycleID); w.text(c.mechanism); w.text(c.solver); w.u64(c.seed)
-            w.u32(UInt32(c.inputs.count)); for f in c.inputs { w.text(f.name); w.blob(f.bytes) }
-            c.trades.encode(into: &w); w.blob(c.summaryJSON)
+            ClearedCycleEntry.encodeInputs(c.inputs, into: &w)
+            c.trades.encode(into: &w, format: format); w.blob(c.summaryJSON)
         case .settlement(let s):
             w.text(s.cycleID); w.text(s.participantID); w.i64(s.energyWh); w.i64(s.amount); w.text(s.reason)
         case .reputationChange(let r):
@@ -36,7 +39,13 @@ extension LedgerEntry {
     }
 
     /// Decodes one entry; rejects unknown tags, trailing bytes and non-canonical orderings.
-    public static func decode(_ bytes: [UInt8]) throws -> LedgerEntry {
+    public static func decode(_ bytes: [UInt8], format: LedgerFormat = .current) throws -> LedgerEntry {
+        try decodeStored(bytes, format: format).entry
+    }
+
+    /// Decodes one stored entry and gives its Merkle leaf hash, computed from the stored bytes
+    /// (a version-3 cleared cycle's commitment from its stored sections, in the same pass).
+    static func decodeStored(_ bytes: [UInt8], format: LedgerFormat) throws -> (entry: LedgerEntry, leaf: Merkle.Hash) {
         var r = ByteReader(bytes)
         let tagAt = r.position
         let raw = try r.u8()
@@ -61,17 +70,16 @@ extension LedgerEntry {
             e = .genesis(GenesisEntry(ledgerID: id, createdMillis: created, signerKeys: keys,
                                       maxEntriesPerBlock: mmc, maxBatchMillis: mbt, committee: committee))
         case .clearedCycle:
-            let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
-            let nAt = r.position
-            let n = Int(try r.u32())
-            guard n <= 64 else { throw DecodeError.lengthOverCap(at: nAt, length: n, cap: 64) }
-            var files: [InputFile] = []
-            for _ in 0..<n { files.append(InputFile(name: try r.text(), bytes: try r.blob())) }
-            for i in files.indices.dropFirst() where !(files[i - 1].name < files[i].name) {
-                throw DecodeError.nonCanonical(at: nAt, what: "input file order")
+            switch format {
+            case .v2:
+                let id = try r.text(), mech = try r.text(), solver = try r.text(), seed = try r.u64()
+                let files = try ClearedCycleEntry.walkInputs(&r).map { InputFile(name: $0.name, bytes: Array(bytes[$0.bytes])) }
+                e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
+                                                    trades: try TradeTable.decode(from: &r, format: .v2), summaryJSON: try r.blob()))
+            case .v3:
+                let stored = try StoredCycle.walk(&r)
+                return (.clearedCycle(try stored.entry(bytes)), Merkle.leafHash(stored.commitment.encoded()))
             }
-            e = .clearedCycle(ClearedCycleEntry(cycleID: id, mechanism: mech, solver: solver, seed: seed, inputs: files,
-                                                trades: try TradeTable.decode(from: &r), summaryJSON: try r.blob()))
         case .settlement:
             e = .settlement(SettlementEntry(cycleID: try r.text(), participantID: try r.text(), energyWh: try r.i64(),
                                             amount: try r.i64(), reason: try r.text()))
@@ -101,6 +109,27 @@ extension LedgerEntry {
             e = .rejectedSubmission(RejectedSubmissionEntry(cycleID: id, participantID: participant, file: file, reason: reason))
         }
         try r.finish()
-        return e
+        return (e, e.leafHash(stored: bytes, format: format))
+    }
+}
+
+extension ClearedCycleEntry {
+    /// The inputs section, the same in every format: `u32 count ‖ (text name ‖ blob bytes)*`,
+    /// names strictly ascending. Version 3 hashes it as stored (`CycleCommitment.v3`).
+    static func encodeInputs(_ inputs: [InputFile], into w: inout ByteWriter) {
+        w.u32(UInt32(inputs.count)); for f in inputs { w.text(f.name); w.blob(f.bytes) }
+    }
+
+    /// The inputs section's files: names and the ranges of their bytes in `r.bytes`.
+    static func walkInputs(_ r: inout ByteReader) throws -> [(name: String, bytes: Range<Int>)] {
+        let nAt = r.position
+        let n = Int(try r.u32())
+        guard n <= 64 else { throw DecodeError.lengthOverCap(at: nAt, length: n, cap: 64) }
+        var files: [(name: String, bytes: Range<Int>)] = []
+        for _ in 0..<n { files.append((try r.text(), try StoredCycle.blobRange(&r))) }
+        for i in files.indices.dropFirst() where !(files[i - 1].name < files[i].name) {
+            throw DecodeError.nonCanonical(at: nAt, what: "input file order")
+        }
+        return files
     }
 }

@@ -9,28 +9,24 @@ import GridClearCore
 /// `encode` output is accepted by `RecordScanner`; the scanner accepts nothing else.
 public enum RecordFrame {
     public static let magic: [UInt8] = Array("GCLB".utf8)
-    /// Version 2: cleared cycles store their trades as a length-prefixed `TradeTable` and
-    /// every hash label says v2. Version 1 files are refused with `unsupportedVersionMessage`.
-    public static let version: UInt8 = 2
+    /// The version written: `LedgerFormat.current` (3). Versions 2 and 3 are read
+    /// (`LedgerFormat`); version 1 and unknown versions are refused with `unsupportedVersionMessage`.
+    public static let version: UInt8 = LedgerFormat.current.rawValue
     public static let headerSize = 14
     public static let trailerSize = 4
     /// Largest payload accepted (a block with a few cycles' raw inputs fits easily).
     public static let maxPayload = 64 << 20
 
     /// Why a record of another version is refused (one line, says what to do).
-    public static func unsupportedVersionMessage(_ v: UInt8) -> String {
-        v == 1
-            ? "ledger format version 1 (trade tables split on newlines); this GridClear reads version 2 only: keep the old ledger for audit with the GridClear that wrote it and record new cycles in a new ledger directory"
-            : "unsupported record version \(v) (this GridClear reads version \(version))"
-    }
+    public static func unsupportedVersionMessage(_ v: UInt8) -> String { LedgerFormat.unsupportedMessage(v) }
 
-    /// Kinds of record. Only blocks exist in version 2.
+    /// Kinds of record. Only blocks exist in versions 2 and 3.
     public enum Kind: UInt8, Sendable { case block = 1 }
 
-    public static func encode(kind: Kind, payload: [UInt8]) -> [UInt8] {
+    public static func encode(kind: Kind, payload: [UInt8], format: LedgerFormat = .current) -> [UInt8] {
         precondition(payload.count <= maxPayload, "record payload over the \(maxPayload)-byte cap")
-        var w = ByteWriter()
-        w.raw(magic); w.u8(version); w.u8(kind.rawValue); w.u32(UInt32(payload.count))
+        var w = ByteWriter(reservingCapacity: headerSize + payload.count + trailerSize)
+        w.raw(magic); w.u8(format.rawValue); w.u8(kind.rawValue); w.u32(UInt32(payload.count))
         w.u32(CRC32C.checksum(w.bytes))
         w.raw(payload)
         w.u32(CRC32C.checksum(payload))
@@ -43,6 +39,8 @@ public struct ScannedRecord: Sendable, Equatable {
     public var offset: Int
     public var kind: RecordFrame.Kind
     public var payload: [UInt8]
+    /// The record's format version (the same for every record of a valid ledger).
+    public var format: LedgerFormat = .current
     /// Offset just past the record.
     public var end: Int { offset + RecordFrame.headerSize + payload.count + RecordFrame.trailerSize }
 }
@@ -67,8 +65,8 @@ public enum RecordScanner {
         var at = 0
         while true {
             switch step(bytes, from: at, to: bytes.count, base: 0, final: true) {
-            case .record(let kind, let payload, let next):
-                records.append(ScannedRecord(offset: at, kind: kind, payload: Array(bytes[payload])))
+            case .record(let kind, let payload, let next, let format):
+                records.append(ScannedRecord(offset: at, kind: kind, payload: Array(bytes[payload]), format: format))
                 at = next
             case .end(let end): return (records, end)
             case .needMore: preconditionFailure("a final scan never needs more bytes")
@@ -79,8 +77,8 @@ public enum RecordScanner {
     /// What `step` found at the start of the window.
     public enum Step: Sendable, Equatable {
         /// A whole, checksum-valid record: its payload's index range in the window's array,
-        /// and the index just past the record.
-        case record(kind: RecordFrame.Kind, payload: Range<Int>, next: Int)
+        /// the index just past the record, and the record's format version.
+        case record(kind: RecordFrame.Kind, payload: Range<Int>, next: Int, format: LedgerFormat)
         /// The window ends inside a record that is intact so far and more bytes may follow
         /// (only when not `final`).
         case needMore
@@ -102,7 +100,7 @@ public enum RecordScanner {
             if !bytes[at..<at + m].elementsEqual(RecordFrame.magic[0..<m]) {
                 return .end(.corrupt(offset: off, reason: "bad magic"))
             }
-            if avail > 4 && bytes[at + 4] != RecordFrame.version {
+            if avail > 4 && LedgerFormat(rawValue: bytes[at + 4]) == nil {
                 return .end(.corrupt(offset: off + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
             }
             return final ? .end(.tornTail(offset: off)) : .needMore
@@ -114,7 +112,7 @@ public enum RecordScanner {
         guard hcrc == be32(bytes, at + 10) else {
             return .end(.corrupt(offset: off, reason: "record header checksum mismatch"))
         }
-        guard bytes[at + 4] == RecordFrame.version else {
+        guard let format = LedgerFormat(rawValue: bytes[at + 4]) else {
             return .end(.corrupt(offset: off + 4, reason: RecordFrame.unsupportedVersionMessage(bytes[at + 4])))
         }
         guard let kind = RecordFrame.Kind(rawValue: bytes[at + 5]) else {
@@ -129,7 +127,7 @@ public enum RecordScanner {
         guard CRC32C.checksum(bytes[at + H..<at + H + len]) == be32(bytes, at + H + len) else {
             return .end(.corrupt(offset: off, reason: "record payload checksum mismatch"))
         }
-        return .record(kind: kind, payload: at + H..<at + H + len, next: at + total)
+        return .record(kind: kind, payload: at + H..<at + H + len, next: at + total, format: format)
     }
 
     /// Bytes a record needs in the window before `step` can decide on it: the header, then

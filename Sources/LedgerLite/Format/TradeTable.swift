@@ -110,13 +110,106 @@ public struct TradeTable: Sendable, Hashable {
         return fields
     }
 
-    public func encode(into w: inout ByteWriter) {
-        w.u32(UInt32(columns.count)); for c in columns { w.text(c) }
-        w.u32(UInt32(rows.count))
-        for row in rows { for f in row { w.text(f) } }
+    /// The stored table. Version 3: `blob(rowEncoding(columns)) ‖ u32 rowCount ‖ rowCount ×
+    /// blob(rowEncoding(row))` — every row is length-prefixed and its stored bytes are exactly
+    /// what its Merkle leaf hashes. Version 2: `u32 columnCount ‖ columns (text) ‖ u32 rowCount ‖
+    /// every row's fields (text)`.
+    public func encode(into w: inout ByteWriter, format: LedgerFormat = .current) {
+        switch format {
+        case .v3:
+            w.blob(Self.rowEncoding(columns))
+            w.u32(UInt32(rows.count))
+            var row: [UInt8] = []
+            for r in rows {
+                row.removeAll(keepingCapacity: true)
+                Self.appendRowEncoding(r, to: &row)
+                w.blob(row)
+            }
+        case .v2:
+            w.u32(UInt32(columns.count)); for c in columns { w.text(c) }
+            w.u32(UInt32(rows.count))
+            for row in rows { for f in row { w.text(f) } }
+        }
     }
 
-    public static func decode(from r: inout ByteReader) throws -> TradeTable {
+    public static func decode(from r: inout ByteReader, format: LedgerFormat = .current) throws -> TradeTable {
+        switch format {
+        case .v3: return try decodeStored(from: &r).table
+        case .v2: return try decodeV2(from: &r)
+        }
+    }
+
+    /// Decodes a version-3 table (`walkStored`, then the fields made into strings).
+    /// `header`: the range of the stored header row encoding in `r.bytes`; `leaves`: each
+    /// row's Merkle leaf, hashed from its stored bytes.
+    static func decodeStored(from r: inout ByteReader) throws -> (table: TradeTable, header: Range<Int>, leaves: [Merkle.Hash]) {
+        let t = try walkStored(&r)
+        return (try t.table(r.bytes), t.header, t.leaves)
+    }
+
+    /// A version-3 table as stored: ranges of its parts in the stored bytes, found by one
+    /// validating walk, and each row's leaf hash.
+    struct Stored {
+        /// The header row encoding (what the commitment binds as `tradesHeader`).
+        var header: Range<Int>
+        var columns: [Range<Int>]
+        /// Every row's field bodies, row by row (`columns.count` per row).
+        var fields: [Range<Int>]
+        var leaves: [Merkle.Hash]
+
+        func table(_ bytes: [UInt8]) throws -> TradeTable {
+            func s(_ r: Range<Int>) -> String { bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) } }
+            let n = columns.count
+            var rows: [[String]] = []
+            rows.reserveCapacity(leaves.count)
+            for k in 0..<leaves.count { rows.append(fields[k * n..<(k + 1) * n].map(s)) }
+            return try TradeTable(columns: columns.map(s), rows: rows)
+        }
+    }
+
+    /// The one reader of the version-3 table layout: every length prefix, count, bound and
+    /// UTF-8 field checked (a row's length must end exactly where its last field ends, every row
+    /// has the header's field count), no string made; each stored row encoding hashed once as
+    /// its Merkle leaf.
+    static func walkStored(_ r: inout ByteReader) throws -> Stored {
+        var columns: [Range<Int>] = []
+        let header = try storedRow(&r, into: &columns)
+        let nAt = r.position
+        let n = Int(try r.u32())
+        // Each row takes at least its 4-byte length, its 4-byte field count and 4 bytes per
+        // field: a count the bytes cannot hold is refused before anything is allocated.
+        let minRow = 8 + 4 * columns.count
+        guard n <= maxRows, n * minRow <= r.remaining else {
+            throw DecodeError.lengthOverCap(at: nAt, length: n, cap: min(maxRows, r.remaining / minRow))
+        }
+        var fields: [Range<Int>] = [], leaves: [Merkle.Hash] = []
+        fields.reserveCapacity(n * columns.count); leaves.reserveCapacity(n)
+        for _ in 0..<n {
+            let at = r.position, before = fields.count
+            let body = try storedRow(&r, into: &fields)
+            guard fields.count - before == columns.count else {
+                throw DecodeError.nonCanonical(at: at, what: "trade row of \(fields.count - before) fields (the header has \(columns.count))")
+            }
+            leaves.append(Merkle.leafHash(r.bytes[body]))
+        }
+        return Stored(header: header, columns: columns, fields: fields, leaves: leaves)
+    }
+
+    /// One length-prefixed row encoding (`u32 len ‖ u32 count ‖ (u32 len ‖ UTF-8)*`): appends
+    /// its field ranges, returns the range of its body (the row encoding).
+    private static func storedRow(_ r: inout ByteReader, into fields: inout [Range<Int>]) throws -> Range<Int> {
+        let at = r.position
+        let n = Int(try r.u32())
+        let start = r.position
+        let countAt = r.position
+        let count = Int(try r.u32())
+        guard count <= maxColumns else { throw DecodeError.lengthOverCap(at: countAt, length: count, cap: maxColumns) }
+        for _ in 0..<count { fields.append(try r.textRange(max: maxFieldBytes)) }
+        guard r.position - start == n else { throw DecodeError.nonCanonical(at: at, what: "trade row length \(n) (its fields take \(r.position - start))") }
+        return start..<r.position
+    }
+
+    static func decodeV2(from r: inout ByteReader) throws -> TradeTable {
         let columns = try decodeFields(&r)
         let nAt = r.position
         let n = Int(try r.u32())

@@ -18,11 +18,15 @@ public enum Merkle {
     }
 
     public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash {
-        var h = SHA256()
-        withUnsafeBytes(of: UInt8(0x01)) { h.update(bufferPointer: $0) }
-        left.withUnsafeBytes { h.update(bufferPointer: $0) }
-        right.withUnsafeBytes { h.update(bufferPointer: $0) }
-        return bytes(h.finalize())
+        // One 65-byte message on the stack, one update (a node hash is mostly per-call cost).
+        withUnsafeTemporaryAllocation(byteCount: 1 + left.count + right.count, alignment: 1) { m in
+            m[0] = 0x01
+            UnsafeMutableRawBufferPointer(rebasing: m[1..<1 + left.count]).copyBytes(from: left)
+            UnsafeMutableRawBufferPointer(rebasing: m[(1 + left.count)...]).copyBytes(from: right)
+            var h = SHA256()
+            h.update(bufferPointer: UnsafeRawBufferPointer(m))
+            return bytes(h.finalize())
+        }
     }
 
     /// A digest as bytes, copied in one piece (not element by element through its iterator).

@@ -1,11 +1,16 @@
-/// Builds and signs the next block on top of a chain state. Pure apart from the signature
-/// (Ed25519 signing in swift-crypto is randomised-hedged on some platforms; verification is
-/// what matters and is deterministic). Time never goes backwards: the block time is
-/// `max(nowMillis, previous block time)`.
+/// Builds and signs the next block on top of a chain state, in the current format. Pure apart
+/// from the signature (Ed25519 signing in swift-crypto is randomised-hedged on some platforms;
+/// verification is what matters and is deterministic). Time never goes backwards: the block
+/// time is `max(nowMillis, previous block time)`. Each entry is encoded once and its leaf is
+/// hashed from those bytes; the block carries both (`Block.sealed`), so the store writes the
+/// payload as built and its chain check reuses the leaves and trusts its own signature.
 public enum BlockBuilder {
     public static func build(entries: [LedgerEntry], on state: ChainState, nowMillis: Int64, key: NodeKey) throws -> Block {
         precondition(!entries.isEmpty, "a block needs at least one entry")
-        let leaves = entries.map(\.leafHash)
+        let bytes = entries.map { $0.encoded(format: .current) }
+        var leaves: [Merkle.Hash] = []
+        leaves.reserveCapacity(entries.count)
+        for (e, b) in zip(entries, bytes) { leaves.append(e.leafHash(stored: b, format: .current)) }
         var frontier = state.frontier
         for l in leaves { frontier.append(leafHash: l) }
         let header = BlockHeader(height: state.nextHeight, previousHash: state.lastHash,
@@ -13,7 +18,7 @@ public enum BlockBuilder {
                                  entryCount: UInt32(entries.count), entriesRoot: Merkle.root(leaves),
                                  treeSize: frontier.size, treeRoot: frontier.root, signer: key.publicKey)
         let sig = try key.sign(LedgerHash.signingMessage(blockHash: LedgerHash.blockHash(header)))
-        return Block(header: header, entries: entries, signature: sig)
+        return Block.sealed(header: header, entries: entries, entryBytes: bytes, leaves: leaves, signature: sig, base: state.frontier, tree: frontier)
     }
 }
 

@@ -88,9 +88,9 @@ public final class EmbeddedOrderer: Orderer {
             blocks.append(b)
             if blocks.count < lists.count {
                 st.lastHeight = b.header.height
-                st.lastHash = LedgerHash.blockHash(b.header)
+                st.lastHash = b.hash
                 st.lastTimeMillis = b.header.timeMillis
-                for e in l { st.frontier.append(leafHash: e.leafHash) }
+                for leaf in b.leafHashes { st.frontier.append(leafHash: leaf) }
             }
         }
         return blocks

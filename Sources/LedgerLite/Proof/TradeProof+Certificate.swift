@@ -24,7 +24,7 @@ extension TradeProof {
         if let chain, qc.committee.chain != chain { throw ProofError("the certificate is for chain '\(qc.committee.chain)', not '\(chain)'") }
         let committee: Committee
         do { committee = try Committee(id: qc.committee, keys: keys) } catch { throw ProofError("committee_keys: \(error)") }
-        let hash = LedgerHash.blockHash(header)
+        let hash = LedgerHash.blockHash(header, format: ledgerFormat)
         guard qc.height == header.height, qc.blockHash == hash else { throw ProofError("the certificate is for another block (height \(qc.height))") }
         do { try qc.verify(against: committee) } catch { throw ProofError("the block's commit certificate does not verify: \(error)") }
     }

@@ -12,6 +12,11 @@ import GridClearCore
 /// Format 3 (a replicated ledger's block, issue 17): format 2 plus `certificate` (hex of the
 /// block's `QuorumCertificate`) and `committee_keys` (the committee in force at that height,
 /// in replica order); see `TradeProof+Certificate.swift`. A format-2 reader refuses it by name.
+///
+/// A proof from a ledger of format version 3 says so with `"ledger_format": 3` (absent: a
+/// version-2 ledger, as every proof written before version 3). The version decides the
+/// commitment layout and the hash labels; stripping or changing it makes the block hash differ
+/// from what was signed (the labels name the version), so the proof fails.
 public struct TradeProof: Sendable, Equatable {
     public static let formatName = "gridclear-trade-proof/2"
     public static let certifiedFormatName = "gridclear-trade-proof/3"
@@ -36,6 +41,8 @@ public struct TradeProof: Sendable, Equatable {
     /// Format 3 only: hex of the commit certificate, and the committee keys (hex, replica order).
     public var certificate: String? = nil
     public var committeeKeys: [String]? = nil
+    /// The ledger format of the block (`ledger_format`, absent for version 2).
+    public var ledgerFormat: LedgerFormat = .v2
 
     /// Builds the proof for row `row` (1-based) of the cycle entry at `entryIndex` of `block`.
     /// With `certified` (the block's certificate and the committee in force), format 3.
@@ -44,16 +51,16 @@ public struct TradeProof: Sendable, Equatable {
         let table = c.trades
         guard row >= 1 && row <= table.rows.count else { throw ProofError("cycle \(c.cycleID) has \(table.rows.count) trades; row \(row) does not exist") }
         let rowLeaves = table.rows.map { Merkle.leafHash(TradeTable.rowEncoding($0)) }
-        let entryLeaves = block.entries.map(\.leafHash)
+        let entryLeaves = block.leafHashes
         var p = TradeProof(format: formatName, cycle: c.cycleID, row: row,
                           tradeColumns: table.columns, tradeFields: table.rows[row - 1],
                           tradeCount: UInt32(table.rows.count),
                           tradePath: Merkle.inclusionProof(index: row - 1, leaves: rowLeaves).map(Hex.encode),
-                          commitment: Hex.encode(CycleCommitment(c).encoded()),
+                          commitment: Hex.encode(CycleCommitment(c, format: block.format).encoded()),
                           entryIndex: UInt32(entryIndex),
                           entryPath: Merkle.inclusionProof(index: entryIndex, leaves: entryLeaves).map(Hex.encode),
                           blockHeader: Hex.encode(block.header.encoded()), signature: Hex.encode(block.signature),
-                          blockHeight: block.header.height, blockHash: Hex.encode(LedgerHash.blockHash(block.header)))
+                          blockHeight: block.header.height, blockHash: Hex.encode(block.hash), ledgerFormat: block.format)
         if let (qc, committee) = certified {
             p.format = certifiedFormatName
             p.certificate = Hex.encode(qc.encoded())
@@ -78,6 +85,7 @@ public struct TradeProof: Sendable, Equatable {
         w.add("entry_index", raw: String(entryIndex))
         w.add("entry_path", raw: strings(entryPath))
         w.add("format", format)
+        if ledgerFormat != .v2 { w.add("ledger_format", raw: String(ledgerFormat.rawValue)) }
         w.add("row", row)
         w.add("signature", signature)
         w.add("trade_columns", raw: strings(tradeColumns))
@@ -120,6 +128,13 @@ public struct TradeProof: Sendable, Equatable {
                           commitment: try str("commitment"), entryIndex: UInt32(index), entryPath: try list("entry_path"),
                           blockHeader: try str("block_header"), signature: try str("signature"),
                           blockHeight: try num("block_height"), blockHash: try str("block_hash"))
+        if let lf = v["ledger_format"] {
+            // Written only for version 3; a proof of a version-2 ledger has no such key.
+            guard let n = lf.uint64, n == UInt64(LedgerFormat.v3.rawValue) else {
+                throw ProofError("ledger_format must be 3 (a proof of a version-2 ledger has no ledger_format); export the proof again with 'gridclear proof'")
+            }
+            p.ledgerFormat = .v3
+        }
         if p.format == certifiedFormatName {
             p.certificate = try str("certificate")
             p.committeeKeys = try list("committee_keys")
@@ -153,7 +168,7 @@ public struct TradeProof: Sendable, Equatable {
         do { header = try BlockHeader.decode(from: &hr); try hr.finish() } catch { throw ProofError("block_header: \(error)") }
         let commitmentBytes = try hex(commitment, "commitment")
         let c: CycleCommitment
-        do { c = try CycleCommitment.decode(commitmentBytes) } catch { throw ProofError("commitment: \(error)") }
+        do { c = try CycleCommitment.decode(commitmentBytes, format: ledgerFormat) } catch { throw ProofError("commitment: \(error)") }
         guard c.cycleID == cycle else { throw ProofError("the commitment is for cycle \(c.cycleID), not \(cycle)") }
         guard TradeTable.rowEncoding(tradeColumns) == c.tradesHeader else { throw ProofError("the trade columns do not match the commitment") }
         guard tradeFields.count == tradeColumns.count else { throw ProofError("the trade has \(tradeFields.count) fields for \(tradeColumns.count) columns") }
@@ -174,8 +189,8 @@ public struct TradeProof: Sendable, Equatable {
         guard trusted.keys.contains(header.signer) else {
             throw ProofError("the block is signed by \(Hex.encode(header.signer).prefix(16))…, which is not among the trusted keys")
         }
-        let hash = LedgerHash.blockHash(header)
-        guard NodeKey.verify(signature: try hex(signature, "signature"), message: LedgerHash.signingMessage(blockHash: hash), publicKey: header.signer) else {
+        let hash = LedgerHash.blockHash(header, format: ledgerFormat)
+        guard NodeKey.verify(signature: try hex(signature, "signature"), message: LedgerHash.signingMessage(blockHash: hash, format: ledgerFormat), publicKey: header.signer) else {
             throw ProofError("the block signature does not verify")
         }
         return Verified(cycle: cycle, row: row, fields: Array(zip(tradeColumns, tradeFields)), blockHeight: header.height,

@@ -20,6 +20,8 @@ public struct ChainState: Sendable {
     public var lastTimeMillis: Int64 = Int64.min
     public var frontier = MerkleFrontier()
     public var genesis: GenesisEntry?
+    /// The format of every block (the genesis block's; nil before it).
+    public var format: LedgerFormat?
     /// Cycle id → height of the block that records it.
     public var cycles: [String: UInt64] = [:]
     /// Cycle id → height of the first block holding a settlement entry of that cycle (what a
@@ -45,6 +47,7 @@ public struct ChainState: Sendable {
         #if DEBUG
         precondition(UInt64(blockCount) == nextHeight, "chain state: \(blockCount) blocks but next height \(nextHeight)")
         precondition((genesis != nil) == (blockCount > 0), "chain state: genesis present iff a block was applied")
+        precondition((format != nil) == (blockCount > 0), "chain state: format known iff a block was applied")
         precondition(lastHeight != nil || lastHash == Array(repeating: 0, count: 32), "chain state: an empty chain has the zero head hash")
         precondition(lastHash.count == 32, "chain state: head hash is \(lastHash.count) bytes")
         precondition(frontier.size == UInt64(entryCount), "chain state: tree size \(frontier.size) != \(entryCount) entries")
@@ -64,8 +67,17 @@ enum BlockField {
 
 /// Applies blocks one at a time and checks every rule of SPEC §6: heights, the hash chain,
 /// times, Merkle roots (block and cumulative), signatures against the trusted keys (the
-/// genesis block's keys unless `trusted` is given) and that no cycle is recorded twice.
-/// Pure: no I/O. Guarantees: `state` only changes when a block passes every check.
+/// genesis block's keys unless `trusted` is given), one format for the whole chain, and that no
+/// cycle is recorded twice. Pure: no I/O. Guarantees: `state` only changes when a block passes
+/// every check.
+///
+/// Each entry is hashed once: the leaves are the ones the block carries from its stored bytes
+/// (`Block.leafHashes`, set by `Block.decode` and `BlockBuilder` and dropped by any change of
+/// the block). A block `BlockBuilder` signed in this process (`Block.seal`, likewise dropped by
+/// any change) on exactly the current tree is not recomputed: its roots were derived from the
+/// carried leaves and that tree, and its signature was made over exactly this header's hash by
+/// the key it names (the header's height, previous hash, time, signer, size and the chain rules
+/// are still checked). Debug builds recompute everything and verify every signature anyway.
 public struct ChainVerifier: Sendable {
     public private(set) var state = ChainState()
     public let trusted: TrustedKeys?
@@ -76,6 +88,16 @@ public struct ChainVerifier: Sendable {
     /// starts) and, if valid, extends the state.
     @discardableResult
     public mutating func apply(_ block: Block, recordOffset offset: Int, recordEnd: Int) throws -> Applied {
+        #if DEBUG
+        precondition(block.leafHashes == block.entries.map { $0.leafHash(format: block.format) }, "block \(block.header.height): carried leaf hashes differ from the entries'")
+        #endif
+        return try apply(block.facts, recordOffset: offset, recordEnd: recordEnd)
+    }
+
+    /// `apply` on what the rules need of a block (`BlockFacts`: from a `Block`, or read from
+    /// a stored payload without making its entries into values).
+    @discardableResult
+    mutating func apply(_ block: BlockFacts, recordOffset offset: Int, recordEnd: Int) throws -> Applied {
         let p = offset + RecordFrame.headerSize
         let h = block.header
         func fault(_ field: Int, _ m: String) -> LedgerFault { LedgerFault(offset: p + field, height: h.height, m) }
@@ -89,6 +111,9 @@ public struct ChainVerifier: Sendable {
             throw fault(BlockField.time, "time \(h.timeMillis) ms is before the previous block's \(state.lastTimeMillis) ms")
         }
         guard h.entryCount > 0 else { throw fault(BlockField.entryCount, "block has no entries") }
+        if let f = state.format, f != block.format {
+            throw LedgerFault(offset: offset + 4, height: h.height, "a record of \(block.format) in a ledger of \(f)")
+        }
         var genesis = state.genesis
         if h.height == 0 {
             guard block.entries.count == 1, case .genesis(let g) = block.entries[0] else {
@@ -99,49 +124,63 @@ public struct ChainVerifier: Sendable {
         } else if block.entries.contains(where: { $0.tag == .genesis }) {
             throw fault(BlockField.entries, "a genesis entry outside block 0")
         }
-        let leaves = block.entries.map(\.leafHash)
-        guard Merkle.root(leaves) == h.entriesRoot else {
-            throw fault(BlockField.entriesRoot, "Merkle root of the block's entries does not match")
+        let leaves = block.leafHashes
+        // A block this process built on exactly this tree: its roots were derived from these
+        // leaves and this tree by the builder (`Block.Seal`); anything else is recomputed.
+        #if DEBUG
+        let sealed: Block.Seal? = nil
+        #else
+        let sealed = block.seal.flatMap { $0.base == state.frontier ? $0 : nil }
+        #endif
+        var frontier: MerkleFrontier
+        if let sealed {
+            frontier = sealed.tree
+        } else {
+            guard Merkle.root(leaves) == h.entriesRoot else {
+                throw fault(BlockField.entriesRoot, "Merkle root of the block's entries does not match")
+            }
+            frontier = state.frontier
+            for l in leaves { frontier.append(leafHash: l) }
         }
-        var frontier = state.frontier
-        for l in leaves { frontier.append(leafHash: l) }
         guard h.treeSize == frontier.size else {
             throw fault(BlockField.treeSize, "cumulative tree size \(h.treeSize), expected \(frontier.size)")
         }
-        guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") }
+        if sealed == nil { guard frontier.root == h.treeRoot else { throw fault(BlockField.treeRoot, "cumulative tree root does not match") } }
         let keys = trusted?.keys ?? Set(genesis?.signerKeys ?? []).union(genesis?.committee == nil ? [] : state.rosterKeys)
         guard keys.contains(h.signer) else {
             throw fault(BlockField.signer, "signer \(Hex.encode(h.signer).prefix(16))… is not a trusted key")
         }
-        let hash = LedgerHash.blockHash(h)
+        let hash = block.hash
         let sigAt = recordEnd - RecordFrame.trailerSize - 64 - p
-        guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash), publicKey: h.signer) else {
-            throw fault(sigAt, "Ed25519 signature does not verify")
+        if sealed == nil {
+            guard NodeKey.verify(signature: block.signature, message: LedgerHash.signingMessage(blockHash: hash, format: block.format), publicKey: h.signer) else {
+                throw fault(sigAt, "Ed25519 signature does not verify")
+            }
         }
         // Check everything before changing anything; then change the state in place (no copy
         // of the cycle maps per block: appends stay O(block), not O(ledger)).
         var inBlock: Set<String> = []
         for e in block.entries {
-            if case .clearedCycle(let c) = e {
-                if let prior = state.cycles[c.cycleID] ?? (inBlock.contains(c.cycleID) ? h.height : nil) {
-                    throw fault(BlockField.entries, "cycle \(c.cycleID) is recorded again (first at block \(prior))")
+            if case .clearedCycle(let id) = e {
+                if let prior = state.cycles[id] ?? (inBlock.contains(id) ? h.height : nil) {
+                    throw fault(BlockField.entries, "cycle \(id) is recorded again (first at block \(prior))")
                 }
-                inBlock.insert(c.cycleID)
+                inBlock.insert(id)
             }
         }
         var applied = Applied(lastHeight: state.lastHeight, lastHash: state.lastHash, firstTimeMillis: state.firstTimeMillis,
                               lastTimeMillis: state.lastTimeMillis, frontier: state.frontier, genesis: state.genesis,
-                              endOffset: state.endOffset, entries: block.entries.count, rosterKeys: state.rosterKeys)
+                              endOffset: state.endOffset, entries: block.entries.count, rosterKeys: state.rosterKeys, format: state.format)
         for e in block.entries {
-            if case .clearedCycle(let c) = e {
-                state.cycles[c.cycleID] = h.height
-                applied.cycles.append(c.cycleID)
-            } else if case .settlement(let s) = e, state.settledCycles[s.cycleID] == nil {
-                state.settledCycles[s.cycleID] = h.height
-                applied.settled.append(s.cycleID)
-            } else if case .rejectedCycle(let r) = e, state.rejectedCycles[r.cycleID] == nil {
-                state.rejectedCycles[r.cycleID] = h.height
-                applied.rejected.append(r.cycleID)
+            if case .clearedCycle(let id) = e {
+                state.cycles[id] = h.height
+                applied.cycles.append(id)
+            } else if case .settlement(let id) = e, state.settledCycles[id] == nil {
+                state.settledCycles[id] = h.height
+                applied.settled.append(id)
+            } else if case .rejectedCycle(let id) = e, state.rejectedCycles[id] == nil {
+                state.rejectedCycles[id] = h.height
+                applied.rejected.append(id)
             }
         }
         state.lastHeight = h.height
@@ -150,6 +189,7 @@ public struct ChainVerifier: Sendable {
         state.lastTimeMillis = h.timeMillis
         state.frontier = frontier
         state.genesis = genesis
+        state.format = block.format
         state.blockCount += 1
         state.entryCount += block.entries.count
         state.endOffset = recordEnd
@@ -170,6 +210,7 @@ public struct ChainVerifier: Sendable {
         var endOffset: Int
         var entries: Int
         var rosterKeys: Set<[UInt8]>
+        var format: LedgerFormat?
         var cycles: [String] = [], settled: [String] = [], rejected: [String] = []
     }
 
@@ -181,7 +222,7 @@ public struct ChainVerifier: Sendable {
         state.lastHeight = a.lastHeight; state.lastHash = a.lastHash
         state.firstTimeMillis = a.firstTimeMillis; state.lastTimeMillis = a.lastTimeMillis
         state.frontier = a.frontier; state.genesis = a.genesis; state.endOffset = a.endOffset
-        state.rosterKeys = a.rosterKeys
+        state.rosterKeys = a.rosterKeys; state.format = a.format
         state.blockCount -= 1; state.entryCount -= a.entries
         state._checkInvariants()
     }

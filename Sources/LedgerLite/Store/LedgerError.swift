@@ -13,6 +13,8 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable {
     case rejected(LedgerFault)
     /// The signing key given is not one the genesis block names for this ledger.
     case notASigner(key: [UInt8], signers: [[UInt8]])
+    /// The ledger is of an older format that this GridClear reads but does not extend.
+    case readOnlyFormat(path: String, format: LedgerFormat)
     case system(SystemError)
 
     public var description: String {
@@ -23,6 +25,8 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable {
         case .rejected(let f): return "block rejected before writing: \(f)"
         case .notASigner(let k, let s):
             return "the node key \(NodeKey.fingerprint(publicKey: k)) is not a signer of this ledger (its genesis block names \(s.map { NodeKey.fingerprint(publicKey: $0) }.joined(separator: ", "))); give the ledger's own key with --key"
+        case .readOnlyFormat(let p, let f):
+            return "\(p) is \(f), which this GridClear reads (audit, replay, proof) but does not extend; record new cycles in a new ledger directory (it is created in \(LedgerFormat.current)) and keep this one for audit"
         case .system(let e): return e.description
         }
     }

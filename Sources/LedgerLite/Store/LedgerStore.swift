@@ -13,6 +13,13 @@ import GridClearSystem
 /// - One writer per ledger: an exclusive lock is held for the store's lifetime (another
 ///   writer gets `LedgerError.inUse`); two first writers racing to create the ledger are safe.
 /// - Temporary files a killed writer left in the directory are removed on open.
+/// - Opening streams the file once through a bounded buffer (`RecordReader`), verifying every
+///   block, and keeps an index of record offsets by height, so `block(at:)` reads one record.
+///   The index is rebuilt on every open rather than kept in a sidecar file: open must read and
+///   verify every block anyway, so a sidecar would save nothing and would be one more file to
+///   keep consistent through crashes.
+/// - A ledger of format version 2 opens read-only: `block(at:)` and the state work, `append`
+///   throws `LedgerError.readOnlyFormat` (new blocks are written in `LedgerFormat.current`).
 public final class LedgerStore {
     public static let fileName = "blocks.gcl"
     public let directory: String
@@ -22,6 +29,9 @@ public final class LedgerStore {
     /// Set when opening cut a torn tail.
     public private(set) var recovery: Recovery?
     private let file: AppendFile
+    /// Record offset of the block at each height (`offsets[h]`); a block ends where the next
+    /// one starts, the last at `state.endOffset`.
+    private var offsets: [Int] = []
 
     /// What opening repaired.
     public struct Recovery: Sendable, Equatable {
@@ -51,47 +61,55 @@ public final class LedgerStore {
     }
 
     private func load() throws {
-        let bytes: [UInt8]
-        do { bytes = try file.readAll() } catch let e as SystemError { throw LedgerError.system(e) }
-        let (records, end) = RecordScanner.scan(bytes)
-        for rec in records {
-            let block: Block
-            do { block = try Block.decode(rec.payload) } catch let e as DecodeError {
-                throw LedgerError.corrupt(path: path, LedgerFault(offset: rec.offset + RecordFrame.headerSize + e.offset, height: nil, "undecodable block: \(e)"))
+        let reader: RecordReader
+        do { reader = try RecordReader(path: path) } catch let e as SystemError { throw LedgerError.system(e) }
+        do {
+            while let rec = try reader.next() {
+                let block: Block
+                do { block = try Block.decode(rec.payload, format: rec.format) } catch let e as DecodeError {
+                    throw LedgerError.corrupt(path: path, LedgerFault(offset: rec.offset + RecordFrame.headerSize + e.offset, height: nil, "undecodable block: \(e)"))
+                }
+                do { try verifier.apply(block, recordOffset: rec.offset, recordEnd: rec.end) } catch let f as LedgerFault {
+                    throw LedgerError.corrupt(path: path, f)
+                }
+                offsets.append(rec.offset)
             }
-            do { try verifier.apply(block, recordOffset: rec.offset, recordEnd: rec.end) } catch let f as LedgerFault {
-                throw LedgerError.corrupt(path: path, f)
-            }
-        }
-        switch end {
+        } catch let e as SystemError { throw LedgerError.system(e) }
+        switch reader.end ?? .clean {
         case .clean: break
         case .corrupt(let off, let reason):
             throw LedgerError.corrupt(path: path, LedgerFault(offset: off, height: nil, reason))
         case .tornTail(let off):
             let broken = path + ".broken-\(off)"
+            let size: Int
             do {
-                try AtomicFile.write(Array(bytes[off...]), to: broken)
+                size = try file.size()
+                try AtomicFile.write(try file.read(at: off, count: size - off), to: broken)
                 try file.truncate(to: off)
             } catch let e as SystemError { throw LedgerError.system(e) }
-            recovery = Recovery(cutOffset: off, cutBytes: bytes.count - off, brokenFile: broken)
+            recovery = Recovery(cutOffset: off, cutBytes: size - off, brokenFile: broken)
         }
     }
 
     /// Appends blocks with one write and one fsync (all or, after a crash, a torn tail that
-    /// the next open cuts back). Each block is verified against the chain first.
+    /// the next open cuts back). Each block is verified against the chain first. Throws
+    /// `LedgerError.readOnlyFormat` on a ledger of an older format.
     public func append(_ blocks: [Block]) throws {
         guard !blocks.isEmpty else { return }
+        if let f = state.format, f != .current { throw LedgerError.readOnlyFormat(path: path, format: f) }
         // Verified in place and reverted on any failure: no copy of the chain state per append.
         var applied: [ChainVerifier.Applied] = []
         func revert() { for a in applied.reversed() { verifier.revert(a) } }
         var out: [UInt8] = []
         var offset = state.endOffset
+        var written: [Int] = []
         for b in blocks {
-            let frame = RecordFrame.encode(kind: .block, payload: b.encoded())
+            let frame = RecordFrame.encode(kind: .block, payload: b.encoded(), format: b.format)
             do { applied.append(try verifier.apply(b, recordOffset: offset, recordEnd: offset + frame.count)) } catch let f as LedgerFault {
                 revert()
                 throw LedgerError.rejected(f)
             } catch { revert(); throw error }
+            written.append(offset)
             offset += frame.count
             if blocks.count == 1 { out = frame } else { out += frame }
         }
@@ -99,19 +117,38 @@ public final class LedgerStore {
             revert()
             throw LedgerError.system(e)
         } catch { revert(); throw error }
+        offsets += written
         _checkInvariants()
     }
 
-    /// The block at `height`, read back from the file (nil above the head). Reads the whole
-    /// file: meant for rare look-ups (a cycle cleared again), not for a hot path.
+    /// The size on disk of the record holding the block at `height` (nil above the head).
+    public func recordLength(at height: UInt64) -> Int? {
+        guard let last = state.lastHeight, height <= last, Int(height) < offsets.count else { return nil }
+        let h = Int(height)
+        return (h + 1 < offsets.count ? offsets[h + 1] : state.endOffset) - offsets[h]
+    }
+
+    /// The block at `height`, read back from the file (nil above the head): one `pread` of
+    /// its record (found in the offset index), checked by the record rules (`RecordScanner`)
+    /// and decoded.
     public func block(at height: UInt64) throws -> Block? {
-        guard let last = state.lastHeight, height <= last else { return nil }
+        guard let last = state.lastHeight, height <= last, Int(height) < offsets.count else { return nil }
+        let h = Int(height)
+        let start = offsets[h], end = h + 1 < offsets.count ? offsets[h + 1] : state.endOffset
         let bytes: [UInt8]
-        do { bytes = try file.readAll() } catch let e as SystemError { throw LedgerError.system(e) }
-        let records = RecordScanner.scan(bytes).records
-        guard Int(height) < records.count else { return nil }
-        do { return try Block.decode(records[Int(height)].payload) } catch let e as DecodeError {
-            throw LedgerError.corrupt(path: path, LedgerFault(offset: records[Int(height)].offset, height: height, "undecodable block: \(e)"))
+        do { bytes = try file.read(at: start, count: end - start) } catch let e as SystemError { throw LedgerError.system(e) }
+        let (records, scanEnd) = RecordScanner.scan(bytes)
+        guard records.count == 1, scanEnd == .clean else {
+            let why: String
+            switch scanEnd {
+            case .corrupt(let off, let reason): why = "at +\(off): \(reason)"
+            case .tornTail: why = "the record is cut short"
+            case .clean: why = "\(records.count) records where one block was"
+            }
+            throw LedgerError.corrupt(path: path, LedgerFault(offset: start, height: height, "block changed on disk since the ledger was opened (\(why))"))
+        }
+        do { return try Block.decode(records[0].payload, format: records[0].format) } catch let e as DecodeError {
+            throw LedgerError.corrupt(path: path, LedgerFault(offset: start, height: height, "undecodable block: \(e)"))
         }
     }
 
@@ -120,6 +157,7 @@ public final class LedgerStore {
     func _checkInvariants() {
         #if DEBUG
         verifier.state._checkInvariants()
+        precondition(offsets.count == state.blockCount, "ledger \(path): \(offsets.count) indexed records for \(state.blockCount) blocks")
         if let size = try? file.size() {
             precondition(size == state.endOffset, "ledger \(path): \(size) bytes on disk, chain state ends at \(state.endOffset)")
         }

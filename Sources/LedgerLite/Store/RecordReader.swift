@@ -29,8 +29,8 @@ public final class RecordReader {
         if end != nil { return nil }
         while true {
             switch RecordScanner.step(buffer, from: start, to: filled, base: base, final: eof) {
-            case .record(let kind, let payload, let next):
-                let r = ScannedRecord(offset: base + start, kind: kind, payload: Array(buffer[payload]))
+            case .record(let kind, let payload, let next, let format):
+                let r = ScannedRecord(offset: base + start, kind: kind, payload: Array(buffer[payload]), format: format)
                 start = next
                 return r
             case .end(let e):

@@ -44,6 +44,8 @@ final class MPZ: @unchecked Sendable {
     var isZero: Bool { sign == 0 }
     var bitWidth: Int { isZero ? 0 : Int(gc_gmp_sizeinbase(ptr, 2)) }
     var byteWidth: Int { (bitWidth + 7) / 8 }
+    /// 64-bit limbs of |self|.
+    var limbCount: Int { Int(gc_gmp_size(ptr)) }
     func testBit(_ i: Int) -> Bool { gc_gmp_tstbit(ptr, mp_bitcnt_t(i)) != 0 }
     func compare(_ o: MPZ) -> Int { Int(gc_gmp_cmp(ptr, o.ptr)).signum() }
     func compare(_ v: UInt) -> Int { Int(gc_gmp_cmp_ui(ptr, v)).signum() }

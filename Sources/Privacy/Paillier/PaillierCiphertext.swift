@@ -38,6 +38,27 @@ public struct PaillierCiphertext: @unchecked Sendable {
         self.init(value: c, key: publicKey)
     }
 
+    /// Enc(Σ m_i) from serialised ciphertexts of m_i (the homomorphic sum of all of them),
+    /// each checked like `init(bytes:publicKey:)` — exact length, 0 < c < N² — and the
+    /// coprimality to N checked once, on the product: a prime factor of N divides the product
+    /// of the c_i exactly when it divides one of them. One gcd instead of one per ciphertext.
+    public init(validatingProductOf list: [[UInt8]], publicKey: PaillierPublicKey) throws {
+        guard let first = list.first else { throw PrivacyError.invalidCiphertext("empty product") }
+        func value(_ bytes: [UInt8]) throws -> MPZ {
+            guard bytes.count == publicKey.ciphertextByteCount else {
+                throw PrivacyError.invalidCiphertext("length \(bytes.count), expected \(publicKey.ciphertextByteCount)")
+            }
+            let c = MPZ(bytes: bytes)
+            guard c.sign > 0 else { throw PrivacyError.invalidCiphertext("c must be positive") }
+            guard c.compare(publicKey.nSquared) < 0 else { throw PrivacyError.invalidCiphertext("c must be below N²") }
+            return c
+        }
+        var acc = try value(first)
+        for bytes in list.dropFirst() { acc = (acc * (try value(bytes))).mod(publicKey.nSquared) }
+        guard acc.gcd(publicKey.n).compare(1) == 0 else { throw PrivacyError.invalidCiphertext("a ciphertext shares a factor with N") }
+        self.init(value: acc, key: publicKey)
+    }
+
     /// The ciphertext as a decimal integer (python-paillier's representation).
     public var decimal: String { value.decimal }
 }

@@ -1,62 +1,91 @@
+internal import CGMP
+
 /// Fixed-base randomiser for fast public-key Paillier encryption (Damgård–Jurik–Nielsen):
 /// h = −x² mod N for a random x, h_s = h^N mod N², and each randomiser is h_s^α for a
-/// fresh α of ⌈bits/2⌉ bits from the system CSPRNG, computed from a precomputed table
-/// of h_s^(d·2^(w·i)) (window w = 6): about bits/12 modular multiplications instead of a
-/// full exponentiation by N.
+/// fresh α of ⌈bits/2⌉ bits from the caller's generator, computed from a precomputed table
+/// of h_s^(d·2^(8i)) (one row per byte of α, d = 1…255): one Montgomery multiplication per
+/// non-zero byte of α (64 at 1024-bit keys) instead of a full exponentiation by N.
 ///
 /// Guarantees: the result is an N-th residue, so ciphertexts decrypt exactly like standard
 /// ones (python-paillier decrypts them); semantic security rests on DCR plus the DJN
 /// short-exponent assumption (as in Intel's pailliercryptolib) — use `encrypt` where only
-/// textbook Paillier randomness is acceptable. The table is built once per key, lazily and thread-safely.
+/// textbook Paillier randomness is acceptable. The table (bits/16 × 255 entries of 2·bits
+/// bits: 4 MiB at 1024-bit keys) lives in Montgomery form in one buffer owned by this
+/// object; it is built once per key, lazily and thread-safely, and only read afterwards.
+/// Table look-ups depend on α (variable time, like the windowed exponentiation before it).
 final class PaillierFixedBase: @unchecked Sendable {
-    static let window = 6
+    static let rowLength = 255
     let exponentBits: Int
-    private let table: [[MPZ]]   // table[i][d-1] = h_s^(d · 2^(w·i))
-    private let nSquared: MPZ
+    /// Bytes of α (one table row each).
+    let windows: Int
+    /// Limbs of N².
+    private let limbs: Int
+    private let modulus: UnsafeMutablePointer<UInt>
+    private let minv: UInt
+    /// The base h_s (public: a random N-th residue).
+    let hs: MPZ
+    private let table: UnsafeMutablePointer<UInt>   // table[(i·255 + d − 1)·limbs …] = h_s^(d·2^(8i))·R mod N²
 
     init<G: RandomNumberGenerator>(n: MPZ, nSquared: MPZ, using rng: inout G) {
-        self.nSquared = nSquared
         exponentBits = (n.bitWidth + 1) / 2
+        windows = (exponentBits + 7) / 8
+        let limbs = nSquared.limbCount, modulus = UnsafeMutablePointer<UInt>.allocate(capacity: limbs)
+        nSquared.withPtr { _ = gc_gmp_get_limbs(modulus, limbs, $0) }
+        self.limbs = limbs
+        self.modulus = modulus
+        let minv = gc_mont_minv(modulus[0])
+        self.minv = minv
         let x = MPZ.randomUnit(mod: n, using: &rng)
         let h = (-(x * x)).mod(n)
-        var base = h.powPublic(n, mod: nSquared)
-        let windows = (exponentBits + Self.window - 1) / Self.window
-        var t: [[MPZ]] = []
-        t.reserveCapacity(windows)
-        for _ in 0..<windows {
-            var row: [MPZ] = [base]
-            for _ in 1..<((1 << Self.window) - 1) { row.append((row[row.count - 1] * base).mod(nSquared)) }
-            base = (row[row.count - 1] * base).mod(nSquared)   // base^(2^w)
-            t.append(row)
+        let hs = h.powPublic(n, mod: nSquared)
+        self.hs = hs
+        let rowSize = Self.rowLength * limbs
+        let table = UnsafeMutablePointer<UInt>.allocate(capacity: windows * rowSize)
+        self.table = table
+        let base = UnsafeMutablePointer<UInt>.allocate(capacity: limbs)
+        let scratch = UnsafeMutablePointer<UInt>.allocate(capacity: 2 * limbs)
+        defer { base.deallocate(); scratch.deallocate() }
+        hs.shiftedLeft(64 * limbs).mod(nSquared).withPtr { _ = gc_gmp_get_limbs(base, limbs, $0) }   // Montgomery form
+        for i in 0..<windows {
+            let row = table + i * rowSize
+            row.update(from: base, count: limbs)
+            for d in 1..<Self.rowLength { gc_mont_mul(row + d * limbs, row + (d - 1) * limbs, base, modulus, limbs, minv, scratch) }
+            gc_mont_mul(base, row + (Self.rowLength - 1) * limbs, base, modulus, limbs, minv, scratch)   // base^(2^8)
         }
-        table = t
+    }
+
+    deinit {
+        table.deallocate()
+        modulus.deallocate()
     }
 
     /// h_s^α for a fresh random α.
     func randomizer<G: RandomNumberGenerator>(using rng: inout G) -> MPZ {
-        var bytes = rng.bytes((exponentBits + 7) / 8)
-        defer { wipe(&bytes) }
-        // Little-endian digit extraction over the random bytes (bits beyond exponentBits ignored).
-        var acc: MPZ? = nil
-        let w = Self.window
-        for i in 0..<table.count {
-            var digit = 0
-            for b in 0..<w {
-                let bit = i * w + b
-                if bit >= exponentBits { break }
-                if (bytes[bit >> 3] >> UInt8(bit & 7)) & 1 == 1 { digit |= 1 << b }
+        var digits = rng.bytes(windows)
+        if exponentBits % 8 != 0 { digits[windows - 1] &= UInt8((1 << (exponentBits % 8)) - 1) }
+        defer { wipe(&digits) }
+        return power(digits)
+    }
+
+    /// h_s^α for α given as `windows` little-endian bytes (below 2^exponentBits).
+    func power(_ digits: [UInt8]) -> MPZ {
+        precondition(digits.count == windows, "α must have \(windows) bytes")
+        let r = MPZ()
+        withUnsafeTemporaryAllocation(of: UInt.self, capacity: 4 * limbs) { buf in
+            let out = buf.baseAddress!, scratch = out + limbs
+            digits.withUnsafeBufferPointer { d in
+                gc_mont_fixed_base(out, table, Self.rowLength, d.baseAddress, windows, modulus, limbs, minv, scratch)
             }
-            if digit == 0 { continue }
-            let e = table[i][digit - 1]
-            acc = acc.map { ($0 * e).mod(nSquared) } ?? MPZ(copying: e)
+            r.withPtr { gc_gmp_set_limbs($0, out, limbs) }
+            buf.update(repeating: 0)   // intermediate products of the secret α
         }
-        return acc ?? MPZ(1)
+        return r
     }
 }
 
 extension PaillierPublicKey {
     /// Encrypts with the fixed-base DJN randomiser (see `PaillierFixedBase`): several times
-    /// faster than `encrypt`; the first call builds a per-key table (~ bits/6 × 63 entries).
+    /// faster than `encrypt`; the first call builds a per-key table (~ bits/16 × 255 entries).
     public func encryptFast(_ m: Int64) throws -> PaillierCiphertext {
         var rng = SystemCSPRNG()
         return try encryptFast(m, using: &rng)

@@ -11,7 +11,7 @@ extension PaillierPublicKey {
 }
 
 extension PaillierRandomnessPool {
-    /// Adds `count` DJN fixed-base randomisers (about bits/12 multiplications each instead of
+    /// Adds `count` DJN fixed-base randomisers (about bits/16 Montgomery multiplications each instead of
     /// a full exponentiation by N; same assumptions as `encryptFast`): the cheap way to fill a
     /// pool in a party's idle time.
     public func refillFast<G: RandomNumberGenerator>(count: Int, using rng: inout G) {

@@ -28,6 +28,7 @@ struct RCIPlatformCommand: ParsableCommand {
     @Option(help: "Write the actual listen address to this file once ready.") var readyFile: String?
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
     @Option(help: "The registrar's Ed25519 public key (hex): agents then prove against registrar-certified bounds.") var registrarKey: String?
+    @OptionGroup var proofs: RCIIterationProofCLIOptions
 
     func run() throws {
         Supervision.exitWhenParentDies()
@@ -55,6 +56,7 @@ struct RCIPlatformCommand: ParsableCommand {
                                            cipher: key.map(RCIPlatformCipher.init), masking: mask, timeoutMilliseconds: Int32(timeout * 1000),
                                            registrarKey: registrar, registered: registered, log: RCIFiles.logLine)
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
+            node.iterationProofs = try proofs.options(encrypted: encrypted)
             print("ready \(node.address)")
             fflush(nil)
             if let readyFile { try RCIFiles.writeAtomically("\(node.address)\n", to: readyFile) }
@@ -97,6 +99,7 @@ struct RCIAgentCommand: ParsableCommand {
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
     @Option(help: "This agent's bound certificate from the registrar (hex file; `rci run` writes one per agent).") var certificate: String?
     @Option(help: .hidden) var cheatUpperBound: Double?
+    @Option(help: .hidden) var cheatUpdateAt: Int?
 
     func run() throws {
         Supervision.exitWhenParentDies()
@@ -131,7 +134,7 @@ struct RCIAgentCommand: ParsableCommand {
             do {
                 let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
                                             timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng,
-                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound),
+                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound, cheatUpdateAt: cheatUpdateAt),
                                             identity: identity, log: RCIFiles.logLine)
                 result = try node.run(transcript: try RCIFiles.transcript(transcript))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }

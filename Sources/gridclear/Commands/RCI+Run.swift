@@ -32,12 +32,15 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: "Write per-process transcripts into this directory.") var transcripts: String?
     @Option(help: "Folder with <id>.ed25519.key (gridclear keygen --ed25519 --out DIR/<id>) for a case that registers public keys; otherwise each run makes fresh identities.") var agentKeys: String?
     @OptionGroup var params: RCIParameterOptions
+    @OptionGroup var proofs: RCIIterationProofCLIOptions
     @Option(help: .hidden) var cheat: String?
+    @Option(help: .hidden) var cheatUpdate: String?
 
     func run() throws {
         try reportingErrors {
             let c = try RCIFiles.readCase(caseFile)
             _ = try params.parameters()
+            _ = try proofs.options(encrypted: encrypted)
             guard transport == "unix" || transport == "tcp" else { throw CLIFailure("--transport must be unix or tcp, not \(transport)") }
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("gridclear-rci-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -51,6 +54,7 @@ struct RCIRunCommand: ParsableCommand {
                                 "--key-bits", "\(keyBits)"] + params.arguments
             if encrypted { platformArgs.append("--encrypted") }
             if mask { platformArgs.append("--mask") }
+            platformArgs += proofs.arguments
             if let transcripts { platformArgs += ["--transcript", "\(transcripts)/platform.jsonl"] }
             if let transcripts { try FileManager.default.createDirectory(atPath: transcripts, withIntermediateDirectories: true) }
             // This command reads every row of the case, so it acts as the registrar: it certifies each
@@ -95,6 +99,8 @@ struct RCIRunCommand: ParsableCommand {
                 if let transcripts { args += ["--transcript", "\(transcripts)/agent-\(a.id).jsonl"] }
                 args += ["--certificate", work.appendingPathComponent("cert-\(a.id)").path]
                 if let cheater, cheater.count == 2, cheater[0] == a.id { args += ["--cheat-upper-bound=\(cheater[1])"] }
+                let updateCheater = cheatUpdate.map { $0.split(separator: ":").map(String.init) }
+                if let updateCheater, updateCheater.count == 2, updateCheater[0] == a.id { args += ["--cheat-update-at=\(updateCheater[1])"] }
                 try runner.spawn(name: "agent \(a.id)", args: args)
             }
             try runner.waitAll(seconds: timeout * 10 + 600)
@@ -173,6 +179,9 @@ struct RCIRunResult {
             + "algorithm \(ms(a.algorithm)), transport \(ms(a.transport)); platform: decryption \(ms(p.decryption)), "
             + "transport \(ms(p.transport)), waiting \(ms(p.waiting)); result proofs total "
             + String(format: "%.3f s", Double(a.proofs) / 1e9)
+            + (a.iterationProving + p.iterationVerifying > 0
+               ? "; per-iteration proofs: agents proving \(ms(a.iterationProving)), agents checking \(ms(a.iterationVerifying)), platform verifying \(ms(p.iterationVerifying))"
+               : "")
     }
 
     /// One line naming every agent whose result proof a partner rejected, the iteration, and
@@ -220,6 +229,10 @@ struct RCIRunResult {
         let pairs = reports.reduce(0) { $0 + $1.verified.count }
         let failed = platform.failed.values.reduce(0) { $0 + $1.count }
         lines.append("result proofs: \(pairs) partner verifications passed, \(failed) failed")
+        if let checked = platform.checked_proof_iterations, !checked.isEmpty {
+            lines.append("per-iteration proofs checked for \(checked.count) iterations: " + checked.prefix(12).map(String.init).joined(separator: ", ")
+                         + (checked.count > 12 ? ", …" : ""))
+        }
         lines.append("\(outcome.trades.count) active trades")
         return lines.joined(separator: "\n")
     }

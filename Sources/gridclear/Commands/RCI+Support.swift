@@ -105,9 +105,11 @@ struct RCIPlatformReport: Codable {
     var verified: [String: [String]]
     var failed: [String: [String]]
     var costs: RCICosts?
+    var checked_proof_iterations: [Int]?
 
     init(_ s: RCIPlatformSummary) {
         converged = s.converged; iterations = s.iterations; decryptions = s.decryptions; verified = s.verified; failed = s.failed
         costs = s.costs
+        checked_proof_iterations = s.checkedProofIterations
     }
 }

@@ -1,0 +1,76 @@
+import ArgumentParser
+import ConsensusFactor
+import Foundation
+import Privacy
+
+/// `gridclear-bench rci-proofs` — cost per iteration of RCI/ADMM per-iteration proofs (issue 19
+/// item 4): the same encrypted in-process run without proofs (the peer), with proofs every
+/// K-th iteration, every iteration, and in audit mode, interleaved; wall time per iteration
+/// (min and median over the repeats) and the split by kind of work from the machines' meters.
+struct BenchRCIProofsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rci-proofs",
+        abstract: "Benchmark per-iteration proofs: time per iteration with and without them, and its split.",
+        discussion: """
+        Example:
+          gridclear-bench rci-proofs --key-bits 1024 --case case_5x5 --iterations 20 --repeats 3
+        """)
+
+    @Option(help: "Paillier modulus size.") var keyBits = 1024
+    @Option(help: "Case name in --cases.") var `case` = "case_5x5"
+    @Option(help: "Folder with the case files.") var cases = "Inputs/rci"
+    @Option(help: "Iterations per run (the run is capped there).") var iterations = 20
+    @Option(help: "Repeats per mode (interleaved).") var repeats = 3
+    @Option(help: "K of the every-K mode.") var every = 10
+    @Option(help: "Audited iterations in audit mode.") var audit = 5
+    @Option(help: "algorithm: admm or rci.") var algorithm = "admm"
+
+    func run() throws {
+        try reportingErrors {
+            do { try bench() } catch let e as CLIFailure { throw e } catch { throw CLIFailure("bench rci-proofs: \(error)") }
+        }
+    }
+
+    private func bench() throws {
+        guard let alg = RCIAlgorithm(rawValue: algorithm) else { throw CLIFailure("--algorithm admm or rci") }
+        let c = try readRCICase("\(cases)/\(`case`).csv")
+        let key = try PaillierPrivateKey.generate(bits: keyBits)
+        var params = RCIParameters(algorithm: alg)
+        params.maxIterations = iterations
+        let modes: [(String, RCIIterationProofOptions)] = [
+            ("no proofs", RCIIterationProofOptions()),
+            ("every \(every)", RCIIterationProofOptions(proveEvery: every)),
+            ("every 1", RCIIterationProofOptions(proveEvery: 1)),
+            ("audit \(audit)", RCIIterationProofOptions(auditSample: audit, auditSeed: 1)),
+        ]
+        print("RCI per-iteration proofs (\(alg.rawValue), \(`case`), \(c.agents.count) agents, Paillier \(keyBits)-bit, masked, in-process, \(iterations) iterations × \(repeats) repeats)")
+        var walls = Array(repeating: [Double](), count: modes.count)
+        var splits = Array(repeating: (agents: RCICosts(), platform: RCICosts(), k: 0), count: modes.count)
+        for _ in 0..<repeats {
+            for (i, mode) in modes.enumerated() {
+                var run = try RCIInProcessRun(case: c, parameters: params, encryption: (key, true), seed: 1, clock: monotonicNanos, proofs: mode.1)
+                let t = monotonicNanos()
+                let out = try run.run()
+                let k = max(1, out.iterations)
+                walls[i].append(Double(monotonicNanos() - t) / 1e6 / Double(k))
+                splits[i].agents = splits[i].agents + run.agents.map(\.meter.costs).reduce(RCICosts(), +)
+                splits[i].platform = splits[i].platform + (run.summary?.costs ?? RCICosts())
+                splits[i].k += k
+            }
+        }
+        func ms(_ ns: UInt64, _ k: Int) -> String { String(format: "%.2f", Double(ns) / 1e6 / Double(max(1, k))) }
+        let peer = walls[0].sorted()[walls[0].count / 2]
+        print("mode          min ms/it  median ms/it  ×peer | agents: encrypt  homomorphic  proving  checking | platform: decrypt  verifying")
+        for (i, mode) in modes.enumerated() {
+            let w = walls[i].sorted(), med = w[w.count / 2]
+            // the meters add up each run's own totals, so the sums over runs are divided by the summed iterations
+            var a = splits[i].agents, p = splits[i].platform
+            let k = splits[i].k
+            a.iterations = 0; p.iterations = 0
+            print(mode.0.padding(toLength: 13, withPad: " ", startingAt: 0)
+                  + String(format: " %9.2f  %12.2f  %5.2f |", w[0], med, med / peer)
+                  + " \(ms(a.encryption, k))  \(ms(a.homomorphic, k))  \(ms(a.iterationProving, k))  \(ms(a.iterationVerifying, k)) |"
+                  + " \(ms(p.decryption, k))  \(ms(p.iterationVerifying, k))")
+        }
+    }
+}
