@@ -41,6 +41,15 @@ extension ReplicaDriver {
         var back: [Input] = []
         for r in ready.requests {
             switch r {
+            case .endorse(_, let seq, let proposal) where seq <= ledger.height:
+                // Already committed here (caught up by state transfer while the proposal was on
+                // its way): the ledger's membership has moved past this block, so re-executing
+                // would judge it against the wrong committee. Agree exactly when it is the
+                // block this ledger holds; never file a disagreement for it.
+                let held = (try? ledger.certifiedBlocks(from: seq, maxBlocks: 1, maxBytes: Int.max))?.first?.block
+                let same = held?.header == proposal.block.header
+                back.append(.endorsed(blockHash: proposal.digest, agrees: same,
+                                      reason: same ? "" : "block \(seq) differs from the block this replica committed at that height"))
             case .endorse(_, let seq, let proposal):
                 let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
                 let reputation = ledger.expectedReputationInputs(of: proposal.block)
