@@ -53,9 +53,14 @@ extension Simulation {
             return res
         case .replayer:
             var res = out
-            for _ in 0..<min(3, replayBuffer.count) {
-                let m = replayBuffer[Int(rng.below(UInt64(replayBuffer.count)))]
-                res.append(Outbound(to: .all, message: m))
+            // Rate-limited: unbounded zero-latency replay bursts between two replayers (n = 7)
+            // stall simulated time in an exponential message storm (seed 1106).
+            if now >= replayNext[i, default: 0] {
+                replayNext[i] = now + replayGapMillis
+                for _ in 0..<min(3, replayBuffer.count) {
+                    let m = replayBuffer[Int(rng.below(UInt64(replayBuffer.count)))]
+                    res.append(Outbound(to: .all, message: m))
+                }
             }
             for o in out {
                 let other = CommitteeID(chain: committee.id.chain, epoch: committee.id.epoch + 1)

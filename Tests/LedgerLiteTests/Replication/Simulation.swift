@@ -44,6 +44,11 @@ final class Simulation {
     let invariants: SafetyInvariants
     /// Messages a replaying Byzantine member has seen.
     var replayBuffer: [SignedMessage] = []
+    /// When each replaying member may next replay: at most one burst per `replayGapMillis`, so
+    /// two replayers re-flooding each other's replays (each delivery is a step, each step a
+    /// burst to everyone) cannot grow traffic exponentially within one simulated instant.
+    var replayNext: [Int: Int64] = [:]
+    let replayGapMillis: Int64 = 10
     var stats = (delivered: 0, dropped: 0, viewChanges: 0, disagreements: 0, steps: 0, rejected: 0, equivocations: 0, transfers: 0)
 
     var scheme: SignatureScheme { sc.realCrypto ? Ed25519Scheme() : SimScheme() }
