@@ -34,14 +34,7 @@ struct NodeInitCommand: ParsableCommand {
     @Option(help: "Genesis time (default: now).")
     var now: String?
 
-    @Option(help: "Mechanism every replica clears with, recorded in cluster.json (default: market.json's mechanism).")
-    var mechanism: String?
-
-    @Option(help: "CMAP solver path every replica uses, recorded in cluster.json (default: the clearing library's).")
-    var solver: String?
-
-    @Option(help: "Seed for any randomised step, recorded in cluster.json.")
-    var seed: UInt64 = 0
+    @OptionGroup var clearing: OptionalClearingChoiceOptions
 
     @Option(name: .customLong("committee-size"), help: "Members of each epoch's committee, chosen by reputation and lottery (default: every replica).")
     var committeeSize: Int?
@@ -52,8 +45,8 @@ struct NodeInitCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let t = try commandNow(now)
-            let clearing = ClusterClearing(mechanism: mechanism, solver: solver, seed: seed)
-            do { _ = try CyclePipeline.mechanism(named: mechanism ?? "cmap", solver: clearing.options.solver) } catch {
+            let choice = ClusterClearing(mechanism: clearing.mechanism, solver: clearing.solver, seed: clearing.seed ?? 0)
+            do { _ = try CyclePipeline.mechanism(named: clearing.mechanism ?? "cmap", solver: choice.options.solver) } catch {
                 throw CLIFailure("\(error)", exitCode: 64)
             }
             var params = ReputationParams()
@@ -63,7 +56,7 @@ struct NodeInitCommand: ParsableCommand {
                 throw CLIFailure("--committee-size must be 1 … \(replicas) (the replicas)", exitCode: 64)
             }
             let cluster = try ClusterSetup.initialize(replicas: replicas, directory: dir, basePort: basePort, host: host, now: t,
-                                                      params: params, clearing: clearing)
+                                                      params: params, clearing: choice)
             say("committee \(cluster.chain): \(replicas) replicas (tolerates \((replicas - 1) / 3) faulty), \(FileSystem.join(dir, ClusterSetup.clusterFileName))")
             for m in cluster.replicas {
                 say("  replica \(m.id)  \(m.address)  \(NodeKey.fingerprint(publicKey: m.publicKey))  key \(ClusterSetup.keyPath(directory: dir, id: m.id))  ledger \(ClusterSetup.ledgerPath(directory: dir, id: m.id))")

@@ -44,7 +44,7 @@ struct NodeBFTRun {
 
         // Every replica must clear alike: cluster.json pins the choice (flags must agree).
         let clearOptions: ClearOptions
-        do { clearOptions = try ClusterClearing.resolve(pinned: cluster.clearing, mechanism: o.mechanism, solver: o.solver, seed: o.seed, file: clusterPath) } catch {
+        do { clearOptions = try ClusterClearing.resolve(pinned: cluster.clearing, mechanism: o.clearing.mechanism, solver: o.clearing.solver, seed: o.clearing.seed, file: clusterPath) } catch {
             throw CLIFailure("\(error)", exitCode: 64)
         }
         let app = Self.application(inputs: c.inputs, options: clearOptions, out: c.out, id: id)

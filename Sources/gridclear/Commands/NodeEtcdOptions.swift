@@ -17,14 +17,7 @@ struct NodeEtcdOptions: ParsableArguments {
     @Option(name: .customLong("quota-bytes"), help: "etcd's --quota-backend-bytes (alarm at 80 %).")
     var quotaBytes: Int64 = 2 << 30
 
-    @Option(help: "Mechanism (default: market.json's mechanism; BFT mode: cluster.json's).")
-    var mechanism: String?
-
-    @Option(help: "CMAP solver path (default: the clearing library's default).")
-    var solver: String?
-
-    @Option(help: "Seed for any randomised step (default 0; BFT mode: cluster.json's).")
-    var seed: UInt64?
+    @OptionGroup var clearing: OptionalClearingChoiceOptions
 
     func endpointList() throws -> String {
         guard let endpoints, !endpoints.isEmpty else { throw CLIFailure("--mode etcd needs --endpoints http://HOST:PORT[,…]") }

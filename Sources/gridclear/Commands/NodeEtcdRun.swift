@@ -37,8 +37,8 @@ struct NodeEtcdRun {
         opts.genesisNodes = max(1, o.genesisNodes)
         opts.quotaBytes = o.quotaBytes
         let inputs = c.inputs
-        var clearOptions = ClearOptions(mechanism: o.mechanism, seed: o.seed ?? 0)
-        if let s = o.solver { clearOptions.solver = s }
+        var clearOptions = ClearOptions(mechanism: o.clearing.mechanism, seed: o.clearing.seed ?? 0)
+        if let s = o.clearing.solver { clearOptions.solver = s }
         let options = clearOptions
         let service = CycleService(monotonicNanos: { SystemClock().monotonicNanos() })
         // Participants' reputation from the committed ledger (SPEC §7), never the CSV columns:
