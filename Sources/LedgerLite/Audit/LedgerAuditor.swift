@@ -9,6 +9,7 @@ public struct AuditReport: Sendable {
     public var cycles: [String]
     public var firstTimeMillis: Int64?
     public var lastTimeMillis: Int64?
+    /// Bytes of records: where the last record ends (the zero padding after it not counted).
     public var bytes: Int
     /// True when signatures were checked against the genesis block's own keys (no
     /// independent trust anchor was given).
@@ -96,7 +97,7 @@ public enum LedgerAuditor {
             case .clean: break
             case .tornTail(let off):
                 return .failure(LedgerFault(offset: off, height: v.state.nextHeight,
-                                            "the file ends inside a record (\(fileBytes - off) bytes of a torn append; the next writer cuts it back to offset \(off))"))
+                                            "a torn append: the record at offset \(off) is incomplete (\(fileBytes - off) bytes from there to the end of the file, zero padding included; the next writer cuts it back to offset \(off))"))
             case .corrupt(let off, let reason):
                 return .failure(LedgerFault(offset: off, height: v.state.nextHeight, reason))
             }
@@ -106,7 +107,7 @@ public enum LedgerAuditor {
             let s = v.state
             return .success(AuditReport(blocks: s.blockCount, entries: s.entryCount, cycles: cycles,
                                         firstTimeMillis: s.firstTimeMillis, lastTimeMillis: s.blockCount > 0 ? s.lastTimeMillis : nil,
-                                        bytes: fileBytes, keysFromGenesis: trusted == nil, headHash: s.lastHash,
+                                        bytes: s.endOffset, keysFromGenesis: trusted == nil, headHash: s.lastHash,
                                         treeSize: s.frontier.size, treeRoot: s.frontier.root))
         }
     }

@@ -47,10 +47,11 @@ public struct ScannedRecord: Sendable, Equatable {
 
 /// How a scan of a file ended.
 public enum ScanEnd: Sendable, Equatable {
-    /// Every byte belongs to a whole record.
+    /// Every byte belongs to a whole record or to the zero padding after the last one.
     case clean
-    /// The file ends inside a record that starts at `offset` and whose header (as far as
-    /// present) is intact: the signature of an interrupted append.
+    /// An interrupted append at `offset`: the file ends inside a record that starts there and
+    /// whose header (as far as present) is intact, or the record's last sector(s) are still
+    /// zero padding (`LedgerPadding.judgeTail`).
     case tornTail(offset: Int)
     /// A record at `offset` is damaged: `reason` says how.
     case corrupt(offset: Int, reason: String)
@@ -58,7 +59,9 @@ public enum ScanEnd: Sendable, Equatable {
 
 /// Splits file bytes into records. Pure; never traps on any input. `scan` takes a whole
 /// file; `step` reads one record from a window of it, so a reader can stream a file of any
-/// size through a bounded buffer with exactly the same rules (`RecordReader`).
+/// size through a bounded buffer with exactly the same rules (`RecordReader`). Where no valid
+/// record starts, `LedgerPadding.judgeTail` decides between zero padding (`.clean`), a torn
+/// append and damage.
 public enum RecordScanner {
     public static func scan(_ bytes: [UInt8]) -> (records: [ScannedRecord], end: ScanEnd) {
         var records: [ScannedRecord] = []
@@ -68,7 +71,12 @@ public enum RecordScanner {
             case .record(let kind, let payload, let next, let format):
                 records.append(ScannedRecord(offset: at, kind: kind, payload: Array(bytes[payload]), format: format))
                 at = next
-            case .end(let end): return (records, end)
+            case .end(.clean): return (records, .clean)
+            case .end(let failure):
+                let z = bytes[at...].firstIndex { $0 != 0 }
+                let nz = z == nil ? at : bytes.lastIndex { $0 != 0 }! + 1
+                return (records, LedgerPadding.judgeTail(at: at, head: bytes[at...], size: bytes.count, nonZeroEnd: nz,
+                                                         firstNonZero: z, failure: failure))
             case .needMore: preconditionFailure("a final scan never needs more bytes")
             }
         }

@@ -7,8 +7,14 @@ import GridClearSystem
 /// - `append` returns only after the block's bytes are fsynced (and, for a new file, the
 ///   directory entry too); a failed fsync stops the process (`Durability`).
 /// - Only blocks that pass `ChainVerifier` are ever written.
-/// - On open, a torn tail (the file ending inside a record whose header is intact) is cut
-///   back to the last whole block and the cut bytes are kept in `blocks.gcl.broken-<offset>`;
+/// - The file is the records, then zero padding up to `LedgerPadding.paddedSize` (a function of
+///   the records' end alone, so replicas with the same blocks have byte-identical files): an
+///   append overwrites padding in place, and its fdatasync changes no file size unless the
+///   append reaches the padding's end (then the records and the next padding are one write).
+/// - On open, a torn tail (an interrupted append: `LedgerPadding.judgeTail`) is cut back to
+///   the last whole block, the cut bytes (`LedgerPadding.tornBytes`) are kept in
+///   `blocks.gcl.broken-<offset>` and the padding is restored; a ledger of the current format
+///   written without padding (or whose padding a crash while extending left short) is padded;
 ///   any other damage is `LedgerError.corrupt`, never skipped.
 /// - One writer per ledger: an exclusive lock is held for the store's lifetime (another
 ///   writer gets `LedgerError.inUse`); two first writers racing to create the ledger are safe.
@@ -28,7 +34,11 @@ public final class LedgerStore {
     public var state: ChainState { verifier.state }
     /// Set when opening cut a torn tail.
     public private(set) var recovery: Recovery?
-    private let file: AppendFile
+    private let file: PositionedFile
+    /// The file's size: `LedgerPadding.paddedSize(logicalEnd: state.endOffset)` for a ledger
+    /// this store extends (the records, then zero padding), the records' end exactly after a
+    /// failed write could not restore the padding, the size found for a read-only format.
+    private var fileSize = 0
     /// Record offset of the block at each height (`offsets[h]`); a block ends where the next
     /// one starts, the last at `state.endOffset`.
     private var offsets: [Int] = []
@@ -48,7 +58,7 @@ public final class LedgerStore {
         let path = FileSystem.join(d, LedgerStore.fileName)
         guard create || FileSystem.exists(path) else { throw LedgerError.notALedger(d) }
         do {
-            file = try AppendFile(path: path, exclusive: true)
+            file = try PositionedFile(path: path, exclusive: true)
         } catch is AppendFile.OpenError {
             throw LedgerError.inUse(path)
         } catch let e as SystemError { throw LedgerError.system(e) }
@@ -81,19 +91,35 @@ public final class LedgerStore {
             throw LedgerError.corrupt(path: path, LedgerFault(offset: off, height: nil, reason))
         case .tornTail(let off):
             let broken = path + ".broken-\(off)"
-            let size: Int
             do {
-                size = try file.size()
-                try AtomicFile.write(try file.read(at: off, count: size - off), to: broken)
+                let cut = LedgerPadding.tornBytes(try file.read(at: off, count: reader.bytesRead - off), at: off)
+                try AtomicFile.write(cut, to: broken)
                 try file.truncate(to: off)
+                recovery = Recovery(cutOffset: off, cutBytes: cut.count, brokenFile: broken)
             } catch let e as SystemError { throw LedgerError.system(e) }
-            recovery = Recovery(cutOffset: off, cutBytes: size - off, brokenFile: broken)
         }
+        do {
+            fileSize = try file.size()
+            if state.format == .current { try pad() }
+        } catch let e as SystemError { throw LedgerError.system(e) }
     }
 
-    /// Appends blocks with one write and one fsync (all or, after a crash, a torn tail that
-    /// the next open cuts back). Each block is verified against the chain first. Throws
-    /// `LedgerError.readOnlyFormat` on a ledger of an older format.
+    /// Makes the file exactly the records then the padding `LedgerPadding` prescribes (the bytes
+    /// after the records are zero already: `load` checked them or cut them).
+    private func pad() throws {
+        let want = LedgerPadding.paddedSize(logicalEnd: state.endOffset)
+        if fileSize > want {
+            try file.truncate(to: want)
+        } else if fileSize < want {
+            try file.write([UInt8](repeating: 0, count: want - fileSize), at: fileSize)
+        }
+        fileSize = want
+    }
+
+    /// Appends blocks with one write and one fdatasync (all or, after a crash, a torn tail that
+    /// the next open cuts back): over the padding in place, or, when they reach its end, the
+    /// blocks and the next padding in one write. Each block is verified against the chain
+    /// first. Throws `LedgerError.readOnlyFormat` on a ledger of an older format.
     public func append(_ blocks: [Block]) throws {
         guard !blocks.isEmpty else { return }
         if let f = state.format, f != .current { throw LedgerError.readOnlyFormat(path: path, format: f) }
@@ -101,7 +127,8 @@ public final class LedgerStore {
         var applied: [ChainVerifier.Applied] = []
         func revert() { for a in applied.reversed() { verifier.revert(a) } }
         var out: [UInt8] = []
-        var offset = state.endOffset
+        let start = state.endOffset
+        var offset = start
         var written: [Int] = []
         for b in blocks {
             let frame = RecordFrame.encode(kind: .block, payload: b.encoded(), format: b.format)
@@ -113,10 +140,16 @@ public final class LedgerStore {
             offset += frame.count
             if blocks.count == 1 { out = frame } else { out += frame }
         }
-        do { try file.append(out) } catch let e as SystemError {
+        let newSize = offset < fileSize ? fileSize : LedgerPadding.paddedSize(logicalEnd: offset)
+        if newSize > fileSize { out += [UInt8](repeating: 0, count: newSize - offset) }
+        do { try file.write(out, at: start) } catch let e as SystemError {
             revert()
+            // Whatever part of the write landed is cut off again (best effort: the next open
+            // would find it a torn tail).
+            if (try? file.truncate(to: start)) != nil { fileSize = start }
             throw LedgerError.system(e)
         } catch { revert(); throw error }
+        fileSize = newSize
         offsets += written
         _checkInvariants()
     }
@@ -159,7 +192,9 @@ public final class LedgerStore {
         verifier.state._checkInvariants()
         precondition(offsets.count == state.blockCount, "ledger \(path): \(offsets.count) indexed records for \(state.blockCount) blocks")
         if let size = try? file.size() {
-            precondition(size == state.endOffset, "ledger \(path): \(size) bytes on disk, chain state ends at \(state.endOffset)")
+            precondition(size == fileSize, "ledger \(path): \(size) bytes on disk, \(fileSize) expected")
+            precondition(state.format != .current || size == state.endOffset || size == LedgerPadding.paddedSize(logicalEnd: state.endOffset),
+                         "ledger \(path): \(size) bytes on disk for records ending at \(state.endOffset)")
         }
         #endif
     }

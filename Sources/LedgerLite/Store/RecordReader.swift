@@ -4,7 +4,8 @@ import GridClearSystem
 /// Streams the records of a ledger file through one bounded buffer (`chunk` bytes, grown
 /// only as far as the largest record, ≤ `RecordFrame.maxPayload`), with exactly the rules of
 /// `RecordScanner` (it calls `RecordScanner.step`). Memory stays bounded whatever the file
-/// size; every byte is read once, with large sequential reads.
+/// size; every byte is read once, with large sequential reads. The zero padding after the
+/// last record (`LedgerPadding`) ends the records like the end of the file.
 ///
 /// Use: `while let r = try reader.next() { … }`, then `reader.end` says how the file ended.
 public final class RecordReader {
@@ -33,13 +34,38 @@ public final class RecordReader {
                 let r = ScannedRecord(offset: base + start, kind: kind, payload: Array(buffer[payload]), format: format)
                 start = next
                 return r
-            case .end(let e):
-                end = e
+            case .end(.clean):
+                end = .clean
+                return nil
+            case .end(let failure):
+                end = try judgeTail(failure)
                 return nil
             case .needMore:
                 try refill(needing: RecordScanner.bytesNeeded(buffer, from: start, to: filled))
             }
         }
+    }
+
+    /// No valid record starts at `start`: reads the rest of the file (through the same buffer)
+    /// for its non-zero bytes and lets `LedgerPadding.judgeTail` decide how the file ends.
+    private func judgeTail(_ failure: ScanEnd) throws -> ScanEnd {
+        let at = base + start
+        let head = Array(buffer[start..<min(filled, start + RecordFrame.headerSize)])
+        var first: Int?, nonZeroEnd = at
+        func see(_ from: Int, _ to: Int) {
+            guard let f = buffer[from..<to].firstIndex(where: { $0 != 0 }) else { return }
+            if first == nil { first = base + f }
+            nonZeroEnd = base + buffer[f..<to].lastIndex { $0 != 0 }! + 1
+        }
+        see(start, filled)
+        while !eof {
+            base += filled; start = 0; filled = 0
+            filled = try file.read(into: &buffer, from: 0, to: buffer.count)
+            if filled < buffer.count { eof = true }
+            see(0, filled)
+        }
+        return LedgerPadding.judgeTail(at: at, head: head[...], size: base + filled, nonZeroEnd: nonZeroEnd,
+                                       firstNonZero: first, failure: failure)
     }
 
     /// Moves the unread bytes to the front, grows the buffer if one record needs more, reads.
