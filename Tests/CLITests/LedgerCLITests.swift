@@ -134,16 +134,34 @@ import Glibc
     /// lands before the first append on a loaded machine: 16 acknowledged blocks and no torn
     /// tail in 200 kills with 4 CPU burners, so `acked > 0` hung on the machine's speed.
     @Test func crashHarnessKillsWriter() throws {
+        let r = try crashHarness(trials: 200, perLedger: 20, scale: 1)
+        print("crash harness: 200 kills (≤ \(r.micros) µs into an append), \(r.acked) acknowledged blocks all intact, \(r.recovered) torn tails cut")
+    }
+
+    /// The same with blocks of up to ~700 KB, so that most appends grow the file past its
+    /// 1 MiB padding (records and the next padding in one write): kills land while the file is
+    /// being extended; every reopen leaves acknowledged blocks intact and the file padded by the
+    /// rule (`LedgerPadding.paddedSize`), whatever size the kill left.
+    @Test func crashHarnessKillsWriterWhileExtending() throws {
+        let r = try crashHarness(trials: 40, perLedger: 10, scale: 40)
+        print("crash harness (extending): 40 kills (≤ \(r.micros) µs into an append of a large block), \(r.acked) acknowledged blocks all intact, " +
+              "\(r.recovered) torn tails cut, \(r.offRule) files left off the padding rule by the kill and padded again on reopen")
+    }
+
+    /// Runs `trials` kills of `gridclear-ledger-writer DIR … SCALE`, a fresh ledger every
+    /// `perLedger`; returns acknowledged blocks, torn tails cut, the calibrated µs per block and
+    /// how often a kill left the file size off the padding rule (without a torn tail).
+    func crashHarness(trials: Int, perLedger: Int, scale: Int) throws -> (acked: Int, recovered: Int, micros: UInt32, offRule: Int) {
         let ws = try workspace(cycles: [])
         defer { try? FileManager.default.removeItem(at: ws) }
-        let blockMicros = try Self.writerMicrosPerBlock(scratch: ws.appendingPathComponent("calibration").path)
+        let blockMicros = try Self.writerMicrosPerBlock(scratch: ws.appendingPathComponent("calibration").path, scale: scale)
         var rng = SystemRandomNumberGenerator()
-        var acked = 0, recovered = 0, dir = ""
-        for trial in 0..<200 {
-            if trial % 20 == 0 { dir = ws.appendingPathComponent("L\(trial)").path }
+        var acked = 0, recovered = 0, offRule = 0, dir = ""
+        for trial in 0..<trials {
+            if trial % perLedger == 0 { dir = ws.appendingPathComponent("L\(trial)").path }
             let p = Process()
             p.executableURL = try gridclearBinary("gridclear-ledger-writer")
-            p.arguments = [dir]
+            p.arguments = [dir, "1000000", "1", String(scale)]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
@@ -158,11 +176,15 @@ import Glibc
             #expect(lines.first?.hasPrefix("ready") == true, "trial \(trial): writer did not start: \(lines)")
             let acks = lines.filter { $0.hasPrefix("ack ") }.compactMap { UInt64($0.dropFirst(4)) }
             acked += acks.count
+            let left = (try? FileManager.default.attributesOfItem(atPath: dir + "/" + LedgerStore.fileName)[.size] as? Int) ?? 0
             // Reopen as a writer would: torn tails are cut, anything else must be intact.
             let store = try LedgerStore(directory: dir, create: false)
             if store.recovery != nil { recovered += 1 }
+            let rule = LedgerPadding.paddedSize(logicalEnd: store.state.endOffset)
+            if left != rule && store.recovery == nil { offRule += 1 }
             if let maxAck = acks.max() { #expect(store.state.lastHeight! >= maxAck, "trial \(trial): acked block \(maxAck) lost") }
             let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: store.path)))
+            #expect(bytes.count == rule, "trial \(trial): \(bytes.count) bytes, the padding rule says \(rule)")
             var seen: [UInt64: Block] = [:]
             let r = LedgerAuditor.audit(bytes, trusted: nil) { b, _ in seen[b.header.height] = b }
             guard case .success = r else { Issue.record("trial \(trial): audit failed \(r)"); continue }
@@ -173,7 +195,7 @@ import Glibc
             }
         }
         #expect(acked > 0)
-        print("crash harness: 200 kills (≤ \(blockMicros) µs into an append), \(acked) acknowledged blocks all intact, \(recovered) torn tails cut")
+        return (acked, recovered, blockMicros, offRule)
     }
 
     /// Reads from `pipe` until `count` lines have arrived (or the writer's output ends).
@@ -188,10 +210,10 @@ import Glibc
     }
 
     /// How long the writer takes per block here and now (20 blocks, after "ready"), in µs.
-    static func writerMicrosPerBlock(scratch: String) throws -> UInt32 {
+    static func writerMicrosPerBlock(scratch: String, scale: Int = 1) throws -> UInt32 {
         let p = Process()
         p.executableURL = try gridclearBinary("gridclear-ledger-writer")
-        p.arguments = [scratch, "20"]
+        p.arguments = [scratch, "20", "1", String(scale)]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
