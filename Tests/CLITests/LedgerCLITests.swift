@@ -143,8 +143,8 @@ import Glibc
     /// being extended; every reopen leaves acknowledged blocks intact and the file padded by the
     /// rule (`LedgerPadding.paddedSize`), whatever size the kill left.
     @Test func crashHarnessKillsWriterWhileExtending() throws {
-        let r = try crashHarness(trials: 40, perLedger: 10, scale: 40)
-        print("crash harness (extending): 40 kills (≤ \(r.micros) µs into an append of a large block), \(r.acked) acknowledged blocks all intact, " +
+        let r = try crashHarness(trials: 20, perLedger: 10, scale: 40)
+        print("crash harness (extending): 20 kills (≤ \(r.micros) µs into an append of a large block), \(r.acked) acknowledged blocks all intact, " +
               "\(r.recovered) torn tails cut, \(r.offRule) files left off the padding rule by the kill and padded again on reopen")
     }
 
