@@ -112,9 +112,9 @@ struct ReplicationBenchWork: Sendable {
                 let b = 6000 + Int(rng.next() % 2000)
                 bids += "B\(i),P\(i),0.\(b),\(q),39.9000,116.4000,80,price:0.5;loss:0.3;green:0.2,2026-11-19T23:41:00Z,solar,0.9,10\n"
             }
-            var files = CycleFiles(cycleID: id, offersCSV: Array(offers.utf8), bidsCSV: Array(bids.utf8), marketJSON: market)
-            files.reputationJSON = ReputationSnapshot().canonicalJSON()  // the BFT mode clears with the ledger's reputation
-            let cleared = try CycleService().clear(files, options: options)
+            // The BFT mode clears with the ledger's reputation.
+            let (cleared, files) = try CycleService().clear(CycleFiles(cycleID: id, offersCSV: Array(offers.utf8), bidsCSV: Array(bids.utf8), marketJSON: market),
+                                                            reputationJSON: ReputationSnapshot().canonicalJSON(), options: options)
             w.ids.append(id)
             w.entries[id] = [.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))]
             w.trades.append(cleared.result.trades.count)
