@@ -240,10 +240,21 @@ public enum CycleParser {
         var missing: InputError?
     }
 
-    /// A row's `reputation`: required, or optional (nil: none) when a ledger may supply it.
-    static func reputation(_ r: Row, required: Bool) throws -> Double? {
-        required ? try r.decimal("reputation", min: 0, max: 100, what: "reputation")
-                 : try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation")
+    /// One side's `rows`, each built by `row`, which calls its reputation parser where the
+    /// column falls in the row's field order (so errors keep file order); the parser returns
+    /// the CSV value, 0 where a row has none (kept as nil in `Side.reputation`).
+    static func side<Item>(_ rs: [Row], header: Header, file: String, reputationRequired: Bool,
+                           _ row: (Row, () throws -> Double) throws -> Item) throws -> Side<Item> {
+        var values: [Double?] = []
+        let items = try rs.map { r in
+            try row(r) {
+                let v = reputationRequired ? try r.decimal("reputation", min: 0, max: 100, what: "reputation")
+                                           : try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation")
+                values.append(v)
+                return v ?? 0
+            }
+        }
+        return Side(rows: items, reputation: values, missing: missingReputation(rs, values: values, header: header, file: file))
     }
 
     /// The error of a side whose reputation no ledger supplies, as a required column gives it:
@@ -265,53 +276,43 @@ public enum CycleParser {
         try parseBids(bytes, file: file, grid: grid, ids: &ids, reputationRequired: true).rows
     }
 
-    /// Offers with their CSV reputation (0 in `rows` where a row has none; `reputed` sets it).
+    /// Offers with their CSV reputation; the column is optional unless `reputationRequired`.
     static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
                             reputationRequired: Bool) throws -> Side<Offer> {
         let (rs, header) = try rows(bytes, file: file, allowed: offerColumns, required: ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type"] + (reputationRequired ? ["reputation"] : []))
-        var values: [Double?] = []
-        let offers = try rs.map { r in
+        return try side(rs, header: header, file: file, reputationRequired: reputationRequired) { r, reputation in
             let id = try uniqueID(r, "offer_id", &ids)
             let seller = try r.identifier("seller_id")
             guard seller != Trade.gridID else { throw r.fail("seller_id", "'grid' is reserved for the upstream grid") }
-            let price = try r.positive("price", decimals: 4, max: InputBounds.maxPriceTicks, what: "a price in CNY/kWh", bound: "1000 CNY/kWh")
-            let quantity = try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh")
-            let energyType = try r.energyType("energy_type", required: true)!
-            let location = try r.location(grid: grid)
-            let csvReputation = try reputation(r, required: reputationRequired)
-            values.append(csvReputation)
-            return Offer(id: id, sellerID: seller, price: price, quantity: quantity, energyType: energyType, location: location,
-                         reputation: csvReputation ?? 0,
+            return Offer(id: id, sellerID: seller,
+                         price: try r.positive("price", decimals: 4, max: InputBounds.maxPriceTicks, what: "a price in CNY/kWh", bound: "1000 CNY/kWh"),
+                         quantity: try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh"),
+                         energyType: try r.energyType("energy_type", required: true)!,
+                         location: try r.location(grid: grid),
+                         reputation: try reputation(),
                          preferences: try r.preferences(SellerCriterion.self, side: "seller", default: defaultSellerPreferences),
                          submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }
-        return Side(rows: offers, reputation: values,
-                    missing: missingReputation(rs, values: values, header: header, file: file))
     }
 
-    /// Bids with their CSV reputation (0 in `rows` where a row has none; `reputed` sets it).
+    /// Bids with their CSV reputation; the column is optional unless `reputationRequired`.
     static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
                           reputationRequired: Bool) throws -> Side<Bid> {
         let (rs, header) = try rows(bytes, file: file, allowed: bidColumns, required: ["bid_id", "buyer_id", "price", "quantity_kwh"] + (reputationRequired ? ["reputation"] : []))
-        var values: [Double?] = []
-        let bids = try rs.map { r in
+        return try side(rs, header: header, file: file, reputationRequired: reputationRequired) { r, reputation in
             let id = try uniqueID(r, "bid_id", &ids)
             let buyer = try r.identifier("buyer_id")
             guard buyer != Trade.gridID else { throw r.fail("buyer_id", "'grid' is reserved for the upstream grid") }
-            let price = try r.positive("price", decimals: 4, max: InputBounds.maxPriceTicks, what: "a price in CNY/kWh", bound: "1000 CNY/kWh")
-            let quantity = try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh")
-            let energyType = try r.energyType("energy_type", required: false)
-            let greenIndex = try r.optionalDecimal("green_index", min: 0, max: 1, what: "green index")
-            let maxLossPct = try r.optionalDecimal("max_loss_pct", min: 0, max: 100, what: "maximum loss percent")
-            let location = try r.location(grid: grid)
-            let csvReputation = try reputation(r, required: reputationRequired)
-            values.append(csvReputation)
-            return Bid(id: id, buyerID: buyer, price: price, quantity: quantity, energyType: energyType, greenIndex: greenIndex,
-                       maxLossPct: maxLossPct, location: location, reputation: csvReputation ?? 0,
+            return Bid(id: id, buyerID: buyer,
+                       price: try r.positive("price", decimals: 4, max: InputBounds.maxPriceTicks, what: "a price in CNY/kWh", bound: "1000 CNY/kWh"),
+                       quantity: try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh"),
+                       energyType: try r.energyType("energy_type", required: false),
+                       greenIndex: try r.optionalDecimal("green_index", min: 0, max: 1, what: "green index"),
+                       maxLossPct: try r.optionalDecimal("max_loss_pct", min: 0, max: 100, what: "maximum loss percent"),
+                       location: try r.location(grid: grid),
+                       reputation: try reputation(),
                        preferences: try r.preferences(BuyerCriterion.self, side: "buyer", default: defaultBuyerPreferences),
                        submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }
-        return Side(rows: bids, reputation: values,
-                    missing: missingReputation(rs, values: values, header: header, file: file))
     }
 }
