@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// An append-only file owned by exactly one value (the ledger's `blocks.gcl`, meter-data
+/// An append-only file owned by exactly one value (a replicated ledger's `certificates.gcl`, meter-data
 /// logs): created durably when missing, optionally locked exclusively for the owner's
 /// lifetime, appended with every byte written and synced before `append` returns, and cut
 /// back to a length (torn-tail repair) durably. The descriptor never escapes this type.
