@@ -102,10 +102,12 @@ public final class ReplicaDriver: @unchecked Sendable {
     public init(options: Options, key: NodeKey, ledger: ReplicatedLedger, app: ReplicaApplication) throws {
         self.options = options; self.key = key; self.ledger = ledger; self.app = app
         guard let m = options.cluster.replica(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.replicas.count))") }
-        // Its current key (cluster.json, after `node replace-key`) or the key its ledger's roster holds.
+        // Its current key (cluster.json, after `node replace-key`), or the key its ledger's roster
+        // holds when this cluster.json records no replacement for it.
         let rosterKey = ledger.membership.roster.first { $0.nodeID == m.nodeID }?.publicKey
-        guard m.currentKey == key.publicKey || rosterKey == key.publicKey else {
-            throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.currentKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
+        guard m.currentKey == key.publicKey || (m.keyReplacedAt == nil && rosterKey == key.publicKey) else {
+            let replaced = m.keyReplacedAt.map { "; its key was replaced at height \($0): start it with its new key" } ?? ""
+            throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.currentKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey))\(replaced))")
         }
         let tip = ledger.tip
         var cfg = ReplicaConfig(committee: ledger.committee, id: m.replicaID, signer: key)
