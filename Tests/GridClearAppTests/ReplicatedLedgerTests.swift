@@ -32,6 +32,14 @@ import LedgerLite
         #expect(loaded == c.config)
         #expect(loaded.replicas.map(\.address) == ["127.0.0.1:7101", "127.0.0.1:7102", "127.0.0.1:7103", "127.0.0.1:7104"])
         #expect(try FileSystem.permissions(of: ClusterSetup.keyPath(directory: c.dir, id: 2)) & 0o077 == 0)
+        #expect(loaded.operatorKey != nil && loaded.currentKeys == loaded.publicKeys)
+        // A recorded key replacement round-trips; the genesis keys (the trust anchor) stay.
+        var replaced = loaded
+        let newKey = NodeKey.generate().publicKey
+        try replaced.recordKeyReplacement(node: "node3", newKey: newKey, height: 5)
+        let again = try ClusterConfig.parse(Array(replaced.render().utf8), name: "cluster.json")
+        #expect(again == replaced && again.replicas[2].currentKey == newKey && again.replicas[2].keyReplacedAt == 5
+                && again.publicKeys == loaded.publicKeys)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         // Another key for replica 2: the fingerprint no longer matches; and a genesis of other keys.
         let k2 = Hex.encode(c.config.replicas[1].publicKey)
@@ -39,7 +47,10 @@ import LedgerLite
         for (edit, expected) in [(text.replacingOccurrences(of: k2, with: other), "fingerprint does not match"),
                                  (text.replacingOccurrences(of: "\"id\":2", with: "\"id\":5"), "replicas[1].id must be 2"),
                                  (text.replacingOccurrences(of: "gridclear-cluster/1", with: "gridclear-cluster/9"), "not supported"),
-                                 (text.replacingOccurrences(of: "\"t_down\":10000", with: "\"t_down\":10"), "T_up < T_down")] {
+                                 (text.replacingOccurrences(of: "\"t_down\":10000", with: "\"t_down\":10"), "T_up < T_down"),
+                                 (text.split(separator: "\n", omittingEmptySubsequences: false).map { l in
+                                     l.contains("\"operator_key\"") ? l.replacingOccurrences(of: Hex.encode(c.config.operatorKey ?? []), with: other) : String(l)
+                                 }.joined(separator: "\n"), "operator key")] {
             #expect(throws: AppError.self) { try ClusterConfig.parse(Array(edit.utf8), name: "cluster.json") }
             do { _ = try ClusterConfig.parse(Array(edit.utf8), name: "cluster.json") } catch {
                 #expect(error.description.contains(expected), "\(error)")
