@@ -9,7 +9,7 @@ import Testing
 /// back with its new key and its old ledger, catches up by state transfer and votes again. A
 /// Byzantine primary that forges or replays a replacement is not followed. The simulation's
 /// invariants (agreement, certificates of the committee in force, the membership rules, the
-/// double-sign guard) are checked after every step.
+/// double-sign guard) are checked after every step. `GRIDCLEAR_SIM_REKEY_RUNS` runs more seeds.
 @Suite struct PBFTKeyReplacementSimulationTests {
     static func scenario(seed: UInt64, node: Int, epochBlocks: UInt64) -> SimScenario {
         var rng = SimRNG(seed)
@@ -38,8 +38,9 @@ import Testing
     }
 
     @Test func keyReplacementUnderLossAndViewChange() {
+        let runs = Int(PBFTSimulationTests.env["GRIDCLEAR_SIM_REKEY_RUNS"] ?? "") ?? 12
         var votes = 0, viewChanges = 0
-        for seed in UInt64(72_000)..<UInt64(72_012) {
+        for seed in UInt64(72_000)..<UInt64(72_000 + runs) {
             // Node 0 is the primary of view 0: losing it forces a view change first.
             let node = seed % 3 == 0 ? 0 : Int(seed % 4)
             let sc = Self.scenario(seed: seed, node: node, epochBlocks: seed % 2 == 0 ? 1_000 : 3)
@@ -62,13 +63,33 @@ import Testing
             votes += sim.votesWithNewKey
             viewChanges += sim.stats.viewChanges
         }
-        print("PBFT key replacement: 12 runs, \(votes) votes by replaced nodes with their new keys, \(viewChanges) view changes")
+        print("PBFT key replacement: \(runs) runs, \(votes) votes by replaced nodes with their new keys, \(viewChanges) view changes")
         #expect(votes > 0 && viewChanges > 0)
+    }
+
+    /// 5 nodes, committees of 4 re-selected by reputation every 2 blocks (trading parties
+    /// excluded): the replacement lands between reputation epochs, the replaced node may be an
+    /// observer at the time, and later committees are chosen with its new key.
+    @Test func keyReplacementBetweenReputationEpochs() {
+        var laterEpochs = 0
+        for seed in UInt64(75_000)..<UInt64(75_006) {
+            var sc = Self.scenario(seed: seed, node: Int(seed % 5), epochBlocks: 2)
+            sc.n = 5; sc.tradingNodes = true; sc.requests = 12
+            sc.partitions = sc.partitions.map { ($0.from, $0.until, Set($0.group.map { $0 % 5 })) }
+            let sim = PBFTSimulationTests.check(sc)
+            guard sim.failures.isEmpty, let k = sim.keyReplacement, let i = sc.honest.first else { continue }
+            #expect(Self.replacements(sim.ledgers[i]).map(\.authorization) == [k])
+            let later = PBFTEpochSimulationTests.epochs(sim.ledgers[i]).filter { $0.selection == .reputation && $0.epoch > Self.replacements(sim.ledgers[i])[0].epoch }
+            #expect(later.allSatisfy { e in !e.members.contains { $0.publicKey == k.oldKey } })
+            laterEpochs += later.count
+        }
+        #expect(laterEpochs > 0)
     }
 
     @Test func byzantinePrimaryCannotForgeOrReplayAKeyReplacement() {
         var forged = 0
-        for seed in UInt64(73_000)..<UInt64(73_006) {
+        let runs = max(6, (Int(PBFTSimulationTests.env["GRIDCLEAR_SIM_REKEY_RUNS"] ?? "") ?? 12) / 2)
+        for seed in UInt64(73_000)..<UInt64(73_000 + runs) {
             var sc = Self.scenario(seed: seed, node: 2, epochBlocks: 1_000)
             sc.byzantine = [0: .rekeyForger]
             let sim = PBFTSimulationTests.check(sc)
