@@ -54,6 +54,8 @@ for i in 1 2 3 4; do start $i "$d/C/keys/node$i.key"; done
 release 0; accepted "${cycles[0]}"; stamp first cycle
 kill -9 "${pid[3]}"; wait "${pid[3]}" 2>/dev/null; unset "pid[3]"
 "$bin" keygen --ed25519 --out "$d/C/keys/node3-new" >/dev/null || fail "keygen"
+out=$("$bin" node replace-key --cluster "$d/C/cluster.json" --node 3 2>&1); rc=$?
+[ $rc = 64 ] && echo "$out" | grep -q "exactly one of --new-key" || fail "no new key: exit $rc, $out"
 # A key that is not the operator's is refused before anything is sent.
 out=$("$bin" node replace-key --cluster "$d/C/cluster.json" --node 3 --new-key "$d/C/keys/node3-new.ed25519.pub" \
   --operator-key "$d/C/keys/node1.key" 2>&1); rc=$?
