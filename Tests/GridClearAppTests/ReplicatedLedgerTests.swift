@@ -220,6 +220,13 @@ import LedgerLite
         #expect(try audit(c.ledgerPath(1), pinned: c.config.publicKeys).get().epochs.count == 2)
         // The same request once more: spent.
         #expect(throws: MembershipError.self) { try l.membership.keyReplacementEntries(request) }
+        // A proof of the block after the replacement names the committee with the new key:
+        // verify-proof --cluster trusts it once cluster.json records the replacement.
+        let exported = try ProofService.export(ledgerDirectory: c.ledgerPath(1), trade: .row(1), cycle: Self.cycles[1], trusted: nil)
+        var updated = c.config
+        try updated.recordKeyReplacement(node: "node4", newKey: newKey.publicKey, height: 2)
+        #expect(throws: (any Error).self) { try exported.proof.verify(clusterKeys: c.config.trustedKeys, chain: c.config.chain, committeeSize: 4) }
+        #expect(try exported.proof.verify(clusterKeys: updated.trustedKeys, chain: updated.chain, committeeSize: 4).blockHeight == 3)
         // The membership change without its certificate: the audit names block 2.
         try tamper(c, height: 2) { $0.removeLast(2) }
         guard case .failure(let f) = try audit(c.ledgerPath(1)) else { Issue.record("passed without certificate"); return }

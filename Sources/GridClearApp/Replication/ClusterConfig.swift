@@ -81,6 +81,9 @@ public struct ClusterConfig: Sendable, Equatable {
     public var publicKeys: [[UInt8]] { replicas.map(\.publicKey) }
     /// The keys the replicas sign with now (after any recorded key replacement).
     public var currentKeys: [[UInt8]] { replicas.map(\.currentKey) }
+    /// The keys `verify-proof --cluster` trusts: every genesis key and every recorded current
+    /// key (a proof of a block after a key replacement names a committee with the new key).
+    public var trustedKeys: [[UInt8]] { publicKeys + replicas.filter { $0.currentKey != $0.publicKey }.map(\.currentKey) }
     /// The replica with node id `node` (`node<I>`).
     public func replica(node: String) -> Replica? { replicas.first { $0.nodeID == node } }
     public func replica(id: Int) -> Replica? { replicas.first { $0.id == id } }
