@@ -8,7 +8,8 @@
 #   ledger, catches up by state transfer and joins the committee; then replica 4 is killed, so
 #   the next cycles need replica 3's new-key votes for a quorum; replica 4 restarts with --once.
 # Then: the 4 ledgers are byte-identical, `audit` passes on each with and without --cluster,
-# `node result` accepts every cycle, each cycle is committed once at every replica.
+# `node result` accepts every cycle, each cycle is committed once at every replica, and a trade
+# proof of a block certified with the new key verifies with the updated cluster.json.
 set -uo pipefail
 bin="$(realpath "$1")"
 src="$(pwd)/Inputs"
@@ -96,4 +97,7 @@ for i in 1 2 3 4; do
     n=$(grep -c "committed block [0-9]*: cycle $c" "$d/r$i.log"); [ "$n" = 1 ] || fail "cycle $c committed $n times at replica $i"
   done
 done
+# A trade of a block certified by the committee with the new key verifies against the updated cluster.json.
+"$bin" proof "$d/C/node3/ledger" --trade '#1' --cycle "${cycles[4]}" --out "$d/p.json" >/dev/null 2>&1 || fail "proof of ${cycles[4]}"
+"$bin" verify-proof "$d/p.json" --cluster "$d/C/cluster.json" >"$d/vp.txt" 2>&1 || fail "verify-proof --cluster: $(cat "$d/vp.txt")"
 echo "bft-rekey: ok (kill -9, operator key replacement at height $h, restart with the new key, catch-up, quorum with the new key; 4 ledgers identical, audits pass)"
