@@ -6,10 +6,11 @@ import LedgerLite
 /// the driver only re-wires which transport peer (cluster replica) each committee member and
 /// each roster node is. Transport connections are per cluster replica and never change.
 extension ReplicaDriver {
-    /// Recomputes `peerOfMember` for the committee in force (at start and on `epochStarted`).
+    /// Recomputes `peerOfMember` for the committee in force (at start and on `epochStarted`,
+    /// after the old epoch's last messages were sent): every other member, never this replica.
     func rewirePeers() {
         var map: [ReplicaID: ReplicaID] = [:]
-        for r in committee.members {
+        for r in committee.members where committee.key(of: r) != key.publicKey {
             if let k = committee.key(of: r), let c = options.cluster.replicas.first(where: { $0.publicKey == k }) { map[r] = c.replicaID }
         }
         peerOfMember = map
