@@ -108,6 +108,7 @@ public final class ReplicaDriver: @unchecked Sendable {
         cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
         cfg.retransmitMillis = options.retransmitMillis
         cfg.maxBlockEntries = options.maxBlockEntries
+        cfg.frameBytes = options.limits.maxPeerFrameBytes
         cfg.checkpointInterval = options.checkpointInterval
         let file: ReplicaStateFile
         do { file = try ReplicaStateFile(path: options.statePath) } catch { throw BFTError.state("\(error)") }
@@ -185,9 +186,16 @@ public final class ReplicaDriver: @unchecked Sendable {
             switch result {
             case .entries(let es):
                 guard !isRecorded(id) else { return }
+                let request = Request(id: id, entries: es)
+                do { try replica.admit(request) } catch {
+                    // Too large for any block of this committee (`BlockBudget`): never ordered.
+                    failed[id] = error.description
+                    log("replica \(options.id): cycle \(id) cannot be replicated: \(error)")
+                    return
+                }
                 local[id] = es
                 requestSeen[id] = requestSeen[id] ?? clock()
-                try feed(.request(Request(id: id, entries: es)))
+                try feed(.request(request))
             case .skipped(let why):
                 failed[id] = why
                 log("replica \(options.id): cycle \(id) skipped: \(why)")

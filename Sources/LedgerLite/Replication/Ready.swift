@@ -91,6 +91,9 @@ public struct ReplicaConfig: Sendable {
     public var window: UInt64 = 32
     /// Most entries in one block (MMC); a larger request gets a block of its own.
     public var maxBlockEntries = 64
+    /// The largest message the transport carries: blocks are also cut by bytes so that the
+    /// largest NEW-VIEW fits (`BlockBudget`, from this, `window` and the committee).
+    public var frameBytes = ReplicationWire.maxFrameBytes
     /// Base view-change timeout (doubled on each consecutive view change, up to ×`maxBackoff`).
     public var viewChangeTimeoutMillis: Int64 = 2_000
     public var maxBackoff: Int64 = 8

@@ -46,6 +46,10 @@ struct SimScenario: CustomStringConvertible {
     /// Some requests trade with a node as buyer (that node is excluded from the next committee
     /// when the request lands in a boundary block).
     var tradingNodes = false
+    /// Blocks cut by bytes (0: the default 64 MiB frame, never reached): the replicas' frame
+    /// limit is set so that a block may carry this many request bytes (`BlockBudget`), and
+    /// every message an honest replica sends is checked against that frame.
+    var blockBytes = 0
 
     var f: Int { (n - 1) / 3 }
     var honest: [Int] { (0..<n).filter { byzantine[$0] == nil } }
@@ -97,5 +101,6 @@ struct SimScenario: CustomStringConvertible {
             + "partitions=\(partitions.map { "\($0.from)…\($0.until):\($0.group.sorted())" }) "
             + "crashes=\(crashes.map { "r\($0.replica)@\($0.at)…\($0.restart)" }) K=\(checkpointInterval) crypto=\(realCrypto ? "ed25519" : "sim")"
             + (epochBlocks > 0 ? " epochs=\(epochBlocks) size=\(committeeSize) trading=\(tradingNodes)" : "")
+            + (blockBytes > 0 ? " blockBytes=\(blockBytes)" : "")
     }
 }
