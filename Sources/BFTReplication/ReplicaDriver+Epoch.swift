@@ -23,6 +23,15 @@ extension ReplicaDriver {
         return options.cluster.replicas.first { $0.publicKey == k }?.replicaID
     }
 
+    /// The cluster id (1…N) of member `r` of the committee in force (nil: not in `cluster.json`).
+    func clusterID(ofMember r: ReplicaID) -> Int? {
+        guard let k = committee.key(of: r) else { return nil }
+        return options.cluster.replicas.first { $0.publicKey == k }?.id
+    }
+
+    /// A member of the committee in force as an operator reads it: its cluster id.
+    func clusterName(ofMember r: ReplicaID) -> String { clusterID(ofMember: r).map(String.init) ?? "?" }
+
     /// "node3, node1, …" in committee order.
     func memberNames(_ c: Committee) -> String {
         c.keys.map { k in options.cluster.replicas.first { $0.publicKey == k }?.nodeID ?? "?" }.joined(separator: ", ")

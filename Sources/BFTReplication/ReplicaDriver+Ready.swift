@@ -108,9 +108,9 @@ extension ReplicaDriver {
         case .refusedToSign(let v, let s, let reason):
             log("\(p) refused to sign at view \(v) sequence \(s): \(reason)")
         case .viewChangeStarted(let v):
-            log("\(p) view change to view \(v) (primary would be \(committee.primary(ofView: v) + 1))")
+            log("\(p) view change to view \(v) (primary would be \(clusterName(ofMember: committee.primary(ofView: v))))")
         case .newViewInstalled(let v, let primary):
-            log("\(p) view \(v) installed, primary \(primary + 1)")
+            log("\(p) view \(v) installed, primary \(clusterName(ofMember: primary))")
         case .checkpointStable(let s):
             log("\(p) checkpoint \(s) stable")
         case .stateTransferFailed(let from, let reason):
@@ -125,7 +125,8 @@ extension ReplicaDriver {
     func answer(_ q: ClientQuery) -> ClientAnswer {
         switch q {
         case .status:
-            return .status(ReplicaStatus(replica: me, view: replica.view, primary: committee.primary(ofView: replica.view),
+            return .status(ReplicaStatus(epoch: committee.id.epoch, member: replica.isMember, view: replica.view,
+                                         primary: UInt16(clamping: clusterID(ofMember: committee.primary(ofView: replica.view)) ?? 0),
                                          active: replica.isActive, height: replica.tip.height, head: replica.tip.hash,
                                          pendingRequests: UInt32(replica.pendingRequests.count)))
         case .forward:

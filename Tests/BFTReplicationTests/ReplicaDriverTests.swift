@@ -137,8 +137,19 @@ final class TestCommittee: @unchecked Sendable {
         defer { client.shutdown() }
         let (accepted, notes) = client.result(cycle: ids[11], submit: false, waitMillis: 10_000)
         #expect(accepted != nil && (accepted?.signers.count ?? 0) >= 2, "\(notes)")
-        for i in 1...5 { c.stop(i) }
+        // `node status` names replicas by cluster id, not by position in the epoch's committee:
+        // the primary is the cluster replica holding the key at (offset + view) mod n of the
+        // last epoch entry in the ledger.
         let epochs = c.blocks(1).flatMap(\.entries).compactMap { e -> CommitteeEpochEntry? in if case .committeeEpoch(let x) = e { return x }; return nil }
+        let last = try #require(epochs.last)
+        let clusterID = { (k: [UInt8]) in c.cluster.replicas.first { $0.publicKey == k }?.id ?? -1 }
+        for (m, answer) in client.askAll(.status) {
+            guard case .success(.status(let s)) = answer else { Issue.record("replica \(m.id): \(answer)"); continue }
+            let primaryKey = last.members[Int((last.primaryOffset &+ s.view) % UInt64(last.members.count))].publicKey
+            #expect(s.epoch == last.epoch && Int(s.primary) == clusterID(primaryKey), "replica \(m.id): \(s)")
+            #expect(s.member == last.members.contains { clusterID($0.publicKey) == m.id }, "replica \(m.id): \(s)")
+        }
+        for i in 1...5 { c.stop(i) }
         #expect(epochs.count >= 6 && Set(epochs.map { Set($0.members.map(\.nodeID)) }).count >= 2, "\(epochs.map { $0.members.map(\.nodeID) })")
         #expect(c.logs.withValue { $0 }.contains { $0.contains("EPOCH 1") })
         for i in 1...5 {
