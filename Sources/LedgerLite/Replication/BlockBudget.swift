@@ -50,17 +50,21 @@ public struct BlockBudget: Sendable, Equatable {
         prePrepareFixed = Message.prePrepare(PrePrepare(view: 0, seq: 0, proposal: empty)).encodedBody().count
         viewChangeFixed = Message.viewChange(ViewChange(newView: 0, checkpoint: .genesis(zero32), prepared: [])).encodedBody().count
         newViewFixed = Message.newView(NewView(view: 0, viewChanges: [], prePrepares: [])).encodedBody().count
-        let room = frameBytes - newViewBytes(requestBytes: 0)
-        requestBytes = room > 0 ? room / ((quorum + 1) * self.window) : 0
+        let fixed = newViewBytes(requestBytes: 0)
+        requestBytes = fixed < frameBytes ? (frameBytes - fixed) / ((quorum + 1) * self.window) : 0
     }
 
     /// The largest NEW-VIEW an honest primary of this committee can send when every block
-    /// carries `r` request bytes (see the type's comment).
+    /// carries `r` request bytes (see the type's comment); `Int.max` when it would overflow.
     public func newViewBytes(requestBytes r: Int) -> Int {
-        let prePrepare = envelope + prePrepareFixed + r
-        let certificate = prePrepare + 4 + n * vote
-        let viewChange = envelope + viewChangeFixed + n * checkpointVote + window * certificate
-        return envelope + newViewFixed + quorum * viewChange + window * prePrepare
+        func mul(_ a: Int, _ b: Int) -> Int { let (x, o) = a.multipliedReportingOverflow(by: b); return o ? .max : x }
+        func add(_ xs: Int...) -> Int {
+            xs.reduce(0) { s, x in let (y, o) = s.addingReportingOverflow(x); return o ? .max : y }
+        }
+        let prePrepare = add(envelope, prePrepareFixed, max(0, r))
+        let certificate = add(prePrepare, 4, mul(n, vote))
+        let viewChange = add(envelope, viewChangeFixed, mul(n, checkpointVote), mul(window, certificate))
+        return add(envelope, newViewFixed, mul(quorum, viewChange), mul(window, prePrepare))
     }
 
     /// The bytes `r` adds to a PRE-PREPARE body (its entries and its boundary).

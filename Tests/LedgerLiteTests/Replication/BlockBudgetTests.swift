@@ -59,6 +59,11 @@ import Testing
         let b = BlockBudget(frameBytes: ReplicationWire.maxFrameBytes, window: 32, committee: c)
         #expect(b.requestBytes > 500_000 && b.newViewBytes(requestBytes: b.requestBytes) <= ReplicationWire.maxFrameBytes)
         #expect(BlockBudget(frameBytes: 1_000, window: 32, committee: c).requestBytes == 0)  // no room: everything refused
+        // Absurd parameters saturate instead of trapping.
+        let wide = try Committee(id: CommitteeID(chain: String(repeating: "c", count: 100_000), epoch: 0),
+                                 keys: (0..<1_000).map { i in (0..<32).map { UInt8(truncatingIfNeeded: i >> ($0 % 2 * 8)) } })
+        #expect(BlockBudget(frameBytes: .max, window: .max, committee: wide).requestBytes >= 0)
+        #expect(BlockBudget(frameBytes: 64 << 20, window: .max, committee: wide).requestBytes == 0)
     }
 
     /// A replica of a 4-member committee (id `id`, primary of view 0 when 0) whose blocks may
