@@ -54,18 +54,24 @@ public enum SubmittedRequest: Sendable, Equatable {
     case keyReplacement(KeyReplacement)
 }
 
-/// One replica's state as reported to `node status` (informational, unsigned).
+/// One replica's state as reported to `node status` (informational, unsigned). Replicas are
+/// named by their cluster ids (1…N, `cluster.json`), not by positions in a committee, which
+/// change from epoch to epoch.
 public struct ReplicaStatus: Sendable, Equatable {
-    public var replica: ReplicaID
+    /// The committee epoch the replica is in (0: the genesis committee).
+    public var epoch: UInt64
+    /// False when the replica was not chosen for this epoch's committee (an observer).
+    public var member: Bool
     public var view: UInt64
-    public var primary: ReplicaID
+    /// The cluster id of the primary of `view` in this epoch's committee (0: not in the cluster file).
+    public var primary: UInt16
     /// False between VIEW-CHANGE and NEW-VIEW.
     public var active: Bool
     public var height: UInt64
     public var head: [UInt8]
     public var pendingRequests: UInt32
-    public init(replica: ReplicaID, view: UInt64, primary: ReplicaID, active: Bool, height: UInt64, head: [UInt8], pendingRequests: UInt32) {
-        self.replica = replica; self.view = view; self.primary = primary; self.active = active
+    public init(epoch: UInt64, member: Bool, view: UInt64, primary: UInt16, active: Bool, height: UInt64, head: [UInt8], pendingRequests: UInt32) {
+        self.epoch = epoch; self.member = member; self.view = view; self.primary = primary; self.active = active
         self.height = height; self.head = head; self.pendingRequests = pendingRequests
     }
 }
@@ -84,7 +90,7 @@ public enum ClientAnswer: Sendable, Equatable {
         var w = ByteWriter()
         switch self {
         case .status(let s):
-            w.u8(1); w.u16(s.replica); w.u64(s.view); w.u16(s.primary); w.u8(s.active ? 1 : 0)
+            w.u8(1); w.u64(s.epoch); w.u8(s.member ? 1 : 0); w.u64(s.view); w.u16(s.primary); w.u8(s.active ? 1 : 0)
             w.u64(s.height); w.raw(s.head); w.u32(s.pendingRequests)
         case .committed(let r, let b):
             w.u8(2); w.text(r.committee.chain); w.u64(r.committee.epoch); w.u16(r.replica); w.text(r.requestID)
@@ -100,7 +106,7 @@ public enum ClientAnswer: Sendable, Equatable {
         let a: ClientAnswer
         switch try r.u8() {
         case 1:
-            a = .status(ReplicaStatus(replica: try r.u16(), view: try r.u64(), primary: try r.u16(), active: try r.u8() == 1,
+            a = .status(ReplicaStatus(epoch: try r.u64(), member: try r.u8() == 1, view: try r.u64(), primary: try r.u16(), active: try r.u8() == 1,
                                       height: try r.u64(), head: try r.raw(32), pendingRequests: try r.u32()))
         case 2:
             let c = CommitteeID(chain: try r.text(), epoch: try r.u64())

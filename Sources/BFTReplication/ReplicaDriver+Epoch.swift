@@ -8,11 +8,12 @@ import LedgerLite
 /// member is found by its node id (`node<I>` is cluster replica I), which an operator's key
 /// replacement does not change, and by its key without a membership.
 extension ReplicaDriver {
-    /// Recomputes `peerOfMember` for the committee in force (at start and on `epochStarted`).
+    /// Recomputes `peerOfMember` for the committee in force (at start and on `epochStarted`,
+    /// after the old epoch's last messages were sent): every other member, never this replica.
     func rewirePeers() {
         var map: [ReplicaID: ReplicaID] = [:]
         for r in committee.members {
-            if let c = clusterReplica(member: r) { map[r] = c.replicaID }
+            if let c = clusterReplica(member: r), c.id != options.id { map[r] = c.replicaID }
         }
         peerOfMember = map
     }
@@ -30,6 +31,12 @@ extension ReplicaDriver {
               c.id != options.id else { return nil }
         return c.replicaID
     }
+
+    /// The cluster id (1…N) of member `r` of the committee in force (nil: not in `cluster.json`).
+    func clusterID(ofMember r: ReplicaID) -> Int? { clusterReplica(member: r)?.id }
+
+    /// A member of the committee in force as an operator reads it: its cluster id.
+    func clusterName(ofMember r: ReplicaID) -> String { clusterID(ofMember: r).map(String.init) ?? "?" }
 
     /// "node3, node1, …" in committee order.
     func memberNames(_ c: Committee) -> String {

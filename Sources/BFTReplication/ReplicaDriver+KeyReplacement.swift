@@ -10,7 +10,6 @@ extension ReplicaDriver {
     /// otherwise queues it in the core (`.notCommitted(known: true)`) or says why the
     /// membership refuses it.
     func submit(_ k: KeyReplacement) throws -> ClientAnswer {
-        try flush()
         if let h = ledger.membership.keyReplacements[k.nonce] {
             do {
                 guard let cb = try ledger.certifiedBlocks(from: h, maxBlocks: 1, maxBytes: 1).first else { return .refused("block \(h) unreadable") }

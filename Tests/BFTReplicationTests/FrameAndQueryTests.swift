@@ -50,7 +50,7 @@ import LedgerLite
         let qc = QuorumCertificate(committee: c.id, height: 0, view: 0, blockHash: LedgerHash.blockHash(g.header), votes: [])
         let reply = try ClientReply.sign(committee: c.id, replica: 0, requestID: "C", block: CertifiedBlock(block: g, certificate: qc), signer: key)
         let answers: [ClientAnswer] = [
-            .status(ReplicaStatus(replica: 3, view: 7, primary: 1, active: false, height: 9, head: [UInt8](repeating: 4, count: 32), pendingRequests: 2)),
+            .status(ReplicaStatus(epoch: 4, member: true, view: 7, primary: 3, active: false, height: 9, head: [UInt8](repeating: 4, count: 32), pendingRequests: 2)),
             .committed(reply, g), .notCommitted(known: true), .refused("no"),
         ]
         for a in answers { #expect(try ClientAnswer.decode(a.encoded()) == a) }

@@ -57,6 +57,10 @@ struct SimScenario: CustomStringConvertible {
     /// key): at `at` node `node` is killed (its key lost) and the signed request reaches every
     /// replica; at `restart` the node comes back with its new key, its old ledger and state.
     var rekey: (at: Int64, node: Int, restart: Int64)?
+    /// Blocks cut by bytes (0: the default 64 MiB frame, never reached): the replicas' frame
+    /// limit is set so that a block may carry this many request bytes (`BlockBudget`), and
+    /// every message an honest replica sends is checked against that frame.
+    var blockBytes = 0
 
     var f: Int { (n - 1) / 3 }
     var honest: [Int] { (0..<n).filter { byzantine[$0] == nil } }
@@ -109,5 +113,6 @@ struct SimScenario: CustomStringConvertible {
             + "crashes=\(crashes.map { "r\($0.replica)@\($0.at)…\($0.restart)" }) K=\(checkpointInterval) crypto=\(realCrypto ? "ed25519" : "sim")"
             + (epochBlocks > 0 ? " epochs=\(epochBlocks) size=\(committeeSize) trading=\(tradingNodes)" : "")
             + (rekey.map { " rekey=n\($0.node)@\($0.at)…\($0.restart)" } ?? "")
+            + (blockBytes > 0 ? " blockBytes=\(blockBytes)" : "")
     }
 }

@@ -63,6 +63,10 @@ final class Simulation {
     var forgedProposals = 0
 
     var scheme: SignatureScheme { sc.realCrypto ? Ed25519Scheme() : SimScheme() }
+    /// The replicas' frame limit (`SimScenario.blockBytes`; nil: the default, not checked).
+    var frameBytes: Int? {
+        sc.blockBytes > 0 ? BlockBudget(frameBytes: 0, window: sc.checkpointInterval * 4, committee: committee).newViewBytes(requestBytes: sc.blockBytes) : nil
+    }
 
     init(_ sc: SimScenario, record: Bool = false) {
         self.sc = sc
@@ -140,6 +144,7 @@ final class Simulation {
         cfg.viewChangeTimeoutMillis = 1_000
         cfg.retransmitMillis = 300
         cfg.nodeID = "n\(i)"
+        if let f = frameBytes { cfg.frameBytes = f }
         let tip = ledgers[i].last.map { _ in ledgers[i].reduce(genesisTip) { $0.extended(by: $1.block) } } ?? genesisTip
         let durable = durableBytes[i].map { try! DurableState.decode($0) }
         let ids = Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) })
@@ -241,6 +246,11 @@ final class Simulation {
             log("COMMIT r\(i) h=\(cb.height) view=\(cb.certificate.view) \(Hex.encode(cb.hash).prefix(8))")
         }
         var out = ready.messages
+        if sc.byzantine[i] == nil, let frame = frameBytes {
+            for o in out where o.message.encoded().count > frame {
+                failures.append("frame: r\(i) sent a \(o.message.kind) of \(o.message.encoded().count) bytes, over the \(frame)-byte frame")
+            }
+        }
         if let b = sc.byzantine[i] { out = corrupt(i, b, out) }
         for o in out {
             if sc.byzantine[i] == nil, let why = invariants.sent(o.message, persisted: persisted[i]) { failures.append("safety: \(why)") }
