@@ -49,6 +49,9 @@ public final class RCIPlatformNode {
         (listener, address) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// The signed evidence of a per-iteration proof's blame (`RCIBlameEvidence` bytes), after a failed run.
+    public var blameEvidence: [UInt8]? { machine.blameEvidence }
+
     /// The per-iteration proof schedule (set before `run`).
     public var iterationProofs: RCIIterationProofOptions {
         get { machine.iterationProofs }

@@ -35,6 +35,7 @@ struct RCIRunCommand: ParsableCommand {
     @OptionGroup var proofs: RCIIterationProofCLIOptions
     @Option(help: .hidden) var cheat: String?
     @Option(help: .hidden) var cheatUpdate: String?
+    @Option(help: .hidden) var tamperForwarded: String?
 
     func run() throws {
         try reportingErrors {
@@ -87,13 +88,24 @@ struct RCIRunCommand: ParsableCommand {
             let rosterPath = work.appendingPathComponent("roster.csv").path
             try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: rosterPath)
             platformArgs += ["--identities", rosterPath]
+            // The platform's identity: fresh for the run, pinned in every agent's arguments.
+            let platformKey = NodeKey.generate()
+            let platformKeyPath = work.appendingPathComponent("key-platform.key").path
+            do { try NodeKeyFile.write(platformKey, to: platformKeyPath) } catch { throw CLIFailure("\(error)") }
+            platformArgs += ["--key", platformKeyPath]
+            if let out {
+                // a blame keeps its signed evidence and the roster to check it with
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: out + "/roster.csv")
+                platformArgs += ["--evidence", out + "/blame.evidence"]
+            }
             let cheater = cheat.map { $0.split(separator: ":").map(String.init) }
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
             let master = seed ?? UInt64.random(in: 0...UInt64.max)
             for a in c.agents {
-                var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--key", keyFiles[a.id]!, "--platform", address, "--timeout", "\(timeout)",
-                            "--seed", "\(master)"]
+                var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--key", keyFiles[a.id]!, "--platform", address,
+                            "--platform-key", Hex.encode(platformKey.publicKey), "--timeout", "\(timeout)", "--seed", "\(master)"]
                 if transport == "unix" { args += ["--listen", "unix:\(work.path)/a\(runner.count).sock"] }
                 if perturb > 0 { args += ["--perturb", "\(perturb)"] }
                 if let transcripts { args += ["--transcript", "\(transcripts)/agent-\(a.id).jsonl"] }
@@ -101,6 +113,8 @@ struct RCIRunCommand: ParsableCommand {
                 if let cheater, cheater.count == 2, cheater[0] == a.id { args += ["--cheat-upper-bound=\(cheater[1])"] }
                 let updateCheater = cheatUpdate.map { $0.split(separator: ":").map(String.init) }
                 if let updateCheater, updateCheater.count == 2, updateCheater[0] == a.id { args += ["--cheat-update-at=\(updateCheater[1])"] }
+                let tamperer = tamperForwarded.map { $0.split(separator: ":").map(String.init) }
+                if let tamperer, tamperer.count == 2, tamperer[0] == a.id { args += ["--tamper-forwarded-at=\(tamperer[1])"] }
                 try runner.spawn(name: "agent \(a.id)", args: args)
             }
             try runner.waitAll(seconds: timeout * 10 + 600)
