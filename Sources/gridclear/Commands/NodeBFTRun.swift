@@ -87,9 +87,8 @@ struct NodeBFTRun {
                 let dir = FileSystem.join(inputs, cycle)
                 guard FileSystem.isDirectory(dir) else { return .skipped("no folder \(dir)") }
                 do {
-                    var files = try service.load(cycleDirectory: dir)
-                    files.reputationJSON = reputation  // the committed ledger's, never the CSV columns
-                    let cleared = try service.clear(files, options: options)
+                    // The committed ledger's reputation, never the CSV columns.
+                    let (cleared, files) = try service.clear(try service.load(cycleDirectory: dir), reputationJSON: reputation, options: options)
                     return .entries([.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))])
                 } catch let e as AppError {
                     switch e {
