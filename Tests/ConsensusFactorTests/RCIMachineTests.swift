@@ -136,6 +136,43 @@ extension RCIMachineTests {
     }
 }
 
+extension RCIMachineTests {
+    /// Issue 19: a peer of the previous frame version (2) is refused at its first frame with one
+    /// log line naming both versions, and the gathering goes on.
+    @Test func anOldVersionPeerIsRefusedNamingBothVersions() throws {
+        let dir = "/tmp/rci-oldversion-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = LineBox()
+        let t = Thread {
+            let platform = try? RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: 2, parameters: RCIParameters(),
+                                                cipher: nil, masking: false, timeoutMilliseconds: 1_000, log: { lines.add($0) })
+            _ = try? platform?.run()
+            lines.add("ended")
+        }
+        t.start()
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: dir + "/p.sock") { usleep(5_000) }
+        let s = try RCISocket.connect(.unix(dir + "/p.sock"), timeoutMilliseconds: 2_000)
+        guard case .challenge = try s.receive() else { Issue.record("no challenge"); return }
+        var frame = try RCIFrame.encode(.hello(id: "G1", role: .generator, address: "x"))
+        frame[4] = 2  // the version byte of an old build; the checksum made right again
+        let inner = Array(frame[4..<(frame.count - 4)]), crc = CRC32.checksum(inner)
+        frame = Array(frame[0..<4]) + inner + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        try s.send(frame: frame)
+        for _ in 0..<400 where !lines.all.contains("ended") { usleep(10_000) }
+        let refusal = lines.all.first { $0.contains("refused") } ?? ""
+        #expect(refusal.contains("RCI frame version 2") && refusal.contains("speaks version 3"), "\(lines.all)")
+        #expect(!refusal.contains("\n"))
+    }
+}
+
+final class LineBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ l: String) { lock.lock(); lines.append(l); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+}
+
 final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [String: Result<RCIAgentOutcome, any Error>] = [:]
