@@ -13,7 +13,7 @@ struct RCIRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the distributed clearing: a platform process and one process per agent.",
         discussion: """
-        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs). Every agent proves an Ed25519 identity registered with the platform: the case's public_key column with key files from --agent-keys, or fresh keys made for the run when the case names none. The default algorithm is consensus ADMM (--algorithm rci for the relaxed consensus + innovation algorithm).
+        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs), DIR/roster.csv (the registered public keys) and, when a per-iteration proof blames an agent, DIR/blame.evidence (check it with `gridclear rci check-evidence`). Every agent proves an Ed25519 identity registered with the platform: the case's public_key column with key files from --agent-keys, or fresh keys made for the run when the case names none; the platform proves a fresh identity of its own, pinned in every agent's arguments. The default algorithm is consensus ADMM (--algorithm rci for the relaxed consensus + innovation algorithm).
         Examples:
           gridclear rci run Inputs/rci/case_2x3.csv
           gridclear rci run Inputs/rci/case_2x3.csv --encrypted --key-bits 512 --transport tcp --mask \\
@@ -28,7 +28,7 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: "Private step-size perturbation spread per agent (privacy mitigation).") var perturb = 0.0
     @Option(help: "Seed for masks, blinding and perturbations (default: system CSPRNG).") var seed: UInt64?
     @Option(help: "Per-message timeout in seconds.") var timeout = 60.0
-    @Option(help: "Write DIR/result.json.") var out: String?
+    @Option(help: "Write DIR/result.json, DIR/roster.csv and, on a blame, DIR/blame.evidence.") var out: String?
     @Option(help: "Write per-process transcripts into this directory.") var transcripts: String?
     @Option(help: "Folder with <id>.ed25519.key (gridclear keygen --ed25519 --out DIR/<id>) for a case that registers public keys; otherwise each run makes fresh identities.") var agentKeys: String?
     @OptionGroup var params: RCIParameterOptions
@@ -87,18 +87,19 @@ struct RCIRunCommand: ParsableCommand {
             }
             let rosterPath = work.appendingPathComponent("roster.csv").path
             try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: rosterPath)
-            platformArgs += ["--identities", rosterPath]
+            if let out {
+                // a blame keeps its signed evidence and the roster to check it with (public keys only)
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: out + "/roster.csv")
+                platformArgs += ["--identities", out + "/roster.csv", "--evidence", out + "/blame.evidence"]
+            } else {
+                platformArgs += ["--identities", rosterPath]
+            }
             // The platform's identity: fresh for the run, pinned in every agent's arguments.
             let platformKey = NodeKey.generate()
             let platformKeyPath = work.appendingPathComponent("key-platform.key").path
             do { try NodeKeyFile.write(platformKey, to: platformKeyPath) } catch { throw CLIFailure("\(error)") }
             platformArgs += ["--key", platformKeyPath]
-            if let out {
-                // a blame keeps its signed evidence and the roster to check it with
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: out + "/roster.csv")
-                platformArgs += ["--evidence", out + "/blame.evidence"]
-            }
             let cheater = cheat.map { $0.split(separator: ":").map(String.init) }
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
