@@ -11,8 +11,8 @@ public enum ClientQuery: Sendable, Equatable {
     /// Ask the committee to clear cycle `id` now (it must be in the replicas' inputs folder),
     /// without waiting for its gate closure; answered like `result`.
     case submit(cycle: String)
-    /// A replica's signed request for the others (see `ForwardedRequest`).
-    case forward(ForwardedRequest)
+    /// A signed request handed to the replicas for ordering (see `SubmittedRequest`).
+    case forward(SubmittedRequest)
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -20,7 +20,8 @@ public enum ClientQuery: Sendable, Equatable {
         case .status: w.u8(1)
         case .result(let c): w.u8(2); w.text(c)
         case .submit(let c): w.u8(3); w.text(c)
-        case .forward(let f): w.u8(4); f.write(&w)
+        case .forward(.member(let f)): w.u8(4); f.write(&w)
+        case .forward(.keyReplacement(let k)): w.u8(5); w.blob(k.encoded())
         }
         return w.bytes
     }
@@ -32,7 +33,8 @@ public enum ClientQuery: Sendable, Equatable {
         case 1: q = .status
         case 2: q = .result(cycle: try r.text(max: 256))
         case 3: q = .submit(cycle: try r.text(max: 256))
-        case 4: q = .forward(try ForwardedRequest.read(&r))
+        case 4: q = .forward(.member(try ForwardedRequest.read(&r)))
+        case 5: q = .forward(.keyReplacement(try KeyReplacement.decode(try r.blob(max: 1024))))
         case let t: throw DecodeError.badTag(at: 0, tag: t, what: "client query")
         }
         try r.finish()
@@ -40,18 +42,36 @@ public enum ClientQuery: Sendable, Equatable {
     }
 }
 
-/// One replica's state as reported to `node status` (informational, unsigned).
+/// A signed request someone other than the primary hands to every replica for ordering (PBFT
+/// clients multicast their requests). Encoded as query type 4 (member) or 5 (key replacement).
+public enum SubmittedRequest: Sendable, Equatable {
+    /// A replica's own request (its disagreement record), signed by it.
+    case member(ForwardedRequest)
+    /// An operator's key replacement (self-authenticating: the operator key the genesis pins
+    /// signed it). Answered like `result`: `.committed` with a signed reply and the block once
+    /// the replacement is in the ledger, `.notCommitted(known: true)` while it is queued, or
+    /// `.refused` with the reason the membership refuses it.
+    case keyReplacement(KeyReplacement)
+}
+
+/// One replica's state as reported to `node status` (informational, unsigned). Replicas are
+/// named by their cluster ids (1…N, `cluster.json`), not by positions in a committee, which
+/// change from epoch to epoch.
 public struct ReplicaStatus: Sendable, Equatable {
-    public var replica: ReplicaID
+    /// The committee epoch the replica is in (0: the genesis committee).
+    public var epoch: UInt64
+    /// False when the replica was not chosen for this epoch's committee (an observer).
+    public var member: Bool
     public var view: UInt64
-    public var primary: ReplicaID
+    /// The cluster id of the primary of `view` in this epoch's committee (0: not in the cluster file).
+    public var primary: UInt16
     /// False between VIEW-CHANGE and NEW-VIEW.
     public var active: Bool
     public var height: UInt64
     public var head: [UInt8]
     public var pendingRequests: UInt32
-    public init(replica: ReplicaID, view: UInt64, primary: ReplicaID, active: Bool, height: UInt64, head: [UInt8], pendingRequests: UInt32) {
-        self.replica = replica; self.view = view; self.primary = primary; self.active = active
+    public init(epoch: UInt64, member: Bool, view: UInt64, primary: UInt16, active: Bool, height: UInt64, head: [UInt8], pendingRequests: UInt32) {
+        self.epoch = epoch; self.member = member; self.view = view; self.primary = primary; self.active = active
         self.height = height; self.head = head; self.pendingRequests = pendingRequests
     }
 }
@@ -70,7 +90,7 @@ public enum ClientAnswer: Sendable, Equatable {
         var w = ByteWriter()
         switch self {
         case .status(let s):
-            w.u8(1); w.u16(s.replica); w.u64(s.view); w.u16(s.primary); w.u8(s.active ? 1 : 0)
+            w.u8(1); w.u64(s.epoch); w.u8(s.member ? 1 : 0); w.u64(s.view); w.u16(s.primary); w.u8(s.active ? 1 : 0)
             w.u64(s.height); w.raw(s.head); w.u32(s.pendingRequests)
         case .committed(let r, let b):
             w.u8(2); w.text(r.committee.chain); w.u64(r.committee.epoch); w.u16(r.replica); w.text(r.requestID)
@@ -86,7 +106,7 @@ public enum ClientAnswer: Sendable, Equatable {
         let a: ClientAnswer
         switch try r.u8() {
         case 1:
-            a = .status(ReplicaStatus(replica: try r.u16(), view: try r.u64(), primary: try r.u16(), active: try r.u8() == 1,
+            a = .status(ReplicaStatus(epoch: try r.u64(), member: try r.u8() == 1, view: try r.u64(), primary: try r.u16(), active: try r.u8() == 1,
                                       height: try r.u64(), head: try r.raw(32), pendingRequests: try r.u32()))
         case 2:
             let c = CommitteeID(chain: try r.text(), epoch: try r.u64())

@@ -4,17 +4,6 @@ import GridClearSystem
 import LedgerLite
 
 extension ReplicaDriver {
-    /// Executes everything stepped since the last flush as one `Ready` (group commit: one
-    /// state write and one ledger append however many messages were handled), then the
-    /// inputs that execution produced (state-transfer answers), until nothing is left.
-    func flush() throws {
-        while !batch.isEmpty {
-            let ready = batch
-            batch = Ready()
-            for input in try execute(ready) { batch.merge(replica.step(input)) }
-        }
-    }
-
     /// Executes one `Ready` in the core's order: persist (fsync) → append committed blocks
     /// (fsync) → send → application requests → events. Returns inputs to feed back.
     func execute(_ ready: Ready) throws -> [Input] {
@@ -73,8 +62,10 @@ extension ReplicaDriver {
     func send(_ o: Outbound) {
         let targets: [ReplicaID]
         switch o.to {
-        case .all: targets = committee.members.filter { $0 != me }.compactMap { peerOfMember[$0] }
-        case .replica(let r): targets = r == me ? [] : peerOfMember[r].map { [$0] } ?? []
+        // Through `peerOfMember`, the committee these messages were addressed in (it is
+        // re-wired only after the last `Ready` of an epoch was sent).
+        case .all: targets = peerOfMember.keys.sorted().compactMap { peerOfMember[$0] }
+        case .replica(let r): targets = peerOfMember[r].map { [$0] } ?? []
         case .roster(let r): targets = rosterPeer(r).map { [$0] } ?? []
         }
         if options.byzantine == .equivocate, case .prePrepare(let pp) = o.message.message, case .all = o.to,
@@ -117,9 +108,9 @@ extension ReplicaDriver {
         case .refusedToSign(let v, let s, let reason):
             log("\(p) refused to sign at view \(v) sequence \(s): \(reason)")
         case .viewChangeStarted(let v):
-            log("\(p) view change to view \(v) (primary would be \(committee.primary(ofView: v) + 1))")
+            log("\(p) view change to view \(v) (primary would be \(clusterName(ofMember: committee.primary(ofView: v))))")
         case .newViewInstalled(let v, let primary):
-            log("\(p) view \(v) installed, primary \(primary + 1)")
+            log("\(p) view \(v) installed, primary \(clusterName(ofMember: primary))")
         case .checkpointStable(let s):
             log("\(p) checkpoint \(s) stable")
         case .stateTransferFailed(let from, let reason):
@@ -134,7 +125,8 @@ extension ReplicaDriver {
     func answer(_ q: ClientQuery) -> ClientAnswer {
         switch q {
         case .status:
-            return .status(ReplicaStatus(replica: me, view: replica.view, primary: committee.primary(ofView: replica.view),
+            return .status(ReplicaStatus(epoch: committee.id.epoch, member: replica.isMember, view: replica.view,
+                                         primary: UInt16(clamping: clusterID(ofMember: committee.primary(ofView: replica.view)) ?? 0),
                                          active: replica.isActive, height: replica.tip.height, head: replica.tip.hash,
                                          pendingRequests: UInt32(replica.pendingRequests.count)))
         case .forward:

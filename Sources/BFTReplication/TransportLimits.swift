@@ -1,8 +1,11 @@
+import LedgerLite
+
 /// Per-connection limits of the BFT transport. Hostile or broken peers cost at most one
 /// frame buffer and are disconnected; honest peers reconnect with backoff.
 public struct TransportLimits: Sendable {
-    /// Largest peer frame (a state-transfer batch of blocks is the largest message).
-    public var maxPeerFrameBytes = 64 << 20
+    /// Largest peer frame. The replica cuts blocks so that its largest message (a NEW-VIEW)
+    /// fits (`ReplicaConfig.frameBytes` is set from this; `BlockBudget`).
+    public var maxPeerFrameBytes = ReplicationWire.maxFrameBytes
     /// Largest client query frame (a forwarded disagreement record is the largest).
     public var maxQueryFrameBytes = 64 << 10
     /// Frames per second one inbound connection may send before it is closed.

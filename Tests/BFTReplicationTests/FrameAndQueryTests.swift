@@ -38,17 +38,19 @@ import LedgerLite
     }
 
     @Test func queriesAndAnswersRoundTripAndHostileBytesNeverTrap() throws {
-        for q in [ClientQuery.status, .result(cycle: "20261120T1000Z"), .submit(cycle: "x")] {
+        let key = NodeKey.generate()
+        let rekey = try KeyReplacement(nodeID: "node3", oldKey: key.publicKey, newKey: NodeKey.generate().publicKey,
+                                       nonce: [UInt8](repeating: 9, count: 16)).signed(chain: "t", operatorKey: key)
+        for q in [ClientQuery.status, .result(cycle: "20261120T1000Z"), .submit(cycle: "x"), .forward(.keyReplacement(rekey))] {
             #expect(try ClientQuery.decode(q.encoded()) == q)
         }
-        let key = NodeKey.generate()
         let c = try Committee(id: CommitteeID(chain: "t", epoch: 2), keys: [key.publicKey])
         let g = try BlockBuilder.build(entries: [.genesis(GenesisEntry(ledgerID: "t", createdMillis: 0, signerKeys: [key.publicKey], maxEntriesPerBlock: 8, maxBatchMillis: 0))],
                                        on: ChainState(), nowMillis: 0, key: key)
         let qc = QuorumCertificate(committee: c.id, height: 0, view: 0, blockHash: LedgerHash.blockHash(g.header), votes: [])
         let reply = try ClientReply.sign(committee: c.id, replica: 0, requestID: "C", block: CertifiedBlock(block: g, certificate: qc), signer: key)
         let answers: [ClientAnswer] = [
-            .status(ReplicaStatus(replica: 3, view: 7, primary: 1, active: false, height: 9, head: [UInt8](repeating: 4, count: 32), pendingRequests: 2)),
+            .status(ReplicaStatus(epoch: 4, member: true, view: 7, primary: 3, active: false, height: 9, head: [UInt8](repeating: 4, count: 32), pendingRequests: 2)),
             .committed(reply, g), .notCommitted(known: true), .refused("no"),
         ]
         for a in answers { #expect(try ClientAnswer.decode(a.encoded()) == a) }

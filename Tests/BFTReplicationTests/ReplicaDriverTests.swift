@@ -31,6 +31,10 @@ final class TestCommittee: @unchecked Sendable {
     var stops: [Int: Locked<Bool>] = [:]
     var threads: [Int: DispatchGroup] = [:]
     let logs = Locked<[String]>([])
+    /// Cycles whose entry carries a large input (`bigInputBytes` bytes), and the peer frame limit.
+    var big: Set<String> = []
+    var bigInputBytes = 0
+    var frameBytes: Int?
 
     init(deviant: [Int: Set<String>] = [:], replicas n: Int = 4, params: ReputationParams? = nil) throws {
         dir = NSTemporaryDirectory() + "gridclear-bft-driver-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
@@ -43,16 +47,24 @@ final class TestCommittee: @unchecked Sendable {
     func start(_ i: Int) throws {
         let ledger = try ReplicatedLedger(directory: ClusterSetup.ledgerPath(directory: dir, id: i), cluster: cluster)
         let key = try NodeKeyFile.load(path: ClusterSetup.keyPath(directory: dir, id: i))
-        let released = self.released, mine = deviant[i] ?? []
+        let released = self.released, mine = deviant[i] ?? [], big = self.big, pad = bigInputBytes
         let app = ReplicaApplication(
             due: { state, _ in released.withValue { $0 }.filter { state.cycles[$0] == nil } },
-            clear: { id, reputation in .entries([cycleEntry(id, variant: mine.contains(id) ? 1 : 0, reputation: reputation)]) },
+            clear: { id, reputation in
+                var e = cycleEntry(id, variant: mine.contains(id) ? 1 : 0, reputation: reputation)
+                if big.contains(id), case .clearedCycle(var c) = e {
+                    c.inputs = (c.inputs + [InputFile(name: "bids.csv", bytes: [UInt8](repeating: 0x41, count: pad))]).sorted { $0.name < $1.name }
+                    e = .clearedCycle(c)
+                }
+                return .entries([e])
+            },
             reexecute: { _ in "no inputs here" },
             committed: { _ in })
         var o = ReplicaDriver.Options(cluster: cluster, id: i, statePath: FileSystem.join(dir, "node\(i)/state.pbft"))
         o.viewChangeTimeoutMillis = 800
         o.retransmitMillis = 100
         o.scanMillis = 20
+        if let f = frameBytes { o.limits.maxPeerFrameBytes = f }
         let d = try ReplicaDriver(options: o, key: key, ledger: ledger, app: app)
         let logs = self.logs
         d.log = { line in logs.withValue { $0.append(line) } }
@@ -138,8 +150,19 @@ final class TestCommittee: @unchecked Sendable {
         defer { client.shutdown() }
         let (accepted, notes) = client.result(cycle: ids[11], submit: false, waitMillis: 10_000)
         #expect(accepted != nil && (accepted?.signers.count ?? 0) >= 2, "\(notes)")
-        for i in 1...5 { c.stop(i) }
+        // `node status` names replicas by cluster id, not by position in the epoch's committee:
+        // the primary is the cluster replica holding the key at (offset + view) mod n of the
+        // last epoch entry in the ledger.
         let epochs = c.blocks(1).flatMap(\.entries).compactMap { e -> CommitteeEpochEntry? in if case .committeeEpoch(let x) = e { return x }; return nil }
+        let last = try #require(epochs.last)
+        let clusterID = { (k: [UInt8]) in c.cluster.replicas.first { $0.publicKey == k }?.id ?? -1 }
+        for (m, answer) in client.askAll(.status) {
+            guard case .success(.status(let s)) = answer else { Issue.record("replica \(m.id): \(answer)"); continue }
+            let primaryKey = last.members[Int((last.primaryOffset &+ s.view) % UInt64(last.members.count))].publicKey
+            #expect(s.epoch == last.epoch && Int(s.primary) == clusterID(primaryKey), "replica \(m.id): \(s)")
+            #expect(s.member == last.members.contains { clusterID($0.publicKey) == m.id }, "replica \(m.id): \(s)")
+        }
+        for i in 1...5 { c.stop(i) }
         #expect(epochs.count >= 6 && Set(epochs.map { Set($0.members.map(\.nodeID)) }).count >= 2, "\(epochs.map { $0.members.map(\.nodeID) })")
         #expect(c.logs.withValue { $0 }.contains { $0.contains("EPOCH 1") })
         for i in 1...5 {
@@ -148,6 +171,26 @@ final class TestCommittee: @unchecked Sendable {
             #expect(r.epochs.count == epochs.count + 1)
         }
         #expect(c.cycles(1).sorted() == ids.sorted(), "each cycle exactly once")
+    }
+
+    /// A cycle whose entry is larger than a block may carry under the peer frame limit
+    /// (`BlockBudget`) is refused at submission on every replica — logged, marked failed, never
+    /// proposed — and the cycles around it commit.
+    @Test func aCycleTooLargeForABlockIsRefusedAndTheOthersCommit() throws {
+        let c = try TestCommittee()
+        defer { c.shutdown() }
+        let ids = (0..<3).map(cycleID)
+        c.frameBytes = 512 << 10   // about 3 KiB of requests per block with n = 4, window 32
+        c.big = [ids[1]]; c.bigInputBytes = 8 << 10
+        for i in 1...4 { try c.start(i) }
+        c.released.withValue { $0 = ids }
+        #expect(waitUntil(seconds: 60) {
+            (1...4).allSatisfy { Set(c.cycles($0)) == [ids[0], ids[2]] }
+                && c.logs.withValue { $0 }.filter { $0.contains("cycle \(ids[1]) cannot be replicated") }.count == 4
+        }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(c.logs.withValue { $0 }.contains { $0.contains("over the") && $0.contains("524288-byte frame limit") })
+        for i in 1...4 { c.stop(i) }
+        #expect((1...4).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) })
     }
 
     /// Clearing uses the committed reputation (SPEC §7): a proposal whose cycle was cleared with

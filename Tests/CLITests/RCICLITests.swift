@@ -110,6 +110,17 @@ import Glibc
         return (keys, roster)
     }
 
+    /// The platform's identity: its key file (for `rci platform --key`) and public key in hex
+    /// (for `rci agent --platform-key`).
+    func platformIdentity(_ dir: URL) throws -> (key: String, publicHex: String) {
+        let base = dir.appendingPathComponent("platform-key")
+        let r = try runGridclear(["keygen", "--ed25519", "--out", base.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let pub = try String(contentsOf: URL(fileURLWithPath: base.path + ".ed25519.pub"), encoding: .utf8)
+        let hex = pub.split(separator: "\n").first { $0.hasPrefix("ed25519-public: ") }!.dropFirst("ed25519-public: ".count)
+        return (base.path + ".ed25519.key", String(hex))
+    }
+
     func start(_ args: [String], stdout: Any? = nil, stderr: Any? = nil) throws -> Process {
         let p = Process()
         p.executableURL = try gridclearBinary()
@@ -126,13 +137,14 @@ import Glibc
     @Test func separateRolesExample() throws {
         let dir = try tempDir("roles")
         let (keys, roster) = try identities(dir)
+        let me = try platformIdentity(dir)
         let sock = "unix:/tmp/gridclear-rci-\(getpid()).sock"
         let pout = Pipe()
-        let platform = try start(["rci", "platform", "--listen", sock, "--identities", roster.path], stdout: pout)
+        let platform = try start(["rci", "platform", "--listen", sock, "--identities", roster.path, "--key", me.key], stdout: pout)
         var agents: [Process] = []
         for id in ["G1", "G2", "C1", "C2", "C3"] {
             agents.append(try start(["rci", "agent", "--case", "Inputs/rci/case_2x3.csv", "--id", id, "--key",
-                                     keys.appendingPathComponent("\(id).ed25519.key").path, "--platform", sock]))
+                                     keys.appendingPathComponent("\(id).ed25519.key").path, "--platform", sock, "--platform-key", me.publicHex]))
         }
         let out = String(decoding: pout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         platform.waitUntilExit()
@@ -150,6 +162,7 @@ import Glibc
     @Test func impostorGarbageAndSilentPeersAreRefusedAndTheRunStillConverges() throws {
         let dir = try tempDir("impostor")
         let (keys, roster) = try identities(dir)
+        let me = try platformIdentity(dir)
         let forged = dir.appendingPathComponent("forged.csv")
         try "agent,role,a,b,p_min_mw,p_max_mw\nG1,generator,0.08,20,0,300\nC1,consumer,0.001,500,-2000,-1\n"
             .write(to: forged, atomically: true, encoding: .utf8)
@@ -157,7 +170,7 @@ import Glibc
         #expect(try runGridclear(["keygen", "--ed25519", "--out", impostorKey.path]).status == 0)
         let sockPath = "/tmp/gridclear-rci-imp-\(getpid()).sock"
         let pout = Pipe(), perr = Pipe()
-        let platform = try start(["rci", "platform", "--listen", "unix:\(sockPath)", "--identities", roster.path, "--encrypted",
+        let platform = try start(["rci", "platform", "--listen", "unix:\(sockPath)", "--identities", roster.path, "--key", me.key, "--encrypted",
                                   "--key-bits", "512", "--timeout", "30"], stdout: pout, stderr: perr)
         for _ in 0..<500 where !FileManager.default.fileExists(atPath: sockPath) { usleep(10_000) }
         // garbage and silence first: neither may block or abort the gathering
@@ -176,7 +189,7 @@ import Glibc
         let junk = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
         _ = junk.withUnsafeBytes { send(garbage, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         let impostor = try start(["rci", "agent", "--case", forged.path, "--id", "C1", "--key", impostorKey.path + ".ed25519.key",
-                                  "--platform", "unix:\(sockPath)", "--timeout", "10"])
+                                  "--platform", "unix:\(sockPath)", "--platform-key", me.publicHex, "--timeout", "10"])
         impostor.waitUntilExit()
         #expect(impostor.terminationStatus != 0)
         var agents: [(String, Process, Pipe)] = []
@@ -184,7 +197,7 @@ import Glibc
             let out = Pipe()
             agents.append((id, try start(["rci", "agent", "--case", "Inputs/rci/case_2x3.csv", "--id", id, "--key",
                                           keys.appendingPathComponent("\(id).ed25519.key").path, "--platform", "unix:\(sockPath)",
-                                          "--seed", "7"], stdout: out), out))
+                                          "--platform-key", me.publicHex, "--seed", "7"], stdout: out), out))
         }
         let out = String(decoding: pout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let err = String(decoding: perr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

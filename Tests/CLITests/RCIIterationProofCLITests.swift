@@ -32,4 +32,19 @@ extension RCICLITests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("agent C2 cheated at iteration 10: its update does not match its commitments"), "\(r.stderr)")
     }
+
+    /// Issue 19: a partner that alters the contribution headers it forwards (to frame its
+    /// partners) is blamed itself, with signed evidence that `rci check-evidence` re-checks
+    /// offline from the roster alone.
+    @Test func aPartnerTamperingWithForwardedContributionsIsBlamedWithCheckableEvidence() throws {
+        let out = try tempDir("tamper")
+        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--mask",
+                                  "--prove-every", "5", "--tamper-forwarded", "C1:5", "--out", out.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("agent C1 cheated at iteration 5") && r.stderr.contains("is not blamed"), "\(r.stderr)")
+        let c = try runGridclear(["rci", "check-evidence", out.appendingPathComponent("blame.evidence").path,
+                                  "--identities", out.appendingPathComponent("roster.csv").path])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stdout.contains("convicts: agent C1 cheated at iteration 5"), "\(c.stdout)")
+    }
 }

@@ -108,6 +108,30 @@ import Testing
         #expect(meta["bids"] as? String == "23" && meta["offers"] as? String == "25" && meta["ledger_height"] as? String == "1", "\(meta)")
     }
 
+    /// Under `--ledger` the ledger supplies reputation (SPEC §3.7): a participant file without
+    /// the column clears with `clear --ledger` and `schedule`; without a ledger it is rejected;
+    /// `validate --reputation-from-ledger` accepts it, plain `validate` gives clearing's line.
+    @Test func underALedgerAParticipantFileNeedsNoReputationColumn() throws {
+        let ws = try Self.participantWorkspace()
+        defer { try? FileManager.default.removeItem(at: ws) }
+        let b07 = "Inputs/\(Self.cycle)/bids/B07.csv"
+        try Data("bid_id,buyer_id,price,quantity_kwh,lat,lon\nBID7,B07,0.67,19,39.97,116.4\n".utf8).write(to: ws.appendingPathComponent(b07))
+        let error = "\(b07):1:7: missing required column 'reputation'"
+        let plain = try runGridclear(["clear", "Inputs/\(Self.cycle)", "--solver", "simplex", "--out", "Plain", "--quiet"], cwd: ws)
+        #expect(plain.status == 2 && plain.stderr.contains("rejected bids/B07.csv: \(error)"), "\(plain.status) \(plain.stderr)")
+        let cleared = try runGridclear(["clear", "Inputs/\(Self.cycle)", "--solver", "simplex", "--out", "Outputs", "--ledger", "Ledger", "--quiet"], cwd: ws)
+        #expect(cleared.status == 0 && cleared.stdout.contains("50 participant file(s) cleared, 0 rejected"), "\(cleared.stdout) \(cleared.stderr)")
+        let sched = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger2", "--out", "Outputs2", "--once", "--now", "2026-11-20T10:00Z",
+                                      "--solver", "simplex"], cwd: ws)
+        #expect(sched.status == 0 && !sched.stderr.contains("B07"), "\(sched.status) \(sched.stderr)")
+        let v = try runGridclear(["validate", b07], cwd: ws)
+        #expect(v.status == 1 && v.stderr == "error: \(error)\n", "\(v.status) \(v.stderr)")
+        for path in [b07, "Inputs/\(Self.cycle)"] {
+            let ok = try runGridclear(["validate", path, "--reputation-from-ledger"], cwd: ws)
+            #expect(ok.status == 0 && ok.stderr.isEmpty, "\(path): \(ok.stdout) \(ok.stderr)")
+        }
+    }
+
     /// `--log-level` filters, `--log-format text` lines carry time and level.
     @Test func logLevelAndTextFormat() throws {
         let ws = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-log-\(UUID().uuidString)")

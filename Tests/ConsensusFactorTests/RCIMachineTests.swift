@@ -81,14 +81,16 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let box = ResultBox()
+        let me = RCIIdentity.generate()  // the platform proves it to every agent, which pins its key
         let platform = try RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: c.agents.count, parameters: p,
-                                           cipher: nil, masking: false, timeoutMilliseconds: 20_000)
+                                           cipher: nil, masking: false, timeoutMilliseconds: 20_000, identity: me)
         var threads: [Thread] = []
         for spec in c.agents {
             let t = Thread {
                 do {
                     let node = try RCIAgentNode(spec: spec, platform: .unix(dir + "/p.sock"), listen: .unix(dir + "/\(spec.id).sock"),
-                                                timeoutMilliseconds: 20_000, perturbation: nil, rng: RCISeeds.agent(0, spec.id))
+                                                timeoutMilliseconds: 20_000, perturbation: nil, rng: RCISeeds.agent(0, spec.id),
+                                                platformKey: me.publicKey)
                     box.put(spec.id, .success(try node.run().outcome))
                 } catch { box.put(spec.id, .failure(error)) }
             }
@@ -99,6 +101,76 @@ import Testing
         #expect(summary.converged == reference.converged && summary.iterations == reference.iterations)
         for a in reference.agents { #expect(try box.get(a.id) == a, "agent \(a.id)") }
     }
+}
+
+extension RCIMachineTests {
+    /// Issue 19: an agent refuses a platform that cannot prove it holds the pinned key, with a
+    /// clear error, before it sends anything but its signed hello.
+    @Test func anImpostorPlatformIsRefused() throws {
+        let c = try loadCase("case_2x3")
+        let dir = "/tmp/rci-impostor-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pinned = RCIIdentity.generate(), impostor = RCIIdentity.generate()
+        let done = ResultBox(), agents = c.agents.count
+        let t = Thread {
+            let platform = try? RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: agents, parameters: RCIParameters(),
+                                                cipher: nil, masking: false, timeoutMilliseconds: 1_500, identity: impostor)
+            _ = try? platform?.run()
+            done.put("platform", .failure(RCIError.io("ended")))
+        }
+        t.start()
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: dir + "/p.sock") { usleep(5_000) }
+        let node = try RCIAgentNode(spec: c.agents[0], platform: .unix(dir + "/p.sock"), listen: .unix(dir + "/a.sock"),
+                                    timeoutMilliseconds: 5_000, perturbation: nil, rng: RCISeeds.agent(0, c.agents[0].id),
+                                    identity: RCIIdentity.generate(), platformKey: pinned.publicKey)
+        do {
+            _ = try node.run()
+            Issue.record("the impostor platform was accepted")
+        } catch {
+            let line = "\(error)"
+            #expect(line.contains("did not prove it holds the pinned platform key") && line.contains("refusing an impostor platform"), "\(line)")
+            #expect(!line.contains("\n"))
+        }
+        for _ in 0..<400 where done.count == 0 { usleep(10_000) }
+    }
+}
+
+extension RCIMachineTests {
+    /// Issue 19: a peer of the previous frame version (2) is refused at its first frame with one
+    /// log line naming both versions, and the gathering goes on.
+    @Test func anOldVersionPeerIsRefusedNamingBothVersions() throws {
+        let dir = "/tmp/rci-oldversion-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = LineBox()
+        let t = Thread {
+            let platform = try? RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: 2, parameters: RCIParameters(),
+                                                cipher: nil, masking: false, timeoutMilliseconds: 1_000, log: { lines.add($0) })
+            _ = try? platform?.run()
+            lines.add("ended")
+        }
+        t.start()
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: dir + "/p.sock") { usleep(5_000) }
+        let s = try RCISocket.connect(.unix(dir + "/p.sock"), timeoutMilliseconds: 2_000)
+        guard case .challenge = try s.receive() else { Issue.record("no challenge"); return }
+        var frame = try RCIFrame.encode(.hello(id: "G1", role: .generator, address: "x"))
+        frame[4] = 2  // the version byte of an old build; the checksum made right again
+        let inner = Array(frame[4..<(frame.count - 4)]), crc = CRC32.checksum(inner)
+        frame = Array(frame[0..<4]) + inner + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        try s.send(frame: frame)
+        for _ in 0..<400 where !lines.all.contains("ended") { usleep(10_000) }
+        let refusal = lines.all.first { $0.contains("refused") } ?? ""
+        #expect(refusal.contains("RCI frame version 2") && refusal.contains("speaks version 3"), "\(lines.all)")
+        #expect(!refusal.contains("\n"))
+    }
+}
+
+final class LineBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ l: String) { lock.lock(); lines.append(l); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }
 
 final class ResultBox: @unchecked Sendable {

@@ -25,6 +25,7 @@ import GridClearCore
         .encryptedShare(RCIEncryptedShare(iteration: 2, lambda: [], power: [8], converged: true, contribution: [1, 2])),
         .setup(RCISetup(parameters: RCIParameters(), encrypted: true, masking: true, publicKey: [1],
                         roster: [RCIRosterEntry(id: "G1", role: .generator)], addresses: ["unix:/tmp/x"], proveEvery: 5, runID: [7, 7])),
+        .accusation(iteration: 4, owner: "G2", contribution: [1, 2, 3]),
     ]
 
     /// A handshake signature binds the key, the run, the nonce, the hello and the acceptor.
@@ -32,29 +33,49 @@ import GridClearCore
         let me = RCIIdentity.generate(), other = RCIIdentity.generate()
         let run = Array(repeating: UInt8(1), count: 32), nonce = Array(repeating: UInt8(2), count: 32)
         let hello = RCIMessage.hello(id: "C1", role: .consumer, address: "unix:/tmp/a")
-        let sig = try RCIHandshake.sign(me, runID: run, nonce: nonce, hello: hello, acceptor: "platform")
-        #expect(RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "platform"))
-        #expect(!RCIHandshake.verify(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "platform"))
-        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: nonce, nonce: nonce, hello: hello, acceptor: "platform"))
-        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: run, hello: hello, acceptor: "platform"))
+        let sig = try RCIHandshake.sign(me, runID: run, nonce: nonce, .hello(hello, acceptor: "platform"))
+        #expect(RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, .hello(hello, acceptor: "platform")))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, .hello(hello, acceptor: "platform")))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: nonce, nonce: nonce, .hello(hello, acceptor: "platform")))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: run, .hello(hello, acceptor: "platform")))
         #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce,
-                                     hello: .hello(id: "C1", role: .consumer, address: "unix:/tmp/b"), acceptor: "platform"))
-        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, hello: hello, acceptor: "G1"))
+                                     .hello(.hello(id: "C1", role: .consumer, address: "unix:/tmp/b"), acceptor: "platform")))
+        #expect(!RCIHandshake.verify(signature: sig, publicKey: me.publicKey, runID: run, nonce: nonce, .hello(hello, acceptor: "G1")))
     }
 
-    /// The generator's answer to a consumer's challenge binds its key, the run, the consumer's
-    /// nonce and both ids; it is no dialer's handshake signature.
+    /// An acceptance (a generator's or the platform's answer to the dialer's challenge) binds
+    /// its key, the run, the dialer's nonce and both names; it is no dialer's hello signature.
     @Test func acceptanceSignaturesBindRunNonceAndBothIds() throws {
         let g = RCIIdentity.generate(), other = RCIIdentity.generate()
         let run = Array(repeating: UInt8(1), count: 32), nonce = Array(repeating: UInt8(2), count: 32)
-        let sig = try RCIHandshake.signAcceptance(g, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1")
-        #expect(RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1"))
-        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C1"))
-        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: nonce, nonce: nonce, acceptor: "G1", dialer: "C1"))
-        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: run, acceptor: "G1", dialer: "C1"))
-        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G2", dialer: "C1"))
-        #expect(!RCIHandshake.verifyAcceptance(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, acceptor: "G1", dialer: "C2"))
-        #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, hello: .partnerHello(id: "G1"), acceptor: "C1"))
+        for acceptor in ["G1", "platform"] {
+            let sig = try RCIHandshake.sign(g, runID: run, nonce: nonce, .acceptance(acceptor: acceptor, dialer: "C1"))
+            #expect(RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, .acceptance(acceptor: acceptor, dialer: "C1")))
+            #expect(!RCIHandshake.verify(signature: sig, publicKey: other.publicKey, runID: run, nonce: nonce, .acceptance(acceptor: acceptor, dialer: "C1")))
+            #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: nonce, nonce: nonce, .acceptance(acceptor: acceptor, dialer: "C1")))
+            #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: run, .acceptance(acceptor: acceptor, dialer: "C1")))
+            #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, .acceptance(acceptor: "G2", dialer: "C1")))
+            #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, .acceptance(acceptor: acceptor, dialer: "C2")))
+            #expect(!RCIHandshake.verify(signature: sig, publicKey: g.publicKey, runID: run, nonce: nonce, .hello(.partnerHello(id: acceptor), acceptor: "C1")))
+        }
+    }
+
+    /// A frame of the previous version (2: no signed acceptance, unsigned contributions) is
+    /// refused with one line naming both versions.
+    @Test func anOldFrameVersionIsRefusedNamingBothVersions() throws {
+        var body = Array(try RCIFrame.encode(.partnerHello(id: "C1")).dropFirst(4))
+        #expect(body[0] == 3 && RCIFrame.version == 3)
+        body[0] = 2
+        let inner = Array(body.dropLast(4)), crc = CRC32.checksum(inner)
+        body = inner + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        do {
+            _ = try RCIFrame.decode(body)
+            Issue.record("a version-2 frame was accepted")
+        } catch let e as RCIError {
+            #expect(e == .versionMismatch(peer: 2, ours: 3))
+            let line = "\(e)"
+            #expect(line.contains("version 2") && line.contains("version 3") && !line.contains("\n"), "\(line)")
+        }
     }
 
     @Test func everyMessageRoundTrips() throws {

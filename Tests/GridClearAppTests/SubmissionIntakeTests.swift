@@ -1,6 +1,7 @@
 import Clearing
 import Foundation
 import GridClearApp
+import GridClearCore
 import LedgerLite
 import Testing
 
@@ -75,6 +76,28 @@ import Testing
         #expect(r.rejected.count == 3 && r.accepted.count == 3)
         let inputs = try CycleParser.parse(r.files)
         #expect(inputs.bids.isEmpty && inputs.offers.count == 3)
+    }
+
+    /// Under a ledger the reputation comes from it (SPEC §3.7): a participant file without the
+    /// column is rejected only when the CSV supplies reputation; with `reputationFromLedger` it is
+    /// accepted, validated alike, and clears with the ledger's value.
+    @Test func underALedgerAParticipantFileNeedsNoReputationColumn() throws {
+        let (ws, dir) = try split(["P4.csv": "bid_id,buyer_id,price,quantity_kwh,lat,lon\nB4,P4,0.7,10,39.9,116.4\n"])
+        defer { remove(ws) }
+        let plain = try SubmissionIntake.gather(cycleDirectory: dir)
+        #expect(plain.rejected.map(\.file) == ["bids/P4.csv"] && plain.rejected.first?.error.hasSuffix("missing required column 'reputation'") == true,
+                "\(plain.rejected)")
+        #expect(try SubmissionIntake.validate(path: dir + "/bids/P4.csv").errors == plain.rejected.map(\.error))
+        let ledgered = try SubmissionIntake.gather(cycleDirectory: dir, reputationFromLedger: true)
+        #expect(ledgered.rejected.isEmpty && ledgered.accepted.contains("bids/P4.csv"), "\(ledgered.rejected)")
+        #expect(try SubmissionIntake.validate(path: dir + "/bids/P4.csv", reputationFromLedger: true).errors.isEmpty)
+        #expect(try SubmissionIntake.validate(path: dir, reputationFromLedger: true).errors.isEmpty)
+        let now = UTCTime(commandLine: "2026-11-20T09:50Z")!
+        let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
+        let r = try CycleService().intakeClearAndRecord(cycleDirectory: dir, options: ClearOptions(solver: "simplex"), openLedger: { ledger },
+                                                        outputRoot: nil, now: now)
+        #expect(!r.partial && r.result.record == .appended(height: 1))
+        #expect(r.result.cleared.inputs.bids.first { $0.buyerID == "P4" }?.reputation == ReputationSnapshot().points(of: "P4"))
     }
 
     @Test func bothFormsForOneSideIsAnError() throws {

@@ -8,7 +8,8 @@
 #     sends two different blocks for one sequence number); the others change view and commit
 #     every cycle; replica 3 is killed (kill -9) and restarted with --once on the way.
 #   Run C (epochs): 5 replicas, committees of 4 re-selected every 2 blocks; replica 5 is killed
-#     (kill -9) and restarted with --once after the committee moved on twice.
+#     (kill -9) and restarted with --once after the committee moved on twice; `node status`
+#     then names the epoch and the primary by cluster id.
 # All runs: the ledgers are byte-identical, `audit` passes on each, `node result`
 # accepts every cycle on f + 1 matching signed replies, each cycle is in the ledger exactly once
 # and every replica published its outputs.
@@ -147,6 +148,18 @@ for k in 2 3 4; do release $k; accepted "${cycles[$k]}"; done
 start 5 --once
 wait "${pid[C5]}" || fail "restarted replica 5 (--once) failed"; unset "pid[C5]"
 results
+# `node status` names replicas by cluster id in any epoch: the running replicas agree on the
+# epoch (≥ 2), the view and the primary, a cluster id 1…5 (retried: one may still be catching up).
+status_ok=""
+for _ in $(seq 1 20); do
+  if "$bin" node status --cluster "$d/C/cluster.json" --json >"$d/status.json" 2>&1 && python3 -c 'import json, sys
+up = [r for r in json.load(open(sys.argv[1])) if r["reachable"]]
+sys.exit(0 if len(up) >= 4 and all(r["epoch"] >= 2 and 1 <= r["primary"] <= 5 for r in up)
+         and len({(r["epoch"], r["view"], r["primary"]) for r in up}) == 1 else 1)' "$d/status.json"; then status_ok=1; break; fi
+  sleep 0.5
+done
+[ -n "$status_ok" ] || fail "node status after the epochs: $(cat "$d/status.json")"
+"$bin" node status --cluster "$d/C/cluster.json" | grep -q "epoch [0-9]*  view [0-9]*  primary [1-5]" || fail "node status text"
 for i in 1 2 3 4; do [ -n "${pid[C$i]:-}" ] && kill "${pid[C$i]}" 2>/dev/null; done; wait 2>/dev/null
 for i in 2 3 4 5; do cmp -s "$d/C/node1/ledger/blocks.gcl" "$d/C/node$i/ledger/blocks.gcl" || fail "ledger of replica $i differs from replica 1's"; done
 for i in 1 2 3 4 5; do

@@ -266,16 +266,6 @@ public enum CycleParser {
         return zip(rs, values).first { $0.1 == nil }.map { $0.0.fail("reputation", "a value is required") }
     }
 
-    /// Offers as a participant file or `offers.csv` holds them (the `reputation` column required).
-    static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Offer] {
-        try parseOffers(bytes, file: file, grid: grid, ids: &ids, reputationRequired: true).rows
-    }
-
-    /// Bids as a participant file or `bids.csv` holds them (the `reputation` column required).
-    static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Bid] {
-        try parseBids(bytes, file: file, grid: grid, ids: &ids, reputationRequired: true).rows
-    }
-
     /// Offers with their CSV reputation; the column is optional unless `reputationRequired`.
     static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
                             reputationRequired: Bool) throws -> Side<Offer> {

@@ -41,17 +41,19 @@ public enum SubmissionParser {
 
     /// Validates `bytes` as one side's file named `file`, with the cycle's `grid` (nil: none).
     /// With `participant`, every row's participant column must equal it (the file's owner).
+    /// `reputationRequired`: false when a ledger supplies the reputation (SPEC §3.7), so the
+    /// `reputation` column is optional — as `CycleParser.parseAwaitingReputation` parses.
     /// - Throws: the first `InputError`, located in `file`.
     public static func validate(_ bytes: [UInt8], file: String, side: SubmissionSide, participant: String?,
-                                grid: GridTopology?) throws -> ValidatedSubmission {
+                                grid: GridTopology?, reputationRequired: Bool = true) throws -> ValidatedSubmission {
         var ids = [String: (file: String, line: Int)]()
         let lines: [(id: String, participant: String, line: Int, quantity: Wh)]
         switch side {
         case .offers:
-            let o = try CycleParser.parseOffers(bytes, file: file, grid: grid, ids: &ids)
+            let o = try CycleParser.parseOffers(bytes, file: file, grid: grid, ids: &ids, reputationRequired: reputationRequired).rows
             lines = o.map { ($0.id, $0.sellerID, $0.line, $0.quantity) }
         case .bids:
-            let b = try CycleParser.parseBids(bytes, file: file, grid: grid, ids: &ids)
+            let b = try CycleParser.parseBids(bytes, file: file, grid: grid, ids: &ids, reputationRequired: reputationRequired).rows
             lines = b.map { ($0.id, $0.buyerID, $0.line, $0.quantity) }
         }
         try CycleParser.checkSideTotal(lines.map { ($0.quantity, $0.line) }, file: file, side: side.rawValue)

@@ -9,6 +9,11 @@ public enum RCIError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A peer deviated from the protocol in a way the platform or a partner can prove
     /// (wrong update, uncertified bound): names the agent and the iteration.
     case cheating(agent: String, iteration: Int, what: String)
+    /// A signed contribution arrived with a signature that is not its sender's: it was altered
+    /// on the hop `from` → `to` (neither is blamed: either could be the victim of the hop).
+    case tampered(from: String, to: String, iteration: Int, what: String)
+    /// The peer speaks another RCI frame version (`RCIFrame.version`).
+    case versionMismatch(peer: UInt8, ours: UInt8)
 
     public var description: String {
         switch self {
@@ -20,6 +25,9 @@ public enum RCIError: Error, Equatable, CustomStringConvertible, Sendable {
         case .timeout(let s): return "timed out: \(s)"
         case .io(let s): return s
         case .cheating(let agent, let k, let what): return "agent \(agent) cheated at iteration \(k): \(what)"
+        case .tampered(let from, let to, let k, let what): return "tampering on the hop \(from) → \(to) at iteration \(k): \(what)"
+        case .versionMismatch(let peer, let ours):
+            return "the peer speaks RCI frame version \(peer), this gridclear speaks version \(ours): run the same gridclear release on the platform and every agent"
         }
     }
 }

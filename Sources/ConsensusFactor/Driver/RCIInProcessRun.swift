@@ -29,9 +29,18 @@ public struct RCIInProcessRun {
                 proofs: RCIIterationProofOptions = RCIIterationProofOptions()) throws {
         self.case = c
         self.parameters = try parameters.validated()
+        // Every agent gets an Ed25519 identity registered with the platform (derived from the
+        // seed: reproducible), so per-iteration contributions are signed as across processes.
+        let identities = try Dictionary(uniqueKeysWithValues: c.agents.map { spec in
+            var g = SplitMix64.derived(seed: seed, label: "identity \(spec.id)")
+            return (spec.id, try RCIIdentity(secret: (0..<4).flatMap { _ in withUnsafeBytes(of: g.next().littleEndian, Array.init) }))
+        })
         platform = try RCIPlatformMachine(agentCount: c.agents.count, parameters: parameters,
                                           cipher: encryption.map { RCIPlatformCipher(privateKey: $0.key) }, masking: encryption?.masking ?? false,
-                                          registrarKey: registrar?.publicKey ?? [])
+                                          registrarKey: registrar?.publicKey ?? [],
+                                          registered: Dictionary(uniqueKeysWithValues: c.agents.map {
+                                              ($0.id, RCIRegisteredAgent(role: $0.role, publicKey: identities[$0.id]!.publicKey))
+                                          }))
         platform.iterationProofs = proofs
         platform.runID = Array("in-process seed \(seed)".utf8)
         var certificateRNG = SplitMix64.derived(seed: seed, label: "registrar")
@@ -41,12 +50,18 @@ public struct RCIInProcessRun {
             var machine = try RCIAgentMachine(spec: spec, address: "inproc:\(spec.id)", perturbation: p, rng: RCISeeds.agent(seed, spec.id),
                                               certified: certified)
             machine.faults = faults[spec.id] ?? RCIAgentFaults()
+            machine.identity = identities[spec.id]
             agents.append(machine)
             agents[agents.count - 1].meter.clock = clock
         }
         platform.meter.clock = clock
         index = Dictionary(uniqueKeysWithValues: c.agents.enumerated().map { ($1.id, $0) })
     }
+
+    /// The evidence of the platform's last blame (`RCIBlameEvidence` bytes), if it blamed.
+    public var blameEvidence: [UInt8]? { platform.blameEvidence }
+    /// The registered Ed25519 keys of the agents, by id (to check blame evidence).
+    public var registeredKeys: [String: [UInt8]] { platform.registered.mapValues(\.publicKey) }
 
     /// The agents' final results (after `run`), by id.
     public var agentResults: [String: RCIAgentResult] { results }

@@ -29,13 +29,20 @@ extension RCIAgentMachine {
             let reciprocity = wants ? try core!.reciprocityTests() : []
             var packed: [[UInt8]] = []
             if proofs?.every.provesIteration(k) == true {
-                let (bundle, m) = try assembleIterationProof(k: k, shares: encrypted)
-                ready.messages.append(RCIEnvelope(to: .platform, message: bundle))
-                masks = m
+                switch try assembleIterationProof(k: k, shares: encrypted) {
+                case .proven(let bundle, let m):
+                    ready.messages.append(RCIEnvelope(to: .platform, message: bundle))
+                    masks = m
+                case .accusation(let accusation):
+                    // the platform verifies the signed evidence and names the cheater; nothing else is sent
+                    ready.messages.append(RCIEnvelope(to: .platform, message: accusation))
+                    phase = .accusing(k)
+                    return
+                }
                 t = meter.start()  // metered as iteration proving/verifying, not homomorphic
             } else {
                 (packed, masks) = try cipher.evaluate(plans, on: encrypted, using: &rng)
-                if let bundle = maskCommitments(k: k, masks: masks) { ready.messages.append(RCIEnvelope(to: .platform, message: bundle)) }
+                if let bundle = try maskCommitments(k: k, masks: masks) { ready.messages.append(RCIEnvelope(to: .platform, message: bundle)) }
             }
             if wants {
                 for i in partners.indices {

@@ -13,6 +13,8 @@ struct RCIAgentProofState: Sendable {
     var power: [RCIOpening] = [], lambda: [RCIOpening] = [], mask: [RCIOpening] = []
     /// The plans drawn when the contributions were made (used again by `exchange`).
     var plans: [RCIUpdatePlan]?
+    /// ADMM: the chained C(Λ^k) per partner this iteration's contributions used (committed to the platform).
+    var chainPoints: [Point] = []
     /// The iteration whose masks `mask` holds (−1: none).
     var maskIteration = -1
 }
@@ -22,6 +24,9 @@ extension RCIAgentMachine {
     mutating func acceptIterationProofs(_ setup: RCISetup) throws {
         guard setup.proveEvery > 0 else { proofs = nil; return }
         guard cipher != nil else { throw RCIError.protocolViolation("per-iteration proofs need the encrypted protocol (--encrypted)") }
+        guard identity != nil, partnerKeys.count == partners.count else {
+            throw RCIError.protocolViolation("per-iteration proofs need signed contributions: \(spec.id) needs its identity key and the setup every partner's registered key")
+        }
         guard perturbation == nil else {
             throw RCIError.protocolViolation("per-iteration proofs need public step sizes: --perturb cannot be combined with --prove-every")
         }
@@ -40,7 +45,7 @@ extension RCIAgentMachine {
         let (lc, pc) = try RCIIterationProof.coefficients(st.parameters, iteration: k)
         let plans = try core!.plans()
         st.plans = plans
-        st.power = []; st.lambda = []; st.mask = []
+        st.power = []; st.lambda = []; st.mask = []; st.chainPoints = []
         var out: [[UInt8]] = []
         for i in partners.indices {
             guard plans[i].lambdaCoefficient == lc, plans[i].powerCoefficient == pc else {
@@ -63,9 +68,15 @@ extension RCIAgentMachine {
             let beta = Scalar(own.kappa) * own.blinding + Scalar(pc) * p.blinding + m.blinding
             var v = Int128(plans[i].constant) + mask
             if faults.cheatUpdateAt == k { v += 1 }  // test flag: a wrong update, commitments left honest
-            let e = PaillierSlotOpening.encrypt(v, shift: RCIAgentCipher.slotBits * cipher.slot(ofPartner: i), publicKey: cipher.publicKey)
-            out.append(RCIUpdateContribution(ciphertext: e.ciphertext.bytes, randomness: e.randomnessBytes, blinding: beta, ownCommitment: d).bytes)
+            let shift = RCIAgentCipher.slotBits * cipher.slot(ofPartner: i)
+            let e = PaillierSlotOpening.encrypt(v, shift: shift, publicKey: cipher.publicKey)
+            var c = RCIUpdateContribution(ciphertext: e.ciphertext.bytes, randomness: e.randomnessBytes, blinding: beta, ownCommitment: d)
+            c.signature = try identity!.sign(c.statement(runID: st.runID, iteration: k, sender: spec.id, recipient: partners[i], shift: shift,
+                                                         publicKey: cipher.publicKey))
+            if faults.alteredInTransitAt == k { c.blinding = c.blinding + .one }  // test flag: a hop alters the signed bytes
+            out.append(c.bytes)
             st.power.append(p); st.mask.append(m)
+            if !core!.sharesPrice { st.chainPoints.append(own.point) }
         }
         st.maskIteration = k
         proofs = st
@@ -82,12 +93,18 @@ extension RCIAgentMachine {
         return plans
     }
 
+    /// What assembling a proof iteration gives: the signed bundle for the platform and the masks
+    /// to remove from its answer, or an accusation (a partner's signed contribution failed).
+    enum Assembly { case proven(RCIMessage, masks: [Int128]), accusation(RCIMessage) }
+
     /// In a proof iteration, with every partner's share of `k` in: checks each partner's
-    /// contribution against its commitment, assembles the slot of the partner's update
-    /// (its part × this agent's fresh Enc(pc·P_nm + lc·λ_nm)) and proves it. Returns the
-    /// bundle for the platform and the masks to remove from its answer.
-    mutating func assembleIterationProof(k: Int, shares: [RCIEncryptedShare]) throws -> (RCIMessage, [Int128]) {
-        guard let st = proofs, let cipher, let core else { throw RCIError.protocolViolation("no proof state") }
+    /// signature on its contribution (a bad one: the hop altered it, nobody is blamed, the run
+    /// aborts naming the hop), then the contribution against its commitment (a bad one: an
+    /// accusation carrying the signed contribution, for the platform to verify and blame),
+    /// assembles the slot of the partner's update (its part × this agent's fresh
+    /// Enc(pc·P_nm + lc·λ_nm)) and proves it.
+    mutating func assembleIterationProof(k: Int, shares: [RCIEncryptedShare]) throws -> Assembly {
+        guard let st = proofs, let cipher, let core, let identity else { throw RCIError.protocolViolation("no proof state") }
         let pk = cipher.publicKey
         let (lc, pc) = try RCIIterationProof.coefficients(st.parameters, iteration: k)
         let own = try core.shares()
@@ -96,18 +113,18 @@ extension RCIAgentMachine {
         for (i, s) in shares.enumerated() {
             let m = partners[i]
             var t = meter.start()
-            let contribution: RCIUpdateContribution, part: PaillierSlotOpening
-            do {
-                contribution = try RCIUpdateContribution(bytes: s.contribution)
-                part = try PaillierSlotOpening(ciphertext: try PaillierCiphertext(bytes: contribution.ciphertext, publicKey: pk),
-                                               randomness: contribution.randomness, shift: shift, publicKey: pk)
-            } catch {
-                throw RCIError.cheating(agent: m, iteration: k, what: "its update contribution to \(spec.id) is malformed or not an encryption under its stated randomness (\(error))")
+            let contribution: RCIUpdateContribution
+            do { contribution = try RCIUpdateContribution(bytes: s.contribution) } catch {
+                throw RCIError.tampered(from: m, to: spec.id, iteration: k, what: "the update contribution is malformed (\(error))")
             }
-            // own part = plan constant (|c| < 2⁶²) + mask + offset (< 2¹⁰⁰): anything wider would spill into the next slot
-            guard part.value > 0, part.value < (Int128(1) << 100) + (Int128(1) << 62),
-                  RCIOpening(value: part.value, blinding: contribution.blinding).point == contribution.ownCommitment else {
-                throw RCIError.cheating(agent: m, iteration: k, what: "its update does not match its commitments (checked by \(spec.id))")
+            let statement = contribution.statement(runID: st.runID, iteration: k, sender: m, recipient: spec.id, shift: shift, publicKey: pk)
+            guard let key = partnerKeys[m], RCIIdentity.isValid(contribution.signature, by: key, of: statement) else {
+                throw RCIError.tampered(from: m, to: spec.id, iteration: k,
+                                        what: "the update contribution is not signed by \(m)'s registered key (altered in transit; \(m) is not blamed)")
+            }
+            guard let part = contribution.opened(shift: shift, publicKey: pk) else {
+                meter.charge(\.iterationVerifying, since: t)
+                return .accusation(.accusation(iteration: k, owner: m, contribution: s.contribution))
             }
             meter.charge(\.iterationVerifying, since: t)
             t = meter.start()
@@ -118,26 +135,35 @@ extension RCIAgentMachine {
             if lc != 0 { d = d + Scalar(lc) * st.lambda[i].point; b = b + Scalar(lc) * st.lambda[i].blinding }
             let proof = try PaillierSlotEqualityProof.prove(l, blinding: b, commitment: PedersenCommitment(point: d), publicKey: pk,
                                                             context: RCIIterationProof.context(runID: st.runID, iteration: k, owner: m, assembler: spec.id))
-            assembled.append(.init(ciphertext: l.ciphertext.bytes, proof: proof.bytes, ownerCommitment: contribution.ownCommitment))
+            var forwarded = contribution.ownCommitment
+            if faults.tamperForwardedAt == k { forwarded = forwarded + RCIIterationProof.pedersen.g }  // test flag: misreport the partner's D_n
+            assembled.append(.init(owner: m, shift: shift, ciphertext: l.ciphertext.bytes, proof: proof.bytes, ownerCommitment: forwarded,
+                                   ownerDigest: contribution.secretDigest, ownerSignature: contribution.signature))
             meter.charge(\.iterationProving, since: t)
         }
-        let bundle = RCIIterationProofBundle(own: partners.indices.map {
-            .init(power: st.power[$0].point, lambda: st.lambda.isEmpty ? nil : st.lambda[$0].point, mask: st.mask[$0].point)
+        let t = meter.start()
+        defer { meter.charge(\.iterationProving, since: t) }
+        var bundle = RCIIterationProofBundle(own: partners.indices.map {
+            .init(partner: partners[$0], power: st.power[$0].point,
+                  lambda: st.chainPoints.isEmpty ? (st.lambda.isEmpty ? nil : st.lambda[$0].point) : st.chainPoints[$0], mask: st.mask[$0].point)
         }, assembled: assembled)
-        return (.iterationProof(iteration: k, payload: bundle.bytes), st.mask.map(\.value))
+        bundle.signature = try identity.sign(RCIContributionSignature.bundle(runID: st.runID, iteration: k, sender: spec.id, body: bundle.body))
+        return .proven(.iterationProof(iteration: k, payload: bundle.bytes), masks: st.mask.map(\.value))
     }
 
     /// In the iteration before a proof iteration: commitments to this iteration's masks (the
     /// head of the next chain), nil otherwise.
-    mutating func maskCommitments(k: Int, masks: [Int128]) -> RCIMessage? {
-        guard var st = proofs, st.every.commitsMasks(k), !st.every.provesIteration(k) else { return nil }
+    mutating func maskCommitments(k: Int, masks: [Int128]) throws -> RCIMessage? {
+        guard var st = proofs, st.every.commitsMasks(k), !st.every.provesIteration(k), let identity else { return nil }
         let t = meter.start()
         defer { meter.charge(\.iterationProving, since: t) }
         st.mask = masks.map { RCIOpening.fresh($0) }
         st.maskIteration = k
         proofs = st
-        return .iterationProof(iteration: k, payload: RCIIterationProofBundle(own: st.mask.map { .init(power: nil, lambda: nil, mask: $0.point) },
-                                                                                assembled: []).bytes)
+        var bundle = RCIIterationProofBundle(own: partners.indices.map { .init(partner: partners[$0], power: nil, lambda: nil, mask: st.mask[$0].point) },
+                                             assembled: [])
+        bundle.signature = try identity.sign(RCIContributionSignature.bundle(runID: st.runID, iteration: k, sender: spec.id, body: bundle.body))
+        return .iterationProof(iteration: k, payload: bundle.bytes)
     }
 
     /// After the platform's answer to `k` (slot values y = Λ^{k+1} + mask): ADMM's chain

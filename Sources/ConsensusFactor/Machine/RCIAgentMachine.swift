@@ -63,6 +63,8 @@ public struct RCIAgentMachine: Sendable {
         case exchanging(Int)
         case awaitingReply(Int, masks: [Int128], incoming: [RCIShare], plans: [RCIUpdatePlan])
         case settling, verifying, done
+        /// Sent an accusation for iteration k: waits for the platform's verdict (an abort).
+        case accusing(Int)
     }
     var phase: Phase = .idle
     var core: (any RCIConsensusCore)?
@@ -94,6 +96,8 @@ public struct RCIAgentMachine: Sendable {
     var bundle: RCIResultProof.Bundle?
     /// Per-iteration proof state (nil: the run has none).
     var proofs: RCIAgentProofState?
+    /// Signs this agent's per-iteration contributions and bundles (required with per-iteration proofs).
+    public var identity: RCIIdentity?
 
     public init(spec: RCIAgentSpec, address: String, perturbation: RCIStepPerturbation?, rng: SplitMix64,
                 certified: RCICertifiedBounds? = nil) throws {
@@ -108,7 +112,7 @@ public struct RCIAgentMachine: Sendable {
     /// reads only these; a finished partner's closed connection is then never read).
     public var awaiting: [RCIParty] {
         switch phase {
-        case .awaitingSetup, .awaitingReply: return [.platform]
+        case .awaitingSetup, .awaitingReply, .accusing: return [.platform]
         case .exchanging, .settling, .verifying: return partners.indices.filter { inbox[$0].isEmpty }.map { .agent(partners[$0]) }
         case .idle, .connecting, .done: return []
         }
@@ -287,7 +291,14 @@ public struct RCIAgentFaults: Sendable, Equatable {
     public var claimedUpperBound: Double?
     /// Send a wrong consensus-factor update (off by one unit) in this iteration.
     public var cheatUpdateAt: Int?
-    public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil) {
-        self.claimedUpperBound = claimedUpperBound; self.cheatUpdateAt = cheatUpdateAt
+    /// In this (proven) iteration, forward every partner's contribution header to the platform
+    /// altered (a partner trying to frame the owner).
+    public var tamperForwardedAt: Int?
+    /// In this (proven) iteration, the agent's contributions are altered after it signed them
+    /// (what a hop between it and its partners could do).
+    public var alteredInTransitAt: Int?
+    public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil, tamperForwardedAt: Int? = nil, alteredInTransitAt: Int? = nil) {
+        self.claimedUpperBound = claimedUpperBound; self.cheatUpdateAt = cheatUpdateAt; self.tamperForwardedAt = tamperForwardedAt
+        self.alteredInTransitAt = alteredInTransitAt
     }
 }

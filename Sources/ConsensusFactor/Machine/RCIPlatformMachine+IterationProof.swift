@@ -28,16 +28,45 @@ extension RCIPlatformMachine {
     mutating func startIterationProofChain() throws {
         guard iterationProofs.agentsProveEvery > 0 else { return }
         guard cipher != nil else { throw RCIError.protocolViolation("per-iteration proofs need the encrypted protocol (--encrypted)") }
+        guard !registered.isEmpty else {
+            throw RCIError.protocolViolation("per-iteration proofs need registered agent identities (their contributions are signed)")
+        }
         let head = Scalar(Int64(try RCIIterationProof.initialLambda(parameters))) * RCIIterationProof.pedersen.g
         for a in joined { proofState.chain[a.id] = Array(repeating: head, count: RCIRosterEntry.partners(of: a.role, in: joined).count) }
     }
 
-    /// Stores an agent's bundle for iteration `k`.
+    /// Stores an agent's bundle for iteration `k` once its signature is the agent's: a bundle
+    /// that is not was altered between the agent and the platform (the run aborts naming the hop).
     mutating func acceptIterationProof(from id: String, iteration it: Int, current k: Int, payload: [UInt8]) throws {
         guard it == k, proofState.bundles[id] == nil, iterationProofs.agentsProveEvery.commitsMasks(k) else {
             throw RCIError.protocolViolation("agent \(id) sent an unexpected iteration proof for \(it) during \(k)")
         }
-        proofState.bundles[id] = try RCIIterationProofBundle(bytes: payload)
+        let t = meter.start()
+        defer { meter.charge(\.iterationVerifying, since: t) }
+        let bundle = try RCIIterationProofBundle(bytes: payload)
+        guard let key = registered[id]?.publicKey, bundle.isSigned(by: id, key: key, runID: runID, iteration: k) else {
+            throw RCIError.tampered(from: id, to: "platform", iteration: k, what: "the iteration-proof bundle is not signed by \(id)'s registered key")
+        }
+        proofState.bundles[id] = bundle
+    }
+
+    /// Agent `accuser`'s accusation of partner `owner` in iteration `k`: the verdict on the
+    /// signed contribution (`RCISlotCheck.accusation`), with its evidence kept for offline checking.
+    mutating func judgeAccusation(by accuser: String, owner: String, iteration k: Int, contribution bytes: [UInt8]) -> RCIError {
+        guard let cipher, let ownerKey = registered[owner]?.publicKey,
+              let role = joined.first(where: { $0.id == owner })?.role,
+              let i = RCIRosterEntry.partners(of: role, in: joined).firstIndex(of: accuser),
+              let contribution = try? RCIUpdateContribution(bytes: bytes) else {
+            return .cheating(agent: accuser, iteration: k, what: "its accusation of \(owner) is malformed or names no partner")
+        }
+        let pk = cipher.privateKey.publicKey
+        let shift = RCIAgentCipher.slotBits * (i % PaillierPacking.slots(of: pk, slotBits: RCIAgentCipher.slotBits))
+        var evidence = RCIBlameEvidence(kind: .accusation, runID: runID, iteration: k, parameters: parameters, publicKey: pk.serialize(),
+                                        owner: owner, assembler: accuser)
+        evidence.contribution = bytes; evidence.shift = shift
+        blameEvidence = evidence.bytes
+        return RCISlotCheck(runID: runID, iteration: k, parameters: parameters, publicKey: pk)
+            .accusation(owner: owner, ownerKey: ownerKey, accuser: accuser, contribution: contribution, shift: shift)
     }
 
     /// In a proof iteration: checks every slot (inline mode) and returns each agent's packed
@@ -60,11 +89,10 @@ extension RCIPlatformMachine {
             let partners = RCIRosterEntry.partners(of: n.role, in: joined)
             var packed: [PaillierCiphertext] = []
             for (i, m) in partners.enumerated() {
-                guard let bm = proofState.bundles[m], let j = RCIRosterEntry.partners(of: n.role == .generator ? .consumer : .generator, in: joined).firstIndex(of: n.id),
-                      j < bm.assembled.count else {
+                        guard let slot = proofState.bundles[m]?.assembled.first(where: { $0.owner == n.id }) else {
                     throw RCIError.cheating(agent: m, iteration: k, what: "no proven slot for \(n.id)'s update")
                 }
-                let c = try PaillierCiphertext(bytes: bm.assembled[j].ciphertext, publicKey: pk)
+                let c = try PaillierCiphertext(bytes: slot.ciphertext, publicKey: pk)
                 if i % slots == 0 { packed.append(c) } else { packed[packed.count - 1] = pk.add(packed[packed.count - 1], c) }
             }
             out[n.id] = packed.map(\.bytes)
@@ -105,49 +133,40 @@ extension RCIPlatformMachine {
         proofState.kept = [:]
     }
 
-    /// Verifies every slot of iteration `k`: the owner's commitment combination (its own
-    /// commitments, and under ADMM the chained C(Λ)) must be the one its partner assembled
-    /// against, and the partner's proof that the slot encrypts that combination plus the
-    /// partner term (from the partner's own commitments) must hold.
-    func verifyIteration(_ k: Int, bundles: [String: RCIIterationProofBundle], chain: [String: [Point?]]) throws {
+    /// Verifies every slot of iteration `k` from what the agents signed (`RCISlotCheck`): the
+    /// owner's D_n as it signed it for its partner must combine its signed commitments (and,
+    /// under ADMM, the λ this platform decrypted), and the partner's proof that the slot
+    /// encrypts that combination plus the partner term must hold. The first failure names the
+    /// agent whose signed contribution fails and keeps the evidence (`blameEvidence`).
+    mutating func verifyIteration(_ k: Int, bundles: [String: RCIIterationProofBundle], chain: [String: [Point?]]) throws {
         guard let cipher else { return }
         let pk = cipher.privateKey.publicKey
-        let (lc, pc) = try RCIIterationProof.coefficients(parameters, iteration: k)
-        let kappa = Scalar(parameters.algorithm == .rci ? Int128(RCIFixedPoint.coefficientScale - lc) : 1)
+        let check = RCISlotCheck(runID: runID, iteration: k, parameters: parameters, publicKey: pk)
+        let slots = PaillierPacking.slots(of: pk, slotBits: RCIAgentCipher.slotBits)
         for n in joined {
             let partners = RCIRosterEntry.partners(of: n.role, in: joined)
-            guard let bn = bundles[n.id], bn.own.count == partners.count, bn.assembled.count == partners.count else {
-                throw RCIError.cheating(agent: n.id, iteration: k, what: "no iteration proof for every partner")
+            guard let bn = bundles[n.id], bn.own.map(\.partner) == partners, bn.assembled.count == partners.count,
+                  let ownerKey = registered[n.id]?.publicKey else {
+                throw RCIError.cheating(agent: n.id, iteration: k, what: "no signed iteration proof for every partner")
             }
             for (i, m) in partners.enumerated() {
-                let ownerSide = RCIRosterEntry.partners(of: n.role == .generator ? .consumer : .generator, in: joined)
-                guard let bm = bundles[m], let j = ownerSide.firstIndex(of: n.id), j < bm.own.count, j < bm.assembled.count else {
-                    throw RCIError.cheating(agent: m, iteration: k, what: "no iteration proof for \(n.id)")
+                guard let bm = bundles[m] else { throw RCIError.cheating(agent: m, iteration: k, what: "no iteration proof for \(n.id)") }
+                var point: Point?
+                if parameters.algorithm == .admm {
+                    guard let c = chain[n.id].flatMap({ i < $0.count ? $0[i] : nil }) else {
+                        throw RCIError.cheating(agent: n.id, iteration: k, what: "its commitments for the update with \(m) are unchained")
+                    }
+                    point = c
                 }
-                let own = bn.own[i], slot = bm.assembled[j]
-                let lambdaOwn: Point?
-                if parameters.algorithm == .rci { lambdaOwn = own.lambda } else { lambdaOwn = chain[n.id].flatMap { i < $0.count ? $0[i] : nil } }
-                guard let power = own.power, let lambdaOwn else {
-                    throw RCIError.cheating(agent: n.id, iteration: k, what: "its commitments for the update with \(m) are incomplete or unchained")
-                }
-                let dn = kappa * lambdaOwn + Scalar(pc) * power + own.mask
-                guard slot.ownerCommitment == dn else {
-                    throw RCIError.cheating(agent: n.id, iteration: k,
-                                           what: "its update contribution to \(m) differs from its commitments to the platform (or \(m) misreports it)")
-                }
-                guard let partnerPower = bm.own[j].power, lc == 0 || bm.own[j].lambda != nil else {
-                    throw RCIError.cheating(agent: m, iteration: k, what: "its commitments for the update of \(n.id) are incomplete")
-                }
-                var d = dn + Scalar(pc) * partnerPower
-                if lc != 0, let l = bm.own[j].lambda { d = d + Scalar(lc) * l }
                 do {
-                    let c = try PaillierCiphertext(bytes: slot.ciphertext, publicKey: pk)
-                    try PaillierSlotEqualityProof(bytes: slot.proof, publicKey: pk)
-                        .verify(c, shift: RCIAgentCipher.slotBits * (i % PaillierPacking.slots(of: pk, slotBits: RCIAgentCipher.slotBits)),
-                                PedersenCommitment(point: d), publicKey: pk,
-                                context: RCIIterationProof.context(runID: runID, iteration: k, owner: n.id, assembler: m))
+                    try check.check(owner: n.id, ownerBundle: bn, ownerKey: ownerKey, assembler: m, assemblerBundle: bm,
+                                    shift: RCIAgentCipher.slotBits * (i % slots), chain: point)
                 } catch {
-                    throw RCIError.cheating(agent: m, iteration: k, what: "its proof of \(n.id)'s update does not verify (\(error))")
+                    var evidence = RCIBlameEvidence(kind: .slot, runID: runID, iteration: k, parameters: parameters, publicKey: pk.serialize(),
+                                                    owner: n.id, assembler: m)
+                    evidence.ownerBundle = bn.bytes; evidence.assemblerBundle = bm.bytes; evidence.chain = point?.bytes ?? []
+                    blameEvidence = evidence.bytes
+                    throw error
                 }
             }
         }

@@ -65,6 +65,9 @@ public struct RCIPlatformMachine: Sendable {
     var proofState = RCIPlatformProofState()
     /// This run's id, sent in the setup and bound into per-iteration proofs.
     public var runID: [UInt8] = []
+    /// The evidence of the last blame of the per-iteration proofs (`RCIBlameEvidence` bytes),
+    /// set before the machine throws the `RCIError.cheating` it supports.
+    public internal(set) var blameEvidence: [UInt8]?
 
     public init(agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?, masking: Bool,
                 registrarKey: [UInt8] = [], registered: [String: RCIRegisteredAgent] = [:]) throws {
@@ -120,6 +123,11 @@ public struct RCIPlatformMachine: Sendable {
         case (.iterating(let k), .iterationProof(let it, let payload)):
             guard addresses[id] != nil, requests[id] == nil else { throw RCIError.protocolViolation("agent \(id) sent an iteration proof after its request") }
             try acceptIterationProof(from: id, iteration: it, current: k, payload: payload)
+        case (.iterating(let k), .accusation(let it, let owner, let contribution)):
+            guard it == k, addresses[id] != nil, requests[id] == nil, iterationProofs.agentsProveEvery.provesIteration(k) else {
+                throw RCIError.protocolViolation("agent \(id) sent an unexpected accusation for \(it) during \(k)")
+            }
+            throw judgeAccusation(by: id, owner: owner, iteration: k, contribution: contribution)
         case (.verifying, .resultProof(let r)):
             guard r.from == id, addresses[id] != nil, !bundlesChecked.contains(id) else {
                 throw RCIError.protocolViolation("agent \(id) sent a second or foreign result proof")

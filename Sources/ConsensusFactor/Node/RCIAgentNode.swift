@@ -21,6 +21,8 @@ public final class RCIAgentNode {
     private let clock = SystemClock()
     private var io = RCICosts()
     private let identity: RCIIdentity?
+    /// The platform's Ed25519 key pinned in this agent's configuration (nil: not checked, in-process tests only).
+    private let platformKey: [UInt8]?
     private let log: (String) -> Void
     /// The run id from the platform's challenge (bound into every handshake signature).
     private var runID: [UInt8] = []
@@ -30,10 +32,11 @@ public final class RCIAgentNode {
     /// CSPRNG in production, or `RCISeeds.agent` for a reproducible run).
     public init(spec: RCIAgentSpec, platform: RCIAddress, listen: RCIAddress, timeoutMilliseconds: Int32,
                 perturbation: RCIStepPerturbation?, rng: SplitMix64, certified: RCICertifiedBounds? = nil,
-                faults: RCIAgentFaults = RCIAgentFaults(), identity: RCIIdentity? = nil,
+                faults: RCIAgentFaults = RCIAgentFaults(), identity: RCIIdentity? = nil, platformKey: [UInt8]? = nil,
                 log: @escaping (String) -> Void = { _ in }) throws {
         self.spec = try spec.validated()
         self.identity = identity
+        self.platformKey = platformKey
         self.log = log
         self.platformAddress = platform
         self.timeout = timeoutMilliseconds
@@ -41,6 +44,7 @@ public final class RCIAgentNode {
         machine = try RCIAgentMachine(spec: spec, address: listenAddress.description, perturbation: perturbation, rng: rng,
                                       certified: certified)
         machine.faults = faults
+        machine.identity = identity
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
     }
 
@@ -67,7 +71,7 @@ public final class RCIAgentNode {
             var t0 = clock.threadCPUNanos()
             for e in ready.messages {
                 try socket(for: e.to).send(e.message)
-                if case .hello = e.message { try platform.send(.signature(try signature(nonce: platformNonce, hello: e.message, acceptor: "platform"))) }
+                if case .hello = e.message { try authenticate(platform, hello: e.message) }
             }
             io.transport &+= clock.threadCPUNanos() &- t0
             if var r = ready.result {
@@ -116,7 +120,26 @@ public final class RCIAgentNode {
 
     private func signature(nonce: [UInt8], hello: RCIMessage, acceptor: String) throws -> [UInt8] {
         guard let identity else { return [] }
-        return try RCIHandshake.sign(identity, runID: runID, nonce: nonce, hello: hello, acceptor: acceptor)
+        return try RCIHandshake.sign(identity, runID: runID, nonce: nonce, .hello(hello, acceptor: acceptor))
+    }
+
+    /// Signs the hello to the platform, challenges it and checks its acceptance against the
+    /// pinned platform key: an impostor platform is refused before anything else is sent.
+    private func authenticate(_ platform: RCISocket, hello: RCIMessage) throws {
+        try platform.send(.signature(try signature(nonce: platformNonce, hello: hello, acceptor: "platform")))
+        let mine = RCIHandshake.freshNonce()
+        try platform.send(.challenge(runID: runID, nonce: mine))
+        let answer: RCIMessage
+        do { answer = try platform.receive() } catch { throw RCIError.peerFailed("the platform at \(platformAddress) did not answer \(spec.id)'s challenge: \(error)") }
+        if case .abort(let why) = answer { throw RCIError.peerFailed("the platform at \(platformAddress) refused \(spec.id): \(why)") }
+        guard case .signature(let proof) = answer else {
+            throw RCIError.protocolViolation("the platform at \(platformAddress) sent \(answer.kind) instead of answering \(spec.id)'s challenge")
+        }
+        if let platformKey, !RCIHandshake.verify(signature: proof, publicKey: platformKey, runID: runID, nonce: mine,
+                                                 .acceptance(acceptor: "platform", dialer: spec.id)) {
+            throw RCIError.protocolViolation("the platform at \(platformAddress) did not prove it holds the pinned platform key "
+                + "\(Hex.encode(platformKey).prefix(16))… (its answer to \(spec.id)'s challenge is not signed by that key): refusing an impostor platform")
+        }
     }
 
     /// Generators admit their partners (challenge, partnerHello, signature by the key the
@@ -125,7 +148,8 @@ public final class RCIAgentNode {
         if spec.role == .generator {
             let wanted = Set(partners.map(\.id))
             let keys = machine.partnerKeys
-            let gatherer = RCIGatherer(listener: listener, runID: runID, acceptor: spec.id, handshakeMilliseconds: min(timeout, 5_000), log: log)
+            let gatherer = RCIGatherer(listener: listener, runID: runID, acceptor: spec.id, identity: identity,
+                                       handshakeMilliseconds: min(timeout, 5_000), log: log)
             while peers.count < partners.count {
                 let (id, m, s) = try gatherer.next(timeoutMilliseconds: timeout) { hello, signature, nonce in
                     guard case .partnerHello(let id) = hello else { throw RCIError.protocolViolation("expected partnerHello, got \(hello.kind)") }
@@ -133,26 +157,19 @@ public final class RCIAgentNode {
                     guard peers[id] == nil else { throw RCIError.protocolViolation("\(id) is already connected") }
                     if !keys.isEmpty {
                         guard let key = keys[id], RCIHandshake.verify(signature: signature, publicKey: key, runID: runID, nonce: nonce,
-                                                                      hello: hello, acceptor: spec.id) else {
+                                                                      .hello(hello, acceptor: spec.id)) else {
                             throw RCIError.protocolViolation("the handshake signature is not \(id)'s registered key")
                         }
                     }
                     return id
                 }
                 t?(RCITranscriptEntry(receiver: spec.id, sender: id, message: m))
-                // the consumer's challenge: prove to it that this is the generator it dialled
-                guard case .challenge(let run, let nonce) = try s.receive(), run == runID, nonce.count == RCIHandshake.randomBytes else {
-                    throw RCIError.protocolViolation("partner \(id) did not challenge \(spec.id) after its handshake")
-                }
-                let proof = try identity.map { try RCIHandshake.signAcceptance($0, runID: runID, nonce: nonce, acceptor: spec.id, dialer: id) } ?? []
-                try s.send(.signature(proof))
-                peers[id] = s
+                peers[id] = s  // the gatherer answered the consumer's challenge with this generator's acceptance
             }
             gatherer.closePending()
         } else {
             // Dial and sign every generator first, then check their answers (they answer in parallel).
             var dialled: [(id: String, address: String, socket: RCISocket, nonce: [UInt8])] = []
-            var rng = SystemCSPRNG()
             for p in partners {
                 let s = try RCISocket.connect(try RCIAddress(parsing: p.address), timeoutMilliseconds: timeout)
                 guard case .challenge(let run, let nonce) = try s.receive(), run == runID else {
@@ -161,7 +178,7 @@ public final class RCIAgentNode {
                 let hello = RCIMessage.partnerHello(id: spec.id)
                 try s.send(hello)
                 try s.send(.signature(try signature(nonce: nonce, hello: hello, acceptor: p.id)))
-                let mine = (0..<RCIHandshake.randomBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                let mine = RCIHandshake.freshNonce()
                 try s.send(.challenge(runID: runID, nonce: mine))
                 dialled.append((p.id, p.address, s, mine))
             }
@@ -173,8 +190,8 @@ public final class RCIAgentNode {
                     throw RCIError.protocolViolation("partner \(d.id) at \(d.address) sent \(answer.kind) instead of answering the challenge")
                 }
                 if !keys.isEmpty {
-                    guard let key = keys[d.id], RCIHandshake.verifyAcceptance(signature: proof, publicKey: key, runID: runID, nonce: d.nonce,
-                                                                              acceptor: d.id, dialer: spec.id) else {
+                    guard let key = keys[d.id], RCIHandshake.verify(signature: proof, publicKey: key, runID: runID, nonce: d.nonce,
+                                                                    .acceptance(acceptor: d.id, dialer: spec.id)) else {
                         throw RCIError.protocolViolation("the generator at \(d.address) did not prove it is \(d.id) (its answer is not signed by \(d.id)'s registered key)")
                     }
                 }

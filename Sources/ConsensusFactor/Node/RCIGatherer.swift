@@ -6,9 +6,10 @@ import GridClearSystem
 import Privacy
 
 /// Admits the authenticated connections of a run on a listener, and only those (issue 13
-/// item 7). Every accepted connection gets a challenge (run id, fresh nonce) at once; it then
-/// has `handshakeMilliseconds` to send a hello and its signature, each frame at most
-/// `frameLimit` bytes. Whatever else arrives — garbage, an unknown id, a bad signature, a
+/// item 7, issue 19). Every accepted connection gets a challenge (run id, fresh nonce) at once;
+/// it then has `handshakeMilliseconds` to send a hello, its signature and its own challenge,
+/// each frame at most `frameLimit` bytes; an admitted dialer gets this acceptor's signed
+/// acceptance (`RCIHandshake`), so it knows whom it reached. Whatever else arrives — garbage, an unknown id, a bad signature, a
 /// second connection for an admitted id, silence — is refused: logged through `log`, the
 /// connection closed, and gathering goes on.
 ///
@@ -21,6 +22,8 @@ final class RCIGatherer {
     let runID: [UInt8]
     /// "platform", or the generator's id: part of what the dialer signs.
     let acceptor: String
+    /// Signs the acceptance (nil: an empty signature, for runs without identities).
+    let identity: RCIIdentity?
     let handshakeMilliseconds: Int32
     let log: (String) -> Void
     private let clock = SystemClock()
@@ -30,13 +33,16 @@ final class RCIGatherer {
         let nonce: [UInt8]
         let deadline: UInt64
         var hello: RCIMessage?
+        /// The id `admit` accepted, waiting for the dialer's challenge.
+        var admitted: String?
         var serial: Int
     }
     private var pending: [Pending] = []
     private var serial = 0
 
-    init(listener: RCISocket, runID: [UInt8], acceptor: String, handshakeMilliseconds: Int32, log: @escaping (String) -> Void) {
-        self.listener = listener; self.runID = runID; self.acceptor = acceptor
+    init(listener: RCISocket, runID: [UInt8], acceptor: String, identity: RCIIdentity?, handshakeMilliseconds: Int32,
+         log: @escaping (String) -> Void) {
+        self.listener = listener; self.runID = runID; self.acceptor = acceptor; self.identity = identity
         self.handshakeMilliseconds = handshakeMilliseconds; self.log = log
     }
 
@@ -90,11 +96,10 @@ final class RCIGatherer {
     private func acceptOne() {
         do {
             let s = try listener.accept()
-            var rng = SystemCSPRNG()
-            let nonce = (0..<RCIHandshake.randomBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let nonce = RCIHandshake.freshNonce()
             serial += 1
             let p = Pending(socket: s, nonce: nonce, deadline: clock.monotonicNanos() &+ UInt64(handshakeMilliseconds) * 1_000_000,
-                            hello: nil, serial: serial)
+                            hello: nil, admitted: nil, serial: serial)
             do { try s.send(.challenge(runID: runID, nonce: nonce)) } catch { refuse(p, "\(error)"); return }
             pending.append(p)
         } catch {
@@ -102,14 +107,21 @@ final class RCIGatherer {
         }
     }
 
-    /// Takes whole frames only; hello then signature, then the admission decision.
+    /// Takes whole frames only; hello then signature (the admission decision), then the
+    /// dialer's challenge, answered with this acceptor's signed acceptance.
     private func advance(_ p: inout Pending, admit: (RCIMessage, [UInt8], [UInt8]) throws -> String) throws -> (id: String, hello: RCIMessage, socket: RCISocket)? {
         while let m = try p.socket.receiveIfComplete(limit: Self.frameLimit) {
-            switch (p.hello, m) {
-            case (nil, .hello), (nil, .partnerHello):
+            switch (p.hello, p.admitted, m) {
+            case (nil, nil, .hello), (nil, nil, .partnerHello):
                 p.hello = m
-            case (.some(let hello), .signature(let sig)):
-                let id = try admit(hello, sig, p.nonce)
+            case (.some(let hello), nil, .signature(let sig)):
+                p.admitted = try admit(hello, sig, p.nonce)
+            case (.some(let hello), .some(let id), .challenge(let run, let nonce)):
+                guard run == runID, nonce.count == RCIHandshake.randomBytes else {
+                    throw RCIError.protocolViolation("\(id)'s challenge names another run or has a nonce of \(nonce.count) bytes")
+                }
+                let proof = try identity.map { try RCIHandshake.sign($0, runID: runID, nonce: nonce, .acceptance(acceptor: acceptor, dialer: id)) } ?? []
+                try p.socket.send(.signature(proof))
                 return (id, hello, p.socket)
             default:
                 throw RCIError.protocolViolation("sent \(m.kind) during the handshake")

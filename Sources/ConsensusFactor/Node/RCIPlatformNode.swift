@@ -24,6 +24,9 @@ public final class RCIPlatformNode {
     private var io = RCICosts()
     private let registered: [String: RCIRegisteredAgent]
     private let log: (String) -> Void
+    /// The platform's Ed25519 identity: signs its acceptance of every agent's challenge (agents
+    /// pin its public key); nil only in in-process tests.
+    private let identity: RCIIdentity?
     /// This run's id (random), bound into every handshake signature.
     public let runID: [UInt8]
 
@@ -32,11 +35,12 @@ public final class RCIPlatformNode {
     /// refused connection.
     public init(listen: RCIAddress, agentCount: Int, parameters: RCIParameters, cipher: RCIPlatformCipher?,
                 masking: Bool, timeoutMilliseconds: Int32, registrarKey: [UInt8] = [],
-                registered: [String: RCIRegisteredAgent] = [:], log: @escaping (String) -> Void = { _ in }) throws {
+                registered: [String: RCIRegisteredAgent] = [:], identity: RCIIdentity? = nil,
+                log: @escaping (String) -> Void = { _ in }) throws {
         self.registered = registered
+        self.identity = identity
         self.log = log
-        var rng = SystemCSPRNG()
-        runID = (0..<RCIHandshake.randomBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        runID = RCIHandshake.freshNonce()
         machine = try RCIPlatformMachine(agentCount: agentCount, parameters: parameters, cipher: cipher, masking: masking,
                                          registrarKey: registrarKey, registered: registered)
         machine.runID = runID
@@ -44,6 +48,9 @@ public final class RCIPlatformNode {
         timeout = timeoutMilliseconds
         (listener, address) = try RCISocket.listen(listen, timeoutMilliseconds: timeoutMilliseconds)
     }
+
+    /// The signed evidence of a per-iteration proof's blame (`RCIBlameEvidence` bytes), after a failed run.
+    public var blameEvidence: [UInt8]? { machine.blameEvidence }
 
     /// The per-iteration proof schedule (set before `run`).
     public var iterationProofs: RCIIterationProofOptions {
@@ -63,7 +70,7 @@ public final class RCIPlatformNode {
     private func runUnchecked(transcript t: ((RCITranscriptEntry) -> Void)?) throws -> RCIPlatformSummary {
         var ready = RCIPlatformReady()
         // gather: challenge, hello, signature; anything else is refused without stopping the run
-        let gatherer = RCIGatherer(listener: listener, runID: runID, acceptor: "platform",
+        let gatherer = RCIGatherer(listener: listener, runID: runID, acceptor: "platform", identity: identity,
                                    handshakeMilliseconds: min(timeout, 5_000), log: log)
         while agents.count < machine.agentCount {
             let (id, m, s) = try gatherer.next(timeoutMilliseconds: timeout) { hello, signature, nonce in
@@ -72,8 +79,8 @@ public final class RCIPlatformNode {
                 if !registered.isEmpty {
                     guard let r = registered[id] else { throw RCIError.protocolViolation("\(id) is not a registered agent") }
                     guard r.role == role else { throw RCIError.protocolViolation("\(id) is registered as a \(r.role.rawValue)") }
-                    guard RCIHandshake.verify(signature: signature, publicKey: r.publicKey, runID: runID, nonce: nonce, hello: hello,
-                                              acceptor: "platform") else {
+                    guard RCIHandshake.verify(signature: signature, publicKey: r.publicKey, runID: runID, nonce: nonce,
+                                              .hello(hello, acceptor: "platform")) else {
                         throw RCIError.protocolViolation("the handshake signature is not \(id)'s registered key")
                     }
                 }

@@ -112,8 +112,10 @@ public final class RCISocket {
 
     // MARK: framed I/O
 
-    public func send(_ m: RCIMessage) throws {
-        let bytes = try RCIFrame.encode(m)
+    public func send(_ m: RCIMessage) throws { try send(frame: try RCIFrame.encode(m)) }
+
+    /// Sends an encoded frame as it is (tests: frames of another version).
+    func send(frame bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let n = try bytes.withUnsafeBytes { buf in

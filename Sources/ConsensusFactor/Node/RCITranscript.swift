@@ -31,6 +31,7 @@ extension RCITranscriptEntry {
         case .challenge(let run, let nonce): fields = "\"runID\":\(hex(run)),\"nonce\":\(hex(nonce))"
         case .signature(let sig): fields = "\"signature\":\(hex(sig))"
         case .iterationProof(let k, let payload): fields = "\"iteration\":\(k),\"payload\":\(hex(payload))"
+        case .accusation(let k, let owner, let c): fields = "\"iteration\":\(k),\"owner\":\(q(owner)),\"contribution\":\(hex(c))"
         }
         return "{\"receiver\":\(q(receiver)),\"sender\":\(q(sender)),\"kind\":\(q(message.kind)),\"fields\":{\(fields)}}"
     }

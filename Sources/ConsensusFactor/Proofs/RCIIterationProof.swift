@@ -55,7 +55,8 @@ struct RCIOpening: Sendable {
     static func fresh(_ v: Int128) -> RCIOpening { RCIOpening(value: v, blinding: .random()) }
 }
 
-/// n → m inside the share of a proof iteration: n's own part of its update slot for m.
+/// n → m inside the share of a proof iteration: n's own part of its update slot for m, signed
+/// by n (`RCIContributionSignature`).
 struct RCIUpdateContribution: Sendable {
     var ciphertext: [UInt8]
     var randomness: [UInt8]
@@ -63,63 +64,116 @@ struct RCIUpdateContribution: Sendable {
     var blinding: Scalar
     /// D_n = κ·C(λ_own) + pc·C(P_nm) + C(μ_nm).
     var ownCommitment: Point
+    /// n's Ed25519 signature of the contribution statement (empty: unsigned).
+    var signature: [UInt8] = []
+
+    /// SHA-256 of the parts only m may see (ciphertext, randomness, blinding): what m forwards to
+    /// the platform instead of them, so the platform can check n's signature without them.
+    var secretDigest: [UInt8] {
+        var w = ByteWriter()
+        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes)
+        return RCIIdentity.digest(w.bytes)
+    }
 
     var bytes: [UInt8] {
         var w = ByteWriter()
-        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes); w.raw(ownCommitment.bytes)
+        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes); w.raw(ownCommitment.bytes); w.blob(signature)
         return w.bytes
     }
-    init(ciphertext: [UInt8], randomness: [UInt8], blinding: Scalar, ownCommitment: Point) {
+    init(ciphertext: [UInt8], randomness: [UInt8], blinding: Scalar, ownCommitment: Point, signature: [UInt8] = []) {
         self.ciphertext = ciphertext; self.randomness = randomness; self.blinding = blinding; self.ownCommitment = ownCommitment
+        self.signature = signature
     }
     init(bytes: [UInt8]) throws {
         var r = ByteReader(bytes, cap: 1 << 16)
         do {
             ciphertext = try r.blob(max: 8192); randomness = try r.blob(max: 4096)
             blinding = try Scalar(canonical: try r.raw(32)); ownCommitment = try Point(canonical: try r.raw(32))
+            signature = try r.blob(max: 64)
             try r.finish()
         } catch let e as DecodeError { throw RCIError.decoding("update contribution", e) }
+    }
+
+    /// The assembler's check (and the platform's, on an accusation): the ciphertext is exactly
+    /// Enc(2^shift·v; randomness) with 0 < v < 2¹⁰⁰ + 2⁶² (plan constant + mask + offset; anything
+    /// wider would spill into the next slot) and v·G + β·H = D_n. Returns the opening, or nil
+    /// when the contribution fails (its signer is then the cheater).
+    func opened(shift: Int, publicKey pk: PaillierPublicKey) -> PaillierSlotOpening? {
+        guard let c = try? PaillierCiphertext(bytes: ciphertext, publicKey: pk),
+              let part = try? PaillierSlotOpening(ciphertext: c, randomness: randomness, shift: shift, publicKey: pk),
+              part.value > 0, part.value < (Int128(1) << 100) + (Int128(1) << 62),
+              RCIOpening(value: part.value, blinding: blinding).point == ownCommitment else { return nil }
+        return part
     }
 }
 
 /// agent → platform before its request: its own commitments for this iteration (per partner,
-/// partner order) and, in a proof iteration, the slots it assembled for its partners' updates.
+/// partner order) and, in a proof iteration, the slots it assembled for its partners' updates,
+/// each with the owner's signed contribution header. Signed as a whole by the sender
+/// (`RCIContributionSignature.bundle`): one signature per message.
 struct RCIIterationProofBundle: Sendable {
-    struct Own: Sendable { var power: Point?; var lambda: Point?; var mask: Point }
-    struct Assembled: Sendable { var ciphertext: [UInt8]; var proof: [UInt8]; var ownerCommitment: Point }
+    /// Own commitments for the update with `partner`: P_nm, the λ n's own part uses (its share's
+    /// λ under RCI, the chained C(Λ^k) under ADMM), mask + slot offset.
+    struct Own: Sendable { var partner: String; var power: Point?; var lambda: Point?; var mask: Point }
+    /// The slot of `owner`'s update this agent assembled (at `shift` of the owner's packing),
+    /// its proof, and what the owner signed for it: D_n, the digest of its secret parts, its signature.
+    struct Assembled: Sendable {
+        var owner: String; var shift: Int
+        var ciphertext: [UInt8]; var proof: [UInt8]
+        var ownerCommitment: Point; var ownerDigest: [UInt8]; var ownerSignature: [UInt8]
+    }
     var own: [Own]
     var assembled: [Assembled]
+    /// The sender's signature of `body` (empty: unsigned).
+    var signature: [UInt8] = []
 
-    var bytes: [UInt8] {
+    /// The signed part.
+    var body: [UInt8] {
         var w = ByteWriter()
         w.u32(UInt32(own.count))
         for o in own {
+            w.text(o.partner)
             w.u8((o.power == nil ? 0 : 1) | (o.lambda == nil ? 0 : 2))
             if let p = o.power { w.raw(p.bytes) }
             if let l = o.lambda { w.raw(l.bytes) }
             w.raw(o.mask.bytes)
         }
         w.u32(UInt32(assembled.count))
-        for a in assembled { w.blob(a.ciphertext); w.blob(a.proof); w.raw(a.ownerCommitment.bytes) }
+        for a in assembled {
+            w.text(a.owner); w.u32(UInt32(a.shift)); w.blob(a.ciphertext); w.blob(a.proof)
+            w.raw(a.ownerCommitment.bytes); w.blob(a.ownerDigest); w.blob(a.ownerSignature)
+        }
         return w.bytes
     }
-    init(own: [Own], assembled: [Assembled]) { self.own = own; self.assembled = assembled }
+
+    var bytes: [UInt8] {
+        var w = ByteWriter()
+        w.blob(body); w.blob(signature)
+        return w.bytes
+    }
+    init(own: [Own], assembled: [Assembled], signature: [UInt8] = []) { self.own = own; self.assembled = assembled; self.signature = signature }
     init(bytes: [UInt8]) throws {
-        var r = ByteReader(bytes, cap: 4 << 20)
+        var outer = ByteReader(bytes, cap: 4 << 20)
         do {
+            let body = try outer.blob(max: 4 << 20)
+            signature = try outer.blob(max: 64)
+            try outer.finish()
+            var r = ByteReader(body, cap: 4 << 20)
             let n = Int(try r.u32())
             guard n <= 100_000 else { throw RCIError.protocolViolation("iteration proof for \(n) partners") }
             own = try (0..<n).map { _ in
+                let partner = try r.text(max: 1 << 10)
                 let f = try r.u8()
                 guard f <= 3 else { throw RCIError.protocolViolation("iteration proof commitment flags \(f)") }
                 let p = f & 1 != 0 ? try Point(canonical: try r.raw(32)) : nil
                 let l = f & 2 != 0 ? try Point(canonical: try r.raw(32)) : nil
-                return Own(power: p, lambda: l, mask: try Point(canonical: try r.raw(32)))
+                return Own(partner: partner, power: p, lambda: l, mask: try Point(canonical: try r.raw(32)))
             }
             let m = Int(try r.u32())
             guard m <= 100_000 else { throw RCIError.protocolViolation("iteration proof for \(m) slots") }
             assembled = try (0..<m).map { _ in
-                Assembled(ciphertext: try r.blob(max: 8192), proof: try r.blob(max: 16384), ownerCommitment: try Point(canonical: try r.raw(32)))
+                Assembled(owner: try r.text(max: 1 << 10), shift: Int(try r.u32()), ciphertext: try r.blob(max: 8192), proof: try r.blob(max: 16384),
+                          ownerCommitment: try Point(canonical: try r.raw(32)), ownerDigest: try r.blob(max: 32), ownerSignature: try r.blob(max: 64))
             }
             try r.finish()
         } catch let e as DecodeError { throw RCIError.decoding("iteration proof", e) }

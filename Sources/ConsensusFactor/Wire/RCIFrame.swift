@@ -1,8 +1,13 @@
 import GridClearCore
 
 /// Frame encoding: length-capped, versioned, CRC-checked.
+///
+/// The version changes with every incompatible change of the messages or of the handshake
+/// order: 3 = the acceptor (platform or generator) answers every dialer's challenge with a
+/// signed acceptance, and per-iteration contributions and bundles carry Ed25519 signatures
+/// (issue 19). A frame of another version is refused with one line naming both versions.
 public enum RCIFrame {
-    public static let version: UInt8 = 2
+    public static let version: UInt8 = 3
     public static let maxLength = 4 << 20 + 16
 
     public static func encode(_ m: RCIMessage) throws -> [UInt8] {
@@ -26,7 +31,7 @@ public enum RCIFrame {
         let crc = frame[(frame.count - 4)...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard CRC32.checksum(inner) == crc else { throw RCIError.protocolViolation("frame checksum mismatch") }
         guard inner[inner.startIndex] == version else {
-            throw RCIError.protocolViolation("frame version \(inner[inner.startIndex]), expected \(version)")
+            throw RCIError.versionMismatch(peer: inner[inner.startIndex], ours: version)
         }
         return try RCIMessage.decode(type: inner[inner.startIndex + 1], body: Array(inner.dropFirst(2)))
     }

@@ -2,7 +2,7 @@ import GridClearCore
 
 /// Every message of the RCI protocol. Frames on the wire (see `RCIFrame`):
 ///
-///     u32 length of what follows (≤ 4 MiB) · u8 version (1) · u8 type · body · u32 CRC-32(version‖type‖body)
+///     u32 length of what follows (≤ 4 MiB) · u8 version (`RCIFrame.version`) · u8 type · body · u32 CRC-32(version‖type‖body)
 public enum RCIMessage: Equatable, Sendable {
     /// agent → platform: who it is and where partners reach it.
     indirect case hello(id: String, role: RCIRole, address: String)
@@ -32,6 +32,10 @@ public enum RCIMessage: Equatable, Sendable {
     /// agent → platform before its request in iterations with per-iteration proofs: its
     /// commitments and the slots it assembled and proved (`RCIIterationProofBundle`).
     case iterationProof(iteration: Int, payload: [UInt8])
+    /// agent → platform in a proof iteration, instead of its bundle: partner `owner`'s signed
+    /// contribution (`RCIUpdateContribution` bytes) fails its opening check; the platform
+    /// verifies the evidence and blames `owner` or the accuser.
+    case accusation(iteration: Int, owner: String, contribution: [UInt8])
 
     var typeCode: UInt8 {
         switch self {
@@ -48,13 +52,14 @@ public enum RCIMessage: Equatable, Sendable {
         case .challenge: return 11
         case .signature: return 12
         case .iterationProof: return 13
+        case .accusation: return 14
         }
     }
 
     /// Short name for transcripts and errors.
     public var kind: String {
         ["", "hello", "partnerHello", "setup", "share", "encryptedShare", "request", "reply", "resultProof",
-         "verification", "abort", "challenge", "signature", "iterationProof"][Int(typeCode)]
+         "verification", "abort", "challenge", "signature", "iterationProof", "accusation"][Int(typeCode)]
     }
 }
 
@@ -130,6 +135,8 @@ extension RCIMessage {
             w.blob(sig)
         case .iterationProof(let k, let payload):
             w.i64(Int64(k)); w.blob(payload)
+        case .accusation(let k, let owner, let contribution):
+            w.i64(Int64(k)); w.text(owner); w.blob(contribution)
         }
     }
 
@@ -203,6 +210,7 @@ extension RCIMessage {
         case 11: return .challenge(runID: try r.blob(max: 64), nonce: try r.blob(max: 64))
         case 12: return .signature(try r.blob(max: 64))
         case 13: return .iterationProof(iteration: try iteration(), payload: try r.blob(max: 4 << 20))
+        case 14: return .accusation(iteration: try iteration(), owner: try text(), contribution: try r.blob(max: 1 << 16))
         default: throw RCIError.protocolViolation("unknown message type \(type)")
         }
     }

@@ -14,13 +14,14 @@ public struct IntakeOutcome: Sendable {
 }
 
 extension CycleService {
-    /// Gathers a cycle folder through `SubmissionIntake`, clears it, records it with one
-    /// `RejectedSubmissionEntry` per rejected file in the same batch (durable first), then
+    /// Gathers a cycle folder through `SubmissionIntake` (with a ledger, whose reputation the
+    /// cycle clears with, a participant file's `reputation` column is optional), clears it,
+    /// records it with one `RejectedSubmissionEntry` per rejected file in the same batch (durable first), then
     /// publishes the outputs and, for the per-participant form, `rejected.json` — after the
     /// ledger entry, like every output.
     public func intakeClearAndRecord(cycleDirectory: String, marketFile: String? = nil, options: ClearOptions,
                                      openLedger: LedgerOpener?, outputRoot: String?, now: UTCTime) throws(AppError) -> IntakeOutcome {
-        let intake = try SubmissionIntake.gather(cycleDirectory: cycleDirectory, marketFile: marketFile)
+        let intake = try SubmissionIntake.gather(cycleDirectory: cycleDirectory, marketFile: marketFile, reputationFromLedger: openLedger != nil)
         let r = try clearAndRecord(intake.files, options: options, openLedger: openLedger, outputRoot: outputRoot, now: now,
                                    extraEntries: intake.ledgerEntries)
         var path: String?
@@ -60,14 +61,18 @@ extension SubmissionIntake {
     /// Checks a submission before gate closure, with the errors clearing would give: a cycle
     /// folder (every participant file, then the merged cycle as clearing parses it), a
     /// participant file (`<cycle>/bids/<participant>.csv`), or a single `bids.csv`/`offers.csv`.
-    /// `side` is needed only for a file named otherwise.
-    public static func validate(path: String, side: SubmissionSide? = nil, marketFile: String? = nil) throws(AppError) -> Validation {
+    /// `side` is needed only for a file named otherwise. `reputationFromLedger`: checked as
+    /// clearing against a ledger checks it (the `reputation` column optional, SPEC §3.7).
+    public static func validate(path: String, side: SubmissionSide? = nil, marketFile: String? = nil,
+                                reputationFromLedger: Bool = false) throws(AppError) -> Validation {
         var v = Validation()
         if FileSystem.isDirectory(path) {
-            let intake = try gather(cycleDirectory: path, marketFile: marketFile)
+            let intake = try gather(cycleDirectory: path, marketFile: marketFile, reputationFromLedger: reputationFromLedger)
             v.checked = intake.perParticipant ? intake.accepted + intake.rejected.map(\.file) : ["offers.csv", "bids.csv"]
             v.errors = intake.rejected.map(\.error)
-            do { _ = try CycleParser.parse(intake.files) } catch { v.errors.append(CycleService.clearingError(error, cycle: path).description) }
+            do {
+                if reputationFromLedger { _ = try CycleParser.parseAwaitingReputation(intake.files) } else { _ = try CycleParser.parse(intake.files) }
+            } catch { v.errors.append(CycleService.clearingError(error, cycle: path).description) }
             return v
         }
         let parent = FileSystem.parent(of: path), name = String(path.split(separator: "/").last ?? "")
@@ -88,7 +93,9 @@ extension SubmissionIntake {
             }
         }
         v.checked = [path]
-        if case .failure(let e) = validateFile(path, side: s, participant: participant, grid: grid) { v.errors = [e.description] }
+        if case .failure(let e) = validateFile(path, side: s, participant: participant, grid: grid, reputationFromLedger: reputationFromLedger) {
+            v.errors = [e.description]
+        }
         return v
     }
 }

@@ -42,6 +42,8 @@ public struct IntakeResult: Sendable {
 /// prints); its participant id must satisfy the SPEC §2 id charset and every row's
 /// `seller_id`/`buyer_id` must equal it. Files are taken in a fixed order (offers, then bids;
 /// by file name, byte order); a file reusing a row id of a file taken before it is rejected.
+/// With `reputationFromLedger` (clearing against a ledger, which supplies every participant's
+/// reputation, SPEC §3.7) a file's `reputation` column is optional, as clearing then parses it.
 /// Valid files are merged into one `offers.csv`/`bids.csv` (`SubmissionParser.merge`), which
 /// is what clears and what the ledger records; the market-wide bounds (side totals, pairs)
 /// apply to the merged cycle, all-or-nothing. The market files (market.json, grid.json)
@@ -50,7 +52,10 @@ public enum SubmissionIntake {
     public static let rejectedFileName = "rejected.json"
 
     /// Gathers the cycle folder's inputs. Throws `AppError.invalidInputs` for a cycle-wide fault.
-    public static func gather(cycleDirectory dir: String, marketFile: String? = nil) throws(AppError) -> IntakeResult {
+    /// `reputationFromLedger`: the cycle clears against a ledger (participant files may leave
+    /// out the `reputation` column).
+    public static func gather(cycleDirectory dir: String, marketFile: String? = nil,
+                              reputationFromLedger: Bool = false) throws(AppError) -> IntakeResult {
         var files: CycleFiles
         do { files = try CycleFiles.loadMarket(cycleDirectory: dir, marketFile: marketFile) } catch {
             throw CycleService.clearingError(error, cycle: dir)
@@ -66,7 +71,7 @@ public enum SubmissionIntake {
                     throw .invalidInputs(cycle: files.cycleID, message: "\(single): the cycle also has the folder \(folder)/ of participant files; give one form per side")
                 }
                 result.perParticipant = true
-                let merged = try gatherFolder(folder, side: side, grid: grid, ids: &ids, into: &result)
+                let merged = try gatherFolder(folder, side: side, grid: grid, reputationFromLedger: reputationFromLedger, ids: &ids, into: &result)
                 let name = folder + "/*.csv (merged)"
                 if side == .offers { (result.files.offersCSV, result.files.offersName) = (merged, name) } else { (result.files.bidsCSV, result.files.bidsName) = (merged, name) }
             } else {
@@ -82,7 +87,7 @@ public enum SubmissionIntake {
     }
 
     /// Validates and merges one side's participant folder.
-    static func gatherFolder(_ folder: String, side: SubmissionSide, grid: GridTopology?,
+    static func gatherFolder(_ folder: String, side: SubmissionSide, grid: GridTopology?, reputationFromLedger: Bool,
                              ids: inout [String: String], into result: inout IntakeResult) throws(AppError) -> [UInt8] {
         let names: [String]
         do { names = try FileSystem.list(folder) } catch { throw .file("\(folder): \(error)") }
@@ -93,7 +98,8 @@ public enum SubmissionIntake {
         }
         for name in files {
             let participant = String(name.dropLast(4)), relative = side.rawValue + "/" + name
-            switch validateFile(FileSystem.join(folder, name), side: side, participant: participant, grid: grid) {
+            switch validateFile(FileSystem.join(folder, name), side: side, participant: participant, grid: grid,
+                                reputationFromLedger: reputationFromLedger) {
             case .failure(let e):
                 result.rejected.append(RejectedSubmission(participant: participant, file: relative, error: e.description))
             case .success(let v):
@@ -114,14 +120,16 @@ public enum SubmissionIntake {
 
     /// One file validated alone (`path` is also its name in errors). A per-participant file
     /// passes its `participant`; a name that is not a valid id is itself the error.
-    public static func validateFile(_ path: String, side: SubmissionSide, participant: String?,
-                                    grid: GridTopology?) -> Result<ValidatedSubmission, InputError> {
+    /// `reputationFromLedger`: the `reputation` column is optional (a ledger supplies it).
+    public static func validateFile(_ path: String, side: SubmissionSide, participant: String?, grid: GridTopology?,
+                                    reputationFromLedger: Bool = false) -> Result<ValidatedSubmission, InputError> {
         if let participant, let problem = InputBounds.identifierProblem(participant, what: "participant id (the file name)") {
             return .failure(InputError(file: path, line: 0, column: 0, problem))
         }
         do {
             let bytes = try CycleFiles.readInput(path)
-            return .success(try SubmissionParser.validate(bytes, file: path, side: side, participant: participant, grid: grid))
+            return .success(try SubmissionParser.validate(bytes, file: path, side: side, participant: participant, grid: grid,
+                                                                reputationRequired: !reputationFromLedger))
         } catch let e as InputError {
             return .failure(e)
         } catch {

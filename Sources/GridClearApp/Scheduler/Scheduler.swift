@@ -128,7 +128,7 @@ public struct Scheduler {
         do {
             if let b = batcher {
                 // Block cutting (`--batch`): submitted now, committed and published by a cut.
-                let intake = try SubmissionIntake.gather(cycleDirectory: FileSystem.join(config.inputs, c.id))
+                let intake = try SubmissionIntake.gather(cycleDirectory: FileSystem.join(config.inputs, c.id), reputationFromLedger: true)
                 for r in intake.rejected { events(.submissionRejected(cycle: c.id, file: r.file, error: r.error)) }
                 let (cleared, f) = try service.clear(intake.files, reputationJSON: try CycleService.ledgerReputationJSON(ofCycle: intake.files.cycleID, in: ledger),
                                                      options: config.options)

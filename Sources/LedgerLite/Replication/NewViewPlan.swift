@@ -59,7 +59,7 @@ extension Replica {
         for m in p.votes {
             guard (try? m.verify(in: committee, scheme: config.scheme)) != nil else { return "checkpoint vote does not verify" }
             guard case .checkpoint(let c) = m.message, c.seq == p.seq, c.digest == p.digest else { return "checkpoint vote for another state" }
-            senders.insert(m.sender)
+            guard senders.insert(m.sender).inserted else { return "checkpoint proof repeats a member's vote" }
         }
         return senders.count >= committee.quorum ? nil : "checkpoint proof without a quorum"
     }
@@ -72,7 +72,7 @@ extension Replica {
         guard pp.view < before, pc.prePrepare.sender == committee.primary(ofView: pp.view) else {
             return "prepared certificate: PRE-PREPARE not from the primary of an earlier view"
         }
-        if let why = proposalProblem(pp.proposal, seq: pp.seq) { return "prepared certificate: \(why)" }
+        if let why = sizeProblem(pc.prePrepare) ?? proposalProblem(pp.proposal, seq: pp.seq) { return "prepared certificate: \(why)" }
         let digest = pp.proposal.digest
         var senders = Set<ReplicaID>()
         for m in pc.prepares {
@@ -80,7 +80,7 @@ extension Replica {
                   case .prepare(let v) = m.message, v.view == pp.view, v.seq == pp.seq, v.digest == digest else {
                 return "prepared certificate: PREPARE does not match"
             }
-            senders.insert(m.sender)
+            guard senders.insert(m.sender).inserted else { return "prepared certificate repeats a member's PREPARE" }
         }
         return senders.count >= committee.quorum ? nil : "prepared certificate without a quorum"
     }

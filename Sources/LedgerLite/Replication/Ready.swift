@@ -62,19 +62,6 @@ public struct Ready: Sendable {
     public var events: [ReplicaEvent] = []
     public init() {}
     public var isEmpty: Bool { persist == nil && committed.isEmpty && messages.isEmpty && requests.isEmpty && events.isEmpty }
-
-    /// Appends a later `Ready` to this one, so that a driver can execute the `Ready`s of
-    /// several steps at once (group commit: one persist and one ledger append for all of
-    /// them, before any of their messages). Valid because `persist` is the replica's whole
-    /// durable state: the later one supersedes the earlier, and executing the merged `Ready`
-    /// in the usual order still persists and appends everything before anything is sent.
-    public mutating func merge(_ later: Ready) {
-        if let p = later.persist { persist = p }
-        committed += later.committed
-        messages += later.messages
-        requests += later.requests
-        events += later.events
-    }
 }
 
 /// Everything a replica reacts to.
@@ -99,11 +86,19 @@ public struct ReplicaConfig: Sendable {
     public var id: ReplicaID
     public var signer: MessageSigner
     public var scheme: SignatureScheme
+    /// This replica's node id on the roster (with a membership). It names the replica in the
+    /// roster domain when its key is not on its ledger's roster yet: restarted with a new key
+    /// whose replacement it has not fetched, it still asks for blocks as that node, and peers
+    /// that applied the replacement verify it with the new key.
+    public var nodeID: String?
     /// A checkpoint every K blocks; the high watermark is the stable checkpoint + `window`.
     public var checkpointInterval: UInt64 = 8
     public var window: UInt64 = 32
     /// Most entries in one block (MMC); a larger request gets a block of its own.
     public var maxBlockEntries = 64
+    /// The largest message the transport carries: blocks are also cut by bytes so that the
+    /// largest NEW-VIEW fits (`BlockBudget`, from this, `window` and the committee).
+    public var frameBytes = ReplicationWire.maxFrameBytes
     /// Base view-change timeout (doubled on each consecutive view change, up to ×`maxBackoff`).
     public var viewChangeTimeoutMillis: Int64 = 2_000
     public var maxBackoff: Int64 = 8

@@ -39,7 +39,7 @@ extension Replica {
     /// Stores a verified PRE-PREPARE of the current view (from the wire or from a NEW-VIEW).
     mutating func accept(prePrepare m: SignedMessage, _ pp: PrePrepare) {
         guard pp.seq > lowWatermark, pp.seq <= highWatermark else { return }
-        if let why = proposalProblem(pp.proposal, seq: pp.seq) {
+        if let why = sizeProblem(m) ?? proposalProblem(pp.proposal, seq: pp.seq) {
             event(.dropped(from: m.sender, reason: "PRE-PREPARE \(pp.view)/\(pp.seq): \(why)")); return
         }
         let digest = pp.proposal.digest
@@ -161,13 +161,15 @@ extension Replica {
         if let p = proposal { ids = Set(p.requests.map(\.id)) }
         committedIDs.formUnion(ids)
         pending.removeAll { ids.contains($0.id) }
+        for id in ids { requestCost[id] = nil }
         // Entries of a block fetched without its request boundaries: drop requests whose
         // entries all appear in it.
         if proposal == nil {
             let leaves = Set(cb.block.entries.map(\.leafHash))
-            let done = pending.filter { r in r.entries.allSatisfy { leaves.contains($0.leafHash) } }.map(\.id)
+            let done = pending.filter { r in !r.entries.isEmpty && r.entries.allSatisfy { leaves.contains($0.leafHash) } }.map(\.id)
             committedIDs.formUnion(done)
             pending.removeAll { done.contains($0.id) }
+            for id in done { requestCost[id] = nil }
         }
         // The block that ends the epoch ends this step too (see `Replica+Epoch`).
         if applyMembership(cb) { return }
@@ -182,23 +184,27 @@ extension Replica {
         proposeIfPrimary()
     }
 
-    /// The primary cuts the next block from its queue when nothing is in flight: whole
-    /// requests in arrival order up to `maxBlockEntries` (at least one request).
+    /// The primary cuts the next block from its queue when nothing is in flight (`cutBlock`:
+    /// whole requests in arrival order, by entry count and by bytes).
     mutating func proposeIfPrimary() {
         let seq = tip.height + 1
         guard isActive, isPrimary, !pending.isEmpty, slots[seq]?.prePrepare == nil, seq <= highWatermark else { return }
-        var chosen: [Request] = []
-        var count = 0
-        for r in pending where !committedIDs.contains(r.id) {
-            if !chosen.isEmpty && count + r.entries.count > config.maxBlockEntries { break }
-            chosen.append(r); count += r.entries.count
-        }
-        guard !chosen.isEmpty else { return }
+        // A block that starts a reputation epoch holds no key replacement (a block holds one
+        // epoch entry): a queued replacement goes into the next block, with room kept for it.
+        let boundary = membership.map { $0.params.epochBlocks > 0 && seq % $0.params.epochBlocks == 0 } ?? false
+        let replacement = boundary ? nil : nextKeyReplacement()
+        let reserve = replacement.map { BlockBudget.cost(id: $0.id) + $0.entries.reduce(0) { $0 + BlockBudget.cost(of: $1) } } ?? 0
+        let chosen = cutBlock(seq: seq, reserving: reserve)
+        guard !chosen.isEmpty || pending.contains(where: { $0.keyReplacement != nil }) else { return }
         var entries = chosen.flatMap(\.entries)
         var refs = chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) }
         if let e = boundaryEntry(seq: seq, entries: entries) {
             entries.append(.committeeEpoch(e)); refs.append(RequestRef(id: "epoch:\(e.epoch)", entryCount: 1))
+        } else if let k = replacement {
+            // At most one key replacement per block (it starts an epoch).
+            entries += k.entries; refs.append(RequestRef(id: k.id, entryCount: UInt32(k.entries.count)))
         }
+        guard !refs.isEmpty else { return }
         let leaves = entries.map(\.leafHash)
         var f = tip.frontier
         for l in leaves { f.append(leafHash: l) }

@@ -40,6 +40,8 @@ public struct Replica: Sendable {
     var executedHashes: [UInt64: [UInt8]] = [:]
     var committedIDs: Set<String>
     var pending: [Request] = []
+    /// `BlockBudget.cost` of queued requests (computed once, at submission or at the first cut).
+    var requestCost: [String: Int] = [:]
     var checkpointVotes: [UInt64: [ReplicaID: SignedMessage]] = [:]
     var viewChanges: [UInt64: [ReplicaID: SignedMessage]] = [:]
     /// Highest VIEW-CHANGE view seen from each member (the f + 1 join rule).
@@ -187,7 +189,8 @@ public struct Replica: Sendable {
     }
 
     mutating func onRequest(_ r: Request) {
-        guard !r.entries.isEmpty, !committedIDs.contains(r.id), !pending.contains(where: { $0.id == r.id }) else { return }
+        guard !committedIDs.contains(r.id), !pending.contains(where: { $0.id == r.id }), admissible(r) else { return }
+        do { requestCost[r.id] = try admit(r) } catch { event(.dropped(from: nil, reason: error.description)); return }
         pending.append(r)
         armTimerIfNeeded()
         proposeIfPrimary()

@@ -10,6 +10,10 @@ public enum ReplicationWire {
     public static let messageLabel = "GridClear/pbft/v1/message"
     /// Largest encoded message accepted (a block batch for state transfer is the largest).
     public static let maxMessageBytes = 256 << 20
+    /// Largest message a replica sends to a peer: the transport's frame limit
+    /// (`TransportLimits.maxPeerFrameBytes`). Blocks are cut so that every message carrying
+    /// them fits (`BlockBudget`).
+    public static let maxFrameBytes = 64 << 20
     /// Largest number of items in any list of a message (votes, certificates, blocks).
     public static let maxItems = 4096
 

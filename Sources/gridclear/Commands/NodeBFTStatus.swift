@@ -2,7 +2,8 @@ import BFTReplication
 import GridClearCore
 import LedgerLite
 
-/// `gridclear node status --cluster …`: each replica's view, primary, height and head.
+/// `gridclear node status --cluster …`: each replica's epoch, view, primary (a cluster id),
+/// height and head.
 enum NodeBFTStatus {
     static func run(clusterPath: String?, json: Bool) throws {
         guard let clusterPath else { throw CLIFailure("--mode bft needs --cluster DIR/cluster.json", exitCode: 64) }
@@ -17,11 +18,12 @@ enum NodeBFTStatus {
             o.add("id", m.id); o.add("address", m.address)
             switch r {
             case .success(.status(let s)):
-                o.add("reachable", true); o.add("view", Int64(s.view)); o.add("primary", Int(s.primary) + 1)
-                o.add("active", s.active); o.add("height", Int64(s.height)); o.add("head", Hex.encode(s.head))
+                o.add("reachable", true); o.add("epoch", Int64(clamping: s.epoch)); o.add("member", s.member)
+                o.add("view", Int64(clamping: s.view)); o.add("primary", Int(s.primary))
+                o.add("active", s.active); o.add("height", Int64(clamping: s.height)); o.add("head", Hex.encode(s.head))
                 o.add("pending", Int(s.pendingRequests))
                 lines.append(json ? o.renderCompact()
-                             : "replica \(m.id)  \(m.address)  view \(s.view)\(s.active ? "" : " (changing)")  primary \(Int(s.primary) + 1)  height \(s.height)  head \(Hex.encode(s.head.prefix(8)))…  pending \(s.pendingRequests)")
+                             : "replica \(m.id)  \(m.address)  epoch \(s.epoch)\(s.member ? "" : " (observer)")  view \(s.view)\(s.active ? "" : " (changing)")  primary \(s.primary)  height \(s.height)  head \(Hex.encode(s.head.prefix(8)))…  pending \(s.pendingRequests)")
             case .success(let other):
                 o.add("reachable", false); o.add("error", "unexpected answer \(other)")
                 lines.append(json ? o.renderCompact() : "replica \(m.id)  \(m.address)  unexpected answer")

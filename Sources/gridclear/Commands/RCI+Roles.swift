@@ -12,13 +12,15 @@ struct RCIPlatformCommand: ParsableCommand {
         commandName: "platform",
         abstract: "Run the trading platform: gather N agents, decrypt their consensus factors, stop the run.",
         discussion: """
-        Prints `ready <address>` once listening, then one JSON summary line at the end. Only the agents registered by --identities (a roster agent,role,public_key or a case file with a public_key column) may join: each must sign the platform's challenge with its Ed25519 key. Other connections (unknown ids, bad signatures, garbage, silence) are refused with one line on stderr and the run goes on. Exits 1 when the run does not converge or a result proof fails.
+        Prints `ready <address>` once listening, then one JSON summary line at the end. Only the agents registered by --identities (a roster agent,role,public_key or a case file with a public_key column) may join: each must sign the platform's challenge with its Ed25519 key, and the platform answers each agent's challenge with its own key (--key; agents pin its public key with --platform-key). Other connections (unknown ids, bad signatures, garbage, silence) are refused with one line on stderr and the run goes on. Exits 1 when the run does not converge, a result proof fails or a per-iteration proof blames an agent (--evidence keeps the signed evidence; check it with `gridclear rci check-evidence`).
         Example:
-          gridclear rci platform --listen unix:/tmp/gridclear-rci.sock --identities roster.csv
+          gridclear rci platform --listen unix:/tmp/gridclear-rci.sock --identities roster.csv --key keys/platform.ed25519.key
         """)
 
     @Option(help: "Listen address: unix:/path or tcp:HOST:PORT (port 0 = any).") var listen: String
     @Option(help: "Registered agents: a roster (agent,role,public_key) or a case file with a public_key column.") var identities: String
+    @Option(help: "The platform's Ed25519 key file (gridclear keygen --ed25519; mode 600): agents pin its public key.") var key: String
+    @Option(help: "Where to write the signed evidence when a per-iteration proof blames an agent (hex).") var evidence: String?
     @Option(help: "Number of agents to wait for (default: every registered agent).") var agents: Int?
     @Flag(help: "Encrypted exchange (Paillier).") var encrypted = false
     @Option(help: "Paillier modulus size when generating a key.") var keyBits = 2048
@@ -50,11 +52,13 @@ struct RCIPlatformCommand: ParsableCommand {
             do { address = try RCIAddress(parsing: listen) } catch { throw CLIFailure("--listen: \(error)") }
             let key: PaillierPrivateKey?
             do { key = encrypted ? try PaillierPrivateKey.generate(bits: keyBits) : nil } catch { throw CLIFailure("key generation (\(keyBits) bits): \(error)") }
+            let identity: RCIIdentity
+            do { identity = try RCIIdentity(secret: try NodeKeyFile.load(path: self.key).secret) } catch { throw CLIFailure("--key: \(error)") }
             let node: RCIPlatformNode
             do {
                 node = try RCIPlatformNode(listen: address, agentCount: registered.count, parameters: try params.parameters(),
                                            cipher: key.map(RCIPlatformCipher.init), masking: mask, timeoutMilliseconds: Int32(timeout * 1000),
-                                           registrarKey: registrar, registered: registered, log: RCIFiles.logLine)
+                                           registrarKey: registrar, registered: registered, identity: identity, log: RCIFiles.logLine)
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("platform: \(error)") }
             node.iterationProofs = try proofs.options(encrypted: encrypted)
             print("ready \(node.address)")
@@ -62,7 +66,13 @@ struct RCIPlatformCommand: ParsableCommand {
             if let readyFile { try RCIFiles.writeAtomically("\(node.address)\n", to: readyFile) }
             let sink = try RCIFiles.transcript(transcript)
             let s: RCIPlatformSummary
-            do { s = try node.run(transcript: sink) } catch { throw CLIFailure("platform: \(error)") }
+            do { s = try node.run(transcript: sink) } catch {
+                if let evidence, let bytes = node.blameEvidence {
+                    try RCIFiles.writeAtomically(Hex.encode(bytes) + "\n", to: evidence)
+                    throw CLIFailure("platform: \(error) (signed evidence in \(evidence); check it with 'gridclear rci check-evidence \(evidence) --identities \(identities)')")
+                }
+                throw CLIFailure("platform: \(error)")
+            }
             print(RCIFiles.json(RCIPlatformReport(s)))
             fflush(nil)
             if !s.converged { throw CLIFailure("platform: no convergence within \(s.iterations) iterations") }
@@ -83,14 +93,16 @@ struct RCIAgentCommand: ParsableCommand {
         commandName: "agent",
         abstract: "Run one generator or consumer agent against a platform.",
         discussion: """
-        Reads only its own row of the case file. Proves its identity with --key (a node key file from 'gridclear keygen --ed25519', kept outside data folders) to the platform and to its partners. Prints one JSON line with its outcome at the end.
+        Reads only its own row of the case file. Proves its identity with --key (a node key file from 'gridclear keygen --ed25519', kept outside data folders) to the platform and to its partners, and refuses a platform that cannot prove it holds the key pinned by --platform-key. Prints one JSON line with its outcome at the end.
         Example:
-          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --key keys/G1.ed25519.key --platform unix:/tmp/gridclear-rci.sock
+          gridclear rci agent --case Inputs/rci/case_2x3.csv --id G1 --key keys/G1.ed25519.key --platform unix:/tmp/gridclear-rci.sock \\
+              --platform-key <64 hex digits: the platform's public key>
         """)
 
     @Option(help: "Case file holding this agent's row.") var `case`: String
     @Option(help: "This agent's id.") var id: String
     @Option(help: "Platform address (unix:/path or tcp:HOST:PORT).") var platform: String
+    @Option(help: "The platform's Ed25519 public key (64 hex digits): an impostor platform is refused.") var platformKey: String
     @Option(help: "This agent's Ed25519 key file (gridclear keygen --ed25519; mode 600).") var key: String
     @Option(help: "Where partners reach this agent (default tcp:127.0.0.1:0 or a unix path for unix platforms).") var listen: String?
     @Option(help: "Private step-size perturbation spread in [0, 1) (privacy mitigation).") var perturb = 0.0
@@ -100,6 +112,7 @@ struct RCIAgentCommand: ParsableCommand {
     @Option(help: "This agent's bound certificate from the registrar (hex file; `rci run` writes one per agent).") var certificate: String?
     @Option(help: .hidden) var cheatUpperBound: Double?
     @Option(help: .hidden) var cheatUpdateAt: Int?
+    @Option(help: .hidden) var tamperForwardedAt: Int?
 
     func run() throws {
         Supervision.exitWhenParentDies()
@@ -117,6 +130,9 @@ struct RCIAgentCommand: ParsableCommand {
             do { identity = try RCIIdentity(secret: try NodeKeyFile.load(path: key).secret) } catch { throw CLIFailure("--key: \(error)") }
             let platformAddress: RCIAddress
             do { platformAddress = try RCIAddress(parsing: platform) } catch { throw CLIFailure("--platform: \(error)") }
+            guard let pinned = Hex.decode(platformKey), pinned.count == 32 else {
+                throw CLIFailure("--platform-key must be 64 hex digits (the platform's Ed25519 public key)")
+            }
             let listenAddress: RCIAddress
             do {
                 if let listen { listenAddress = try RCIAddress(parsing: listen) }
@@ -134,8 +150,9 @@ struct RCIAgentCommand: ParsableCommand {
             do {
                 let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
                                             timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng,
-                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound, cheatUpdateAt: cheatUpdateAt),
-                                            identity: identity, log: RCIFiles.logLine)
+                                            certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound, cheatUpdateAt: cheatUpdateAt,
+                                                                   tamperForwardedAt: tamperForwardedAt),
+                                            identity: identity, platformKey: pinned, log: RCIFiles.logLine)
                 result = try node.run(transcript: try RCIFiles.transcript(transcript))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }
             print(RCIFiles.json(RCIAgentReport(result)))

@@ -13,7 +13,7 @@ struct RCIRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the distributed clearing: a platform process and one process per agent.",
         discussion: """
-        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs). Every agent proves an Ed25519 identity registered with the platform: the case's public_key column with key files from --agent-keys, or fresh keys made for the run when the case names none. The default algorithm is consensus ADMM (--algorithm rci for the relaxed consensus + innovation algorithm).
+        Spawns `gridclear rci platform` and one `gridclear rci agent` per case row (real processes, sockets), runs to convergence and prints the result. With --out DIR writes DIR/result.json (converged, iterations, agents: id → net MW, trades, total_cost, residuals, proofs), DIR/roster.csv (the registered public keys) and, when a per-iteration proof blames an agent, DIR/blame.evidence (check it with `gridclear rci check-evidence`). Every agent proves an Ed25519 identity registered with the platform: the case's public_key column with key files from --agent-keys, or fresh keys made for the run when the case names none; the platform proves a fresh identity of its own, pinned in every agent's arguments. The default algorithm is consensus ADMM (--algorithm rci for the relaxed consensus + innovation algorithm).
         Examples:
           gridclear rci run Inputs/rci/case_2x3.csv
           gridclear rci run Inputs/rci/case_2x3.csv --encrypted --key-bits 512 --transport tcp --mask \\
@@ -28,13 +28,14 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: "Private step-size perturbation spread per agent (privacy mitigation).") var perturb = 0.0
     @Option(help: "Seed for masks, blinding and perturbations (default: system CSPRNG).") var seed: UInt64?
     @Option(help: "Per-message timeout in seconds.") var timeout = 60.0
-    @Option(help: "Write DIR/result.json.") var out: String?
+    @Option(help: "Write DIR/result.json, DIR/roster.csv and, on a blame, DIR/blame.evidence.") var out: String?
     @Option(help: "Write per-process transcripts into this directory.") var transcripts: String?
     @Option(help: "Folder with <id>.ed25519.key (gridclear keygen --ed25519 --out DIR/<id>) for a case that registers public keys; otherwise each run makes fresh identities.") var agentKeys: String?
     @OptionGroup var params: RCIParameterOptions
     @OptionGroup var proofs: RCIIterationProofCLIOptions
     @Option(help: .hidden) var cheat: String?
     @Option(help: .hidden) var cheatUpdate: String?
+    @Option(help: .hidden) var tamperForwarded: String?
 
     func run() throws {
         try reportingErrors {
@@ -86,14 +87,26 @@ struct RCIRunCommand: ParsableCommand {
             }
             let rosterPath = work.appendingPathComponent("roster.csv").path
             try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: rosterPath)
-            platformArgs += ["--identities", rosterPath]
+            if let out {
+                // a blame keeps its signed evidence and the roster to check it with (public keys only)
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try RCIFiles.writeAtomically(RCICase.rosterText(roster), to: out + "/roster.csv")
+                platformArgs += ["--identities", out + "/roster.csv", "--evidence", out + "/blame.evidence"]
+            } else {
+                platformArgs += ["--identities", rosterPath]
+            }
+            // The platform's identity: fresh for the run, pinned in every agent's arguments.
+            let platformKey = NodeKey.generate()
+            let platformKeyPath = work.appendingPathComponent("key-platform.key").path
+            do { try NodeKeyFile.write(platformKey, to: platformKeyPath) } catch { throw CLIFailure("\(error)") }
+            platformArgs += ["--key", platformKeyPath]
             let cheater = cheat.map { $0.split(separator: ":").map(String.init) }
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
             let master = seed ?? UInt64.random(in: 0...UInt64.max)
             for a in c.agents {
-                var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--key", keyFiles[a.id]!, "--platform", address, "--timeout", "\(timeout)",
-                            "--seed", "\(master)"]
+                var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--key", keyFiles[a.id]!, "--platform", address,
+                            "--platform-key", Hex.encode(platformKey.publicKey), "--timeout", "\(timeout)", "--seed", "\(master)"]
                 if transport == "unix" { args += ["--listen", "unix:\(work.path)/a\(runner.count).sock"] }
                 if perturb > 0 { args += ["--perturb", "\(perturb)"] }
                 if let transcripts { args += ["--transcript", "\(transcripts)/agent-\(a.id).jsonl"] }
@@ -101,6 +114,8 @@ struct RCIRunCommand: ParsableCommand {
                 if let cheater, cheater.count == 2, cheater[0] == a.id { args += ["--cheat-upper-bound=\(cheater[1])"] }
                 let updateCheater = cheatUpdate.map { $0.split(separator: ":").map(String.init) }
                 if let updateCheater, updateCheater.count == 2, updateCheater[0] == a.id { args += ["--cheat-update-at=\(updateCheater[1])"] }
+                let tamperer = tamperForwarded.map { $0.split(separator: ":").map(String.init) }
+                if let tamperer, tamperer.count == 2, tamperer[0] == a.id { args += ["--tamper-forwarded-at=\(tamperer[1])"] }
                 try runner.spawn(name: "agent \(a.id)", args: args)
             }
             try runner.waitAll(seconds: timeout * 10 + 600)

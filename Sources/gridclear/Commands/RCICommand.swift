@@ -8,5 +8,5 @@ struct RCICommand: ParsableCommand {
         discussion: """
         `run` starts a platform process and one process per agent of a case file and prints the result; `platform` and `agent` start single roles so the parties can run on different machines. Case file: CSV `agent,role,a,b,p_min_mw,p_max_mw[,gamma]` (see Inputs/rci/).
         """,
-        subcommands: [RCIRunCommand.self, RCIPlatformCommand.self, RCIAgentCommand.self, RCISolveCommand.self])
+        subcommands: [RCIRunCommand.self, RCIPlatformCommand.self, RCIAgentCommand.self, RCISolveCommand.self, RCICheckEvidenceCommand.self])
 }

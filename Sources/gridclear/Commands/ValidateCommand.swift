@@ -10,12 +10,13 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a participant file or a cycle folder before gate closure.",
         discussion: """
-        A participant file (Inputs/<cycle>/bids/<participant>.csv or offers/<participant>.csv) is checked on its own, as clearing checks it: the columns and bounds of README.md's input format, the cycle's grid.json, and every row's buyer_id or seller_id equal to the participant named by the file. A single bids.csv or offers.csv is checked the same way without the participant rule. A cycle folder is checked whole: every participant file, then the merged cycle. Each error is one line naming file, line and column, exactly the line clearing would record. Nothing is written. Exit codes: 0 valid, 1 invalid, 64 usage.
+        A participant file (Inputs/<cycle>/bids/<participant>.csv or offers/<participant>.csv) is checked on its own, as clearing checks it: the columns and bounds of README.md's input format, the cycle's grid.json, and every row's buyer_id or seller_id equal to the participant named by the file. A single bids.csv or offers.csv is checked the same way without the participant rule. A cycle folder is checked whole: every participant file, then the merged cycle. Each error is one line naming file, line and column, exactly the line clearing would record. With --reputation-from-ledger the files are checked as clearing against a ledger checks them (clear --ledger, schedule, serve): the reputation column is optional, as the ledger supplies every participant's reputation. Nothing is written. Exit codes: 0 valid, 1 invalid, 64 usage.
 
         Examples:
           gridclear validate Inputs/20261120T1000Z
           gridclear validate Inputs/20261120T1000Z/bids.csv
           gridclear validate Inputs/20261120T1000Z/bids/P1.csv
+          gridclear validate Inputs/20261120T1000Z --reputation-from-ledger
         """)
 
     @Argument(help: "A participant file, a bids.csv/offers.csv, or a cycle folder.")
@@ -26,6 +27,9 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var market: MarketFileOption
 
+    @Flag(help: "Check as clearing with a ledger does (clear --ledger, schedule, serve): the reputation column is optional.")
+    var reputationFromLedger = false
+
     @OptionGroup var json: JSONOutputOption
 
     func run() throws {
@@ -35,7 +39,7 @@ struct ValidateCommand: ParsableCommand {
                 guard let x = SubmissionSide(rawValue: side) else { throw CLIFailure("--side '\(side)': expected bids or offers", exitCode: 64) }
                 s = x
             }
-            let v = try SubmissionIntake.validate(path: path, side: s, marketFile: market.market)
+            let v = try SubmissionIntake.validate(path: path, side: s, marketFile: market.market, reputationFromLedger: reputationFromLedger)
             try json.finishCheck(document: {
                 var w = JSONWriter()
                 w.add("path", path); w.add("valid", v.errors.isEmpty)
