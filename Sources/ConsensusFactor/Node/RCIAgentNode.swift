@@ -30,7 +30,7 @@ public final class RCIAgentNode {
     /// CSPRNG in production, or `RCISeeds.agent` for a reproducible run).
     public init(spec: RCIAgentSpec, platform: RCIAddress, listen: RCIAddress, timeoutMilliseconds: Int32,
                 perturbation: RCIStepPerturbation?, rng: SplitMix64, certified: RCICertifiedBounds? = nil,
-                faults: RCIAgentFaults = RCIAgentFaults(), identity: RCIIdentity? = nil,
+                faults: RCIAgentFaults = RCIAgentFaults(), identity: RCIIdentity? = nil, fixedBaseTable: [UInt8]? = nil,
                 log: @escaping (String) -> Void = { _ in }) throws {
         self.spec = try spec.validated()
         self.identity = identity
@@ -41,6 +41,7 @@ public final class RCIAgentNode {
         machine = try RCIAgentMachine(spec: spec, address: listenAddress.description, perturbation: perturbation, rng: rng,
                                       certified: certified)
         machine.faults = faults
+        machine.fixedBaseTable = fixedBaseTable
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
     }
 
