@@ -97,10 +97,15 @@ var targets: [Target] = [
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       swiftSettings: swift6),
 
+    // Helpers shared by test targets and the benchmarks, never in a product: free loopback
+    // ports for replica set-ups, meter files of the sample cycle. No test framework, so the
+    // bench links it too.
+    .target(name: "GridClearTestSupport", dependencies: ["GridClearCore"], swiftSettings: swift6),
+
     // Benchmarks, outside the product binary (Benchmarks/*.sh and `make bench` run it).
     .executableTarget(name: "gridclear-bench",
                       dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "Privacy", "ConsensusFactor", "LedgerLite", "MeterIngest",
-                                     "BFTReplication",
+                                     "BFTReplication", "GridClearTestSupport",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       path: "Benchmarks/gridclear-bench", swiftSettings: swift6),
 ]
@@ -111,7 +116,7 @@ let testTargets: [Target] = [
                 swiftSettings: swift6),
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearCore", "Clearing", "Privacy", "PrivateMarket", "LedgerLite", "GridClearApp", "MeterIngest",
+    .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearTestSupport", "GridClearCore", "Clearing", "Privacy", "PrivateMarket", "LedgerLite", "GridClearApp", "MeterIngest",
                                                           .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
@@ -121,9 +126,9 @@ let testTargets: [Target] = [
                 swiftSettings: swift6),
     .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
                 swiftSettings: swift6),
-    .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp", "BFTReplication"],
+    .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp", "BFTReplication"],
                 swiftSettings: swift6),
-    .testTarget(name: "CLITests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
+    .testTarget(name: "CLITests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
     .testTarget(name: "GridClearServiceTests", dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "GridClearService", "Clearing", "LedgerLite",
                                                           .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swift6),

@@ -5,6 +5,7 @@ import Foundation
 import GridClearApp
 import GridClearCore
 import GridClearSystem
+import GridClearTestSupport
 import LedgerLite
 
 /// `gridclear-bench replication` — the BFT mode's cost: 4 replicas (in this process, one
@@ -112,9 +113,9 @@ struct ReplicationBenchWork: Sendable {
                 let b = 6000 + Int(rng.next() % 2000)
                 bids += "B\(i),P\(i),0.\(b),\(q),39.9000,116.4000,80,price:0.5;loss:0.3;green:0.2,2026-11-19T23:41:00Z,solar,0.9,10\n"
             }
-            var files = CycleFiles(cycleID: id, offersCSV: Array(offers.utf8), bidsCSV: Array(bids.utf8), marketJSON: market)
-            files.reputationJSON = ReputationSnapshot().canonicalJSON()  // the BFT mode clears with the ledger's reputation
-            let cleared = try CycleService().clear(files, options: options)
+            // The BFT mode clears with the ledger's reputation.
+            let (cleared, files) = try CycleService().clear(CycleFiles(cycleID: id, offersCSV: Array(offers.utf8), bidsCSV: Array(bids.utf8), marketJSON: market),
+                                                            reputationJSON: ReputationSnapshot().canonicalJSON(), options: options)
             w.ids.append(id)
             w.entries[id] = [.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))]
             w.trades.append(cleared.result.trades.count)
@@ -223,21 +224,9 @@ enum ReplicationBenchRun {
                                       entries: drivers.map(\.committedEntries).min() ?? 0, firstMillis: first, allMillis: all)
     }
 
+    /// The base port of 4 replicas (replica i at base + i) whose ports are free now.
     static func freeBasePort() throws -> Int {
-        for _ in 0..<200 {
-            let p = Int.random(in: 20000...60000)
-            if (1...4).allSatisfy({ portFree(p + $0) }) { return p }
-        }
-        throw CLIFailure("no 4 free consecutive loopback ports")
-    }
-
-    static func portFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET); a.sin_port = in_port_t(UInt16(port).bigEndian); a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        guard let first = freePorts(4).first else { throw CLIFailure("no 4 free consecutive loopback ports") }
+        return first - 1
     }
 }

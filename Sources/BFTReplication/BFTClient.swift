@@ -64,25 +64,44 @@ public final class BFTClient: @unchecked Sendable {
     /// Asks every replica about `cycle` (with `submit`, asks them to clear it now) until f + 1
     /// matching signed replies name one block, or `waitMillis` passes (nil).
     public func result(cycle: String, submit: Bool, waitMillis: Int64) -> (Accepted?, [String]) {
+        collect(submit ? .submit(cycle: cycle) : .result(cycle: cycle), requestID: cycle, keys: cluster.currentKeys,
+                waitMillis: waitMillis) { b in b.entries.contains { $0.cycleID == cycle } }
+    }
+
+    /// Hands an operator's signed key replacement to every replica (again every 200 ms) until
+    /// f + 1 matching signed replies name the block that applied it, or `waitMillis` passes.
+    /// The replaced node's reply counts when signed by its new key.
+    public func replaceKey(_ k: KeyReplacement, waitMillis: Int64) -> (Accepted?, [String]) {
+        let keys = cluster.replicas.map { $0.nodeID == k.nodeID ? k.newKey : $0.currentKey }
+        return collect(.forward(.keyReplacement(k)), requestID: k.requestID, keys: keys, waitMillis: waitMillis) { b in
+            b.entries.contains { if case .committeeEpoch(let c) = $0 { return c.authorization == k }; return false }
+        }
+    }
+
+    /// Sends `query` to every replica until f + 1 distinct replicas (replica I verified with
+    /// `keys[I − 1]`) signed matching replies for `requestID` whose block `holds` it.
+    func collect(_ query: ClientQuery, requestID: String, keys: [[UInt8]], waitMillis: Int64,
+                 holds: (Block) -> Bool) -> (Accepted?, [String]) {
         let clock = SystemClock()
         let deadline = clock.monotonicNanos() + UInt64(max(0, waitMillis)) * 1_000_000
         var notes: [String] = []
+        guard let signing = try? Committee(id: committee.id, keys: keys) else { return (nil, ["the cluster's current keys are not distinct"]) }
         while true {
-            var quorum = ReplyQuorum(committee: committee, requestID: cycle)
+            var quorum = ReplyQuorum(committee: signing, requestID: requestID)
             var blocks: [[UInt8]: Block] = [:]
             var signers: [[UInt8]: [ReplicaID]] = [:]
             notes = []
-            for (m, r) in askAll(submit ? .submit(cycle: cycle) : .result(cycle: cycle)) {
+            for (m, r) in askAll(query) {
                 switch r {
                 case .failure(let e): notes.append("replica \(m.id) (\(m.address)): unreachable (\(e))")
                 case .success(.committed(let reply, let block)):
-                    // The block must be the one the reply signs, and hold the cycle.
+                    // The block must be the one the reply signs, and hold the request.
                     guard LedgerHash.blockHash(block.header) == reply.blockHash,
-                          block.header.height == reply.height, block.entries.contains(where: { $0.cycleID == cycle }) else {
+                          block.header.height == reply.height, holds(block) else {
                         notes.append("replica \(m.id): reply does not match its block (ignored)"); continue
                     }
                     // Verified with replica m's own key, whatever epoch's committee it sits on now.
-                    guard reply.committee.chain == committee.id.chain, reply.verify(key: m.publicKey) else {
+                    guard reply.committee.chain == committee.id.chain, reply.verify(key: keys[Int(m.replicaID)]) else {
                         notes.append("replica \(m.id): reply signature does not verify (ignored)"); continue
                     }
                     blocks[reply.blockHash] = block

@@ -11,8 +11,8 @@ public enum ClientQuery: Sendable, Equatable {
     /// Ask the committee to clear cycle `id` now (it must be in the replicas' inputs folder),
     /// without waiting for its gate closure; answered like `result`.
     case submit(cycle: String)
-    /// A replica's signed request for the others (see `ForwardedRequest`).
-    case forward(ForwardedRequest)
+    /// A signed request handed to the replicas for ordering (see `SubmittedRequest`).
+    case forward(SubmittedRequest)
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -20,7 +20,8 @@ public enum ClientQuery: Sendable, Equatable {
         case .status: w.u8(1)
         case .result(let c): w.u8(2); w.text(c)
         case .submit(let c): w.u8(3); w.text(c)
-        case .forward(let f): w.u8(4); f.write(&w)
+        case .forward(.member(let f)): w.u8(4); f.write(&w)
+        case .forward(.keyReplacement(let k)): w.u8(5); w.blob(k.encoded())
         }
         return w.bytes
     }
@@ -32,12 +33,25 @@ public enum ClientQuery: Sendable, Equatable {
         case 1: q = .status
         case 2: q = .result(cycle: try r.text(max: 256))
         case 3: q = .submit(cycle: try r.text(max: 256))
-        case 4: q = .forward(try ForwardedRequest.read(&r))
+        case 4: q = .forward(.member(try ForwardedRequest.read(&r)))
+        case 5: q = .forward(.keyReplacement(try KeyReplacement.decode(try r.blob(max: 1024))))
         case let t: throw DecodeError.badTag(at: 0, tag: t, what: "client query")
         }
         try r.finish()
         return q
     }
+}
+
+/// A signed request someone other than the primary hands to every replica for ordering (PBFT
+/// clients multicast their requests). Encoded as query type 4 (member) or 5 (key replacement).
+public enum SubmittedRequest: Sendable, Equatable {
+    /// A replica's own request (its disagreement record), signed by it.
+    case member(ForwardedRequest)
+    /// An operator's key replacement (self-authenticating: the operator key the genesis pins
+    /// signed it). Answered like `result`: `.committed` with a signed reply and the block once
+    /// the replacement is in the ledger, `.notCommitted(known: true)` while it is queued, or
+    /// `.refused` with the reason the membership refuses it.
+    case keyReplacement(KeyReplacement)
 }
 
 /// One replica's state as reported to `node status` (informational, unsigned).

@@ -102,11 +102,16 @@ public final class ReplicaDriver: @unchecked Sendable {
     public init(options: Options, key: NodeKey, ledger: ReplicatedLedger, app: ReplicaApplication) throws {
         self.options = options; self.key = key; self.ledger = ledger; self.app = app
         guard let m = options.cluster.replica(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.replicas.count))") }
-        guard m.publicKey == key.publicKey else {
-            throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.publicKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
+        // Its current key (cluster.json, after `node replace-key`), or the key its ledger's roster
+        // holds when this cluster.json records no replacement for it.
+        let rosterKey = ledger.membership.roster.first { $0.nodeID == m.nodeID }?.publicKey
+        guard m.currentKey == key.publicKey || (m.keyReplacedAt == nil && rosterKey == key.publicKey) else {
+            let replaced = m.keyReplacedAt.map { "; its key was replaced at height \($0): start it with its new key" } ?? ""
+            throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.currentKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey))\(replaced))")
         }
         let tip = ledger.tip
         var cfg = ReplicaConfig(committee: ledger.committee, id: m.replicaID, signer: key)
+        cfg.nodeID = m.nodeID
         cfg.viewChangeTimeoutMillis = options.viewChangeTimeoutMillis
         cfg.retransmitMillis = options.retransmitMillis
         cfg.maxBlockEntries = options.maxBlockEntries
@@ -177,9 +182,11 @@ public final class ReplicaDriver: @unchecked Sendable {
                 recentLarge[d] = now
             }
             try feed(.received(bytes))
-        case .net(.query(.forward(let f), let ch)):
+        case .net(.query(.forward(.member(let f)), let ch)):
             try accept(f)
             ch.answer(.notCommitted(known: true))
+        case .net(.query(.forward(.keyReplacement(let k)), let ch)):
+            ch.answer(try submit(k))
         case .net(.query(let q, let ch)):
             try flush()
             ch.answer(answer(q))
@@ -216,7 +223,7 @@ public final class ReplicaDriver: @unchecked Sendable {
     /// Sends one of this replica's own requests to every peer (signed).
     func forward(_ r: Request) {
         guard let f = try? ForwardedRequest.sign(r, committee: committee.id, sender: me, signer: key) else { return }
-        for p in committee.members where p != me { if let t = peerOfMember[p] { transport.send(query: .forward(f), to: t) } }
+        for p in committee.members where p != me { if let t = peerOfMember[p] { transport.send(query: .forward(.member(f)), to: t) } }
     }
 
     /// A peer's forwarded request: only its own disagreement records are accepted.

@@ -38,10 +38,12 @@ import LedgerLite
     }
 
     @Test func queriesAndAnswersRoundTripAndHostileBytesNeverTrap() throws {
-        for q in [ClientQuery.status, .result(cycle: "20261120T1000Z"), .submit(cycle: "x")] {
+        let key = NodeKey.generate()
+        let rekey = try KeyReplacement(nodeID: "node3", oldKey: key.publicKey, newKey: NodeKey.generate().publicKey,
+                                       nonce: [UInt8](repeating: 9, count: 16)).signed(chain: "t", operatorKey: key)
+        for q in [ClientQuery.status, .result(cycle: "20261120T1000Z"), .submit(cycle: "x"), .forward(.keyReplacement(rekey))] {
             #expect(try ClientQuery.decode(q.encoded()) == q)
         }
-        let key = NodeKey.generate()
         let c = try Committee(id: CommitteeID(chain: "t", epoch: 2), keys: [key.publicKey])
         let g = try BlockBuilder.build(entries: [.genesis(GenesisEntry(ledgerID: "t", createdMillis: 0, signerKeys: [key.publicKey], maxEntriesPerBlock: 8, maxBatchMillis: 0))],
                                        on: ChainState(), nowMillis: 0, key: key)

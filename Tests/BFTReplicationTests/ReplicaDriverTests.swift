@@ -4,6 +4,7 @@ import Clearing
 import GridClearApp
 import GridClearCore
 import GridClearSystem
+import GridClearTestSupport
 import LedgerLite
 @testable import BFTReplication
 

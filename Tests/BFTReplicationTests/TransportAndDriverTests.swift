@@ -2,27 +2,9 @@ import Foundation
 import Testing
 import GridClearCore
 import GridClearSystem
+import GridClearTestSupport
 import LedgerLite
 @testable import BFTReplication
-
-/// Free loopback ports (bound once with SO_REUSEADDR, then released).
-func freePorts(_ n: Int) -> [Int] {
-    for _ in 0..<200 {
-        let base = Int.random(in: 20000...60000)
-        if (1...n).allSatisfy({ portIsFree(base + $0) }) { return (1...n).map { base + $0 } }
-    }
-    return []
-}
-
-func portIsFree(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var one: Int32 = 1
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-    var a = sockaddr_in()
-    a.sin_family = sa_family_t(AF_INET); a.sin_port = in_port_t(UInt16(port).bigEndian); a.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-}
 
 /// Raw bytes to a port (a hostile client); returns once written.
 func sendRaw(_ bytes: [UInt8], port: Int) {

@@ -92,6 +92,35 @@ import Glibc
         #expect(try runGridclear(["replay", "Ledger", "20991231T2345Z"], cwd: ws).status != 0)
     }
 
+    /// SPEC §3.7: with --ledger the reputation is the ledger's, so files without a
+    /// `reputation` column clear and schedule; without a ledger the column is required.
+    @Test func withALedgerTheReputationColumnIsOptional() throws {
+        let ws = try workspace(cycles: [Self.cycle, "20261120T1015Z"])
+        defer { try? FileManager.default.removeItem(at: ws) }
+        for c in [Self.cycle, "20261120T1015Z"] {
+            try """
+            offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon
+            O1,S1,0.5000,100,solar,39.9000,116.4000
+
+            """.write(to: ws.appendingPathComponent("Inputs/\(c)/offers.csv"), atomically: true, encoding: .utf8)
+            try """
+            bid_id,buyer_id,price,quantity_kwh,lat,lon
+            B1,P1,0.8000,100,39.9000,116.4000
+
+            """.write(to: ws.appendingPathComponent("Inputs/\(c)/bids.csv"), atomically: true, encoding: .utf8)
+        }
+        let plain = try runGridclear(["clear", "Inputs/\(Self.cycle)", "--solver", "simplex", "--out", "Plain", "--quiet"], cwd: ws)
+        #expect(plain.status == 1 && plain.stderr.contains("offers.csv:1:8: missing required column 'reputation'"), "\(plain.stderr)")
+        let cleared = try clearIntoLedger(ws)
+        #expect(cleared.status == 0 && cleared.stdout.contains("appended cycle \(Self.cycle) at height 1"), "\(cleared.stderr)")
+        let sched = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--out", "Outputs", "--once",
+                                      "--now", "2026-11-21T00:00Z", "--solver", "simplex"], cwd: ws)
+        #expect(sched.status == 0 && FileManager.default.fileExists(atPath: ws.appendingPathComponent("Outputs/20261120T1015Z/trades.csv").path),
+                "\(sched.stderr)")
+        let replay = try runGridclear(["replay", "Ledger", "20261120T1015Z"], cwd: ws)
+        #expect(replay.status == 0 && replay.stdout.contains("reputation.json: identical"), "\(replay.stdout)\(replay.stderr)")
+    }
+
     /// Damage in the file: audit fails with exit 1 naming a byte offset inside the damaged
     /// record; a forged key set is refused; a tampered proof fails.
     @Test func auditAndProofRejectTampering() throws {

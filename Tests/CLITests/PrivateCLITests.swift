@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import GridClearCore
+import GridClearTestSupport
 
 /// `gridclear private run` (issue 14): the sample cycle through the private market, once with
 /// every role in its own process over authenticated unix sockets and once in process; both
@@ -48,7 +49,7 @@ import GridClearCore
         #expect(plain.status == 0, "\(plain.stderr)")
         // Deployed mode also settles privately from meters (S2 short beyond σ, P1 within it).
         let meters = dir.path + "/meters.log"
-        try Self.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000], sellers: ["S1", "S2", "S3"])
+        try SampleCycleMeters.file(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000], sellers: ["S1", "S2", "S3"])
             .write(toFile: meters, atomically: true, encoding: .utf8)
         let extra = mode == "tcp" ? ["--transport", "tcp"]
             : ["--deploy-dir", dir.path + "/deploy", "--participants-per-process", "1", "--meters", meters, "--now", "20261120T1200Z"]
@@ -80,21 +81,6 @@ import GridClearCore
                                         "--key", dir.path + "/stranger.ed25519.key", "--peers", dir.path + "/deploy/peers", "--listen", "127.0.0.1:1"])
             #expect(bad.status == 1 && bad.stderr.contains("not in the peers file"), "\(bad.stderr)")
         }
-    }
-
-    /// A meter-data file for the sample cycle (readings 10 s outside it, CRC-32 per line).
-    static func meterFile(_ wh: [String: Int64], sellers: Set<String>) -> String {
-        let start: Int64 = 1_795_168_800_000, end = start + 900_000
-        var lines = ["GRIDCLEAR-METER-DATA 1"]
-        for (k, t) in [(Int64(0), start - 10_000), (1, end + 10_000)] {
-            for (i, p) in wh.keys.sorted().enumerated() {
-                let seller = sellers.contains(p)
-                let body = "R \(t + Int64(i)) m-\(p) \(p) modbus-\(i + 1) \(1000 + (seller ? 0 : wh[p]! * k)) \(5000 + (seller ? wh[p]! * k : 0))"
-                let crc = String(CRC32.checksum(Array(body.utf8)), radix: 16)
-                lines.append(body + " " + String(repeating: "0", count: 8 - crc.count) + crc)
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     @Test func privateRunRejectsBadOptions() throws {

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import GridClearCore
+import GridClearTestSupport
 
 /// Tracing through the real binary (issue 14, item 1): after `private run --meters`, the
 /// one winner that did not deliver (S2, short beyond σ; everyone else delivered exactly) is
@@ -21,7 +22,7 @@ import GridClearCore
 
     func run(_ dir: URL, _ extra: [String]) throws -> CLIResult {
         let meters = dir.path + "/meters.log"
-        try PrivateCLITests.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 100_000, "P2": 150_000, "P3": 250_000],
+        try SampleCycleMeters.file(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 100_000, "P2": 150_000, "P3": 250_000],
                                       sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
         return try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/out",
                                  "--paillier-bits", "1024", "--candidates", "2", "--threshold", "2", "--trustees", "3",

@@ -73,6 +73,44 @@ import LedgerLite
         #expect(opened.all.isEmpty && !FileSystem.exists(ws + "/Ledger") && !FileSystem.exists(ws + "/Outputs"))
     }
 
+    /// SPEC §3.7: with a ledger, reputation is the ledger's, so CSV files without a
+    /// `reputation` column clear (each participant at the ledger's points); without a ledger
+    /// the column is required.
+    @Test func withALedgerTheReputationColumnIsOptional() throws {
+        let ws = try workspace()
+        defer { remove(ws) }
+        let dir = ws + "/Inputs/" + sampleCycle
+        for name in ["offers.csv", "bids.csv"] { try dropColumn("reputation", of: dir + "/" + name) }
+        let files = try service.load(cycleDirectory: dir)
+        #expect { _ = try service.clear(files, options: options) } throws: { e in
+            guard case AppError.invalidInputs(_, let m) = e else { return false }
+            return m.contains("missing required column 'reputation'")
+        }
+        let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
+        let r = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: nil, now: now)
+        #expect(r.record == .appended(height: 1))
+        let neutral = ReputationSnapshot()
+        #expect(r.cleared.inputs.offers.allSatisfy { $0.reputation == neutral.points(of: $0.sellerID) })
+        #expect(r.cleared.inputs.bids.allSatisfy { $0.reputation == neutral.points(of: $0.buyerID) })
+        #expect(r.cleared.inputs.warnings.isEmpty)
+        let replay = try ReplayService.replay(ledgerDirectory: ws + "/Ledger", cycle: sampleCycle, trusted: nil)
+        #expect(replay.identical)
+    }
+
+    /// A CSV reputation differing from the ledger's is replaced by it, with one warning.
+    @Test func withALedgerADifferingCSVReputationIsReplacedWithOneWarning() throws {
+        let ws = try workspace()
+        defer { remove(ws) }
+        let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
+        let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
+        let plain = try service.clear(files, options: options)
+        let r = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: nil, now: now)
+        let neutral = ReputationSnapshot()
+        #expect(r.cleared.inputs.offers.allSatisfy { $0.reputation == neutral.points(of: $0.sellerID) })
+        #expect(r.cleared.inputs.warnings.count == 1 && r.cleared.inputs.warnings[0].contains("differs from the ledger's"))
+        #expect(plain.inputs.offers.map(\.reputation) != r.cleared.inputs.offers.map(\.reputation))
+    }
+
     /// SPEC §6: outputs only after the ledger entry is durable — a ledger that refuses the
     /// append leaves no outputs.
     @Test func aLockedLedgerLeavesNoOutputs() throws {
@@ -134,4 +172,12 @@ import LedgerLite
         #expect(opts.seed == options.seed && opts.mechanism == cleared.result.mechanism)
         #expect(CycleRecord.firstDifference(recorded: e, files: files) == nil)
     }
+}
+
+/// Removes one column from a CSV file (no quoted fields).
+func dropColumn(_ name: String, of path: String) throws {
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    guard let k = lines.first?.firstIndex(of: Substring(name)) else { return }
+    let out = lines.map { l in l.enumerated().filter { $0.offset != k }.map(\.element).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    try out.write(toFile: path, atomically: true, encoding: .utf8)
 }

@@ -32,6 +32,14 @@ import LedgerLite
         #expect(loaded == c.config)
         #expect(loaded.replicas.map(\.address) == ["127.0.0.1:7101", "127.0.0.1:7102", "127.0.0.1:7103", "127.0.0.1:7104"])
         #expect(try FileSystem.permissions(of: ClusterSetup.keyPath(directory: c.dir, id: 2)) & 0o077 == 0)
+        #expect(loaded.operatorKey != nil && loaded.currentKeys == loaded.publicKeys)
+        // A recorded key replacement round-trips; the genesis keys (the trust anchor) stay.
+        var replaced = loaded
+        let newKey = NodeKey.generate().publicKey
+        try replaced.recordKeyReplacement(node: "node3", newKey: newKey, height: 5)
+        let again = try ClusterConfig.parse(Array(replaced.render().utf8), name: "cluster.json")
+        #expect(again == replaced && again.replicas[2].currentKey == newKey && again.replicas[2].keyReplacedAt == 5
+                && again.publicKeys == loaded.publicKeys)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         // Another key for replica 2: the fingerprint no longer matches; and a genesis of other keys.
         let k2 = Hex.encode(c.config.replicas[1].publicKey)
@@ -39,7 +47,10 @@ import LedgerLite
         for (edit, expected) in [(text.replacingOccurrences(of: k2, with: other), "fingerprint does not match"),
                                  (text.replacingOccurrences(of: "\"id\":2", with: "\"id\":5"), "replicas[1].id must be 2"),
                                  (text.replacingOccurrences(of: "gridclear-cluster/1", with: "gridclear-cluster/9"), "not supported"),
-                                 (text.replacingOccurrences(of: "\"t_down\":10000", with: "\"t_down\":10"), "T_up < T_down")] {
+                                 (text.replacingOccurrences(of: "\"t_down\":10000", with: "\"t_down\":10"), "T_up < T_down"),
+                                 (text.split(separator: "\n", omittingEmptySubsequences: false).map { l in
+                                     l.contains("\"operator_key\"") ? l.replacingOccurrences(of: Hex.encode(c.config.operatorKey ?? []), with: other) : String(l)
+                                 }.joined(separator: "\n"), "operator key")] {
             #expect(throws: AppError.self) { try ClusterConfig.parse(Array(edit.utf8), name: "cluster.json") }
             do { _ = try ClusterConfig.parse(Array(edit.utf8), name: "cluster.json") } catch {
                 #expect(error.description.contains(expected), "\(error)")
@@ -173,15 +184,28 @@ import LedgerLite
         let c = try BFTTestCluster()
         let l = try c.ledger(1)
         try c.commit([try BFTTestCluster.cycleEntry(Self.cycles[0])], on: l)
-        // Replace node4's key (a lost replica): roster change + operator committee epoch.
+        // Replace node4's key (a lost replica): the operator's signed request; the roster change
+        // and the operator committee epoch are derived from it (`keyReplacementEntries`).
         let newKey = NodeKey.generate()
-        var roster = c.config.replicas.map { CommitteeMember(nodeID: $0.nodeID, publicKey: $0.publicKey) }
-        roster[3].publicKey = newKey.publicKey
+        let op = try NodeKeyFile.load(path: ClusterSetup.operatorKeyPath(directory: c.dir))
+        #expect(c.config.operatorKey == op.publicKey && l.membership.operatorKey == op.publicKey)
+        let request = try KeyReplacement(nodeID: "node4", oldKey: c.keys[3].publicKey, newKey: newKey.publicKey,
+                                         nonce: Array(repeating: 7, count: 16)).signed(chain: c.config.chain, operatorKey: op)
+        // Signed by another key (a replica's): not endorsed, refused at append.
+        var forged = try request.signed(chain: c.config.chain, operatorKey: c.keys[0])
+        forged.nonce[0] ^= 1
+        #expect(throws: MembershipError.self) { try l.membership.keyReplacementEntries(forged) }
+        let change = try l.membership.keyReplacementEntries(request)
         // Block 1 credits every member of the committee that certified it (+T_up), signer or not.
-        let scores = roster.map { NodeScore(nodeID: $0.nodeID, score: 61_000) }
-        let epoch = CommitteeEpochEntry(epoch: 1, selection: .operatorDecision, primaryOffset: 0, members: roster, scores: scores,
-                                        excluded: [], reason: "node4 lost its disk and key")
-        let change: [LedgerEntry] = [.membership(MembershipEntry(roster: roster, reason: "replace node4's key")), .committeeEpoch(epoch)]
+        guard case .committeeEpoch(let epoch) = change[1] else { Issue.record("no epoch entry"); return }
+        #expect(epoch.scores.allSatisfy { $0.score == 61_000 } && epoch.members[3].publicKey == newKey.publicKey)
+        var tampered = change
+        if case .committeeEpoch(var e) = tampered[1] { e.authorization = forged; tampered[1] = .committeeEpoch(e) }
+        let bad = try c.block(tampered, on: l)
+        #expect(!EndorsementService.endorse(bad, ledger: l).agrees)
+        #expect(throws: AppError.self) {
+            try l.appendCommitted(CertifiedBlock(block: bad, certificate: try c.certify(bad, committee: l.committee, signers: [0, 1, 2])))
+        }
         try c.commit(change, on: l)
         #expect(l.committee.id.epoch == 1 && l.committee.keys[3] == newKey.publicKey)
         // From now on the old key of node4 cannot certify, the new one can.
@@ -192,6 +216,17 @@ import LedgerLite
         }
         try l.appendCommitted(CertifiedBlock(block: b, certificate: try c.certify(b, committee: l.committee, signers: [1, 2, 3], keys: [newKey])))
         #expect(try audit(c.ledgerPath(1)).get().epochs.map(\.epoch) == [0, 1])
+        // Pinned by cluster.json's genesis keys (the trust anchor), the replacement verifies too.
+        #expect(try audit(c.ledgerPath(1), pinned: c.config.publicKeys).get().epochs.count == 2)
+        // The same request once more: spent.
+        #expect(throws: MembershipError.self) { try l.membership.keyReplacementEntries(request) }
+        // A proof of the block after the replacement names the committee with the new key:
+        // verify-proof --cluster trusts it once cluster.json records the replacement.
+        let exported = try ProofService.export(ledgerDirectory: c.ledgerPath(1), trade: .row(1), cycle: Self.cycles[1], trusted: nil)
+        var updated = c.config
+        try updated.recordKeyReplacement(node: "node4", newKey: newKey.publicKey, height: 2)
+        #expect(throws: (any Error).self) { try exported.proof.verify(clusterKeys: c.config.trustedKeys, chain: c.config.chain, committeeSize: 4) }
+        #expect(try exported.proof.verify(clusterKeys: updated.trustedKeys, chain: updated.chain, committeeSize: 4).blockHeight == 3)
         // The membership change without its certificate: the audit names block 2.
         try tamper(c, height: 2) { $0.removeLast(2) }
         guard case .failure(let f) = try audit(c.ledgerPath(1)) else { Issue.record("passed without certificate"); return }

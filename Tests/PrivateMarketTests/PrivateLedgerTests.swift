@@ -3,6 +3,7 @@ import Foundation
 import GridClearApp
 import GridClearCore
 import GridClearSystem
+import GridClearTestSupport
 import LedgerLite
 import MeterIngest
 import Privacy
@@ -85,22 +86,6 @@ import Testing
         #expect(try AuditedLedger(ledgerDir).all.count == ledger.all.count)
     }
 
-    /// A meter-data file for the sample cycle: readings 10 s before and after it, each party's
-    /// register moving by `wh` (sellers export, buyers import), CRC-32 per line.
-    static func meterFile(_ wh: [String: Int64], sellers: Set<String>) -> String {
-        let start: Int64 = 1_795_168_800_000, end = start + 900_000
-        var lines = ["GRIDCLEAR-METER-DATA 1"]
-        for (k, t) in [(Int64(0), start - 10_000), (1, end + 10_000)] {
-            for (i, p) in wh.keys.sorted().enumerated() {
-                let seller = sellers.contains(p)
-                let body = "R \(t + Int64(i)) m-\(p) \(p) modbus-\(i + 1) \(1000 + (seller ? 0 : wh[p]! * k)) \(5000 + (seller ? wh[p]! * k : 0))"
-                let crc = String(CRC32.checksum(Array(body.utf8)), radix: 16)
-                lines.append(body + " " + String(repeating: "0", count: 8 - crc.count) + crc)
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     /// `private run --meters`: each record's deviation is decided by the key holder on
     /// ciphertexts; the decisions equal plaintext `settle` on the same meters (within σ, short
     /// seller, short buyer) and are recorded as tag 12 in the same durable commit.
@@ -108,7 +93,7 @@ import Testing
         let ledgerDir = Self.temp("m"), out = Self.temp("mo")
         defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
         let meters = out + "/meters.log"
-        try Self.meterFile(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000],
+        try SampleCycleMeters.file(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000],
                            sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
         let now = UTCTime(commandLine: "20261120T1200Z")!
         let r = try PrivateCycleRunner.run(cycleDirectory: Self.root + "/Inputs/20261120T1000Z", marketFile: nil, outputRoot: out, options: testOptions(),

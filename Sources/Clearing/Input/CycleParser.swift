@@ -12,8 +12,25 @@ public enum CycleParser {
     public static let defaultBuyerPreferences = Preferences<BuyerCriterion>([(.price, 0.5), (.loss, 0.3), (.green, 0.2)])
     public static let defaultSellerPreferences = Preferences<SellerCriterion>([(.price, 0.5), (.demand, 0.3), (.loss, 0.2)])
 
-    /// Parses every file of the cycle. Throws the first `InputError`.
+    /// Parses every file of the cycle. Throws the first `InputError`. With
+    /// `files.reputationJSON` the reputation is the ledger's (SPEC §3.7), else the CSV columns'.
     public static func parse(_ files: CycleFiles) throws -> CycleInputs {
+        let (parsed, ledger) = try parse(files, reputation: files.reputationJSON == nil ? .csv : .ledgerFile)
+        return try parsed.reputed(by: ledger)
+    }
+
+    /// Parses and validates the files of a cycle cleared against a ledger whose reputation is
+    /// not known yet (it is read once the ledger is open): the `reputation` columns are
+    /// optional, `files.reputationJSON` is not read. `ParsedCycle.reputed(by:)` applies the
+    /// ledger's reputation — or, when the ledger provides none, requires the columns.
+    public static func parseAwaitingReputation(_ files: CycleFiles) throws -> ParsedCycle {
+        try parse(files, reputation: .awaited).parsed
+    }
+
+    /// Where a parse takes the participants' reputation from.
+    enum ReputationSource { case csv, ledgerFile, awaited }
+
+    static func parse(_ files: CycleFiles, reputation source: ReputationSource) throws -> (parsed: ParsedCycle, ledger: ReputationSnapshot?) {
         guard CycleID(files.cycleID) != nil else {
             throw InputError(file: files.cycleID, line: 0, column: 0,
                              "cycle folder name must be the UTC start in ISO 8601 basic form on a 15-minute boundary, e.g. 20261120T1000Z")
@@ -27,32 +44,21 @@ public enum CycleParser {
                              "'fees.network' is \"grid_path\" but the cycle has no grid.json (use distance bands, or add grid.json)")
         }
 
-        let ledger = try files.reputationJSON.map { try ReputationSnapshot(json: $0, file: files.reputationName) }
+        let ledger = source == .ledgerFile ? try files.reputationJSON.map { try ReputationSnapshot(json: $0, file: files.reputationName) } : nil
+        let required = source == .csv
         var ids = [String: (file: String, line: Int)]()
-        var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids, ledger: ledger)
-        var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids, ledger: ledger)
-        var warnings: [String] = []
-        if let ledger {
-            // SPEC §3.7: reputation is the ledger's; a differing CSV value is ignored, with one warning.
-            var differing: [String] = []
-            for o in offers where o.reputation != ledger.points(of: o.sellerID) { differing.append("\(files.offersName):\(o.line) \(o.sellerID) \(o.reputation) → \(ledger.points(of: o.sellerID))") }
-            for b in bids where b.reputation != ledger.points(of: b.buyerID) { differing.append("\(files.bidsName):\(b.line) \(b.buyerID) \(b.reputation) → \(ledger.points(of: b.buyerID))") }
-            for k in offers.indices { offers[k].reputation = ledger.points(of: offers[k].sellerID) }
-            for k in bids.indices { bids[k].reputation = ledger.points(of: bids[k].buyerID) }
-            if let first = differing.first {
-                warnings.append("\(differing.count) row(s) give a reputation that differs from the ledger's; the ledger's is used (SPEC §3.7), e.g. \(first)")
-            }
-        }
-        try checkSideTotal(offers.map { ($0.quantity, $0.line) }, file: files.offersName, side: "offers")
-        try checkSideTotal(bids.map { ($0.quantity, $0.line) }, file: files.bidsName, side: "bids")
-        if bids.count * offers.count > InputBounds.maxPairs {
+        var offers = try parseOffers(files.offersCSV, file: files.offersName, grid: grid, ids: &ids, reputationRequired: required)
+        var bids = try parseBids(files.bidsCSV, file: files.bidsName, grid: grid, ids: &ids, reputationRequired: required)
+        try checkSideTotal(offers.rows.map { ($0.quantity, $0.line) }, file: files.offersName, side: "offers")
+        try checkSideTotal(bids.rows.map { ($0.quantity, $0.line) }, file: files.bidsName, side: "bids")
+        if bids.rows.count * offers.rows.count > InputBounds.maxPairs {
             throw InputError(file: files.bidsName, line: 0, column: 0,
-                             "\(bids.count) bids × \(offers.count) offers = \(bids.count * offers.count) pairs; a cycle forms at most \(InputBounds.maxPairs) bid–offer pairs (split the market or the cycle)")
+                             "\(bids.rows.count) bids × \(offers.rows.count) offers = \(bids.rows.count * offers.rows.count) pairs; a cycle forms at most \(InputBounds.maxPairs) bid–offer pairs (split the market or the cycle)")
         }
-        assignArrival(&offers, &bids)
-        var inputs = CycleInputs(cycleID: files.cycleID, market: market, offers: offers, bids: bids, grid: grid)
-        inputs.warnings = warnings
-        return inputs
+        assignArrival(&offers.rows, &bids.rows)
+        let inputs = CycleInputs(cycleID: files.cycleID, market: market, offers: offers.rows, bids: bids.rows, grid: grid)
+        return (ParsedCycle(inputs: inputs, offers: offers.reputation, bids: bids.reputation,
+                            missingReputation: offers.missing ?? bids.missing, offersName: files.offersName, bidsName: files.bidsName), ledger)
     }
 
     /// Arrival rank over both sides: rows with `submitted_at` first by time, then rows without
@@ -166,7 +172,8 @@ public enum CycleParser {
         }
     }
 
-    static func rows(_ bytes: [UInt8], file: String, allowed: Set<String>, required: [String]) throws -> [Row] {
+    /// The data rows, and the header's line and column names.
+    static func rows(_ bytes: [UInt8], file: String, allowed: Set<String>, required: [String]) throws -> (rows: [Row], header: Header) {
         let records = try CSVReader.read(bytes, file: file, maxRecords: InputBounds.maxRowsPerSide + 1)
         guard let header = records.first else { throw InputError(file: file, line: 1, column: 1, "empty file: a header row is required") }
         var index: [String: Int] = [:]
@@ -187,13 +194,14 @@ public enum CycleParser {
         if index["lat"] == nil && index["node"] == nil {
             throw InputError(file: file, line: header.line, column: 1, "a location is required: columns 'lat' and 'lon', or 'node' with grid.json")
         }
-        return try records.dropFirst().map { rec in
+        let rows = try records.dropFirst().map { rec in
             guard rec.fields.count == header.fields.count else {
                 throw InputError(file: file, line: rec.line, column: min(rec.fields.count, header.fields.count) + 1,
                                  "expected \(header.fields.count) fields as in the header, found \(rec.fields.count)")
             }
             return Row(file: file, line: rec.line, fields: rec.fields, index: index)
         }
+        return (rows, Header(line: header.line, columns: header.fields.map(\.trimmingSpaces)))
     }
 
     /// Each side's total energy stays within `InputBounds.maxSideTotalWh`, which keeps every
@@ -218,11 +226,61 @@ public enum CycleParser {
         return id
     }
 
+    /// A CSV file's header row.
+    struct Header {
+        var line: Int
+        var columns: [String]
+    }
+
+    /// One side's rows with each row's CSV reputation (nil: no value), and the error a missing
+    /// one gives when no ledger supplies it.
+    struct Side<Item> {
+        var rows: [Item]
+        var reputation: [Double?]
+        var missing: InputError?
+    }
+
+    /// One side's `rows`, each built by `row`, which calls its reputation parser where the
+    /// column falls in the row's field order (so errors keep file order); the parser returns
+    /// the CSV value, 0 where a row has none (kept as nil in `Side.reputation`).
+    static func side<Item>(_ rs: [Row], header: Header, file: String, reputationRequired: Bool,
+                           _ row: (Row, () throws -> Double) throws -> Item) throws -> Side<Item> {
+        var values: [Double?] = []
+        let items = try rs.map { r in
+            try row(r) {
+                let v = reputationRequired ? try r.decimal("reputation", min: 0, max: 100, what: "reputation")
+                                           : try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation")
+                values.append(v)
+                return v ?? 0
+            }
+        }
+        return Side(rows: items, reputation: values, missing: missingReputation(rs, values: values, header: header, file: file))
+    }
+
+    /// The error of a side whose reputation no ledger supplies, as a required column gives it:
+    /// the missing column, else the first row without a value; nil when every row has one.
+    static func missingReputation(_ rs: [Row], values: [Double?], header: Header, file: String) -> InputError? {
+        guard header.columns.contains("reputation") else {
+            return InputError(file: file, line: header.line, column: header.columns.count + 1, "missing required column 'reputation'")
+        }
+        return zip(rs, values).first { $0.1 == nil }.map { $0.0.fail("reputation", "a value is required") }
+    }
+
+    /// Offers as a participant file or `offers.csv` holds them (the `reputation` column required).
+    static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Offer] {
+        try parseOffers(bytes, file: file, grid: grid, ids: &ids, reputationRequired: true).rows
+    }
+
+    /// Bids as a participant file or `bids.csv` holds them (the `reputation` column required).
+    static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)]) throws -> [Bid] {
+        try parseBids(bytes, file: file, grid: grid, ids: &ids, reputationRequired: true).rows
+    }
+
+    /// Offers with their CSV reputation; the column is optional unless `reputationRequired`.
     static func parseOffers(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
-                            ledger: ReputationSnapshot? = nil) throws -> [Offer] {
-        // With the ledger's reputation the column is optional (its value is only compared).
-        let rs = try rows(bytes, file: file, allowed: offerColumns, required: ledger == nil ? ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type", "reputation"] : ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type"])
-        return try rs.map { r in
+                            reputationRequired: Bool) throws -> Side<Offer> {
+        let (rs, header) = try rows(bytes, file: file, allowed: offerColumns, required: ["offer_id", "seller_id", "price", "quantity_kwh", "energy_type"] + (reputationRequired ? ["reputation"] : []))
+        return try side(rs, header: header, file: file, reputationRequired: reputationRequired) { r, reputation in
             let id = try uniqueID(r, "offer_id", &ids)
             let seller = try r.identifier("seller_id")
             guard seller != Trade.gridID else { throw r.fail("seller_id", "'grid' is reserved for the upstream grid") }
@@ -231,18 +289,17 @@ public enum CycleParser {
                          quantity: try r.positive("quantity_kwh", decimals: 3, max: InputBounds.maxQuantityWh, what: "an energy in kWh", bound: "10000000 kWh"),
                          energyType: try r.energyType("energy_type", required: true)!,
                          location: try r.location(grid: grid),
-                         reputation: try ledger.map { try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation") ?? $0.points(of: seller) }
-                            ?? r.decimal("reputation", min: 0, max: 100, what: "reputation"),
+                         reputation: try reputation(),
                          preferences: try r.preferences(SellerCriterion.self, side: "seller", default: defaultSellerPreferences),
                          submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }
     }
 
+    /// Bids with their CSV reputation; the column is optional unless `reputationRequired`.
     static func parseBids(_ bytes: [UInt8], file: String, grid: GridTopology?, ids: inout [String: (file: String, line: Int)],
-                            ledger: ReputationSnapshot? = nil) throws -> [Bid] {
-        // With the ledger's reputation the column is optional (its value is only compared).
-        let rs = try rows(bytes, file: file, allowed: bidColumns, required: ledger == nil ? ["bid_id", "buyer_id", "price", "quantity_kwh", "reputation"] : ["bid_id", "buyer_id", "price", "quantity_kwh"])
-        return try rs.map { r in
+                          reputationRequired: Bool) throws -> Side<Bid> {
+        let (rs, header) = try rows(bytes, file: file, allowed: bidColumns, required: ["bid_id", "buyer_id", "price", "quantity_kwh"] + (reputationRequired ? ["reputation"] : []))
+        return try side(rs, header: header, file: file, reputationRequired: reputationRequired) { r, reputation in
             let id = try uniqueID(r, "bid_id", &ids)
             let buyer = try r.identifier("buyer_id")
             guard buyer != Trade.gridID else { throw r.fail("buyer_id", "'grid' is reserved for the upstream grid") }
@@ -253,8 +310,7 @@ public enum CycleParser {
                        greenIndex: try r.optionalDecimal("green_index", min: 0, max: 1, what: "green index"),
                        maxLossPct: try r.optionalDecimal("max_loss_pct", min: 0, max: 100, what: "maximum loss percent"),
                        location: try r.location(grid: grid),
-                       reputation: try ledger.map { try r.optionalDecimal("reputation", min: 0, max: 100, what: "reputation") ?? $0.points(of: buyer) }
-                            ?? r.decimal("reputation", min: 0, max: 100, what: "reputation"),
+                       reputation: try reputation(),
                        preferences: try r.preferences(BuyerCriterion.self, side: "buyer", default: defaultBuyerPreferences),
                        submittedAtMillis: try r.submittedAt(), arrival: 0, line: r.line)
         }

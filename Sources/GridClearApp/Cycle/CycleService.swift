@@ -26,7 +26,8 @@ public struct ClearAndRecordResult: Sendable {
 /// Clearing a cycle, and clearing-and-recording it: the workflow every front end and every
 /// replica runs for one cycle.
 ///
-/// Order (SPEC §6, "Outputs and ledger agree"): parse and clear (pure) → if the ledger
+/// Order (SPEC §6, "Outputs and ledger agree"): parse (once), open the ledger, clear with its
+/// reputation (pure; without a ledger, with the CSV columns) → if the ledger
 /// already holds the cycle, its recorded inputs must equal these (else
 /// `AppError.recordedWithDifferentInputs`, nothing written; equal: its recorded outputs are
 /// what gets published) → append the entry, durable on return → only then publish the
@@ -74,16 +75,19 @@ public struct CycleService: Sendable {
     /// as the cycle's entry, and only when that entry is appended now.
     public func clearAndRecord(_ files: CycleFiles, options: ClearOptions, openLedger: LedgerOpener?,
                                outputRoot: String?, now: UTCTime, extraEntries: [LedgerEntry] = []) throws(AppError) -> ClearAndRecordResult {
-        var files = files, ledger: CycleLedger?
+        var files = files, ledger: CycleLedger?, cleared: ClearedCycle
         if let openLedger {
-            // Invalid inputs never touch the ledger: validate first, then take the reputation
-            // from the ledger (SPEC §3.7) — the recorded one when the cycle is already there.
-            do { _ = try CyclePipeline.parse(files) } catch { throw Self.clearingError(error, cycle: files.cycleID) }
+            // Invalid inputs never touch the ledger: parse first (the reputation columns
+            // optional), then clear with the ledger's reputation (SPEC §3.7) — the recorded one
+            // when the cycle is already there.
+            let parsed = try parseAwaitingReputation(files)
             let l = try Self.open(openLedger)
-            files = try Self.withLedgerReputation(files, ledger: l)
+            (cleared, files) = try clear(parsed, files: files, reputationJSON: try Self.ledgerReputationJSON(ofCycle: files.cycleID, in: l),
+                                         options: options)
             ledger = l
+        } else {
+            cleared = try clear(files, options: options)
         }
-        let cleared = try clear(files, options: options)
         var record: RecordOutcome?, recorded: ClearedCycleEntry?
         if let ledger {
             (record, recorded) = try self.recordReturningPrior(cleared, files: files, options: options, in: ledger,
@@ -131,18 +135,43 @@ public struct CycleService: Sendable {
         return (.appended(height: h), nil)
     }
 
-    /// `files` with the ledger's reputation (`CycleFiles.reputationJSON`): the recorded input of
-    /// a cycle the ledger already holds (none for a cycle recorded before reputation came from
-    /// the ledger), else the fold of the ledger's reputation-change entries so far. Unchanged
-    /// for a ledger that provides no reputation.
-    public static func withLedgerReputation(_ files: CycleFiles, ledger: CycleLedger) throws(AppError) -> CycleFiles {
+    /// Parses and validates `files` for clearing with a reputation known only later (a
+    /// ledger's, once it is open): the CSV `reputation` columns are optional.
+    public func parseAwaitingReputation(_ files: CycleFiles) throws(AppError) -> ParsedCycle {
+        do { return try CycleParser.parseAwaitingReputation(files) } catch { throw Self.clearingError(error, cycle: files.cycleID) }
+    }
+
+    /// Clears a cycle with a ledger's reputation — the one way every ledger-backed path
+    /// (embedded ledger, BFT and etcd replicas, the scheduler and service) clears:
+    /// `reputationJSON` is the ledger's `ReputationSnapshot` file (nil: the ledger provides
+    /// none, and the CSV columns are used). Returns the cleared cycle and `files` with
+    /// `reputationJSON` set, as the ledger records them and `replay` re-clears them.
+    public func clear(_ parsed: ParsedCycle, files: CycleFiles, reputationJSON: [UInt8]?,
+                      options: ClearOptions) throws(AppError) -> (cleared: ClearedCycle, files: CycleFiles) {
         var f = files
-        if ledger.recordedHeight(ofCycle: files.cycleID) != nil {
-            f.reputationJSON = try ledger.recordedEntry(ofCycle: files.cycleID)?.inputs.first { $0.name == "reputation.json" }?.bytes
-        } else if let s = try ledger.reputationSnapshot(excludingCycle: nil) {
-            f.reputationJSON = s.canonicalJSON()
+        f.reputationJSON = reputationJSON
+        do {
+            let inputs = try parsed.reputed(byFile: reputationJSON, file: f.reputationName)
+            let cleared = try CyclePipeline.clear(inputs: inputs, options: options,
+                                                  context: ClearingContext(seed: options.seed, monotonicNanos: monotonicNanos, events: events))
+            return (cleared, f)
+        } catch { throw Self.clearingError(error, cycle: files.cycleID) }
+    }
+
+    /// `clear(_:files:reputationJSON:options:)` from the files (parsed once).
+    public func clear(_ files: CycleFiles, reputationJSON: [UInt8]?, options: ClearOptions) throws(AppError) -> (cleared: ClearedCycle, files: CycleFiles) {
+        try clear(try parseAwaitingReputation(files), files: files, reputationJSON: reputationJSON, options: options)
+    }
+
+    /// The ledger's reputation for `cycle` as a `reputation.json` file: the recorded input of
+    /// a cycle the ledger already holds (none for a cycle recorded before reputation came from
+    /// the ledger), else the fold of the ledger's reputation-change entries so far; nil for a
+    /// ledger that provides no reputation.
+    public static func ledgerReputationJSON(ofCycle cycle: String, in ledger: CycleLedger) throws(AppError) -> [UInt8]? {
+        if ledger.recordedHeight(ofCycle: cycle) != nil {
+            return try ledger.recordedEntry(ofCycle: cycle)?.inputs.first { $0.name == "reputation.json" }?.bytes
         }
-        return f
+        return try ledger.reputationSnapshot(excludingCycle: nil)?.canonicalJSON()
     }
 
     /// Calls an opener, keeping its error typed.

@@ -14,8 +14,15 @@ import LedgerLite
 ///                      "t_min": 30000, "committee_size": 4, "epoch_blocks": 96, "lottery_range": 10000},
 ///       "max_entries_per_block": 64,
 ///       "clearing": {"mechanism": null, "solver": null, "seed": 0},
+///       "operator_key": "<64 hex>",
 ///       "genesis": "<hex of the genesis block>"
 ///     }
+///
+/// `operator_key` (written by `node init` since key replacement exists; absent in older files)
+/// is the public key whose signed requests may replace a replica's key; the genesis pins it.
+/// `public_key` is always the key the genesis names (the trust anchor `audit --cluster` pins);
+/// after `node replace-key`, the replica also has `"current_key"` (64 hex) and
+/// `"key_replaced_at"` (the height of the block that replaced it): the key it signs with now.
 ///
 /// Replica `id` I (1 … N) is committee member I − 1 (`ReplicaID`). The genesis block (signed
 /// by replica 1's key at init) names the committee and the reputation parameters; every
@@ -31,9 +38,15 @@ public struct ClusterConfig: Sendable, Equatable {
         public var id: Int
         public var host: String
         public var port: Int
+        /// The key the genesis names for this replica.
         public var publicKey: [UInt8]
-        public init(id: Int, host: String, port: Int, publicKey: [UInt8]) {
+        /// The key it signs with now (`publicKey` unless an operator replaced it).
+        public var currentKey: [UInt8]
+        /// Height of the block that put `currentKey` in force (nil: never replaced).
+        public var keyReplacedAt: UInt64?
+        public init(id: Int, host: String, port: Int, publicKey: [UInt8], currentKey: [UInt8]? = nil, keyReplacedAt: UInt64? = nil) {
             self.id = id; self.host = host; self.port = port; self.publicKey = publicKey
+            self.currentKey = currentKey ?? publicKey; self.keyReplacedAt = keyReplacedAt
         }
         public var address: String { "\(host):\(port)" }
         /// The node id used for reputation: `node<I>`.
@@ -50,11 +63,13 @@ public struct ClusterConfig: Sendable, Equatable {
     /// The clearing choices every replica must share (nil: a file written before they were
     /// recorded; the command-line flags then apply as given).
     public var clearing: ClusterClearing?
+    /// The operator's public key the genesis pins (nil: a cluster made before key replacement).
+    public var operatorKey: [UInt8]?
 
     public init(chain: String, replicas: [Replica], reputation: ReputationParams, maxEntriesPerBlock: Int, genesis: Block,
-                clearing: ClusterClearing? = nil) {
+                clearing: ClusterClearing? = nil, operatorKey: [UInt8]? = nil) {
         self.chain = chain; self.replicas = replicas; self.reputation = reputation
-        self.maxEntriesPerBlock = maxEntriesPerBlock; self.genesis = genesis; self.clearing = clearing
+        self.maxEntriesPerBlock = maxEntriesPerBlock; self.genesis = genesis; self.clearing = clearing; self.operatorKey = operatorKey
     }
 
     /// The epoch-0 committee (replica I is member I − 1).
@@ -64,12 +79,20 @@ public struct ClusterConfig: Sendable, Equatable {
         }
     }
     public var publicKeys: [[UInt8]] { replicas.map(\.publicKey) }
+    /// The keys the replicas sign with now (after any recorded key replacement).
+    public var currentKeys: [[UInt8]] { replicas.map(\.currentKey) }
+    /// The keys `verify-proof --cluster` trusts: every genesis key and every recorded current
+    /// key (a proof of a block after a key replacement names a committee with the new key).
+    public var trustedKeys: [[UInt8]] { publicKeys + replicas.filter { $0.currentKey != $0.publicKey }.map(\.currentKey) }
+    /// The replica with node id `node` (`node<I>`).
+    public func replica(node: String) -> Replica? { replicas.first { $0.nodeID == node } }
     public func replica(id: Int) -> Replica? { replicas.first { $0.id == id } }
     public var genesisHash: [UInt8] { LedgerHash.blockHash(genesis.header) }
 
     /// The genesis committee entry for these replicas and parameters.
-    public static func genesisCommittee(_ replicas: [Replica], _ params: ReputationParams) -> GenesisCommittee {
-        GenesisCommittee(members: replicas.map { CommitteeMember(nodeID: $0.nodeID, publicKey: $0.publicKey) }, params: params)
+    public static func genesisCommittee(_ replicas: [Replica], _ params: ReputationParams, operatorKey: [UInt8]? = nil) -> GenesisCommittee {
+        GenesisCommittee(members: replicas.map { CommitteeMember(nodeID: $0.nodeID, publicKey: $0.publicKey) }, params: params,
+                         operatorKey: operatorKey)
     }
 
     public func render() -> String {
@@ -80,6 +103,9 @@ public struct ClusterConfig: Sendable, Equatable {
             var o = JSONWriter()
             o.add("id", r.id); o.add("address", r.address); o.add("node", r.nodeID)
             o.add("public_key", Hex.encode(r.publicKey)); o.add("fingerprint", NodeKey.fingerprint(publicKey: r.publicKey))
+            if let h = r.keyReplacedAt {
+                o.add("current_key", Hex.encode(r.currentKey)); o.add("key_replaced_at", raw: String(h))
+            }
             return o.renderCompact()
         }
         w.add("replicas", raw: rs.isEmpty ? "[]" : "[\n    " + rs.joined(separator: ",\n    ") + "\n  ]")
@@ -90,6 +116,7 @@ public struct ClusterConfig: Sendable, Equatable {
         w.add("reputation", raw: p.renderCompact())
         w.add("max_entries_per_block", maxEntriesPerBlock)
         if let clearing { w.add("clearing", raw: clearing.render()) }
+        if let operatorKey { w.add("operator_key", Hex.encode(operatorKey)) }
         w.add("genesis", Hex.encode(genesis.encoded()))
         return w.render() + "\n"
     }
@@ -126,9 +153,17 @@ public struct ClusterConfig: Sendable, Equatable {
             if let fp = r["fingerprint"]?.string, fp != NodeKey.fingerprint(publicKey: pk) {
                 throw bad("\(at).fingerprint does not match public_key (the file was edited)")
             }
-            replicas.append(Replica(id: Int(id), host: String(addr[..<colon]), port: port, publicKey: pk))
+            var current: [UInt8]?, replacedAt: UInt64?
+            if let ck = r["current_key"] {
+                guard let hex = ck.string, let k = Hex.decode(hex), k.count == 32, let h = r["key_replaced_at"]?.int64, h >= 1 else {
+                    throw bad("\(at).current_key must be 64 hex digits, with key_replaced_at the height (≥ 1) of the block that replaced it")
+                }
+                current = k; replacedAt = UInt64(h)
+            }
+            replicas.append(Replica(id: Int(id), host: String(addr[..<colon]), port: port, publicKey: pk, currentKey: current, keyReplacedAt: replacedAt))
         }
         guard Set(replicas.map(\.publicKey)).count == replicas.count else { throw bad("two replicas share a public key") }
+        guard Set(replicas.map(\.currentKey)).count == replicas.count else { throw bad("two replicas share a current key") }
         guard Set(replicas.map(\.address)).count == replicas.count else { throw bad("two replicas share an address") }
         guard let rep = v["reputation"] else { throw bad("no 'reputation' object") }
         var p = ReputationParams()
@@ -148,7 +183,13 @@ public struct ClusterConfig: Sendable, Equatable {
         let genesis: Block
         do { genesis = try Block.decode(gBytes) } catch { throw bad("genesis is not a block (\(error))") }
         let clearing = try ClusterClearing.parse(v["clearing"], name: name)
-        let c = ClusterConfig(chain: chain, replicas: replicas, reputation: p, maxEntriesPerBlock: Int(mmc), genesis: genesis, clearing: clearing)
+        var operatorKey: [UInt8]?
+        if let ok = v["operator_key"] {
+            guard let hex = ok.string, let k = Hex.decode(hex), k.count == 32 else { throw bad("operator_key must be 64 hex digits") }
+            operatorKey = k
+        }
+        let c = ClusterConfig(chain: chain, replicas: replicas, reputation: p, maxEntriesPerBlock: Int(mmc), genesis: genesis, clearing: clearing,
+                              operatorKey: operatorKey)
         if let problem = c.genesisProblem() { throw bad("genesis: \(problem)") }
         return c
     }
@@ -159,6 +200,14 @@ public struct ClusterConfig: Sendable, Equatable {
         do { try Membership.validate(p) } catch { throw .usage("\(name): \(error)") }
     }
 
+    /// Records that an operator replaced `node`'s key with `newKey` in the block at `height`
+    /// (what `node replace-key` writes back into the file it was given).
+    public mutating func recordKeyReplacement(node: String, newKey: [UInt8], height: UInt64) throws(AppError) {
+        guard let i = replicas.firstIndex(where: { $0.nodeID == node }) else { throw .usage("cluster: no replica \(node)") }
+        replicas[i].currentKey = newKey
+        replicas[i].keyReplacedAt = height
+    }
+
     /// Why the genesis block does not match this file, or nil.
     public func genesisProblem() -> String? {
         var v = ChainVerifier()
@@ -167,7 +216,9 @@ public struct ClusterConfig: Sendable, Equatable {
         }
         guard case .genesis(let g) = genesis.entries[0], let c = g.committee else { return "the genesis block names no committee" }
         guard g.ledgerID == chain else { return "ledger id '\(g.ledgerID)' is not the chain '\(chain)'" }
-        guard c == Self.genesisCommittee(replicas, reputation) else { return "its committee is not the replicas and reputation parameters of this file" }
+        guard c == Self.genesisCommittee(replicas, reputation, operatorKey: operatorKey) else {
+            return "its committee is not the replicas, reputation parameters and operator key of this file"
+        }
         guard Set(g.signerKeys) == Set(publicKeys) else { return "its signer keys are not the replicas' keys" }
         return nil
     }

@@ -130,8 +130,9 @@ public struct Scheduler {
                 // Block cutting (`--batch`): submitted now, committed and published by a cut.
                 let intake = try SubmissionIntake.gather(cycleDirectory: FileSystem.join(config.inputs, c.id))
                 for r in intake.rejected { events(.submissionRejected(cycle: c.id, file: r.file, error: r.error)) }
-                let f = try CycleService.withLedgerReputation(intake.files, ledger: ledger)
-                return try committed(b.record(try service.clear(f, options: config.options), files: f, options: config.options,
+                let (cleared, f) = try service.clear(intake.files, reputationJSON: try CycleService.ledgerReputationJSON(ofCycle: intake.files.cycleID, in: ledger),
+                                                     options: config.options)
+                return try committed(b.record(cleared, files: f, options: config.options,
                                               extraEntries: intake.ledgerEntries, now: clock.now()), into: &summary)
             }
             outcome = try service.intakeClearAndRecord(cycleDirectory: FileSystem.join(config.inputs, c.id), options: config.options,

@@ -15,7 +15,12 @@ import GridClearCore
 ///   of `epochBlocks`, excludes exactly the block's trading parties (`CommitteeExclusion`,
 ///   derived from its trades, never taken from the proposer) and equals
 ///   `CommitteeSelection.select` over the roster with the block's previous hash; it takes
-///   effect from block h + 1.
+///   effect from block h + 1;
+/// - the roster (tag 7) changes only with an operator's key replacement: a block holding an
+///   `.operatorDecision` epoch entry holds exactly the roster change and epoch entry that
+///   `keyReplacementEntries` derives from the entry's signed `KeyReplacement` and the state
+///   before the block, and no other tag 7 or tag 8 entry (one rule for the primary that builds
+///   them, the replicas that vote and the auditor).
 /// Reputation: +T_up to each member of the committee that certified a block, −T_down to the
 /// node named by each disagreement entry that node signed, applied when an epoch closes (only
 /// data every replica holds identically counts: certificates differ between replicas).
@@ -33,12 +38,16 @@ public struct Membership: Sendable {
     /// the genesis committee). The committee's first block is `epochStartHeight + 1`.
     public private(set) var epochStartHeight: UInt64 = 0
     public private(set) var epochStartHash: [UInt8] = []
+    /// The key the genesis pins for operator key replacements (nil: keys cannot be replaced).
+    public let operatorKey: [UInt8]?
+    /// Nonce of every key replacement applied → height of the block that applied it.
+    public private(set) var keyReplacements: [[UInt8]: UInt64] = [:]
 
     /// The genesis committee, or nil for an embedded ledger (no committee in its genesis).
     public init?(genesis g: GenesisEntry) throws {
         guard let c = g.committee else { return nil }
         try Self.validate(c.params)
-        chain = g.ledgerID; params = c.params
+        chain = g.ledgerID; params = c.params; operatorKey = c.operatorKey
         roster = c.members.sorted { $0.nodeID < $1.nodeID }
         members = c.members
         committee = try Committee(id: CommitteeID(chain: g.ledgerID, epoch: 0), keys: c.members.map(\.publicKey))
@@ -98,6 +107,7 @@ public struct Membership: Sendable {
     private mutating func advance(_ block: Block, certificate qc: QuorumCertificate) throws(MembershipError) -> CommitteeEpochEntry? {
         let h = block.header.height
         let signers = members.map(\.nodeID)
+        try checkRosterChanges(block)
         var epochEntry: CommitteeEpochEntry?
         var wrong: [String] = []
         for e in block.entries {
@@ -171,6 +181,7 @@ public struct Membership: Sendable {
         }
         committee = next
         members = c.members
+        if let k = c.authorization { keyReplacements[k.nonce] = h }
         epochStartHeight = h
         epochStartHash = LedgerHash.blockHash(block.header)
     }
@@ -191,6 +202,70 @@ public struct Membership: Sendable {
                                    members: sel.members.map { CommitteeMember(nodeID: $0.nodeID, publicKey: $0.publicKey) },
                                    scores: roster.map { NodeScore(nodeID: $0.nodeID, score: b.score($0.nodeID)) },
                                    excluded: Array(excluding), reason: reason)
+    }
+}
+
+extension Membership {
+    /// The one rule for an operator's key replacement. Checks `k` against this membership (the
+    /// state before the block that would hold it) and returns the entries that block must hold:
+    /// the roster with `k.nodeID`'s key replaced (tag 7), then the committee epoch `epoch + 1`
+    /// (tag 8, `.operatorDecision`, the committee in force with that key replaced, same order
+    /// and primary offset, the replayed scores, `k` as its authorization), in force from the next
+    /// block. Used by the primary (to build the block), every replica (to vote), `advance`
+    /// (append and audit) and the driver (to refuse a bad request at once). Pure.
+    public func keyReplacementEntries(_ k: KeyReplacement) throws(MembershipError) -> [LedgerEntry] {
+        guard let op = operatorKey else {
+            throw MembershipError("this ledger's genesis pins no operator key, so no key can be replaced (a cluster made by an older 'node init')")
+        }
+        guard k.verify(chain: chain, operatorKey: op) else {
+            throw MembershipError("the key replacement for \(k.nodeID) is not signed by the operator key the genesis pins (for chain \(chain))")
+        }
+        if let at = keyReplacements[k.nonce] {
+            throw MembershipError("the key replacement \(Hex.encode(k.nonce)) was already applied at block \(at); a request is used once")
+        }
+        guard let i = roster.firstIndex(where: { $0.nodeID == k.nodeID }) else { throw MembershipError("node \(k.nodeID) is not on the roster") }
+        guard roster[i].publicKey == k.oldKey else {
+            throw MembershipError("\(k.nodeID)'s key is \(NodeKey.fingerprint(publicKey: roster[i].publicKey)), not the request's old key \(NodeKey.fingerprint(publicKey: k.oldKey))")
+        }
+        guard !roster.contains(where: { $0.publicKey == k.newKey }) else {
+            throw MembershipError("the new key \(NodeKey.fingerprint(publicKey: k.newKey)) is already on the roster")
+        }
+        var newRoster = roster
+        newRoster[i].publicKey = k.newKey
+        let newMembers = members.map { $0.nodeID == k.nodeID ? CommitteeMember(nodeID: $0.nodeID, publicKey: k.newKey) : $0 }
+        var b = book
+        _ = b.closeEpoch()
+        let epoch = committee.id.epoch + 1
+        let what = "operator: \(k.nodeID) key \(NodeKey.fingerprint(publicKey: k.oldKey)) replaced by \(NodeKey.fingerprint(publicKey: k.newKey))"
+        return [.membership(MembershipEntry(roster: newRoster, reason: what)),
+                .committeeEpoch(CommitteeEpochEntry(epoch: epoch, selection: .operatorDecision, primaryOffset: committee.primaryOffset,
+                                                    members: newMembers, scores: newRoster.map { NodeScore(nodeID: $0.nodeID, score: b.score($0.nodeID)) },
+                                                    excluded: [], reason: what, authorization: k))]
+    }
+
+    /// A block's roster changes and operator epoch entries must be exactly what
+    /// `keyReplacementEntries` derives from the authorization it carries.
+    func checkRosterChanges(_ block: Block) throws(MembershipError) {
+        let h = block.header.height
+        let committeeEntries = block.entries.filter { $0.tag == .membership || $0.tag == .committeeEpoch }
+        let operatorEntry = committeeEntries.lazy.compactMap { e -> CommitteeEpochEntry? in
+            if case .committeeEpoch(let c) = e, c.selection == .operatorDecision { return c }
+            return nil
+        }.first
+        guard let c = operatorEntry else {
+            if committeeEntries.contains(where: { $0.tag == .membership }) {
+                throw MembershipError("block \(h): a roster change without an operator's key replacement")
+            }
+            return
+        }
+        guard let k = c.authorization else {
+            throw MembershipError("block \(h): an operator committee epoch without the operator's signed key replacement")
+        }
+        let want: [LedgerEntry]
+        do { want = try keyReplacementEntries(k) } catch { throw MembershipError("block \(h): \(error)") }
+        guard committeeEntries == want else {
+            throw MembershipError("block \(h): the key replacement's roster change and committee epoch are not the ones derived from the operator's request and the ledger")
+        }
     }
 }
 

@@ -18,25 +18,37 @@ public struct CommitteeMember: Sendable, Hashable {
 /// `members[i]`), primary rotation offset 0, chain = the genesis `ledgerID`; the roster (who
 /// may be chosen for later epochs) starts as the same members.
 ///
+/// `operatorKey` (optional) is the Ed25519 key whose signed `KeyReplacement`s may replace a
+/// node's key in the running committee (`node init` writes it to `keys/operator.key`); a
+/// committee without one can never have a key replaced.
+///
 /// Encoding (after the genesis entry's fields, introduced by the byte 0x01):
-/// u8 version=1 | u32 count | count × (text node id | 32-byte key) | reputation parameters
-/// (i64 T_init, T_up, T_down, T_max, T_min | u32 committee size | u64 epoch blocks | i64 lottery range).
+/// u8 version | u32 count | count × (text node id | 32-byte key) | reputation parameters
+/// (i64 T_init, T_up, T_down, T_max, T_min | u32 committee size | u64 epoch blocks | i64 lottery range)
+/// | version 2 only: 32-byte operator key. Version 1 (no operator key) is written whenever
+/// there is none, so genesis blocks made before operator keys keep their bytes and hashes.
 public struct GenesisCommittee: Sendable, Hashable {
     public static let version: UInt8 = 1
+    public static let versionWithOperator: UInt8 = 2
     public var members: [CommitteeMember]
     public var params: ReputationParams
-    public init(members: [CommitteeMember], params: ReputationParams) { self.members = members; self.params = params }
+    public var operatorKey: [UInt8]?
+    public init(members: [CommitteeMember], params: ReputationParams, operatorKey: [UInt8]? = nil) {
+        self.members = members; self.params = params; self.operatorKey = operatorKey
+    }
 
     func encode(into w: inout ByteWriter) {
-        w.u8(Self.version)
+        w.u8(operatorKey == nil ? Self.version : Self.versionWithOperator)
         CommitteeCodec.members(members, into: &w)
         CommitteeCodec.params(params, into: &w)
+        if let operatorKey { w.raw(operatorKey) }
     }
     static func read(_ r: inout ByteReader) throws -> GenesisCommittee {
         let at = r.position
         let v = try r.u8()
-        guard v == version else { throw DecodeError.badTag(at: at, tag: v, what: "genesis committee version") }
-        return GenesisCommittee(members: try CommitteeCodec.readMembers(&r), params: try CommitteeCodec.readParams(&r))
+        guard v == version || v == versionWithOperator else { throw DecodeError.badTag(at: at, tag: v, what: "genesis committee version") }
+        let members = try CommitteeCodec.readMembers(&r), params = try CommitteeCodec.readParams(&r)
+        return GenesisCommittee(members: members, params: params, operatorKey: v == versionWithOperator ? try r.raw(32) : nil)
     }
 }
 
@@ -60,12 +72,15 @@ public struct MembershipEntry: Sendable, Hashable {
 ///
 /// `selection` says how the committee was formed: `.reputation` means
 /// `CommitteeSelection.select` over the roster with these scores, the previous block's hash
-/// and `excluded` (the auditor recomputes it); `.operatorDecision` is an operator's explicit
-/// membership change (replacing a lost replica's key), checked only against the roster.
+/// and `excluded` (the auditor recomputes it); `.operatorDecision` is an operator's key
+/// replacement: `authorization` holds the operator's signed `KeyReplacement`, and the entry
+/// (with the block's roster change) must be exactly what `Membership.keyReplacementEntries`
+/// derives from it and the ledger.
 ///
 /// Encoding: u64 epoch | u8 selection (1 reputation, 2 operator) | u64 primary offset |
 /// u32 count | members | u32 count | scores (text node id | i64 score), ids ascending |
-/// u32 count | excluded (text), ascending | text reason.
+/// u32 count | excluded (text), ascending | text reason | operator selection with an
+/// authorization only: u8 1 | `KeyReplacement`.
 public struct CommitteeEpochEntry: Sendable, Hashable {
     public enum Selection: UInt8, Sendable { case reputation = 1, operatorDecision = 2 }
     public var epoch: UInt64
@@ -76,10 +91,13 @@ public struct CommitteeEpochEntry: Sendable, Hashable {
     public var scores: [NodeScore]
     public var excluded: [String]
     public var reason: String
+    /// The operator's signed request (`.operatorDecision` only; always nil for `.reputation`).
+    public var authorization: KeyReplacement?
     public init(epoch: UInt64, selection: Selection, primaryOffset: UInt64, members: [CommitteeMember], scores: [NodeScore],
-                excluded: [String], reason: String) {
+                excluded: [String], reason: String, authorization: KeyReplacement? = nil) {
         self.epoch = epoch; self.selection = selection; self.primaryOffset = primaryOffset; self.members = members
         self.scores = scores.sorted { $0.nodeID < $1.nodeID }; self.excluded = excluded.sorted(); self.reason = reason
+        self.authorization = selection == .operatorDecision ? authorization : nil
     }
 }
 
@@ -177,6 +195,7 @@ enum CommitteeCodec {
         w.u32(UInt32(e.scores.count)); for s in e.scores { w.text(s.nodeID); w.i64(s.score) }
         w.u32(UInt32(e.excluded.count)); for x in e.excluded { w.text(x) }
         w.text(e.reason)
+        if let k = e.authorization { w.u8(1); k.encode(into: &w) }
     }
     static func readEpoch(_ r: inout ByteReader) throws -> CommitteeEpochEntry {
         let epoch = try r.u64()
@@ -201,8 +220,15 @@ enum CommitteeCodec {
         for (a, b) in zip(excluded, excluded.dropFirst()) where !(a < b) {
             throw DecodeError.nonCanonical(at: xAt, what: "excluded order (ascending, distinct)")
         }
+        let reason = try r.text(max: 4096)
+        var authorization: KeyReplacement?
+        if sel == .operatorDecision, r.remaining > 0 {
+            let at = r.position
+            guard try r.u8() == 1 else { throw DecodeError.nonCanonical(at: at, what: "key replacement marker") }
+            authorization = try KeyReplacement.read(&r)
+        }
         return CommitteeEpochEntry(epoch: epoch, selection: sel, primaryOffset: offset, members: ms, scores: scores,
-                                   excluded: excluded, reason: try r.text(max: 4096))
+                                   excluded: excluded, reason: reason, authorization: authorization)
     }
 
     static func encode(_ d: DisagreementEntry, into w: inout ByteWriter) {

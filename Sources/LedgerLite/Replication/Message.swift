@@ -2,10 +2,16 @@ import GridClearCore
 
 /// A client request: a batch of ledger entries that must land whole in one block, exactly
 /// once. `id` names it (for a cleared cycle: the cycle id); a committed id is never ordered again.
+///
+/// An operator's key replacement (`init(replacing:)`) carries no entries of its own: the
+/// primary derives them when it cuts the block (`Membership.keyReplacementEntries`, from the
+/// signed request and the ledger at that height) and every replica derives them again to vote.
 public struct Request: Sendable, Hashable {
     public var id: String
     public var entries: [LedgerEntry]
+    public var keyReplacement: KeyReplacement?
     public init(id: String, entries: [LedgerEntry]) { self.id = id; self.entries = entries }
+    public init(replacing k: KeyReplacement) { id = k.requestID; entries = []; keyReplacement = k }
 }
 
 /// Where one request sits in a proposed block: its id and how many consecutive entries it has.

@@ -99,6 +99,11 @@ public struct ReplicaConfig: Sendable {
     public var id: ReplicaID
     public var signer: MessageSigner
     public var scheme: SignatureScheme
+    /// This replica's node id on the roster (with a membership). It names the replica in the
+    /// roster domain when its key is not on its ledger's roster yet: restarted with a new key
+    /// whose replacement it has not fetched, it still asks for blocks as that node, and peers
+    /// that applied the replacement verify it with the new key.
+    public var nodeID: String?
     /// A checkpoint every K blocks; the high watermark is the stable checkpoint + `window`.
     public var checkpointInterval: UInt64 = 8
     public var window: UInt64 = 32

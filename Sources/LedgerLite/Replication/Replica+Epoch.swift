@@ -64,6 +64,7 @@ extension Replica {
             return false
         }
         membership = m
+        pruneKeyReplacements()
         if cb.block.entries.contains(where: { $0.tag == .membership }) { rosterDomain = Self.rosterDomain(m) }
         guard entry != nil else { return false }
         adopt(m)
@@ -92,7 +93,10 @@ extension Replica {
         let given = p.block.entries.compactMap { e -> CommitteeEpochEntry? in if case .committeeEpoch(let c) = e { return c }; return nil }
         let expected = boundaryEntry(seq: p.block.header.height, entries: p.block.entries.filter { $0.tag != .committeeEpoch })
         guard var want = expected else {
-            return given.isEmpty ? nil : "block \(p.block.header.height) holds an epoch entry where none is due"
+            // No reputation epoch is due: only an operator's key replacement may start one
+            // (`proposalProblem` checked it against `Membership.keyReplacementEntries`).
+            return given.allSatisfy({ $0.selection == .operatorDecision }) ? nil
+                : "block \(p.block.header.height) holds an epoch entry where none is due"
         }
         guard given.count == 1 else { return "block \(p.block.header.height) must hold the entry of epoch \(want.epoch) exactly once" }
         want.reason = given[0].reason
@@ -115,7 +119,7 @@ extension Replica {
 
     /// Sends `m` (FETCH or BLOCKS) to roster node `r`.
     mutating func sendRoster(_ m: Message, to r: ReplicaID) {
-        guard let domain = rosterDomain, let me = domain.index(ofKey: config.signer.publicKey), r != me else { return }
+        guard let domain = rosterDomain, let me = rosterIndex(in: domain), r != me else { return }
         do {
             let s = try SignedMessage.sign(m, committee: domain.id, sender: me, signer: config.signer)
             out.messages.append(Outbound(to: .roster(r), message: s))
@@ -130,7 +134,8 @@ extension Replica {
         let behind = lagHint.map { $0.height > tip.height } ?? false
         if !behind { lagHint = nil }
         guard !isMember || behind || behindEpoch || !isActive, let domain = rosterDomain else { return }
-        let others = committee.keys.compactMap { domain.index(ofKey: $0) }.filter { domain.key(of: $0) != config.signer.publicKey }
+        let me = rosterIndex(in: domain)
+        let others = committee.keys.compactMap { domain.index(ofKey: $0) }.filter { $0 != me && domain.key(of: $0) != config.signer.publicKey }
         guard !others.isEmpty else { return }
         var start = 0
         if let lag = lagHint, let k = committee.key(of: lag.peer), let r = domain.index(ofKey: k), let i = others.firstIndex(of: r) { start = i }
@@ -151,7 +156,7 @@ extension Replica {
             now = max(now, t)
             if now >= nextRetransmit { nextRetransmit = now + config.retransmitMillis; fetchFromRoster() }
         case .request(let r):
-            if !r.entries.isEmpty, !committedIDs.contains(r.id), !pending.contains(where: { $0.id == r.id }) { pending.append(r) }
+            if !committedIDs.contains(r.id), !pending.contains(where: { $0.id == r.id }), admissible(r) { pending.append(r) }
         case .endorsed: break
         case .serveBlocks(let to, let blocks):
             if !blocks.isEmpty { sendRoster(.blocks(blocks), to: to) }

@@ -165,7 +165,7 @@ extension Replica {
         // entries all appear in it.
         if proposal == nil {
             let leaves = Set(cb.block.entries.map(\.leafHash))
-            let done = pending.filter { r in r.entries.allSatisfy { leaves.contains($0.leafHash) } }.map(\.id)
+            let done = pending.filter { r in !r.entries.isEmpty && r.entries.allSatisfy { leaves.contains($0.leafHash) } }.map(\.id)
             committedIDs.formUnion(done)
             pending.removeAll { done.contains($0.id) }
         }
@@ -187,18 +187,24 @@ extension Replica {
     mutating func proposeIfPrimary() {
         let seq = tip.height + 1
         guard isActive, isPrimary, !pending.isEmpty, slots[seq]?.prePrepare == nil, seq <= highWatermark else { return }
-        var chosen: [Request] = []
+        var chosen: [(id: String, entries: [LedgerEntry])] = []
         var count = 0
-        for r in pending where !committedIDs.contains(r.id) {
+        for r in pending where !committedIDs.contains(r.id) && r.keyReplacement == nil {
             if !chosen.isEmpty && count + r.entries.count > config.maxBlockEntries { break }
-            chosen.append(r); count += r.entries.count
+            chosen.append((r.id, r.entries)); count += r.entries.count
         }
-        guard !chosen.isEmpty else { return }
+        guard !chosen.isEmpty || pending.contains(where: { $0.keyReplacement != nil }) else { return }
         var entries = chosen.flatMap(\.entries)
         var refs = chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) }
         if let e = boundaryEntry(seq: seq, entries: entries) {
+            // A block that starts a reputation epoch holds no key replacement (a block holds one
+            // epoch entry): a queued replacement goes into the next block.
             entries.append(.committeeEpoch(e)); refs.append(RequestRef(id: "epoch:\(e.epoch)", entryCount: 1))
+        } else if let k = nextKeyReplacement() {
+            // At most one key replacement per block (it starts an epoch).
+            entries += k.entries; refs.append(RequestRef(id: k.id, entryCount: UInt32(k.entries.count)))
         }
+        guard !refs.isEmpty else { return }
         let leaves = entries.map(\.leafHash)
         var f = tip.frontier
         for l in leaves { f.append(leafHash: l) }

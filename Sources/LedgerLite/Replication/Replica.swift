@@ -187,7 +187,7 @@ public struct Replica: Sendable {
     }
 
     mutating func onRequest(_ r: Request) {
-        guard !r.entries.isEmpty, !committedIDs.contains(r.id), !pending.contains(where: { $0.id == r.id }) else { return }
+        guard !committedIDs.contains(r.id), !pending.contains(where: { $0.id == r.id }), admissible(r) else { return }
         pending.append(r)
         armTimerIfNeeded()
         proposeIfPrimary()

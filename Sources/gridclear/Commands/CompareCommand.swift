@@ -28,11 +28,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Comma-separated mechanisms to compare (default: all, i.e. cmap,kproto,cda,uniform).")
     var mechanisms: String?
 
-    @Option(help: "CMAP solver path (default: as for gridclear clear).")
-    var solver: String = ClearOptions().solver
-
-    @Option(help: "Seed for any randomised step.")
-    var seed: UInt64 = 0
+    @OptionGroup var solverAndSeed: SolverSeedOptions
 
     func run() throws {
         try reportingErrors {
@@ -48,8 +44,9 @@ struct CompareCommand: ParsableCommand {
             for name in names {
                 let t0 = clock.monotonicNanos()
                 do {
-                    let c = try CyclePipeline.clear(inputs: inputs, options: ClearOptions(mechanism: name, solver: solver, seed: seed),
-                                                    context: ClearingContext(seed: seed, monotonicNanos: { clock.monotonicNanos() },
+                    let options = solverAndSeed.clearOptions(mechanism: name)
+                    let c = try CyclePipeline.clear(inputs: inputs, options: options,
+                                                    context: ClearingContext(seed: options.seed, monotonicNanos: { clock.monotonicNanos() },
                                                                              events: ProgressPrinter.events(quiet: false)))
                     cmp.add(c.result, seconds: clock.secondsSince(t0))
                     printError("compare: \(name) done")

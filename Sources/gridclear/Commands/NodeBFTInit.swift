@@ -13,7 +13,7 @@ struct NodeInitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a BFT committee: DIR/cluster.json and DIR/keys/nodeI.key.",
         discussion: """
-        Writes one Ed25519 key per replica (DIR/keys/nodeI.key, 0600, the `gridclear keygen` format, with nodeI.key.pub) and DIR/cluster.json (chain id, replica i at HOST:P+i with its public key, reputation parameters, the clearing choices --mechanism/--solver/--seed every replica must share, and the genesis block signed by replica 1 that names the committee). `node run` clears with the recorded choices; a flag that disagrees with them is refused. Each replica then runs with --ledger DIR/nodeI/ledger.
+        Writes one Ed25519 key per replica (DIR/keys/nodeI.key, 0600, the `gridclear keygen` format, with nodeI.key.pub), the operator key DIR/keys/operator.key (0600; the genesis pins it; it alone signs `node replace-key`) and DIR/cluster.json (chain id, replica i at HOST:P+i with its public key, reputation parameters, the clearing choices --mechanism/--solver/--seed every replica must share, and the genesis block signed by replica 1 that names the committee). `node run` clears with the recorded choices; a flag that disagrees with them is refused. Each replica then runs with --ledger DIR/nodeI/ledger.
 
         Example:
           gridclear node init --replicas 4 --dir C --base-port 7100
@@ -58,6 +58,9 @@ struct NodeInitCommand: ParsableCommand {
             let cluster = try ClusterSetup.initialize(replicas: replicas, directory: dir, basePort: basePort, host: host, now: t,
                                                       params: params, clearing: choice)
             say("committee \(cluster.chain): \(replicas) replicas (tolerates \((replicas - 1) / 3) faulty), \(FileSystem.join(dir, ClusterSetup.clusterFileName))")
+            if let op = cluster.operatorKey {
+                say("  operator key \(NodeKey.fingerprint(publicKey: op))  \(ClusterSetup.operatorKeyPath(directory: dir)) (signs key replacements: keep it offline)")
+            }
             for m in cluster.replicas {
                 say("  replica \(m.id)  \(m.address)  \(NodeKey.fingerprint(publicKey: m.publicKey))  key \(ClusterSetup.keyPath(directory: dir, id: m.id))  ledger \(ClusterSetup.ledgerPath(directory: dir, id: m.id))")
             }

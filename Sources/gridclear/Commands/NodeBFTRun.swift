@@ -22,9 +22,8 @@ struct NodeBFTRun {
         }
         let key: NodeKey
         do { key = try NodeKeyFile.load(path: c.key) } catch { throw CLIFailure("\(error)") }
-        if let m = cluster.replica(id: id), m.publicKey != key.publicKey {
-            throw CLIFailure("\(c.key) is not replica \(id)'s key (\(clusterPath) names \(NodeKey.fingerprint(publicKey: m.publicKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey)))")
-        }
+        // Whether it is replica I's key is decided by the driver (cluster.json's current key, or
+        // the key the ledger's roster holds; `ReplicaDriver.init`).
         guard FileSystem.isDirectory(c.inputs) else { throw CLIFailure("inputs folder \(c.inputs) not found") }
         var byz: ReplicaDriver.ByzantineMode?
         if let b = c.bft.byzantine {
@@ -87,9 +86,8 @@ struct NodeBFTRun {
                 let dir = FileSystem.join(inputs, cycle)
                 guard FileSystem.isDirectory(dir) else { return .skipped("no folder \(dir)") }
                 do {
-                    var files = try service.load(cycleDirectory: dir)
-                    files.reputationJSON = reputation  // the committed ledger's, never the CSV columns
-                    let cleared = try service.clear(files, options: options)
+                    // The committed ledger's reputation, never the CSV columns.
+                    let (cleared, files) = try service.clear(try service.load(cycleDirectory: dir), reputationJSON: reputation, options: options)
                     return .entries([.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))])
                 } catch let e as AppError {
                     switch e {

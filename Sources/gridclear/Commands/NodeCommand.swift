@@ -7,7 +7,7 @@ struct NodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Run or inspect a replication node (--mode bft|etcd).",
-        subcommands: [NodeInitCommand.self, NodeRunCommand.self, NodeStatusCommand.self, NodeResultCommand.self])
+        subcommands: [NodeInitCommand.self, NodeRunCommand.self, NodeStatusCommand.self, NodeResultCommand.self, NodeReplaceKeyCommand.self])
 }
 
 /// The replication modes of `gridclear node`.

@@ -46,14 +46,13 @@ struct NodeEtcdRun {
         let ledgerFile = store.path
         let reputation = Locked<LedgerReputation.Fold>((0, 0, ReputationSnapshot()))
         let node = EtcdNode(options: opts, client: EtcdClient(endpoints: eps, timeoutMillis: 2_000), store: store, key: key) { cycle, state in
-            var files = try service.load(cycleDirectory: FileSystem.join(inputs, cycle))
+            let loaded = try service.load(cycleDirectory: FileSystem.join(inputs, cycle))
             let fold = try reputation.withValue { r in
                 if r.nextHeight > state.nextHeight { r = (0, 0, ReputationSnapshot()) }  // never ahead of the block's ledger
                 r = try LedgerReputation.fold(ledgerFile: ledgerFile, through: state, from: r)
                 return r
             }
-            files.reputationJSON = fold.snapshot.canonicalJSON()
-            let cleared = try service.clear(files, options: options)
+            let (cleared, files) = try service.clear(loaded, reputationJSON: fold.snapshot.canonicalJSON(), options: options)
             return [.clearedCycle(try CycleRecord.entry(cleared, files: files, options: options))]
         }
         let out = c.out, id = c.id

@@ -34,7 +34,7 @@ struct VerifyProofCommand: ParsableCommand {
             guard FileSystem.exists(file) else { throw CLIFailure("proof file \(file) not found") }
             let proof = try TradeProof.parse(try FileSystem.read(file, maxBytes: 64 << 20))
             do {
-                let v = try config.map { try proof.verify(clusterKeys: $0.publicKeys, chain: $0.chain, committeeSize: $0.reputation.committeeSize) }
+                let v = try config.map { try proof.verify(clusterKeys: $0.trustedKeys, chain: $0.chain, committeeSize: $0.reputation.committeeSize) }
                     ?? proof.verify(trusted: trusted!)
                 say("proof OK: trade row \(v.row) of cycle \(v.cycle) is in block \(v.blockHeight) (\(UTCTime(millis: v.blockTimeMillis).rfc3339)), signed by \(NodeKey.fingerprint(publicKey: v.signer))\(proof.certificate == nil ? "" : ", certified by a quorum of its committee")")
                 say("  " + v.fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))

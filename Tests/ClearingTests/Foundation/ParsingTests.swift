@@ -107,6 +107,35 @@ import Testing
         #expect(badCycle?.description.contains("ISO 8601 basic") == true)
     }
 
+    /// Parsing before the reputation is known, then applying it, gives what parsing with it
+    /// gives (the oracle: `parse` with `reputationJSON`); without a snapshot the column is
+    /// required, with `parse`'s error.
+    @Test func reputationAppliedAfterParsingEqualsParsingWithIt() throws {
+        var snap = ReputationSnapshot()
+        snap.record(participant: "S1", after: 80_000); snap.record(participant: "P2", after: 42_500)
+        var f = files(offers: okOffers, bids: okBids)
+        let parsed = try CycleParser.parseAwaitingReputation(f)
+        let plain = try CycleParser.parse(f), noLedger = try parsed.reputed(by: nil)
+        #expect(noLedger.offers.map(\.reputation) == plain.offers.map(\.reputation) && noLedger.bids.map(\.reputation) == plain.bids.map(\.reputation))
+        #expect(noLedger.warnings.isEmpty)
+        f.reputationJSON = snap.canonicalJSON()
+        let oracle = try CycleParser.parse(f), applied = try parsed.reputed(byFile: f.reputationJSON)
+        #expect(applied.offers.map(\.reputation) == [80, 60] && applied.bids.map(\.reputation) == [60, 42.5])
+        #expect(applied.offers.map(\.reputation) == oracle.offers.map(\.reputation) && applied.bids.map(\.reputation) == oracle.bids.map(\.reputation))
+        #expect(applied.warnings == oracle.warnings && applied.warnings.count == 1 && applied.warnings[0].hasPrefix("3 row(s)"))
+
+        // No reputation column, or an empty cell: fine with a snapshot, parse's error without.
+        let noColumn = files(offers: "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon\nO1,S1,0.5,1,solar,39,116\n", bids: okBids)
+        let p1 = try CycleParser.parseAwaitingReputation(noColumn)
+        #expect(try p1.reputed(by: snap).offers[0].reputation == 80 && p1.reputed(by: snap).warnings.count == 1)
+        #expect(throws: parseError(noColumn)!) { try p1.reputed(by: nil) }
+        let emptyCell = files(offers: okOffers, bids: "bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation\nB1,P1,0.5,1,39,116,\n")
+        let p2 = try CycleParser.parseAwaitingReputation(emptyCell)
+        #expect(try p2.reputed(by: snap).bids[0].reputation == 60)
+        #expect(parseError(emptyCell)?.description == "bids.csv:2:7: column 'reputation': a value is required")
+        #expect(throws: parseError(emptyCell)!) { try p2.reputed(by: nil) }
+    }
+
     @Test func duplicateIdAcrossFilesIsRejected() {
         let b = "bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation\nO1,P1,0.5,1,39,116,50\n"
         #expect(parseError(files(offers: okOffers, bids: b))?.description.contains("duplicate id 'O1'") == true)

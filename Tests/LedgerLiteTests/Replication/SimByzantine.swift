@@ -67,6 +67,13 @@ extension Simulation {
                 if let m = signed(o.message.message, committee: other) { res.append(Outbound(to: o.to, message: m)) }
             }
             return res
+        case .rekeyForger:
+            return out.map { o in
+                guard case .prePrepare(let pp) = o.message.message, o.to == .all, let forged = forgedRekey(i, pp),
+                      let m = signed(.prePrepare(forged)) else { return o }
+                forgedProposals += 1
+                return Outbound(to: o.to, message: m)
+            }
         case .wrongVoter:
             return out.compactMap { o in
                 switch o.message.message {
@@ -81,5 +88,51 @@ extension Simulation {
                 }
             }
         }
+    }
+}
+
+extension Simulation {
+    /// The primary's proposal with a key replacement of the forger's making appended: before the
+    /// operator's replacement is applied, one signed by a key that is not the operator's
+    /// (replacing another node's key by the forger's own); after it, the operator's replacement
+    /// replayed with the entries it derived. A validly signed block: only the membership rule
+    /// (`Membership.keyReplacementEntries`) refuses it.
+    func forgedRekey(_ i: Int, _ pp: PrePrepare) -> PrePrepare? {
+        guard let r = replicas[i], let m = r.membership,
+              !pp.proposal.block.entries.contains(where: { $0.tag == .committeeEpoch || $0.tag == .membership }) else { return nil }
+        let victim = (i + 1) % sc.n
+        var extra: [LedgerEntry]
+        var id: String
+        if let real = keyReplacement, m.keyReplacements[real.nonce] != nil {
+            // A replay of the spent request, with the entries it derived when it was fresh.
+            let applied = ledgers[i].flatMap(\.block.entries).filter { e in
+                if case .membership = e { return true }
+                if case .committeeEpoch(let c) = e { return c.authorization == real }
+                return false
+            }
+            guard applied.count >= 2 else { return nil }
+            extra = Array(applied.suffix(2)); id = real.requestID
+        } else {
+            // Not signed by the operator: the entries are exactly what the rule derives for a
+            // validly signed twin, only the signature is made up.
+            guard let op = operatorKey else { return nil }
+            var k = KeyReplacement(nodeID: "n\(victim)", oldKey: m.roster.first { $0.nodeID == "n\(victim)" }?.publicKey ?? [],
+                                   newKey: SimSigner(2_000 + i, salt: sc.seed).publicKey, nonce: (0..<16).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            guard let twin = try? k.signed(chain: m.chain, operatorKey: op), let derived = try? m.keyReplacementEntries(twin),
+                  case .committeeEpoch(var c) = derived[1] else { return nil }
+            k.signature = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            c.authorization = k
+            extra = [derived[0], .committeeEpoch(c)]; id = k.requestID
+        }
+        let entries = pp.proposal.block.entries + extra
+        let leaves = entries.map(\.leafHash)
+        var f = r.tip.frontier
+        for l in leaves { f.append(leafHash: l) }
+        let old = pp.proposal.block.header
+        let h = BlockHeader(height: old.height, previousHash: old.previousHash, timeMillis: old.timeMillis, entryCount: UInt32(entries.count),
+                            entriesRoot: Merkle.root(leaves), treeSize: f.size, treeRoot: f.root, signer: old.signer)
+        guard h.previousHash == r.tip.hash, let sig = try? signers[i].sign(LedgerHash.signingMessage(blockHash: LedgerHash.blockHash(h))) else { return nil }
+        let refs = pp.proposal.requests + [RequestRef(id: id, entryCount: 2)]
+        return PrePrepare(view: pp.view, seq: pp.seq, proposal: Proposal(block: Block(header: h, entries: entries, signature: sig), requests: refs))
     }
 }

@@ -16,6 +16,13 @@ enum Byzantine: String, CaseIterable, Sendable {
     /// Computes wrong clearing results (proposes them as primary), endorses anything, and votes
     /// for a wrong block hash.
     case wrongVoter
+    /// As primary, adds an operator key replacement of its own making to its proposals: signed
+    /// by a key that is not the operator's, or replaying one the ledger already applied. Only
+    /// in targeted runs (not among the random kinds).
+    case rekeyForger
+
+    /// The kinds random scenarios draw from.
+    static var allCases: [Byzantine] { [.silent, .equivocator, .forger, .replayer, .wrongVoter] }
 }
 
 /// One seeded simulation setup. Everything in a run is derived from `seed`.
@@ -46,6 +53,10 @@ struct SimScenario: CustomStringConvertible {
     /// Some requests trade with a node as buyer (that node is excluded from the next committee
     /// when the request lands in a boundary block).
     var tradingNodes = false
+    /// An operator's key replacement (needs `epochBlocks` > 0; the genesis then pins an operator
+    /// key): at `at` node `node` is killed (its key lost) and the signed request reaches every
+    /// replica; at `restart` the node comes back with its new key, its old ledger and state.
+    var rekey: (at: Int64, node: Int, restart: Int64)?
 
     var f: Int { (n - 1) / 3 }
     var honest: [Int] { (0..<n).filter { byzantine[$0] == nil } }
@@ -97,5 +108,6 @@ struct SimScenario: CustomStringConvertible {
             + "partitions=\(partitions.map { "\($0.from)…\($0.until):\($0.group.sorted())" }) "
             + "crashes=\(crashes.map { "r\($0.replica)@\($0.at)…\($0.restart)" }) K=\(checkpointInterval) crypto=\(realCrypto ? "ed25519" : "sim")"
             + (epochBlocks > 0 ? " epochs=\(epochBlocks) size=\(committeeSize) trading=\(tradingNodes)" : "")
+            + (rekey.map { " rekey=n\($0.node)@\($0.at)…\($0.restart)" } ?? "")
     }
 }

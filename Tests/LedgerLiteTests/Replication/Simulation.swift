@@ -16,6 +16,8 @@ final class Simulation {
         case endorse(replica: Int, incarnation: Int, hash: [UInt8], agrees: Bool, reason: String)
         case crash(Int)
         case restart(Int)
+        /// The operator's key replacement reaches replica `replica` (`SimScenario.rekey`).
+        case operatorRequest(replica: Int)
     }
 
     let sc: SimScenario
@@ -50,6 +52,15 @@ final class Simulation {
     var replayNext: [Int: Int64] = [:]
     let replayGapMillis: Int64 = 10
     var stats = (delivered: 0, dropped: 0, viewChanges: 0, disagreements: 0, steps: 0, rejected: 0, equivocations: 0, transfers: 0)
+    /// With `sc.rekey`: the operator's key, the replacement key and the signed request.
+    var operatorKey: NodeKey?
+    var replacementSigner: MessageSigner?
+    var keyReplacement: KeyReplacement?
+    var operatorInjected: Set<Int> = []
+    /// PREPAREs and COMMITs the replaced node sent with its new key as a member.
+    var votesWithNewKey = 0
+    /// Proposals a `rekeyForger` primary forged.
+    var forgedProposals = 0
 
     var scheme: SignatureScheme { sc.realCrypto ? Ed25519Scheme() : SimScheme() }
 
@@ -68,18 +79,36 @@ final class Simulation {
         }
         let chain = "sim-\(sc.seed)"
         var gc: GenesisCommittee?
+        if let rk = sc.rekey {
+            var secret = [UInt8](repeating: 0x0B, count: 32)
+            secret[31] = UInt8(truncatingIfNeeded: sc.seed)
+            operatorKey = try! NodeKey(secret: secret)
+            if sc.realCrypto {
+                var s2 = [UInt8](repeating: 0x0C, count: 32)
+                s2[0] = UInt8(rk.node + 1); s2[31] = UInt8(truncatingIfNeeded: sc.seed)
+                replacementSigner = try! NodeKey(secret: s2)
+            } else {
+                replacementSigner = SimSigner(1_000 + rk.node, salt: sc.seed)
+            }
+        }
         if sc.epochBlocks > 0 {
             var p = ReputationParams()
             p.committeeSize = sc.committeeSize == 0 ? sc.n : sc.committeeSize
             p.epochBlocks = sc.epochBlocks
             p.lotteryRange = 4_000
-            gc = GenesisCommittee(members: signers.enumerated().map { CommitteeMember(nodeID: "n\($0.offset)", publicKey: $0.element.publicKey) }, params: p)
+            gc = GenesisCommittee(members: signers.enumerated().map { CommitteeMember(nodeID: "n\($0.offset)", publicKey: $0.element.publicKey) }, params: p,
+                                  operatorKey: operatorKey?.publicKey)
         }
         (genesis, genesisTip) = simGenesis(chain: chain, keys: signers.map(\.publicKey), committee: gc)
         if case .genesis(let g) = genesis.entries[0], gc != nil { genesisMembership = try! Membership(genesis: g) }
         committee = genesisMembership?.committee
             ?? (try! Committee(id: CommitteeID(chain: chain, epoch: 1), keys: signers.map(\.publicKey), primaryOffset: 0))
         for (i, s) in signers.enumerated() { nodeOfKey[s.publicKey] = i }
+        if let rk = sc.rekey, let op = operatorKey, let new = replacementSigner {
+            nodeOfKey[new.publicKey] = rk.node
+            keyReplacement = try! KeyReplacement(nodeID: "n\(rk.node)", oldKey: signers[rk.node].publicKey, newKey: new.publicKey,
+                                                 nonce: Array(repeating: UInt8(truncatingIfNeeded: sc.seed), count: 16)).signed(chain: chain, operatorKey: op)
+        }
         replicas = Array(repeating: nil, count: sc.n)
         incarnation = Array(repeating: 0, count: sc.n)
         durableBytes = Array(repeating: nil, count: sc.n)
@@ -96,6 +125,11 @@ final class Simulation {
             for i in 0..<sc.n { queue.push(at + rng.range(0, 200), .request(replica: i, k: k)) }
         }
         for c in sc.crashes { queue.push(c.at, .crash(c.replica)); queue.push(c.restart, .restart(c.replica)) }
+        if let rk = sc.rekey {
+            queue.push(rk.at, .crash(rk.node))
+            for i in 0..<sc.n { queue.push(rk.at + rng.range(0, 200), .operatorRequest(replica: i)) }
+            queue.push(rk.restart, .restart(rk.node))
+        }
     }
 
     func makeReplica(_ i: Int) -> Replica {
@@ -105,6 +139,7 @@ final class Simulation {
         cfg.maxBlockEntries = 4
         cfg.viewChangeTimeoutMillis = 1_000
         cfg.retransmitMillis = 300
+        cfg.nodeID = "n\(i)"
         let tip = ledgers[i].last.map { _ in ledgers[i].reduce(genesisTip) { $0.extended(by: $1.block) } } ?? genesisTip
         let durable = durableBytes[i].map { try! DurableState.decode($0) }
         let ids = Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) })
@@ -135,7 +170,13 @@ final class Simulation {
         guard h.allSatisfy({ replicas[$0] != nil }) else { return false }
         let heights = Set(h.map { ledgers[$0].count })
         guard heights.count == 1 else { return false }
-        return h.allSatisfy { i in Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) }).count == sc.requests }
+        guard h.allSatisfy({ i in Set(ledgers[i].flatMap { $0.block.entries.compactMap(\.cycleID) }).count == sc.requests }) else { return false }
+        // The key replacement is in every honest ledger and the replaced node is back in.
+        if let k = keyReplacement {
+            return h.allSatisfy { i in ledgers[i].contains { $0.block.entries.contains { e in
+                if case .committeeEpoch(let c) = e { return c.authorization == k }; return false } } }
+        }
+        return true
     }
 
     func handle(_ e: Event) {
@@ -166,13 +207,20 @@ final class Simulation {
             log("CRASH r\(i)")
             replicas[i] = nil
             incarnation[i] += 1
+        case .operatorRequest(let i):
+            operatorInjected.insert(i)
+            guard replicas[i] != nil, let k = keyReplacement else { return }
+            log("OPERATOR key replacement of \(k.nodeID) reaches r\(i)")
+            step(i, .request(Request(replacing: k)))
         case .restart(let i):
             log("RESTART r\(i) at height \(ledgers[i].count)")
+            if let rk = sc.rekey, rk.node == i, now >= rk.restart, let new = replacementSigner { signers[i] = new }
             replicas[i] = makeReplica(i)
             step(i, .tick(nowMillis: now))
             for k in injected.keys.sorted() where injected[k]?.contains(i) == true {
                 step(i, .request(request(k)))
             }
+            if operatorInjected.contains(i), let k = keyReplacement { step(i, .request(Request(replacing: k))) }
         }
     }
 
@@ -196,6 +244,8 @@ final class Simulation {
         if let b = sc.byzantine[i] { out = corrupt(i, b, out) }
         for o in out {
             if sc.byzantine[i] == nil, let why = invariants.sent(o.message, persisted: persisted[i]) { failures.append("safety: \(why)") }
+            if let rk = sc.rekey, rk.node == i, o.message.kind == .prepare || o.message.kind == .commit,
+               replicas[i]?.committee.key(of: o.message.sender) == replacementSigner?.publicKey { votesWithNewKey += 1 }
             let targets = destinations(from: i, o.to)
             // One delivery in eight goes through the wire encoding and the decoder.
             let bytes = rng.below(8) == 0 ? o.message.encoded() : nil
@@ -270,7 +320,7 @@ final class Simulation {
     func simEndorse(_ p: Proposal) -> (Bool, String) {
         var at = 0
         for r in p.requests {
-            if r.id.hasPrefix("epoch:") { at += Int(r.entryCount); continue }  // the core checks epoch entries
+            if r.id.hasPrefix("epoch:") || r.id.hasPrefix("replace-key:") { at += Int(r.entryCount); continue }  // the core checks these
             guard r.id.hasPrefix("C"), let k = Int(r.id.dropFirst()), k >= 0, k < sc.requests else { return (false, "unknown request \(r.id)") }
             let mine = request(k).entries
             let end = at + Int(r.entryCount)
