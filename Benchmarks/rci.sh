@@ -23,27 +23,31 @@ run() {
 }
 # Headline (issue 19 goal: under 10 s wall): New England 31 across 32 processes, encrypted
 # (1024-bit, --mask), default algorithm, against the plaintext run as the peer, interleaved,
-# ${RCI_BENCH_REPS:-3} repetitions: wall min and median, and the per-iteration cost split
+# ${RCI_BENCH_REPS:-3} repetitions: wall and CPU (user + sys summed over the processes) min and
+# median, and the per-iteration cost split
 # (CPU ms per iteration summed over the agents; the platform's decryption) of the last run.
 ne31_reps="${RCI_BENCH_REPS:-3}"
 enc_walls=(); plain_walls=()
-wall_of() {  # prints the wall seconds of one run; its summary goes to $split_file
+enc_cpus=(); plain_cpus=()
+wall_of() {  # prints "wall cpu" seconds of one run (cpu: user + sys of every process); its summary goes to $split_file
   local start end
   start=$(date +%s%N)
-  "$bin" "$@" > "$split_file"
+  /usr/bin/time -f "%U %S" -o "$time_file" "$bin" "$@" > "$split_file"
   end=$(date +%s%N)
-  echo "scale=3; ($end - $start) / 1000000000" | bc
+  echo "$(echo "scale=3; ($end - $start) / 1000000000" | bc) $(awk '{ print $1 + $2 }' "$time_file")"
 }
-split_file="$(mktemp)"; trap 'rm -f "$split_file"' EXIT
+split_file="$(mktemp)"; time_file="$(mktemp)"; trap 'rm -f "$split_file" "$time_file"' EXIT
 for _ in $(seq "$ne31_reps"); do
-  enc_walls+=("$(wall_of rci run Inputs/rci/new_england_31.csv --encrypted --mask --key-bits 1024 --seed 1)")
+  read -r w c < <(wall_of rci run Inputs/rci/new_england_31.csv --encrypted --mask --key-bits 1024 --seed 1)
+  enc_walls+=("$w"); enc_cpus+=("$c")
   enc_split="$(sed -n '1p;5p' "$split_file")"
-  plain_walls+=("$(wall_of rci run Inputs/rci/new_england_31.csv --seed 1)")
+  read -r w c < <(wall_of rci run Inputs/rci/new_england_31.csv --seed 1)
+  plain_walls+=("$w"); plain_cpus+=("$c")
 done
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "min %.2f s, median %.2f s (%d runs)", v[1], v[int((NR + 1) / 2)], NR }'; }
-echo "== NE31 across processes, encrypted 1024-bit --mask (default algorithm): wall $(stats "${enc_walls[@]}")"
+echo "== NE31 across processes, encrypted 1024-bit --mask (default algorithm): wall $(stats "${enc_walls[@]}"); CPU $(stats "${enc_cpus[@]}")"
 echo "$enc_split" | sed 's/^/   /'
-echo "== NE31 across processes, plaintext (peer): wall $(stats "${plain_walls[@]}")"
+echo "== NE31 across processes, plaintext (peer): wall $(stats "${plain_walls[@]}"); CPU $(stats "${plain_cpus[@]}")"
 
 for case in case_2x3 case_5x5; do
   run rci run Inputs/rci/$case.csv --algorithm admm --seed 1

@@ -163,6 +163,29 @@ import Testing
             }
         }
     }
+
+    /// A table exported by one key object is adopted by another object of the same key (a
+    /// separate process in `rci run`): the same h_s and the same powers, and its encryptions
+    /// decrypt. A table of another key, a truncated one and one with a changed checked entry are refused.
+    @Test func exportedFixedBaseTableIsAdoptedOnlyByItsKey() throws {
+        let sk = SharedKeys.generated1024, table = sk.publicKey.fixedBaseTable()
+        let copy = try PaillierPublicKey(serialized: sk.publicKey.serialize())
+        try copy.useFixedBaseTable(table)
+        #expect(copy.fixedBase.hs.compare(sk.publicKey.fixedBase.hs) == 0)
+        var rng = SplitMix64(seed: 3)
+        let digits = rng.bytes(copy.fixedBase.windows)
+        #expect(copy.fixedBase.power(digits).compare(sk.publicKey.fixedBase.power(digits)) == 0)
+        #expect(try sk.decrypt(copy.encryptFast(-1234, using: &rng)) == -1234)
+        let other = try PaillierPublicKey(serialized: SharedKeys.phe.publicKey.serialize())
+        // T[0][1], an entry the structural check covers (others are trusted, see PaillierFixedBase)
+        let limbs = sk.publicKey.ciphertextByteCount / 8, entries = copy.fixedBase.windows * PaillierFixedBase.rowLength
+        var changed = table
+        changed[table.count - 8 * limbs * (entries - 1) + 3] ^= 1
+        for bad in [table.dropLast(8).map { $0 }, changed] {
+            #expect(throws: PrivacyError.self) { try copy.useFixedBaseTable(bad) }
+        }
+        #expect(throws: PrivacyError.self) { try other.useFixedBaseTable(table) }
+    }
 }
 
 @Test func armoredKeysRoundTrip() throws {

@@ -10,6 +10,8 @@
 ///
 /// Bounds: |λ|, |P| ≤ `maxMagnitude` = 10⁵ (so ≤ 10¹¹ at value scale) and 0 ≤ α, β ≤ 1
 /// (≤ 10⁷ at coefficient scale) keep every term ≤ 10¹⁸ and the three-term sum ≤ 3·10¹⁸ < 2⁶³.
+/// ADMM's two-term update λ − c·(P_nm + P_mn) allows its one coefficient c ≤ 1.6
+/// (`ADMMAgent.stepCoefficient`): at most 10¹⁸ + 2·1.6·10¹⁸ = 4.2·10¹⁸ < 2⁶² (a packed slot's bound).
 public enum RCIFixedPoint {
     public static let valueScale: Int64 = 1_000_000
     public static let coefficientScale: Int64 = 10_000_000
@@ -22,9 +24,9 @@ public enum RCIFixedPoint {
         return Int64((x * Double(valueScale)).rounded(.toNearestOrAwayFromZero))
     }
 
-    /// A step coefficient in [0, 1] at coefficient scale.
-    public static func coefficient(_ x: Double, _ what: @autoclosure () -> String) throws -> Int64 {
-        guard x.isFinite, x >= 0, x <= 1 else { throw RCIError.outOfRange(what(), x) }
+    /// A step coefficient in [0, `limit`] at coefficient scale (`limit` 1, or ADMM's 1.6).
+    public static func coefficient(_ x: Double, _ what: @autoclosure () -> String, limit: Double = 1) throws -> Int64 {
+        guard x.isFinite, x >= 0, x <= limit else { throw RCIError.outOfRange(what(), x) }
         return Int64((x * Double(coefficientScale)).rounded(.toNearestOrAwayFromZero))
     }
 

@@ -38,7 +38,8 @@ public struct RCIParameters: Sendable, Equatable, Codable {
     public var eta: StepSchedule
     /// δ in the trade weights w_nm = (|P_nm| + δ)/Σ(|P_nm'| + δ), MW.
     public var delta: Double
-    /// ADMM penalty ρ (€/MWh per MW), in (0, 2] so that ρ/2 is a step coefficient.
+    /// ADMM penalty ρ (€/MWh per MW), in (0, 2] so that the relaxed step 1.6·ρ/2 is a step
+    /// coefficient (`ADMMAgent.stepCoefficient`). Default 1.25: the step coefficient is then 1.
     public var rho: Double
     /// λ_nm^0 for every pair, €/MWh (public).
     public var initialPrice: Double
@@ -46,7 +47,7 @@ public struct RCIParameters: Sendable, Equatable, Codable {
     public var maxIterations: Int
 
     public init(algorithm: RCIAlgorithm = .rci, alpha: StepSchedule = .constant(0.05), beta: StepSchedule = .constant(0.2),
-                eta: StepSchedule = .constant(0.05), delta: Double = 10, rho: Double = 1, initialPrice: Double = 0,
+                eta: StepSchedule = .constant(0.05), delta: Double = 10, rho: Double = 1.25, initialPrice: Double = 0,
                 thresholds: RCIThresholds = RCIThresholds(priceChange: 1e-3, reciprocity: 1e-2, tradeChange: 1e-3),
                 maxIterations: Int = 100_000) {
         self.algorithm = algorithm

@@ -74,6 +74,9 @@ public struct RCIAgentMachine: Sendable {
     /// Randomisers precomputed in idle time (`precompute()`), drawn from their own stream.
     var pool: PaillierRandomnessPool?
     var poolRNG = SplitMix64(seed: 0)
+    /// A DJN fixed-base table for the platform's key made by a trusted launcher (`rci run`):
+    /// adopted at the setup when it is for the setup's key (else the key builds its own).
+    public var fixedBaseTable: [UInt8]?
     public internal(set) var partners: [String] = []
     /// Partners' registered Ed25519 keys from the setup (empty when the run registers none).
     public internal(set) var partnerKeys: [String: [UInt8]] = [:]
@@ -204,6 +207,8 @@ public struct RCIAgentMachine: Sendable {
         if let cipher {
             let peers = RCIRosterEntry.partners(of: spec.role == .generator ? .consumer : .generator, in: setup.roster)
             ownSlot = cipher.slot(ofPartner: peers.firstIndex(of: spec.id) ?? 0)
+            if let table = fixedBaseTable { try? cipher.publicKey.useFixedBaseTable(table) }
+            fixedBaseTable = nil
             pool = PaillierRandomnessPool(publicKey: cipher.publicKey, count: 0)
             poolRNG = SplitMix64(seed: rng.next())
         }

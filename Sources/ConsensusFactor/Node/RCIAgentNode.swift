@@ -33,6 +33,7 @@ public final class RCIAgentNode {
     public init(spec: RCIAgentSpec, platform: RCIAddress, listen: RCIAddress, timeoutMilliseconds: Int32,
                 perturbation: RCIStepPerturbation?, rng: SplitMix64, certified: RCICertifiedBounds? = nil,
                 faults: RCIAgentFaults = RCIAgentFaults(), identity: RCIIdentity? = nil, platformKey: [UInt8]? = nil,
+                fixedBaseTable: [UInt8]? = nil,
                 log: @escaping (String) -> Void = { _ in }) throws {
         self.spec = try spec.validated()
         self.identity = identity
@@ -45,6 +46,7 @@ public final class RCIAgentNode {
                                       certified: certified)
         machine.faults = faults
         machine.identity = identity
+        machine.fixedBaseTable = fixedBaseTable
         machine.meter.clock = { SystemClock().threadCPUNanos() }  // CPU time: honest on a shared machine
     }
 

@@ -32,7 +32,7 @@ public enum RCIIterationProof {
     /// (without `--perturb`): what every agent's plan uses and what the platform checks against.
     public static func coefficients(_ p: RCIParameters, iteration k: Int) throws -> (lambda: Int64, power: Int64) {
         switch p.algorithm {
-        case .admm: return (0, -(try RCIFixedPoint.coefficient(p.rho / 2, "rho / 2")))
+        case .admm: return (0, -(try ADMMAgent.stepCoefficient(rho: p.rho)))
         case .rci:
             return (try RCIFixedPoint.coefficient(p.beta.value(at: k), "beta at iteration \(k)"),
                     -(try RCIFixedPoint.coefficient(p.alpha.value(at: k), "alpha at iteration \(k)")))

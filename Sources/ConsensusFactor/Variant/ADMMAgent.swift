@@ -2,16 +2,24 @@
 /// shape as `RCIAgent` so that it runs under the same protocol machine, encryption,
 /// transport, flags and result proofs. Per iteration, agent n with partners m:
 ///
-///     P_n·^{k+1} = argmin f_n(Σ_m P_nm) + Σ_m ρ/2 (P_nm − t_nm)²,  t_nm = (P_nm^k − P_mn^k)/2 + (λ_nm^k − γ_nm)/ρ,
+///     P_n·^{k+1} = argmin f_n(Σ_m P_nm) + Σ_m ρ/2 (P_nm − t_nm)²,  t_nm = z_nm^k + (λ_nm^k − γ_nm)/ρ,
 ///                  s.t. P_min ≤ Σ_m P_nm ≤ P_max and the role's sign on each P_nm
-///     λ_nm^{k+1} = λ_nm^k − ρ/2 (P_nm^{k+1} + P_mn^{k+1})
+///     λ_nm^{k+1} = λ_nm^k − a·ρ/2 (P_nm^{k+1} + P_mn^{k+1})
+///     z_nm^{k+1} = a·(P_nm^{k+1} − P_mn^{k+1})/2 + (1 − a)·z_nm^k,   z⁰ = 0
+///
+/// with the over-relaxation a = `relaxation` (Boyd et al., "Distributed optimization … ADMM",
+/// §3.4.3: x̂ = a·x + (1 − a)·z; the z-parts of a pair cancel in the λ update because
+/// z_nm = −z_mn, so λ keeps the affine shape with coefficient a·ρ/2 and λ_nm = λ_mn still).
+/// a = 1 is plain consensus ADMM; a = 1.6 with ρ = 1.25 cut New England 31 from 133 to 83
+/// iterations, 5×5 from 71 to 57 and 2×3 from 101 to 82 (against a = 1, ρ = 1), to the same
+/// optimum within the stop thresholds.
 ///
 /// The local problem is solved exactly: with g the agent's marginal value, P_nm(g) =
 /// proj(t_nm − g/ρ) and g solves Σ_m P_nm(g) = clip((g − b)/a, P_min, P_max) (bisection; left
 /// side non-increasing, right side non-decreasing, 64 halvings).
 ///
 /// Mapping onto the protocol: the share carries P_nm^{k+1} (λ is not needed by the partner);
-/// the plan is λ_nm^{k+1}·R = (λ_nm^k·R − c·P_nm^{k+1}·V) − c·(P_mn^{k+1}·V) with c = ρ/2 at
+/// the plan is λ_nm^{k+1}·R = (λ_nm^k·R − c·P_nm^{k+1}·V) − c·(P_mn^{k+1}·V) with c = a·ρ/2 at
 /// coefficient scale, exactly the shape of RCI's update, so it is evaluated on Paillier
 /// ciphertexts the same way. From λ^{k+1} the agent recovers P_mn^{k+1} exactly (as it could
 /// in plaintext ADMM), hence its stop condition is local and exact: primal residual
@@ -23,7 +31,14 @@ public struct ADMMAgent: RCIConsensusCore {
     public let partners: [String]
     public let parameters: RCIParameters
     public var rho: Double { parameters.rho }
-    /// ρ/2 at coefficient scale.
+    /// The over-relaxation a (see the type's documentation), public and the same for every agent.
+    public static let relaxation = 1.6
+    /// The public step a·ρ/2 at coefficient scale: the plans' power coefficient is its negative
+    /// (what per-iteration proofs check). At most 1.6 (ρ ≤ 2; `RCIFixedPoint`'s bounds).
+    public static func stepCoefficient(rho: Double) throws -> Int64 {
+        try RCIFixedPoint.coefficient(relaxation * rho / 2, "relaxation · rho / 2", limit: 1.6)
+    }
+    /// a·ρ/2 at coefficient scale.
     private let halfRho: Int64
     public private(set) var iteration = 0
     /// λ_nm at result scale.
@@ -39,6 +54,8 @@ public struct ADMMAgent: RCIConsensusCore {
     public var sharesPrice: Bool { false }
     public var wantsReciprocityTest: Bool { false }
     private let gammas: [Double]
+    /// z_nm: the relaxed consensus value of the pair's trade (from n's side).
+    private var consensusTrades: [Double]
 
     public init(spec: RCIAgentSpec, partners: [String], parameters: RCIParameters) throws {
         self.spec = try spec.validated()
@@ -47,7 +64,7 @@ public struct ADMMAgent: RCIConsensusCore {
             throw RCIError.protocolViolation("agent \(spec.id) needs a non-empty list of distinct partners")
         }
         self.partners = partners
-        halfRho = try RCIFixedPoint.coefficient(parameters.rho / 2, "rho / 2")
+        halfRho = try Self.stepCoefficient(rho: parameters.rho)
         guard halfRho > 0 else { throw RCIError.outOfRange("rho", parameters.rho) }
         let l0 = try RCIFixedPoint.value(parameters.initialPrice, "initial price") * RCIFixedPoint.coefficientScale
         lambdas = Array(repeating: l0, count: partners.count)
@@ -55,6 +72,7 @@ public struct ADMMAgent: RCIConsensusCore {
         partnerTrades = trades
         gammas = partners.map { spec.gamma[$0] ?? 0 }
         next = trades
+        consensusTrades = trades
         next = solveLocal()
     }
 
@@ -99,6 +117,9 @@ public struct ADMMAgent: RCIConsensusCore {
             dual = max(dual, abs(next[i] - trades[i]))
             priceChange = max(priceChange, abs(RCIFixedPoint.fromResult(newLambdas[i]) - RCIFixedPoint.fromResult(lambdas[i])))
         }
+        for i in partners.indices {
+            consensusTrades[i] = Self.relaxation * (next[i] - recovered[i]) / 2 + (1 - Self.relaxation) * consensusTrades[i]
+        }
         trades = next
         partnerTrades = recovered
         lambdas = newLambdas
@@ -117,7 +138,7 @@ public struct ADMMAgent: RCIConsensusCore {
     /// The exact local minimiser for the current λ, own and partner trades.
     private func solveLocal() -> [Double] {
         let rho = parameters.rho, spec = spec
-        let t = partners.indices.map { (trades[$0] - partnerTrades[$0]) / 2 + (RCIFixedPoint.fromResult(lambdas[$0]) - gammas[$0]) / rho }
+        let t = partners.indices.map { consensusTrades[$0] + (RCIFixedPoint.fromResult(lambdas[$0]) - gammas[$0]) / rho }
         func project(_ x: Double) -> Double { spec.role == .generator ? max(0, x) : min(0, x) }
         func supply(_ g: Double) -> Double { t.reduce(0) { $0 + project($1 - g / rho) } }
         func demand(_ g: Double) -> Double { min(max((g - spec.b) / spec.a, spec.pMin), spec.pMax) }

@@ -1,4 +1,5 @@
 internal import CGMP
+import GridClearCore
 
 /// Fixed-base randomiser for fast public-key Paillier encryption (Damgård–Jurik–Nielsen):
 /// h = −x² mod N for a random x, h_s = h^N mod N², and each randomiser is h_s^α for a
@@ -52,6 +53,87 @@ final class PaillierFixedBase: @unchecked Sendable {
             for d in 1..<Self.rowLength { gc_mont_mul(row + d * limbs, row + (d - 1) * limbs, base, modulus, limbs, minv, scratch) }
             gc_mont_mul(base, row + (Self.rowLength - 1) * limbs, base, modulus, limbs, minv, scratch)   // base^(2^8)
         }
+    }
+
+    /// A table read back from `serialized(fingerprint:)` (another process built it for the same
+    /// key). Checks the header (format, the key's fingerprint, sizes, exact length), that the
+    /// base is a unit below N², and each row's first step: T[i][1] = T[i][0]² and
+    /// T[i+1][0] = T[i][254]·T[i][0]. The other entries are trusted — load only a table
+    /// from a party trusted with this process's encryption randomness (`rci run`, which
+    /// spawns the process).
+    init(serialized bytes: [UInt8], n: MPZ, nSquared: MPZ, fingerprint: [UInt8]) throws {
+        exponentBits = (n.bitWidth + 1) / 2
+        windows = (exponentBits + 7) / 8
+        let limbs = nSquared.limbCount
+        let header = Self.magic.count + fingerprint.count + 12
+        let entries = windows * Self.rowLength
+        guard bytes.count == header + 8 * limbs * (1 + entries),
+              Array(bytes.prefix(Self.magic.count)) == Self.magic,
+              Array(bytes[Self.magic.count..<(Self.magic.count + fingerprint.count)]) == fingerprint else {
+            throw PrivacyError.malformedEncoding("fixed-base table: not a table for this Paillier key")
+        }
+        var r = ByteReader(Array(bytes[(Self.magic.count + fingerprint.count)..<header]))
+        guard try r.u32() == UInt32(exponentBits), try r.u32() == UInt32(windows), try r.u32() == UInt32(limbs) else {
+            throw PrivacyError.malformedEncoding("fixed-base table: sizes differ from this key's")
+        }
+        self.limbs = limbs
+        let modulus = UnsafeMutablePointer<UInt>.allocate(capacity: limbs)
+        nSquared.withPtr { _ = gc_gmp_get_limbs(modulus, limbs, $0) }
+        self.modulus = modulus
+        minv = gc_mont_minv(modulus[0])
+        let table = UnsafeMutablePointer<UInt>.allocate(capacity: entries * limbs)
+        self.table = table
+        let base = UnsafeMutablePointer<UInt>.allocate(capacity: limbs)
+        defer { base.deallocate() }
+        bytes.withUnsafeBytes { raw in
+            for j in 0..<limbs { base[j] = UInt(littleEndian: raw.loadUnaligned(fromByteOffset: header + 8 * j, as: UInt.self)) }
+            let start = header + 8 * limbs
+            for j in 0..<(entries * limbs) { table[j] = UInt(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * j, as: UInt.self)) }
+        }
+        let hs = MPZ()
+        hs.withPtr { gc_gmp_set_limbs($0, base, limbs) }
+        self.hs = hs
+        guard hs.sign > 0, hs.compare(nSquared) < 0, hs.gcd(n).compare(1) == 0, checkRowSteps() else {
+            throw PrivacyError.malformedEncoding("fixed-base table: inconsistent entries")
+        }
+    }
+
+    private static let magic = Array("GridClear/Paillier/fixed-base/v1".utf8)
+
+    /// The table for another process using the same key (see `init(serialized:…)`): a header
+    /// (format, fingerprint, exponent bits, rows, limbs), h_s and the rows, little-endian limbs.
+    func serialized(fingerprint: [UInt8]) -> [UInt8] {
+        var w = ByteWriter()
+        w.raw(Self.magic); w.raw(fingerprint)
+        w.u32(UInt32(exponentBits)); w.u32(UInt32(windows)); w.u32(UInt32(limbs))
+        var out = w.bytes
+        let entries = windows * Self.rowLength
+        out.reserveCapacity(out.count + 8 * limbs * (1 + entries))
+        let base = UnsafeMutablePointer<UInt>.allocate(capacity: limbs)
+        defer { base.deallocate() }
+        hs.withPtr { _ = gc_gmp_get_limbs(base, limbs, $0) }
+        func put(_ x: UInt) { withUnsafeBytes(of: x.littleEndian) { out.append(contentsOf: $0) } }
+        for j in 0..<limbs { put(base[j]) }
+        for j in 0..<(entries * limbs) { put(table[j]) }
+        return out
+    }
+
+    /// T[i][1] = T[i][0]² and T[i+1][0] = T[i][254]·T[i][0] (Montgomery products) for every row.
+    private func checkRowSteps() -> Bool {
+        let scratch = UnsafeMutablePointer<UInt>.allocate(capacity: 3 * limbs)
+        defer { scratch.deallocate() }
+        let out = scratch + 2 * limbs
+        let rowSize = Self.rowLength * limbs
+        for i in 0..<windows {
+            let row = table + i * rowSize
+            gc_mont_mul(out, row, row, modulus, limbs, minv, scratch)
+            if !(0..<limbs).allSatisfy({ out[$0] == row[limbs + $0] }) { return false }
+            if i + 1 < windows {
+                gc_mont_mul(out, row + (Self.rowLength - 1) * limbs, row, modulus, limbs, minv, scratch)
+                if !(0..<limbs).allSatisfy({ out[$0] == row[rowSize + $0] }) { return false }
+            }
+        }
+        return true
     }
 
     deinit {

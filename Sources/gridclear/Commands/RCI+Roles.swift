@@ -28,6 +28,7 @@ struct RCIPlatformCommand: ParsableCommand {
     @OptionGroup var params: RCIParameterOptions
     @Option(help: "Seconds to wait for any message before failing.") var timeout = 60.0
     @Option(help: "Write the actual listen address to this file once ready.") var readyFile: String?
+    @Option(help: .hidden) var publicKeyFile: String?
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
     @Option(help: "The registrar's Ed25519 public key (hex): agents then prove against registrar-certified bounds.") var registrarKey: String?
     @OptionGroup var proofs: RCIIterationProofCLIOptions
@@ -63,6 +64,8 @@ struct RCIPlatformCommand: ParsableCommand {
             node.iterationProofs = try proofs.options(encrypted: encrypted)
             print("ready \(node.address)")
             fflush(nil)
+            // `rci run` reads the public key to build the agents' fixed-base table once (before the ready file).
+            if let publicKeyFile, let key { try RCIFiles.writeAtomically(Hex.encode(key.publicKey.serialize()) + "\n", to: publicKeyFile) }
             if let readyFile { try RCIFiles.writeAtomically("\(node.address)\n", to: readyFile) }
             let sink = try RCIFiles.transcript(transcript)
             let s: RCIPlatformSummary
@@ -110,6 +113,9 @@ struct RCIAgentCommand: ParsableCommand {
     @Option(help: "Seconds to wait for any message before failing.") var timeout = 60.0
     @Option(help: "Record every received message (JSON lines).") var transcript: String?
     @Option(help: "This agent's bound certificate from the registrar (hex file; `rci run` writes one per agent).") var certificate: String?
+    /// A fixed-base table for the platform's key, built once by `rci run` (which spawns this
+    /// process and is trusted with its randomness); a table for another key is ignored.
+    @Option(help: .hidden) var fixedBase: String?
     @Option(help: .hidden) var cheatUpperBound: Double?
     @Option(help: .hidden) var cheatUpdateAt: Int?
     @Option(help: .hidden) var tamperForwardedAt: Int?
@@ -152,7 +158,9 @@ struct RCIAgentCommand: ParsableCommand {
                                             timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng,
                                             certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound, cheatUpdateAt: cheatUpdateAt,
                                                                    tamperForwardedAt: tamperForwardedAt),
-                                            identity: identity, platformKey: pinned, log: RCIFiles.logLine)
+                                            identity: identity, platformKey: pinned,
+                                            fixedBaseTable: fixedBase.flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) },
+                                            log: RCIFiles.logLine)
                 result = try node.run(transcript: try RCIFiles.transcript(transcript))
             } catch let e as CLIFailure { throw e } catch { throw CLIFailure("agent \(id): \(error)") }
             print(RCIFiles.json(RCIAgentReport(result)))

@@ -53,7 +53,8 @@ struct RCIRunCommand: ParsableCommand {
             var platformArgs = ["rci", "platform", "--listen", listen,
                                 "--timeout", "\(timeout)", "--ready-file", work.appendingPathComponent("ready").path,
                                 "--key-bits", "\(keyBits)"] + params.arguments
-            if encrypted { platformArgs.append("--encrypted") }
+            let publicKeyPath = work.appendingPathComponent("platform.pk").path
+            if encrypted { platformArgs += ["--encrypted", "--public-key-file", publicKeyPath] }
             if mask { platformArgs.append("--mask") }
             platformArgs += proofs.arguments
             if let transcripts { platformArgs += ["--transcript", "\(transcripts)/platform.jsonl"] }
@@ -104,6 +105,21 @@ struct RCIRunCommand: ParsableCommand {
             try runner.spawn(name: "platform", args: platformArgs)
             let address = try runner.waitForFile(work.appendingPathComponent("ready").path, seconds: max(timeout, 120))
             let master = seed ?? UInt64.random(in: 0...UInt64.max)
+            // The DJN fixed-base table of the platform's key, built once here instead of in every
+            // agent (≈ 16 k Montgomery products each); agents adopt it after checking it is for the key.
+            var fixedBase: String?
+            if encrypted {
+                let path = work.appendingPathComponent("fixed-base").path
+                do {
+                    let text = try String(contentsOfFile: publicKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                    guard let bytes = Hex.decode(text) else { throw CLIFailure("not hex") }
+                    let table = try PaillierPublicKey(serialized: bytes).fixedBaseTable()
+                    guard FileManager.default.createFile(atPath: path, contents: Data(table), attributes: [.posixPermissions: 0o600]) else {
+                        throw CLIFailure("cannot write \(path)")
+                    }
+                    fixedBase = path
+                } catch { throw CLIFailure("the platform's public key (\(publicKeyPath)): \(error)") }
+            }
             for a in c.agents {
                 var args = ["rci", "agent", "--case", caseFile, "--id", a.id, "--key", keyFiles[a.id]!, "--platform", address,
                             "--platform-key", Hex.encode(platformKey.publicKey), "--timeout", "\(timeout)", "--seed", "\(master)"]
@@ -111,6 +127,7 @@ struct RCIRunCommand: ParsableCommand {
                 if perturb > 0 { args += ["--perturb", "\(perturb)"] }
                 if let transcripts { args += ["--transcript", "\(transcripts)/agent-\(a.id).jsonl"] }
                 args += ["--certificate", work.appendingPathComponent("cert-\(a.id)").path]
+                if let fixedBase { args += ["--fixed-base", fixedBase] }
                 if let cheater, cheater.count == 2, cheater[0] == a.id { args += ["--cheat-upper-bound=\(cheater[1])"] }
                 let updateCheater = cheatUpdate.map { $0.split(separator: ":").map(String.init) }
                 if let updateCheater, updateCheater.count == 2, updateCheater[0] == a.id { args += ["--cheat-update-at=\(updateCheater[1])"] }

@@ -6,7 +6,7 @@ import GridClearSystem
 /// The public RCI parameters as command-line options (shared by `run`, `platform`, `solve`).
 struct RCIParameterOptions: ParsableArguments {
     @Option(help: "Algorithm: admm (default: consensus ADMM, ~100× fewer iterations) or rci (docs/rci-privacy.md).") var algorithm = "admm"
-    @Option(help: "ρ: ADMM penalty in (0, 2] (€/MWh per MW).") var rho = 1.0
+    @Option(help: "ρ: ADMM penalty in (0, 2] (€/MWh per MW; the step is 1.6·ρ/2, over-relaxed).") var rho = 1.25
     @Option(help: "α: step on the reciprocity mismatch (€/MWh per MW).") var alpha = 0.05
     @Option(help: "β: step on the partner price disagreement.") var beta = 0.2
     @Option(help: "η: step of the bound multipliers.") var eta = 0.05
