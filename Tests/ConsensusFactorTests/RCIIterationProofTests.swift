@@ -71,6 +71,45 @@ import Testing
         _ = try Self.run(algorithm, proofs: RCIIterationProofOptions(proveEvery: 3), faults: ["C2": faults])
     }
 
+    /// Issue 19 item 4: in a proven iteration each share's Enc(P) comes with a proof that it
+    /// hides the committed P; a wrong share is caught by its receiver and blamed on its sender in
+    /// that iteration (offline too); unproven iterations do not check it.
+    @Test(arguments: [RCIAlgorithm.admm, .rci])
+    func wrongShareIsCaughtInItsIteration(algorithm: RCIAlgorithm) throws {
+        let (error, verdict, evidence) = try Self.blame(algorithm, faults: ["G2": RCIAgentFaults(cheatShareAt: 6)])
+        guard case .cheating("G2", 6, let what) = error else { Issue.record("blamed: \(error)"); return }
+        #expect(what.contains("share") && what.contains("does not encrypt the trade it committed"), "\(what)")
+        guard case .cheating("G2", 6, _)? = verdict else { Issue.record("offline verdict \(String(describing: verdict))"); return }
+        #expect(evidence.owner == "G2" && ["C1", "C2", "C3"].contains(evidence.assembler))
+        // not proven: not checked (the wrong share only enters RCI's unproven reciprocity tests)
+        _ = try Self.run(algorithm, proofs: RCIIterationProofOptions(proveEvery: 3), faults: ["G2": RCIAgentFaults(cheatShareAt: 7)])
+    }
+
+    /// The added cost of the share proofs per proven iteration, printed: one slot encryption +
+    /// proof per share (sender) and one verification (receiver); 2×3 has 12 shares.
+    @Test func shareProofCost() throws {
+        let pk = Self.key.publicKey, ctx = RCIIterationProof.shareContext(runID: [1], iteration: 0, sender: "G1", recipient: "C1")
+        let clock = ContinuousClock(), n = 20
+        var shares: [(PaillierSlotOpening, RCIOpening, PaillierSlotEqualityProof)] = []
+        let proving = try clock.measure {
+            for i in 0..<n {
+                let p = RCIOpening.fresh(Int128(i * 1000 - 7000))
+                let e = PaillierSlotOpening.encrypt(p.value, shift: 128, publicKey: pk)
+                shares.append((e, p, try PaillierSlotEqualityProof.prove(e, blinding: p.blinding, commitment: PedersenCommitment(point: p.point),
+                                                                         publicKey: pk, context: ctx)))
+            }
+        }
+        var ok = true
+        let verifying = clock.measure {
+            for (e, p, proof) in shares {
+                ok = ok && (try? proof.verify(e.ciphertext, shift: 128, PedersenCommitment(point: p.point), publicKey: pk, context: ctx)) != nil
+            }
+        }
+        #expect(ok)
+        func ms(_ d: Duration) -> Double { (Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15) / Double(n) }
+        print("share proof (512-bit test key): encrypt+prove \(ms(proving)) ms, verify \(ms(verifying)) ms per share")
+    }
+
     /// Issue 19: a partner that alters the owner's contribution header it forwards to the
     /// platform (to frame the owner as an equivocator) is blamed itself — the owner's signature
     /// does not cover the altered bytes — and the evidence says so offline.
@@ -130,12 +169,13 @@ import Testing
         let g = RCIIterationProof.pedersen.g, h = RCIIterationProof.pedersen.h
         let b = RCIIterationProofBundle(own: [.init(partner: "C1", power: g, lambda: nil, mask: h), .init(partner: "C2", power: nil, lambda: h, mask: g)],
                                         assembled: [.init(owner: "C1", shift: 101, ciphertext: [1, 2], proof: [3], ownerCommitment: g,
-                                                          ownerDigest: [4], ownerSignature: [5])], signature: [6])
+                                                          ownerPower: h, ownerDigest: [4], ownerSignature: [5])], signature: [6])
         let again = try RCIIterationProofBundle(bytes: b.bytes)
         #expect(again.bytes == b.bytes)
         #expect(throws: RCIError.self) { _ = try RCIIterationProofBundle(bytes: b.bytes + [0]) }
         #expect(throws: RCIError.self) { _ = try RCIIterationProofBundle(bytes: Array(b.bytes.dropLast())) }
-        let c = RCIUpdateContribution(ciphertext: [9], randomness: [8], blinding: .one, ownCommitment: h, signature: [7])
+        let c = RCIUpdateContribution(ciphertext: [9], randomness: [8], blinding: .one, ownCommitment: h, powerCommitment: g,
+                                      shareCiphertext: [6], shareProof: [5], signature: [7])
         #expect(try RCIUpdateContribution(bytes: c.bytes).bytes == c.bytes)
         #expect(throws: RCIError.self) { _ = try RCIUpdateContribution(bytes: [0, 0]) }
     }

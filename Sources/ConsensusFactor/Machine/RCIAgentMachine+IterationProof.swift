@@ -37,8 +37,9 @@ extension RCIAgentMachine {
 
     /// In a proof iteration: the plans of iteration `k` (kept for `exchange`), fresh commitments
     /// to this iteration's own values and, per partner, n's own part of its update slot with its
-    /// opening. Empty otherwise.
-    mutating func iterationContributions(k: Int, shares: [RCIShare]) throws -> [[UInt8]] {
+    /// opening, and the share's Enc(2^S·P_nm) proven to hide the committed P_nm (the share
+    /// carries exactly this ciphertext). Empty otherwise.
+    mutating func iterationContributions(k: Int, shares: [RCIShare]) throws -> [(contribution: [UInt8], power: [UInt8])] {
         guard var st = proofs, st.every.provesIteration(k), let cipher, core != nil else { return [] }
         let t = meter.start()
         defer { meter.charge(\.iterationProving, since: t) }
@@ -46,7 +47,8 @@ extension RCIAgentMachine {
         let plans = try core!.plans()
         st.plans = plans
         st.power = []; st.lambda = []; st.mask = []; st.chainPoints = []
-        var out: [[UInt8]] = []
+        var out: [(contribution: [UInt8], power: [UInt8])] = []
+        let shareShift = RCIAgentCipher.slotBits * ownSlot
         for i in partners.indices {
             guard plans[i].lambdaCoefficient == lc, plans[i].powerCoefficient == pc else {
                 throw RCIError.protocolViolation("\(spec.id)'s plan for iteration \(k) does not use the public step coefficients")
@@ -70,11 +72,19 @@ extension RCIAgentMachine {
             if faults.cheatUpdateAt == k { v += 1 }  // test flag: a wrong update, commitments left honest
             let shift = RCIAgentCipher.slotBits * cipher.slot(ofPartner: i)
             let e = PaillierSlotOpening.encrypt(v, shift: shift, publicKey: cipher.publicKey)
-            var c = RCIUpdateContribution(ciphertext: e.ciphertext.bytes, randomness: e.randomnessBytes, blinding: beta, ownCommitment: d)
+            // test flag: a wrong share (one unit of P), its commitment left honest
+            let share = PaillierSlotOpening.encrypt(Int128(shares[i].power) + (faults.cheatShareAt == k ? 1 : 0), shift: shareShift,
+                                                    publicKey: cipher.publicKey)
+            let shareProof = try PaillierSlotEqualityProof.prove(share, blinding: p.blinding, commitment: PedersenCommitment(point: p.point),
+                                                                 publicKey: cipher.publicKey,
+                                                                 context: RCIIterationProof.shareContext(runID: st.runID, iteration: k,
+                                                                                                         sender: spec.id, recipient: partners[i]))
+            var c = RCIUpdateContribution(ciphertext: e.ciphertext.bytes, randomness: e.randomnessBytes, blinding: beta, ownCommitment: d,
+                                          powerCommitment: p.point, shareCiphertext: share.ciphertext.bytes, shareProof: shareProof.bytes)
             c.signature = try identity!.sign(c.statement(runID: st.runID, iteration: k, sender: spec.id, recipient: partners[i], shift: shift,
                                                          publicKey: cipher.publicKey))
             if faults.alteredInTransitAt == k { c.blinding = c.blinding + .one }  // test flag: a hop alters the signed bytes
-            out.append(c.bytes)
+            out.append((c.bytes, c.shareCiphertext))
             st.power.append(p); st.mask.append(m)
             if !core!.sharesPrice { st.chainPoints.append(own.point) }
         }
@@ -99,7 +109,8 @@ extension RCIAgentMachine {
 
     /// In a proof iteration, with every partner's share of `k` in: checks each partner's
     /// signature on its contribution (a bad one: the hop altered it, nobody is blamed, the run
-    /// aborts naming the hop), then the contribution against its commitment (a bad one: an
+    /// aborts naming the hop), then the contribution against its commitment and the share's
+    /// Enc(P) against its signed proof (a bad one: an
     /// accusation carrying the signed contribution, for the platform to verify and blame),
     /// assembles the slot of the partner's update (its part × this agent's fresh
     /// Enc(pc·P_nm + lc·λ_nm)) and proves it.
@@ -122,7 +133,13 @@ extension RCIAgentMachine {
                 throw RCIError.tampered(from: m, to: spec.id, iteration: k,
                                         what: "the update contribution is not signed by \(m)'s registered key (altered in transit; \(m) is not blamed)")
             }
-            guard let part = contribution.opened(shift: shift, publicKey: pk) else {
+            guard s.power == contribution.shareCiphertext else {
+                throw RCIError.tampered(from: m, to: spec.id, iteration: k,
+                                        what: "the share's Enc(P) is not the one \(m) signed (altered in transit; \(m) is not blamed)")
+            }
+            guard let part = contribution.opened(shift: shift, publicKey: pk),
+                  contribution.shareHolds(shareShift: RCIAgentCipher.slotBits * cipher.slot(ofPartner: i), publicKey: pk,
+                                          context: RCIIterationProof.shareContext(runID: st.runID, iteration: k, sender: m, recipient: spec.id)) else {
                 meter.charge(\.iterationVerifying, since: t)
                 return .accusation(.accusation(iteration: k, owner: m, contribution: s.contribution))
             }
@@ -138,6 +155,7 @@ extension RCIAgentMachine {
             var forwarded = contribution.ownCommitment
             if faults.tamperForwardedAt == k { forwarded = forwarded + RCIIterationProof.pedersen.g }  // test flag: misreport the partner's D_n
             assembled.append(.init(owner: m, shift: shift, ciphertext: l.ciphertext.bytes, proof: proof.bytes, ownerCommitment: forwarded,
+                                   ownerPower: contribution.powerCommitment,
                                    ownerDigest: contribution.secretDigest, ownerSignature: contribution.signature))
             meter.charge(\.iterationProving, since: t)
         }

@@ -232,7 +232,7 @@ public struct RCIAgentMachine: Sendable {
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map {
                 var s = try $0.encrypt(mine[i], withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng)
-                if !contributions.isEmpty { s.contribution = contributions[i] }
+                if !contributions.isEmpty { s.contribution = contributions[i].contribution; s.power = contributions[i].power }
                 return .encryptedShare(s)
             } ?? .share(mine[i])
             ready.messages.append(RCIEnvelope(to: .agent(p), message: m, partner: i))
@@ -302,8 +302,12 @@ public struct RCIAgentFaults: Sendable, Equatable {
     /// In this (proven) iteration, the agent's contributions are altered after it signed them
     /// (what a hop between it and its partners could do).
     public var alteredInTransitAt: Int?
-    public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil, tamperForwardedAt: Int? = nil, alteredInTransitAt: Int? = nil) {
+    /// In this (proven) iteration, send every partner a share whose Enc(P) is off by one unit
+    /// from the committed P (its proof then fails).
+    public var cheatShareAt: Int?
+    public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil, tamperForwardedAt: Int? = nil, alteredInTransitAt: Int? = nil,
+                cheatShareAt: Int? = nil) {
         self.claimedUpperBound = claimedUpperBound; self.cheatUpdateAt = cheatUpdateAt; self.tamperForwardedAt = tamperForwardedAt
-        self.alteredInTransitAt = alteredInTransitAt
+        self.alteredInTransitAt = alteredInTransitAt; self.cheatShareAt = cheatShareAt
     }
 }

@@ -56,17 +56,20 @@ extension RCIPlatformMachine {
         guard let cipher, let ownerKey = registered[owner]?.publicKey,
               let role = joined.first(where: { $0.id == owner })?.role,
               let i = RCIRosterEntry.partners(of: role, in: joined).firstIndex(of: accuser),
+              let accuserRole = joined.first(where: { $0.id == accuser })?.role,
+              let j = RCIRosterEntry.partners(of: accuserRole, in: joined).firstIndex(of: owner),
               let contribution = try? RCIUpdateContribution(bytes: bytes) else {
             return .cheating(agent: accuser, iteration: k, what: "its accusation of \(owner) is malformed or names no partner")
         }
         let pk = cipher.privateKey.publicKey
-        let shift = RCIAgentCipher.slotBits * (i % PaillierPacking.slots(of: pk, slotBits: RCIAgentCipher.slotBits))
+        let slots = PaillierPacking.slots(of: pk, slotBits: RCIAgentCipher.slotBits)
+        let shift = RCIAgentCipher.slotBits * (i % slots), shareShift = RCIAgentCipher.slotBits * (j % slots)
         var evidence = RCIBlameEvidence(kind: .accusation, runID: runID, iteration: k, parameters: parameters, publicKey: pk.serialize(),
                                         owner: owner, assembler: accuser)
-        evidence.contribution = bytes; evidence.shift = shift
+        evidence.contribution = bytes; evidence.shift = shift; evidence.shareShift = shareShift
         blameEvidence = evidence.bytes
         return RCISlotCheck(runID: runID, iteration: k, parameters: parameters, publicKey: pk)
-            .accusation(owner: owner, ownerKey: ownerKey, accuser: accuser, contribution: contribution, shift: shift)
+            .accusation(owner: owner, ownerKey: ownerKey, accuser: accuser, contribution: contribution, shift: shift, shareShift: shareShift)
     }
 
     /// In a proof iteration: checks every slot (inline mode) and returns each agent's packed

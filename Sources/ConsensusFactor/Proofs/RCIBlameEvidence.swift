@@ -25,16 +25,17 @@ public struct RCIBlameEvidence: Sendable {
     var ownerBundle: [UInt8] = []
     var assemblerBundle: [UInt8] = []
     var chain: [UInt8] = []
-    /// Accusation: the owner's signed contribution and the slot's shift.
+    /// Accusation: the owner's signed contribution, the slot's shift and the owner's share shift.
     var contribution: [UInt8] = []
     var shift: Int = 0
+    var shareShift: Int = 0
 
     public var bytes: [UInt8] {
         var w = ByteWriter()
         w.text("GridClear/rci/blame-evidence/v1"); w.u8(kind.rawValue); w.blob(runID); w.i64(Int64(iteration))
         parameters.encode(into: &w)
         w.blob(publicKey); w.text(owner); w.text(assembler)
-        w.blob(ownerBundle); w.blob(assemblerBundle); w.blob(chain); w.blob(contribution); w.u32(UInt32(shift))
+        w.blob(ownerBundle); w.blob(assemblerBundle); w.blob(chain); w.blob(contribution); w.u32(UInt32(shift)); w.u32(UInt32(shareShift))
         return w.bytes
     }
 
@@ -48,7 +49,7 @@ public struct RCIBlameEvidence: Sendable {
             parameters = try RCIParameters.decode(from: &r)
             publicKey = try r.blob(max: 1 << 16); owner = try r.text(max: 1 << 10); assembler = try r.text(max: 1 << 10)
             ownerBundle = try r.blob(max: 4 << 20); assemblerBundle = try r.blob(max: 4 << 20); chain = try r.blob(max: 32)
-            contribution = try r.blob(max: 1 << 16); shift = Int(try r.u32())
+            contribution = try r.blob(max: 1 << 16); shift = Int(try r.u32()); shareShift = Int(try r.u32())
             try r.finish()
         } catch let e as DecodeError { throw RCIError.decoding("blame evidence", e) }
     }
@@ -69,7 +70,8 @@ public struct RCIBlameEvidence: Sendable {
         }
         switch kind {
         case .accusation:
-            return check.accusation(owner: owner, ownerKey: ownerKey, accuser: assembler, contribution: try RCIUpdateContribution(bytes: contribution), shift: shift)
+            return check.accusation(owner: owner, ownerKey: ownerKey, accuser: assembler, contribution: try RCIUpdateContribution(bytes: contribution),
+                                    shift: shift, shareShift: shareShift)
         case .slot:
             let bn = try RCIIterationProofBundle(bytes: ownerBundle), bm = try RCIIterationProofBundle(bytes: assemblerBundle)
             for (b, id, key) in [(bn, owner, ownerKey), (bm, assembler, assemblerKey)] where !b.isSigned(by: id, key: key, runID: runID, iteration: iteration) {

@@ -7,8 +7,8 @@ import Privacy
 /// sender, the recipient and the exact bytes.
 ///
 /// - `contribution`: n's own part of its update slot for m (sent to m, `RCIUpdateContribution`):
-///   also binds the slot's shift, the Paillier key's fingerprint and D_n; the ciphertext,
-///   randomness and blinding enter as one SHA-256 digest, so m can forward D_n, the digest and
+///   also binds the slot's shift, the Paillier key's fingerprint, D_n and C(P_nm); the ciphertext,
+///   randomness, blinding, the share's Enc(P_nm) and its proof enter as one SHA-256 digest, so m can forward D_n, the digest and
 ///   the signature to the platform (which must never see the ciphertext) and the platform
 ///   checks n's signature all the same.
 /// - `bundle`: an agent's iteration-proof bundle to the platform (its commitments, and the
@@ -22,9 +22,9 @@ public enum RCIContributionSignature {
     public static let domain = "GridClear/rci/contribution/v1"
 
     static func contribution(runID: [UInt8], iteration k: Int, sender: String, recipient: String, shift: Int, keyFingerprint: [UInt8],
-                             ownCommitment: Point, secretDigest: [UInt8]) -> [UInt8] {
+                             ownCommitment: Point, powerCommitment: Point, secretDigest: [UInt8]) -> [UInt8] {
         statement("contribution", runID, k, sender, recipient) { w in
-            w.u32(UInt32(shift)); w.blob(keyFingerprint); w.raw(ownCommitment.bytes); w.blob(secretDigest)
+            w.u32(UInt32(shift)); w.blob(keyFingerprint); w.raw(ownCommitment.bytes); w.raw(powerCommitment.bytes); w.blob(secretDigest)
         }
     }
 
@@ -45,7 +45,8 @@ extension RCIUpdateContribution {
     /// The statement n signs for this contribution to `recipient`.
     func statement(runID: [UInt8], iteration k: Int, sender: String, recipient: String, shift: Int, publicKey pk: PaillierPublicKey) -> [UInt8] {
         RCIContributionSignature.contribution(runID: runID, iteration: k, sender: sender, recipient: recipient, shift: shift,
-                                              keyFingerprint: pk.fingerprint, ownCommitment: ownCommitment, secretDigest: secretDigest)
+                                              keyFingerprint: pk.fingerprint, ownCommitment: ownCommitment, powerCommitment: powerCommitment,
+                                              secretDigest: secretDigest)
     }
 }
 

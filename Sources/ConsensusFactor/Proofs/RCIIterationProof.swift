@@ -28,6 +28,14 @@ public enum RCIIterationProof {
         return w.bytes
     }
 
+    /// The Fiat–Shamir context of `sender`'s proof that its share Enc(2^S·P) to `recipient` at
+    /// `iteration` hides the P it committed (`RCIUpdateContribution.shareProof`).
+    public static func shareContext(runID: [UInt8], iteration: Int, sender: String, recipient: String) -> [UInt8] {
+        var w = ByteWriter()
+        w.text("GridClear/rci/share-proof/v1"); w.blob(runID); w.i64(Int64(iteration)); w.text(sender); w.text(recipient)
+        return w.bytes
+    }
+
     /// The public update coefficients (lambdaCoefficient, powerCoefficient) of iteration `k`
     /// (without `--perturb`): what every agent's plan uses and what the platform checks against.
     public static func coefficients(_ p: RCIParameters, iteration k: Int) throws -> (lambda: Int64, power: Int64) {
@@ -55,8 +63,9 @@ struct RCIOpening: Sendable {
     static func fresh(_ v: Int128) -> RCIOpening { RCIOpening(value: v, blinding: .random()) }
 }
 
-/// n → m inside the share of a proof iteration: n's own part of its update slot for m, signed
-/// by n (`RCIContributionSignature`).
+/// n → m inside the share of a proof iteration: n's own part of its update slot for m, and
+/// the proof that the share's Enc(2^S·P_nm) hides n's committed P_nm, signed by n
+/// (`RCIContributionSignature`).
 struct RCIUpdateContribution: Sendable {
     var ciphertext: [UInt8]
     var randomness: [UInt8]
@@ -64,24 +73,34 @@ struct RCIUpdateContribution: Sendable {
     var blinding: Scalar
     /// D_n = κ·C(λ_own) + pc·C(P_nm) + C(μ_nm).
     var ownCommitment: Point
+    /// C(P_nm): the commitment n signs for the platform (its bundle) and for m (here).
+    var powerCommitment: Point
+    /// The share's power ciphertext Enc(2^S·P_nm) (S: n's slot in m's packing) and the
+    /// `PaillierSlotEqualityProof` that it hides the value of `powerCommitment`.
+    var shareCiphertext: [UInt8]
+    var shareProof: [UInt8]
     /// n's Ed25519 signature of the contribution statement (empty: unsigned).
     var signature: [UInt8] = []
 
-    /// SHA-256 of the parts only m may see (ciphertext, randomness, blinding): what m forwards to
-    /// the platform instead of them, so the platform can check n's signature without them.
+    /// SHA-256 of the parts only m may see (ciphertext, randomness, blinding, the share and its
+    /// proof): what m forwards to the platform instead of them, so the platform can check n's
+    /// signature without them.
     var secretDigest: [UInt8] {
         var w = ByteWriter()
-        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes)
+        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes); w.blob(shareCiphertext); w.blob(shareProof)
         return RCIIdentity.digest(w.bytes)
     }
 
     var bytes: [UInt8] {
         var w = ByteWriter()
-        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes); w.raw(ownCommitment.bytes); w.blob(signature)
+        w.blob(ciphertext); w.blob(randomness); w.raw(blinding.bytes); w.raw(ownCommitment.bytes)
+        w.raw(powerCommitment.bytes); w.blob(shareCiphertext); w.blob(shareProof); w.blob(signature)
         return w.bytes
     }
-    init(ciphertext: [UInt8], randomness: [UInt8], blinding: Scalar, ownCommitment: Point, signature: [UInt8] = []) {
+    init(ciphertext: [UInt8], randomness: [UInt8], blinding: Scalar, ownCommitment: Point, powerCommitment: Point,
+         shareCiphertext: [UInt8], shareProof: [UInt8], signature: [UInt8] = []) {
         self.ciphertext = ciphertext; self.randomness = randomness; self.blinding = blinding; self.ownCommitment = ownCommitment
+        self.powerCommitment = powerCommitment; self.shareCiphertext = shareCiphertext; self.shareProof = shareProof
         self.signature = signature
     }
     init(bytes: [UInt8]) throws {
@@ -89,6 +108,7 @@ struct RCIUpdateContribution: Sendable {
         do {
             ciphertext = try r.blob(max: 8192); randomness = try r.blob(max: 4096)
             blinding = try Scalar(canonical: try r.raw(32)); ownCommitment = try Point(canonical: try r.raw(32))
+            powerCommitment = try Point(canonical: try r.raw(32)); shareCiphertext = try r.blob(max: 8192); shareProof = try r.blob(max: 16384)
             signature = try r.blob(max: 64)
             try r.finish()
         } catch let e as DecodeError { throw RCIError.decoding("update contribution", e) }
@@ -105,6 +125,14 @@ struct RCIUpdateContribution: Sendable {
               RCIOpening(value: part.value, blinding: blinding).point == ownCommitment else { return nil }
         return part
     }
+
+    /// Whether `shareCiphertext` hides 2^`shareShift`·P for the P committed in `powerCommitment`
+    /// (the share proof verifies under `context`).
+    func shareHolds(shareShift: Int, publicKey pk: PaillierPublicKey, context: [UInt8]) -> Bool {
+        guard let c = try? PaillierCiphertext(bytes: shareCiphertext, publicKey: pk),
+              let proof = try? PaillierSlotEqualityProof(bytes: shareProof, publicKey: pk) else { return false }
+        return (try? proof.verify(c, shift: shareShift, PedersenCommitment(point: powerCommitment), publicKey: pk, context: context)) != nil
+    }
 }
 
 /// agent → platform before its request: its own commitments for this iteration (per partner,
@@ -116,11 +144,11 @@ struct RCIIterationProofBundle: Sendable {
     /// λ under RCI, the chained C(Λ^k) under ADMM), mask + slot offset.
     struct Own: Sendable { var partner: String; var power: Point?; var lambda: Point?; var mask: Point }
     /// The slot of `owner`'s update this agent assembled (at `shift` of the owner's packing),
-    /// its proof, and what the owner signed for it: D_n, the digest of its secret parts, its signature.
+    /// its proof, and what the owner signed for it: D_n, C(P_nm), the digest of its secret parts, its signature.
     struct Assembled: Sendable {
         var owner: String; var shift: Int
         var ciphertext: [UInt8]; var proof: [UInt8]
-        var ownerCommitment: Point; var ownerDigest: [UInt8]; var ownerSignature: [UInt8]
+        var ownerCommitment: Point; var ownerPower: Point; var ownerDigest: [UInt8]; var ownerSignature: [UInt8]
     }
     var own: [Own]
     var assembled: [Assembled]
@@ -141,7 +169,7 @@ struct RCIIterationProofBundle: Sendable {
         w.u32(UInt32(assembled.count))
         for a in assembled {
             w.text(a.owner); w.u32(UInt32(a.shift)); w.blob(a.ciphertext); w.blob(a.proof)
-            w.raw(a.ownerCommitment.bytes); w.blob(a.ownerDigest); w.blob(a.ownerSignature)
+            w.raw(a.ownerCommitment.bytes); w.raw(a.ownerPower.bytes); w.blob(a.ownerDigest); w.blob(a.ownerSignature)
         }
         return w.bytes
     }
@@ -173,7 +201,7 @@ struct RCIIterationProofBundle: Sendable {
             guard m <= 100_000 else { throw RCIError.protocolViolation("iteration proof for \(m) slots") }
             assembled = try (0..<m).map { _ in
                 Assembled(owner: try r.text(max: 1 << 10), shift: Int(try r.u32()), ciphertext: try r.blob(max: 8192), proof: try r.blob(max: 16384),
-                          ownerCommitment: try Point(canonical: try r.raw(32)), ownerDigest: try r.blob(max: 32), ownerSignature: try r.blob(max: 64))
+                          ownerCommitment: try Point(canonical: try r.raw(32)), ownerPower: try Point(canonical: try r.raw(32)), ownerDigest: try r.blob(max: 32), ownerSignature: try r.blob(max: 64))
             }
             try r.finish()
         } catch let e as DecodeError { throw RCIError.decoding("iteration proof", e) }

@@ -8,7 +8,8 @@ import Privacy
 /// Guarantees: a failure is an `RCIError.cheating` naming the agent whose signed contribution
 /// fails: m when the owner header it forwarded is not signed by n, when its slot sits at
 /// another shift, or when its proof does not verify; n when the D_n it signed for m differs
-/// from the combination of the commitments it signed for the platform (two signed statements
+/// from the combination of the commitments it signed for the platform, or the C(P_nm) under its
+/// share to m differs from the one it signed for the platform (two signed statements
 /// that contradict each other), or (ADMM) when its committed Λ is not the one the platform
 /// decrypted. An honest agent is never blamed for bytes someone else altered: whatever m or the
 /// platform change breaks the signature of the party that did not make the change.
@@ -34,13 +35,17 @@ struct RCISlotCheck {
         }
         let header = RCIContributionSignature.contribution(runID: runID, iteration: k, sender: n, recipient: m, shift: slot.shift,
                                                            keyFingerprint: publicKey.fingerprint, ownCommitment: slot.ownerCommitment,
-                                                           secretDigest: slot.ownerDigest)
+                                                           powerCommitment: slot.ownerPower, secretDigest: slot.ownerDigest)
         guard RCIIdentity.isValid(slot.ownerSignature, by: ownerKey, of: header) else {
             throw RCIError.cheating(agent: m, iteration: k,
                                    what: "the contribution of \(n) it forwarded is not signed by \(n) (altered or invented by \(m); \(n) is not blamed)")
         }
         guard let own = bn.own.first(where: { $0.partner == m }), let power = own.power, let lambdaOwn = own.lambda else {
             throw RCIError.cheating(agent: n, iteration: k, what: "its signed commitments for the update with \(m) are incomplete")
+        }
+        guard slot.ownerPower == power else {
+            throw RCIError.cheating(agent: n, iteration: k,
+                                   what: "it signed for \(m) a commitment to its trade (under its share) other than the one it signed for the platform")
         }
         guard slot.ownerCommitment == kappa * lambdaOwn + Scalar(pc) * power + own.mask else {
             throw RCIError.cheating(agent: n, iteration: k,
@@ -66,8 +71,9 @@ struct RCISlotCheck {
     }
 
     /// m accuses n with n's signed contribution: m is blamed when n did not sign it or when it
-    /// is correct (a false accusation), n when it fails the opening check.
-    func accusation(owner n: String, ownerKey: [UInt8], accuser m: String, contribution: RCIUpdateContribution, shift: Int) -> RCIError {
+    /// is correct (a false accusation), n when it fails the opening check or its share proof
+    /// (at `shareShift`, n's slot in m's packing).
+    func accusation(owner n: String, ownerKey: [UInt8], accuser m: String, contribution: RCIUpdateContribution, shift: Int, shareShift: Int) -> RCIError {
         let k = iteration
         let statement = contribution.statement(runID: runID, iteration: k, sender: n, recipient: m, shift: shift, publicKey: publicKey)
         guard RCIIdentity.isValid(contribution.signature, by: ownerKey, of: statement) else {
@@ -76,6 +82,11 @@ struct RCISlotCheck {
         guard contribution.opened(shift: shift, publicKey: publicKey) != nil else {
             return .cheating(agent: n, iteration: k,
                              what: "its update does not match its commitments (its signed contribution to \(m), checked by \(m) and the platform)")
+        }
+        guard contribution.shareHolds(shareShift: shareShift, publicKey: publicKey,
+                                      context: RCIIterationProof.shareContext(runID: runID, iteration: k, sender: n, recipient: m)) else {
+            return .cheating(agent: n, iteration: k,
+                             what: "its share to \(m) does not encrypt the trade it committed (its signed share proof, checked by \(m) and the platform)")
         }
         return .cheating(agent: m, iteration: k, what: "it falsely accused \(n): \(n)'s signed contribution opens correctly")
     }

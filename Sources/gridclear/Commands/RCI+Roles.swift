@@ -119,6 +119,7 @@ struct RCIAgentCommand: ParsableCommand {
     @Option(help: .hidden) var cheatUpperBound: Double?
     @Option(help: .hidden) var cheatUpdateAt: Int?
     @Option(help: .hidden) var tamperForwardedAt: Int?
+    @Option(help: .hidden) var cheatShareAt: Int?
 
     func run() throws {
         Supervision.exitWhenParentDies()
@@ -157,7 +158,7 @@ struct RCIAgentCommand: ParsableCommand {
                 let node = try RCIAgentNode(spec: spec, platform: platformAddress, listen: listenAddress,
                                             timeoutMilliseconds: Int32(timeout * 1000), perturbation: perturbation, rng: rng,
                                             certified: certified, faults: RCIAgentFaults(claimedUpperBound: cheatUpperBound, cheatUpdateAt: cheatUpdateAt,
-                                                                   tamperForwardedAt: tamperForwardedAt),
+                                                                   tamperForwardedAt: tamperForwardedAt, cheatShareAt: cheatShareAt),
                                             identity: identity, platformKey: pinned,
                                             fixedBaseTable: fixedBase.flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) },
                                             log: RCIFiles.logLine)

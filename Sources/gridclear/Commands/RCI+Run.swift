@@ -36,6 +36,7 @@ struct RCIRunCommand: ParsableCommand {
     @Option(help: .hidden) var cheat: String?
     @Option(help: .hidden) var cheatUpdate: String?
     @Option(help: .hidden) var tamperForwarded: String?
+    @Option(help: .hidden) var cheatShare: String?
 
     func run() throws {
         try reportingErrors {
@@ -133,6 +134,8 @@ struct RCIRunCommand: ParsableCommand {
                 if let updateCheater, updateCheater.count == 2, updateCheater[0] == a.id { args += ["--cheat-update-at=\(updateCheater[1])"] }
                 let tamperer = tamperForwarded.map { $0.split(separator: ":").map(String.init) }
                 if let tamperer, tamperer.count == 2, tamperer[0] == a.id { args += ["--tamper-forwarded-at=\(tamperer[1])"] }
+                let shareCheater = cheatShare.map { $0.split(separator: ":").map(String.init) }
+                if let shareCheater, shareCheater.count == 2, shareCheater[0] == a.id { args += ["--cheat-share-at=\(shareCheater[1])"] }
                 try runner.spawn(name: "agent \(a.id)", args: args)
             }
             try runner.waitAll(seconds: timeout * 10 + 600)
