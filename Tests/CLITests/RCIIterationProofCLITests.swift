@@ -47,4 +47,20 @@ extension RCICLITests {
         #expect(c.status == 0, "\(c.stderr)")
         #expect(c.stdout.contains("convicts: agent C1 cheated at iteration 5"), "\(c.stdout)")
     }
+
+    /// Issue 19 item 4: a wrong share ciphertext Enc(P) (test flag) in a proven iteration fails
+    /// its share proof: the run fails naming the sender and the iteration, and the evidence
+    /// convicts it offline.
+    @Test func wrongShareInAProvenIterationFailsTheRun() throws {
+        let out = try tempDir("share")
+        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--mask",
+                                  "--prove-every", "5", "--cheat-share", "G1:10", "--out", out.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("agent G1 cheated at iteration 10: its share to C") && r.stderr.contains("does not encrypt the trade it committed"),
+                "\(r.stderr)")
+        let c = try runGridclear(["rci", "check-evidence", out.appendingPathComponent("blame.evidence").path,
+                                  "--identities", out.appendingPathComponent("roster.csv").path])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stdout.contains("convicts: agent G1 cheated at iteration 10"), "\(c.stdout)")
+    }
 }
