@@ -26,50 +26,19 @@ public final class AppendFile: @unchecked Sendable {
     /// until this value is released; another holder gives `OpenError.locked`.
     public init(path: String, exclusive: Bool) throws {
         self.path = path
-        let dir = FileSystem.parent(of: path)
-        try FileSystem.makeDirectories(dir)
-        let existed = FileSystem.exists(path)
-        fd = try Syscall.retrying("open", path) { open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
-        if exclusive {
-            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                let e = errno
-                close(fd)
-                if e == EWOULDBLOCK { throw OpenError.locked(path: path) }
-                throw SystemError(call: "flock", path: path, errno: e)
-            }
-        }
-        if !existed {
-            Durability.syncOrStop(fd, path: path)
-            try Durability.syncDirectoryOrStop(dir)
-        }
+        fd = try FileDescriptorIO.openCreating(path, flags: O_RDWR | O_APPEND, exclusive: exclusive)
     }
 
     deinit { close(fd) }
 
     /// Current size in bytes.
-    public func size() throws -> Int {
-        var st = stat()
-        try Syscall.retrying("fstat", path) { fstat(fd, &st) }
-        return Int(st.st_size)
-    }
+    public func size() throws -> Int { try FileDescriptorIO.size(fd, path: path) }
 
     /// Reads the whole file from the start.
     public func readAll() throws -> [UInt8] { try read(at: 0, count: try size()) }
 
     /// Reads `count` bytes from `offset` (fewer only where the file ends first).
-    public func read(at offset: Int, count n: Int) throws -> [UInt8] {
-        precondition(offset >= 0 && n >= 0, "negative read range")
-        var out = [UInt8](repeating: 0, count: n)
-        var done = 0
-        try out.withUnsafeMutableBytes { b in
-            while done < n {
-                let r = try Syscall.retrying("pread", path) { pread(fd, b.baseAddress! + done, n - done, off_t(offset + done)) }
-                if r == 0 { break }
-                done += r
-            }
-        }
-        return done == n ? out : Array(out[0..<done])
-    }
+    public func read(at offset: Int, count n: Int) throws -> [UInt8] { try FileDescriptorIO.read(fd, path: path, at: offset, count: n) }
 
     /// Appends `bytes` with one write and makes them durable with one fdatasync before
     /// returning (the new size is part of what fdatasync flushes); a failed sync stops the
@@ -80,8 +49,5 @@ public final class AppendFile: @unchecked Sendable {
     }
 
     /// Cuts the file back to `length` bytes durably (torn-tail repair).
-    public func truncate(to length: Int) throws {
-        try Syscall.retrying("ftruncate", path) { ftruncate(fd, off_t(length)) }
-        Durability.syncOrStop(fd, path: path)
-    }
+    public func truncate(to length: Int) throws { try FileDescriptorIO.truncate(fd, path: path, to: length) }
 }

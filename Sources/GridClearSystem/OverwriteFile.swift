@@ -23,12 +23,7 @@ public final class OverwriteFile: @unchecked Sendable {
 
     /// Writes `bytes` at `offset` and syncs them; the range must lie inside the file.
     public func write(_ bytes: [UInt8], at offset: Int) throws {
-        var done = 0
-        try bytes.withUnsafeBytes { buf in
-            while done < buf.count {
-                done += try Syscall.retrying("pwrite", path) { pwrite(fd, buf.baseAddress! + done, buf.count - done, off_t(offset + done)) }
-            }
-        }
+        try FileDescriptorIO.write(fd, path: path, bytes, at: offset)
         Durability.dataSyncOrStop(fd, path: path)
     }
 }
