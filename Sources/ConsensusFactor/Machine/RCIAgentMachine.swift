@@ -231,7 +231,9 @@ public struct RCIAgentMachine: Sendable {
         ready.messages.reserveCapacity(ready.messages.count + partners.count)
         for (i, p) in partners.enumerated() {
             let m: RCIMessage = try cipher.map {
-                var s = try $0.encrypt(mine[i], withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng)
+                var share = mine[i]
+                if faults.cheatShareAt == k, contributions.isEmpty { share.power &+= 1 }  // test flag, unproven iteration: goes unnoticed
+                var s = try $0.encrypt(share, withPrice: withPrice, slot: ownSlot, pool: pool, using: &rng)
                 if !contributions.isEmpty { s.contribution = contributions[i].contribution; s.power = contributions[i].power }
                 return .encryptedShare(s)
             } ?? .share(mine[i])
@@ -302,8 +304,8 @@ public struct RCIAgentFaults: Sendable, Equatable {
     /// In this (proven) iteration, the agent's contributions are altered after it signed them
     /// (what a hop between it and its partners could do).
     public var alteredInTransitAt: Int?
-    /// In this (proven) iteration, send every partner a share whose Enc(P) is off by one unit
-    /// from the committed P (its proof then fails).
+    /// In this iteration, send every partner a share whose Enc(P) is off by one unit (in a
+    /// proven iteration: from the committed P, so its proof fails; otherwise undetected).
     public var cheatShareAt: Int?
     public init(claimedUpperBound: Double? = nil, cheatUpdateAt: Int? = nil, tamperForwardedAt: Int? = nil, alteredInTransitAt: Int? = nil,
                 cheatShareAt: Int? = nil) {
