@@ -8,19 +8,10 @@
 #   4. every ledger is byte-identical, holds each cycle exactly once, and `audit` passes.
 # Skipped (exit 0) when etcd is not installed.
 set -uo pipefail
-bin="$(realpath "$1")"
 ETCD=$(command -v etcd || true)
 if [ -z "$ETCD" ]; then echo "etcd-mode: etcd not installed (scripts/install-deps.sh --test); skipped"; exit 0; fi
-src="$(pwd)/Inputs"
-work=$(mktemp -d /tmp/gridclear-etcd-mode-XXXXXX)
-declare -A pid
-cleanup() {
-  for k in "${!pid[@]}"; do kill -CONT "${pid[$k]}" 2>/dev/null; kill -9 "${pid[$k]}" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+source "$(dirname "$0")/../lib/process-test.sh"
+process_test_setup etcd-mode "$1"
 fail() { echo "etcd-mode: FAILED: $*"; for f in "$work"/node*.log; do echo "--- $f"; tail -20 "$f"; done; exit 1; }
 
 read -r -a ports < <(python3 -c 'import socket

@@ -14,17 +14,8 @@
 # accepts every cycle on f + 1 matching signed replies, each cycle is in the ledger exactly once
 # and every replica published its outputs.
 set -uo pipefail
-bin="$(realpath "$1")"
-src="$(pwd)/Inputs"
-work=$(mktemp -d /tmp/gridclear-bft-mode-XXXXXX)
-declare -A pid
-cleanup() {
-  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+source "$(dirname "$0")/../lib/process-test.sh"
+process_test_setup bft-mode "$1"
 run=""
 fail() { echo "bft-mode: FAILED ($run): $*"; for f in "$work"/$run/r*.log; do echo "--- $f"; tail -25 "$f"; done; exit 1; }
 

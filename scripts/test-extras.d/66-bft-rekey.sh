@@ -11,17 +11,8 @@
 # `node result` accepts every cycle, each cycle is committed once at every replica, and a trade
 # proof of a block certified with the new key verifies with the updated cluster.json.
 set -uo pipefail
-bin="$(realpath "$1")"
-src="$(pwd)/Inputs"
-work=$(mktemp -d /tmp/gridclear-bft-rekey-XXXXXX)
-declare -A pid
-cleanup() {
-  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+source "$(dirname "$0")/../lib/process-test.sh"
+process_test_setup bft-rekey "$1"
 d="$work"
 t0=$(date +%s.%N); stamp() { [ -n "${BFT_REKEY_TIMES:-}" ] && echo "  $(python3 -c "import sys; print(round(float(sys.argv[2])-float(sys.argv[1]),1))" "$t0" "$(date +%s.%N)") s: $*"; return 0; }
 fail() { echo "bft-rekey: FAILED: $*"; for f in "$d"/r*.log; do echo "--- $f"; tail -25 "$f"; done; exit 1; }
