@@ -92,6 +92,7 @@ final class SimulatorProcess {
         // The --ledger example: settlement, reputation changes and meter digests become ledger
         // entries in one signed block, and the ledger audits clean.
         let lo = "/tmp/gridclear-settle-ledger"
+        defer { for o in ["/tmp/gridclear-settle", "/tmp/gridclear-settle-pending", lo] { try? FileManager.default.removeItem(atPath: o) } }
         try? FileManager.default.removeItem(atPath: lo)
         let l = try runGridclear(["settle", "20261120T1000Z", "--meters", data, "--trades", trades, "--out", lo,
                                   "--now", "20261120T1200Z", "--ledger", lo + "/Ledger"])

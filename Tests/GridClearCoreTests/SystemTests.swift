@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import GridClearCore
 import GridClearSystem
@@ -12,6 +13,7 @@ import GridClearSystem
 
     @Test func atomicWriteReplacesWholeFileAndLeavesNoTemporaries() throws {
         let d = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
         let p = d + "/out.csv"
         try AtomicFile.write("one\n", to: p)
         try AtomicFile.write("two\n", to: p)
@@ -28,6 +30,7 @@ import GridClearSystem
         }
         #expect(throws: FileSystem.Error.notRegularFile(path: "/tmp", kind: "directory")) { try FileSystem.read("/tmp") }
         let d = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
         try AtomicFile.write([UInt8](repeating: 1, count: 100), to: d + "/big")
         #expect(throws: FileSystem.Error.tooLarge(path: d + "/big", limit: 99)) { try FileSystem.read(d + "/big", maxBytes: 99) }
         #expect(throws: SystemError.self) { try FileSystem.read(d + "/missing") }
@@ -35,6 +38,7 @@ import GridClearSystem
 
     @Test func appendFileLocksAndTruncates() throws {
         let d = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
         let f = try AppendFile(path: d + "/log/blocks", exclusive: true)
         try f.append([1, 2, 3])
         try f.append([4])

@@ -38,19 +38,25 @@ func socketCall<T: FixedWidthInteger>(_ what: @autoclosure () -> String, _ call:
     }
 }
 
-/// One connected or listening socket; owns its file descriptor (closed on deinit).
+/// One connected or listening socket; owns its file descriptor (closed on deinit) and, for a
+/// unix listening socket, the socket file it bound (removed on deinit, so no run leaves one).
 /// All reads wait with `poll` up to `timeoutMilliseconds`, so a silent peer fails the run.
 public final class RCISocket {
     public let fd: Int32
     public let peer: String
     public var timeoutMilliseconds: Int32
+    /// The unix socket file this listening socket bound (nil: connected, or TCP).
+    private var boundPath: String?
 
     init(fd: Int32, peer: String, timeoutMilliseconds: Int32) {
         self.fd = fd; self.peer = peer; self.timeoutMilliseconds = timeoutMilliseconds
         var one: Int32 = 1  // no-op on unix sockets; sends use MSG_NOSIGNAL (no SIGPIPE)
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        if let p = boundPath { unlink(p) }
+    }
 
     // MARK: listening
 
@@ -63,6 +69,7 @@ public final class RCISocket {
             let s = RCISocket(fd: fd, peer: address.description, timeoutMilliseconds: timeoutMilliseconds)
             unlink(path)
             try withUnixAddress(path) { sa, len in try socketCall("bind \(address)") { bind(fd, sa, len) } }
+            s.boundPath = path
             try socketCall("listen \(address)") { Glibc.listen(fd, 128) }
             return (s, address)
         case .tcp(let host, let port):
