@@ -37,14 +37,8 @@ extension RCICLITests {
     /// partners) is blamed itself, with signed evidence that `rci check-evidence` re-checks
     /// offline from the roster alone.
     @Test func aPartnerTamperingWithForwardedContributionsIsBlamedWithCheckableEvidence() throws {
-        let out = try tempDir("tamper")
-        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--mask",
-                                  "--prove-every", "5", "--tamper-forwarded", "C1:5", "--out", out.path])
-        #expect(r.status == 1)
+        let (r, c) = try cheatingProvenRun(["--tamper-forwarded", "C1:5"], folder: "tamper")
         #expect(r.stderr.contains("agent C1 cheated at iteration 5") && r.stderr.contains("is not blamed"), "\(r.stderr)")
-        let c = try runGridclear(["rci", "check-evidence", out.appendingPathComponent("blame.evidence").path,
-                                  "--identities", out.appendingPathComponent("roster.csv").path])
-        #expect(c.status == 0, "\(c.stderr)")
         #expect(c.stdout.contains("convicts: agent C1 cheated at iteration 5"), "\(c.stdout)")
     }
 
@@ -52,15 +46,22 @@ extension RCICLITests {
     /// its share proof: the run fails naming the sender and the iteration, and the evidence
     /// convicts it offline.
     @Test func wrongShareInAProvenIterationFailsTheRun() throws {
-        let out = try tempDir("share")
-        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--mask",
-                                  "--prove-every", "5", "--cheat-share", "G1:10", "--out", out.path])
-        #expect(r.status == 1)
+        let (r, c) = try cheatingProvenRun(["--cheat-share", "G1:10"], folder: "share")
         #expect(r.stderr.contains("agent G1 cheated at iteration 10: its share to C") && r.stderr.contains("does not encrypt the trade it committed"),
                 "\(r.stderr)")
+        #expect(c.stdout.contains("convicts: agent G1 cheated at iteration 10"), "\(c.stdout)")
+    }
+
+    /// An encrypted 2×3 run proven every 5th iteration with a test fault (`fault`): it must exit
+    /// 1; then `rci check-evidence` on the blame evidence it wrote must exit 0. Returns both.
+    private func cheatingProvenRun(_ fault: [String], folder: String) throws -> (run: CLIResult, check: CLIResult) {
+        let out = try tempDir(folder)
+        let r = try runGridclear(["rci", "run", "Inputs/rci/case_2x3.csv", "--encrypted", "--key-bits", "512", "--mask",
+                                  "--prove-every", "5", "--out", out.path] + fault)
+        #expect(r.status == 1)
         let c = try runGridclear(["rci", "check-evidence", out.appendingPathComponent("blame.evidence").path,
                                   "--identities", out.appendingPathComponent("roster.csv").path])
         #expect(c.status == 0, "\(c.stderr)")
-        #expect(c.stdout.contains("convicts: agent G1 cheated at iteration 10"), "\(c.stdout)")
+        return (r, c)
     }
 }
