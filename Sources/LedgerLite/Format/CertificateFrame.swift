@@ -94,9 +94,5 @@ public enum CertificateFrame: PaddedFraming {
         return at + headerSize + len + trailerSize
     }
 
-    public static func consistentHeaderPrefix(_ p: [UInt8]) -> Bool {
-        let m = min(p.count, 4)
-        guard p[0..<m].elementsEqual(magic[0..<m]) else { return false }
-        return p.count <= 4 || p[4] == version
-    }
+    public static func readsVersion(_ v: UInt8) -> Bool { v == version }
 }

@@ -5,12 +5,23 @@ import GridClearCore
 /// `RecordFrame` (`blocks.gcl`) and `CertificateFrame` (`certificates.gcl`).
 public protocol PaddedFraming {
     static var headerSize: Int { get }
+    /// The header's first four bytes (never zero).
+    static var magic: [UInt8] { get }
+    /// True for a version byte (the header's fifth) this GridClear reads.
+    static func readsVersion(_ v: UInt8) -> Bool
     /// The end offset of the record whose `headerSize`-byte header `h` (at file offset `at`)
     /// passes every header rule, else nil.
     static func intactHeaderRecordEnd(_ h: [UInt8], at: Int) -> Int?
+}
+
+extension PaddedFraming {
     /// True when `p` (shorter than a header) is the start of a header: the magic's prefix and,
     /// when present, a version this GridClear reads.
-    static func consistentHeaderPrefix(_ p: [UInt8]) -> Bool
+    static func consistentHeaderPrefix(_ p: [UInt8]) -> Bool {
+        let m = min(p.count, 4)
+        guard p[0..<m].elementsEqual(magic[0..<m]) else { return false }
+        return p.count <= 4 || readsVersion(p[4])
+    }
 }
 
 /// The zero padding after the records of `blocks.gcl` (and of `certificates.gcl`), and how the
@@ -107,9 +118,5 @@ extension RecordFrame: PaddedFraming {
         return at + headerSize + len + trailerSize
     }
 
-    public static func consistentHeaderPrefix(_ p: [UInt8]) -> Bool {
-        let m = min(p.count, 4)
-        guard p[0..<m].elementsEqual(magic[0..<m]) else { return false }
-        return p.count <= 4 || LedgerFormat(rawValue: p[4]) != nil
-    }
+    public static func readsVersion(_ v: UInt8) -> Bool { LedgerFormat(rawValue: v) != nil }
 }
