@@ -20,6 +20,8 @@ var targets: [Target] = [
                    providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
                    providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                   providers: [.apt(["libssl-dev"])]),
 
     // The pure core every module shares (no Foundation, no Glibc): ids, time, units, PRNG,
     // codecs. The system layer: the only target that talks to the OS for files, clocks,
@@ -41,7 +43,7 @@ var targets: [Target] = [
     .target(name: "ConsensusFactor", dependencies: ["GridClearCore", "GridClearSystem", "Privacy",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .target(name: "LedgerLite",
-            dependencies: ["GridClearCore", "GridClearSystem", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["GridClearCore", "GridClearSystem", "CLibCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6),
     .target(name: "MeterIngest", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
     // The privacy-preserving market as flows (issue 14): adapters from cycle inputs, the
@@ -120,7 +122,7 @@ let testTargets: [Target] = [
                                                           .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
     .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearTestSupport", "GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearTestSupport", "GridClearCore", "LedgerLite"], resources: [.copy("Fixtures")],
+    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearTestSupport", "GridClearCore", "LedgerLite", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "MeterIngestTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),

@@ -35,7 +35,7 @@ echo "$out/meter-data-fuzz"
 
 # The ledger and proof readers are compiled with all of LedgerLite (its format files refer to
 # certificates, committees, hashing and keys), on an instrumented GridClearSystem module and
-# swift-crypto's module and objects from SwiftPM (SHA-256, Ed25519).
+# swift-crypto's module and objects from SwiftPM (Ed25519), and the system libcrypto (SHA-256).
 swiftc "${flags[@]}" "${core[@]}" -module-name GridClearSystem -emit-module -emit-module-path "$mods/GridClearSystem.swiftmodule" \
   -emit-library -static -o "$mods/libGridClearSystem.a" $(find Sources/GridClearSystem -name '*.swift' | sort)
 [ -f "$spm/Modules/Crypto.swiftmodule" ] || { echo "build.sh: no $spm/Modules/Crypto.swiftmodule (run swift build first)" >&2; exit 1; }
@@ -43,7 +43,8 @@ crypto_src="$(dirname "$(realpath "$spm")")/../checkouts/swift-crypto/Sources"
 [ -d "$crypto_src" ] || crypto_src=.build/checkouts/swift-crypto/Sources
 crypto=(-lGridClearSystem -I "$spm/Modules"
   -Xcc -fmodule-map-file="$crypto_src/CCryptoBoringSSLShims/include/module.modulemap" -Xcc -I -Xcc "$crypto_src/CCryptoBoringSSLShims/include"
-  -Xcc -fmodule-map-file="$crypto_src/CCryptoBoringSSL/include/module.modulemap" -Xcc -I -Xcc "$crypto_src/CCryptoBoringSSL/include")
+  -Xcc -fmodule-map-file="$crypto_src/CCryptoBoringSSL/include/module.modulemap" -Xcc -I -Xcc "$crypto_src/CCryptoBoringSSL/include"
+  -Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap -lcrypto)
 mapfile -t crypto_objs < <(find "$spm/Crypto.build" "$spm/CryptoBoringWrapper.build" "$spm/CCryptoBoringSSL.build" \
   "$spm/CCryptoBoringSSLShims.build" -name '*.o' | sort)
 mapfile -t ledger_src < <(find Sources/LedgerLite -name '*.swift' | sort)

@@ -9,6 +9,7 @@ need=()
 [ -f /usr/include/gmp.h ] || [ -f /usr/include/x86_64-linux-gnu/gmp.h ] || [ -f /usr/include/aarch64-linux-gnu/gmp.h ] || need+=(libgmp-dev)
 pkg-config --exists openblas 2>/dev/null || need+=(libopenblas-dev)
 [ -f /usr/include/sodium.h ] || need+=(libsodium-dev)
+pkg-config --exists libcrypto 2>/dev/null || [ -f /usr/include/openssl/sha.h ] || need+=(libssl-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ "${1:-}" = "--test" ]; then
   # Peers for the external-oracle tests (serial pty pairs).

@@ -1,5 +1,3 @@
-import Crypto
-
 /// RFC 6962 / RFC 9162 Merkle tree hashing over SHA-256 with domain separation:
 /// leaf = SHA-256(0x00 ‖ data), node = SHA-256(0x01 ‖ left ‖ right), empty = SHA-256("").
 /// Guarantees: roots and proofs equal the transparency-dev reference values; verifiers
@@ -8,13 +6,13 @@ public enum Merkle {
     public typealias Hash = [UInt8]
 
     public static func leafHash<C: Collection>(_ data: C) -> Hash where C.Element == UInt8 {
-        var h = SHA256()
-        withUnsafeBytes(of: UInt8(0x00)) { h.update(bufferPointer: $0) }
+        var h = Sha256()
+        h.update(byte: 0x00)
         // Contiguous data (arrays, slices) is hashed in place, without a copy.
-        if data.withContiguousStorageIfAvailable({ h.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
-            h.update(data: Array(data))
+        if data.withContiguousStorageIfAvailable({ h.update(UnsafeRawBufferPointer($0)) }) == nil {
+            h.update(Array(data))
         }
-        return bytes(h.finalize())
+        return h.finalize()
     }
 
     public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash {
@@ -23,17 +21,13 @@ public enum Merkle {
             m[0] = 0x01
             UnsafeMutableRawBufferPointer(rebasing: m[1..<1 + left.count]).copyBytes(from: left)
             UnsafeMutableRawBufferPointer(rebasing: m[(1 + left.count)...]).copyBytes(from: right)
-            var h = SHA256()
-            h.update(bufferPointer: UnsafeRawBufferPointer(m))
-            return bytes(h.finalize())
+            var h = Sha256()
+            h.update(UnsafeRawBufferPointer(m))
+            return h.finalize()
         }
     }
 
-    /// A digest as bytes, copied in one piece (not element by element through its iterator).
-    @inline(__always)
-    static func bytes(_ d: SHA256.Digest) -> Hash { d.withUnsafeBytes { Array($0) } }
-
-    public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))
+    public static let emptyRoot: Hash = Sha256.hash([])
 
     /// Largest power of two strictly less than `n` (n ≥ 2).
     static func split(_ n: Int) -> Int {
@@ -141,5 +135,5 @@ public enum Merkle {
 
 extension Merkle {
     /// Plain SHA-256 (no domain prefix), for displaying file digests comparable with `sha256sum`.
-    public static func plainSHA256(_ b: [UInt8]) -> Hash { Array(SHA256.hash(data: b)) }
+    public static func plainSHA256(_ b: [UInt8]) -> Hash { Sha256.hash(b) }
 }

@@ -1,6 +1,5 @@
 import GridClearCore
 
-import Crypto
 
 /// Reputation parameters of the committee (SPEC §7, seed 003 §5.4), in thousandths of a point.
 /// Guarantees after `validate()`: 0 ≤ T_min < T_init ≤ T_max, 0 < T_up < T_down (a wrong
@@ -90,9 +89,9 @@ public enum CommitteeSelection {
 
     /// SHA-256(label ‖ 0 ‖ previous block hash ‖ node id).
     public static func lotteryDigest(previousHash: [UInt8], nodeID: String) -> [UInt8] {
-        var h = SHA256()
-        h.update(data: Array(lotteryLabel.utf8) + [0]); h.update(data: previousHash); h.update(data: Array(nodeID.utf8))
-        return Array(h.finalize())
+        var h = Sha256()
+        h.update(Array(lotteryLabel.utf8) + [0]); h.update(previousHash); h.update(Array(nodeID.utf8))
+        return h.finalize()
     }
 
     static func value(_ d: [UInt8]) -> UInt64 { d.prefix(8).reduce(0) { $0 << 8 | UInt64($1) } }

@@ -1,5 +1,4 @@
 import GridClearCore
-import Crypto
 
 /// Domain-separated SHA-256 for everything the ledger hashes besides Merkle nodes.
 /// Each purpose has its own NUL-terminated label that also names the format version
@@ -19,28 +18,28 @@ public enum LedgerHash {
 
     /// `SHA-256(label ‖ 0x00 ‖ bytes)`, hashing `bytes` in place (no copy of a slice).
     public static func digest(_ label: String, _ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var h = SHA256()
+        var h = Sha256()
         var l = label
-        l.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { h.update(bufferPointer: $0) }
-        bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-        return Merkle.bytes(h.finalize())
+        l.withUTF8 { h.update(UnsafeRawBufferPointer($0)) }
+        h.update(byte: 0)
+        h.update(bytes)
+        return h.finalize()
     }
 
     /// Version 2: `digest(v2 cycle-inputs, u32 count ‖ (u32 len ‖ name ‖ u32 len ‖ bytes)…)`,
     /// hashed piece by piece from the decoded files. (Version 3 hashes the same bytes as they
     /// are stored: `CycleCommitment.v3`.)
     static func inputsDigestV2(_ inputs: [InputFile]) -> [UInt8] {
-        var h = SHA256()
-        h.update(data: Array(LedgerFormat.v2.label("cycle-inputs").utf8) + [0])
-        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).bigEndian) { h.update(bufferPointer: $0) } }
+        var h = Sha256()
+        h.update(Array(LedgerFormat.v2.label("cycle-inputs").utf8) + [0])
+        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).bigEndian) { h.update($0) } }
         u32(inputs.count)
         for f in inputs {
             let name = Array(f.name.utf8)
-            u32(name.count); h.update(data: name)
-            u32(f.bytes.count); h.update(data: f.bytes)
+            u32(name.count); h.update(name)
+            u32(f.bytes.count); h.update(f.bytes)
         }
-        return Merkle.bytes(h.finalize())
+        return h.finalize()
     }
 
     /// The hash that chains blocks and that signatures cover.

@@ -37,7 +37,7 @@ public struct NodeKey: @unchecked Sendable {
     /// A short, printable fingerprint of a public key: `SHA256:` and the first 16 bytes of
     /// SHA-256 over the 32 raw key bytes, in hex. What an operator publishes and an auditor pins.
     public static func fingerprint(publicKey: [UInt8]) -> String {
-        let d = Array(SHA256.hash(data: publicKey))
+        let d = Sha256.hash(publicKey)
         return "SHA256:" + Hex.encode(d.prefix(16))
     }
 }

@@ -142,7 +142,7 @@ public final class LedgerStore {
         }
         let newSize = offset < fileSize ? fileSize : LedgerPadding.paddedSize(logicalEnd: offset)
         if newSize > fileSize { out += [UInt8](repeating: 0, count: newSize - offset) }
-        do { try file.write(out, at: start) } catch let e as SystemError {
+        do { try file.writeOverZeros(out, at: start) } catch let e as SystemError {
             revert()
             // Whatever part of the write landed is cut off again (best effort: the next open
             // would find it a torn tail).
