@@ -5,9 +5,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A test's own scratch folder: a fresh, private (0700) folder in the system temporary folder
-/// (`$TMPDIR`, else `/tmp`) named `gridclear-test-<tag>-<random>`, so a leftover names the test
-/// that made it.
+/// A test's own scratch folder: a fresh, private (0700) folder `/tmp/gridclear-test-<tag>-<random>`,
+/// so a leftover names the test that made it. Always under `/tmp`, not `$TMPDIR`: unix socket
+/// paths inside it (rci work folders, platform sockets) must stay below 100 bytes, which a long
+/// TMPDIR (macOS's, or `make test`'s private one) would break.
 ///
 /// Guarantees: the folder exists and is empty when `init` returns, no two instances share a
 /// path, and the folder is removed with everything in it by `remove()` or, at the latest, when
@@ -23,9 +24,7 @@ public final class TemporaryFolder: Sendable {
     /// `-`) names the test in the folder's name.
     public init(_ tag: String) throws(TemporaryFolderError) {
         let safe = String(tag.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" }.prefix(40))
-        var base = FileManager.default.temporaryDirectory.path
-        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-        path = try Self.makeUnique(in: base, named: "gridclear-test-\(safe)")
+        path = try Self.makeUnique(in: "/tmp", named: "gridclear-test-\(safe)")
     }
 
     /// Creates a fresh folder `path/<name>-<random>` inside this one (removed with it) and
@@ -68,7 +67,7 @@ public final class TemporaryFolder: Sendable {
 
 /// Why a `TemporaryFolder` could not be made.
 public enum TemporaryFolderError: Error, CustomStringConvertible {
-    /// `mkdtemp` failed in the system temporary folder `in` with `errno`.
+    /// `mkdtemp` failed in the folder `in` with `errno`.
     case cannotCreate(in: String, errno: Int32)
 
     public var description: String {
