@@ -10,4 +10,4 @@ bin="$1"
 cd "$(dirname "$0")/.."
 python3 -c 'import sqlite3' 2>/dev/null || { echo "ledger bench: python3 with its sqlite3 module is needed (scripts/install-deps.sh --test)"; exit 1; }
 "$bin" ledger --entries "${LEDGER_BENCH_ENTRIES:-2048}" --audit-mb "${LEDGER_BENCH_AUDIT_MB:-32}" \
-  --rounds "${LEDGER_BENCH_ROUNDS:-5}" --sqlite-peer Benchmarks/peers/sqlite_append.py
+  --rounds "${LEDGER_BENCH_ROUNDS:-9}" --sqlite-peer Benchmarks/peers/sqlite_append.py

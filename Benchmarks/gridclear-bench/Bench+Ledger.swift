@@ -27,7 +27,7 @@ struct BenchLedgerCommand: ParsableCommand {
     var auditMb: Int = 32
 
     @Option(help: "Interleaved rounds per measurement (min and median are reported).")
-    var rounds: Int = 5
+    var rounds: Int = 9
 
     @Option(help: "The SQLite peer script.")
     var sqlitePeer: String = "Benchmarks/peers/sqlite_append.py"
@@ -39,6 +39,9 @@ struct BenchLedgerCommand: ParsableCommand {
         try reportingErrors {
             let root = dir ?? "/tmp/gridclear-bench-ledger-\(getpid())"
             defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
+            // Every run's files stay until the end: deleting them between runs would put the
+            // file system's work for the deletion (on a `discard` mount, a TRIM per freed extent)
+            // into the next timed run, of either peer.
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let key = NodeKey.generate()
             var rng = SplitMix64(seed: 7)
@@ -70,13 +73,11 @@ struct BenchLedgerCommand: ParsableCommand {
         _ = try o.flush(nowMillis: Int64(payloads.count))
         let r = s.stop()
         guard o.state.entryCount == payloads.count + 1 else { throw CLIFailure("bench ledger lost entries") }
-        try? FileManager.default.removeItem(atPath: d)
-        return r
+        return r  // the folder goes with the scratch root at the end (see `run`)
     }
 
     func sqliteRun(_ db: String, batch: Int, rowBytes: Int) throws -> Sample {
         let line = try runPeer(["python3", repositoryFile(sqlitePeer), db, String(entries), String(batch), String(rowBytes)])
-        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
         guard let sec = field(line, "seconds"), let cpu = field(line, "cpu_seconds") else { throw CLIFailure("sqlite peer said: \(line)") }
         return Sample(seconds: sec, cpuSeconds: cpu)
     }
