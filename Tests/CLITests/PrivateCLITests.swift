@@ -10,16 +10,11 @@ import LedgerLite
 /// write trades.csv byte-identical to `gridclear clear --mechanism kproto`, and a transcript
 /// per role that holds no key material.
 @Suite struct PrivateCLITests {
-    func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gc-private-cli-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("PrivateCLITests") }
 
     @Test(arguments: [[], ["--in-process"]])
     func privateRunEqualsPlaintextKProto(extra: [String]) throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain", "--quiet"])
         #expect(plain.status == 0, "\(plain.stderr)")
         let r = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/private",
@@ -46,8 +41,7 @@ import LedgerLite
     /// trades are those of `clear --mechanism kproto --ledger` on a new ledger.
     @Test(arguments: ["tcp", "deploy"])
     func privateRunOverTCPWithLedger(mode: String) throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         // Under a ledger the cycle clears with the ledger's reputation (here everyone's base 60), as `clear --ledger` does.
         let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain",
                                       "--ledger", dir.path + "/plain-ledger", "--quiet"])
@@ -94,8 +88,7 @@ import LedgerLite
     /// under a ledger, its participant process takes its value from the operator); a warning
     /// names the ignored value; the cycle's reputation.json is recorded and replays identically.
     @Test func privateRunWithALedgerClearsWithItsReputation() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let cycle = ReputationFlipCycle.cycle, cycleDir = dir.path + "/Inputs/" + cycle
         try FileManager.default.createDirectory(atPath: cycleDir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/market.json"), to: dir.appendingPathComponent("Inputs/market.json"))
@@ -136,8 +129,7 @@ import LedgerLite
     /// (a 3072-bit key gives 384-byte blind signatures, visible in the issued message's size);
     /// a key others may read, or a file that is not such a key, is refused before anything runs.
     @Test func registrationKeyFromKeygenSignsTheCertificates() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let kg = try runGridclear(["keygen", "--blind-rsa", "--bits", "3072", "--out", dir.path + "/ra"])
         #expect(kg.status == 0, "\(kg.stderr)")
         let key = dir.path + "/ra.blindrsa.key"
