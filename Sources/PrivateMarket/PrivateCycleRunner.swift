@@ -22,6 +22,8 @@ public struct PrivateRunReport: Sendable {
     public var settlement: PrivateSettlementReport? = nil
     /// Winners at fault after private settlement and what tracing gave (empty: none at fault).
     public var traced: [TraceOutcome] = []
+    /// Warnings about the inputs, e.g. CSV reputations the ledger's replaced (`--ledger`).
+    public var warnings: [String] = []
 }
 
 /// The whole private cycle from files to files (issue 14): reads the cycle folder like
@@ -29,13 +31,15 @@ public struct PrivateRunReport: Sendable {
 /// `summary.json` in the format of `clear --mechanism kproto`, one transcript per role in
 /// `<out>/<cycle>/private/<role>.transcript` (no secret key material is ever written),
 /// and `private/timings.json`. The plaintext K-prototypes result is computed in the same
-/// run and compared.
+/// run and compared. With a ledger the cycle clears with the ledger's reputation and is
+/// recorded (with that `reputation.json`) before any output (`PrivateCycleInputs`).
 public enum PrivateCycleRunner {
     public static func run(cycleDirectory: String, marketFile: String?, outputRoot: String,
                            options: PrivateCycleOptions, clock: @escaping @Sendable () -> UInt64,
                            ledger: PrivateLedgerTarget? = nil, meters: PrivateMeterInput? = nil) throws -> PrivateRunReport {
-        let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
-        let inputs = try CyclePipeline.parse(files)
+        // With a ledger: opened first, the participants' reputation taken from it (SPEC §3.7).
+        let cycle = try PrivateCycleInputs.load(cycleDirectory: cycleDirectory, marketFile: marketFile, ledger: ledger)
+        let inputs = cycle.inputs
         let p0 = clock()
         let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
         let plainSeconds = Double(clock() &- p0) / 1e9
@@ -64,10 +68,10 @@ public enum PrivateCycleRunner {
         let traced = settlement == nil ? [] : PrivateTracing.inProcess(outcome, answering: options.tracingAnswering)
         // The ledger first (durable), then the outputs.
         var height: UInt64? = nil
-        if let ledger {
+        if cycle.ledger != nil {
             let d = outcome.matching.ledgerDigests
             let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: outcome.matching.matches)
-            height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: outcome.result, entries: entries + settlementEntries, to: ledger)
+            height = try cycle.record(result: outcome.result, entries: entries + settlementEntries)
         }
         let dir = FileSystem.join(outputRoot, inputs.cycleID)
         let tdir = FileSystem.join(dir, "private")
@@ -102,6 +106,7 @@ public enum PrivateCycleRunner {
         return PrivateRunReport(cycleID: inputs.cycleID, bids: inputs.bids.count, offers: inputs.offers.count, matches: outcome.matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: outcome.rejected.map { "\($0.identity): \($0.reason)" },
                                 steps: outcome.timings.steps.map { ($0.name, Double($0.nanos) / 1e9) }, plaintextSeconds: plainSeconds,
-                                outputDirectory: dir, transcriptDirectory: tdir, ledgerHeight: height, settlement: settlement, traced: traced)
+                                outputDirectory: dir, transcriptDirectory: tdir, ledgerHeight: height, settlement: settlement, traced: traced,
+                                warnings: inputs.warnings)
     }
 }

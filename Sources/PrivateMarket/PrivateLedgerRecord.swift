@@ -4,8 +4,9 @@ import GridClearCore
 import LedgerLite
 import Privacy
 
-/// Where a private cycle is recorded (`private run --ledger`): the ledger opener (called only
-/// once the cycle has cleared) and the time of the append.
+/// Where a private cycle is recorded (`private run --ledger`): the ledger opener (called once,
+/// after the cycle's files parse and before the cycle runs: the ledger supplies the
+/// participants' reputation, `PrivateCycleInputs`) and the time of the append.
 public struct PrivateLedgerTarget {
     public var open: LedgerOpener
     public var now: UTCTime
@@ -56,7 +57,8 @@ public enum PrivateLedgerRecord {
         }
     }
 
-    /// The cleared-cycle entry exactly as `clear --mechanism kproto` records these inputs.
+    /// The cleared-cycle entry exactly as `clear --mechanism kproto` records these inputs (with
+    /// `--ledger`: `files.reputationJSON` is the ledger's reputation, recorded as `reputation.json`).
     public static func clearedCycle(files: CycleFiles, inputs: CycleInputs, result: ClearingResult) throws -> ClearedCycleEntry {
         try ClearedCycleEntry(cycleID: inputs.cycleID, mechanism: result.mechanism, solver: result.rounds.first?.solver ?? ClearOptions().solver,
                               seed: ClearOptions().seed, inputs: CycleRecord.inputs(files), tradesCSV: Array(result.tradesCSV().utf8),
@@ -66,12 +68,17 @@ public enum PrivateLedgerRecord {
     /// Commits the cleared cycle and `entries` as one batch; returns the height of the last block.
     public static func record(files: CycleFiles, inputs: CycleInputs, result: ClearingResult, entries: [LedgerEntry],
                               to target: PrivateLedgerTarget) throws -> UInt64 {
-        let ledger = try target.open()
+        try record(files: files, inputs: inputs, result: result, entries: entries, in: try target.open(), now: target.now)
+    }
+
+    /// As above, in an open ledger (`PrivateCycleInputs` opens it before the cycle runs).
+    public static func record(files: CycleFiles, inputs: CycleInputs, result: ClearingResult, entries: [LedgerEntry],
+                              in ledger: CycleLedger, now: UTCTime) throws -> UInt64 {
         if let h = ledger.recordedHeight(ofCycle: inputs.cycleID) {
             throw PrivateMarketError.usage("cycle \(inputs.cycleID) is already recorded in the ledger at block \(h); a cycle is recorded once — nothing appended, no outputs written")
         }
         let cycle = try clearedCycle(files: files, inputs: inputs, result: result)
-        guard let h = try ledger.commit([.clearedCycle(cycle)] + entries, now: target.now) else {
+        guard let h = try ledger.commit([.clearedCycle(cycle)] + entries, now: now) else {
             throw PrivateMarketError.incomplete("the ledger did not commit cycle \(inputs.cycleID)")
         }
         return h

@@ -77,7 +77,7 @@ public enum PrivateNodeMain {
             let pp = PedersenParameters.standard
             let hosted = try r.array { r in
                 (identity: try r.text(max: 200), anon: try r.text(max: 64), quote: try r.text(max: 64), side: try r.u8(), row: try r.blob(max: 1 << 16),
-                 record: PedersenOpening(value: try r.i64(), blinding: try r.scalar()))
+                 record: PedersenOpening(value: try r.i64(), blinding: try r.scalar()), reputationMilli: try r.bool() ? try r.i64() : nil)
             }
             for h in hosted {
                 let isSeller = h.side == PlanSide.sell.rawValue
@@ -86,6 +86,11 @@ public enum PrivateNodeMain {
                                    bidsCSV: bidsHeader + (isSeller ? [] : [10] + h.row), marketJSON: data.marketJSON,
                                    cycleMarketJSON: data.cycleMarketJSON, gridJSON: data.gridJSON)
                 f.offersName = "offers.csv"; f.bidsName = "bids.csv"
+                // The ledger's reputation, when the operator cleared against one (the row's column is then optional).
+                if let m = h.reputationMilli {
+                    guard (0...100_000).contains(m) else { throw PrivateMarketError.usage("participant \(h.identity): reputation \(m) out of range") }
+                    f.reputationJSON = ReputationSnapshot(base: m).canonicalJSON()
+                }
                 let own = try CyclePipeline.parse(f)
                 let secrets: ParticipantSecrets
                 if isSeller, let o = own.offers.first {

@@ -23,8 +23,10 @@ public enum PrivateProcessRun {
                            options: PrivateCycleOptions, participantsPerProcess: Int = 25,
                            clock: @escaping @Sendable () -> UInt64, spawn: NodeSpawner,
                            ledger: PrivateLedgerTarget? = nil, tcp: Bool = false, meters: PrivateMeterInput? = nil) throws -> PrivateRunReport {
-        let files = try CycleFiles.load(cycleDirectory: cycleDirectory, marketFile: marketFile)
-        let inputs = try CyclePipeline.parse(files)
+        // With a ledger: opened first, the participants' reputation taken from it (SPEC §3.7);
+        // each participant process applies its own (`PrivateCycleInputs.reputationMilli`).
+        let cycle = try PrivateCycleInputs.load(cycleDirectory: cycleDirectory, marketFile: marketFile, ledger: ledger)
+        let files = cycle.files, inputs = cycle.inputs
         let p0 = clock()
         let plain = try KPrototypesMechanism().clear(inputs, context: ClearingContext())
         let plainSeconds = Double(clock() &- p0) / 1e9
@@ -41,7 +43,10 @@ public enum PrivateProcessRun {
         let sk = try PaillierPrivateKey.generate(bits: options.paillierBits)
         var rng = SystemCSPRNG()
         let (tracing, shares) = try ThresholdTracingKey.deal(threshold: options.threshold, trustees: options.trustees, using: &rng)
-        struct Party { var identity: String; var anon: String; var quote: String; var side: PlanSide; var row: [UInt8]; var record: PedersenOpening }
+        struct Party {
+            var identity: String; var anon: String; var quote: String; var side: PlanSide; var row: [UInt8]; var record: PedersenOpening
+            var reputationMilli: Int64?
+        }
         let pp = PedersenParameters.standard
         func row(_ csv: [UInt8], line: Int) -> [UInt8] {
             let lines = csv.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -49,9 +54,11 @@ public enum PrivateProcessRun {
         }
         func anon() -> String { "anon-" + (0..<8).map { _ in String(rng.next() & 0xF, radix: 16) }.joined() }
         var parties: [Party] = offers.map { o in Party(identity: "\(o.sellerID)#\(o.id)", anon: anon(), quote: o.id, side: .sell,
-                                                       row: row(files.offersCSV, line: o.line), record: pp.commit(o.quantity).opening) }
+                                                       row: row(files.offersCSV, line: o.line), record: pp.commit(o.quantity).opening,
+                                                       reputationMilli: cycle.reputationMilli(of: o.sellerID)) }
         parties += bids.map { b in Party(identity: "\(b.buyerID)#\(b.id)", anon: anon(), quote: b.id, side: .buy,
-                                         row: row(files.bidsCSV, line: b.line), record: pp.commit(b.quantity * b.price).opening) }
+                                         row: row(files.bidsCSV, line: b.line), record: pp.commit(b.quantity * b.price).opening,
+                                         reputationMilli: cycle.reputationMilli(of: b.buyerID)) }
         let ca = try options.makeAuthority(tracingKey: tracing.publicKey, registered: Set(parties.map(\.identity)))
         let trusteeAddresses = shares.map { "trustee-\($0.index)" }
         var keys: [String: Curve25519.Signing.PrivateKey] = [:]
@@ -92,6 +99,7 @@ public enum PrivateProcessRun {
                 w.array(hosted) { w, p in
                     w.text(p.identity); w.text(p.anon); w.text(p.quote); w.u8(p.side.rawValue); w.blob(p.row)
                     w.i64(p.record.value); w.scalar(p.record.blinding)
+                    w.bool(p.reputationMilli != nil); if let m = p.reputationMilli { w.i64(m) }
                 }
             })
         }
@@ -187,10 +195,10 @@ public enum PrivateProcessRun {
         let trades = result.tradesCSV()
         // The ledger first (durable), then the outputs.
         var height: UInt64? = nil
-        if let ledger {
+        if cycle.ledger != nil {
             guard let d = op.ledgerDigests else { throw PrivateMarketError.incomplete("the matching service sent no ledger digests") }
             let entries = try PrivateLedgerRecord.entries(cycle: inputs.cycleID, plans: d.plans, confirmations: d.confirmations, matches: op.published ?? [])
-            height = try PrivateLedgerRecord.record(files: files, inputs: inputs, result: result, entries: entries + settlementEntries, to: ledger)
+            height = try cycle.record(result: result, entries: entries + settlementEntries)
         }
         try GridClearSystem.AtomicFile.write(Array(trades.utf8), to: FileSystem.join(outDir, "trades.csv"))
         if traced.contains(where: { $0.identity != nil }) {
@@ -203,6 +211,6 @@ public enum PrivateProcessRun {
         return PrivateRunReport(cycleID: inputs.cycleID, bids: bids.count, offers: offers.count, matches: matches.count,
                                 equalsPlaintext: trades == plain.tradesCSV(), rejected: rejected, steps: steps,
                                 plaintextSeconds: plainSeconds, outputDirectory: outDir, transcriptDirectory: tdir, ledgerHeight: height,
-                                settlement: settlement, traced: traced)
+                                settlement: settlement, traced: traced, warnings: inputs.warnings)
     }
 }

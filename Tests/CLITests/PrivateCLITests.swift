@@ -1,7 +1,9 @@
 import Testing
 import Foundation
+import GridClearApp
 import GridClearCore
 import GridClearTestSupport
+import LedgerLite
 
 /// `gridclear private run` (issue 14): the sample cycle through the private market, once with
 /// every role in its own process over authenticated unix sockets and once in process; both
@@ -35,11 +37,14 @@ import GridClearTestSupport
     /// --transport tcp` (setup on stdin), once deployed as `private node --role R --setup F
     /// --key K --peers P --listen E` processes with NodeKeyFile-format keys and a peers file
     /// (`--deploy-dir`). With `--ledger`, the cycle, its plans and match records are recorded
-    /// before the outputs, `audit` passes and `replay` re-clears the cycle identically.
+    /// before the outputs, `audit` passes and `replay` re-clears the cycle identically; the
+    /// trades are those of `clear --mechanism kproto --ledger` on a new ledger.
     @Test(arguments: ["tcp", "deploy"])
     func privateRunOverTCPWithLedger(mode: String) throws {
         let tmp = try tempDir(), dir = tmp.url
-        let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain", "--quiet"])
+        // Under a ledger the cycle clears with the ledger's reputation (here everyone's base 60), as `clear --ledger` does.
+        let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain",
+                                      "--ledger", dir.path + "/plain-ledger", "--quiet"])
         #expect(plain.status == 0, "\(plain.stderr)")
         // Deployed mode also settles privately from meters (S2 short beyond σ, P1 within it).
         let meters = dir.path + "/meters.log"
@@ -75,6 +80,44 @@ import GridClearTestSupport
                                         "--key", dir.path + "/stranger.ed25519.key", "--peers", dir.path + "/deploy/peers", "--listen", "127.0.0.1:1"])
             #expect(bad.status == 1 && bad.stderr.contains("not in the peers file"), "\(bad.stderr)")
         }
+    }
+
+    /// `private run --ledger` with every role in its own process clears with the ledger's
+    /// reputation (SPEC §3.7), as `clear --mechanism kproto --ledger` does: S1's row claims 90,
+    /// the ledger holds 10, so P1 buys from S2; P1's file has no reputation column (optional
+    /// under a ledger, its participant process takes its value from the operator); a warning
+    /// names the ignored value; the cycle's reputation.json is recorded and replays identically.
+    @Test func privateRunWithALedgerClearsWithItsReputation() throws {
+        let tmp = try tempDir(), dir = tmp.url
+        let cycle = ReputationFlipCycle.cycle, cycleDir = dir.path + "/Inputs/" + cycle
+        try FileManager.default.createDirectory(atPath: cycleDir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/market.json"), to: dir.appendingPathComponent("Inputs/market.json"))
+        try ReputationFlipCycle.offersCSV.write(toFile: cycleDir + "/offers.csv", atomically: true, encoding: .utf8)
+        try "bid_id,buyer_id,price,quantity_kwh,lat,lon\nB1,P1,0.8000,50,39.9000,116.4000\n".write(toFile: cycleDir + "/bids.csv", atomically: true, encoding: .utf8)
+        let now = UTCTime(commandLine: "20261120T1200Z")!
+        for l in ["ledger", "plain-ledger"] {   // two ledgers with the same reputation history
+            let ledger = try NodeLedger(directory: dir.path + "/" + l, keyFile: nil, now: now)
+            _ = try ledger.commit(ReputationFlipCycle.ledgerReputation.keys.sorted().map { p in
+                .reputationChange(ReputationChangeEntry(cycleID: "20261120T0945Z", participantID: p, before: 60_000,
+                                                        after: ReputationFlipCycle.ledgerReputation[p]!, reason: "settlement"))
+            }, now: now)
+        }
+        let plain = try runGridclear(["clear", cycleDir, "--mechanism", "kproto", "--out", dir.path + "/plain", "--ledger", dir.path + "/plain-ledger", "--quiet"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let r = try runGridclear(["private", "run", cycleDir, "--out", dir.path + "/private", "--ledger", dir.path + "/ledger", "--now", "20261120T1200Z",
+                                  "--paillier-bits", "1024", "--candidates", "2"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("trades equal: yes") && r.stdout.contains("at height 2"), "\(r.stdout)")
+        #expect(r.stderr.contains("warning: 1 row(s) give a reputation that differs from the ledger's") && r.stderr.contains("S1 90.0 → 10.0"), "\(r.stderr)")
+        let a = try String(contentsOfFile: dir.path + "/plain/\(cycle)/trades.csv", encoding: .utf8)
+        let b = try String(contentsOfFile: dir.path + "/private/\(cycle)/trades.csv", encoding: .utf8)
+        #expect(a == b && b.contains("\n" + ReputationFlipCycle.tradeWithLedger) && !b.contains("\n" + ReputationFlipCycle.tradeWithCSV), "\(b)")
+        let replay = try runGridclear(["replay", dir.path + "/ledger", cycle])
+        #expect(replay.status == 0 && replay.stdout.contains("trades.csv: identical") && replay.stdout.contains("reputation.json: identical"), "\(replay.stdout)")
+        // A second run of the recorded cycle is refused before any role starts: nothing appended, no outputs.
+        let again = try runGridclear(["private", "run", cycleDir, "--out", dir.path + "/again", "--ledger", dir.path + "/ledger", "--now", "20261120T1200Z",
+                                      "--paillier-bits", "1024", "--candidates", "2"])
+        #expect(again.status != 0 && again.stderr.contains("already recorded") && !FileManager.default.fileExists(atPath: dir.path + "/again"), "\(again.stderr)")
     }
 
     @Test func privateRunRejectsBadOptions() throws {

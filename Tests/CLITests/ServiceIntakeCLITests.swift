@@ -108,6 +108,50 @@ import Testing
         #expect(meta["bids"] as? String == "23" && meta["offers"] as? String == "25" && meta["ledger_height"] as? String == "1", "\(meta)")
     }
 
+    /// `schedule --batch --once` (block cutting) as `schedule --once`: a rejected participant
+    /// file is listed in `Outputs/<cycle>/rejected.json` (written with the cycle's outputs once
+    /// its block is committed) and in that block; a cycle with invalid inputs is recorded as
+    /// rejected, naming its error; exit 2, and `--json` names both.
+    @Test func scheduleBatchOnceWritesRejectedJSONAndRecordsARejectedCycle() throws {
+        let tmp = try Self.participantWorkspace(badBuyer: 3), ws = tmp.url
+        // A second cycle, due too, whose offers.csv is broken: the whole cycle is rejected.
+        let broken = "20261120T1015Z"
+        let bdir = ws.appendingPathComponent("Inputs/\(broken)")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/\(Self.cycle)"), to: bdir)
+        try Data("\(Self.offerHeader)\nO1,S1,free,10,solar,39.9,116.4,80\n".utf8).write(to: bdir.appendingPathComponent("offers.csv"))
+        let r = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--out", "Outputs", "--once", "--batch",
+                                  "--now", "2026-11-20T10:15Z", "--solver", "simplex", "--json"], cwd: ws)
+        #expect(r.status == 2, "exit \(r.status): \(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("1 due cycle(s) rejected: \(broken)") && r.stderr.contains("1 participant file(s) rejected in \(Self.cycle)"), "\(r.stderr)")
+        let doc = try Self.json(r.stdout)
+        #expect(doc["cleared"] as? [String] == [Self.cycle] && doc["exit_code"] as? Int == 2, "\(doc)")
+        #expect((doc["skipped"] as? [[String: Any]])?.map { $0["cycle"] as? String } == [broken], "\(doc)")
+        #expect((doc["rejected_submissions"] as? [[String: Any]])?.map { $0["file"] as? String } == ["bids/B03.csv"], "\(doc)")
+        // rejected.json as the unbatched path writes it.
+        let rejected = try Self.json(String(contentsOf: ws.appendingPathComponent("Outputs/\(Self.cycle)/rejected.json"), encoding: .utf8))
+        let items = try #require(rejected["rejected"] as? [[String: Any]])
+        #expect(rejected["cycle"] as? String == Self.cycle && (rejected["accepted"] as? [String])?.count == 49)
+        let error = try #require(items.first?["error"] as? String)
+        #expect(items.count == 1 && items[0]["file"] as? String == "bids/B03.csv" && error.contains("bids/B03.csv:2:3: column 'price'"), "\(items)")
+        #expect(FileManager.default.fileExists(atPath: ws.appendingPathComponent("Outputs/\(Self.cycle)/summary.json").path))
+        #expect(!FileManager.default.fileExists(atPath: ws.appendingPathComponent("Outputs/\(broken)").path))
+        // The ledger: the cycle with its rejected submission in one block, and the rejected cycle naming its error.
+        var blocks: [[LedgerEntry]] = []
+        let audit = try LedgerAuditor.audit(directory: ws.appendingPathComponent("Ledger").path, trusted: nil) { b, _ in blocks.append(b.entries) }
+        guard case .success = audit else { Issue.record("audit: \(audit)"); return }
+        let cycleBlock = try #require(blocks.first { $0.contains { if case .clearedCycle(let c) = $0 { return c.cycleID == Self.cycle }; return false } })
+        #expect(cycleBlock.contains(.rejectedSubmission(RejectedSubmissionEntry(cycleID: Self.cycle, participantID: "B03", file: "bids/B03.csv", reason: error))))
+        let rejectedCycles = blocks.joined().compactMap { if case .rejectedCycle(let c) = $0 { return c }; return nil }
+        #expect(rejectedCycles.count == 1 && rejectedCycles.first?.cycleID == broken, "\(rejectedCycles)")
+        #expect(rejectedCycles.first?.reason.contains("offers.csv:2") == true, "\(rejectedCycles)")
+        // A second run finds nothing due: both cycles are settled in the ledger.
+        let again = try runGridclear(["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--out", "Outputs", "--once", "--batch",
+                                      "--now", "2026-11-20T10:15Z", "--solver", "simplex", "--json"], cwd: ws)
+        let againDoc = try Self.json(again.stdout)
+        #expect(again.status == 0 && (againDoc["cleared"] as? [String])?.isEmpty == true && (againDoc["skipped"] as? [Any])?.isEmpty == true,
+                "\(again.status) \(again.stdout) \(again.stderr)")
+    }
+
     /// Under `--ledger` the ledger supplies reputation (SPEC §3.7): a participant file without
     /// the column clears with `clear --ledger` and `schedule`; without a ledger it is rejected;
     /// `validate --reputation-from-ledger` accepts it, plain `validate` gives clearing's line.

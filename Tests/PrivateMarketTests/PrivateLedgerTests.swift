@@ -13,7 +13,7 @@ import Testing
 /// `private run --ledger` (issue 14): the cycle, its plans (tag 10) and confirmed match
 /// records (tag 11) are one durable commit before any output; private settlements (tag 12)
 /// are appended later; the ledger audits; its cleared-cycle entry is the one plaintext
-/// `clear --mechanism kproto` would record.
+/// `clear --mechanism kproto --ledger` would record (with the ledger's reputation).
 @Suite struct PrivateLedgerTests {
     static let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
 
@@ -46,10 +46,11 @@ import Testing
         let ledgerDir = try temp("l"), out = try temp("o")
         let cycleDir = Self.root + "/Inputs/20261120T1000Z"
         let now = UTCTime(millis: 1_795_000_000_000)
-        // The outputs must not exist while the ledger commits: checked from inside the opener's ledger.
+        // The outputs must not exist while the ledger commits: checked by the ledger's commit.
         let target = PrivateLedgerTarget(open: {
-            #expect(!FileManager.default.fileExists(atPath: out + "/20261120T1000Z/trades.csv"))
-            return try NodeLedger(directory: ledgerDir, keyFile: nil, now: now)
+            CommitWatchingLedger(try NodeLedger(directory: ledgerDir, keyFile: nil, now: now)) {
+                #expect(!FileManager.default.fileExists(atPath: out + "/20261120T1000Z/trades.csv"))
+            }
         }, now: now)
         var o = testOptions()
         o.paillierBits = 512
@@ -66,8 +67,10 @@ import Testing
             #expect(plans.contains { $0.side == 2 && $0.slot == m.buyerSlot && $0.pseudonym == m.buyerPseudonym })
             #expect(plans.contains { $0.side == 1 && $0.slot == m.sellerSlot && $0.pseudonym == m.sellerPseudonym })
         }
-        // The cleared-cycle entry is what plaintext `clear --mechanism kproto` records.
-        let files = try CycleFiles.load(cycleDirectory: cycleDir)
+        // The cleared-cycle entry is what plaintext `clear --mechanism kproto --ledger` records
+        // on this (new) ledger: every participant at the base reputation 60, as reputation.json.
+        var files = try CycleFiles.load(cycleDirectory: cycleDir)
+        files.reputationJSON = ReputationSnapshot().canonicalJSON()
         let plain = try CyclePipeline.clear(files, options: ClearOptions(mechanism: "kproto"), context: ClearingContext())
         let expected = try CycleRecord.entry(plain, files: files, options: ClearOptions(mechanism: "kproto"))
         #expect(ledger.all.contains(.clearedCycle(expected)))
@@ -83,6 +86,47 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: out2 + "/20261120T1000Z/trades.csv"))
         #expect(try AuditedLedger(ledgerDir).all.count == ledger.all.count)
+    }
+
+    /// `private run --ledger` clears with the ledger's reputation (SPEC §3.7), as `clear
+    /// --mechanism kproto --ledger` does: S1 claims 90 in its CSV row, the ledger holds 10, and
+    /// P1 buys from S2, not S1; one warning names the ignored value; the snapshot is recorded
+    /// as the cycle's reputation.json and replay re-clears identically.
+    @Test func privateRunClearsWithTheLedgersReputation() throws {
+        let ws = try temp("rep"), ledgerDir = ws + "/Ledger", out = ws + "/Outputs"
+        let cycleDir = ws + "/Inputs/" + ReputationFlipCycle.cycle
+        try FileManager.default.createDirectory(atPath: cycleDir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.root + "/Inputs/market.json", toPath: ws + "/Inputs/market.json")
+        try ReputationFlipCycle.offersCSV.write(toFile: cycleDir + "/offers.csv", atomically: true, encoding: .utf8)
+        try ReputationFlipCycle.bidsCSV.write(toFile: cycleDir + "/bids.csv", atomically: true, encoding: .utf8)
+        let now = UTCTime(commandLine: "20261120T1200Z")!
+        do {   // an earlier cycle's settlement changed reputations
+            let l = try NodeLedger(directory: ledgerDir, keyFile: nil, now: now)
+            _ = try l.commit(ReputationFlipCycle.ledgerReputation.keys.sorted().map { p in
+                .reputationChange(ReputationChangeEntry(cycleID: "20261120T0945Z", participantID: p, before: 60_000,
+                                                        after: ReputationFlipCycle.ledgerReputation[p]!, reason: "settlement"))
+            }, now: now)
+        }
+        let r = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out, options: testOptions(), clock: { 0 },
+                                           ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now))
+        #expect(r.equalsPlaintext && r.ledgerHeight == 2)
+        #expect(r.warnings.count == 1 && r.warnings[0].contains("S1 90.0 → 10.0"), "\(r.warnings)")
+        let trades = try String(contentsOfFile: out + "/\(ReputationFlipCycle.cycle)/trades.csv", encoding: .utf8)
+        #expect(trades.contains("\n" + ReputationFlipCycle.tradeWithLedger) && !trades.contains("\n" + ReputationFlipCycle.tradeWithCSV), "\(trades)")
+        // The oracle: plaintext kproto with the ledger's snapshot, and what it would be with the CSV.
+        var files = try CycleFiles.load(cycleDirectory: cycleDir)
+        let snapshot = ReputationSnapshot(scores: ReputationFlipCycle.ledgerReputation)
+        let believed = try CyclePipeline.clear(files, options: ClearOptions(mechanism: "kproto"), context: ClearingContext())
+        files.reputationJSON = snapshot.canonicalJSON()
+        let asLedger = try CyclePipeline.clear(files, options: ClearOptions(mechanism: "kproto"), context: ClearingContext())
+        #expect(Array(trades.utf8) == asLedger.tradesCSV && asLedger.tradesCSV != believed.tradesCSV)
+        // Recorded with its reputation.json; replay re-clears it identically and checks that input against the ledger prefix.
+        let ledger = try AuditedLedger(ledgerDir)
+        let entry = try #require(ledger.all.compactMap { if case .clearedCycle(let c) = $0 { return c }; return nil }.first)
+        #expect(entry.inputs.first { $0.name == "reputation.json" }?.bytes == snapshot.canonicalJSON())
+        #expect(entry == (try CycleRecord.entry(asLedger, files: files, options: ClearOptions(mechanism: "kproto"))))
+        let replay = try ReplayService.replay(ledgerDirectory: ledgerDir, cycle: ReputationFlipCycle.cycle, trusted: nil)
+        #expect(replay.identical && replay.comparisons.map(\.name) == ["trades.csv", "summary.json", "reputation.json"])
     }
 
     /// `private run --meters`: each record's deviation is decided by the key holder on
@@ -144,4 +188,18 @@ import Testing
         #expect(recorded == [PrivateSettlementEntry(cycleID: inputs.cycleID, recordID: UInt32(m.record.id), matchedWh: 100_000, settledWh: 94_000,
                                                     deviationBP: 600, withinTolerance: false, sellerAtFault: true, buyerAtFault: false)])
     }
+}
+
+/// The real ledger, with `willCommit` run before each commit (to check what exists then).
+final class CommitWatchingLedger: CycleLedger {
+    let base: NodeLedger
+    let willCommit: () -> Void
+    init(_ base: NodeLedger, willCommit: @escaping () -> Void) { self.base = base; self.willCommit = willCommit }
+    func recordedHeight(ofCycle cycle: String) -> UInt64? { base.recordedHeight(ofCycle: cycle) }
+    func recordedEntry(ofCycle cycle: String) throws(AppError) -> ClearedCycleEntry? { try base.recordedEntry(ofCycle: cycle) }
+    func commit(_ entries: [LedgerEntry], now: UTCTime) throws(AppError) -> UInt64? { willCommit(); return try base.commit(entries, now: now) }
+    var recordedCycles: Set<String> { base.recordedCycles }
+    func settlementHeight(ofCycle cycle: String) -> UInt64? { base.settlementHeight(ofCycle: cycle) }
+    var rejectedCycles: Set<String> { base.rejectedCycles }
+    func reputationSnapshot(excludingCycle: String?) throws(AppError) -> ReputationSnapshot? { try base.reputationSnapshot(excludingCycle: excludingCycle) }
 }

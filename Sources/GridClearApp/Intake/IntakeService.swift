@@ -25,18 +25,30 @@ extension CycleService {
         let r = try clearAndRecord(intake.files, options: options, openLedger: openLedger, outputRoot: outputRoot, now: now,
                                    extraEntries: intake.ledgerEntries)
         var path: String?
-        if intake.perParticipant, let outputRoot {
-            let p = FileSystem.join(FileSystem.join(outputRoot, intake.files.cycleID), SubmissionIntake.rejectedFileName)
-            do { try AtomicFile.write(Array(SubmissionIntake.rejectedJSON(intake).utf8), to: p) } catch {
-                throw .publishFailed(cycle: intake.files.cycleID, height: r.record?.height, message: "\(p): \(error)")
+        if let outputRoot {
+            do throws(AppError) { path = try SubmissionIntake.publishRejected(intake, root: outputRoot) } catch {
+                if case .publishFailed(let c, _, let m) = error { throw .publishFailed(cycle: c, height: r.record?.height, message: m) }
+                throw error
             }
-            path = p
         }
         return IntakeOutcome(result: r, intake: intake, rejectedPath: path)
     }
 }
 
 extension SubmissionIntake {
+    /// Writes `<root>/<cycle>/rejected.json` (atomically) for a cycle gathered from
+    /// per-participant files; nothing for the single-file form. Call it only once the cycle's
+    /// ledger entry (and its `RejectedSubmissionEntry`s) is durable. Returns the path written.
+    @discardableResult
+    public static func publishRejected(_ intake: IntakeResult, root: String) throws(AppError) -> String? {
+        guard intake.perParticipant else { return nil }
+        let p = FileSystem.join(FileSystem.join(root, intake.files.cycleID), rejectedFileName)
+        do { try AtomicFile.write(Array(rejectedJSON(intake).utf8), to: p) } catch {
+            throw .publishFailed(cycle: intake.files.cycleID, height: nil, message: "\(p): \(error)")
+        }
+        return p
+    }
+
     /// `rejected.json`: the cycle, the accepted participant files and each rejected one with
     /// its error line.
     public static func rejectedJSON(_ r: IntakeResult) -> String {

@@ -9,22 +9,33 @@ import LedgerLite
 /// A block is cut when MMC entries are pending (`record`), when MBT has passed since the first
 /// pending entry (`tick`, with the injected clock) or on `flush` (exit, stop, `--once`). Pending
 /// cycles are not durable: a crash loses them and the next run clears them again (the ledger
-/// is still the only record of what is done), and nothing of them was published.
+/// is still the only record of what is done), and nothing of them was published. A cycle
+/// gathered from per-participant files gets its `rejected.json` with its other outputs, after
+/// its block (holding its `RejectedSubmissionEntry`s) is committed, as the unbatched path does.
 public final class BlockBatcher {
     public let ledger: NodeLedger
     public let outputRoot: String?
-    private var waiting: [(files: CycleFiles, cleared: ClearedCycle, submitted: Int64, rejected: Int)] = []
+    /// A submitted cycle waiting for its block.
+    private struct Pending {
+        var cleared: ClearedCycle
+        var submitted: Int64
+        /// The intake it was gathered by (nil: cleared from files directly).
+        var intake: IntakeResult?
+    }
+    private var waiting: [Pending] = []
     private var firstPendingMillis: Int64?
 
     public init(ledger: NodeLedger, outputRoot: String?) { self.ledger = ledger; self.outputRoot = outputRoot }
 
     /// A cycle committed by a cut, with its block height, once its outputs are published;
-    /// `report` as the scheduler logs it (duration: from submit to commit).
+    /// `report` as the scheduler logs it (duration: from submit to commit); `rejected`: the
+    /// participant files its intake left out (listed in its `rejected.json` and the block).
     public struct Committed: Sendable, Equatable {
         public var cycle: String
         public var height: UInt64
         public var trades: Int
         public var report: CycleRunReport
+        public var rejected: [RejectedSubmission] = []
     }
 
     /// Cycles submitted but not yet in a committed block.
@@ -35,16 +46,17 @@ public final class BlockBatcher {
         firstPendingMillis.map { UTCTime(millis: $0 + Int64(ledger.store.state.genesis?.maxBatchMillis ?? 0)) }
     }
 
-    /// Submits a cleared cycle's entry (with `extraEntries`, e.g. rejected submissions, in the
-    /// same block); returns the cycles committed by this submit.
-    public func record(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, extraEntries: [LedgerEntry] = [],
+    /// Submits a cleared cycle's entry, with one `RejectedSubmissionEntry` per file `intake`
+    /// rejected in the same block; returns the cycles committed by this submit.
+    public func record(_ cleared: ClearedCycle, files: CycleFiles, options: ClearOptions, intake: IntakeResult? = nil,
                        now: UTCTime) throws(AppError) -> [Committed] {
         let entry: ClearedCycleEntry
         do { entry = try CycleRecord.entry(cleared, files: files, options: options) } catch {
             throw .clearingFailed(cycle: cleared.cycleID, message: "\(error)")
         }
         if waiting.isEmpty { firstPendingMillis = now.millis }
-        waiting.append((files, cleared, now.millis, extraEntries.count))
+        waiting.append(Pending(cleared: cleared, submitted: now.millis, intake: intake))
+        let extraEntries = intake?.ledgerEntries ?? []
         do { _ = try ledger.orderer.submit([.clearedCycle(entry)] + extraEntries, nowMillis: now.millis) } catch { throw Self.wrap(error) }
         let done = try publishCommitted(now: now)
         // A cut before this entry (MMC) leaves it alone in a new pending block started now.
@@ -65,13 +77,16 @@ public final class BlockBatcher {
     }
 
     /// Publishes every waiting cycle the ledger now holds (also after another commit, e.g. a
-    /// rejected-cycle entry, flushed the pending block).
+    /// rejected-cycle entry, flushed the pending block): its outputs, then its `rejected.json`.
     public func publishCommitted(now: UTCTime) throws(AppError) -> [Committed] {
-        var done: [Committed] = [], rest: [(files: CycleFiles, cleared: ClearedCycle, submitted: Int64, rejected: Int)] = []
+        var done: [Committed] = [], rest: [Pending] = []
         for w in waiting {
             guard let h = ledger.recordedHeight(ofCycle: w.cleared.cycleID) else { rest.append(w); continue }
             if let root = outputRoot {
-                do throws(AppError) { try OutputPublisher.publish(w.cleared, root: root) } catch {
+                do throws(AppError) {
+                    try OutputPublisher.publish(w.cleared, root: root)
+                    if let intake = w.intake { try SubmissionIntake.publishRejected(intake, root: root) }
+                } catch {
                     if case .publishFailed(let c, _, let m) = error { throw .publishFailed(cycle: c, height: h, message: m) }
                     throw error
                 }
@@ -79,8 +94,8 @@ public final class BlockBatcher {
             let c = w.cleared, inputs = c.inputs
             let report = CycleRunReport(cycle: c.cycleID, mechanism: c.result.mechanism, bids: inputs.bids.count, offers: inputs.offers.count,
                                         trades: c.result.trades.count, matchedWh: CycleMetrics.compute(inputs: inputs, result: c.result).matchedWh,
-                                        durationMillis: now.millis - w.submitted, height: h, rejectedSubmissions: w.rejected)
-            done.append(Committed(cycle: c.cycleID, height: h, trades: c.result.trades.count, report: report))
+                                        durationMillis: now.millis - w.submitted, height: h, rejectedSubmissions: w.intake?.rejected.count ?? 0)
+            done.append(Committed(cycle: c.cycleID, height: h, trades: c.result.trades.count, report: report, rejected: w.intake?.rejected ?? []))
         }
         waiting = rest
         if waiting.isEmpty { firstPendingMillis = nil }

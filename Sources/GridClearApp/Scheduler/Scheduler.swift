@@ -132,8 +132,7 @@ public struct Scheduler {
                 for r in intake.rejected { events(.submissionRejected(cycle: c.id, file: r.file, error: r.error)) }
                 let (cleared, f) = try service.clear(intake.files, reputationJSON: try CycleService.ledgerReputationJSON(ofCycle: intake.files.cycleID, in: ledger),
                                                      options: config.options)
-                return try committed(b.record(cleared, files: f, options: config.options,
-                                              extraEntries: intake.ledgerEntries, now: clock.now()), into: &summary)
+                return try committed(b.record(cleared, files: f, options: config.options, intake: intake, now: clock.now()), into: &summary)
             }
             outcome = try service.intakeClearAndRecord(cycleDirectory: FileSystem.join(config.inputs, c.id), options: config.options,
                                                        openLedger: { ledger }, outputRoot: config.outputRoot, now: clock.now())
@@ -178,6 +177,7 @@ public struct Scheduler {
     func committed(_ cycles: [BlockBatcher.Committed], into summary: inout SchedulerSummary) {
         for c in cycles {
             summary.cleared.append(c.cycle)
+            if !c.rejected.isEmpty { summary.rejectedSubmissions[c.cycle] = c.rejected }
             events(.cycleCleared(cycle: c.cycle, trades: c.trades, height: c.height))
             events(.cycleReport(c.report))
         }

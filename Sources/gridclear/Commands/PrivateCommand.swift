@@ -22,6 +22,8 @@ struct PrivateRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Clear one cycle folder through the private market and write trades.csv, summary.json and transcripts.",
         discussion: """
+        With --ledger the ledger is opened before the cycle runs: a cycle it already holds is refused, and every participant clears with the ledger's reputation (as `clear --ledger`; a CSV reputation column is then optional, and a value that differs is ignored with a warning), recorded with the cycle as its reputation.json, so `replay` re-clears it identically.
+
         Examples:
           gridclear private run Inputs/20261120T1000Z
           gridclear private run Inputs/20261120T1000Z --out /tmp/gc-private --paillier-bits 1024
@@ -95,6 +97,7 @@ struct PrivateRunCommand: ParsableCommand {
                                               spawn: deployDir.map { d in PrivateProcesses.spawnDeployed(dir: d) } ?? PrivateProcesses.spawn,
                                               ledger: target, tcp: transport == "tcp" || deployDir != nil, meters: meterInput)
             }
+            for w in r.warnings { printError("warning: " + w) }
             print("Cycle \(r.cycleID) — private K-prototypes: \(r.bids) bids, \(r.offers) offers, \(r.matches) confirmed match records")
             for s in r.steps { print("  \(s.name): \(String(format3: s.seconds)) s") }
             print("  plaintext kproto on the same inputs: \(String(format3: r.plaintextSeconds)) s; trades equal: \(r.equalsPlaintext ? "yes" : "NO")")
