@@ -193,7 +193,7 @@ extension Replica {
         // epoch entry): a queued replacement goes into the next block, with room kept for it.
         let boundary = membership.map { $0.params.epochBlocks > 0 && seq % $0.params.epochBlocks == 0 } ?? false
         let replacement = boundary ? nil : nextKeyReplacement()
-        let reserve = replacement.map { BlockBudget.cost(id: $0.id) + $0.entries.reduce(0) { $0 + BlockBudget.cost(of: $1) } } ?? 0
+        let reserve = replacement.map { BlockBudget.cost(id: $0.id, entries: $0.entries) } ?? 0
         let chosen = cutBlock(seq: seq, reserving: reserve)
         guard !chosen.isEmpty || pending.contains(where: { $0.keyReplacement != nil }) else { return }
         var entries = chosen.flatMap(\.entries)
