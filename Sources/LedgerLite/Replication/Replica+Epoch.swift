@@ -59,7 +59,7 @@ extension Replica {
     mutating func applyMembership(_ cb: CertifiedBlock) -> Bool {
         guard var m = membership else { return false }
         let entry: CommitteeEpochEntry?
-        do { entry = try m.apply(cb.block, certificate: cb.certificate) } catch {
+        do { entry = try m.apply(cb.block, certificate: cb.certificate, verified: knownVerification(in: cb.block)) } catch {
             event(.dropped(from: nil, reason: "certified block \(cb.height) breaks the membership rules: \(error)"))
             return false
         }
@@ -87,9 +87,10 @@ extension Replica {
     }
 
     /// Why the proposal for the block on the tip breaks the epoch rules, or nil.
-    func epochProblem(_ p: Proposal) -> String? {
+    mutating func epochProblem(_ p: Proposal) -> String? {
         guard let m = membership else { return nil }
-        if let why = m.proposalProblem(p.block) { return why }
+        if let why = verifyProposedReplacement(p.block) { return why }
+        if let why = m.proposalProblem(p.block, verified: knownVerification(in: p.block)) { return why }
         let given = p.block.entries.compactMap { e -> CommitteeEpochEntry? in if case .committeeEpoch(let c) = e { return c }; return nil }
         let expected = boundaryEntry(seq: p.block.header.height, entries: p.block.entries.filter { $0.tag != .committeeEpoch })
         guard var want = expected else {

@@ -104,7 +104,9 @@ extension Replica {
             if seq <= tip.height {
                 endorsed = executedHashes[seq] == digest
             } else if seq == tip.height + 1 {
-                if let why = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal) ?? epochProblem(proposal) {
+                var problem = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal)
+                if problem == nil { problem = epochProblem(proposal) }
+                if let why = problem {
                     if !slot.endorsementAsked {
                         slot.endorsementAsked = true
                         event(.disagreement(view: view, seq: seq, blockHash: digest,
@@ -159,6 +161,8 @@ extension Replica {
         if let c = slots[tip.height]?.sentCommit { lastCommitVote = c }
         var ids = Set<String>()
         if let p = proposal { ids = Set(p.requests.map(\.id)) }
+        // A key replacement's request id is known from the block itself (fetched or not).
+        if let k = Membership.operatorAuthorization(in: cb.block) { ids.insert(k.requestID) }
         committedIDs.formUnion(ids)
         pending.removeAll { ids.contains($0.id) }
         for id in ids { requestCost[id] = nil }

@@ -60,6 +60,14 @@ import Testing
                 for cb in sim.ledgers[i][(h + 1)...] { #expect(cb.certificate.committee.epoch > 0) }
             }
             #expect(sim.replicas[node]?.isMember == true, "seed \(seed): the replaced node is back in the committee")
+            #if DEBUG
+            // The operator's signature is verified once per request by each replica (and once
+            // more by the replaced node's new incarnation, which gets the request again).
+            for i in sc.honest {
+                let counts = sim.replacementVerifications[i] ?? [:]
+                #expect(!counts.isEmpty && counts.values.allSatisfy { $0 == 1 }, "seed \(seed): r\(i) verified the request \(counts) times (incarnation: count)")
+            }
+            #endif
             votes += sim.votesWithNewKey
             viewChanges += sim.stats.viewChanges
         }
