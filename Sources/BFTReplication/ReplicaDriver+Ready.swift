@@ -25,6 +25,7 @@ extension ReplicaDriver {
                 }
                 app.committed(cb.block)
             }
+            try checkOwnKey(after: ready.committed)
         }
         for o in ready.messages { send(o) }
         var back: [Input] = []
