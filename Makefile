@@ -20,11 +20,14 @@ build: deps
 run: build
 	@scripts/run-sample.sh "$(GRIDCLEAR)" "$(SAMPLE)" "$(OUT)" "$(LEDGER)"
 
+# The toolchain leaves a TemporaryDirectory.* in TMPDIR per `swiftc -print-target-info`
+# (swiftlang/swift-driver#2049); the test run gets a private TMPDIR, removed at the end.
 test: deps
 	@scripts/install-deps.sh --test
-	$(SWIFT) build --scratch-path $(BUILD_DIR) --build-tests
-	$(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build
-	@scripts/run-test-extras.sh "$(GRIDCLEAR)"
+	@tmp="$$(mktemp -d /tmp/gridclear-make-XXXXXX)" && trap 'rm -rf "$$tmp"' EXIT && export TMPDIR="$$tmp" && \
+	  echo "$(SWIFT) build --scratch-path $(BUILD_DIR) --build-tests" && $(SWIFT) build --scratch-path $(BUILD_DIR) --build-tests && \
+	  echo "$(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build" && $(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build && \
+	  scripts/run-test-extras.sh "$(GRIDCLEAR)"
 
 bench: deps
 	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product gridclear

@@ -100,8 +100,8 @@ var targets: [Target] = [
                       swiftSettings: swift6),
 
     // Helpers shared by test targets and the benchmarks, never in a product: free loopback
-    // ports for replica set-ups, meter files of the sample cycle. No test framework, so the
-    // bench links it too.
+    // ports for replica set-ups, meter files of the sample cycle, self-removing temporary
+    // folders. No test framework, so the bench links it too.
     .target(name: "GridClearTestSupport", dependencies: ["GridClearCore"], swiftSettings: swift6),
 
     // Benchmarks, outside the product binary (Benchmarks/*.sh and `make bench` run it).
@@ -113,29 +113,29 @@ var targets: [Target] = [
 ]
 
 let testTargets: [Target] = [
-    .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearCore", "GridClearSystem"], swiftSettings: swift6),
-    .testTarget(name: "ClearingTests", dependencies: ["GridClearCore", "GridClearSystem", "Clearing"], resources: [.copy("Fixtures")],
+    .testTarget(name: "GridClearCoreTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem"], swiftSettings: swift6),
+    .testTarget(name: "ClearingTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "Clearing"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "PrivacyTests", dependencies: ["GridClearCore", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
     .testTarget(name: "PrivateMarketTests", dependencies: ["GridClearTestSupport", "GridClearCore", "Clearing", "Privacy", "PrivateMarket", "LedgerLite", "GridClearApp", "MeterIngest",
                                                           .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
-    .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
+    .testTarget(name: "ConsensusFactorTests", dependencies: ["GridClearTestSupport", "GridClearCore", "ConsensusFactor", "Privacy"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearCore", "LedgerLite", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")],
+    .testTarget(name: "LedgerLiteTests", dependencies: ["GridClearTestSupport", "GridClearCore", "LedgerLite", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
+    .testTarget(name: "MeterIngestTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "MeterIngest"], resources: [.copy("Fixtures")],
                 swiftSettings: swift6),
-    .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
+    .testTarget(name: "EtcdReplicationTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "LedgerLite", "EtcdClient", "EtcdReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "BFTReplicationTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "LedgerLite", "GridClearApp", "BFTReplication"],
                 swiftSettings: swift6),
     .testTarget(name: "CLITests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "Clearing", "LedgerLite", "GridClearApp"], swiftSettings: swift6),
-    .testTarget(name: "GridClearServiceTests", dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "GridClearService", "Clearing", "LedgerLite",
+    .testTarget(name: "GridClearServiceTests", dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "GridClearApp", "GridClearService", "Clearing", "LedgerLite",
                                                           .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swift6),
     .testTarget(name: "GridClearAppTests",
-                dependencies: ["GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "LedgerLite", "MeterIngest"],
+                dependencies: ["GridClearTestSupport", "GridClearCore", "GridClearSystem", "GridClearApp", "Clearing", "LedgerLite", "MeterIngest"],
                 swiftSettings: swift6),
 ]
 

@@ -23,6 +23,7 @@ func cycleID(_ k: Int) -> String { CycleID(startSeconds: 1_795_000_000 / 900 * 9
 /// Four drivers in this process over real TCP on loopback, each with its own ledger and state
 /// file in a temporary folder.
 final class TestCommittee: @unchecked Sendable {
+    let folder: TemporaryFolder  // the cluster's files, removed with the committee
     let dir: String
     let cluster: ClusterConfig
     let released = Locked<[String]>([])
@@ -41,7 +42,8 @@ final class TestCommittee: @unchecked Sendable {
     let runErrors = Locked<[Int: String]>([:])
 
     init(deviant: [Int: Set<String>] = [:], replicas n: Int = 4, params: ReputationParams? = nil) throws {
-        dir = NSTemporaryDirectory() + "gridclear-bft-driver-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        folder = try TemporaryFolder("ReplicaDriverTests")
+        dir = folder.path
         let ports = freePorts(n)
         guard ports.count == n, ports == Array(ports[0]...ports[0] + n - 1) else { throw BFTError.transport("no free ports") }
         cluster = try ClusterSetup.initialize(replicas: n, directory: dir, basePort: ports[0] - 1, now: UTCTime(millis: 0), params: params)
@@ -98,7 +100,7 @@ final class TestCommittee: @unchecked Sendable {
 
     func shutdown() {
         for i in Array(stops.keys) { stop(i) }
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 }
 

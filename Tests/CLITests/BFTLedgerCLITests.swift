@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import Clearing
 import GridClearApp
@@ -34,8 +35,7 @@ import LedgerLite
     }
 
     @Test func auditProofAndReplayOnAReplicaLedger() throws {
-        let ws = URL(fileURLWithPath: NSTemporaryDirectory() + "gridclear-bftcli-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try TemporaryFolder("BFTLedgerCLITests"), ws = tmp.url
         _ = try cluster(in: ws)
         _ = try cluster(in: ws, name: "other", cycles: false)
         let ledger = "c/node1/ledger"

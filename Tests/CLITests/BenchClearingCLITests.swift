@@ -10,6 +10,7 @@ import Testing
             .filter { $0.hasPrefix("gridclear-bench clearing") }
         #expect(examples.count == 3)
         // The examples depend on each other in order (--dump writes the file --problem reads).
+        defer { try? FileManager.default.removeItem(atPath: "/tmp/cmap-p.json") }
         for line in examples {
             let args = Array(line.split(separator: " ").dropFirst().map(String.init))
             let r = try runBench(args)

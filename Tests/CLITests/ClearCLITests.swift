@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 
 /// `gridclear clear`: every documented example runs, and bad input gives one located line,
 /// a non-zero exit and no output.
@@ -11,8 +12,7 @@ import Foundation
         let examples = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.hasPrefix("gridclear clear ") }
         #expect(examples.count >= 3)
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("gc-clear-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: tmp) }
+        let folder = try TemporaryFolder("ClearCLITests"), tmp = folder.url("out")
         for ex in examples {
             var args = ex.split(separator: " ").dropFirst().map(String.init)
             // Examples without --out would write to ./Outputs; keep the checkout clean.
@@ -34,10 +34,9 @@ import Foundation
     }
 
     @Test func malformedInputWritesNothing() throws {
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("gc-bad-\(getpid())")
+        let folder = try TemporaryFolder("ClearCLITests"), tmp = folder.url
         let cycle = tmp.appendingPathComponent("in/20261120T1000Z")
         try FileManager.default.createDirectory(at: cycle, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: tmp) }
         try "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation\nO1,S1,0.5,1.0005,solar,39.9,116.4,80\n"
             .write(to: cycle.appendingPathComponent("offers.csv"), atomically: true, encoding: .utf8)
         try "bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation\nB1,P1,0.8,1,39.9,116.4,80\n"
@@ -52,16 +51,16 @@ import Foundation
     }
 
     @Test func unknownMechanismAndSolver() throws {
-        let r = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "magic", "--out", "/tmp/gc-unused"])
+        let tmp = try TemporaryFolder("ClearCLITests"), unused = tmp.path("unused")
+        let r = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "magic", "--out", unused])
         #expect(r.status != 0 && r.stderr.contains("unknown mechanism 'magic'"))
-        let s = try runGridclear(["clear", "Inputs/20261120T1000Z", "--solver", "magic", "--out", "/tmp/gc-unused"])
+        let s = try runGridclear(["clear", "Inputs/20261120T1000Z", "--solver", "magic", "--out", unused])
         #expect(s.status != 0 && s.stderr.contains("unknown solver 'magic'"))
     }
 
     /// Progress goes to a terminal only: with stderr piped, a clear leaves stderr empty.
     @Test func nonTerminalStderrStaysClean() throws {
-        let out = "/tmp/gc-clear-quiet-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmp = try TemporaryFolder("ClearCLITests"), out = tmp.path("out")
         for args in [["clear", "Inputs/20261120T1000Z", "--out", out],
                      ["clear", "Inputs/20261120T1000Z", "--out", out, "--solver", "network", "--quiet"]] {
             let r = try runGridclear(args)

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 
 /// `gridclear compare` and `gridclear-bench kproto` run as real processes.
 @Suite struct CompareCLITests {
@@ -18,17 +19,14 @@ import Foundation
         return out.map { $0.split(separator: " ").dropFirst().map(String.init) }
     }
 
-    func tempDir() -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gc-compare-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("CompareCLITests") }
 
     @Test func helpExamplesRun() throws {
         let help = try runGridclear(["compare", "--help"])
         #expect(help.status == 0)
         let exs = examples(help.stdout, prefix: "gridclear compare ")
         #expect(exs.count == 2)
+        defer { try? FileManager.default.removeItem(atPath: "/tmp/gridclear-compare") }  // the examples' --out
         for args in exs {
             let ex = args.joined(separator: " ")
             let r = try runGridclear(args)
@@ -42,8 +40,7 @@ import Foundation
     }
 
     @Test func writesAllMechanismsDeterministically() throws {
-        let out1 = tempDir(), out2 = tempDir()
-        defer { try? FileManager.default.removeItem(atPath: out1); try? FileManager.default.removeItem(atPath: out2) }
+        let tmp1 = try tempDir(), tmp2 = try tempDir(), out1 = tmp1.path, out2 = tmp2.path
         for out in [out1, out2] {
             let r = try runGridclear(["compare", "Inputs/20261120T1000Z", "--solver", "simplex", "--out", out])
             #expect(r.status == 0, "\(r.stderr)")
@@ -59,8 +56,7 @@ import Foundation
     }
 
     @Test func errorsAreOneLineAndWriteNothing() throws {
-        let out = tempDir()
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmp = try tempDir(), out = tmp.path
         let bad = try runGridclear(["compare", "Inputs/20261120T1000Z", "--mechanisms", "kproto,auction", "--out", out])
         #expect(bad.status != 0)
         #expect(bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains("unknown mechanism 'auction'"))

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,7 @@ import Glibc
 
     /// A scratch workspace: `Inputs/market.json` and `Inputs/<cycle>/{offers,bids}.csv`.
     struct Workspace {
+        let folder: TemporaryFolder
         let root: URL
         var inputs: URL { root.appendingPathComponent("Inputs") }
         var cycleDir: URL { inputs.appendingPathComponent(HostileInputTests.cycle) }
@@ -27,7 +29,8 @@ import Glibc
 
         init(offers: String = HostileInputTests.goodOffers, bids: String = HostileInputTests.goodBids,
              market: String = HostileInputTests.market) throws {
-            root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-hostile-\(UUID().uuidString)")
+            folder = try TemporaryFolder("HostileInputTests")
+            root = folder.url
             try FileManager.default.createDirectory(at: root.appendingPathComponent("Inputs/\(HostileInputTests.cycle)"), withIntermediateDirectories: true)
             try Data(market.utf8).write(to: inputs.appendingPathComponent("market.json"))
             try Data(offers.utf8).write(to: self.offers)
@@ -55,7 +58,7 @@ import Glibc
             return outs.isEmpty && ledgerData.isEmpty
         }
 
-        func remove() { try? FileManager.default.removeItem(at: root) }
+        func remove() { folder.remove() }
     }
 
     /// Runs `clear` and checks the contract: exit 1, one stderr line containing `place` and

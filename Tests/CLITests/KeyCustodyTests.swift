@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,14 +11,14 @@ import Glibc
 @Suite(.serialized) struct KeyCustodyTests {
     static let cycle = "20261120T1000Z"
 
-    func workspace() throws -> URL {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-keys-\(UUID().uuidString)")
+    func workspace() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder("KeyCustodyTests"), dir = folder.url
         let inputs = dir.appendingPathComponent("Inputs")
         try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
         let src = packageRoot.appendingPathComponent("Inputs")
         try FileManager.default.copyItem(at: src.appendingPathComponent("market.json"), to: inputs.appendingPathComponent("market.json"))
         try FileManager.default.copyItem(at: src.appendingPathComponent(Self.cycle), to: inputs.appendingPathComponent(Self.cycle))
-        return dir
+        return folder
     }
 
     func clear(_ ws: URL, ledger: String, key: String? = nil) throws -> CLIResult {
@@ -26,8 +27,7 @@ import Glibc
     }
 
     @Test func theKeyLivesOutsideTheLedgerWhichHoldsNoSecret() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         let r = try clear(ws, ledger: "Ledger")
         #expect(r.status == 0, "\(r.stderr)")
         let said = r.stdout + r.stderr
@@ -45,8 +45,7 @@ import Glibc
     /// puts it in place of the real one: `audit` alone passes but says origin is unverified;
     /// `audit --keys` with the published public key refuses it.
     @Test func aReSignedLedgerFailsAuditAgainstThePublishedKey() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         #expect(try clear(ws, ledger: "Ledger").status == 0)
         // The forgery: cheaper power for P1, cleared and signed with the attacker's own key.
         let bids = ws.appendingPathComponent("Inputs/\(Self.cycle)/bids.csv")
@@ -71,8 +70,7 @@ import Glibc
 
     /// The old layout (a secret key inside the ledger folder) is refused with what to do.
     @Test func aSecretKeyInsideTheLedgerIsRefused() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         #expect(try clear(ws, ledger: "Ledger").status == 0)
         try FileManager.default.moveItem(at: ws.appendingPathComponent("Ledger.key"), to: ws.appendingPathComponent("Ledger/node.key"))
         let r = try clear(ws, ledger: "Ledger")

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import GridClearCore
 import LedgerLite
 #if canImport(Glibc)
@@ -10,9 +11,10 @@ import Glibc
 @Suite(.serialized) struct LedgerCLITests {
     static let cycle = "20261120T1000Z"
 
-    /// A scratch folder with `Inputs/` (market.json + the sample cycle, optionally renamed copies).
-    func workspace(cycles: [String] = [cycle]) throws -> URL {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gridclear-ledgercli-\(UUID().uuidString)")
+    /// A scratch folder with `Inputs/` (market.json + the sample cycle, optionally renamed copies),
+    /// removed when the returned folder is released.
+    func workspace(cycles: [String] = [cycle]) throws -> TemporaryFolder {
+        let folder = try TemporaryFolder("LedgerCLITests"), dir = folder.url
         let inputs = dir.appendingPathComponent("Inputs")
         try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
         let src = packageRoot.appendingPathComponent("Inputs")
@@ -20,7 +22,7 @@ import Glibc
         for c in cycles {
             try FileManager.default.copyItem(at: src.appendingPathComponent(Self.cycle), to: inputs.appendingPathComponent(c))
         }
-        return dir
+        return folder
     }
 
     func clearIntoLedger(_ ws: URL) throws -> CLIResult {
@@ -45,8 +47,7 @@ import Glibc
     }
 
     @Test func helpExamplesRun() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         #expect(try clearIntoLedger(ws).status == 0)
         for (binary, cmd) in [("gridclear", "audit"), ("gridclear", "proof"), ("gridclear", "verify-proof"), ("gridclear", "replay"),
                               ("gridclear-bench", "ledger")] {
@@ -59,8 +60,7 @@ import Glibc
             }
         }
         // The scheduler's examples run in a fresh workspace (they create the ledger).
-        let ws2 = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws2) }
+        let tmp2 = try workspace(), ws2 = tmp2.url
         var cleared = 0
         for args in Self.examples(try runGridclear(["schedule", "--help"], cwd: ws2).stdout) {
             let r = try runGridclear(args, cwd: ws2)
@@ -75,8 +75,7 @@ import Glibc
     }
 
     @Test func clearAppendsOnceAndAuditSaysWhichKeys() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         let first = try clearIntoLedger(ws)
         #expect(first.status == 0 && first.stdout.contains("appended cycle \(Self.cycle) at height 1"), "\(first.stderr)")
         let second = try clearIntoLedger(ws)
@@ -95,8 +94,7 @@ import Glibc
     /// SPEC §3.7: with --ledger the reputation is the ledger's, so files without a
     /// `reputation` column clear and schedule; without a ledger the column is required.
     @Test func withALedgerTheReputationColumnIsOptional() throws {
-        let ws = try workspace(cycles: [Self.cycle, "20261120T1015Z"])
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(cycles: [Self.cycle, "20261120T1015Z"]), ws = tmp.url
         for c in [Self.cycle, "20261120T1015Z"] {
             try """
             offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon
@@ -124,8 +122,7 @@ import Glibc
     /// Damage in the file: audit fails with exit 1 naming a byte offset inside the damaged
     /// record; a forged key set is refused; a tampered proof fails.
     @Test func auditAndProofRejectTampering() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         #expect(try clearIntoLedger(ws).status == 0)
         let proof = try runGridclear(["proof", "Ledger", "--trade", "B1/O1", "--out", "p.json"], cwd: ws)
         #expect(proof.status == 0, "\(proof.stderr)")
@@ -181,8 +178,7 @@ import Glibc
     /// `perLedger`; returns acknowledged blocks, torn tails cut, the calibrated µs per block and
     /// how often a kill left the file size off the padding rule (without a torn tail).
     func crashHarness(trials: Int, perLedger: Int, scale: Int) throws -> (acked: Int, recovered: Int, micros: UInt32, offRule: Int) {
-        let ws = try workspace(cycles: [])
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(cycles: []), ws = tmp.url
         let blockMicros = try Self.writerMicrosPerBlock(scratch: ws.appendingPathComponent("calibration").path, scale: scale)
         var rng = SystemRandomNumberGenerator()
         var acked = 0, recovered = 0, offRule = 0, dir = ""
@@ -259,8 +255,7 @@ import Glibc
     /// order; audit passes; an invalid cycle is reported and skipped without blocking.
     @Test func schedulerKilledAndRestartedClearsEachCycleOnce() throws {
         let ids = (0..<8).map { String(format: "20261120T%02d%02dZ", 10 + $0 / 4, ($0 % 4) * 15) }
-        let ws = try workspace(cycles: ids)
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(cycles: ids), ws = tmp.url
         // Cycle 3 gets a broken offers.csv.
         try "offer_id,bogus\n".write(to: ws.appendingPathComponent("Inputs/\(ids[3])/offers.csv"), atomically: true, encoding: .utf8)
         let args = ["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--out", "Outputs", "--once", "--now", "2026-11-21T00:00Z", "--solver", "simplex"]
@@ -296,8 +291,7 @@ import Glibc
 
     /// SIGTERM while the scheduler sleeps: clean exit 0 with a message.
     @Test func schedulerStopsOnSigterm() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         let p = Process()
         p.executableURL = try gridclearBinary()
         p.arguments = ["schedule", "--inputs", "Inputs", "--ledger", "Ledger", "--now", "2026-11-20T09:00Z", "--solver", "simplex"]
@@ -327,8 +321,7 @@ import Glibc
     /// `verify-proof --keys`; a different key is refused by each.
     @Test func keygenKeyWorksWithEveryCommandThatSignsOrVerifies() throws {
         let second = "20261120T1015Z"
-        let ws = try workspace(cycles: [Self.cycle, second])
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(cycles: [Self.cycle, second]), ws = tmp.url
         for n in ["node1", "node2"] {
             let k = try runGridclear(["keygen", "--ed25519", "--out", "keys/\(n)"], cwd: ws)
             #expect(k.status == 0 && k.stdout.contains("SHA256:"), "\(k.stderr)")

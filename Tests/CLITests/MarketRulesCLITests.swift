@@ -1,19 +1,15 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 
 /// `bills`, `forecast` and `settle --rule priority-matrix` as a user runs them (issue 16).
 @Suite(.serialized) struct MarketRulesCLITests {
-    func scratch() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gc-rules-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    func scratch() throws -> TemporaryFolder { try TemporaryFolder("MarketRulesCLITests") }
 
     /// clear --ledger writes bills.csv; `bills` over the period prints the same rows; after a
     /// priority-matrix settlement into the same ledger, the period bill shows B3's penalty.
     @Test func clearThenBillsThenPriorityMatrixSettle() throws {
-        let d = try scratch()
-        defer { try? FileManager.default.removeItem(at: d) }
+        let tmp = try scratch(), d = tmp.url
         let root = packageRoot.path
         let c = try runGridclear(["clear", root + "/Inputs/20261120T1000Z", "--ledger", d.path + "/L", "--out", d.path + "/Out"])
         #expect(c.status == 0 && c.stdout.contains("bills.csv") && c.stderr.contains("differs from the ledger's"), "\(c.stderr)")

@@ -1,12 +1,15 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 
 /// Runs `gridclear meter simulate` as a background process on a pty symlink.
 final class SimulatorProcess {
     let process = Process()
+    let folder: TemporaryFolder  // holds the link; removed after the simulator stops
     let link: String
     init(args: [String]) throws {
-        link = NSTemporaryDirectory() + "gc-tty-\(UUID().uuidString.prefix(8))"
+        folder = try TemporaryFolder("MeterCLITests-simulator")
+        link = folder.path("tty")
         process.executableURL = try gridclearBinary()
         process.arguments = ["meter", "simulate", "--link", link] + args
         process.standardOutput = FileHandle.nullDevice
@@ -31,6 +34,7 @@ final class SimulatorProcess {
     }
 
     @Test func helpExamplesRun() throws {
+        let tmp = try TemporaryFolder("MeterCLITests")
         // meter read examples, against a simulator standing in for the USB adapters.
         let sim = try SimulatorProcess(args: ["--modbus", "1=1234.5:10.25", "--dlt645", "000000000001=5000.25", "--seconds", "20"])
         let modbus = try runGridclear(["meter", "read", "--device", sim.link, "--protocol", "modbus", "--address", "1", "--profile", "sdm630"])
@@ -47,12 +51,12 @@ final class SimulatorProcess {
         #expect(iv2.stdout.contains("house-b1,B1,import,20261120T1015Z,0.000,missing"))
         // meter simulate examples.
         for args in [["--modbus", "1=1234.5:10.25"], ["--dlt645", "000000000001=5000.25"]] {
-            let link = NSTemporaryDirectory() + "gc-ex-\(UUID().uuidString.prefix(6))"
+            let link = try tmp.newFolder("ex") + "/tty"
             let s = try runGridclear(["meter", "simulate", "--link", link] + args + ["--seconds", "0.2"])
             #expect(s.status == 0 && s.stdout.contains("simulating meters on"))
         }
         // meter poll examples, against simulated devices named in a temporary config.
-        let dir = NSTemporaryDirectory() + "gc-poll-\(UUID().uuidString.prefix(6))"
+        let dir = tmp.path("poll")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let cfg = """
         {"buses": [{"id": "a", "device": "\(sim.link)", "poll_interval_s": 0.5, "response_timeout_ms": 50, "attempts": 1,
@@ -72,7 +76,7 @@ final class SimulatorProcess {
     }
 
     @Test func settleExamplesAndIdempotence() throws {
-        let out = NSTemporaryDirectory() + "gc-settle-\(UUID().uuidString.prefix(6))"
+        let tmp = try TemporaryFolder("MeterCLITests"), out = tmp.path("settle")
         let pending = try runGridclear(["settle", "20261120T1000Z", "--meters", data, "--trades", trades, "--out", out, "--now", "20261120T1015Z"])
         #expect(pending.status == 0 && pending.stdout.contains("pending: meter data for 20261120T1000Z incomplete for B3"))
         #expect(!FileManager.default.fileExists(atPath: out + "/20261120T1000Z"))

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import GridClearApp
 import GridClearCore
@@ -10,13 +11,13 @@ import LedgerLite
 @Suite struct NodeClusterClearingCLITests {
     static let cycle = "20261120T1000Z"
 
-    func workspace() throws -> URL {
-        let ws = URL(fileURLWithPath: NSTemporaryDirectory() + "gridclear-nodeclr-\(UUID().uuidString)")
+    func workspace() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder("NodeClusterClearingCLITests"), ws = folder.url
         let inputs = ws.appendingPathComponent("Inputs")
         try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/market.json"), to: inputs.appendingPathComponent("market.json"))
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/\(Self.cycle)"), to: inputs.appendingPathComponent(Self.cycle))
-        return ws
+        return folder
     }
 
     /// Runs replica 1 of a one-replica committee with `--once`; returns the result.
@@ -36,8 +37,7 @@ import LedgerLite
     }
 
     @Test func clusterPinsTheClearingChoices() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         let bad = try runGridclear(["node", "init", "--replicas", "1", "--dir", "X", "--base-port", "7400", "--mechanism", "nope"], cwd: ws)
         #expect(bad.status == 64 && bad.stderr.contains("unknown mechanism 'nope'"))
         let port = String(20_000 + Int.random(in: 0..<30_000))
@@ -63,8 +63,7 @@ import LedgerLite
     }
 
     @Test func olderClusterFileKeepsTheFlags() throws {
-        let ws = try workspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try workspace(), ws = tmp.url
         let port = String(20_000 + Int.random(in: 0..<30_000))
         let initRun = try runGridclear(["node", "init", "--replicas", "1", "--dir", "C", "--base-port", port, "--now", "2026-11-20T09:00Z"], cwd: ws)
         #expect(initRun.status == 0, "\(initRun.stderr)")

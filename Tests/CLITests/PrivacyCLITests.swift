@@ -1,20 +1,16 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 
 /// CLI tests for `gridclear keygen` and `gridclear-bench privacy`: every `--help` example runs here.
 @Suite struct PrivacyCLITests {
-    func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gridclear-privacy-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("PrivacyCLITests") }
     func mode(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
     }
 
     @Test func keygenHelpExamplesWriteKeysWithSafePermissions() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let examples: [([String], String, String)] = [
             (["keygen", "--paillier", "--bits", "2048", "--out", "keys/platform"], "paillier", "PAILLIER PRIVATE KEY"),
             (["keygen", "--ed25519", "--out", "keys/node1"], "ed25519", "ed25519-secret: "),
@@ -42,8 +38,7 @@ import Foundation
     }
 
     @Test func keygenRejectsBadArguments() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let none = try runGridclear(["keygen", "--out", "k"], cwd: dir)
         #expect(none.status != 0 && none.stderr.contains("exactly one"))
         let bits = try runGridclear(["keygen", "--paillier", "--bits", "1000", "--out", "k"], cwd: dir)

@@ -8,16 +8,11 @@ import GridClearTestSupport
 /// write trades.csv byte-identical to `gridclear clear --mechanism kproto`, and a transcript
 /// per role that holds no key material.
 @Suite struct PrivateCLITests {
-    func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gc-private-cli-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("PrivateCLITests") }
 
     @Test(arguments: [[], ["--in-process"]])
     func privateRunEqualsPlaintextKProto(extra: [String]) throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain", "--quiet"])
         #expect(plain.status == 0, "\(plain.stderr)")
         let r = try runGridclear(["private", "run", "Inputs/20261120T1000Z", "--out", dir.path + "/private",
@@ -43,8 +38,7 @@ import GridClearTestSupport
     /// before the outputs, `audit` passes and `replay` re-clears the cycle identically.
     @Test(arguments: ["tcp", "deploy"])
     func privateRunOverTCPWithLedger(mode: String) throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let plain = try runGridclear(["clear", "Inputs/20261120T1000Z", "--mechanism", "kproto", "--out", dir.path + "/plain", "--quiet"])
         #expect(plain.status == 0, "\(plain.stderr)")
         // Deployed mode also settles privately from meters (S2 short beyond σ, P1 within it).
@@ -92,8 +86,7 @@ import GridClearTestSupport
     /// (a 3072-bit key gives 384-byte blind signatures, visible in the issued message's size);
     /// a key others may read, or a file that is not such a key, is refused before anything runs.
     @Test func registrationKeyFromKeygenSignsTheCertificates() throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let kg = try runGridclear(["keygen", "--blind-rsa", "--bits", "3072", "--out", dir.path + "/ra"])
         #expect(kg.status == 0, "\(kg.stderr)")
         let key = dir.path + "/ra.blindrsa.key"

@@ -29,16 +29,11 @@ import GridClearTestSupport
                                  "--meters", meters, "--now", "20261120T1200Z"] + extra)
     }
 
-    func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("gc-trace-cli-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("PrivateTracingCLITests") }
 
     @Test(arguments: ["in-process", "unix", "tcp", "deploy"])
     func tTrusteesTraceTheNonDeliverer(mode: String) throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let r = try run(dir, Self.transport(mode, dir))
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("equal to plaintext settle: yes") && r.stdout.contains("to S2#O2: seller deviated"), "\(r.stdout)")
@@ -63,8 +58,7 @@ import GridClearTestSupport
 
     @Test(arguments: ["in-process", "unix"])
     func fewerThanTTrusteesCannotTrace(mode: String) throws {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try tempDir(), dir = tmp.url
         let r = try run(dir, ["--trustees-answering", "1"] + Self.transport(mode, dir))
         #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("NOT traced") && r.stdout.contains("fewer than 2 trustees answered; no identity written"), "\(r.stdout)")

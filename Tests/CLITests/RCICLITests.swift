@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -6,9 +7,13 @@ import Glibc
 
 /// End-to-end `gridclear rci` runs: real platform and agent processes over sockets.
 @Suite(.serialized) struct RCICLITests {
+    /// This test's scratch folder (removed when the test ends); `rci run` processes the tests
+    /// kill get it as TMPDIR, so their work folders land here too.
+    let scratch: TemporaryFolder
+    init() throws { scratch = try TemporaryFolder("RCICLITests") }
+
     func tempDir(_ name: String) throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("rci-cli-\(name)-\(getpid())")
-        try? FileManager.default.removeItem(at: d)
+        let d = scratch.url(name)
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
@@ -138,7 +143,7 @@ import Glibc
         let dir = try tempDir("roles")
         let (keys, roster) = try identities(dir)
         let me = try platformIdentity(dir)
-        let sock = "unix:/tmp/gridclear-rci-\(getpid()).sock"
+        let sock = "unix:\(dir.path)/p.sock"
         let pout = Pipe()
         let platform = try start(["rci", "platform", "--listen", sock, "--identities", roster.path, "--key", me.key], stdout: pout)
         var agents: [Process] = []
@@ -168,7 +173,7 @@ import Glibc
             .write(to: forged, atomically: true, encoding: .utf8)
         let impostorKey = dir.appendingPathComponent("impostor")
         #expect(try runGridclear(["keygen", "--ed25519", "--out", impostorKey.path]).status == 0)
-        let sockPath = "/tmp/gridclear-rci-imp-\(getpid()).sock"
+        let sockPath = dir.path + "/p.sock"
         let pout = Pipe(), perr = Pipe()
         let platform = try start(["rci", "platform", "--listen", "unix:\(sockPath)", "--identities", roster.path, "--key", me.key, "--encrypted",
                                   "--key-bits", "512", "--timeout", "30"], stdout: pout, stderr: perr)
@@ -227,6 +232,7 @@ import Glibc
         p.executableURL = try gridclearBinary()
         p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--algorithm", "rci", "--timeout", "20"]  // RCI: long enough to kill mid-run
         p.currentDirectoryURL = packageRoot
+        p.environment = scratch.environment  // its work folder: here, not in /tmp, whoever is killed
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -287,6 +293,7 @@ import Glibc
         p.executableURL = try gridclearBinary()
         p.arguments = ["rci", "run", "Inputs/rci/new_england_31.csv", "--algorithm", "rci", "--timeout", "30"]
         p.currentDirectoryURL = packageRoot
+        p.environment = scratch.environment  // its work folder: here, not in /tmp, whoever is killed
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import LedgerLite
 import Testing
 
@@ -11,9 +12,10 @@ import Testing
     static let offerHeader = "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation"
     static let bidHeader = "bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation"
 
-    /// A workspace with `Inputs/market.json` and a cycle of 25 seller and 25 buyer files.
-    static func participantWorkspace(badBuyer: Int? = nil) throws -> URL {
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-intake-\(UUID().uuidString)")
+    /// A workspace with `Inputs/market.json` and a cycle of 25 seller and 25 buyer files (removed
+    /// when the returned folder is released).
+    static func participantWorkspace(badBuyer: Int? = nil) throws -> TemporaryFolder {
+        let folder = try TemporaryFolder("ServiceIntakeCLITests"), root = folder.url
         let dir = root.appendingPathComponent("Inputs/\(cycle)")
         let fm = FileManager.default
         try fm.createDirectory(at: dir.appendingPathComponent("offers"), withIntermediateDirectories: true)
@@ -30,7 +32,7 @@ import Testing
         }
         // A writer's temporary file (atomic rename pending) is never read.
         try Data("garbage".utf8).write(to: dir.appendingPathComponent("bids/.B99.csv.tmp"))
-        return root
+        return folder
     }
 
     static func json(_ s: String) throws -> [String: Any] {
@@ -38,8 +40,7 @@ import Testing
     }
 
     @Test func fiftyParticipantFilesOneMalformedClearsFortyNine() throws {
-        let ws = try Self.participantWorkspace(badBuyer: 17)
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try Self.participantWorkspace(badBuyer: 17), ws = tmp.url
         let r = try runGridclear(["clear", "Inputs/\(Self.cycle)", "--solver", "simplex", "--out", "Outputs", "--ledger", "Ledger", "--quiet"], cwd: ws)
         #expect(r.status == 2, "exit \(r.status): \(r.stdout) \(r.stderr)")
         #expect(r.stdout.contains("49 participant file(s) cleared, 1 rejected"), "\(r.stdout)")
@@ -80,8 +81,7 @@ import Testing
     }
 
     @Test func scheduleOnceRejectsAParticipantFileWithExit2AndJSON() throws {
-        let ws = try Self.participantWorkspace(badBuyer: 3)
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try Self.participantWorkspace(badBuyer: 3), ws = tmp.url
         // A row for another buyer in B05's file: the whole file is rejected (a file holds only its owner's rows).
         let b05 = ws.appendingPathComponent("Inputs/\(Self.cycle)/bids/B05.csv")
         try Data("\(Self.bidHeader)\nBID5,B06,0.7,10,39.95,116.4,75\n".utf8).write(to: b05)
@@ -112,8 +112,7 @@ import Testing
     /// the column clears with `clear --ledger` and `schedule`; without a ledger it is rejected;
     /// `validate --reputation-from-ledger` accepts it, plain `validate` gives clearing's line.
     @Test func underALedgerAParticipantFileNeedsNoReputationColumn() throws {
-        let ws = try Self.participantWorkspace()
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try Self.participantWorkspace(), ws = tmp.url
         let b07 = "Inputs/\(Self.cycle)/bids/B07.csv"
         try Data("bid_id,buyer_id,price,quantity_kwh,lat,lon\nBID7,B07,0.67,19,39.97,116.4\n".utf8).write(to: ws.appendingPathComponent(b07))
         let error = "\(b07):1:7: missing required column 'reputation'"
@@ -134,8 +133,7 @@ import Testing
 
     /// `--log-level` filters, `--log-format text` lines carry time and level.
     @Test func logLevelAndTextFormat() throws {
-        let ws = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-log-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try TemporaryFolder("ServiceIntakeCLITests-log"), ws = tmp.url
         try FileManager.default.createDirectory(at: ws.appendingPathComponent("Inputs"), withIntermediateDirectories: true)
         for f in ["market.json", Self.cycle] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/\(f)"), to: ws.appendingPathComponent("Inputs/\(f)"))
@@ -151,8 +149,7 @@ import Testing
 
     /// `clear --json`, `audit --json`, `replay --json` carry the numbers of the text outputs.
     @Test func jsonOutputsCarryTheTextNumbers() throws {
-        let ws = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gc-json-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: ws) }
+        let tmp = try TemporaryFolder("ServiceIntakeCLITests-json"), ws = tmp.url
         try FileManager.default.createDirectory(at: ws.appendingPathComponent("Inputs"), withIntermediateDirectories: true)
         for f in ["market.json", Self.cycle] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Inputs/\(f)"), to: ws.appendingPathComponent("Inputs/\(f)"))

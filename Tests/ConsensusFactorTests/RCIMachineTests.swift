@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import GridClearCore
 import Testing
 @testable import ConsensusFactor
@@ -77,9 +78,7 @@ import Testing
         var run = try RCIInProcessRun(case: c, parameters: p)
         let reference = try run.run()
 
-        let dir = "/tmp/rci-nodes-\(getpid())-\(algorithm.rawValue)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("RCIMachineTests"), dir = tmp.path
         let box = ResultBox()
         let me = RCIIdentity.generate()  // the platform proves it to every agent, which pins its key
         let platform = try RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: c.agents.count, parameters: p,
@@ -108,9 +107,7 @@ extension RCIMachineTests {
     /// clear error, before it sends anything but its signed hello.
     @Test func anImpostorPlatformIsRefused() throws {
         let c = try loadCase("case_2x3")
-        let dir = "/tmp/rci-impostor-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("RCIMachineTests"), dir = tmp.path
         let pinned = RCIIdentity.generate(), impostor = RCIIdentity.generate()
         let done = ResultBox(), agents = c.agents.count
         let t = Thread {
@@ -140,9 +137,7 @@ extension RCIMachineTests {
     /// Issue 19: a peer of the previous frame version (2) is refused at its first frame with one
     /// log line naming both versions, and the gathering goes on.
     @Test func anOldVersionPeerIsRefusedNamingBothVersions() throws {
-        let dir = "/tmp/rci-oldversion-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("RCIMachineTests"), dir = tmp.path
         let lines = LineBox()
         let t = Thread {
             let platform = try? RCIPlatformNode(listen: .unix(dir + "/p.sock"), agentCount: 2, parameters: RCIParameters(),

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 @testable import ConsensusFactor
 import GridClearCore
@@ -96,9 +97,7 @@ import GridClearCore
     }
 
     @Test func socketsCarryFramesOverUnixAndTCP() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rci-wire-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let tmp = try TemporaryFolder("RCIWireTests"), dir = tmp.url
         for address in [RCIAddress.unix(dir.path + "/s.sock"), .tcp(host: "127.0.0.1", port: 0)] {
             let (listener, actual) = try RCISocket.listen(address, timeoutMilliseconds: 5_000)
             let client = try RCISocket.connect(actual, timeoutMilliseconds: 5_000)

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import GridClearSystem
 import LedgerLite
 import EtcdClient
@@ -102,18 +103,15 @@ func waitUntil(_ seconds: Double, _ what: String, _ cond: () throws -> Bool) thr
 
 @Suite(.serialized, .enabled(if: EtcdTestCluster.available, "etcd not installed: scripts/install-deps.sh --test"))
 struct EtcdNodeIntegrationTests {
-    func tempDir() -> String {
-        var t = Array((NSTemporaryDirectory() + "gridclear-nodes-XXXXXX").utf8CString)
-        return String(cString: mkdtemp(&t)!)
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("EtcdNodeIntegrationTests") }
 
     /// 3 nodes on a 3-member etcd clear 10 cycles; an etcd member is killed, then the
     /// leader node crashes mid-cycle; another node takes over; the crashed node restarts and
     /// catches up; every ledger is byte-identical and holds each cycle exactly once.
     @Test func threeNodesSurviveAMemberAndALeaderCrash() throws {
         let cluster = try EtcdTestCluster()
-        let dir = tempDir()
-        defer { cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try tempDir(), dir = tmp.path
+        defer { cluster.stop() }
         let cycles = (1...10).map { String(format: "C%02d", $0) }
         let clears = Locked<[String]>([])
         let nodes = (1...3).map { i in
@@ -147,8 +145,8 @@ struct EtcdNodeIntegrationTests {
     /// cannot commit it when it resumes: another node has committed that height.
     @Test func aPausedLeaderIsFenced() throws {
         let cluster = try EtcdTestCluster(members: 1)
-        let dir = tempDir()
-        defer { cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try tempDir(), dir = tmp.path
+        defer { cluster.stop() }
         let cycles = ["C01", "C02", "C03"]
         let pausedOnce = Locked(false)
         let nodesBox = Locked<[TestNode]>([])
@@ -179,9 +177,9 @@ struct EtcdNodeIntegrationTests {
     /// clearing; the other node takes over; reconnected, the cut node catches up.
     @Test func aPartitionedLeaderStopsAndCatchesUp() throws {
         let cluster = try EtcdTestCluster(members: 1)
-        let dir = tempDir()
+        let tmp = try tempDir(), dir = tmp.path
         let proxies = try (0..<2).map { _ in try TestProxy(target: cluster.endpoints[0].port) }
-        defer { proxies.forEach { $0.cut() }; cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        defer { proxies.forEach { $0.cut() }; cluster.stop() }
         let first = (1...3).map { String(format: "C%02d", $0) }, all = (1...6).map { String(format: "C%02d", $0) }
         let available = Locked(first)
         let nodes = (0..<2).map { i in
@@ -207,8 +205,8 @@ struct EtcdNodeIntegrationTests {
     /// The etcd fence itself: a commit naming a stale election revision is refused.
     @Test func aCommitWithAStaleElectionRevisionIsRefused() throws {
         let cluster = try EtcdTestCluster(members: 1)
-        let dir = tempDir()
-        defer { cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try tempDir(), dir = tmp.path
+        defer { cluster.stop() }
         let store = try LedgerStore(directory: dir + "/l", create: true)
         var o = EtcdNode.Options(nodeID: "1")
         o.layout = EtcdLayout(prefix: "fence/")
@@ -251,9 +249,8 @@ struct EtcdNodeIntegrationTests {
 struct EtcdModeBenchmark {
     @Test func commitLatencyAgainstTheEmbeddedLedger() throws {
         let cluster = try EtcdTestCluster()
-        var t = Array((NSTemporaryDirectory() + "gridclear-bench-XXXXXX").utf8CString)
-        let dir = String(cString: mkdtemp(&t)!)
-        defer { cluster.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("EtcdModeBenchmark"), dir = tmp.path
+        defer { cluster.stop() }
         let n = 40
         let cycles = (1...n).map { String(format: "B%03d", $0) }
         // The 650 KB block of a 2000 × 2000 cycle only with GRIDCLEAR_ETCD_BENCH=1 (about 15 s).

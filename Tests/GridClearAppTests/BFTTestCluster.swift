@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Clearing
 import GridClearApp
 import GridClearCore
@@ -8,6 +9,7 @@ import LedgerLite
 /// A 4-replica cluster in a scratch folder, with helpers that build and certify blocks the way
 /// the committee would (commit messages signed by the members' keys).
 final class BFTTestCluster {
+    let folder: TemporaryFolder  // removed with the cluster
     let dir: String
     let config: ClusterConfig
     let keys: [NodeKey]
@@ -15,12 +17,12 @@ final class BFTTestCluster {
     var now: UTCTime { Self.start }
 
     init(replicas: Int = 4, params: ReputationParams? = nil) throws {
-        let d = NSTemporaryDirectory() + "gridclear-bft-\(UUID().uuidString)"
+        folder = try TemporaryFolder("BFTTestCluster")
+        let d = folder.path
         dir = d
         config = try ClusterSetup.initialize(replicas: replicas, directory: d, basePort: 7100, now: Self.start, params: params)
         keys = try (1...replicas).map { try NodeKeyFile.load(path: ClusterSetup.keyPath(directory: d, id: $0)) }
     }
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     func ledger(_ id: Int) throws -> ReplicatedLedger {
         try ReplicatedLedger(directory: ClusterSetup.ledgerPath(directory: dir, id: id), cluster: config)

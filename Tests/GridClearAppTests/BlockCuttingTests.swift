@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import Clearing
 @testable import GridClearApp
@@ -14,8 +15,7 @@ import LedgerLite
     /// MMC 2, `--once`: five due cycles go into blocks of two, two and one (the last flushed at
     /// exit); every cycle's outputs are published; the ledger audits.
     @Test func mmcCutsBlocksAndOnceFlushesAtExit() throws {
-        let ws = try workspace(cycles: ids)
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: ids, tag: "BlockCuttingTests"), ws = wsFolder.path
         let sim = SimulatedClock(start: UTCTime(commandLine: "2026-11-21T00:00Z")!, maxSleeps: 100)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: sim.now,
                                     cutting: CuttingConfig(maxEntriesPerBlock: 2, maxBatchMillis: 3_600_000))
@@ -36,8 +36,7 @@ import LedgerLite
     /// scheduler sleeps until the MBT deadline (not the 60 s rescan of a later minute), then
     /// cuts the block at that time and publishes.
     @Test func mbtCutsThePendingBlockWithTheInjectedClock() throws {
-        let ws = try workspace(cycles: [ids[0]])
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: [ids[0]], tag: "BlockCuttingTests"), ws = wsFolder.path
         let start = UTCTime(commandLine: "2026-11-21T00:00Z")!
         let sim = SimulatedClock(start: start, maxSleeps: 2)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: sim.now,

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import Clearing
 import GridClearApp
@@ -14,8 +15,7 @@ import LedgerLite
     let now = UTCTime(commandLine: "2026-11-20T09:50Z")!
 
     @Test func clearAndRecordAppendsThenPublishesThenIsIdempotent() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let events = EventLog()
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now, events: events.add)
         #expect(events.all.contains { if case .nodeKeyCreated = $0 { return true }; return false })
@@ -38,8 +38,7 @@ import LedgerLite
     }
 
     @Test func changedInputsOfARecordedCycleAreRefusedAndNothingIsWritten() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
         var files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         _ = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: nil, now: now)
@@ -56,8 +55,7 @@ import LedgerLite
     }
 
     @Test func invalidInputsNeverOpenTheLedgerNorWriteOutputs() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         try "offer_id,bogus\n".write(toFile: ws + "/Inputs/\(sampleCycle)/offers.csv", atomically: true, encoding: .utf8)
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         let opened = EventLog()
@@ -77,8 +75,7 @@ import LedgerLite
     /// `reputation` column clear (each participant at the ledger's points); without a ledger
     /// the column is required.
     @Test func withALedgerTheReputationColumnIsOptional() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let dir = ws + "/Inputs/" + sampleCycle
         for name in ["offers.csv", "bids.csv"] { try dropColumn("reputation", of: dir + "/" + name) }
         let files = try service.load(cycleDirectory: dir)
@@ -99,8 +96,7 @@ import LedgerLite
 
     /// A CSV reputation differing from the ledger's is replaced by it, with one warning.
     @Test func withALedgerADifferingCSVReputationIsReplacedWithOneWarning() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         let plain = try service.clear(files, options: options)
@@ -114,8 +110,7 @@ import LedgerLite
     /// SPEC §6: outputs only after the ledger entry is durable — a ledger that refuses the
     /// append leaves no outputs.
     @Test func aLockedLedgerLeavesNoOutputs() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let holder = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         #expect {
@@ -132,8 +127,7 @@ import LedgerLite
 
     /// A publication failure after the append names the height: the cycle is in the ledger.
     @Test func publishFailureAfterTheAppendSaysTheCycleIsRecorded() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         try "not a folder".write(toFile: ws + "/Outputs", atomically: true, encoding: .utf8)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
@@ -147,8 +141,7 @@ import LedgerLite
     }
 
     @Test func replayIsByteIdenticalAndCatchesATamperedEntry() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         _ = try service.clearAndRecord(files, options: options, ledger: ledger, outputRoot: nil, now: now)
@@ -162,8 +155,7 @@ import LedgerLite
     }
 
     @Test func recordedFilesRoundTrip() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "CycleServiceTests"), ws = wsFolder.path
         let files = try service.load(cycleDirectory: ws + "/Inputs/" + sampleCycle)
         let cleared = try service.clear(files, options: options)
         let e = try CycleRecord.entry(cleared, files: files, options: options)

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import Clearing
 import GridClearApp
@@ -9,8 +10,7 @@ import LedgerLite
 /// only the blocks appended since, and equals the fold of every entry from the start.
 @Suite struct LedgerReputationFoldTests {
     @Test func incrementalFoldEqualsTheWholeFold() throws {
-        let ws = NSTemporaryDirectory() + "gridclear-repfold-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: ws) }
+        let tmp = try TemporaryFolder("LedgerReputationFoldTests"), ws = tmp.path
         let now = UTCTime(seconds: 1_795_000_000)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
         func change(_ p: String, _ after: Int64) -> LedgerEntry {

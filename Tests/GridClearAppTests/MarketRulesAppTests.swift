@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import Clearing
 @testable import GridClearApp
@@ -39,8 +40,7 @@ import LedgerLite
     /// the ledger's value, so B1 now prefers S2 — the trades equal a plain clear whose CSV
     /// holds the ledger's values, and differ from one that believes the CSV.
     @Test func penalisedReputationFromTheLedgerEntersCMAP() throws {
-        let ws = try workspace(cycles: [])
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: [], tag: "MarketRulesAppTests"), ws = wsFolder.path
         let request = SettlementRequest(cycle: CycleID(sampleCycle)!, metersFile: meters, tradesFile: meterTrades, marketFile: nil,
                                         reputationFile: nil, outputRoot: ws + "/Settlements")
         guard case .settled = try SettlementService.settle(request, openLedger: { try self.ledger(ws) }, now: UTCTime(commandLine: "20261120T1200Z")!) else {
@@ -95,8 +95,7 @@ import LedgerLite
     /// participant's settlement_adjust is its settlement money minus its cleared money, and
     /// S1's penalty shows as 10 points.
     @Test func billsSumExactlyToTheTradesAndThePeriodAddsSettlement() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "MarketRulesAppTests"), ws = wsFolder.path
         let market = """
         {"pricing": "pay_as_bid", "fees": {"network": {"bands": [{"up_to_km": "3", "fee": "0.0200"}, {"fee": "0.0450"}]},
          "levies": [{"name": "renewable", "per_kwh": "0.0033"}], "payer": "split"}}
@@ -165,8 +164,7 @@ import LedgerLite
     /// supply (14.670 kWh) serves B2 first (4.000 kWh at 0.6200), then B1 (10.100 at 0.5800);
     /// 0.570 kWh goes to the grid at the feed-in 0.3023 (−0.1723110 CNY), B3 is penalised once.
     @Test func priorityMatrixSettlementSharesTheLateDataRule() throws {
-        let ws = try workspace(cycles: [])
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: [], tag: "MarketRulesAppTests"), ws = wsFolder.path
         var request = SettlementRequest(cycle: CycleID(sampleCycle)!, metersFile: meters, tradesFile: ws + "/none.csv", marketFile: nil,
                                         reputationFile: nil, outputRoot: ws + "/Settlements")
         request.matrixFile = packageRoot + "/scripts/meter_example/price-matrix.csv"

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import GridClearApp
 import GridClearCore
@@ -44,8 +45,7 @@ import LedgerLite
     }
 
     @Test func writeIsPrivateAndLoadRefusesAnOpenFile() throws {
-        let dir = NSTemporaryDirectory() + "gridclear-keys-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("NodeKeyFileTests"), dir = tmp.path("keys")
         let path = dir + "/node.ed25519.key", pub = dir + "/node.ed25519.pub"
         try NodeKeyFile.write(key, to: path, publicPath: pub)
         #expect(try FileSystem.permissions(of: path) == 0o600 && FileSystem.permissions(of: pub) == 0o644)

@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import GridClearApp
 import GridClearCore
@@ -8,11 +9,7 @@ import LedgerLite
 /// The replica's two-slot state file: every save is read back, a torn save falls back to the
 /// previous state, a bare version-1 state is read and converted, damage is an error.
 @Suite struct ReplicaStateFileTests {
-    func dir() -> String {
-        let d = NSTemporaryDirectory() + "gridclear-state-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    func dir() throws -> TemporaryFolder { try TemporaryFolder("ReplicaStateFileTests") }
 
     /// A state whose guard signed `n` slots in view `view` (size grows with n).
     func state(view: UInt64, slots n: Int) -> DurableState {
@@ -23,7 +20,7 @@ import LedgerLite
     }
 
     @Test func everySaveIsReadBackIncludingOnesThatOutgrowTheSlots() throws {
-        let d = dir(); defer { remove(d) }
+        let folder = try dir(), d = folder.path
         let path = d + "/state.pbft"
         #expect(try ReplicaStateFile(path: path).loaded == nil)
         let f = try ReplicaStateFile(path: path)
@@ -36,7 +33,7 @@ import LedgerLite
     }
 
     @Test func aTornSaveFallsBackToThePreviousStateAndDamageIsAnError() throws {
-        let d = dir(); defer { remove(d) }
+        let folder = try dir(), d = folder.path
         let path = d + "/state.pbft"
         let f = try ReplicaStateFile(path: path)
         let first = state(view: 1, slots: 3), second = state(view: 2, slots: 4)
@@ -58,7 +55,7 @@ import LedgerLite
     }
 
     @Test func aVersionOneStateIsReadAndConvertedOnTheNextSave() throws {
-        let d = dir(); defer { remove(d) }
+        let folder = try dir(), d = folder.path
         let path = d + "/state.pbft"
         let old = state(view: 3, slots: 2)
         try AtomicFile.write(old.encoded(), to: path)

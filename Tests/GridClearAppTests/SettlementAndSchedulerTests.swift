@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import Clearing
 import GridClearApp
@@ -12,8 +13,7 @@ import LedgerLite
     let trades = packageRoot + "/scripts/meter_example/trades.csv"
 
     @Test func pendingTouchesNothingThenSettledRecordsFirstThenIsIdempotent() throws {
-        let ws = try workspace(cycles: [])
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: [], tag: "SettlementAndSchedulerTests"), ws = wsFolder.path
         let cycle = CycleID(sampleCycle)!
         let request = SettlementRequest(cycle: cycle, metersFile: meters, tradesFile: trades, marketFile: nil,
                                         reputationFile: ws + "/reputation.json", outputRoot: ws + "/Settlements")
@@ -66,8 +66,7 @@ import LedgerLite
     /// `--once`: every due cycle once, in order; a broken cycle skipped; a folder not on a
     /// 15-minute boundary ignored; a second run clears nothing.
     @Test func onceClearsEachDueCycleOnceAndSkipsABrokenOne() throws {
-        let ws = try workspace(cycles: ids + ["20261120T1007Z"])
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: ids + ["20261120T1007Z"], tag: "SettlementAndSchedulerTests"), ws = wsFolder.path
         try "offer_id,bogus\n".write(toFile: ws + "/Inputs/\(ids[2])/offers.csv", atomically: true, encoding: .utf8)
         let sim = SimulatedClock(start: UTCTime(commandLine: "2026-11-21T00:00Z")!, maxSleeps: 100)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: sim.now)
@@ -89,8 +88,7 @@ import LedgerLite
 
     /// The loop sleeps until each gate closure and clears the cycle then; a stop ends it.
     @Test func loopWakesAtGateClosuresAndStops() throws {
-        let ws = try workspace(cycles: Array(ids.prefix(2)))
-        defer { remove(ws) }
+        let wsFolder = try workspace(cycles: Array(ids.prefix(2)), tag: "SettlementAndSchedulerTests"), ws = wsFolder.path
         let start = UTCTime(commandLine: "2026-11-20T09:00Z")!
         let sim = SimulatedClock(start: start, maxSleeps: 4)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: start)
@@ -106,8 +104,7 @@ import LedgerLite
     }
 
     @Test func aMalformedMarketFileIsAnError() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "SettlementAndSchedulerTests"), ws = wsFolder.path
         try "{ not json".write(toFile: ws + "/Inputs/market.json", atomically: true, encoding: .utf8)
         #expect(throws: AppError.self) { _ = try CycleFolderScanner.scan(inputs: ws + "/Inputs") }
     }

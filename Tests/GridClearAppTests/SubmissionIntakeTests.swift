@@ -1,5 +1,6 @@
 import Clearing
 import Foundation
+import GridClearTestSupport
 import GridClearApp
 import GridClearCore
 import LedgerLite
@@ -11,9 +12,10 @@ import Testing
     static let offerHeader = "offer_id,seller_id,price,quantity_kwh,energy_type,lat,lon,reputation"
     static let bidHeader = "bid_id,buyer_id,price,quantity_kwh,lat,lon,reputation"
 
-    /// A workspace whose sample cycle is split into one file per participant.
-    func split(_ extraBids: [String: String] = [:]) throws -> (String, String) {
-        let ws = try workspace()
+    /// A workspace whose sample cycle is split into one file per participant, and the cycle's
+    /// folder in it.
+    func split(_ extraBids: [String: String] = [:]) throws -> (TemporaryFolder, String) {
+        let folder = try workspace(tag: "SubmissionIntakeTests"), ws = folder.path
         let dir = ws + "/Inputs/" + sampleCycle
         let fm = FileManager.default
         for side in ["offers", "bids"] {
@@ -26,14 +28,13 @@ import Testing
             }
         }
         for (name, text) in extraBids { try text.write(toFile: dir + "/bids/" + name, atomically: true, encoding: .utf8) }
-        return (ws, dir)
+        return (folder, dir)
     }
 
     @Test func splitCycleClearsExactlyAsTheSingleFiles() throws {
-        let single = try workspace()
-        defer { remove(single) }
+        let singleFolder = try workspace(tag: "SubmissionIntakeTests"), single = singleFolder.path
         let (ws, dir) = try split()
-        defer { remove(ws) }
+        defer { ws.remove() }
         let a = try SubmissionIntake.gather(cycleDirectory: single + "/Inputs/" + sampleCycle)
         let b = try SubmissionIntake.gather(cycleDirectory: dir)
         #expect(!a.perParticipant && a.rejected.isEmpty && b.perParticipant && b.rejected.isEmpty)
@@ -55,7 +56,7 @@ import Testing
             "notes.txt": "ignored",
             ".P7.csv.tmp": "ignored",
         ])
-        defer { remove(ws) }
+        defer { ws.remove() }
         let r = try SubmissionIntake.gather(cycleDirectory: dir)
         #expect(r.rejected.map(\.file) == ["bids/P8.csv", "bids/P9.csv", "bids/bad name.csv"])
         #expect(r.rejected[0].error.hasSuffix("bids/P8.csv:3:2: column 'buyer_id': 'P7' is not the file's participant 'P8'; a participant's file holds only its own rows"), "\(r.rejected[0].error)")
@@ -68,7 +69,7 @@ import Testing
 
     @Test func aSideWithNoValidFileClearsEmptyAndKeepsTheRejections() throws {
         let (ws, dir) = try split()
-        defer { remove(ws) }
+        defer { ws.remove() }
         for p in ["P1", "P2", "P3"] {
             try (Self.bidHeader + "\nX\(p),\(p),free,10,39.9,116.4,70\n").write(toFile: dir + "/bids/\(p).csv", atomically: true, encoding: .utf8)
         }
@@ -83,7 +84,7 @@ import Testing
     /// accepted, validated alike, and clears with the ledger's value.
     @Test func underALedgerAParticipantFileNeedsNoReputationColumn() throws {
         let (ws, dir) = try split(["P4.csv": "bid_id,buyer_id,price,quantity_kwh,lat,lon\nB4,P4,0.7,10,39.9,116.4\n"])
-        defer { remove(ws) }
+        defer { ws.remove() }
         let plain = try SubmissionIntake.gather(cycleDirectory: dir)
         #expect(plain.rejected.map(\.file) == ["bids/P4.csv"] && plain.rejected.first?.error.hasSuffix("missing required column 'reputation'") == true,
                 "\(plain.rejected)")
@@ -93,7 +94,7 @@ import Testing
         #expect(try SubmissionIntake.validate(path: dir + "/bids/P4.csv", reputationFromLedger: true).errors.isEmpty)
         #expect(try SubmissionIntake.validate(path: dir, reputationFromLedger: true).errors.isEmpty)
         let now = UTCTime(commandLine: "2026-11-20T09:50Z")!
-        let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: now)
+        let ledger = try NodeLedger(directory: ws.path + "/Ledger", keyFile: nil, now: now)
         let r = try CycleService().intakeClearAndRecord(cycleDirectory: dir, options: ClearOptions(solver: "simplex"), openLedger: { ledger },
                                                         outputRoot: nil, now: now)
         #expect(!r.partial && r.result.record == .appended(height: 1))
@@ -102,14 +103,13 @@ import Testing
 
     @Test func bothFormsForOneSideIsAnError() throws {
         let (ws, dir) = try split()
-        defer { remove(ws) }
+        defer { ws.remove() }
         try (Self.bidHeader + "\n").write(toFile: dir + "/bids.csv", atomically: true, encoding: .utf8)
         #expect(throws: AppError.self) { try SubmissionIntake.gather(cycleDirectory: dir) }
     }
 
     @Test func singleFileValidationGivesTheClearingError() throws {
-        let ws = try workspace()
-        defer { remove(ws) }
+        let wsFolder = try workspace(tag: "SubmissionIntakeTests"), ws = wsFolder.path
         let bids = ws + "/Inputs/\(sampleCycle)/bids.csv"
         try (Self.bidHeader + "\nB1,P1,0.7,-3,39.9,116.4,70\n").write(toFile: bids, atomically: true, encoding: .utf8)
         let v = try SubmissionIntake.validate(path: bids)

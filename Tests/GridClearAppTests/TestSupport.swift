@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import GridClearApp
 import GridClearCore
 import GridClearSystem
@@ -9,17 +10,15 @@ let packageRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathCompon
 let sampleCycle = "20261120T1000Z"
 
 /// A fresh scratch folder with `Inputs/market.json` and copies of the sample cycle under the
-/// given names. Removed by the caller.
-func workspace(cycles: [String] = [sampleCycle]) throws -> String {
-    let dir = NSTemporaryDirectory() + "gridclear-app-\(UUID().uuidString)"
+/// given names, removed when the returned folder is released.
+func workspace(cycles: [String] = [sampleCycle], tag: String = "GridClearAppTests") throws -> TemporaryFolder {
+    let folder = try TemporaryFolder(tag), dir = folder.path
     let fm = FileManager.default
     try fm.createDirectory(atPath: dir + "/Inputs", withIntermediateDirectories: true)
     try fm.copyItem(atPath: packageRoot + "/Inputs/market.json", toPath: dir + "/Inputs/market.json")
     for c in cycles { try fm.copyItem(atPath: packageRoot + "/Inputs/" + sampleCycle, toPath: dir + "/Inputs/" + c) }
-    return dir
+    return folder
 }
-
-func remove(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
 
 /// Collects events (the callbacks are synchronous).
 final class EventLog: @unchecked Sendable {

@@ -1,19 +1,14 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import GridClearCore
 import GridClearSystem
 
 @Suite struct SystemTests {
-    func tempDir() throws -> String {
-        var g = SplitMix64(seed: SystemClock().monotonicNanos())
-        let d = "/tmp/gridclear-core-tests-\(Hex.encode(g.bytes(8)))"
-        try FileSystem.makeDirectories(d)
-        return d
-    }
+    func tempDir() throws -> TemporaryFolder { try TemporaryFolder("SystemTests") }
 
     @Test func atomicWriteReplacesWholeFileAndLeavesNoTemporaries() throws {
-        let d = try tempDir()
-        defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try tempDir(), d = tmp.path
         let p = d + "/out.csv"
         try AtomicFile.write("one\n", to: p)
         try AtomicFile.write("two\n", to: p)
@@ -29,16 +24,14 @@ import GridClearSystem
             try FileSystem.read("/dev/zero")
         }
         #expect(throws: FileSystem.Error.notRegularFile(path: "/tmp", kind: "directory")) { try FileSystem.read("/tmp") }
-        let d = try tempDir()
-        defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try tempDir(), d = tmp.path
         try AtomicFile.write([UInt8](repeating: 1, count: 100), to: d + "/big")
         #expect(throws: FileSystem.Error.tooLarge(path: d + "/big", limit: 99)) { try FileSystem.read(d + "/big", maxBytes: 99) }
         #expect(throws: SystemError.self) { try FileSystem.read(d + "/missing") }
     }
 
     @Test func appendFileLocksAndTruncates() throws {
-        let d = try tempDir()
-        defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try tempDir(), d = tmp.path
         let f = try AppendFile(path: d + "/log/blocks", exclusive: true)
         try f.append([1, 2, 3])
         try f.append([4])

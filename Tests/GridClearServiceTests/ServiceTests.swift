@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,8 +62,7 @@ import FoundationNetworking
     }
 
     @Test func historySkipsWhatIsNotAPublishedCycle() throws {
-        let root = NSTemporaryDirectory() + "gc-history-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tmp = try TemporaryFolder("ServiceTests"), root = tmp.path("history")
         let fm = FileManager.default
         for d in ["20261120T1000Z", "20261120T1015Z", "20261120T1030Z", "notes"] { try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true) }
         try "{\"mechanism\": \"uniform\", \"bids\": 2, \"offers\": 1, \"matches\": 1, \"matched_kwh\": 1.500, \"grid_kwh\": 0.000, \"clean_share\": 1.0, \"apet\": 0.5}"
@@ -102,8 +102,7 @@ import FoundationNetworking
 /// `sd_notify` against a real unix datagram socket.
 @Suite(.serialized) struct ServiceNotifyTests {
     @Test func readinessReachesTheNotifySocket() throws {
-        let path = NSTemporaryDirectory() + "gc-notify-\(getpid()).sock"
-        unlink(path)
+        let tmp = try TemporaryFolder("ServiceNotifyTests"), path = tmp.path("notify.sock")
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         #expect(fd >= 0)
         defer { close(fd); unlink(path) }

@@ -1,3 +1,5 @@
+import Foundation
+import GridClearTestSupport
 import Testing
 import GridClearCore
 @testable import LedgerLite
@@ -85,7 +87,8 @@ import GridClearCore
     }
 
     @Test func cycleRecordedTwiceIsRejected() throws {
-        let store = try LedgerStore(directory: tempDir(), create: true)
+        let tmp = try TemporaryFolder("AuditTests")
+        let store = try LedgerStore(directory: tmp.path, create: true)
         let o = try EmbeddedOrderer(store: store, key: testKey, nowMillis: 0, ledgerID: "t", cutting: CuttingConfig(maxEntriesPerBlock: 1, maxBatchMillis: 0))
         let c = try ClearedCycleEntry(cycleID: "20261120T1000Z", mechanism: "cmap", solver: "simplex", seed: 0, inputs: [], tradesCSV: Array("h\n".utf8), summaryJSON: [])
         _ = try o.submit([.clearedCycle(c)], nowMillis: 1)

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import Crypto
 import GridClearCore
 @testable import LedgerLite
@@ -33,8 +34,7 @@ import GridClearCore
     }
 
     @Test func versionTwoStoreReadsButRefusesToAppend() throws {
-        let dir = tempDir("v2")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("FormatVersionTests-v2"), dir = tmp.path
         let bytes = try fixtureBytes("v2-ledger", "gcl")
         #expect(FileManager.default.createFile(atPath: dir + "/blocks.gcl", contents: Data(bytes)))
         let store = try LedgerStore(directory: dir, create: false)
@@ -172,8 +172,7 @@ import GridClearCore
     }
 
     @Test func storeIndexReadsEachBlockAlone() throws {
-        let dir = tempDir("index")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("FormatVersionTests-index"), dir = tmp.path
         var built: [Block] = []
         do {
             let store = try LedgerStore(directory: dir, create: true)

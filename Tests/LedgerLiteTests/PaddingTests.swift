@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import GridClearCore
 @testable import LedgerLite
 
@@ -37,7 +38,7 @@ import GridClearCore
     /// scanner, the streaming reader and the auditor (which counts record bytes only); the
     /// file is a function of the blocks alone (one batch or one by one: the same bytes).
     @Test func zeroTailIsAcceptedAndDeterministic() throws {
-        let d = tempDir(), e = tempDir(); defer { for x in [d, e] { try? FileManager.default.removeItem(atPath: x) } }
+        let tmpD = try TemporaryFolder("PaddingTests"), tmpE = try TemporaryFolder("PaddingTests"), d = tmpD.path, e = tmpE.path
         let store = try storeWith(d, blocks: 5)
         let end = store.state.endOffset
         let bytes = try read(d)
@@ -58,7 +59,7 @@ import GridClearCore
     }
 
     @Test func oddZeroTailIsNormalizedOnOpen() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("PaddingTests"), d = tmp.path
         let (plain, _, _) = try buildLedgerBytes(blocks: 3, seed: 5)
         for extra in [1, 511, 4096, (1 << 20) + 3] {
             write(plain + [UInt8](repeating: 0, count: extra), d)
@@ -72,7 +73,7 @@ import GridClearCore
     /// Any non-zero byte after the last record's end, where no record starts, is damage at
     /// that byte: the scanner, the store (nothing cut) and the streaming audit say so.
     @Test func nonZeroByteInPaddingIsReportedAtItsOffset() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("PaddingTests"), d = tmp.path
         let end: Int, clean: [UInt8]
         do { let s = try storeWith(d, blocks: 3); end = s.state.endOffset; clean = try read(d) }
         for at in [end + 1, end + 700, end + 100_000, clean.count - 1] {
@@ -95,7 +96,7 @@ import GridClearCore
     /// zero) is cut back: the torn record as far as it got is kept in `.broken-<offset>`, the
     /// padding is all zero again, and the ledger appends and audits.
     @Test func tornRecordInPaddingIsRecovered() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("PaddingTests"), d = tmp.path
         let end: Int, clean: [UInt8], next: [UInt8]
         do {
             let s = try storeWith(d, blocks: 2)
@@ -133,7 +134,7 @@ import GridClearCore
     /// it leaves the record's trailing sector(s) all zero (then nothing tells it from a lost
     /// sector); the oracle checks that condition directly.
     @Test func bitFlipInLastRecordIsDamage() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("PaddingTests"), d = tmp.path
         let s = try storeWith(d, blocks: 2, reason: 900)
         let records = RecordScanner.scan(try read(d)).records
         let last = records[records.count - 1]
@@ -179,7 +180,7 @@ import GridClearCore
     /// written but their padding short, the new records cut off at the file's end. Each opens
     /// (acknowledged blocks intact, the unfinished one cut) and is padded by the rule again.
     @Test func crashWhileExtendingIsHarmless() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("PaddingTests"), d = tmp.path
         let (plain, _, offsets) = try buildLedgerBytes(blocks: 4, seed: 11)
         let lastStart = offsets[4]
         let padded = { (n: Int) in [UInt8](repeating: 0, count: LedgerPadding.paddedSize(logicalEnd: n) - n) }

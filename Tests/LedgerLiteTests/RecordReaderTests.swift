@@ -1,4 +1,5 @@
 import Foundation
+import GridClearTestSupport
 import Testing
 import GridClearCore
 @testable import LedgerLite
@@ -7,7 +8,8 @@ import GridClearCore
 /// whole-file scanner (`RecordScanner.scan`) as the oracle: same records, same end, for every
 /// truncation and for flipped bytes, at buffer sizes that force every refill and growth path.
 @Suite struct RecordReaderTests {
-    let dir = tempDir("reader")
+    let scratch: TemporaryFolder, dir: String
+    init() throws { scratch = try TemporaryFolder("RecordReaderTests"); dir = scratch.path }
 
     func streamed(_ bytes: [UInt8], chunk: Int) throws -> (records: [ScannedRecord], end: ScanEnd) {
         let path = dir + "/blocks.gcl"
@@ -23,7 +25,6 @@ import GridClearCore
     }
 
     @Test func matchesScannerOnEveryTruncationAndFlip() throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let (bytes, _, offsets) = try buildLedgerBytes(blocks: 5, seed: 11)
         #expect(offsets.count == 6)
         for chunk in [1, 14, 50, 333, 1 << 20] {
@@ -47,7 +48,6 @@ import GridClearCore
     /// The directory audit (streamed) and the in-memory audit agree, also on a damaged file.
     @Test func directoryAuditEqualsInMemoryAudit() throws {
         let (bytes, _, _) = try buildLedgerBytes(blocks: 4, seed: 5)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         for variant in [bytes, Array(bytes.dropLast(3)), bytes.enumerated().map { $0.offset == bytes.count / 2 ? $0.element ^ 0x40 : $0.element }] {
             #expect(FileManager.default.createFile(atPath: dir + "/blocks.gcl", contents: Data(variant)))
             let a = try LedgerAuditor.audit(directory: dir, trusted: nil), b = LedgerAuditor.audit(variant, trusted: nil)

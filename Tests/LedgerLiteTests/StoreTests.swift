@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import GridClearCore
 @testable import LedgerLite
 
@@ -7,7 +8,7 @@ import GridClearCore
     func ledgerPath(_ d: String) -> String { d + "/" + LedgerStore.fileName }
 
     @Test func appendReopenAndLock() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("StoreTests"), d = tmp.path
         do {
             let store = try LedgerStore(directory: d, create: true)
             let o = try EmbeddedOrderer(store: store, key: testKey, nowMillis: 5, ledgerID: "t", cutting: CuttingConfig(maxEntriesPerBlock: 2, maxBatchMillis: 100))
@@ -27,7 +28,7 @@ import GridClearCore
     /// A torn tail is cut back to the last whole block, the cut bytes kept aside; the ledger
     /// then accepts appends and audits clean.
     @Test func tornTailIsCutAndKept() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("StoreTests"), d = tmp.path
         let (bytes, _, offsets) = try buildLedgerBytes(blocks: 3, seed: 8)
         let cut = offsets[3] + 20
         _ = FileManager.default.createFile(atPath: ledgerPath(d), contents: Data(bytes[0..<cut]))
@@ -45,7 +46,7 @@ import GridClearCore
 
     /// Damage that is not at the tail is an error: nothing is cut or skipped.
     @Test func corruptionInTheMiddleIsAnError() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("StoreTests"), d = tmp.path
         var (bytes, _, offsets) = try buildLedgerBytes(blocks: 3, seed: 8)
         bytes[offsets[1] + 40] ^= 0x10
         _ = FileManager.default.createFile(atPath: ledgerPath(d), contents: Data(bytes))
@@ -58,7 +59,7 @@ import GridClearCore
 
     /// The store refuses blocks that break the chain (they are never written).
     @Test func invalidBlocksAreRejectedBeforeWriting() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("StoreTests"), d = tmp.path
         let store = try LedgerStore(directory: d, create: true)
         _ = try EmbeddedOrderer(store: store, key: testKey, nowMillis: 0, ledgerID: "t")
         var st = store.state
@@ -73,7 +74,7 @@ import GridClearCore
     /// is refused whole: nothing written, and the in-memory chain state (verified in place,
     /// then reverted) is exactly what it was, so the next good append succeeds.
     @Test func rejectedBatchLeavesStateUnchanged() throws {
-        let d = tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("StoreTests"), d = tmp.path
         let store = try LedgerStore(directory: d, create: true)
         let o = try EmbeddedOrderer(store: store, key: testKey, nowMillis: 0, ledgerID: "t", cutting: CuttingConfig(maxEntriesPerBlock: 1, maxBatchMillis: 0))
         _ = try o.submit([.settlement(SettlementEntry(cycleID: "s0", participantID: "p", energyWh: 1, amount: 1, reason: ""))], nowMillis: 1)

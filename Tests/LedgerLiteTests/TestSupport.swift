@@ -19,13 +19,6 @@ func fixture(_ name: String) throws -> Data {
     return try Data(contentsOf: url)
 }
 
-/// A fresh temporary directory, removed by the caller.
-func tempDir(_ tag: String = "ledger") -> String {
-    let p = NSTemporaryDirectory() + "gridclear-\(tag)-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-    return p
-}
-
 /// A random entry of any kind.
 func randomEntry(_ rng: inout SeededRNG) -> LedgerEntry {
     switch rng.next() % 4 {

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import GridClearCore
 @testable import MeterIngest
 
@@ -46,8 +47,7 @@ import GridClearCore
     }
 
     @Test func dataFileRoundTripTornTailAndCorruption() throws {
-        let path = NSTemporaryDirectory() + "md-\(UUID().uuidString).log"
-        defer { unlink(path) }
+        let tmp = try TemporaryFolder("ConfigAndDataTests"), path = tmp.path("md.log")
         let recs = [MeterRecord(utcMillis: 1_795_168_800_000, meterID: "m1", participantID: "S1", serial: "modbus-1", importWh: 12, exportWh: 34),
                     MeterRecord(utcMillis: 1_795_168_860_000, meterID: "m2", participantID: "B1", serial: "x", importWh: 56, exportWh: nil)]
         try MeterDataFile(appendingTo: path).append(recs)

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 @testable import MeterIngest
 import GridClearCore
 #if canImport(Glibc)
@@ -58,9 +59,8 @@ import Glibc
     }
 
     @Test func meterDataFIFOIsRefused() throws {
-        let path = NSTemporaryDirectory() + "meter-fifo-\(UUID().uuidString.prefix(8))"
+        let tmp = try TemporaryFolder("HostileMeterTests"), path = tmp.path("fifo")
         #expect(mkfifo(path, 0o600) == 0)
-        defer { unlink(path) }
         #expect(throws: MeterDataError.self) { try MeterDataFile.load(path) }
     }
 }

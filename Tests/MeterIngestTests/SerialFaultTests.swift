@@ -1,17 +1,19 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 @testable import MeterIngest
 
 /// A fake meter bus on a real pseudo-terminal, with injected faults.
 final class SimHarness {
+    let folder: TemporaryFolder  // holds the link; removed after the bus and simulator close
     let dir: String
     let sim: MeterSimulator
     let bus: MeterBus
     let clock = SystemMeterClock()
 
     init(timeoutMillis: Int = 50, quietMillis: Int? = nil) throws {
-        dir = NSTemporaryDirectory() + "meter-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("SerialFaultTests")
+        dir = folder.path
         sim = try MeterSimulator(linkPath: dir + "/ttyMETER")
         sim.setModbusMeter(slave: 1, .init(importWh: 1_234_500, exportWh: 10_250))
         sim.setDLT645Meter(address: DLT645Address("000000000001")!, .init(importWh: 123_456_780, exportWh: 20))
@@ -21,7 +23,7 @@ final class SimHarness {
                                          backoffInitialMillis: 10, backoffMaxMillis: 40),
                        clock: clock)
     }
-    deinit { bus.close(); sim.stop(); try? FileManager.default.removeItem(atPath: dir) }
+    deinit { bus.close(); sim.stop(); folder.remove() }
 }
 
 @Suite(.serialized) struct SerialFaultTests {

@@ -17,11 +17,12 @@ import Testing
 @Suite struct PrivateLedgerTests {
     static let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
 
-    static func temp(_ tag: String) -> String {
-        let p = NSTemporaryDirectory() + "gc-private-ledger-\(tag)-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        return p
-    }
+    /// This test's scratch folder, removed when the test ends.
+    let scratch: TemporaryFolder
+    init() throws { scratch = try TemporaryFolder("PrivateLedgerTests") }
+
+    /// A fresh folder in the scratch folder.
+    func temp(_ tag: String) throws -> String { try scratch.newFolder(tag) }
 
     /// A private cycle's ledger after an audit that must pass: every entry, and the private
     /// market's entries by tag (10 plans, 11 match records, 12 private settlements).
@@ -42,8 +43,7 @@ import Testing
     }
 
     @Test func privateRunRecordsPlansAndMatchesBeforeOutputs() throws {
-        let ledgerDir = Self.temp("l"), out = Self.temp("o")
-        defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
+        let ledgerDir = try temp("l"), out = try temp("o")
         let cycleDir = Self.root + "/Inputs/20261120T1000Z"
         let now = UTCTime(millis: 1_795_000_000_000)
         // The outputs must not exist while the ledger commits: checked from inside the opener's ledger.
@@ -76,8 +76,7 @@ import Testing
         #expect(published == expected.tradesCSV)
 
         // A second private run of the same cycle appends nothing and writes nothing.
-        let out2 = Self.temp("o2")
-        defer { try? FileManager.default.removeItem(atPath: out2) }
+        let out2 = try temp("o2")
         #expect(throws: PrivateMarketError.self) {
             _ = try PrivateCycleRunner.run(cycleDirectory: cycleDir, marketFile: nil, outputRoot: out2, options: o, clock: { 0 },
                                            ledger: PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now))
@@ -90,8 +89,7 @@ import Testing
     /// ciphertexts; the decisions equal plaintext `settle` on the same meters (within σ, short
     /// seller, short buyer) and are recorded as tag 12 in the same durable commit.
     @Test func meteredPrivateSettlementEqualsPlaintextAndIsRecorded() throws {
-        let ledgerDir = Self.temp("m"), out = Self.temp("mo")
-        defer { try? FileManager.default.removeItem(atPath: ledgerDir); try? FileManager.default.removeItem(atPath: out) }
+        let ledgerDir = try temp("m"), out = try temp("mo")
         let meters = out + "/meters.log"
         try SampleCycleMeters.file(["S1": 100_000, "S2": 140_000, "S3": 200_000, "P1": 96_000, "P2": 150_000, "P3": 250_000],
                            sellers: ["S1", "S2", "S3"]).write(toFile: meters, atomically: true, encoding: .utf8)
@@ -124,8 +122,7 @@ import Testing
     /// and each entry carries the key holder's decision.
     @Test func privateSettlementsAppendedAndAudited() throws {
         let (inputs, o) = try PrivateSettlementTests.cycle()
-        let ledgerDir = Self.temp("s")
-        defer { try? FileManager.default.removeItem(atPath: ledgerDir) }
+        let ledgerDir = try temp("s")
         let now = UTCTime(millis: 1_795_000_000_000)
         let target = PrivateLedgerTarget(open: { try NodeLedger(directory: ledgerDir, keyFile: nil, now: now) }, now: now)
         let d = o.matching.ledgerDigests

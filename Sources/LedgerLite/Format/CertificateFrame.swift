@@ -11,9 +11,14 @@ import GridClearCore
 /// The certificates live in their own file so that `blocks.gcl` stays the embedded format,
 /// byte-identical on every replica (two replicas may hold different but equally valid quorums
 /// of commit signatures for one block), and readable by every command that reads a ledger.
-/// Guarantees: `scan(encode(q)...)` gives back the certificates; `scan` never traps, and
-/// tells a torn tail (an interrupted append) from damage, like `RecordScanner`.
-public enum CertificateFrame {
+/// The file is padded with zeros like `blocks.gcl` (`LedgerPadding`: the certificates, then
+/// zeros up to the next multiple of 1 MiB), so that a commit's certificate overwrites blocks
+/// the file already has; where no certificate starts, `LedgerPadding.judgeTail` tells zero
+/// padding, a torn append and damage apart with the same rules as for blocks.
+/// Guarantees: `scan(encode(q)...)` gives back the certificates, with or without padding;
+/// `scan` never traps, and tells a torn tail (an interrupted append) from damage, like
+/// `RecordScanner`.
+public enum CertificateFrame: PaddedFraming {
     public static let magic: [UInt8] = Array("GCQC".utf8)
     public static let version: UInt8 = 1
     public static let headerSize = 13
@@ -40,6 +45,13 @@ public enum CertificateFrame {
     /// Splits the file into certificates. `end` says how the scan stopped (`.corrupt` also for
     /// an undecodable certificate inside an intact frame).
     public static func scan(_ bytes: [UInt8]) -> (certificates: [Scanned], end: ScanEnd) {
+        let (out, at, end) = scanFrames(bytes)
+        if case .clean = end { return (out, .clean) }
+        return (out, LedgerPadding.judgeTail(of: bytes, at: at, failure: end, framing: CertificateFrame.self))
+    }
+
+    /// The frame rules alone: the certificates up to where they stop, that offset, and why.
+    private static func scanFrames(_ bytes: [UInt8]) -> (certificates: [Scanned], at: Int, end: ScanEnd) {
         var out: [Scanned] = []
         var at = 0
         let n = bytes.count
@@ -47,31 +59,40 @@ public enum CertificateFrame {
             let avail = n - at
             if avail < headerSize {
                 let m = min(avail, 4)
-                guard Array(bytes[at..<at + m]) == Array(magic[0..<m]) else { return (out, .corrupt(offset: at, reason: "bad certificate magic")) }
-                return (out, .tornTail(offset: at))
+                guard Array(bytes[at..<at + m]) == Array(magic[0..<m]) else { return (out, at, .corrupt(offset: at, reason: "bad certificate magic")) }
+                return (out, at, .tornTail(offset: at))
             }
-            guard Array(bytes[at..<at + 4]) == magic else { return (out, .corrupt(offset: at, reason: "bad certificate magic")) }
+            guard Array(bytes[at..<at + 4]) == magic else { return (out, at, .corrupt(offset: at, reason: "bad certificate magic")) }
             guard CRC32C.checksum(bytes[at..<at + 9]) == RecordScanner.be32(bytes, at + 9) else {
-                return (out, .corrupt(offset: at, reason: "certificate header checksum mismatch"))
+                return (out, at, .corrupt(offset: at, reason: "certificate header checksum mismatch"))
             }
             guard bytes[at + 4] == version else {
-                return (out, .corrupt(offset: at + 4, reason: "certificate file version \(bytes[at + 4]); this GridClear reads version \(version)"))
+                return (out, at, .corrupt(offset: at + 4, reason: "certificate file version \(bytes[at + 4]); this GridClear reads version \(version)"))
             }
             let len = Int(RecordScanner.be32(bytes, at + 5))
-            guard len <= maxPayload else { return (out, .corrupt(offset: at + 5, reason: "certificate length \(len) over the cap \(maxPayload)")) }
+            guard len <= maxPayload else { return (out, at, .corrupt(offset: at + 5, reason: "certificate length \(len) over the cap \(maxPayload)")) }
             let total = headerSize + len + trailerSize
-            if avail < total { return (out, .tornTail(offset: at)) }
+            if avail < total { return (out, at, .tornTail(offset: at)) }
             let payload = Array(bytes[at + headerSize..<at + headerSize + len])
             guard CRC32C.checksum(payload) == RecordScanner.be32(bytes, at + headerSize + len) else {
-                return (out, .corrupt(offset: at, reason: "certificate payload checksum mismatch"))
+                return (out, at, .corrupt(offset: at, reason: "certificate payload checksum mismatch"))
             }
             do {
                 out.append(Scanned(offset: at, end: at + total, certificate: try QuorumCertificate.decode(payload)))
             } catch {
-                return (out, .corrupt(offset: at + headerSize, reason: "undecodable certificate: \(error)"))
+                return (out, at, .corrupt(offset: at + headerSize, reason: "undecodable certificate: \(error)"))
             }
             at += total
         }
-        return (out, .clean)
+        return (out, at, .clean)
     }
+
+    public static func intactHeaderRecordEnd(_ h: [UInt8], at: Int) -> Int? {
+        guard h.starts(with: magic), CRC32C.checksum(h[0..<9]) == RecordScanner.be32(h, 9), h[4] == version else { return nil }
+        let len = Int(RecordScanner.be32(h, 5))
+        guard len <= maxPayload else { return nil }
+        return at + headerSize + len + trailerSize
+    }
+
+    public static func readsVersion(_ v: UInt8) -> Bool { v == version }
 }

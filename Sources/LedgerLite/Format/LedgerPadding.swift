@@ -1,7 +1,31 @@
 import GridClearCore
 
-/// The zero padding after the records of `blocks.gcl`, and how the bytes after the last valid
-/// record end a file (docs/ledger-format.md, "Padding and recovery").
+/// A framed record format whose files `LedgerPadding` pads and judges: a fixed-size header
+/// that starts with a non-zero magic and says how long its record is. Conformers:
+/// `RecordFrame` (`blocks.gcl`) and `CertificateFrame` (`certificates.gcl`).
+public protocol PaddedFraming {
+    static var headerSize: Int { get }
+    /// The header's first four bytes (never zero).
+    static var magic: [UInt8] { get }
+    /// True for a version byte (the header's fifth) this GridClear reads.
+    static func readsVersion(_ v: UInt8) -> Bool
+    /// The end offset of the record whose `headerSize`-byte header `h` (at file offset `at`)
+    /// passes every header rule, else nil.
+    static func intactHeaderRecordEnd(_ h: [UInt8], at: Int) -> Int?
+}
+
+extension PaddedFraming {
+    /// True when `p` (shorter than a header) is the start of a header: the magic's prefix and,
+    /// when present, a version this GridClear reads.
+    static func consistentHeaderPrefix(_ p: [UInt8]) -> Bool {
+        let m = min(p.count, 4)
+        guard p[0..<m].elementsEqual(magic[0..<m]) else { return false }
+        return p.count <= 4 || readsVersion(p[4])
+    }
+}
+
+/// The zero padding after the records of `blocks.gcl` (and of `certificates.gcl`), and how the
+/// bytes after the last valid record end a file (docs/ledger-format.md, "Padding and recovery").
 ///
 /// The writer keeps the file longer than its records, the rest all zero bytes, so that an
 /// append overwrites blocks the file already has and its `fdatasync` does not change the file
@@ -42,23 +66,23 @@ public enum LedgerPadding {
     ///   a sector boundary inside the record, all zero after (sectors that never reached the
     ///   disk): `.tornTail(at)`;
     /// - anything else: `failure`.
-    public static func judgeTail(at: Int, head: ArraySlice<UInt8>, size: Int, nonZeroEnd: Int,
-                                 firstNonZero: Int?, failure: ScanEnd) -> ScanEnd {
+    public static func judgeTail<F: PaddedFraming>(at: Int, head: ArraySlice<UInt8>, size: Int, nonZeroEnd: Int,
+                                                   firstNonZero: Int?, failure: ScanEnd, framing: F.Type = RecordFrame.self) -> ScanEnd {
         guard nonZeroEnd > at, let z = firstNonZero else { return .clean }
         if z > at {
             return .corrupt(offset: z, reason: "non-zero byte in the zero padding after the last record (which ends at offset \(at))")
         }
         if case .tornTail = failure { return failure }
-        let H = RecordFrame.headerSize
+        let H = F.headerSize
         let h = Array(head.prefix(H))
         // The first sector boundary at or after the last non-zero byte's end.
         let boundary = (nonZeroEnd + sector - 1) / sector * sector
-        if h.count == H, let recordEnd = intactHeaderRecordEnd(h, at: at) {
+        if h.count == H, let recordEnd = F.intactHeaderRecordEnd(h, at: at) {
             if boundary < recordEnd { return .tornTail(offset: at) }
             return failure
         }
         // A header cut where a sector boundary falls inside it, zeros after.
-        if nonZeroEnd < at + H && boundary < at + H && consistentHeaderPrefix(Array(h.prefix(nonZeroEnd - at))) {
+        if nonZeroEnd < at + H && boundary < at + H && F.consistentHeaderPrefix(Array(h.prefix(nonZeroEnd - at))) {
             return .tornTail(offset: at)
         }
         return failure
@@ -68,30 +92,31 @@ public enum LedgerPadding {
     /// append rather than padding: the torn record as far as the file holds it (its header
     /// says how long it is), and any non-zero byte after; all of `tail` when it ends inside a
     /// header (as in a file without padding).
-    public static func tornBytes(_ tail: [UInt8], at: Int) -> [UInt8] {
-        let H = RecordFrame.headerSize
+    public static func tornBytes<F: PaddedFraming>(_ tail: [UInt8], at: Int, framing: F.Type = RecordFrame.self) -> [UInt8] {
+        let H = F.headerSize
         guard tail.count >= H else { return tail }
         var keep = tail.count
         while keep > 0 && tail[keep - 1] == 0 { keep -= 1 }
-        if let end = intactHeaderRecordEnd(Array(tail[0..<H]), at: at) { keep = max(keep, min(end - at, tail.count)) }
+        if let end = F.intactHeaderRecordEnd(Array(tail[0..<H]), at: at) { keep = max(keep, min(end - at, tail.count)) }
         return Array(tail[0..<keep])
     }
 
-    /// The end offset of the record whose 14-byte header `h` (at file offset `at`) passes every
-    /// header rule, else nil.
-    static func intactHeaderRecordEnd(_ h: [UInt8], at: Int) -> Int? {
-        guard h.starts(with: RecordFrame.magic), CRC32C.checksum(h[0..<10]) == RecordScanner.be32(h, 10),
-              LedgerFormat(rawValue: h[4]) != nil, RecordFrame.Kind(rawValue: h[5]) != nil else { return nil }
+    /// `judgeTail` for a whole file's bytes in memory, `failure` found at `at`.
+    public static func judgeTail<F: PaddedFraming>(of bytes: [UInt8], at: Int, failure: ScanEnd, framing: F.Type) -> ScanEnd {
+        let z = bytes[at...].firstIndex { $0 != 0 }
+        let nz = z == nil ? at : bytes.lastIndex { $0 != 0 }! + 1
+        return judgeTail(at: at, head: bytes[at...], size: bytes.count, nonZeroEnd: nz, firstNonZero: z, failure: failure, framing: framing)
+    }
+}
+
+extension RecordFrame: PaddedFraming {
+    public static func intactHeaderRecordEnd(_ h: [UInt8], at: Int) -> Int? {
+        guard h.starts(with: magic), CRC32C.checksum(h[0..<10]) == RecordScanner.be32(h, 10),
+              LedgerFormat(rawValue: h[4]) != nil, Kind(rawValue: h[5]) != nil else { return nil }
         let len = Int(RecordScanner.be32(h, 6))
-        guard len <= RecordFrame.maxPayload else { return nil }
-        return at + RecordFrame.headerSize + len + RecordFrame.trailerSize
+        guard len <= maxPayload else { return nil }
+        return at + headerSize + len + trailerSize
     }
 
-    /// True when `p` (shorter than a header) is the start of a header: the magic's prefix and,
-    /// when present, a version this GridClear reads.
-    static func consistentHeaderPrefix(_ p: [UInt8]) -> Bool {
-        let m = min(p.count, 4)
-        guard p[0..<m].elementsEqual(RecordFrame.magic[0..<m]) else { return false }
-        return p.count <= 4 || LedgerFormat(rawValue: p[4]) != nil
-    }
+    public static func readsVersion(_ v: UInt8) -> Bool { LedgerFormat(rawValue: v) != nil }
 }

@@ -73,10 +73,7 @@ public enum RecordScanner {
                 at = next
             case .end(.clean): return (records, .clean)
             case .end(let failure):
-                let z = bytes[at...].firstIndex { $0 != 0 }
-                let nz = z == nil ? at : bytes.lastIndex { $0 != 0 }! + 1
-                return (records, LedgerPadding.judgeTail(at: at, head: bytes[at...], size: bytes.count, nonZeroEnd: nz,
-                                                         firstNonZero: z, failure: failure))
+                return (records, LedgerPadding.judgeTail(of: bytes, at: at, failure: failure, framing: RecordFrame.self))
             case .needMore: preconditionFailure("a final scan never needs more bytes")
             }
         }

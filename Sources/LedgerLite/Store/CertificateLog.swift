@@ -3,27 +3,30 @@ import GridClearSystem
 
 /// The single writer of a replicated ledger's `certificates.gcl` (see `CertificateFrame`).
 ///
-/// Guarantees: `append` returns only after the certificate's bytes are fsynced; certificates
-/// are kept for heights 1, 2, 3 … without gaps; on open a torn tail is cut back (kept in
-/// `certificates.gcl.broken-<offset>`), other damage is `LedgerError.corrupt`. Exclusively
-/// locked for the value's lifetime.
+/// Guarantees: `append` returns only after the certificate's bytes are durable; certificates
+/// are kept for heights 1, 2, 3 … without gaps; the file is the certificates then zero padding
+/// up to `LedgerPadding.paddedSize` (as `blocks.gcl`), so an append overwrites in place with one
+/// durable write (`PositionedFile.writeOverZeros`) that changes no file size; on open a torn
+/// tail is cut back (kept in `certificates.gcl.broken-<offset>`) and the padding restored, other
+/// damage is `LedgerError.corrupt`. Exclusively locked for the value's lifetime.
 public final class CertificateLog {
     public static let fileName = "certificates.gcl"
     public let path: String
     /// Certificates by height - 1 (the genesis block has none).
     public private(set) var certificates: [QuorumCertificate] = []
-    private let file: AppendFile
+    private let file: PositionedFile
     private var endOffset = 0
+    private var fileSize = 0
     private var offsets: [Int] = []
 
     /// Opens (creating when missing) the certificate file in the ledger `directory`.
     public init(directory: String) throws {
         path = FileSystem.join(directory, CertificateLog.fileName)
-        do { file = try AppendFile(path: path, exclusive: true) } catch is AppendFile.OpenError {
+        do { file = try PositionedFile(path: path, exclusive: true) } catch is AppendFile.OpenError {
             throw LedgerError.inUse(path)
         } catch let e as SystemError { throw LedgerError.system(e) }
         let bytes: [UInt8]
-        do { bytes = try file.readAll() } catch let e as SystemError { throw LedgerError.system(e) }
+        do { bytes = try file.read(at: 0, count: try file.size()) } catch let e as SystemError { throw LedgerError.system(e) }
         let (found, end) = CertificateFrame.scan(bytes)
         for (i, s) in found.enumerated() {
             guard s.certificate.height == UInt64(i + 1) else {
@@ -37,10 +40,20 @@ public final class CertificateLog {
         case .corrupt(let off, let reason): throw LedgerError.corrupt(path: path, LedgerFault(offset: off, height: nil, reason))
         case .tornTail(let off):
             do {
-                try AtomicFile.write(Array(bytes[off...]), to: path + ".broken-\(off)")
+                try AtomicFile.write(LedgerPadding.tornBytes(Array(bytes[off...]), at: off, framing: CertificateFrame.self), to: path + ".broken-\(off)")
                 try file.truncate(to: off)
             } catch let e as SystemError { throw LedgerError.system(e) }
         }
+        // The bytes after the certificates are zero (the scan checked them or they were cut):
+        // make them exactly the padding.
+        do {
+            fileSize = try file.size()
+            let want = LedgerPadding.paddedSize(logicalEnd: endOffset)
+            if fileSize > want { try file.truncate(to: want) } else if fileSize < want {
+                try file.write([UInt8](repeating: 0, count: want - fileSize), at: fileSize)
+            }
+            fileSize = want
+        } catch let e as SystemError { throw LedgerError.system(e) }
     }
 
     /// Height of the newest certificate (0 when there is none).
@@ -51,7 +64,8 @@ public final class CertificateLog {
         height >= 1 && height <= lastHeight ? certificates[Int(height - 1)] : nil
     }
 
-    /// Appends the certificates of the next heights, with one write and one fsync.
+    /// Appends the certificates of the next heights with one durable write: over the padding in
+    /// place, or, when they reach its end, with the next padding in the same write.
     public func append(_ qs: [QuorumCertificate]) throws {
         guard !qs.isEmpty else { return }
         var out: [UInt8] = []
@@ -65,8 +79,16 @@ public final class CertificateLog {
             out += CertificateFrame.encode(q)
             next += 1
         }
-        do { try file.append(out) } catch let e as SystemError { throw LedgerError.system(e) }
-        certificates += qs; offsets += offs; endOffset += out.count
+        let end = endOffset + out.count
+        let newSize = end < fileSize ? fileSize : LedgerPadding.paddedSize(logicalEnd: end)
+        if newSize > fileSize { out += [UInt8](repeating: 0, count: newSize - end) }
+        do { try file.writeOverZeros(out, at: endOffset) } catch let e as SystemError {
+            // What landed is cut off again (best effort: the next open would find a torn tail).
+            if (try? file.truncate(to: endOffset)) != nil { fileSize = endOffset }
+            throw LedgerError.system(e)
+        }
+        fileSize = newSize
+        certificates += qs; offsets += offs; endOffset = end
     }
 
     /// Drops the certificates above `height` (durably): a certificate written before a crash
@@ -74,7 +96,13 @@ public final class CertificateLog {
     public func truncate(above height: UInt64) throws {
         guard height < lastHeight else { return }
         let cut = offsets[Int(height)]
-        do { try file.truncate(to: cut) } catch let e as SystemError { throw LedgerError.system(e) }
+        // Zeros from the cut on, then the padding for the new end, in one durable write.
+        let want = LedgerPadding.paddedSize(logicalEnd: cut)
+        do {
+            try file.truncate(to: cut)
+            if want > cut { try file.write([UInt8](repeating: 0, count: want - cut), at: cut) }
+        } catch let e as SystemError { throw LedgerError.system(e) }
+        fileSize = want
         certificates.removeLast(Int(lastHeight - height)); offsets.removeLast(offsets.count - Int(height)); endOffset = cut
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import GridClearTestSupport
 import GridClearSystem
 @testable import Clearing
 
@@ -28,9 +29,7 @@ import GridClearSystem
         #expect(json == "{\"rules\":{\"initial\":60,\"maximum\":100,\"minimum\":0,\"penalty\":10,\"reward\":1},\"scores\":{\"a\":61,\"m\":50,\"z\\\"q\":61},\"version\":1}\n")
         let back = try ReputationBook(canonicalJSON: book.canonicalJSON())
         #expect(back == book)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gc-rep-\(UUID().uuidString)").path
-        try FileSystem.makeDirectories(dir)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = try TemporaryFolder("ReputationTests"), dir = tmp.path
         let path = dir + "/reputation.json"
         #expect(try ReputationBook.load(path: path) == ReputationBook())
         try book.save(path: path)
