@@ -39,8 +39,10 @@ extension Replica {
         return v
     }
 
-    /// The remembered verification of the key replacement `block` carries, if any.
-    func knownVerification(in block: Block) -> [VerifiedKeyReplacement] {
+    /// The remembered verification of the key replacement `block` carries, if any (for
+    /// `Membership.proposalProblem(_:verified:)`: the driver's endorsement of a block the core
+    /// asked it to endorse checks the membership again without verifying again).
+    public func knownVerification(in block: Block) -> [VerifiedKeyReplacement] {
         guard let k = Membership.operatorAuthorization(in: block), let v = verifiedReplacements[k.requestID], v.request == k else { return [] }
         return [v]
     }
