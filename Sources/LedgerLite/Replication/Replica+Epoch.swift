@@ -6,7 +6,8 @@ import GridClearCore
 /// - the primary of a block at a multiple of `epochBlocks` appends the epoch entry (tag 8)
 ///   that `Membership.nextEpochEntry` selects (reputation, lottery on the previous hash, the
 ///   block's trading parties excluded), as the request `epoch:<e>`; a replica endorses such a
-///   block only if it holds exactly that entry (and no epoch entry anywhere else);
+///   block only if it holds exactly that entry (and no epoch entry anywhere else) — or, with
+///   `epochBlocks` = 1 only, an operator's key replacement alone in its place;
 /// - executing the block that holds it ends the epoch: nothing more happens in that `step`
 ///   (so the driver appends the block before anything of the new epoch is persisted or sent),
 ///   and the replica continues as member `index(ofKey:)` of the new committee — view 0, an
@@ -99,6 +100,10 @@ extension Replica {
             return given.allSatisfy({ $0.selection == .operatorDecision }) ? nil
                 : "block \(p.block.header.height) holds an epoch entry where none is due"
         }
+        // An epoch every block: an operator's key replacement alone (its two derived entries,
+        // checked by `proposalProblem`) may take the reputation entry's place (`proposeIfPrimary`).
+        if m.params.epochBlocks == 1, given.count == 1, given[0].selection == .operatorDecision,
+           p.block.entries.allSatisfy({ $0.tag == .membership || $0.tag == .committeeEpoch }) { return nil }
         guard given.count == 1 else { return "block \(p.block.header.height) must hold the entry of epoch \(want.epoch) exactly once" }
         want.reason = given[0].reason
         return want == given[0] ? nil : "the epoch entry is not the committee the membership selects"

@@ -195,14 +195,19 @@ extension Replica {
         guard isActive, isPrimary, !pending.isEmpty, slots[seq]?.prePrepare == nil, seq <= highWatermark else { return }
         // A block that starts a reputation epoch holds no key replacement (a block holds one
         // epoch entry): a queued replacement goes into the next block, with room kept for it.
-        let boundary = membership.map { $0.params.epochBlocks > 0 && seq % $0.params.epochBlocks == 0 } ?? false
-        let replacement = boundary ? nil : nextKeyReplacement()
+        // With an epoch every block (`epochBlocks` = 1) there is no such next block: a
+        // replacement then fills a boundary block alone, in place of the reputation entry
+        // (`epochProblem`), and the next block starts a reputation epoch again.
+        let epochBlocks = membership?.params.epochBlocks ?? 0
+        let boundary = epochBlocks > 0 && seq % epochBlocks == 0
+        let replacement = boundary && epochBlocks != 1 ? nil : nextKeyReplacement()
+        let alone = boundary && replacement != nil
         let reserve = replacement.map { BlockBudget.cost(id: $0.id, entries: $0.entries) } ?? 0
-        let chosen = cutBlock(seq: seq, reserving: reserve)
+        let chosen = alone ? [] : cutBlock(seq: seq, reserving: reserve)
         guard !chosen.isEmpty || pending.contains(where: { $0.keyReplacement != nil }) else { return }
         var entries = chosen.flatMap(\.entries)
         var refs = chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) }
-        if let e = boundaryEntry(seq: seq, entries: entries) {
+        if !alone, let e = boundaryEntry(seq: seq, entries: entries) {
             entries.append(.committeeEpoch(e)); refs.append(RequestRef(id: "epoch:\(e.epoch)", entryCount: 1))
         } else if let k = replacement {
             // At most one key replacement per block (it starts an epoch).

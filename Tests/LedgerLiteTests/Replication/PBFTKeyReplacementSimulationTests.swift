@@ -94,6 +94,28 @@ import Testing
         #expect(laterEpochs > 0)
     }
 
+    /// With an epoch every block (`epoch_blocks` = 1) every block is a boundary: the
+    /// replacement fills one block alone in place of the reputation entry (before, the primary
+    /// proposed epoch-only blocks for ever and the request never landed); the blocks around it
+    /// start reputation epochs as usual.
+    @Test func keyReplacementWithAnEpochEveryBlock() {
+        var landed = 0
+        for seed in UInt64(76_000)..<UInt64(76_006) {
+            var sc = Self.scenario(seed: seed, node: Int(seed % 4), epochBlocks: 1)
+            sc.requests = 6
+            let sim = PBFTSimulationTests.check(sc)
+            guard sim.failures.isEmpty, let k = sim.keyReplacement, let i = sc.honest.first else { continue }
+            let ledger = sim.ledgers[i]
+            guard let h = ledger.firstIndex(where: { !Self.replacements([$0]).isEmpty }) else { Issue.record("seed \(seed): no replacement"); continue }
+            #expect(ledger[h].block.entries.count == 2 && Self.replacements([ledger[h]]).map(\.authorization) == [k], "seed \(seed)")
+            for cb in ledger where cb.height != ledger[h].height {
+                #expect(PBFTEpochSimulationTests.epochs([cb]).map(\.selection) == [.reputation], "seed \(seed): block \(cb.height)")
+            }
+            landed += 1
+        }
+        #expect(landed == 6)
+    }
+
     @Test func byzantinePrimaryCannotForgeOrReplayAKeyReplacement() {
         var forged = 0
         let runs = max(6, (Int(PBFTSimulationTests.env["GRIDCLEAR_SIM_REKEY_RUNS"] ?? "") ?? 12) / 2)
