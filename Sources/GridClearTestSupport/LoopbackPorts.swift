@@ -26,3 +26,28 @@ public func portIsFree(_ port: Int) -> Bool {
     a.sin_family = sa_family_t(AF_INET); a.sin_port = in_port_t(UInt16(port).bigEndian); a.sin_addr.s_addr = inet_addr("127.0.0.1")
     return withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }
+
+/// `n` distinct loopback ports the kernel picks as free now (all bound at once to port 0 on
+/// 127.0.0.1, their numbers read back, then released), not consecutive: for servers that take
+/// each port separately (an etcd cluster's client and peer URLs, a proxy). Empty when a socket
+/// cannot be bound. Another process may take a port between this check and its use.
+public func ephemeralPorts(_ n: Int) -> [Int] {
+    var fds: [Int32] = [], out: [Int] = []
+    defer { for f in fds { close(f) } }
+    for _ in 0..<n {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return [] }
+        fds.append(fd)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { ptr in
+            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard ok else { return [] }
+        out.append(Int(UInt16(bigEndian: addr.sin_port)))
+    }
+    return out
+}

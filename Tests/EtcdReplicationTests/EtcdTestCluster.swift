@@ -1,5 +1,6 @@
 import Foundation
 import EtcdClient
+import GridClearTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -115,24 +116,11 @@ final class EtcdTestCluster: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// `n` free loopback ports (`GridClearTestSupport.ephemeralPorts`), or a test failure.
     static func freePorts(_ n: Int) throws -> [Int] {
-        var fds: [Int32] = [], out: [Int] = []
-        defer { for f in fds { close(f) } }
-        for _ in 0..<n {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            addr.sin_port = 0
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let ok = withUnsafeMutablePointer(to: &addr) { ptr in
-                ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-            }
-            guard ok else { throw TestFailure("no free port") }
-            fds.append(fd)
-            out.append(Int(UInt16(bigEndian: addr.sin_port)))
-        }
-        return out
+        let ports = ephemeralPorts(n)
+        guard ports.count == n else { throw TestFailure("no free port") }
+        return ports
     }
 }
 

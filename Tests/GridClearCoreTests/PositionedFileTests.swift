@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GridClearCore
 import GridClearSystem
+import GridClearTestSupport
 
 /// `PositionedFile.writeOverZeros` (direct I/O where the file system takes it) against a model
 /// of the file's bytes: records appended over zero padding that grows in 1 MiB steps, cuts
@@ -53,11 +54,8 @@ import GridClearSystem
     }
 
     @Test func anUnalignedGrowthGoesBufferedAndStaysExact() throws {
-        var g = SplitMix64(seed: 42)
-        let dir = "/tmp/gridclear-positioned-\(getpid())-\(Hex.encode(g.bytes(6)))"
-        try FileSystem.makeDirectories(dir)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/f"
+        let tmp = try TemporaryFolder("PositionedFileTests")
+        let path = tmp.path("f")
         do {
             let f = try PositionedFile(path: path, exclusive: true)
             try f.writeOverZeros([7, 7, 7], at: 0)          // grows the file to 3 bytes, not 4096

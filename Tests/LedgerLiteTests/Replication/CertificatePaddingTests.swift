@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GridClearCore
 import GridClearSystem
+import GridClearTestSupport
 @testable import LedgerLite
 
 /// `certificates.gcl` padded like `blocks.gcl` (`LedgerPadding`): the file is the certificates
@@ -18,16 +19,8 @@ import GridClearSystem
         return try #require(QuorumCertificate.assemble(from: commits, committee: c))
     }
 
-    func folder() throws -> String {
-        var g = SplitMix64(seed: UInt64(getpid()) &* 977 &+ 5)
-        let d = "/tmp/gridclear-certpad-\(getpid())-\(Hex.encode(g.bytes(6)))-\(Int.random(in: 0..<1_000_000))"
-        try FileSystem.makeDirectories(d)
-        return d
-    }
-
     @Test func appendsKeepThePaddingAndReopenReadsThem() throws {
-        let d = try folder()
-        defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("CertificatePaddingTests"), d = tmp.path
         let certs = try (1...12).map { try certificate(height: $0) }
         do {
             let log = try CertificateLog(directory: d)
@@ -59,8 +52,7 @@ import GridClearSystem
     }
 
     @Test func nonZeroPaddingIsDamageAndATornAppendIsCutBack() throws {
-        let d = try folder()
-        defer { try? FileManager.default.removeItem(atPath: d) }
+        let tmp = try TemporaryFolder("CertificatePaddingTests"), d = tmp.path
         // As many certificates as it takes for the last one to straddle a sector boundary.
         var certs: [QuorumCertificate] = []
         var size = 0
