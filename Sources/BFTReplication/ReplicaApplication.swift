@@ -37,9 +37,11 @@ public struct ReplicaApplication: Sendable {
 enum BlockEndorsement {
     /// nil when the proposal is endorsed, else the reason and the cycle concerned. `local`
     /// holds this replica's own results by request id; `reputation` the `reputation.json`
-    /// input each cleared cycle must carry (`ReplicatedLedger.expectedReputationInputs`).
+    /// input each cleared cycle must carry (`ReplicatedLedger.expectedReputationInputs`);
+    /// `verified` the key replacement the core already verified (`Replica.knownVerification`).
     static func check(_ p: Proposal, local: [String: [LedgerEntry]], membership: Membership,
-                      reputation: [String: [UInt8]], app: ReplicaApplication) -> (reason: String, cycle: String?)? {
+                      reputation: [String: [UInt8]], app: ReplicaApplication,
+                      verified: [VerifiedKeyReplacement] = []) -> (reason: String, cycle: String?)? {
         var at = 0
         for ref in p.requests {
             let n = Int(ref.entryCount)
@@ -73,7 +75,7 @@ enum BlockEndorsement {
                 }
             }
         }
-        if let problem = membership.proposalProblem(p.block) { return (problem, nil) }
+        if let problem = membership.proposalProblem(p.block, verified: verified) { return (problem, nil) }
         return nil
     }
 

@@ -25,6 +25,7 @@ extension ReplicaDriver {
                 }
                 app.committed(cb.block)
             }
+            try checkOwnKey(after: ready.committed)
         }
         for o in ready.messages { send(o) }
         var back: [Input] = []
@@ -42,8 +43,10 @@ extension ReplicaDriver {
             case .endorse(_, let seq, let proposal):
                 let app = self.app, inbox = self.inbox, wake = self.wake, mine = local, membership = ledger.membership
                 let reputation = ledger.expectedReputationInputs(of: proposal.block)
+                let verified = replica.knownVerification(in: proposal.block)
                 worker.async {
-                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, reputation: reputation, app: app)
+                    let why = BlockEndorsement.check(proposal, local: mine, membership: membership, reputation: reputation, app: app,
+                                                     verified: verified)
                     inbox.withValue { $0.append(.endorsed(hash: proposal.digest, agrees: why == nil, reason: why?.reason ?? "")) }
                     if let why {
                         inbox.withValue { $0.append(.disagreed(height: seq, hash: proposal.digest, reason: why.reason, cycle: why.cycle)) }

@@ -100,12 +100,10 @@ public final class ReplicaDriver: @unchecked Sendable {
     public init(options: Options, key: NodeKey, ledger: ReplicatedLedger, app: ReplicaApplication) throws {
         self.options = options; self.key = key; self.ledger = ledger; self.app = app
         guard let m = options.cluster.replica(id: options.id) else { throw BFTError.cluster("no replica \(options.id) in the cluster (ids 1…\(options.cluster.replicas.count))") }
-        // Its current key (cluster.json, after `node replace-key`), or the key its ledger's roster
-        // holds when this cluster.json records no replacement for it.
-        let rosterKey = ledger.membership.roster.first { $0.nodeID == m.nodeID }?.publicKey
-        guard m.currentKey == key.publicKey || (m.keyReplacedAt == nil && rosterKey == key.publicKey) else {
-            let replaced = m.keyReplacedAt.map { "; its key was replaced at height \($0): start it with its new key" } ?? ""
-            throw BFTError.cluster("the key file is not replica \(options.id)'s key (cluster.json names \(NodeKey.fingerprint(publicKey: m.currentKey)), the file holds \(NodeKey.fingerprint(publicKey: key.publicKey))\(replaced))")
+        // Its node's current key: the ledger's, or cluster.json's for a replacement the ledger
+        // has not reached yet (`keyProblem`).
+        if let why = Self.keyProblem(key.publicKey, replica: m, membership: ledger.membership, height: ledger.height) {
+            throw BFTError.cluster(why)
         }
         let tip = ledger.tip
         var cfg = ReplicaConfig(committee: ledger.committee, id: m.replicaID, signer: key)

@@ -36,6 +36,10 @@ final class TestCommittee: @unchecked Sendable {
     var big: Set<String> = []
     var bigInputBytes = 0
     var frameBytes: Int?
+    /// Keys replicas run with instead of their key files (a replaced key).
+    var keys: [Int: NodeKey] = [:]
+    /// Why a replica's `run` stopped with an error.
+    let runErrors = Locked<[Int: String]>([:])
 
     init(deviant: [Int: Set<String>] = [:], replicas n: Int = 4, params: ReputationParams? = nil) throws {
         folder = try TemporaryFolder("ReplicaDriverTests")
@@ -48,7 +52,7 @@ final class TestCommittee: @unchecked Sendable {
 
     func start(_ i: Int) throws {
         let ledger = try ReplicatedLedger(directory: ClusterSetup.ledgerPath(directory: dir, id: i), cluster: cluster)
-        let key = try NodeKeyFile.load(path: ClusterSetup.keyPath(directory: dir, id: i))
+        let key = try keys[i] ?? NodeKeyFile.load(path: ClusterSetup.keyPath(directory: dir, id: i))
         let released = self.released, mine = deviant[i] ?? [], big = self.big, pad = bigInputBytes
         let app = ReplicaApplication(
             due: { state, _ in released.withValue { $0 }.filter { state.cycles[$0] == nil } },
@@ -68,12 +72,15 @@ final class TestCommittee: @unchecked Sendable {
         o.scanMillis = 20
         if let f = frameBytes { o.limits.maxPeerFrameBytes = f }
         let d = try ReplicaDriver(options: o, key: key, ledger: ledger, app: app)
-        let logs = self.logs
+        let logs = self.logs, errors = runErrors
         d.log = { line in logs.withValue { $0.append(line) } }
         let stop = Locked(false), g = DispatchGroup()
         stops[i] = stop; threads[i] = g
         g.enter()
-        Thread { try? d.run(once: false, shouldStop: { stop.withValue { $0 } }); g.leave() }.start()
+        Thread {
+            do { try d.run(once: false, shouldStop: { stop.withValue { $0 } }) } catch { errors.withValue { $0[i] = "\(error)" } }
+            g.leave()
+        }.start()
     }
 
     func stop(_ i: Int) {

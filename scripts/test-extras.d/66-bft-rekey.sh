@@ -4,7 +4,8 @@
 # temporary folder removed at the end, every process killed on exit.
 #   Replica 3 is killed with kill -9 (its key counts as lost); `node replace-key` signs the
 #   replacement with the operator key from `node init` and is accepted on f + 1 signed replies;
-#   the old key no longer starts replica 3; replica 3 restarts with the new key on its old
+#   the old key no longer starts replica 3 (nor, once its ledger holds the replacement, with
+#   the cluster.json of before); replica 3 restarts with the new key on its old
 #   ledger, catches up by state transfer and joins the committee; then replica 4 is killed, so
 #   the next cycles need replica 3's new-key votes for a quorum; replica 4 restarts with --once.
 # Then: the 4 ledgers are byte-identical, `audit` passes on each with and without --cluster,
@@ -52,6 +53,7 @@ out=$("$bin" node replace-key --cluster "$d/C/cluster.json" --node 3 2>&1); rc=$
 out=$("$bin" node replace-key --cluster "$d/C/cluster.json" --node 3 --new-key "$d/C/keys/node3-new.ed25519.pub" \
   --operator-key "$d/C/keys/node1.key" 2>&1); rc=$?
 [ $rc = 1 ] && echo "$out" | grep -q "genesis pins" || fail "a replica key as operator key: exit $rc, $out"
+cp "$d/C/cluster.json" "$d/stale-cluster.json"  # what the other machines hold until it is copied
 "$bin" node replace-key --cluster "$d/C/cluster.json" --node 3 --new-key "$d/C/keys/node3-new.ed25519.pub" --json \
   >"$d/replace.json" 2>"$d/replace.err" || fail "replace-key: $(cat "$d/replace.err")"
 h=$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["in_force_from"] == o["height"] + 1 and len(o["replies"]) >= 2; print(o["height"])' "$d/replace.json") \
@@ -88,6 +90,15 @@ for i in 1 2 3 4; do
     n=$(grep -c "committed block [0-9]*: cycle $c" "$d/r$i.log"); [ "$n" = 1 ] || fail "cycle $c committed $n times at replica $i"
   done
 done
+# The ledger decides: with the stale cluster.json (it still names the old key), replica 3's old
+# key is refused at once with one line (height, new key, what to do), its new key runs.
+fp=$(python3 -c 'import hashlib,json,sys; print("SHA256:" + hashlib.sha256(bytes.fromhex(json.load(open(sys.argv[1]))["new_key"])).hexdigest()[:32])' "$d/replace.json")
+out=$(timeout 20 "$bin" node run --cluster "$d/stale-cluster.json" --id 3 --key "$d/C/keys/node3.key" --ledger "$d/C/node3/ledger" --inputs "$d/Inputs" 2>&1); rc=$?
+[ $rc = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && echo "$out" | grep -q "replaced at height $h by $fp (recorded in its ledger).*start it with its new key" \
+  || fail "old key with a stale cluster.json: exit $rc, $out"
+"$bin" node run --cluster "$d/stale-cluster.json" --id 3 --key "$d/C/keys/node3-new.ed25519.key" --ledger "$d/C/node3/ledger" \
+  --inputs "$d/Inputs" --out "$d/Out3" --now 2026-11-20T11:00Z --once >"$d/stale3.log" 2>&1 \
+  || fail "new key with a stale cluster.json: $(tail -3 "$d/stale3.log")"
 # A trade of a block certified by the committee with the new key verifies against the updated cluster.json.
 "$bin" proof "$d/C/node3/ledger" --trade '#1' --cycle "${cycles[4]}" --out "$d/p.json" >/dev/null 2>&1 || fail "proof of ${cycles[4]}"
 "$bin" verify-proof "$d/p.json" --cluster "$d/C/cluster.json" >"$d/vp.txt" 2>&1 || fail "verify-proof --cluster: $(cat "$d/vp.txt")"

@@ -42,6 +42,9 @@ public struct Membership: Sendable {
     public let operatorKey: [UInt8]?
     /// Nonce of every key replacement applied → height of the block that applied it.
     public private(set) var keyReplacements: [[UInt8]: UInt64] = [:]
+    /// Node id → height of the block that last replaced its key (absent: its genesis key).
+    /// The ledger is the authority on a node's current key: `roster` holds it, this says since when.
+    public private(set) var keyReplacedAt: [String: UInt64] = [:]
 
     /// The genesis committee, or nil for an embedded ledger (no committee in its genesis).
     public init?(genesis g: GenesisEntry) throws {
@@ -90,24 +93,29 @@ public struct Membership: Sendable {
 
     /// Why the committee entries of a proposed block (tags 7–9) would not be accepted, or nil
     /// (what a replica checks before it endorses; the certificate comes later).
-    public func proposalProblem(_ block: Block) -> String? {
+    /// `verified`: key replacements whose operator signature the caller already verified with
+    /// this membership (`verifyKeyReplacement`; a replica remembers them per request).
+    public func proposalProblem(_ block: Block, verified: [VerifiedKeyReplacement] = []) -> String? {
         var probe = self
         let none = QuorumCertificate(committee: committee.id, height: block.header.height, view: 0,
                                      blockHash: block.hash, votes: [])
-        do throws(MembershipError) { _ = try probe.advance(block, certificate: none) } catch { return error.description }
+        do throws(MembershipError) { _ = try probe.advance(block, certificate: none, verified: verified) } catch { return error.description }
         return nil
     }
 
-    /// Applies a checked block. Returns the committee epoch entry it held, if any.
+    /// Applies a checked block. Returns the committee epoch entry it held, if any. `verified`
+    /// as in `proposalProblem`.
     @discardableResult
-    public mutating func apply(_ block: Block, certificate: QuorumCertificate) throws(MembershipError) -> CommitteeEpochEntry? {
-        try advance(block, certificate: certificate)
+    public mutating func apply(_ block: Block, certificate: QuorumCertificate,
+                               verified: [VerifiedKeyReplacement] = []) throws(MembershipError) -> CommitteeEpochEntry? {
+        try advance(block, certificate: certificate, verified: verified)
     }
 
-    private mutating func advance(_ block: Block, certificate qc: QuorumCertificate) throws(MembershipError) -> CommitteeEpochEntry? {
+    private mutating func advance(_ block: Block, certificate qc: QuorumCertificate,
+                                  verified: [VerifiedKeyReplacement] = []) throws(MembershipError) -> CommitteeEpochEntry? {
         let h = block.header.height
         let signers = members.map(\.nodeID)
-        try checkRosterChanges(block)
+        try checkRosterChanges(block, verified: verified)
         var epochEntry: CommitteeEpochEntry?
         var wrong: [String] = []
         for e in block.entries {
@@ -181,7 +189,7 @@ public struct Membership: Sendable {
         }
         committee = next
         members = c.members
-        if let k = c.authorization { keyReplacements[k.nonce] = h }
+        if let k = c.authorization { keyReplacements[k.nonce] = h; keyReplacedAt[k.nodeID] = h }
         epochStartHeight = h
         epochStartHash = LedgerHash.blockHash(block.header)
     }
@@ -202,70 +210,6 @@ public struct Membership: Sendable {
                                    members: sel.members.map { CommitteeMember(nodeID: $0.nodeID, publicKey: $0.publicKey) },
                                    scores: roster.map { NodeScore(nodeID: $0.nodeID, score: b.score($0.nodeID)) },
                                    excluded: Array(excluding), reason: reason)
-    }
-}
-
-extension Membership {
-    /// The one rule for an operator's key replacement. Checks `k` against this membership (the
-    /// state before the block that would hold it) and returns the entries that block must hold:
-    /// the roster with `k.nodeID`'s key replaced (tag 7), then the committee epoch `epoch + 1`
-    /// (tag 8, `.operatorDecision`, the committee in force with that key replaced, same order
-    /// and primary offset, the replayed scores, `k` as its authorization), in force from the next
-    /// block. Used by the primary (to build the block), every replica (to vote), `advance`
-    /// (append and audit) and the driver (to refuse a bad request at once). Pure.
-    public func keyReplacementEntries(_ k: KeyReplacement) throws(MembershipError) -> [LedgerEntry] {
-        guard let op = operatorKey else {
-            throw MembershipError("this ledger's genesis pins no operator key, so no key can be replaced (a cluster made by an older 'node init')")
-        }
-        guard k.verify(chain: chain, operatorKey: op) else {
-            throw MembershipError("the key replacement for \(k.nodeID) is not signed by the operator key the genesis pins (for chain \(chain))")
-        }
-        if let at = keyReplacements[k.nonce] {
-            throw MembershipError("the key replacement \(Hex.encode(k.nonce)) was already applied at block \(at); a request is used once")
-        }
-        guard let i = roster.firstIndex(where: { $0.nodeID == k.nodeID }) else { throw MembershipError("node \(k.nodeID) is not on the roster") }
-        guard roster[i].publicKey == k.oldKey else {
-            throw MembershipError("\(k.nodeID)'s key is \(NodeKey.fingerprint(publicKey: roster[i].publicKey)), not the request's old key \(NodeKey.fingerprint(publicKey: k.oldKey))")
-        }
-        guard !roster.contains(where: { $0.publicKey == k.newKey }) else {
-            throw MembershipError("the new key \(NodeKey.fingerprint(publicKey: k.newKey)) is already on the roster")
-        }
-        var newRoster = roster
-        newRoster[i].publicKey = k.newKey
-        let newMembers = members.map { $0.nodeID == k.nodeID ? CommitteeMember(nodeID: $0.nodeID, publicKey: k.newKey) : $0 }
-        var b = book
-        _ = b.closeEpoch()
-        let epoch = committee.id.epoch + 1
-        let what = "operator: \(k.nodeID) key \(NodeKey.fingerprint(publicKey: k.oldKey)) replaced by \(NodeKey.fingerprint(publicKey: k.newKey))"
-        return [.membership(MembershipEntry(roster: newRoster, reason: what)),
-                .committeeEpoch(CommitteeEpochEntry(epoch: epoch, selection: .operatorDecision, primaryOffset: committee.primaryOffset,
-                                                    members: newMembers, scores: newRoster.map { NodeScore(nodeID: $0.nodeID, score: b.score($0.nodeID)) },
-                                                    excluded: [], reason: what, authorization: k))]
-    }
-
-    /// A block's roster changes and operator epoch entries must be exactly what
-    /// `keyReplacementEntries` derives from the authorization it carries.
-    func checkRosterChanges(_ block: Block) throws(MembershipError) {
-        let h = block.header.height
-        let committeeEntries = block.entries.filter { $0.tag == .membership || $0.tag == .committeeEpoch }
-        let operatorEntry = committeeEntries.lazy.compactMap { e -> CommitteeEpochEntry? in
-            if case .committeeEpoch(let c) = e, c.selection == .operatorDecision { return c }
-            return nil
-        }.first
-        guard let c = operatorEntry else {
-            if committeeEntries.contains(where: { $0.tag == .membership }) {
-                throw MembershipError("block \(h): a roster change without an operator's key replacement")
-            }
-            return
-        }
-        guard let k = c.authorization else {
-            throw MembershipError("block \(h): an operator committee epoch without the operator's signed key replacement")
-        }
-        let want: [LedgerEntry]
-        do { want = try keyReplacementEntries(k) } catch { throw MembershipError("block \(h): \(error)") }
-        guard committeeEntries == want else {
-            throw MembershipError("block \(h): the key replacement's roster change and committee epoch are not the ones derived from the operator's request and the ledger")
-        }
     }
 }
 

@@ -68,8 +68,13 @@ public struct BlockBudget: Sendable, Equatable {
     }
 
     /// The bytes `r` adds to a PRE-PREPARE body (its entries and its boundary).
-    public static func cost(of r: Request) -> Int {
-        cost(id: r.id) + r.entries.reduce(0) { $0 + cost(of: $1) }
+    public static func cost(of r: Request) -> Int { cost(id: r.id, entries: r.entries) }
+
+    /// The bytes a request boundary `id` with `entries` adds to a PRE-PREPARE body — the one
+    /// rule for queued requests (`cost(of:)`) and for what the primary adds itself (a key
+    /// replacement's derived entries, the epoch entry).
+    public static func cost(id: String, entries: [LedgerEntry]) -> Int {
+        cost(id: id) + entries.reduce(0) { $0 + cost(of: $1) }
     }
 
     /// The bytes one entry adds to a block (u32 length and its stored encoding).

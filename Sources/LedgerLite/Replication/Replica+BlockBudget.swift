@@ -16,7 +16,7 @@ extension Replica {
         let largest = CommitteeEpochEntry(epoch: .max, selection: .reputation, primaryOffset: .max, members: m.roster,
                                           scores: m.roster.map { NodeScore(nodeID: $0.nodeID, score: .max) },
                                           excluded: m.roster.map(\.nodeID), reason: "epoch \(UInt64.max) from block \(UInt64.max)")
-        return BlockBudget.cost(of: .committeeEpoch(largest)) + BlockBudget.cost(id: "epoch:\(UInt64.max)")
+        return BlockBudget.cost(id: "epoch:\(UInt64.max)", entries: [.committeeEpoch(largest)])
     }
 
     /// Checks at submission that `r` can be ordered by this committee: its cost must leave room
@@ -38,8 +38,9 @@ extension Replica {
     /// The requests of the next block: whole requests from the queue in arrival order, up to
     /// `maxBlockEntries` entries and the byte budget (less the epoch reserve at a boundary and
     /// `reserve` bytes for a key replacement the primary adds); at least one. Key replacements
-    /// are not cut here (the primary adds at most one per block, `nextKeyReplacement`). A queued request that no block of this committee can carry (it was
-    /// admitted by an earlier, larger committee) is dropped and reported.
+    /// are not cut here (the primary adds at most one per block, `nextKeyReplacement`). A
+    /// queued request that no block of this committee can carry (it was admitted by an
+    /// earlier, larger committee) is dropped and reported.
     mutating func cutBlock(seq: UInt64, reserving reserve: Int = 0) -> [Request] {
         var room = blockBudget.requestBytes - reserve
         if let m = membership, m.params.epochBlocks > 0, seq % m.params.epochBlocks == 0 { room -= epochReserve }

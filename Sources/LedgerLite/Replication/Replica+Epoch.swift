@@ -6,7 +6,8 @@ import GridClearCore
 /// - the primary of a block at a multiple of `epochBlocks` appends the epoch entry (tag 8)
 ///   that `Membership.nextEpochEntry` selects (reputation, lottery on the previous hash, the
 ///   block's trading parties excluded), as the request `epoch:<e>`; a replica endorses such a
-///   block only if it holds exactly that entry (and no epoch entry anywhere else);
+///   block only if it holds exactly that entry (and no epoch entry anywhere else) — or, with
+///   `epochBlocks` = 1 only, an operator's key replacement alone in its place;
 /// - executing the block that holds it ends the epoch: nothing more happens in that `step`
 ///   (so the driver appends the block before anything of the new epoch is persisted or sent),
 ///   and the replica continues as member `index(ofKey:)` of the new committee — view 0, an
@@ -59,7 +60,7 @@ extension Replica {
     mutating func applyMembership(_ cb: CertifiedBlock) -> Bool {
         guard var m = membership else { return false }
         let entry: CommitteeEpochEntry?
-        do { entry = try m.apply(cb.block, certificate: cb.certificate) } catch {
+        do { entry = try m.apply(cb.block, certificate: cb.certificate, verified: knownVerification(in: cb.block)) } catch {
             event(.dropped(from: nil, reason: "certified block \(cb.height) breaks the membership rules: \(error)"))
             return false
         }
@@ -87,9 +88,10 @@ extension Replica {
     }
 
     /// Why the proposal for the block on the tip breaks the epoch rules, or nil.
-    func epochProblem(_ p: Proposal) -> String? {
+    mutating func epochProblem(_ p: Proposal) -> String? {
         guard let m = membership else { return nil }
-        if let why = m.proposalProblem(p.block) { return why }
+        if let why = verifyProposedReplacement(p.block) { return why }
+        if let why = m.proposalProblem(p.block, verified: knownVerification(in: p.block)) { return why }
         let given = p.block.entries.compactMap { e -> CommitteeEpochEntry? in if case .committeeEpoch(let c) = e { return c }; return nil }
         let expected = boundaryEntry(seq: p.block.header.height, entries: p.block.entries.filter { $0.tag != .committeeEpoch })
         guard var want = expected else {
@@ -98,6 +100,10 @@ extension Replica {
             return given.allSatisfy({ $0.selection == .operatorDecision }) ? nil
                 : "block \(p.block.header.height) holds an epoch entry where none is due"
         }
+        // An epoch every block: an operator's key replacement alone (its two derived entries,
+        // checked by `proposalProblem`) may take the reputation entry's place (`proposeIfPrimary`).
+        if m.params.epochBlocks == 1, given.count == 1, given[0].selection == .operatorDecision,
+           p.block.entries.allSatisfy({ $0.tag == .membership || $0.tag == .committeeEpoch }) { return nil }
         guard given.count == 1 else { return "block \(p.block.header.height) must hold the entry of epoch \(want.epoch) exactly once" }
         want.reason = given[0].reason
         return want == given[0] ? nil : "the epoch entry is not the committee the membership selects"

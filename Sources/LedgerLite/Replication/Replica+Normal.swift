@@ -104,7 +104,9 @@ extension Replica {
             if seq <= tip.height {
                 endorsed = executedHashes[seq] == digest
             } else if seq == tip.height + 1 {
-                if let why = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal) ?? epochProblem(proposal) {
+                var problem = tip.linkageProblem(proposal.block) ?? duplicateRequest(proposal)
+                if problem == nil { problem = epochProblem(proposal) }
+                if let why = problem {
                     if !slot.endorsementAsked {
                         slot.endorsementAsked = true
                         event(.disagreement(view: view, seq: seq, blockHash: digest,
@@ -159,6 +161,8 @@ extension Replica {
         if let c = slots[tip.height]?.sentCommit { lastCommitVote = c }
         var ids = Set<String>()
         if let p = proposal { ids = Set(p.requests.map(\.id)) }
+        // A key replacement's request id is known from the block itself (fetched or not).
+        if let k = Membership.operatorAuthorization(in: cb.block) { ids.insert(k.requestID) }
         committedIDs.formUnion(ids)
         pending.removeAll { ids.contains($0.id) }
         for id in ids { requestCost[id] = nil }
@@ -191,14 +195,19 @@ extension Replica {
         guard isActive, isPrimary, !pending.isEmpty, slots[seq]?.prePrepare == nil, seq <= highWatermark else { return }
         // A block that starts a reputation epoch holds no key replacement (a block holds one
         // epoch entry): a queued replacement goes into the next block, with room kept for it.
-        let boundary = membership.map { $0.params.epochBlocks > 0 && seq % $0.params.epochBlocks == 0 } ?? false
-        let replacement = boundary ? nil : nextKeyReplacement()
-        let reserve = replacement.map { BlockBudget.cost(id: $0.id) + $0.entries.reduce(0) { $0 + BlockBudget.cost(of: $1) } } ?? 0
-        let chosen = cutBlock(seq: seq, reserving: reserve)
+        // With an epoch every block (`epochBlocks` = 1) there is no such next block: a
+        // replacement then fills a boundary block alone, in place of the reputation entry
+        // (`epochProblem`), and the next block starts a reputation epoch again.
+        let epochBlocks = membership?.params.epochBlocks ?? 0
+        let boundary = epochBlocks > 0 && seq % epochBlocks == 0
+        let replacement = boundary && epochBlocks != 1 ? nil : nextKeyReplacement()
+        let alone = boundary && replacement != nil
+        let reserve = replacement.map { BlockBudget.cost(id: $0.id, entries: $0.entries) } ?? 0
+        let chosen = alone ? [] : cutBlock(seq: seq, reserving: reserve)
         guard !chosen.isEmpty || pending.contains(where: { $0.keyReplacement != nil }) else { return }
         var entries = chosen.flatMap(\.entries)
         var refs = chosen.map { RequestRef(id: $0.id, entryCount: UInt32($0.entries.count)) }
-        if let e = boundaryEntry(seq: seq, entries: entries) {
+        if !alone, let e = boundaryEntry(seq: seq, entries: entries) {
             entries.append(.committeeEpoch(e)); refs.append(RequestRef(id: "epoch:\(e.epoch)", entryCount: 1))
         } else if let k = replacement {
             // At most one key replacement per block (it starts an epoch).

@@ -42,6 +42,10 @@ public struct Replica: Sendable {
     var pending: [Request] = []
     /// `BlockBudget.cost` of queued requests (computed once, at submission or at the first cut).
     var requestCost: [String: Int] = [:]
+    /// Operator key replacements whose signature this replica verified, by request id: those
+    /// queued and those of proposals above the tip; the rest dropped after each block
+    /// (`Replica+KeyReplacement`). Each request's signature is verified once.
+    var verifiedReplacements: [String: VerifiedKeyReplacement] = [:]
     var checkpointVotes: [UInt64: [ReplicaID: SignedMessage]] = [:]
     var viewChanges: [UInt64: [ReplicaID: SignedMessage]] = [:]
     /// Highest VIEW-CHANGE view seen from each member (the f + 1 join rule).

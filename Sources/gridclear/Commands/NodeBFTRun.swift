@@ -22,8 +22,8 @@ struct NodeBFTRun {
         }
         let key: NodeKey
         do { key = try NodeKeyFile.load(path: c.key) } catch { throw CLIFailure("\(error)") }
-        // Whether it is replica I's key is decided by the driver (cluster.json's current key, or
-        // the key the ledger's roster holds; `ReplicaDriver.init`).
+        // Whether it is replica I's key is decided by the driver: its ledger's current key for the
+        // node, or cluster.json's for a replacement the ledger has not reached (`ReplicaDriver.keyProblem`).
         guard FileSystem.isDirectory(c.inputs) else { throw CLIFailure("inputs folder \(c.inputs) not found") }
         var byz: ReplicaDriver.ByzantineMode?
         if let b = c.bft.byzantine {

@@ -115,4 +115,49 @@ import Testing
             #expect(problem?.contains(why) == true, "\(why): \(problem ?? "accepted")")
         }
     }
+
+    /// The signature check and the state rule are two steps: a verified request is checked
+    /// again against each later state without verifying again, and a verification made for
+    /// another chain counts for nothing. The block bytes of the derived entries are the one
+    /// cost rule the primary reserves room with (`BlockBudget.cost(id:entries:)`).
+    @Test func aVerifiedRequestIsCheckedAgainstEachStateWithoutVerifyingAgain() throws {
+        var m = try membership()
+        let k = try request(3, from: nodes[2].publicKey, to: NodeKey.generate().publicKey, nonce: 4)
+        #expect(throws: MembershipError.self) { try m.verifyKeyReplacement(try request(3, from: nodes[2].publicKey, to: k.newKey, nonce: 4, signer: nodes[0])) }
+        let v = try m.verifyKeyReplacement(k)
+        let entries = try m.keyReplacementEntries(v)
+        #expect(try m.keyReplacementEntries(k) == entries)
+        #expect(m.proposalProblem(block(m, entries), verified: [v]) == nil)
+        #if DEBUG
+        let counted = VerifiedKeyReplacement.Counter()
+        try VerifiedKeyReplacement.$verifications.withValue(counted) {
+            _ = try m.keyReplacementEntries(v)
+            #expect(m.proposalProblem(block(m, entries), verified: [v]) == nil)
+            #expect(counted.count == 0)
+            _ = try m.keyReplacementEntries(k)
+            #expect(m.proposalProblem(block(m, entries)) == nil)
+            #expect(counted.count == 2)
+        }
+        #endif
+        // Another chain's membership with the same operator key: verified again there, and refused.
+        var g = genesis(operatorKey: op.publicKey)
+        g.ledgerID = "chain-x"
+        let other = try #require(try Membership(genesis: g))
+        #expect { try other.keyReplacementEntries(v) } throws: { "\($0)".contains("not signed by the operator key") }
+        // Applied: the state rule refuses the verified request; the ledger says since when the key is current.
+        let b = block(m, entries)
+        try m.apply(b, certificate: QuorumCertificate(committee: m.committee.id, height: 1, view: 0, blockHash: b.hash, votes: []), verified: [v])
+        #expect(m.keyReplacedAt == ["node3": 1] && m.roster.first { $0.nodeID == "node3" }?.publicKey == k.newKey)
+        #expect { try m.keyReplacementEntries(v) } throws: { "\($0)".contains("already applied at block 1") }
+        // The bytes the entries add to a PRE-PREPARE body are the cost rule's.
+        let budget = BlockBudget(frameBytes: 1 << 20, window: 4, committee: m.committee)
+        let refs = [RequestRef(id: k.requestID, entryCount: UInt32(entries.count))]
+        let zero32 = [UInt8](repeating: 0, count: 32)
+        let header = BlockHeader(height: 1, previousHash: zero32, timeMillis: 0, entryCount: UInt32(entries.count), entriesRoot: zero32,
+                                 treeSize: 0, treeRoot: zero32, signer: zero32)
+        let full = Block(header: header, entries: entries, signature: [UInt8](repeating: 0, count: 64))
+        let pp = PrePrepare(view: 0, seq: 1, proposal: Proposal(block: full, requests: refs))
+        #expect(Message.prePrepare(pp).encodedBody().count - budget.prePrepareFixed == BlockBudget.cost(id: k.requestID, entries: entries))
+        #expect(BlockBudget.cost(of: Request(replacing: k)) == BlockBudget.cost(id: k.requestID, entries: []))
+    }
 }

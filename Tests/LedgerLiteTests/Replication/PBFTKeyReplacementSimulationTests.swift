@@ -60,6 +60,14 @@ import Testing
                 for cb in sim.ledgers[i][(h + 1)...] { #expect(cb.certificate.committee.epoch > 0) }
             }
             #expect(sim.replicas[node]?.isMember == true, "seed \(seed): the replaced node is back in the committee")
+            #if DEBUG
+            // The operator's signature is verified once per request by each replica (and once
+            // more by the replaced node's new incarnation, which gets the request again).
+            for i in sc.honest {
+                let counts = sim.replacementVerifications[i] ?? [:]
+                #expect(!counts.isEmpty && counts.values.allSatisfy { $0 == 1 }, "seed \(seed): r\(i) verified the request \(counts) times (incarnation: count)")
+            }
+            #endif
             votes += sim.votesWithNewKey
             viewChanges += sim.stats.viewChanges
         }
@@ -84,6 +92,28 @@ import Testing
             laterEpochs += later.count
         }
         #expect(laterEpochs > 0)
+    }
+
+    /// With an epoch every block (`epoch_blocks` = 1) every block is a boundary: the
+    /// replacement fills one block alone in place of the reputation entry (before, the primary
+    /// proposed epoch-only blocks for ever and the request never landed); the blocks around it
+    /// start reputation epochs as usual.
+    @Test func keyReplacementWithAnEpochEveryBlock() {
+        var landed = 0
+        for seed in UInt64(76_000)..<UInt64(76_006) {
+            var sc = Self.scenario(seed: seed, node: Int(seed % 4), epochBlocks: 1)
+            sc.requests = 6
+            let sim = PBFTSimulationTests.check(sc)
+            guard sim.failures.isEmpty, let k = sim.keyReplacement, let i = sc.honest.first else { continue }
+            let ledger = sim.ledgers[i]
+            guard let h = ledger.firstIndex(where: { !Self.replacements([$0]).isEmpty }) else { Issue.record("seed \(seed): no replacement"); continue }
+            #expect(ledger[h].block.entries.count == 2 && Self.replacements([ledger[h]]).map(\.authorization) == [k], "seed \(seed)")
+            for cb in ledger where cb.height != ledger[h].height {
+                #expect(PBFTEpochSimulationTests.epochs([cb]).map(\.selection) == [.reputation], "seed \(seed): block \(cb.height)")
+            }
+            landed += 1
+        }
+        #expect(landed == 6)
     }
 
     @Test func byzantinePrimaryCannotForgeOrReplayAKeyReplacement() {

@@ -61,6 +61,9 @@ final class Simulation {
     var votesWithNewKey = 0
     /// Proposals a `rekeyForger` primary forged.
     var forgedProposals = 0
+    /// Operator-signature verifications inside `Replica.step`, per replica and incarnation
+    /// (DEBUG builds, with `sc.rekey`): a replica verifies each request once.
+    var replacementVerifications: [Int: [Int: Int]] = [:]
 
     var scheme: SignatureScheme { sc.realCrypto ? Ed25519Scheme() : SimScheme() }
     /// The replicas' frame limit (`SimScenario.blockBytes`; nil: the default, not checked).
@@ -231,7 +234,16 @@ final class Simulation {
 
     func step(_ i: Int, _ input: Input) {
         guard var r = replicas[i] else { return }
-        let ready = r.step(input)
+        var ready: Ready
+        #if DEBUG
+        if sc.rekey != nil {
+            let counter = VerifiedKeyReplacement.Counter()
+            ready = VerifiedKeyReplacement.$verifications.withValue(counter) { r.step(input) }
+            if counter.count > 0 { replacementVerifications[i, default: [:]][incarnation[i], default: 0] += counter.count }
+        } else { ready = r.step(input) }
+        #else
+        ready = r.step(input)
+        #endif
         replicas[i] = r
         stats.steps += 1
         apply(i, ready)
