@@ -32,17 +32,24 @@ import LedgerLite
         for id in ids { #expect(try ReplayService.replay(ledgerDirectory: ws + "/Ledger", cycle: id, trusted: nil).identical) }
     }
 
-    /// MBT 60 s, running: one due cycle is submitted but not committed or published; the
-    /// scheduler sleeps until the MBT deadline (not the 60 s rescan of a later minute), then
-    /// cuts the block at that time and publishes.
-    @Test func mbtCutsThePendingBlockWithTheInjectedClock() throws {
-        let wsFolder = try workspace(cycles: [ids[0]], tag: "BlockCuttingTests"), ws = wsFolder.path
+    /// The parts of a batching scheduler over the workspace `ws` on a simulated clock that
+    /// starts 2026-11-21T00:00Z and allows two sleeps: MMC 16, MBT 45 s, simplex.
+    func batchingScheduler(_ ws: String) throws -> (start: UTCTime, sim: SimulatedClock, ledger: NodeLedger, config: SchedulerConfig) {
         let start = UTCTime(commandLine: "2026-11-21T00:00Z")!
         let sim = SimulatedClock(start: start, maxSleeps: 2)
         let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: sim.now,
                                     cutting: CuttingConfig(maxEntriesPerBlock: 16, maxBatchMillis: 45_000))
         var config = SchedulerConfig(inputs: ws + "/Inputs", outputRoot: ws + "/Outputs", options: ClearOptions(solver: "simplex"), once: false)
         config.batchBlocks = true
+        return (start, sim, ledger, config)
+    }
+
+    /// MBT 60 s, running: one due cycle is submitted but not committed or published; the
+    /// scheduler sleeps until the MBT deadline (not the 60 s rescan of a later minute), then
+    /// cuts the block at that time and publishes.
+    @Test func mbtCutsThePendingBlockWithTheInjectedClock() throws {
+        let wsFolder = try workspace(cycles: [ids[0]], tag: "BlockCuttingTests"), ws = wsFolder.path
+        let (start, sim, ledger, config) = try batchingScheduler(ws)
         let events = EventLog()
         let published = EventLog()
         let clock = SchedulerClock(now: sim.clock.now, sleep: { d in
@@ -77,12 +84,7 @@ import LedgerLite
         try "\(bidHeader)\nB9,P9,cheap,10,39.9,116.4,80,,,,,\n".write(toFile: dir + "/bids/P9.csv", atomically: true, encoding: .utf8)
         let rejectedPath = ws + "/Outputs/\(ids[0])/rejected.json"
 
-        let start = UTCTime(commandLine: "2026-11-21T00:00Z")!
-        let sim = SimulatedClock(start: start, maxSleeps: 2)
-        let ledger = try NodeLedger(directory: ws + "/Ledger", keyFile: nil, now: sim.now,
-                                    cutting: CuttingConfig(maxEntriesPerBlock: 16, maxBatchMillis: 45_000))
-        var config = SchedulerConfig(inputs: ws + "/Inputs", outputRoot: ws + "/Outputs", options: ClearOptions(solver: "simplex"), once: false)
-        config.batchBlocks = true
+        let (_, sim, ledger, config) = try batchingScheduler(ws)
         let early = EventLog()
         let clock = SchedulerClock(now: sim.clock.now, sleep: { d in
             // Before the first sleep the block is pending: neither the outputs nor rejected.json exist.
