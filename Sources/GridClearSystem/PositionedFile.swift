@@ -32,9 +32,6 @@ public final class PositionedFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// True while `writeOverZeros` takes the direct path (false where the file system refused it).
-    public var writesDirectly: Bool { direct != nil }
-
     /// Current size in bytes.
     public func size() throws -> Int { try FileDescriptorIO.size(fd, path: path) }
 
