@@ -20,10 +20,10 @@ import LedgerLite
     @Test func aReplacedKeyStopsItsReplicaAndOnlyTheNewKeyStartsIt() throws {
         let c = try TestCommittee()
         defer { c.shutdown() }
-        for i in 1...4 { try c.start(i) }
+        try c.startAll()
         let ids = (0..<3).map(cycleID)
         c.released.withValue { $0 = [ids[0]] }
-        #expect(waitUntil(seconds: 60) { (1...4).allSatisfy { c.cycles($0).count == 1 } }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(c.reach(1, at: 1...4), c.recentLogs())
         let newKey = NodeKey.generate()
         let op = try NodeKeyFile.load(path: ClusterSetup.operatorKeyPath(directory: c.dir))
         let k = try OperatorKeyReplacement.request(cluster: c.cluster, replica: 3, newKey: newKey.publicKey, operatorKey: op,
@@ -31,7 +31,7 @@ import LedgerLite
         let (outcome, notes) = try OperatorKeyReplacement.submit(k, cluster: c.cluster, waitMillis: 30_000)
         let h = try #require(outcome?.height, "\(notes)")
         // Replica 3 (old key) appends the replacement, then stops with the reason.
-        #expect(waitUntil(seconds: 30) { c.runErrors.withValue { $0[3] } != nil }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(waitUntil(seconds: 30) { c.runErrors.withValue { $0[3] } != nil }, c.recentLogs())
         c.stop(3)
         let fp = NodeKey.fingerprint(publicKey: newKey.publicKey)
         let stopped = c.runErrors.withValue { $0[3] } ?? ""
@@ -44,7 +44,7 @@ import LedgerLite
         try c.start(3)
         c.stop(4)
         c.released.withValue { $0 = ids }
-        #expect(waitUntil(seconds: 60) { (1...3).allSatisfy { c.cycles($0).count == 3 } }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(c.reach(3, at: 1...3), c.recentLogs())
         for i in 1...3 { c.stop(i) }
         #expect(c.runErrors.withValue { $0 }.keys.sorted() == [3], "\(c.runErrors.withValue { $0 })")
         #expect(c.ledgerBytes(2) == c.ledgerBytes(1) && c.ledgerBytes(3) == c.ledgerBytes(1))

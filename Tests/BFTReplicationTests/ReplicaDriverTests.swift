@@ -102,22 +102,33 @@ final class TestCommittee: @unchecked Sendable {
         for i in Array(stops.keys) { stop(i) }
         folder.remove()
     }
+
+    /// Starts replicas 1…`n`.
+    func startAll(_ n: Int = 4) throws { for i in 1...n { try start(i) } }
+
+    /// Whether every replica in `replicas` holds `count` cleared cycles within `seconds`.
+    func reach<S: Sequence<Int>>(_ count: Int, at replicas: S, seconds: Double = 60) -> Bool {
+        waitUntil(seconds: seconds) { replicas.allSatisfy { cycles($0).count == count } }
+    }
+
+    /// The last `n` log lines, for a failed expectation's message.
+    func recentLogs(_ n: Int = 20) -> Comment { "\(logs.withValue { $0 }.suffix(n))" }
 }
 
 @Suite(.serialized) struct ReplicaDriverTests {
     @Test func fourReplicasCommitAStoppedPrimaryIsReplacedAndCatchesUp() throws {
         let c = try TestCommittee()
         defer { c.shutdown() }
-        for i in 1...4 { try c.start(i) }
+        try c.startAll()
         let ids = (0..<6).map(cycleID)
         c.released.withValue { $0 = Array(ids.prefix(3)) }
-        #expect(waitUntil(seconds: 60) { (1...4).allSatisfy { c.cycles($0).count == 3 } }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(c.reach(3, at: 1...4), c.recentLogs())
         c.stop(1)  // the primary of view 0
         c.released.withValue { $0 = ids }
-        #expect(waitUntil(seconds: 60) { (2...4).allSatisfy { c.cycles($0).count == 6 } }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(c.reach(6, at: 2...4), c.recentLogs())
         #expect(c.logs.withValue { $0 }.contains { $0.contains("view 1 installed") })
         try c.start(1)  // restarts from its ledger and state file, catches up by state transfer
-        #expect(waitUntil(seconds: 60) { c.cycles(1).count == 6 }, "\(c.logs.withValue { $0 }.suffix(20))")
+        #expect(waitUntil(seconds: 60) { c.cycles(1).count == 6 }, c.recentLogs())
         for i in 1...4 { c.stop(i) }
         let first = c.ledgerBytes(1)
         for i in 2...4 { #expect(c.ledgerBytes(i) == first, "replica \(i)'s ledger differs") }
@@ -141,18 +152,18 @@ final class TestCommittee: @unchecked Sendable {
         p.committeeSize = 4; p.epochBlocks = 2; p.lotteryRange = 1_000_000
         let c = try TestCommittee(replicas: 5, params: p)
         defer { c.shutdown() }
-        for i in 1...5 { try c.start(i) }
+        try c.startAll(5)
         let ids = (0..<12).map(cycleID)
         // One cycle at a time, so that each is a block of its own and epochs pass every 2 blocks.
         for k in 0..<ids.count {
             if k == 4 { c.stop(3) }
             c.released.withValue { $0 = Array(ids.prefix(k + 1)) }
             let live = k < 4 ? [1, 2, 3, 4, 5] : [1, 2, 4, 5]
-            #expect(waitUntil(seconds: 60) { live.allSatisfy { c.cycles($0).count == k + 1 } }, "\(c.logs.withValue { $0 }.suffix(30))")
+            #expect(c.reach(k + 1, at: live), c.recentLogs(30))
         }
         try c.start(3)
         #expect(waitUntil(seconds: 60) { c.cycles(3).count == 12 && (1...5).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) } },
-                "\(c.logs.withValue { $0 }.suffix(30))")
+                c.recentLogs(30))
         // A client (seed 001) accepts a cycle of a later epoch on f + 1 replies signed by the
         // replicas' own keys, whatever committee each sits on now.
         let client = try BFTClient(cluster: c.cluster)
@@ -191,12 +202,12 @@ final class TestCommittee: @unchecked Sendable {
         let ids = (0..<3).map(cycleID)
         c.frameBytes = 512 << 10   // about 3 KiB of requests per block with n = 4, window 32
         c.big = [ids[1]]; c.bigInputBytes = 8 << 10
-        for i in 1...4 { try c.start(i) }
+        try c.startAll()
         c.released.withValue { $0 = ids }
         #expect(waitUntil(seconds: 60) {
             (1...4).allSatisfy { Set(c.cycles($0)) == [ids[0], ids[2]] }
                 && c.logs.withValue { $0 }.filter { $0.contains("cycle \(ids[1]) cannot be replicated") }.count == 4
-        }, "\(c.logs.withValue { $0 }.suffix(20))")
+        }, c.recentLogs())
         #expect(c.logs.withValue { $0 }.contains { $0.contains("over the") && $0.contains("524288-byte frame limit") })
         for i in 1...4 { c.stop(i) }
         #expect((1...4).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) })
@@ -232,7 +243,7 @@ final class TestCommittee: @unchecked Sendable {
         let bad = cycleID(1)
         let c = try TestCommittee(deviant: [4: [bad]])
         defer { c.shutdown() }
-        for i in 1...4 { try c.start(i) }
+        try c.startAll()
         c.released.withValue { $0 = (0..<3).map(cycleID) }
         let recorded: () -> [DisagreementEntry] = {
             c.blocks(2).flatMap(\.entries).compactMap { if case .disagreement(let d) = $0 { return d }; return nil }
@@ -241,7 +252,7 @@ final class TestCommittee: @unchecked Sendable {
         // the replicas were stopped with it still on its way to some: ledgers differed).
         #expect(waitUntil(seconds: 60) {
             (1...4).allSatisfy { c.cycles($0).count == 3 } && !recorded().isEmpty && (2...4).allSatisfy { c.ledgerBytes($0) == c.ledgerBytes(1) }
-        }, "\(c.logs.withValue { $0 }.suffix(20))")
+        }, c.recentLogs())
         for i in 1...4 { c.stop(i) }
         let d = try #require(recorded().first)
         #expect(d.nodeID == "node4" && d.cycleID == bad)
