@@ -5,8 +5,8 @@ import GridClearSystem
 ///
 /// Guarantees: `append` returns only after the certificate's bytes are durable; certificates
 /// are kept for heights 1, 2, 3 … without gaps; the file is the certificates then zero padding
-/// up to `LedgerPadding.paddedSize` (as `blocks.gcl`), so an append overwrites in place with one
-/// durable write (`PositionedFile.writeOverZeros`) that changes no file size; on open a torn
+/// up to `LedgerPadding.paddedSize` (as `blocks.gcl`, `PaddedFileWriter`), so an append
+/// overwrites in place with one durable write that changes no file size; on open a torn
 /// tail is cut back (kept in `certificates.gcl.broken-<offset>`) and the padding restored, other
 /// damage is `LedgerError.corrupt`. Exclusively locked for the value's lifetime.
 public final class CertificateLog {
@@ -14,19 +14,18 @@ public final class CertificateLog {
     public let path: String
     /// Certificates by height - 1 (the genesis block has none).
     public private(set) var certificates: [QuorumCertificate] = []
-    private let file: PositionedFile
+    private let file: PaddedFileWriter
     private var endOffset = 0
-    private var fileSize = 0
     private var offsets: [Int] = []
 
     /// Opens (creating when missing) the certificate file in the ledger `directory`.
     public init(directory: String) throws {
         path = FileSystem.join(directory, CertificateLog.fileName)
-        do { file = try PositionedFile(path: path, exclusive: true) } catch is AppendFile.OpenError {
+        do { file = try PaddedFileWriter(PositionedFile(path: path, exclusive: true)) } catch is AppendFile.OpenError {
             throw LedgerError.inUse(path)
         } catch let e as SystemError { throw LedgerError.system(e) }
         let bytes: [UInt8]
-        do { bytes = try file.read(at: 0, count: try file.size()) } catch let e as SystemError { throw LedgerError.system(e) }
+        do { bytes = try file.file.read(at: 0, count: file.size) } catch let e as SystemError { throw LedgerError.system(e) }
         let (found, end) = CertificateFrame.scan(bytes)
         for (i, s) in found.enumerated() {
             guard s.certificate.height == UInt64(i + 1) else {
@@ -44,16 +43,8 @@ public final class CertificateLog {
                 try file.truncate(to: off)
             } catch let e as SystemError { throw LedgerError.system(e) }
         }
-        // The bytes after the certificates are zero (the scan checked them or they were cut):
-        // make them exactly the padding.
-        do {
-            fileSize = try file.size()
-            let want = LedgerPadding.paddedSize(logicalEnd: endOffset)
-            if fileSize > want { try file.truncate(to: want) } else if fileSize < want {
-                try file.write([UInt8](repeating: 0, count: want - fileSize), at: fileSize)
-            }
-            fileSize = want
-        } catch let e as SystemError { throw LedgerError.system(e) }
+        // The bytes after the certificates are zero (the scan checked them or they were cut).
+        do { try file.restore(logicalEnd: endOffset) } catch let e as SystemError { throw LedgerError.system(e) }
     }
 
     /// Height of the newest certificate (0 when there is none).
@@ -79,16 +70,8 @@ public final class CertificateLog {
             out += CertificateFrame.encode(q)
             next += 1
         }
-        let end = endOffset + out.count
-        let newSize = end < fileSize ? fileSize : LedgerPadding.paddedSize(logicalEnd: end)
-        if newSize > fileSize { out += [UInt8](repeating: 0, count: newSize - end) }
-        do { try file.writeOverZeros(out, at: endOffset) } catch let e as SystemError {
-            // What landed is cut off again (best effort: the next open would find a torn tail).
-            if (try? file.truncate(to: endOffset)) != nil { fileSize = endOffset }
-            throw LedgerError.system(e)
-        }
-        fileSize = newSize
-        certificates += qs; offsets += offs; endOffset = end
+        do { try file.append(out, at: endOffset) } catch let e as SystemError { throw LedgerError.system(e) }
+        certificates += qs; offsets += offs; endOffset += out.count
     }
 
     /// Drops the certificates above `height` (durably): a certificate written before a crash
@@ -96,13 +79,10 @@ public final class CertificateLog {
     public func truncate(above height: UInt64) throws {
         guard height < lastHeight else { return }
         let cut = offsets[Int(height)]
-        // Zeros from the cut on, then the padding for the new end, in one durable write.
-        let want = LedgerPadding.paddedSize(logicalEnd: cut)
         do {
             try file.truncate(to: cut)
-            if want > cut { try file.write([UInt8](repeating: 0, count: want - cut), at: cut) }
+            try file.restore(logicalEnd: cut)
         } catch let e as SystemError { throw LedgerError.system(e) }
-        fileSize = want
         certificates.removeLast(Int(lastHeight - height)); offsets.removeLast(offsets.count - Int(height)); endOffset = cut
     }
 }

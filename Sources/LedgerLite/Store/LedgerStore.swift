@@ -34,11 +34,12 @@ public final class LedgerStore {
     public var state: ChainState { verifier.state }
     /// Set when opening cut a torn tail.
     public private(set) var recovery: Recovery?
-    private let file: PositionedFile
-    /// The file's size: `LedgerPadding.paddedSize(logicalEnd: state.endOffset)` for a ledger
-    /// this store extends (the records, then zero padding), the records' end exactly after a
-    /// failed write could not restore the padding, the size found for a read-only format.
-    private var fileSize = 0
+    /// The file and its size (`PaddedFileWriter.size`): `LedgerPadding.paddedSize(logicalEnd:
+    /// state.endOffset)` for a ledger this store extends (the records, then zero padding), the
+    /// records' end exactly after a failed write could not restore the padding, the size found
+    /// for a read-only format.
+    private let writer: PaddedFileWriter
+    private var file: PositionedFile { writer.file }
     /// Record offset of the block at each height (`offsets[h]`); a block ends where the next
     /// one starts, the last at `state.endOffset`.
     private var offsets: [Int] = []
@@ -58,7 +59,7 @@ public final class LedgerStore {
         let path = FileSystem.join(d, LedgerStore.fileName)
         guard create || FileSystem.exists(path) else { throw LedgerError.notALedger(d) }
         do {
-            file = try PositionedFile(path: path, exclusive: true)
+            writer = try PaddedFileWriter(PositionedFile(path: path, exclusive: true))
         } catch is AppendFile.OpenError {
             throw LedgerError.inUse(path)
         } catch let e as SystemError { throw LedgerError.system(e) }
@@ -94,29 +95,16 @@ public final class LedgerStore {
             do {
                 let cut = LedgerPadding.tornBytes(try file.read(at: off, count: reader.bytesRead - off), at: off)
                 try AtomicFile.write(cut, to: broken)
-                try file.truncate(to: off)
+                try writer.truncate(to: off)
                 recovery = Recovery(cutOffset: off, cutBytes: cut.count, brokenFile: broken)
             } catch let e as SystemError { throw LedgerError.system(e) }
         }
         do {
-            fileSize = try file.size()
-            if state.format == .current { try pad() }
+            if state.format == .current { try writer.restore(logicalEnd: state.endOffset) }
         } catch let e as SystemError { throw LedgerError.system(e) }
     }
 
-    /// Makes the file exactly the records then the padding `LedgerPadding` prescribes (the bytes
-    /// after the records are zero already: `load` checked them or cut them).
-    private func pad() throws {
-        let want = LedgerPadding.paddedSize(logicalEnd: state.endOffset)
-        if fileSize > want {
-            try file.truncate(to: want)
-        } else if fileSize < want {
-            try file.write([UInt8](repeating: 0, count: want - fileSize), at: fileSize)
-        }
-        fileSize = want
-    }
-
-    /// Appends blocks with one write and one fdatasync (all or, after a crash, a torn tail that
+    /// Appends blocks with one durable write (all or, after a crash, a torn tail that
     /// the next open cuts back): over the padding in place, or, when they reach its end, the
     /// blocks and the next padding in one write. Each block is verified against the chain
     /// first. Throws `LedgerError.readOnlyFormat` on a ledger of an older format.
@@ -140,16 +128,11 @@ public final class LedgerStore {
             offset += frame.count
             if blocks.count == 1 { out = frame } else { out += frame }
         }
-        let newSize = offset < fileSize ? fileSize : LedgerPadding.paddedSize(logicalEnd: offset)
-        if newSize > fileSize { out += [UInt8](repeating: 0, count: newSize - offset) }
-        do { try file.writeOverZeros(out, at: start) } catch let e as SystemError {
+        // Over the padding; a failed write is cut back to `start` by the writer.
+        do { try writer.append(out, at: start) } catch let e as SystemError {
             revert()
-            // Whatever part of the write landed is cut off again (best effort: the next open
-            // would find it a torn tail).
-            if (try? file.truncate(to: start)) != nil { fileSize = start }
             throw LedgerError.system(e)
         } catch { revert(); throw error }
-        fileSize = newSize
         offsets += written
         _checkInvariants()
     }
@@ -192,7 +175,7 @@ public final class LedgerStore {
         verifier.state._checkInvariants()
         precondition(offsets.count == state.blockCount, "ledger \(path): \(offsets.count) indexed records for \(state.blockCount) blocks")
         if let size = try? file.size() {
-            precondition(size == fileSize, "ledger \(path): \(size) bytes on disk, \(fileSize) expected")
+            precondition(size == writer.size, "ledger \(path): \(size) bytes on disk, \(writer.size) expected")
             precondition(state.format != .current || size == state.endOffset || size == LedgerPadding.paddedSize(logicalEnd: state.endOffset),
                          "ledger \(path): \(size) bytes on disk for records ending at \(state.endOffset)")
         }
